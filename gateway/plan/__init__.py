@@ -1,0 +1,27 @@
+"""The query plan: frozen, printable data that the planner produces and the executor interprets."""
+
+from gateway.plan.nodes import (
+    ConditionNode,
+    FetchNode,
+    FlattenNode,
+    KeyField,
+    ParallelNode,
+    PlanNode,
+    QueryPlan,
+    Representation,
+    SequenceNode,
+)
+from gateway.plan.printer import print_plan
+
+__all__ = [
+    "ConditionNode",
+    "FetchNode",
+    "FlattenNode",
+    "KeyField",
+    "ParallelNode",
+    "PlanNode",
+    "QueryPlan",
+    "Representation",
+    "SequenceNode",
+    "print_plan",
+]

@@ -1,0 +1,129 @@
+"""Plan node types: Fetch, Flatten, Sequence, Parallel and Condition (Apollo's query-plan model).
+
+A plan is plain immutable data. The planner (``gateway.planner``) builds it from a normalised
+operation; the executor (``gateway.executor``) runs it and never imports the planner.
+
+Data flow contract between planner and executor:
+
+* A root ``FetchNode`` (``representations is None``) sends ``operation`` to ``subgraph``; its
+  ``data`` is deep-merged into the response tree at the root.
+* A ``FlattenNode(path, fetch)`` walks ``path`` in the response tree built so far (``"@"`` means
+  "every element of this list", nested lists need one ``"@"`` per level) and collects the objects
+  found there. For each object whose ``__typename`` (or its internal alias) matches one of the
+  fetch's ``representations`` it builds a representation ``{"__typename": ..., key: value}`` by
+  reading each ``KeyField`` (``response_key`` in the tree, written as ``name`` in the
+  representation, recursively for nested selections). Objects that are null or lack a required
+  value are skipped. Identical representations are sent once. The fetch's ``operation`` takes
+  ``$representations: [_Any!]!`` and selects ``_entities(representations: $representations)``;
+  the i-th result is deep-merged back into every object that produced the i-th representation.
+  A merge never overwrites an existing ``__typename`` (an ``@interfaceObject`` subgraph answers
+  with the interface name, the tree keeps the concrete type).
+* ``variable_usages`` lists the client variables the fetch's document declares; only those are
+  sent (plus ``representations``).
+* Response keys the planner adds for its own needs (keys, ``@requires`` inputs, ``__typename``)
+  may be aliased with the ``__internal_`` prefix; the executor shapes the final response from the
+  client's own operation, so nothing the client did not ask for leaks.
+* ``ConditionNode`` picks ``if_clause`` when the boolean client variable ``condition`` is true,
+  ``else_clause`` otherwise (``@skip``/``@include`` on a whole fetch).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = [
+    "ConditionNode",
+    "FetchNode",
+    "FlattenNode",
+    "KeyField",
+    "ParallelNode",
+    "PlanNode",
+    "QueryPlan",
+    "Representation",
+    "SequenceNode",
+]
+
+OperationKind = Literal["query", "mutation", "subscription"]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyField:
+    """One field copied from the response tree into an entity representation."""
+
+    name: str
+    response_key: str
+    selections: tuple[KeyField, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Representation:
+    """How to build the representation of one concrete type for an ``_entities`` call."""
+
+    type_name: str
+    fields: tuple[KeyField, ...]
+    match_types: tuple[str, ...] = ()
+
+    def matches(self, typename: str) -> bool:
+        """True when an object of runtime type ``typename`` gets this representation.
+
+        ``type_name`` is what is sent as ``__typename``; ``match_types`` widens the match, e.g. an
+        ``@interfaceObject`` subgraph receives the interface name for every implementing type.
+        """
+        return typename == self.type_name or typename in self.match_types
+
+
+@dataclass(frozen=True, slots=True)
+class FetchNode:
+    """One request to one subgraph."""
+
+    subgraph: str
+    operation: str
+    operation_kind: OperationKind = "query"
+    variable_usages: tuple[str, ...] = ()
+    representations: tuple[Representation, ...] | None = None
+    operation_name: str | None = None
+    id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FlattenNode:
+    """Run an entity fetch for the objects found at ``path`` of the response so far."""
+
+    path: tuple[str, ...]
+    node: FetchNode
+
+
+@dataclass(frozen=True, slots=True)
+class SequenceNode:
+    """Run children one after another (later ones read what earlier ones produced)."""
+
+    nodes: tuple[PlanNode, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ParallelNode:
+    """Run children concurrently; they depend on nothing produced by each other."""
+
+    nodes: tuple[PlanNode, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionNode:
+    """Choose a branch by a boolean variable (from ``@skip``/``@include``)."""
+
+    condition: str
+    if_clause: PlanNode | None = None
+    else_clause: PlanNode | None = None
+
+
+PlanNode = FetchNode | FlattenNode | SequenceNode | ParallelNode | ConditionNode
+
+
+@dataclass(frozen=True, slots=True)
+class QueryPlan:
+    """A whole plan; ``node`` is None when nothing needs a subgraph (e.g. only ``__typename``)."""
+
+    node: PlanNode | None
+    operation_kind: OperationKind = "query"
+    metadata: dict[str, str] = field(default_factory=dict, compare=False, hash=False)

@@ -1,0 +1,75 @@
+"""Print a plan as indented text, the form plan tests compare against."""
+
+from __future__ import annotations
+
+from gateway.plan.nodes import (
+    ConditionNode,
+    FetchNode,
+    FlattenNode,
+    KeyField,
+    ParallelNode,
+    PlanNode,
+    QueryPlan,
+    SequenceNode,
+)
+
+__all__ = ["print_plan"]
+
+_INDENT = "  "
+
+
+def print_plan(plan: QueryPlan) -> str:
+    """Return the plan in a stable, human-readable form."""
+    if plan.node is None:
+        return "QueryPlan {}"
+    return "QueryPlan {\n" + _node(plan.node, 1) + "\n}"
+
+
+def _node(node: PlanNode, depth: int) -> str:
+    pad = _INDENT * depth
+    if isinstance(node, FetchNode):
+        return _fetch(node, depth)
+    if isinstance(node, FlattenNode):
+        path = ".".join(node.path)
+        return f'{pad}Flatten(path: "{path}") {{\n{_fetch(node.node, depth + 1)}\n{pad}}}'
+    if isinstance(node, SequenceNode | ParallelNode):
+        name = "Sequence" if isinstance(node, SequenceNode) else "Parallel"
+        inner = ",\n".join(_node(child, depth + 1) for child in node.nodes)
+        return f"{pad}{name} {{\n{inner}\n{pad}}}"
+    if isinstance(node, ConditionNode):
+        return _condition(node, depth)
+    raise TypeError(f"unknown plan node {node!r}")
+
+
+def _fetch(node: FetchNode, depth: int) -> str:
+    pad = _INDENT * depth
+    lines = [f'{pad}Fetch(service: "{node.subgraph}") {{']
+    if node.representations is not None:
+        for rep in node.representations:
+            lines.append(f"{pad}{_INDENT}... on {rep.type_name} {_keys(rep.fields)}")
+        lines.append(f"{pad}{_INDENT}=>")
+    for line in node.operation.strip().splitlines():
+        lines.append(f"{pad}{_INDENT}{line}")
+    lines.append(f"{pad}}}")
+    return "\n".join(lines)
+
+
+def _keys(fields: tuple[KeyField, ...]) -> str:
+    parts = []
+    for key in fields:
+        alias = f"{key.response_key}: " if key.response_key != key.name else ""
+        nested = f" {_keys(key.selections)}" if key.selections else ""
+        parts.append(f"{alias}{key.name}{nested}")
+    return "{ " + " ".join(parts) + " }"
+
+
+def _condition(node: ConditionNode, depth: int) -> str:
+    pad = _INDENT * depth
+    parts = [f"{pad}Include(if: ${node.condition}) {{"]
+    if node.if_clause is not None:
+        parts.append(_node(node.if_clause, depth + 1))
+    parts.append(f"{pad}}} Else {{")
+    if node.else_clause is not None:
+        parts.append(_node(node.else_clause, depth + 1))
+    parts.append(f"{pad}}}")
+    return "\n".join(parts)
