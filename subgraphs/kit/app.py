@@ -1,0 +1,98 @@
+"""App factory: a Strawberry federation schema on FastAPI at /graphql, with /health, /ready."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from strawberry.fastapi import GraphQLRouter
+from strawberry.federation import Schema
+
+from subgraphs.kit.context import RequestContext
+from subgraphs.kit.logs import correlation_id, trace_id
+from subgraphs.kit.settings import ServiceSettings
+
+__all__ = ["Hook", "create_app"]
+
+Hook = Callable[[], Awaitable[None]]
+log = logging.getLogger("kit.app")
+
+
+def create_app(
+    *,
+    settings: ServiceSettings,
+    schema: Schema,
+    services: Mapping[str, Any],
+    ready_checks: Mapping[str, Hook] | None = None,
+    on_startup: list[Hook] | None = None,
+    on_shutdown: list[Hook] | None = None,
+) -> FastAPI:
+    """Wire one subgraph: GraphQL router, health probes, correlation ids, lifecycle hooks."""
+    app = FastAPI(title=settings.service, lifespan=_lifespan(on_startup or [], on_shutdown or []))
+    app.state.settings = settings
+    app.state.services = dict(services)
+
+    async def context() -> RequestContext:
+        return RequestContext(settings.jwt_secret, app.state.services)
+
+    app.include_router(GraphQLRouter(schema, context_getter=context), prefix="/graphql")
+    _add_probes(app, ready_checks or {})
+    app.middleware("http")(_correlation)
+    return app
+
+
+def _lifespan(on_startup: list[Hook], on_shutdown: list[Hook]):  # type: ignore[no-untyped-def]
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        for hook in on_startup:
+            await hook()
+        try:
+            yield
+        finally:
+            for hook in reversed(on_shutdown):
+                try:
+                    await hook()
+                except Exception:  # shutdown must reach every hook
+                    log.exception("shutdown hook failed")
+
+    return lifespan
+
+
+def _add_probes(app: FastAPI, checks: Mapping[str, Hook]) -> None:
+    @app.get("/health")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/ready")
+    async def ready() -> JSONResponse:
+        results: dict[str, str] = {}
+        for name, check in checks.items():
+            try:
+                await check()
+                results[name] = "ok"
+            except Exception as exc:  # a probe reports, it never raises
+                results[name] = f"unavailable: {type(exc).__name__}"
+        ok = all(v == "ok" for v in results.values())
+        body = {"status": "ok" if ok else "unavailable", "checks": results}
+        return JSONResponse(body, status_code=200 if ok else 503)
+
+
+async def _correlation(request: Request, call_next):  # type: ignore[no-untyped-def]
+    # W3C traceparent: "00-<trace-id>-<span-id>-<flags>"; keep the trace id for the logs.
+    parent = request.headers.get("traceparent", "")
+    parts = parent.split("-")
+    trace_token = trace_id.set(parts[1] if len(parts) == 4 else None)
+    corr = request.headers.get("x-correlation-id") or str(uuid.uuid4())
+    corr_token = correlation_id.set(corr[:128])
+    try:
+        response = await call_next(request)
+        response.headers["x-correlation-id"] = corr[:128]
+        return response
+    finally:
+        trace_id.reset(trace_token)
+        correlation_id.reset(corr_token)

@@ -1,0 +1,91 @@
+"""A small key-value cache behind one interface: Redis when configured, in-process otherwise."""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from typing import Protocol
+
+from redis.asyncio import Redis
+
+__all__ = ["Cache", "MemoryCache", "RedisCache", "make_cache"]
+
+
+class Cache(Protocol):
+    """Bytes in, bytes out, with a time to live; misses return None."""
+
+    async def get(self, key: str) -> bytes | None: ...
+    async def set(self, key: str, value: bytes, ttl_seconds: int) -> None: ...
+    async def delete(self, *keys: str) -> None: ...
+    async def ping(self) -> None: ...
+    async def close(self) -> None: ...
+
+
+class MemoryCache:
+    """Bounded LRU with per-entry expiry; for one process in dev and tests."""
+
+    def __init__(self, namespace: str, max_entries: int = 10_000) -> None:
+        self._namespace = namespace
+        self._max = max_entries
+        self._entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+
+    async def get(self, key: str) -> bytes | None:
+        entry = self._entries.get(self._key(key))
+        if entry is None:
+            return None
+        if entry[0] <= time.monotonic():
+            self._entries.pop(self._key(key), None)
+            return None
+        self._entries.move_to_end(self._key(key))
+        return entry[1]
+
+    async def set(self, key: str, value: bytes, ttl_seconds: int) -> None:
+        self._entries[self._key(key)] = (time.monotonic() + ttl_seconds, value)
+        self._entries.move_to_end(self._key(key))
+        while len(self._entries) > self._max:
+            self._entries.popitem(last=False)
+
+    async def delete(self, *keys: str) -> None:
+        for key in keys:
+            self._entries.pop(self._key(key), None)
+
+    async def ping(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        self._entries.clear()
+
+    def _key(self, key: str) -> str:
+        return f"{self._namespace}:{key}"
+
+
+class RedisCache:
+    """Shared cache for many replicas; keys are namespaced per service."""
+
+    def __init__(self, url: str, namespace: str) -> None:
+        self._redis = Redis.from_url(url)
+        self._namespace = namespace
+
+    async def get(self, key: str) -> bytes | None:
+        return await self._redis.get(self._key(key))
+
+    async def set(self, key: str, value: bytes, ttl_seconds: int) -> None:
+        await self._redis.set(self._key(key), value, ex=ttl_seconds)
+
+    async def delete(self, *keys: str) -> None:
+        if keys:
+            await self._redis.delete(*(self._key(k) for k in keys))
+
+    async def ping(self) -> None:
+        await self._redis.ping()
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+    def _key(self, key: str) -> str:
+        return f"{self._namespace}:{key}"
+
+
+def make_cache(redis_url: str, namespace: str) -> Cache:
+    """Redis when ``redis_url`` is set, the in-process store otherwise."""
+    return RedisCache(redis_url, namespace) if redis_url else MemoryCache(namespace)

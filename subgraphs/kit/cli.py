@@ -1,0 +1,79 @@
+"""The command line every subgraph shares: ``python -m subgraphs.<name> serve|migrate|seed|sdl``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from subgraphs.kit.logs import configure_logging
+from subgraphs.kit.migrations import upgrade
+from subgraphs.kit.settings import ServiceSettings, load_settings
+
+__all__ = ["ServiceSpec", "main"]
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """What the shared CLI needs to know about one subgraph."""
+
+    name: str
+    port: int
+    settings_cls: type[ServiceSettings]
+    migrations_dir: Path
+    build_app: Callable[[Any], Any]
+    schema: Callable[[], Any]
+    seed: Callable[[Any], Awaitable[None]] | None = None
+
+
+def main(spec: ServiceSpec, argv: list[str] | None = None) -> None:
+    """Parse the command and run it."""
+    parser = argparse.ArgumentParser(prog=f"python -m subgraphs.{spec.name}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve GraphQL on /graphql")
+    serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--host", default=None)
+    sub.add_parser("migrate", help="apply database migrations")
+    sub.add_parser("seed", help="load demo data (idempotent)")
+    sub.add_parser("sdl", help="print the subgraph SDL")
+    args = parser.parse_args(argv)
+    _COMMANDS[args.command](spec, args)
+
+
+def _settings(spec: ServiceSpec, args: argparse.Namespace) -> ServiceSettings:
+    overrides = {"port": spec.port}
+    for name in ("port", "host"):
+        if getattr(args, name, None) is not None:
+            overrides[name] = getattr(args, name)
+    settings = load_settings(spec.settings_cls, spec.name)
+    if settings.port == 0 or getattr(args, "port", None) is not None:
+        settings = load_settings(spec.settings_cls, spec.name, **overrides)
+    configure_logging(spec.name, settings.log_level)
+    return settings
+
+
+def _serve(spec: ServiceSpec, args: argparse.Namespace) -> None:
+    import uvicorn
+
+    settings = _settings(spec, args)
+    app = spec.build_app(settings)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+
+
+def _migrate(spec: ServiceSpec, args: argparse.Namespace) -> None:
+    upgrade(spec.migrations_dir, _settings(spec, args).database_url)
+
+
+def _seed(spec: ServiceSpec, args: argparse.Namespace) -> None:
+    if spec.seed is not None:
+        asyncio.run(spec.seed(_settings(spec, args)))
+
+
+def _sdl(spec: ServiceSpec, _args: argparse.Namespace) -> None:
+    print(spec.schema().as_str().strip())
+
+
+_COMMANDS = {"serve": _serve, "migrate": _migrate, "seed": _seed, "sdl": _sdl}

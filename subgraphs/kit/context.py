@@ -1,0 +1,60 @@
+"""The per-request context every resolver receives: caller, settings and service objects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strawberry.fastapi import BaseContext
+
+from subgraphs.kit.errors import AppError, Forbidden, Unauthenticated
+from subgraphs.kit.tokens import Principal, principal_from_header
+
+__all__ = ["RequestContext"]
+
+
+class RequestContext(BaseContext):
+    """Holds the verified principal (or why verification failed) and the service's objects."""
+
+    def __init__(self, secret: str, services: dict[str, Any]) -> None:
+        super().__init__()
+        self._secret = secret
+        self.services = services
+        self._principal: Principal | None = None
+        self._auth_error: AppError | None = None
+        self._resolved = False
+
+    def __getattr__(self, name: str) -> Any:
+        # Resolvers read service objects as attributes: info.context.catalog
+        services = self.__dict__.get("services", {})
+        if name in services:
+            return services[name]
+        raise AttributeError(name)
+
+    @property
+    def principal(self) -> Principal | None:
+        """The caller, or None for anonymous; an invalid token raises on first use."""
+        if not self._resolved:
+            self._resolve()
+        if self._auth_error is not None:
+            raise self._auth_error
+        return self._principal
+
+    def require_user(self) -> Principal:
+        principal = self.principal
+        if principal is None:
+            raise Unauthenticated("You must be signed in")
+        return principal
+
+    def require_role(self, role: str) -> Principal:
+        principal = self.require_user()
+        if role not in principal.roles:
+            raise Forbidden(f"Requires role '{role}'")
+        return principal
+
+    def _resolve(self) -> None:
+        self._resolved = True
+        header = self.request.headers.get("authorization") if self.request else None
+        try:
+            self._principal = principal_from_header(header, self._secret)
+        except AppError as exc:
+            self._auth_error = exc

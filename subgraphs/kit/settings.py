@@ -1,0 +1,73 @@
+"""Service settings from environment variables (12-factor), one strict model per service.
+
+Each option is read from ``<SERVICE>_<OPTION>`` first, then ``<OPTION>``, so one environment can
+hold per-service databases (``USERS_DATABASE_URL``) beside shared values (``JWT_SECRET``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal, Self, TypeVar
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+__all__ = ["DEV_JWT_SECRET", "ServiceSettings", "load_settings"]
+
+DEV_JWT_SECRET = "dev-only-secret-change-me-0123456789abcdef"
+T = TypeVar("T", bound="ServiceSettings")
+
+
+class ServiceSettings(BaseSettings):
+    """Options every subgraph understands; a domain subclasses it to add its own."""
+
+    model_config = SettingsConfigDict(extra="forbid", validate_default=True)
+
+    service: str = Field(description="Service name; also the prefix of its environment variables.")
+    environment: Literal["dev", "test", "production"] = Field(
+        "dev", description="dev and test allow the built-in development secret."
+    )
+    host: str = Field("127.0.0.1", description="Interface to listen on.")
+    port: int = Field(0, description="TCP port of the GraphQL endpoint.")
+    database_url: str = Field("", description="SQLAlchemy async URL; empty = var/<service>.db.")
+    redis_url: str = Field("", description="redis:// URL; empty = in-process stores.")
+    jwt_secret: str = Field(DEV_JWT_SECRET, description="HS256 secret shared by all services.")
+    kafka_bootstrap_servers: str = Field("127.0.0.1:9092", description="Kafka brokers.")
+    log_level: str = Field("INFO", description="Root log level.")
+    data_dir: Path = Field(Path("var"), description="Where SQLite files live in dev.")
+
+    @classmethod
+    def settings_customise_sources(
+        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+        *_others: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # load_settings reads the environment with service prefixes itself; reading unprefixed
+        # names here as well would let a stray PORT or HOST leak into every service.
+        return (init_settings,)
+
+    @model_validator(mode="after")
+    def _defaults_and_secrets(self) -> Self:
+        if not self.database_url:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self.database_url = f"sqlite+aiosqlite:///{self.data_dir / self.service}.db"
+        if self.environment == "production" and self.jwt_secret == DEV_JWT_SECRET:
+            raise ValueError("JWT_SECRET must be set outside dev and test")
+        if len(self.jwt_secret) < 32:
+            raise ValueError("JWT_SECRET must be at least 32 characters")
+        return self
+
+
+def load_settings(cls: type[T], service: str, **overrides: Any) -> T:
+    """Build ``cls`` from the environment: ``<SERVICE>_<OPTION>`` wins over ``<OPTION>``."""
+    values: dict[str, Any] = {"service": service}
+    prefix = service.upper() + "_"
+    for name in cls.model_fields:
+        if name == "service":
+            continue
+        for key in (prefix + name.upper(), name.upper()):
+            if key in os.environ:
+                values[name] = os.environ[key]
+                break
+    values.update(overrides)
+    return cls.model_validate(values)
