@@ -1,0 +1,56 @@
+"""One contract for both cache stores: what the in-process store does, Redis does too."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from subgraphs.kit.cache import Cache, MemoryCache, RedisCache
+
+
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.integration)])
+async def cache(
+    request: pytest.FixtureRequest, redis_url: str, unique_namespace: str
+) -> AsyncIterator[Cache]:
+    store: Cache
+    if request.param == "memory":
+        store = MemoryCache(unique_namespace)
+    else:
+        store = RedisCache(redis_url, unique_namespace)
+    yield store
+    await store.close()
+
+
+async def test_a_value_set_is_read_back(cache: Cache) -> None:
+    await cache.set("k", b"v", 60)
+    assert await cache.get("k") == b"v"
+
+
+async def test_a_missing_key_is_a_miss(cache: Cache) -> None:
+    assert await cache.get("absent") is None
+
+
+async def test_deleted_keys_are_misses(cache: Cache) -> None:
+    await cache.set("a", b"1", 60)
+    await cache.set("b", b"2", 60)
+    await cache.delete("a", "b")
+    assert await cache.get("a") is None
+    assert await cache.get("b") is None
+
+
+async def test_entries_expire_after_their_ttl(cache: Cache) -> None:
+    await cache.set("short", b"v", 1)
+    await asyncio.sleep(1.2)
+    assert await cache.get("short") is None
+
+
+async def test_namespaces_do_not_see_each_other(redis_url: str) -> None:
+    first, second = MemoryCache("one"), MemoryCache("two")
+    await first.set("k", b"1", 60)
+    assert await second.get("k") is None
+
+
+async def test_ping_answers_when_the_store_is_up(cache: Cache) -> None:
+    await cache.ping()
