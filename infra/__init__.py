@@ -1,0 +1,1 @@
+"""Deployment and developer tooling (not shipped in the wheel)."""

@@ -1,0 +1,1 @@
+"""The dev runner: migrate, seed, compose and run the whole platform on one machine."""

@@ -1,0 +1,53 @@
+"""``python -m infra.dev migrate|seed|schema [--check]|up``: the commands behind the Makefile."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+
+from infra.dev.schema import check_schema, write_schema
+from infra.dev.services import ROOT, domains_present, platform_processes
+from infra.dev.supervisor import Supervisor
+
+# Documented dev defaults (README): the demo admin and the embedded broker.
+DEV_ENV = {
+    "ADMIN_EMAIL": "admin@shop.local",
+    "ADMIN_PASSWORD": "admin-dev-password-1",
+    "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9092",
+    "PYTHONUNBUFFERED": "1",
+}
+
+
+def _env() -> dict[str, str]:
+    return {**DEV_ENV, **os.environ}
+
+
+def _each_domain(command: str) -> None:
+    for name in domains_present():
+        print(f"{command}: {name}", flush=True)
+        subprocess.run([sys.executable, "-m", f"subgraphs.{name}", command],
+                       cwd=ROOT, env=_env(), check=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m infra.dev")
+    parser.add_argument("command", choices=["migrate", "seed", "schema", "up"])
+    parser.add_argument("--check", action="store_true", help="schema: fail when stale")
+    args = parser.parse_args()
+    if args.command == "schema":
+        return check_schema() if args.check else (write_schema() or 0)
+    if args.command in ("migrate", "seed"):
+        _each_domain(args.command)
+        return 0
+    _each_domain("migrate")
+    _each_domain("seed")
+    write_schema()
+    asyncio.run(Supervisor(platform_processes(), _env()).run())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
