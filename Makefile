@@ -37,9 +37,12 @@ lint: install
 	$(BIN)/lint-imports
 
 oracle:
-	@if command -v npm >/dev/null 2>&1; then \
-	  cd tests/gateway/oracle && [ -d node_modules ] || npm ci --silent --no-audit --no-fund; \
-	else echo "npm not found: differential tests will fail"; fi
+	@# Installs Apollo Gateway for the differential tests when missing or older than the lock file.
+	@o=tests/gateway/oracle; \
+	if ! command -v npm >/dev/null 2>&1; then echo "npm not found: differential tests will be skipped"; \
+	elif [ ! -f $$o/package-lock.json ]; then echo "$$o/package-lock.json missing: no oracle"; \
+	elif [ ! $$o/node_modules/.package-lock.json -nt $$o/package-lock.json ]; then \
+	  (cd $$o && npm ci --silent --no-audit --no-fund); fi
 
 test: install lint schema-check oracle
 	$(BIN)/pytest
