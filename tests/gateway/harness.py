@@ -1,0 +1,366 @@
+"""Federation sample cases as data folders: load them, serve their subgraphs, run the oracle.
+
+A case is `samples/<case>/` with `subgraphs/<name>.py` (Strawberry federation schemas),
+`supergraph.graphql` (composed from them, see `compose_samples.py`), `operations/<op>.graphql`
+with `operations/<op>.json` ({"variables", "response"}) and an optional `case.json`
+({"down": [subgraph names served by nobody]}). `samples/README.md` describes the format.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import importlib.util
+import json
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import httpx
+import uvicorn
+from starlette.applications import Starlette
+from starlette.routing import Mount
+from strawberry.asgi import GraphQL
+from strawberry.printer import print_schema
+
+__all__ = [
+    "ORACLE_DIR",
+    "SAMPLES_DIR",
+    "Case",
+    "Operation",
+    "OracleGateway",
+    "SubgraphServer",
+    "all_cases",
+    "all_operations",
+    "asgi_post",
+    "assert_matches_expected",
+    "assert_same_as_oracle",
+    "case_named",
+    "compose_supergraph",
+    "oracle_available",
+    "recorded_digest",
+    "sdl_digest",
+]
+
+SAMPLES_DIR = Path(__file__).parent / "samples"
+ORACLE_DIR = Path(__file__).parent / "oracle"
+DIGEST_PREFIX = "# subgraphs-sha256: "
+HEADER = (
+    "# Composed by tests/gateway/compose_samples.py from subgraphs/*.py with "
+    "@theguild/federation-composition; do not edit.\n"
+)
+
+# Strawberry logs every resolver error; the samples raise some on purpose.
+logging.getLogger("strawberry.execution").setLevel(logging.CRITICAL)
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One request of a case and what the client must receive."""
+
+    case: str
+    name: str
+    document: str
+    variables: dict[str, Any]
+    response: dict[str, Any] | None
+    oracle_wrong: str | None  # why Apollo Gateway's answer differs from the expectation
+
+    @property
+    def id(self) -> str:
+        return f"{self.case}/{self.name}"
+
+    @property
+    def body(self) -> dict[str, Any]:
+        return {"query": self.document, "variables": self.variables}
+
+
+@dataclass
+class Case:
+    """A sample folder: its subgraph modules, supergraph and operations."""
+
+    path: Path
+    _modules: dict[str, ModuleType] = field(default_factory=dict, repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @cached_property
+    def config(self) -> dict[str, Any]:
+        file = self.path / "case.json"
+        return json.loads(file.read_text()) if file.exists() else {}
+
+    @property
+    def down(self) -> list[str]:
+        """Subgraphs composed into the supergraph but served by nobody (connection refused)."""
+        return list(self.config.get("down", []))
+
+    @property
+    def subgraph_names(self) -> list[str]:
+        return sorted(p.stem for p in (self.path / "subgraphs").glob("*.py"))
+
+    def module(self, name: str) -> ModuleType:
+        if name not in self._modules:
+            file = self.path / "subgraphs" / f"{name}.py"
+            mod_name = f"gateway_samples.{self.name.replace('-', '_')}.{name}"
+            spec = importlib.util.spec_from_file_location(mod_name, file)
+            assert spec and spec.loader
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[mod_name] = module  # Strawberry resolves annotations through it
+            spec.loader.exec_module(module)
+            self._modules[name] = module
+        return self._modules[name]
+
+    def sdl(self, name: str) -> str:
+        return print_schema(self.module(name).schema)
+
+    def reset(self) -> None:
+        """Put every subgraph's in-memory data back to its initial state (mutations change it)."""
+        for name in self.subgraph_names:
+            reset = getattr(self.module(name), "reset", None)
+            if reset is not None:
+                reset()
+
+    @property
+    def supergraph_path(self) -> Path:
+        return self.path / "supergraph.graphql"
+
+    @property
+    def supergraph(self) -> str:
+        return self.supergraph_path.read_text()
+
+    @property
+    def operations(self) -> list[Operation]:
+        ops = []
+        for doc in sorted((self.path / "operations").glob("*.graphql")):
+            spec_file = doc.with_suffix(".json")
+            spec = json.loads(spec_file.read_text()) if spec_file.exists() else {}
+            ops.append(
+                Operation(
+                    case=self.name,
+                    name=doc.stem,
+                    document=doc.read_text(),
+                    variables=spec.get("variables", {}),
+                    response=spec.get("response"),
+                    oracle_wrong=spec.get("oracle_wrong"),
+                )
+            )
+        return ops
+
+
+@cache
+def all_cases() -> tuple[Case, ...]:
+    # One Case per folder per process: its modules hold the data the servers serve and reset.
+    return tuple(Case(p) for p in sorted(SAMPLES_DIR.iterdir()) if (p / "subgraphs").is_dir())
+
+
+def case_named(name: str) -> Case:
+    return next(c for c in all_cases() if c.name == name)
+
+
+def all_operations() -> list[Operation]:
+    return [op for case in all_cases() for op in case.operations]
+
+
+def sdl_digest(case: Case) -> str:
+    """Hash of every subgraph's printed SDL: the supergraph records it to detect staleness."""
+    h = hashlib.sha256()
+    for name in case.subgraph_names:
+        h.update(f"{name}\n{case.sdl(name)}\n".encode())
+    return h.hexdigest()
+
+
+def recorded_digest(case: Case) -> str | None:
+    for line in case.supergraph.splitlines()[:5]:
+        if line.startswith(DIGEST_PREFIX):
+            return line.removeprefix(DIGEST_PREFIX).strip()
+    return None
+
+
+def placeholder_url(name: str) -> str:
+    # Composition needs a routing URL; tests always override it with a live one.
+    return f"http://{name}.invalid/graphql"
+
+
+def compose_supergraph(case: Case) -> str:
+    """The case's supergraph SDL, composed by the node script, with the digest header."""
+    services = [
+        {"name": n, "url": placeholder_url(n), "sdl": case.sdl(n)} for n in case.subgraph_names
+    ]
+    done = subprocess.run(
+        ["node", str(ORACLE_DIR / "compose.mjs")],
+        input=json.dumps(services),
+        capture_output=True,
+        text=True,
+        cwd=ORACLE_DIR,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"composition of {case.name} failed:\n{done.stderr}")
+    return f"{HEADER}{DIGEST_PREFIX}{sdl_digest(case)}\n\n{done.stdout.rstrip()}\n"
+
+
+# --- servers ---------------------------------------------------------------------------------
+
+
+def _free_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+class SubgraphServer:
+    """Every subgraph of a case on one real port (uvicorn in a thread), one mount each."""
+
+    def __init__(self, case: Case) -> None:
+        self.case = case
+        served = [n for n in case.subgraph_names if n not in case.down]
+        routes = [Mount(f"/{n}", app=GraphQL(case.module(n).schema)) for n in served]
+        self._sock = _free_socket()
+        # A bound socket that never listens refuses connections: a subgraph that is down.
+        self._dead = _free_socket()
+        config = uvicorn.Config(Starlette(routes=routes), log_level="warning", lifespan="off")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        asyncio.run(self._server.serve(sockets=[self._sock]))
+
+    @property
+    def urls(self) -> dict[str, str]:
+        port = self._sock.getsockname()[1]
+        dead = self._dead.getsockname()[1]
+        return {
+            n: f"http://127.0.0.1:{dead if n in self.case.down else port}/{n}/graphql"
+            for n in self.case.subgraph_names
+        }
+
+    def start(self) -> SubgraphServer:
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError(f"subgraphs of {self.case.name} did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=5)
+        self._sock.close()
+        self._dead.close()
+
+
+def oracle_available() -> str | None:
+    """Why the oracle cannot run here, or None; installs node_modules from the lock if needed."""
+    if shutil.which("node") is None:
+        return "node is not installed"
+    if not (ORACLE_DIR / "node_modules" / "@apollo" / "gateway").is_dir():
+        if shutil.which("npm") is None:
+            return "npm is not installed"
+        subprocess.run(
+            ["npm", "ci", "--silent", "--no-audit", "--no-fund"], cwd=ORACLE_DIR, check=True
+        )
+    return None
+
+
+class OracleGateway:
+    """Apollo Gateway (node subprocess) over a case's supergraph, with subgraph URL overrides."""
+
+    def __init__(self, case: Case, urls: dict[str, str]) -> None:
+        args = ["node", str(ORACLE_DIR / "serve.mjs"), "--supergraph", str(case.supergraph_path)]
+        for name, url in urls.items():
+            args += ["--url", f"{name}={url}"]
+        self._proc = subprocess.Popen(
+            [*args, "--port", "0"],
+            cwd=ORACLE_DIR,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "NODE_ENV": "test"},
+        )
+        assert self._proc.stdout is not None
+        line = self._proc.stdout.readline()
+        if not line.startswith("ready"):
+            self._proc.kill()
+            raise RuntimeError(f"Apollo Gateway did not start for {case.name}: {line!r}")
+        self.url = f"http://127.0.0.1:{line.split()[1]}/"
+        self._client = httpx.Client(timeout=30)
+
+    def execute(self, body: dict[str, Any]) -> dict[str, Any]:
+        response = self._client.post(self.url, json=body)
+        return response.json()
+
+    def stop(self) -> None:
+        self._client.close()
+        self._proc.terminate()
+        try:
+            self._proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+
+
+async def asgi_post(app: Any, body: dict[str, Any]) -> dict[str, Any]:
+    """POST a GraphQL request to an ASGI app, inside its lifespan when it has one."""
+    lifespan = getattr(getattr(app, "router", None), "lifespan_context", None)
+    async with contextlib.AsyncExitStack() as stack:
+        if lifespan is not None:
+            await stack.enter_async_context(lifespan(app))
+        transport = httpx.ASGITransport(app=app)
+        client = httpx.AsyncClient(transport=transport, base_url="http://gateway", timeout=30)
+        await stack.enter_async_context(client)
+        response = await client.post("/graphql", json=body)
+        return response.json()
+
+
+# --- comparing -------------------------------------------------------------------------------
+
+
+def _error_matches(expected: dict[str, Any], actual: dict[str, Any]) -> bool:
+    """An expected error lists only what must hold: message, path, extensions (a subset)."""
+    for key, want in expected.items():
+        if key == "extensions":
+            got = actual.get("extensions") or {}
+            if any(got.get(k) != v for k, v in want.items()):
+                return False
+        elif actual.get(key) != want:
+            return False
+    return True
+
+
+def assert_matches_expected(actual: dict[str, Any], expected: dict[str, Any]) -> None:
+    """`data` exactly, in the client's field order; each expected error matched by one error."""
+    assert set(actual) - {"extensions"} == set(expected), f"top-level keys differ: {actual}"
+    if "data" in expected:
+        assert json.dumps(actual["data"], indent=1) == json.dumps(expected["data"], indent=1)
+    unmatched = list(actual.get("errors", []))
+    for want in expected.get("errors", []):
+        found = next((e for e in unmatched if _error_matches(want, e)), None)
+        assert found is not None, f"no error like {want} in {actual.get('errors')}"
+        unmatched.remove(found)
+    assert not unmatched, f"unexpected errors: {unmatched}"
+
+
+def _error_paths(response: dict[str, Any]) -> list[str]:
+    return sorted(json.dumps(e.get("path")) for e in response.get("errors", []))
+
+
+def assert_same_as_oracle(ours: dict[str, Any], oracle: dict[str, Any]) -> None:
+    """Same data (and field order), same number of errors at the same paths.
+
+    Messages are not compared: transport failures are worded differently by every gateway;
+    `assert_matches_expected` checks the messages that matter.
+    """
+    assert json.dumps(ours.get("data"), indent=1) == json.dumps(oracle.get("data"), indent=1)
+    assert _error_paths(ours) == _error_paths(oracle)

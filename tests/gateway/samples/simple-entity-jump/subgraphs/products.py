@@ -1,0 +1,42 @@
+"""Catalog: owns products and their names and prices."""
+
+import strawberry
+
+PRODUCTS = {
+    "p1": ("Chair", 4900),
+    "p2": ("Table", 12900),
+    "p3": ("Lamp", 2500),
+    "p4": ("Rug", 8000),
+}
+
+
+@strawberry.federation.type(keys=["id"])
+class Product:
+    id: strawberry.ID
+    name: str
+    price: int
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> "Product | None":
+        return make(id)
+
+
+def make(id: str) -> Product | None:
+    if id not in PRODUCTS:
+        return None
+    name, price = PRODUCTS[id]
+    return Product(id=strawberry.ID(id), name=name, price=price)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def products(self, first: int = 10) -> list[Product]:
+        return [make(i) for i in list(PRODUCTS)[:first]]
+
+    @strawberry.field
+    def product(self, id: strawberry.ID) -> Product | None:
+        return make(id)
+
+
+schema = strawberry.federation.Schema(query=Query, federation_version="2.9")

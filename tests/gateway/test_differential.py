@@ -1,0 +1,30 @@
+"""Differential test: our gateway and Apollo Gateway give the same answer to every sample."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.gateway.conftest import Samples
+from tests.gateway.harness import Operation, all_operations, asgi_post, assert_same_as_oracle
+
+OPERATIONS = all_operations()
+
+pytestmark = pytest.mark.differential
+
+
+def _params() -> list[object]:
+    wrong = pytest.mark.xfail(reason="Apollo Gateway is known to be wrong here", strict=True)
+    return [
+        pytest.param(op, id=op.id, marks=[wrong] if op.oracle_wrong else []) for op in OPERATIONS
+    ]
+
+
+@pytest.mark.parametrize("op", _params())
+async def test_our_gateway_answers_like_apollo_gateway(op: Operation, samples: Samples) -> None:
+    gateway_app = pytest.importorskip("gateway.app", reason="our gateway has no create_app yet")
+    app = samples.our_app(op.case, gateway_app.create_app)
+    oracle = samples.oracle(op.case)
+    samples.case(op.case).reset()
+    ours = await asgi_post(app, op.body)
+    samples.case(op.case).reset()
+    assert_same_as_oracle(ours, oracle.execute(op.body))
