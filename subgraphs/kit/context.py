@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
 from subgraphs.kit.errors import AppError, Forbidden, Unauthenticated
@@ -22,6 +24,7 @@ class RequestContext(BaseContext):
         self._principal: Principal | None = None
         self._auth_error: AppError | None = None
         self._resolved = False
+        self._loaders: dict[str, DataLoader[Any, Any]] = {}
 
     def __getattr__(self, name: str) -> Any:
         # Resolvers read service objects as attributes: info.context.catalog
@@ -50,6 +53,14 @@ class RequestContext(BaseContext):
         if role not in principal.roles:
             raise Forbidden(f"Requires role '{role}'")
         return principal
+
+    def loader(
+        self, name: str, load_fn: Callable[[list[Any]], Awaitable[Sequence[Any]]]
+    ) -> DataLoader[Any, Any]:
+        """This request's DataLoader called ``name``; loaders are never shared by requests."""
+        if name not in self._loaders:
+            self._loaders[name] = DataLoader(load_fn=load_fn)
+        return self._loaders[name]
 
     def _resolve(self) -> None:
         self._resolved = True

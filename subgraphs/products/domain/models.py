@@ -1,0 +1,85 @@
+"""SQLAlchemy models of the catalog (SQLAlchemy 2.0 typed mappings, own metadata)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import CheckConstraint, DateTime, Index, Integer, MetaData, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from subgraphs.products.domain.records import ProductRecord
+
+__all__ = ["Base", "Product", "UtcDateTime"]
+
+# Named constraints keep Alembic's batch mode (SQLite) and PostgreSQL migrations in step.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the products database only."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC in and out; SQLite keeps no offset, so we store UTC and re-attach it."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Product(Base):
+    """A sellable item. ``stock`` counts units available now; reservations will live apart."""
+
+    __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint("stock >= 0", name="stock_not_negative"),
+        CheckConstraint("price_amount >= 0", name="price_not_negative"),
+        Index("ix_products_price", "price_amount", "id"),
+        Index("ix_products_name_key", "name_key", "id"),
+        Index("ix_products_created", "created_at", "id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # casefolded name, computed in Python so sorting and cursors agree on every dialect
+    name_key: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    price_amount: Mapped[int] = mapped_column(Integer)
+    price_currency: Mapped[str] = mapped_column(String(3))
+    category: Mapped[str | None] = mapped_column(String(64), index=True)
+    stock: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    def to_record(self) -> ProductRecord:
+        return ProductRecord(
+            id=self.id,
+            sku=self.sku,
+            name=self.name,
+            description=self.description,
+            price_amount=self.price_amount,
+            price_currency=self.price_currency,
+            category=self.category,
+            stock=self.stock,
+            created_at=self.created_at,
+        )

@@ -1,0 +1,127 @@
+"""All SQL of the catalog: lookups, keyset pages, writes and the atomic stock adjustment."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from subgraphs.products.domain.cursors import Cursor, cursor_instant
+from subgraphs.products.domain.errors import DuplicateSku
+from subgraphs.products.domain.models import Product
+from subgraphs.products.domain.records import ProductSort
+
+__all__ = ["MAX_STOCK", "ProductRepository", "escape_like", "filters"]
+
+MAX_STOCK = 2**31 - 1  # GraphQL Int is a signed 32-bit integer (GraphQL spec 3.5.1)
+_DESCENDING = {ProductSort.PRICE_DESC, ProductSort.NAME_DESC, ProductSort.NEWEST}
+
+
+def escape_like(text: str) -> str:
+    """Make ``text`` match literally inside a LIKE pattern escaped with a backslash."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class ProductRepository:
+    """Stateless; every method works inside the caller's session and transaction."""
+
+    async def get_many(self, session: AsyncSession, ids: Sequence[str]) -> dict[str, Product]:
+        """Products by id in one query; missing ids are simply absent."""
+        if not ids:
+            return {}
+        statement = select(Product).where(Product.id.in_(set(ids)))
+        # populate_existing: a product already in the session is re-read, not served stale
+        rows = await session.scalars(statement.execution_options(populate_existing=True))
+        return {row.id: row for row in rows}
+
+    async def skus_present(self, session: AsyncSession, skus: Sequence[str]) -> set[str]:
+        rows = await session.scalars(select(Product.sku).where(Product.sku.in_(set(skus))))
+        return set(rows)
+
+    async def add(self, session: AsyncSession, product: Product) -> Product:
+        """Insert; the unique constraint, not a prior read, decides duplicates (race-safe)."""
+        session.add(product)
+        await self._flush(session, product.sku)
+        return product
+
+    async def save(self, session: AsyncSession, product: Product) -> Product:
+        """Flush pending changes of a loaded product."""
+        await self._flush(session, product.sku)
+        return product
+
+    async def adjust_stock(self, session: AsyncSession, product_id: str, delta: int) -> bool:
+        """Add ``delta`` in one statement that refuses to leave 0..MAX_STOCK; True if applied."""
+        new_stock = Product.stock + delta
+        statement = (
+            update(Product)
+            .where(Product.id == product_id, new_stock >= 0, new_stock <= MAX_STOCK)
+            .values(stock=new_stock, updated_at=datetime.now(UTC))
+            .returning(Product.id)
+            .execution_options(synchronize_session=False)
+        )
+        result = await session.execute(statement)
+        return result.scalar_one_or_none() is not None
+
+    async def page(
+        self, session: AsyncSession, filters: list[ColumnElement[bool]], sort: ProductSort,
+        after: Cursor | None, limit: int,
+    ) -> list[Product]:
+        """Up to ``limit`` products after ``after`` in ``sort`` order (keyset pagination)."""
+        conditions = [*filters, *([_after(sort, after)] if after else [])]
+        statement = select(Product).where(*conditions).order_by(*_order(sort)).limit(limit)
+        return list(await session.scalars(statement))
+
+    async def count(self, session: AsyncSession, filters: list[ColumnElement[bool]]) -> int:
+        statement = select(func.count()).select_from(Product).where(*filters)
+        return int((await session.execute(statement)).scalar_one())
+
+    async def _flush(self, session: AsyncSession, sku: str) -> None:
+        try:
+            await session.flush()
+        except IntegrityError as exc:
+            if "sku" in str(exc.orig).lower():
+                raise DuplicateSku(sku) from None
+            raise
+
+
+def filters(search: str | None, category: str | None) -> list[ColumnElement[bool]]:
+    """Every search word must appear (case-insensitively) in the name or the description."""
+    conditions: list[ColumnElement[bool]] = []
+    for word in (search or "").split():
+        pattern = f"%{escape_like(word)}%"
+        conditions.append(or_(_ilike(Product.name, pattern), _ilike(Product.description, pattern)))
+    if category is not None:
+        conditions.append(func.lower(Product.category) == category.lower())
+    return conditions
+
+
+def _ilike(column: Any, pattern: str) -> ColumnElement[bool]:
+    return column.ilike(pattern, escape="\\")
+
+
+def _sort_column(sort: ProductSort) -> Any:
+    if sort in (ProductSort.PRICE_ASC, ProductSort.PRICE_DESC):
+        return Product.price_amount
+    if sort in (ProductSort.NAME_ASC, ProductSort.NAME_DESC):
+        return Product.name_key
+    return Product.created_at
+
+
+def _order(sort: ProductSort) -> list[Any]:
+    column = _sort_column(sort)
+    if sort in _DESCENDING:
+        return [column.desc(), Product.id.desc()]
+    return [column.asc(), Product.id.asc()]
+
+
+def _after(sort: ProductSort, cursor: Cursor) -> ColumnElement[bool]:
+    # (key, id) > (k, i), spelled out because SQLite and PostgreSQL differ on row comparisons
+    column = _sort_column(sort)
+    key = cursor_instant(int(cursor.key)) if sort is ProductSort.NEWEST else cursor.key
+    if sort in _DESCENDING:
+        return or_(column < key, and_(column == key, Product.id < cursor.id))
+    return or_(column > key, and_(column == key, Product.id > cursor.id))

@@ -1,0 +1,94 @@
+"""Catalog and inventory rules over the repository; the caller owns the transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from subgraphs.products.domain.cursors import decode_cursor, encode_cursor
+from subgraphs.products.domain.errors import InsufficientStock, InvalidProduct, ProductNotFound
+from subgraphs.products.domain.models import Product
+from subgraphs.products.domain.records import (
+    Page,
+    ProductDraft,
+    ProductPatch,
+    ProductQuery,
+    ProductRecord,
+)
+from subgraphs.products.domain.repository import ProductRepository, filters
+from subgraphs.products.domain.rules import page_size, validate_changes, validate_draft
+
+__all__ = ["ProductService"]
+
+_MAX_SEARCH = 200
+
+
+class ProductService:
+    """Creates, changes and lists products. Never commits: the request boundary does."""
+
+    def __init__(self, repository: ProductRepository | None = None) -> None:
+        self.repository = repository or ProductRepository()
+
+    async def create(
+        self, session: AsyncSession, draft: ProductDraft, *, product_id: str | None = None,
+        created_at: datetime | None = None,
+    ) -> ProductRecord:
+        draft = validate_draft(draft)
+        now = datetime.now(UTC)
+        product = Product(
+            id=product_id or str(uuid.uuid4()), name_key=draft.name.casefold(),
+            created_at=created_at or now, updated_at=now, **asdict(draft),
+        )
+        return (await self.repository.add(session, product)).to_record()
+
+    async def update(
+        self, session: AsyncSession, product_id: str, patch: ProductPatch
+    ) -> ProductRecord:
+        changes = validate_changes(patch.changes)
+        product = await self._load(session, product_id)
+        for name, value in changes.items():
+            setattr(product, name, value)
+        if "name" in changes:
+            product.name_key = product.name.casefold()
+        product.updated_at = datetime.now(UTC)
+        return (await self.repository.save(session, product)).to_record()
+
+    async def adjust_stock(
+        self, session: AsyncSession, product_id: str, delta: int
+    ) -> ProductRecord:
+        """Apply ``delta`` atomically; stock never leaves 0..2^31-1, even under concurrency."""
+        applied = await self.repository.adjust_stock(session, product_id, delta)
+        product = await self._load(session, product_id)
+        if not applied:
+            word = "insufficient stock" if delta < 0 else "stock would exceed the maximum"
+            raise InsufficientStock(f"{word}: {product.stock} available", field="delta")
+        return product.to_record()
+
+    async def get_many(
+        self, session: AsyncSession, ids: Sequence[str]
+    ) -> dict[str, ProductRecord]:
+        found = await self.repository.get_many(session, ids)
+        return {key: product.to_record() for key, product in found.items()}
+
+    async def list(self, session: AsyncSession, query: ProductQuery) -> Page:
+        """One page of the listing; a bad ``first``, cursor or search raises BAD_USER_INPUT."""
+        limit = page_size(query.first)
+        after = decode_cursor(query.after, query.sort) if query.after is not None else None
+        if query.search is not None and len(query.search) > _MAX_SEARCH:
+            raise InvalidProduct(f"search must be at most {_MAX_SEARCH} characters", field="search")
+        where = filters(query.search, query.category)
+        rows = await self.repository.page(session, where, query.sort, after, limit + 1)
+        items = [(encode_cursor(query.sort, r.to_record()), r.to_record()) for r in rows[:limit]]
+        total = await self.repository.count(session, where)
+        return Page(items, len(rows) > limit, after is not None, total)
+
+    async def _load(self, session: AsyncSession, product_id: str) -> Product:
+        found = await self.repository.get_many(session, [product_id])
+        if product_id not in found:
+            raise ProductNotFound(product_id)
+        return found[product_id]
+

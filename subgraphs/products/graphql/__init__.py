@@ -1,0 +1,1 @@
+"""The products GraphQL layer: thin resolvers over the domain services."""
