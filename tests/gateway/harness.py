@@ -339,11 +339,26 @@ def _error_matches(expected: dict[str, Any], actual: dict[str, Any]) -> bool:
     return True
 
 
+def _canonical(value: Any) -> str:
+    """JSON text that keeps field order; 1.0 and 1 are the same JSON number."""
+
+    def norm(v: Any) -> Any:
+        if isinstance(v, float) and v.is_integer():
+            return int(v)
+        if isinstance(v, dict):
+            return {k: norm(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [norm(x) for x in v]
+        return v
+
+    return json.dumps(norm(value), indent=1)
+
+
 def assert_matches_expected(actual: dict[str, Any], expected: dict[str, Any]) -> None:
     """`data` exactly, in the client's field order; each expected error matched by one error."""
     assert set(actual) - {"extensions"} == set(expected), f"top-level keys differ: {actual}"
     if "data" in expected:
-        assert json.dumps(actual["data"], indent=1) == json.dumps(expected["data"], indent=1)
+        assert _canonical(actual.get("data")) == _canonical(expected["data"])
     unmatched = list(actual.get("errors", []))
     for want in expected.get("errors", []):
         found = next((e for e in unmatched if _error_matches(want, e)), None)
@@ -362,5 +377,5 @@ def assert_same_as_oracle(ours: dict[str, Any], oracle: dict[str, Any]) -> None:
     Messages are not compared: transport failures are worded differently by every gateway;
     `assert_matches_expected` checks the messages that matter.
     """
-    assert json.dumps(ours.get("data"), indent=1) == json.dumps(oracle.get("data"), indent=1)
+    assert _canonical(ours.get("data")) == _canonical(oracle.get("data"))
     assert _error_paths(ours) == _error_paths(oracle)
