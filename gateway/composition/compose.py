@@ -1,0 +1,76 @@
+"""Compose subgraph SDLs into a supergraph: parse, validate, merge, check, print."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .diagnostics import CompositionFailed, Diagnostic
+from .merge import merge
+from .model import Subgraph
+from .printer import print_supergraph
+from .subgraph import parse_subgraph
+from .subgraph_rules import check_subgraph
+from .supergraph_rules import check_supergraph
+
+__all__ = ["CompositionResult", "SubgraphSource", "compose"]
+
+
+@dataclass(frozen=True)
+class SubgraphSource:
+    """A subgraph to compose: its name, routing URL and SDL text."""
+
+    name: str
+    url: str
+    sdl: str
+
+
+@dataclass
+class CompositionResult:
+    """The supergraph SDL (None on failure) and every error and warning found."""
+
+    supergraph: str | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+
+def compose(sources: list[SubgraphSource]) -> CompositionResult:
+    """Compose; errors in one subgraph do not hide errors in the others."""
+    diagnostics: list[Diagnostic] = []
+    subgraphs: list[Subgraph] = []
+    for source in sources:
+        try:
+            subgraphs.append(parse_subgraph(source.name, source.url, source.sdl))
+        except CompositionFailed as failed:
+            diagnostics += failed.diagnostics
+    names = {s.name for s in subgraphs}
+    for subgraph in subgraphs:
+        diagnostics += check_subgraph(subgraph, names)
+    if _has_errors(diagnostics):
+        return CompositionResult(None, diagnostics)
+    merged = merge(subgraphs, diagnostics)
+    _collect_composed(merged)
+    if not _has_errors(diagnostics):
+        diagnostics += check_supergraph(merged)
+    if _has_errors(diagnostics):
+        return CompositionResult(None, diagnostics)
+    return CompositionResult(print_supergraph(merged), diagnostics)
+
+
+def _has_errors(diagnostics: list[Diagnostic]) -> bool:
+    return any(d.severity == "error" for d in diagnostics)
+
+
+def _collect_composed(merged) -> None:
+    """Directives named by `@composeDirective` keep their definition (Federation v2.1)."""
+    for graph in merged.subgraphs.values():
+        for name in graph.composed:
+            definition = graph.directive_defs.get(name)
+            if definition is not None:
+                merged.composed.setdefault(name, definition)

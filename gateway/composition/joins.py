@@ -1,0 +1,181 @@
+"""Join spec directives for merged types and fields (https://specs.apollo.dev/join/v0.5)."""
+
+from __future__ import annotations
+
+import re
+
+from .model import Field
+from .supergraph_model import Merged, SField, SType
+from .usage import Usage
+
+__all__ = ["JoinArgs", "graph_enum", "join_fields", "join_types"]
+
+JoinArgs = dict[str, object]  # ordered join directive arguments; None values are omitted
+
+
+def graph_enum(name: str) -> str:
+    """`join__Graph` value for a subgraph name: CONSTANT_CASE (`reviewsV2` -> `REVIEWS_V2`)."""
+    name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    name = re.sub(r"([A-Z])([A-Z][a-z])", r"\1_\2", name)
+    return re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").upper()
+
+
+def join_types(merged: Merged, stype: SType, usage: Usage) -> list[JoinArgs]:
+    """One `@join__type` per subgraph (per key when the type is an entity there)."""
+    if stype.name == "Query":
+        return [{"graph": g} for g in merged.subgraphs]
+    result: list[JoinArgs] = []
+    for graph, typedef in stype.by_graph.items():
+        if stype.kind == "object" and not _keeps_type(stype, graph, usage):
+            continue
+        base: JoinArgs = {"graph": graph}
+        if not typedef.keys or stype.kind not in ("object", "interface"):
+            result.append(base | _interface_object(stype, graph))
+            continue
+        for key in typedef.keys:
+            result.append(base | {
+                "key": key.fields,
+                "extension": True if typedef.extension else None,
+                "resolvable": False if not key.resolvable else None,
+            } | _interface_object(stype, graph))
+    return result
+
+
+def _interface_object(stype: SType, graph: str) -> JoinArgs:
+    return {"isInterfaceObject": True} if graph in stype.interface_object_graphs() else {}
+
+
+def _keeps_type(stype: SType, graph: str, usage: Usage) -> bool:
+    """A subgraph that only mentions external fields nobody uses does not know the type."""
+    typedef = stype.by_graph[graph]
+    if typedef.keys or not typedef.fields:
+        return True
+    for name, field in typedef.fields.items():
+        used = usage.get((graph, stype.name, name), set())
+        if not field.has("external") or used & {"provided", "required"} or typedef.extension:
+            return True
+    return False
+
+
+def join_fields(merged: Merged, stype: SType, sfield: SField, usage: Usage,
+                types: list[JoinArgs]) -> list[JoinArgs]:
+    """The `@join__field`s of one field, or none when every subgraph of the type resolves it."""
+    if sfield.from_interface_object:
+        return [{}]
+    if stype.kind == "interface":
+        return _interface_join_fields(stype, sfield)
+    if stype.name == "Query":
+        return _query_join_fields(merged, sfield)
+    result = _object_join_fields(stype, sfield, usage, types)
+    if len(result) == 1 and len(types) == 1 and set(_present(result[0])) == {"graph"}:
+        return []
+    return result
+
+
+def _present(args: JoinArgs) -> JoinArgs:
+    return {k: v for k, v in args.items() if v is not None and v is not False}
+
+
+def _interface_join_fields(stype: SType, sfield: SField) -> list[JoinArgs]:
+    if len(sfield.by_graph) == len(stype.by_graph):
+        return []
+    return [{"graph": g, "type": f.type if f.type != sfield.type else None,
+             "override": f.string("override", "from"), "provides": f.string("provides"),
+             "requires": f.string("requires"), "external": f.has("external") or None}
+            for g, f in sfield.by_graph.items()]
+
+
+def _query_join_fields(merged: Merged, sfield: SField) -> list[JoinArgs]:
+    if any(f.has("override") for f in sfield.by_graph.values()) and len(merged.subgraphs) > 1:
+        overridden = _overridden(merged, sfield)
+        return [{"graph": g, "override": f.string("override", "from"),
+                 "overrideLabel": f.string("override", "label"),
+                 "external": f.has("external") or None}
+                for g, f in sfield.by_graph.items()
+                if f.has("override") or (f.has("shareable") and g not in overridden)]
+    if len(merged.subgraphs) == 1 or len(sfield.by_graph) == len(merged.subgraphs):
+        return []
+    provides_differ = any(f.string("provides") for f in sfield.by_graph.values())
+    return [{"graph": g, "provides": f.string("provides") if provides_differ else None}
+            for g, f in sfield.by_graph.items()]
+
+
+def _overridden(merged: Merged, sfield: SField) -> dict[str, str | None]:
+    """Subgraphs whose field is taken over by `@override(from:)`, with the override label."""
+    labels: dict[str, str | None] = {}
+    for graph, f in sfield.by_graph.items():
+        source = f.string("override", "from")
+        if source in merged.subgraphs:
+            labels[source] = f.string("override", "label")
+            if labels[source]:
+                labels[graph] = labels[source]
+    return labels
+
+
+def _external_flag(stype: SType, graph: str, f: Field, used: set[str]) -> bool:
+    if not f.has("external"):
+        return False
+    return "provided" in used or not ("key" in used and stype.by_graph[graph].extension)
+
+
+def _object_join_fields(stype: SType, sfield: SField, usage: Usage,
+                        types: list[JoinArgs]) -> list[JoinArgs]:
+    graphs = sfield.by_graph
+    used = {g: usage.get((g, stype.name, sfield.name), set()) for g in graphs}
+    type_differs = any(f.type != sfield.type for f in graphs.values())
+    has_override = any(f.has("override") for f in graphs.values())
+    everywhere = len(graphs) == len(stype.by_graph)
+    if has_override:
+        return _override_join_fields(stype, sfield, used, type_differs, types, everywhere)
+    differs = type_differs or any(
+        _external_flag(stype, g, f, used[g]) or f.string("provides") or f.string("requires")
+        for g, f in graphs.items())
+    if everywhere and not differs:
+        return []
+    result = []
+    for graph, f in graphs.items():
+        external = _external_flag(stype, graph, f, used[graph])
+        args = _field_args(graph, f, sfield, type_differs, external)
+        if external and stype.by_graph[graph].extension and set(_present(args)) <= {
+                "graph", "external"} and not used[graph] & {"provided", "required"}:
+            continue
+        result.append(args)
+    return result
+
+
+def _field_args(graph: str, f: Field, sfield: SField, type_differs: bool, external: bool,
+                label: str | None = None, used_overridden: bool = False) -> JoinArgs:
+    return {"graph": graph, "requires": f.string("requires"), "provides": f.string("provides"),
+            "type": f.type if type_differs else None, "external": external or None,
+            "override": f.string("override", "from"), "usedOverridden": used_overridden or None,
+            "overrideLabel": label if label is not None else f.string("override", "label")}
+
+
+def _override_join_fields(stype: SType, sfield: SField, used: dict[str, set[str]],
+                          type_differs: bool, types: list[JoinArgs],
+                          everywhere: bool) -> list[JoinArgs]:
+    """`@override(from:, label:)`: the source keeps a join field only while still needed."""
+    source_labels: dict[str, str | None] = {}
+    for graph, f in sfield.by_graph.items():
+        source = f.string("override", "from")
+        if source in stype.by_graph or source in sfield.by_graph:
+            source_labels[source] = f.string("override", "label")
+            if source_labels[source]:
+                source_labels[graph] = source_labels[source]
+    sources = {s for g, f in sfield.by_graph.items()
+               if (s := f.string("override", "from")) and s != g and s in sfield.by_graph}
+    result = []
+    for graph, f in sfield.by_graph.items():
+        external = _external_flag(stype, graph, f, used[graph])
+        required = "required" in used[graph]
+        label = source_labels.get(graph)
+        used_overridden = graph in sources and "key" in used[graph] and not f.has("external")
+        used_overridden = used_overridden or (graph in sources and required and not external)
+        if not ((external and required) or label or used_overridden or graph not in sources):
+            continue
+        result.append(_field_args(graph, f, sfield, type_differs, external, label or None,
+                                  used_overridden))
+    if everywhere and len(result) == 1 and len(types) == 1 and types[0]["graph"] == \
+            result[0]["graph"]:
+        return []
+    return result

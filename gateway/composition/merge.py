@@ -1,0 +1,168 @@
+"""Merge subgraph types into one supergraph (Federation v2 composition merge rules)."""
+
+from __future__ import annotations
+
+from .diagnostics import Diagnostic, error
+from .model import Subgraph, TypeDef
+from .supergraph_model import Merged, SArg, SField, SType
+from .typing_rules import Hierarchy, merge_input_types, merge_output_types, named_type
+
+__all__ = ["merge"]
+
+
+def merge(subgraphs: list[Subgraph], errors: list[Diagnostic]) -> Merged:
+    """Merge types by name; fields by name; arguments and input fields by intersection."""
+    merged = Merged({s.name: s for s in sorted(subgraphs, key=lambda s: s.name)})
+    for graph in merged.subgraphs.values():
+        for typedef in graph.types.values():
+            _collect(merged, graph.name, typedef, errors)
+        merged.roots.update(graph.roots)
+    hierarchy = _hierarchy(merged)
+    usage = _enum_usage(merged)
+    for stype in merged.types.values():
+        _merge_type(stype, hierarchy, usage.get(stype.name, set()), errors)
+    _copy_interface_object_fields(merged)
+    return merged
+
+
+def _collect(merged: Merged, graph: str, typedef: TypeDef, errors: list[Diagnostic]) -> None:
+    kind = "interface" if typedef.has("interfaceObject") else typedef.kind
+    stype = merged.types.setdefault(typedef.name, SType(typedef.name, kind))
+    if stype.kind != kind:
+        if (stype.kind == "interface" and kind == "object") or kind == "interface":
+            stype.kind = "interface"
+        else:
+            errors.append(error(
+                "TYPE_KIND_MISMATCH",
+                f"is a {kind} here but a {stype.kind} in another subgraph",
+                subgraph=graph, coordinate=typedef.name,
+                hint="declare the type with the same kind in every subgraph"))
+    stype.by_graph[graph] = typedef
+    for name in typedef.interfaces:
+        if name not in stype.interfaces:
+            stype.interfaces.append(name)
+    for name in typedef.members:
+        if name not in stype.members:
+            stype.members.append(name)
+
+
+def _hierarchy(merged: Merged) -> Hierarchy:
+    parents: Hierarchy = {}
+    for stype in merged.types.values():
+        for name in stype.interfaces:
+            parents.setdefault(stype.name, set()).add(name)
+        for name in stype.members:
+            parents.setdefault(name, set()).add(stype.name)
+    return parents
+
+
+def _enum_usage(merged: Merged) -> dict[str, set[str]]:
+    """How each type is used: as an output (field type) or input (argument, input field)."""
+    usage: dict[str, set[str]] = {}
+    for stype in merged.types.values():
+        for typedef in stype.by_graph.values():
+            for f in typedef.fields.values():
+                usage.setdefault(named_type(f.type), set()).add("output")
+                for arg in f.args.values():
+                    usage.setdefault(named_type(arg.type), set()).add("input")
+            for arg in typedef.inputs.values():
+                usage.setdefault(named_type(arg.type), set()).add("input")
+    return usage
+
+
+def _merge_type(stype: SType, hierarchy: Hierarchy, usage: set[str],
+                errors: list[Diagnostic]) -> None:
+    if stype.kind in ("object", "interface"):
+        _merge_fields(stype, hierarchy, errors)
+    elif stype.kind == "input":
+        _merge_input_fields(stype, errors)
+    elif stype.kind == "enum":
+        _merge_enum(stype, usage, errors)
+
+
+def _merge_fields(stype: SType, hierarchy: Hierarchy, errors: list[Diagnostic]) -> None:
+    for graph, typedef in stype.by_graph.items():
+        for name, f in typedef.fields.items():
+            sfield = stype.fields.setdefault(name, SField(name, f.type))
+            sfield.by_graph[graph] = f
+    for sfield in stype.fields.values():
+        coordinate = f"{stype.name}.{sfield.name}"
+        types = [f.type for f in sfield.by_graph.values()]
+        merged = merge_output_types(types, hierarchy)
+        if merged is None:
+            errors.append(_type_conflict(coordinate, sfield.by_graph, "output"))
+        sfield.type = merged or types[0]
+        sfield.args = _intersect({g: f.args for g, f in sfield.by_graph.items()},
+                                 coordinate, errors)
+
+
+def _merge_input_fields(stype: SType, errors: list[Diagnostic]) -> None:
+    stype.inputs = _intersect({g: t.inputs for g, t in stype.by_graph.items()},
+                              stype.name, errors)
+
+
+def _intersect(by_graph: dict, coordinate: str, errors: list[Diagnostic]) -> dict[str, SArg]:
+    """Keep arguments (input fields) every subgraph defines; a required one must be everywhere."""
+    result: dict[str, SArg] = {}
+    names = list(dict.fromkeys(n for args in by_graph.values() for n in args))
+    for name in names:
+        present = {g: args[name] for g, args in by_graph.items() if name in args}
+        where = f"{coordinate}({name}:)" if "." in coordinate else f"{coordinate}.{name}"
+        if len(present) < len(by_graph):
+            required = [g for g, a in present.items() if a.type.endswith("!") and a.default is None]
+            if required:
+                missing = sorted(set(by_graph) - set(present))
+                errors.append(error(
+                    "REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH",
+                    f"is required in subgraph {required[0]!r} but missing in {missing}",
+                    subgraph=required[0], coordinate=where,
+                    hint="add it to every subgraph or make it optional"))
+            continue
+        types = [a.type for a in present.values()]
+        merged = merge_input_types(types)
+        if merged is None:
+            errors.append(_type_conflict(where, present, "input"))
+        result[name] = SArg(name, merged or types[0], present)
+    return result
+
+
+def _merge_enum(stype: SType, usage: set[str], errors: list[Diagnostic]) -> None:
+    """Output-only enums take the union of values, input-only the intersection, both: equal."""
+    for graph, typedef in stype.by_graph.items():
+        for name, value in typedef.values.items():
+            stype.values.setdefault(name, {})[graph] = value
+    everywhere = {n: v for n, v in stype.values.items() if len(v) == len(stype.by_graph)}
+    if usage == {"input"}:
+        stype.values = everywhere
+    elif "input" in usage and len(everywhere) != len(stype.values):
+        odd = sorted(set(stype.values) - set(everywhere))
+        graph = next(iter(stype.values[odd[0]]))
+        errors.append(error(
+            "ENUM_VALUE_MISMATCH",
+            f"is used as both input and output, so every subgraph must define the same values; "
+            f"{odd} are missing in some subgraphs",
+            subgraph=graph, coordinate=stype.name,
+            hint="define the same values in every subgraph that defines the enum"))
+
+
+def _type_conflict(coordinate: str, by_graph: dict, kind: str) -> Diagnostic:
+    detail = ", ".join(f"{t.type!r} in {g!r}" for g, t in by_graph.items())
+    return error(
+        "FIELD_TYPE_MISMATCH", f"has incompatible {kind} types across subgraphs: {detail}",
+        subgraph=next(iter(by_graph)), coordinate=coordinate,
+        hint="use the same type (or compatible nullability/subtypes) in every subgraph")
+
+
+def _copy_interface_object_fields(merged: Merged) -> None:
+    """Fields an `@interfaceObject` adds to an interface belong to every implementation too."""
+    for stype in merged.types.values():
+        if stype.kind != "object":
+            continue
+        for iface_name in stype.interfaces:
+            iface = merged.types.get(iface_name)
+            if iface is None or not iface.interface_object_graphs():
+                continue
+            for name, sfield in iface.fields.items():
+                if name not in stype.fields:
+                    stype.fields[name] = SField(name, sfield.type, dict(sfield.by_graph),
+                                                dict(sfield.args), from_interface_object=True)
