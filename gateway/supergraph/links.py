@@ -71,9 +71,7 @@ class Links:
 def read_links(document: DocumentNode) -> Links:
     """Collect the `@link` directives on the schema definition and extensions."""
     nodes = [
-        d
-        for d in document.definitions
-        if isinstance(d, SchemaDefinitionNode | SchemaExtensionNode)
+        d for d in document.definitions if isinstance(d, SchemaDefinitionNode | SchemaExtensionNode)
     ]
     raw = [
         {arg.name.value: value_from_ast_untyped(arg.value) for arg in directive.arguments or ()}
@@ -110,4 +108,3 @@ def _imports(value: object) -> dict[str, str]:
         elif isinstance(item, dict) and "name" in item:
             result[item["name"]] = item.get("as") or item["name"]
     return result
-

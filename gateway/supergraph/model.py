@@ -36,7 +36,7 @@ class Key:
 
 @dataclass(frozen=True, slots=True)
 class FieldJoin:
-    """One `@join__field` of a field; `graph` is None for the graph-less form (interface objects)."""
+    """One `@join__field`; `graph` is None in the graph-less form (interface object fields)."""
 
     graph: str | None
     requires: SelectionSetNode | None = None
@@ -133,7 +133,5 @@ class Supergraph:
         if info.kind == "union":
             return [m for m in info.members if m in info.union_members.get(graph, ())]
         return [
-            t
-            for t in self.possible_types(name)
-            if name in self.types[t].implements.get(graph, ())
+            t for t in self.possible_types(name) if name in self.types[t].implements.get(graph, ())
         ]

@@ -1,0 +1,79 @@
+"""Fetch groups (one future subgraph fetch each) and the walker's position inside them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gateway.plan import KeyField
+from gateway.planner.selection import OutSelection
+from gateway.supergraph import Key
+
+__all__ = ["Group", "Position", "RepBuilder"]
+
+
+@dataclass(slots=True)
+class RepBuilder:
+    """Accumulates the fields of one representation type of an entity group."""
+
+    type_name: str
+    match_types: tuple[str, ...] = ()
+    fields: dict[str, KeyField] = field(default_factory=dict)
+
+    def add(self, key_fields: tuple[KeyField, ...]) -> None:
+        for key_field in key_fields:
+            known = self.fields.get(key_field.name)
+            self.fields[key_field.name] = _merge(known, key_field) if known else key_field
+
+
+def _merge(left: KeyField, right: KeyField) -> KeyField:
+    nested = {k.name: k for k in left.selections}
+    for key in right.selections:
+        nested[key.name] = _merge(nested[key.name], key) if key.name in nested else key
+    return KeyField(left.name, left.response_key, tuple(nested.values()))
+
+
+@dataclass(eq=False, slots=True)
+class Group:
+    """Everything one fetch to `graph` will select; entity groups run at `path`."""
+
+    id: int
+    graph: str
+    path: tuple[str, ...]
+    parent: Group | None
+    kind: str = "query"
+    selection: OutSelection = field(default_factory=OutSelection)
+    reps: dict[str, RepBuilder] = field(default_factory=dict)
+    deps: set[int] = field(default_factory=set)
+    conditions: list[tuple[str, bool] | None] = field(default_factory=list)
+    variables: set[str] = field(default_factory=set)
+
+    @property
+    def is_entity(self) -> bool:
+        return self.parent is not None
+
+
+@dataclass(slots=True)
+class Position:
+    """Where the walker adds fields: a group, a selection in it, and the type/path there."""
+
+    group: Group
+    out: OutSelection
+    type_name: str
+    path: tuple[str, ...]
+    provided: object = None
+    reserved: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    key: Key | None = None
+    origin: Position | None = None
+
+    def at(self, out: OutSelection, type_name: str | None = None) -> Position:
+        """The same place with another selection (a fragment) and possibly a narrower type."""
+        return Position(
+            self.group,
+            out,
+            type_name or self.type_name,
+            self.path,
+            self.provided,
+            self.reserved,
+            self.key,
+            self.origin,
+        )

@@ -1,0 +1,95 @@
+"""The planner as one short chain: normalise -> walk into fetch groups -> assemble -> QueryPlan.
+
+Plans are cached per supergraph (the cache lives on the Supergraph object, so loading a new
+supergraph starts a new cache), keyed by document hash, operation name and override labels.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from threading import Lock
+
+from graphql import DocumentNode, print_ast
+
+from gateway.plan import QueryPlan
+from gateway.planner.assemble import assemble
+from gateway.planner.operation import Operation, normalise
+from gateway.planner.render import render_fetch
+from gateway.planner.resolution import Resolver
+from gateway.planner.walker import Walker
+from gateway.supergraph import Supergraph
+
+__all__ = ["QueryPlanner", "build_plan", "plan_operation"]
+
+
+def build_plan(
+    supergraph: Supergraph, operation: Operation, labels: frozenset[str] = frozenset()
+) -> QueryPlan:
+    """Plan a normalised operation (no caching)."""
+    groups = Walker(_resolver(supergraph, labels), operation).walk()
+    node = assemble(
+        groups,
+        lambda group: render_fetch(group, operation.name, operation.variables),
+        serial=operation.kind == "mutation",
+    )
+    return QueryPlan(node, operation.kind, {"fetches": str(len(groups))})  # type: ignore[arg-type]
+
+
+def _resolver(supergraph: Supergraph, labels: frozenset[str]) -> Resolver:
+    """Resolvers memoise per (supergraph, labels); they hold only derived, immutable facts."""
+    resolvers = supergraph.cache.setdefault("resolvers", {})
+    if labels not in resolvers:
+        resolvers[labels] = Resolver(supergraph, labels)
+    return resolvers[labels]
+
+
+class QueryPlanner:
+    """An LRU cache of plans in front of the planning chain, for one supergraph."""
+
+    def __init__(self, supergraph: Supergraph, max_size: int = 1024) -> None:
+        self.supergraph = supergraph
+        self.max_size = max_size
+        self._plans: OrderedDict[tuple, QueryPlan] = OrderedDict()
+        self._lock = Lock()
+
+    def plan(
+        self,
+        document: DocumentNode,
+        operation_name: str | None = None,
+        override_labels: frozenset[str] = frozenset(),
+    ) -> QueryPlan:
+        """The cached plan for this document, operation and enabled override labels."""
+        key = (_digest(document), operation_name, frozenset(override_labels))
+        with self._lock:
+            if key in self._plans:
+                self._plans.move_to_end(key)
+                return self._plans[key]
+        plan = build_plan(
+            self.supergraph, normalise(document, operation_name), frozenset(override_labels)
+        )
+        with self._lock:
+            self._plans[key] = plan
+            while len(self._plans) > self.max_size:
+                self._plans.popitem(last=False)
+        return plan
+
+    def __len__(self) -> int:
+        return len(self._plans)
+
+
+def _digest(document: DocumentNode) -> str:
+    return hashlib.sha256(print_ast(document).encode()).hexdigest()
+
+
+def plan_operation(
+    supergraph: Supergraph,
+    document: DocumentNode,
+    operation_name: str | None = None,
+    override_labels: frozenset[str] = frozenset(),
+) -> QueryPlan:
+    """Plan a validated operation, through the supergraph's own plan cache."""
+    planner = supergraph.cache.get("planner")
+    if planner is None:
+        planner = supergraph.cache.setdefault("planner", QueryPlanner(supergraph))
+    return planner.plan(document, operation_name, override_labels)

@@ -1,0 +1,160 @@
+"""Which subgraphs can resolve a field, provide a key, or be reached by entity jumps.
+
+Join spec semantics (https://specs.apollo.dev/join/v0.5): a field without `@join__field` is
+resolved by every graph of its type's `@join__type`; `external` fields are only known; an
+`override` moves a field from the named graph, and with `overrideLabel` only while the label is
+enabled (progressive override); otherwise the overridden graph keeps it.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from functools import cache
+
+from graphql import FieldNode, InlineFragmentNode, SelectionSetNode
+
+from gateway.supergraph import FieldJoin, Key, Supergraph, TypeInfo
+
+__all__ = ["Resolver"]
+
+
+class Resolver:
+    """Answers resolvability questions for one supergraph under one set of override labels."""
+
+    def __init__(self, supergraph: Supergraph, labels: frozenset[str]) -> None:
+        self.supergraph = supergraph
+        self.labels = labels
+        self.order = {name: i for i, name in enumerate(supergraph.subgraphs)}
+        self.field_graphs = cache(self._field_graphs)
+        self.route = cache(self._route)
+
+    def type(self, name: str) -> TypeInfo:
+        return self.supergraph.types[name]
+
+    def _field_graphs(self, type_name: str, field_name: str) -> tuple[str, ...]:
+        """Graphs that resolve `type_name.field_name` themselves (possibly via `@requires`)."""
+        info = self.type(type_name)
+        spec = info.fields.get(field_name)
+        if spec is None:
+            return ()
+        joins = [j for j in spec.joins if j.graph is not None]
+        if not spec.joins:
+            return tuple(info.graphs)
+        return tuple(j.graph for j in joins if self._resolves(j, joins))  # type: ignore[misc]
+
+    def _resolves(self, join: FieldJoin, joins: list[FieldJoin]) -> bool:
+        if join.external:
+            return False
+        if join.override_label and join.override_label not in self.labels:
+            return False
+        for other in joins:
+            if other is not join and other.override == join.graph:
+                return bool(other.override_label) and other.override_label not in self.labels
+        return not join.used_overridden
+
+    def requires(self, type_name: str, field_name: str, graph: str) -> SelectionSetNode | None:
+        """The `@requires` field set of the field in `graph`, if any."""
+        spec = self.type(type_name).fields.get(field_name)
+        join = spec.join(graph) if spec else None
+        return join.requires if join else None
+
+    def provides(self, type_name: str, field_name: str, graph: str) -> SelectionSetNode | None:
+        """The `@provides` field set of the field in `graph`, if any."""
+        spec = self.type(type_name).fields.get(field_name)
+        join = spec.join(graph) if spec else None
+        return join.provides if join else None
+
+    def can_select(
+        self, graph: str, type_name: str, selection: SelectionSetNode, provided=None
+    ) -> bool:
+        """True when `graph` can return all of `selection` on `type_name` in one fetch."""
+        info = self.type(type_name)
+        for node in selection.selections:
+            if isinstance(node, InlineFragmentNode):
+                inner = node.type_condition.name.value if node.type_condition else type_name
+                if not self.can_select(graph, inner, node.selection_set, provided):
+                    return False
+                continue
+            assert isinstance(node, FieldNode)
+            name = node.name.value
+            if name == "__typename":
+                continue
+            spec = info.fields.get(name)
+            if spec is None:
+                return False
+            shortcut = provided_field(provided, type_name, name, self.supergraph)
+            if graph not in self.field_graphs(type_name, name) and shortcut is None:
+                if not self.key_field(graph, type_name, name):
+                    return False
+            if node.selection_set is not None and not self.can_select(
+                graph, spec.type_name, node.selection_set, shortcut
+            ):
+                return False
+        return True
+
+    def key_field(self, graph: str, type_name: str, name: str) -> bool:
+        """Fields of a graph's own `@key` are always selectable there."""
+        keys = self.type(type_name).keys_in(graph, resolvable_only=False)
+        return any(
+            isinstance(n, FieldNode) and n.name.value == name
+            for key in keys
+            for n in key.selection.selections
+        )
+
+    def _route(self, type_name: str, source: str, target: str) -> tuple[Key, ...] | None:
+        """Shortest chain of keys leading from `source` to `target` for entities of this type.
+
+        A hop to graph B uses a key B can resolve whose fields the previous graph can select
+        (PLANNER.md: a chain A->B by key 1, B->C by key 2).
+        """
+        info = self.type(type_name)
+        queue: deque[tuple[str, tuple[Key, ...]]] = deque([(source, ())])
+        seen = {source}
+        while queue:
+            graph, hops = queue.popleft()
+            for key in self.entry_keys(info, graph):
+                if key.graph == target:
+                    return (*hops, key)
+                if key.graph not in seen and len(hops) < 3:
+                    seen.add(key.graph)
+                    queue.append((key.graph, (*hops, key)))
+        return None
+
+    def entry_keys(self, info: TypeInfo, source: str) -> list[Key]:
+        """Resolvable keys of other graphs whose fields `source` can select."""
+        return [
+            key
+            for key in info.keys
+            if key.resolvable
+            and key.graph != source
+            and self.can_select(source, info.name, key.selection)
+        ]
+
+
+def provided_field(
+    provided: SelectionSetNode | None, type_name: str, name: str, supergraph: Supergraph
+) -> FieldNode | None:
+    """The field `name` of a `@provides` set as it applies to objects of `type_name`.
+
+    Provides may use inline fragments under interfaces and unions (Federation spec, @provides).
+    """
+    if provided is None:
+        return None
+    for node in provided.selections:
+        if isinstance(node, FieldNode) and node.name.value == name:
+            return node
+        if isinstance(node, InlineFragmentNode):
+            condition = node.type_condition.name.value if node.type_condition else type_name
+            if _applies(condition, type_name, supergraph):
+                found = provided_field(node.selection_set, type_name, name, supergraph)
+                if found is not None:
+                    return found
+    return None
+
+
+def _applies(condition: str, type_name: str, supergraph: Supergraph) -> bool:
+    if condition == type_name:
+        return True
+    if condition not in supergraph.types or type_name not in supergraph.types:
+        return False
+    return type_name in supergraph.possible_types(condition)
