@@ -2,7 +2,7 @@
 
 A case is `samples/<case>/` with `subgraphs/<name>.py` (Strawberry federation schemas),
 `supergraph.graphql` (composed from them, see `compose_samples.py`), `operations/<op>.graphql`
-with `operations/<op>.json` ({"variables", "response"}) and an optional `case.json`
+with `operations/<op>.json` ({"variables", "operationName", "response", "oracle_wrong"}) and an optional `case.json`
 ({"down": [subgraph names served by nobody]}). `samples/README.md` describes the format.
 """
 
@@ -75,6 +75,7 @@ class Operation:
     variables: dict[str, Any]
     response: dict[str, Any] | None
     oracle_wrong: str | None  # why Apollo Gateway's answer differs from the expectation
+    operation_name: str | None = None
 
     @property
     def id(self) -> str:
@@ -82,7 +83,10 @@ class Operation:
 
     @property
     def body(self) -> dict[str, Any]:
-        return {"query": self.document, "variables": self.variables}
+        body = {"query": self.document, "variables": self.variables}
+        if self.operation_name:
+            body["operationName"] = self.operation_name
+        return body
 
 
 @dataclass
@@ -154,6 +158,7 @@ class Case:
                     variables=spec.get("variables", {}),
                     response=spec.get("response"),
                     oracle_wrong=spec.get("oracle_wrong"),
+                    operation_name=spec.get("operationName"),
                 )
             )
         return ops
