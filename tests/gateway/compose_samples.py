@@ -39,6 +39,15 @@ def compose(case: Case, check: bool) -> bool:
     return True
 
 
+def draft(response: dict) -> dict:
+    """Keep what a client may rely on: data, and each error's message and path."""
+    out = {"data": response.get("data")}
+    if "errors" in response:
+        keep = ("message", "path")
+        out["errors"] = [{k: e[k] for k in keep if k in e} for e in response["errors"]]
+    return out
+
+
 def record(case: Case, force: bool) -> None:
     subgraphs = SubgraphServer(case).start()
     oracle = OracleGateway(case, subgraphs.urls)
@@ -49,7 +58,7 @@ def record(case: Case, force: bool) -> None:
             case.reset()
             file = case.path / "operations" / f"{op.name}.json"
             spec = json.loads(file.read_text()) if file.exists() else {"variables": {}}
-            spec["response"] = oracle.execute(op.body)
+            spec["response"] = draft(oracle.execute(op.body))
             file.write_text(json.dumps(spec, indent=2) + "\n")
             print(f"recorded {op.id}")
     finally:
