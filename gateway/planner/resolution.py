@@ -45,8 +45,11 @@ class Resolver:
     def _resolves(self, join: FieldJoin, joins: list[FieldJoin]) -> bool:
         if join.external:
             return False
-        if join.override_label and join.override_label not in self.labels:
-            return False
+        if join.override_label:
+            # Progressive override: both sides carry the label; the overriding side (the one
+            # naming `override`) resolves while the label is enabled, the other side otherwise.
+            enabled = join.override_label in self.labels
+            return enabled if join.override else not enabled
         for other in joins:
             if other is not join and other.override == join.graph:
                 return bool(other.override_label) and other.override_label not in self.labels

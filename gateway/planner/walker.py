@@ -162,10 +162,12 @@ class Walker:
         if sel.name == "__typename" or self._interface_level(pos, sel.name, runtime):
             self.plan_field(pos, sel)
             return
+        if self._interface_object_target(pos.type_name, sel.name):
+            # Fields an @interfaceObject graph adds: one jump for every implementation.
+            self.plan_field(pos, sel)
+            return
         for type_name in runtime:
             self.plan_field(pos.at(pos.out.add_fragment(type_name, "").selection, type_name), sel)
-        if not runtime and self._interface_object_target(pos.type_name, sel.name):
-            self.plan_field(pos, sel)
 
     def _interface_level(self, pos: Position, name: str, runtime: list[str]) -> bool:
         """True when the graph resolves the field the same way on every possible type."""
@@ -190,9 +192,8 @@ class Walker:
         self._add_typename(pos)
         rest: list[Sel] = []
         for sel in sels:
-            local = isinstance(sel, FieldSel) and sel.name != "__typename"
-            if local and pos.group.graph in self.resolver.field_graphs(pos.type_name, sel.name):
-                self.plan_field(pos, sel)  # type: ignore[arg-type]
+            if isinstance(sel, FieldSel) and sel.name != "__typename":
+                self.plan_field(pos, sel)
             else:
                 rest.append(sel)
         if rest:
