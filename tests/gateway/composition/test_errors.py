@@ -1,0 +1,46 @@
+"""Each error case fails with the rule's code, the subgraph, the coordinate and a fix."""
+
+from __future__ import annotations
+
+import pytest
+
+from .harness import compose_case
+
+ERRORS = {
+    "error_field_type_conflict": ("FIELD_TYPE_MISMATCH", "a", "Product.price"),
+    "error_non_shareable_field": ("INVALID_FIELD_SHARING", "a", "Product.name"),
+    "error_key_missing_field": ("KEY_INVALID_FIELDS", "a", "Product"),
+    "error_requires_not_external": ("REQUIRES_FIELDS_MISSING_EXTERNAL", "b", "Product.ship"),
+    "error_provides_not_external": ("PROVIDES_FIELDS_MISSING_EXTERNAL", "a", "Review.author"),
+    "error_entity_unresolvable": ("EXTERNAL_MISSING_ON_BASE", "reviews", "User.name"),
+    "error_unreachable_field": ("SATISFIABILITY_ERROR", "a", "Money.currency"),
+    "error_malformed_sdl": ("INVALID_GRAPHQL", "a", ""),
+    "error_enum_input_output_mismatch": ("ENUM_VALUE_MISMATCH", "b", "Level"),
+    "error_required_argument_missing": ("REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH", "a",
+                                        "Query.search(term:)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ERRORS))
+def test_error_case_reports_code_subgraph_coordinate_and_fix(case: str) -> None:
+    # given a case breaking one rule, when composed
+    result = compose_case(case)
+    # then no supergraph, and the error names the rule, where it is and what to do
+    code, subgraph, coordinate = ERRORS[case]
+    assert result.supergraph is None
+    assert [(e.code, e.subgraph, e.coordinate) for e in result.errors] == [
+        (code, subgraph, coordinate)]
+    assert result.errors[0].hint
+
+
+def test_malformed_sdl_error_carries_the_location() -> None:
+    [problem] = compose_case("error_malformed_sdl").errors
+    assert "line 3, column 6" in str(problem)
+
+
+def test_override_from_unknown_subgraph_warns_but_composes() -> None:
+    # Apollo and The Guild treat it as a hint; the build must not fail on it
+    result = compose_case("warning_override_unknown_subgraph")
+    assert result.supergraph is not None
+    assert [(w.code, w.coordinate) for w in result.warnings] == [
+        ("OVERRIDE_FROM_UNKNOWN_SUBGRAPH", "Product.price")]
