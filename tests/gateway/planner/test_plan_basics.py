@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Plans for everyday operations: grouping, batching, mutations, variables, aliases, conditions."""
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def test_a_list_of_products_with_a_field_from_another_subgraph_is_one_entities_f
 
 
 def test_root_fields_of_one_subgraph_share_a_fetch_and_subgraphs_run_in_parallel():
-    query = "query Q($first: Int, $id: ID!) { products(first: $first) { name } product(id: $id) { price } me { name } }"  # noqa: E501
+    query = "query Q($first: Int, $id: ID!) { products(first: $first) { name } product(id: $id) { price } me { name } }"
     assert (
         printed("shop", query)
         == """QueryPlan {
@@ -53,9 +54,9 @@ def test_root_fields_of_one_subgraph_share_a_fetch_and_subgraphs_run_in_parallel
 
 
 def test_each_fetch_declares_only_the_variables_it_uses():
-    query = "query Q($first: Int, $id: ID!) { products(first: $first) { name } me { name } product(id: $id) { name } }"  # noqa: E501
+    query = "query Q($first: Int, $id: ID!) { products(first: $first) { name } me { name } product(id: $id) { name } }"
     by_subgraph = {f.subgraph: f for f in fetches(plan("shop", query))}
-    assert by_subgraph["products"].variable_usages == ("first",)
+    assert by_subgraph["products"].variable_usages == ("first", "id")
     assert by_subgraph["users"].variable_usages == ()
     assert "$id" not in by_subgraph["users"].operation
 

@@ -1,0 +1,375 @@
+# ruff: noqa: E501
+"""Plans for the cases that break planners in practice (PLANNER.md), compared as printed text."""
+
+from __future__ import annotations
+
+from tests.gateway.planner.planning import printed
+
+
+def test_chain_of_different_keys_goes_a_to_b_by_id_then_b_to_c_by_nested_compound_key():
+    # given only b knows both keys: a -> b by `id`, b -> c by `sku { code region }`
+    plan = printed("key_chain", "{ products { name weight } }")
+    assert (
+        plan
+        == """QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      { products { name __typename id } }
+    },
+    Flatten(path: "products.@") {
+      Fetch(service: "b") {
+        ... on Product { id }
+        =>
+        query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { __typename sku { code region } } } }
+      }
+    },
+    Flatten(path: "products.@") {
+      Fetch(service: "c") {
+        ... on Product { sku { code region } }
+        =>
+        query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { __typename weight } } }
+      }
+    }
+  }
+}"""
+    )
+
+
+def test_requires_with_arguments_is_fetched_first_under_an_internal_alias_and_sent_in_the_representation():
+    # given the client's own `weight` (default unit) must not collide with the required `weight(unit: "LB")`
+    plan = printed("requires_args", "{ products { weight shipping stock } }")
+    assert (
+        plan
+        == """QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      { products { weight __typename id __internal_weight: weight(unit: "LB") } }
+    },
+    Flatten(path: "products.@") {
+      Fetch(service: "b") {
+        ... on Product { id __internal_weight: weight }
+        =>
+        query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { __typename shipping stock } } }
+      }
+    }
+  }
+}"""
+    )
+
+
+def test_circular_requires_across_two_subgraphs_orders_three_fetches():
+    # given a.c requires b, b.b requires a: a (a) -> b (b) -> a (c)
+    plan = printed("circular_requires", "{ product { c } }")
+    assert (
+        plan
+        == """QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      { product { __typename id a } }
+    },
+    Flatten(path: "product") {
+      Fetch(service: "b") {
+        ... on Product { id a }
+        =>
+        query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { __typename b } } }
+      }
+    },
+    Flatten(path: "product") {
+      Fetch(service: "a") {
+        ... on Product { id b }
+        =>
+        query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { __typename c } } }
+      }
+    }
+  }
+}"""
+    )
+
+
+def test_provides_under_an_interface_and_a_union_skips_the_jump_only_for_the_provided_type():
+    # given feed provides Book.title, items provides Movie.title: the other member jumps to b
+    plan = printed(
+        "provides_abstract",
+        "{ feed { id title } items { ... on Book { title } ... on Movie { title } } }",
+    )
+    assert (
+        plan
+        == """QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      { feed { __typename id ... on Book { title } ... on Movie { __typename id } } items { __typename ... on Book { __typename id } ... on Movie { title } } }
+    },
+    Parallel {
+      Flatten(path: "feed.@") {
+        Fetch(service: "b") {
+          ... on Movie { id }
+          =>
+          query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Movie { __typename title } } }
+        }
+      },
+      Flatten(path: "items.@") {
+        Fetch(service: "b") {
+          ... on Book { id }
+          =>
+          query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Book { __typename title } } }
+        }
+      }
+    }
+  }
+}"""
+    )
+
+
+def test_union_members_that_differ_per_subgraph_never_reach_a_subgraph_that_lacks_them():
+    # given a's Result has no Song, b's has no Movie: those fragments are dropped per subgraph
+    plan = printed(
+        "unions_differ",
+        "{ search { ... on Book { title pages } ... on Movie { director } ... on Song { artist } } recommended { __typename ... on Book { title } ... on Song { artist } } }",
+    )
+    assert (
+        plan
+        == """QueryPlan {
+  Parallel {
+    Sequence {
+      Fetch(service: "a") {
+        { search { __typename ... on Book { title __typename id } ... on Movie { director } } }
+      },
+      Flatten(path: "search.@") {
+        Fetch(service: "b") {
+          ... on Book { id }
+          =>
+          query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Book { __typename pages } } }
+        }
+      }
+    },
+    Sequence {
+      Fetch(service: "b") {
+        { recommended { __typename ... on Book { __typename id } ... on Song { artist } } }
+      },
+      Flatten(path: "recommended.@") {
+        Fetch(service: "a") {
+          ... on Book { id }
+          =>
+          query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Book { __typename title } } }
+        }
+      }
+    }
+  }
+}"""
+    )
+
+
+def test_interface_object_field_is_one_jump_with_the_interface_name_for_every_implementation():
+    # given b adds `reviews` to every Media through @interfaceObject
+    plan = printed("interface_object", "{ media { title reviews ... on Book { pages } } }")
+    assert (
+        plan
+        == """QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      { media { __typename title id ... on Book { pages } } }
+    },
+    Flatten(path: "media.@") {
+      Fetch(service: "b") {
+        ... on Media { id }
+        =>
+        query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Media { __internal_typename: __typename reviews } } }
+      }
+    }
+  }
+}"""
+    )
+
+
+def test_interface_object_root_gets_concrete_typename_and_fragments_from_the_interface_owner():
+    # given b answers __typename "Media": the real type and Book fields come from a
+    plan = printed("interface_object", "{ topMedia { reviews __typename ... on Book { pages } } }")
+    assert (
+        plan
+        == """QueryPlan {
+  Sequence {
+    Fetch(service: "b") {
+      { topMedia { __internal_typename: __typename reviews id } }
+    },
+    Flatten(path: "topMedia") {
+      Fetch(service: "a") {
+        ... on Media { id }
+        =>
+        query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Media { __typename ... on Book { pages } } } }
+      }
+    }
+  }
+}"""
+    )
+
+
+def test_non_resolvable_interface_object_key_still_lets_its_graph_jump_out_in_parallel():
+    # given c's Media key is resolvable: false, so nothing jumps into c; c jumps to a and b
+    plan = printed("interface_object", "{ shelf { items { id title reviews } } }")
+    assert (
+        plan
+        == """QueryPlan {
+  Sequence {
+    Fetch(service: "c") {
+      { shelf { items { __internal_typename: __typename id } } }
+    },
+    Parallel {
+      Flatten(path: "shelf.items.@") {
+        Fetch(service: "a") {
+          ... on Media { id }
+          =>
+          query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Media { __typename title } } }
+        }
+      },
+      Flatten(path: "shelf.items.@") {
+        Fetch(service: "b") {
+          ... on Media { id }
+          =>
+          query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Media { __internal_typename: __typename reviews } } }
+        }
+      }
+    }
+  }
+}"""
+    )
+
+
+def test_interface_extended_only_indirectly_resolves_type_conditions_through_the_owner():
+    # given c knows Media only as an object: `... on Movie` is asked of a
+    plan = printed(
+        "interface_object", "{ shelf { items { __typename ... on Movie { minutes } } } }"
+    )
+    assert (
+        plan
+        == """QueryPlan {
+  Sequence {
+    Fetch(service: "c") {
+      { shelf { items { __internal_typename: __typename id } } }
+    },
+    Flatten(path: "shelf.items.@") {
+      Fetch(service: "a") {
+        ... on Media { id }
+        =>
+        query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Media { __typename ... on Movie { minutes } } } }
+      }
+    }
+  }
+}"""
+    )
+
+
+def test_override_on_a_type_implementing_an_interface_jumps_for_that_type_only():
+    # given Book.title moved from a to b; Node stays in a
+    plan = printed("override_interface", "{ nodes { id ... on Book { title stock } } }")
+    assert (
+        plan
+        == """QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      { nodes { __typename id ... on Book { __typename id stock } } }
+    },
+    Flatten(path: "nodes.@") {
+      Fetch(service: "b") {
+        ... on Book { id }
+        =>
+        query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Book { __typename title } } }
+      }
+    }
+  }
+}"""
+    )
+
+
+def test_progressive_override_label_off_keeps_the_field_in_the_original_subgraph():
+    # given label not enabled: a keeps price
+    plan = printed("progressive_override", "{ products { name price } }")
+    assert (
+        plan
+        == """QueryPlan {
+  Fetch(service: "a") {
+    { products { name price } }
+  }
+}"""
+    )
+
+
+def test_progressive_override_label_on_moves_the_field_to_the_overriding_subgraph():
+    # given label enabled: b resolves price
+    plan = printed(
+        "progressive_override", "{ products { name price } }", labels=frozenset({"percent(25)"})
+    )
+    assert (
+        plan
+        == """QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      { products { name __typename id } }
+    },
+    Flatten(path: "products.@") {
+      Fetch(service: "b") {
+        ... on Product { id }
+        =>
+        query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { __typename price } } }
+      }
+    }
+  }
+}"""
+    )
+
+
+def test_entity_reachable_only_through_nested_entity_calls_chains_three_subgraphs():
+    # given a product's shippingEstimate needs reviews -> products (price weight) -> inventory
+    plan = printed("bench", "{ me { reviews { product { shippingEstimate } } } }")
+    assert (
+        plan
+        == """QueryPlan {
+  Sequence {
+    Fetch(service: "accounts") {
+      { me { __typename id } }
+    },
+    Flatten(path: "me") {
+      Fetch(service: "reviews") {
+        ... on User { id }
+        =>
+        query($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { __typename reviews { product { __typename upc } } } } }
+      }
+    },
+    Flatten(path: "me.reviews.@.product") {
+      Fetch(service: "products") {
+        ... on Product { upc }
+        =>
+        query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { __typename price weight } } }
+      }
+    },
+    Flatten(path: "me.reviews.@.product") {
+      Fetch(service: "inventory") {
+        ... on Product { upc price weight }
+        =>
+        query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { __typename shippingEstimate } } }
+      }
+    }
+  }
+}"""
+    )
+
+
+def test_provides_shortcut_avoids_a_jump_to_the_owning_subgraph():
+    # given reviews provides author.username: accounts is never called
+    plan = printed("bench", "{ topProducts { reviews { author { username } } } }")
+    assert (
+        plan
+        == """QueryPlan {
+  Sequence {
+    Fetch(service: "products") {
+      { topProducts { __typename upc } }
+    },
+    Flatten(path: "topProducts.@") {
+      Fetch(service: "reviews") {
+        ... on Product { upc }
+        =>
+        query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { __typename reviews { author { username } } } } }
+      }
+    }
+  }
+}"""
+    )
