@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .diagnostics import CompositionFailed, Diagnostic
+from .diagnostics import CompositionFailed, Diagnostic, error
 from .merge import merge
 from .model import Subgraph
 from .printer import print_supergraph
@@ -43,6 +43,9 @@ class CompositionResult:
 def compose(sources: list[SubgraphSource]) -> CompositionResult:
     """Compose; errors in one subgraph do not hide errors in the others."""
     diagnostics: list[Diagnostic] = []
+    if not sources:
+        return CompositionResult(None, [error("NO_SUBGRAPHS", "there is nothing to compose",
+                                              hint="list at least one subgraph")])
     subgraphs: list[Subgraph] = []
     for source in sources:
         try:

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
-from graphql import FieldNode, GraphQLSyntaxError, InlineFragmentNode, SelectionSetNode, parse
+from graphql import (
+    FieldNode,
+    GraphQLSyntaxError,
+    InlineFragmentNode,
+    SelectionSetNode,
+    parse,
+    print_ast,
+    strip_ignored_characters,
+)
 
 from .model import Subgraph
 from .typing_rules import named_type
 
-__all__ = ["FieldSetError", "field_paths", "parse_field_set"]
+__all__ = ["FieldSetError", "field_paths", "leaf_paths", "minify", "parse_field_set"]
 
 
 class FieldSetError(ValueError):
@@ -23,6 +32,52 @@ def parse_field_set(fields: str) -> SelectionSetNode:
     except GraphQLSyntaxError as exc:
         raise FieldSetError(f"invalid field set {fields!r}: {exc.message}") from None
     return operation.selection_set
+
+
+def minify(fields: str, drop: frozenset[str] = frozenset()) -> str:
+    """Print a field set compactly (`dimensions { size }` -> `dimensions{size}`), without the
+    leaf paths in `drop` (`dimensions.size`)."""
+    try:
+        selection_set = _without(parse_field_set(fields), drop, "")
+    except FieldSetError:
+        return fields
+    printed = strip_ignored_characters(print_ast(selection_set)) if selection_set else ""
+    return printed.removeprefix("{").removesuffix("}")
+
+
+def leaf_paths(fields: str) -> set[str]:
+    """Dotted paths of the leaf fields a field set selects (`a{b c}` -> {`a.b`, `a.c`})."""
+    try:
+        return set(_leaves(parse_field_set(fields), ""))
+    except FieldSetError:
+        return set()
+
+
+def _leaves(selection_set: SelectionSetNode, prefix: str) -> Iterator[str]:
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            path = prefix + selection.name.value
+            if selection.selection_set:
+                yield from _leaves(selection.selection_set, path + ".")
+            else:
+                yield path
+
+
+def _without(selection_set: SelectionSetNode, drop: frozenset[str],
+             prefix: str) -> SelectionSetNode | None:
+    kept = []
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            path = prefix + selection.name.value
+            if selection.selection_set:
+                inner = _without(selection.selection_set, drop, path + ".")
+                if inner is None:
+                    continue
+                selection = replace(selection, selection_set=inner)
+            elif path in drop:
+                continue
+        kept.append(selection)
+    return replace(selection_set, selections=tuple(kept)) if kept else None
 
 
 def field_paths(graph: Subgraph, type_name: str, fields: str) -> Iterator[tuple[str, str]]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+from .fieldsets import leaf_paths, minify
 from .model import Field
 from .supergraph_model import Merged, SField, SType
+from .typing_rules import named_type
 from .usage import Usage
 
 __all__ = ["JoinArgs", "graph_enum", "join_fields", "join_types"]
@@ -66,10 +68,39 @@ def join_fields(merged: Merged, stype: SType, sfield: SField, usage: Usage,
         return _interface_join_fields(stype, sfield)
     if stype.name == "Query":
         return _query_join_fields(merged, sfield)
-    result = _object_join_fields(stype, sfield, usage, types)
+    result = _object_join_fields(merged, stype, sfield, usage, types)
     if len(result) == 1 and len(types) == 1 and set(_present(result[0])) == {"graph"}:
         return []
     return result
+
+
+class _FieldSets:
+    """`@requires`/`@provides` as printed in join fields of object types: compact, and
+    without key fields the subgraph already has (they travel in the representation)."""
+
+    def __init__(self, merged: Merged, stype: SType) -> None:
+        self.merged = merged
+        self.stype = stype
+
+    def requires(self, graph: str, f: Field) -> str | None:
+        fields = f.string("requires")
+        if fields is None:
+            return None
+        return minify(fields, _common_key_leaves(self.stype, graph)) or None
+
+    def provides(self, graph: str, f: Field) -> str | None:
+        fields = f.string("provides")
+        target = self.merged.types.get(named_type(f.type))
+        if fields is None or target is None or target.kind == "union":
+            return fields
+        typedef = target.by_graph.get(graph)
+        drop = _common_key_leaves(target, graph) if typedef and typedef.extension else frozenset()
+        return minify(fields, drop)
+
+
+def _common_key_leaves(stype: SType, graph: str) -> frozenset[str]:
+    keys = [leaf_paths(k.fields) for k in stype.by_graph[graph].keys]
+    return frozenset(set.intersection(*keys)) if keys else frozenset()
 
 
 def _present(args: JoinArgs) -> JoinArgs:
@@ -95,8 +126,9 @@ def _query_join_fields(merged: Merged, sfield: SField) -> list[JoinArgs]:
                 if f.has("override") or (f.has("shareable") and g not in overridden)]
     if len(merged.subgraphs) == 1 or len(sfield.by_graph) == len(merged.subgraphs):
         return []
+    sets = _FieldSets(merged, merged.types["Query"])
     provides_differ = any(f.string("provides") for f in sfield.by_graph.values())
-    return [{"graph": g, "provides": f.string("provides") if provides_differ else None}
+    return [{"graph": g, "provides": sets.provides(g, f) if provides_differ else None}
             for g, f in sfield.by_graph.items()]
 
 
@@ -118,7 +150,7 @@ def _external_flag(stype: SType, graph: str, f: Field, used: set[str]) -> bool:
     return "provided" in used or not ("key" in used and stype.by_graph[graph].extension)
 
 
-def _object_join_fields(stype: SType, sfield: SField, usage: Usage,
+def _object_join_fields(merged: Merged, stype: SType, sfield: SField, usage: Usage,
                         types: list[JoinArgs]) -> list[JoinArgs]:
     graphs = sfield.by_graph
     used = {g: usage.get((g, stype.name, sfield.name), set()) for g in graphs}
@@ -126,7 +158,11 @@ def _object_join_fields(stype: SType, sfield: SField, usage: Usage,
     has_override = any(f.has("override") for f in graphs.values())
     everywhere = len(graphs) == len(stype.by_graph)
     if has_override:
-        return _override_join_fields(stype, sfield, used, type_differs, types, everywhere)
+        interface_graphs = {g for i in stype.interfaces if i in merged.types
+                            for g, t in merged.types[i].by_graph.items()
+                            if sfield.name in t.fields}
+        return _override_join_fields(merged, stype, sfield, used, type_differs, types, everywhere,
+                                     interface_graphs)
     differs = type_differs or any(
         _external_flag(stype, g, f, used[g]) or f.string("provides") or f.string("requires")
         for g, f in graphs.items())
@@ -135,7 +171,7 @@ def _object_join_fields(stype: SType, sfield: SField, usage: Usage,
     result = []
     for graph, f in graphs.items():
         external = _external_flag(stype, graph, f, used[graph])
-        args = _field_args(graph, f, sfield, type_differs, external)
+        args = _field_args(_FieldSets(merged, stype), graph, f, sfield, type_differs, external)
         if external and stype.by_graph[graph].extension and set(_present(args)) <= {
                 "graph", "external"} and not used[graph] & {"provided", "required"}:
             continue
@@ -143,17 +179,19 @@ def _object_join_fields(stype: SType, sfield: SField, usage: Usage,
     return result
 
 
-def _field_args(graph: str, f: Field, sfield: SField, type_differs: bool, external: bool,
-                label: str | None = None, used_overridden: bool = False) -> JoinArgs:
-    return {"graph": graph, "requires": f.string("requires"), "provides": f.string("provides"),
+def _field_args(sets: _FieldSets, graph: str, f: Field, sfield: SField, type_differs: bool,
+                external: bool, label: str | None = None,
+                used_overridden: bool = False) -> JoinArgs:
+    return {"graph": graph, "requires": sets.requires(graph, f),
+            "provides": sets.provides(graph, f),
             "type": f.type if type_differs else None, "external": external or None,
             "override": f.string("override", "from"), "usedOverridden": used_overridden or None,
             "overrideLabel": label if label is not None else f.string("override", "label")}
 
 
-def _override_join_fields(stype: SType, sfield: SField, used: dict[str, set[str]],
-                          type_differs: bool, types: list[JoinArgs],
-                          everywhere: bool) -> list[JoinArgs]:
+def _override_join_fields(merged: Merged, stype: SType, sfield: SField, used: dict[str, set[str]],
+                          type_differs: bool, types: list[JoinArgs], everywhere: bool,
+                          interface_graphs: set[str]) -> list[JoinArgs]:
     """`@override(from:, label:)`: the source keeps a join field only while still needed."""
     source_labels: dict[str, str | None] = {}
     for graph, f in sfield.by_graph.items():
@@ -169,12 +207,13 @@ def _override_join_fields(stype: SType, sfield: SField, used: dict[str, set[str]
         external = _external_flag(stype, graph, f, used[graph])
         required = "required" in used[graph]
         label = source_labels.get(graph)
-        used_overridden = graph in sources and "key" in used[graph] and not f.has("external")
+        used_overridden = graph in sources and (
+            ("key" in used[graph] and not f.has("external")) or graph in interface_graphs)
         used_overridden = used_overridden or (graph in sources and required and not external)
         if not ((external and required) or label or used_overridden or graph not in sources):
             continue
-        result.append(_field_args(graph, f, sfield, type_differs, external, label or None,
-                                  used_overridden))
+        result.append(_field_args(_FieldSets(merged, stype), graph, f, sfield, type_differs,
+                                  external, label or None, used_overridden))
     if everywhere and len(result) == 1 and len(types) == 1 and types[0]["graph"] == \
             result[0]["graph"]:
         return []
