@@ -70,8 +70,9 @@ def cursor_instant(key: int) -> datetime:
 def _valid_key(sort: ProductSort, key: object) -> bool:
     if _KEY_TYPES[sort] is str:
         return isinstance(key, str) and len(key) <= 400
-    in_range = key in (_INSTANTS if sort is ProductSort.NEWEST else _PRICES)
-    return isinstance(key, int) and not isinstance(key, bool) and in_range
+    if not isinstance(key, int) or isinstance(key, bool):
+        return False  # checked first: ``x in range`` scans the whole range for non-ints
+    return key in (_INSTANTS if sort is ProductSort.NEWEST else _PRICES)
 
 
 def _micros(moment: datetime) -> int:

@@ -56,7 +56,9 @@ def _text(name: str) -> Any:
 
 
 def _description(value: Any) -> str:
-    text = value.strip() if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        raise InvalidProduct("description must be text (it may be empty)", field="description")
+    text = value.strip()
     if len(text) > _LENGTHS["description"]:
         raise InvalidProduct("description must be at most 5000 characters", field="description")
     return text

@@ -1,0 +1,103 @@
+"""The shared harness: a migrated products app on a given database and cache, over HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from subgraphs.kit.cache import Cache
+from subgraphs.kit.migrations import upgrade_async
+from subgraphs.kit.settings import load_settings
+from subgraphs.kit.tokens import Principal, issue_token
+from subgraphs.products.app import Services, build_app, build_services
+from subgraphs.products.config import MIGRATIONS_DIR, ProductsSettings
+from subgraphs.products.domain.cache import CatalogCache
+from subgraphs.products.seed import seed_catalogue
+
+__all__ = ["ADMIN", "CUSTOMER", "PRODUCT_FIELDS", "Harness", "count_queries", "open_harness"]
+
+PRODUCT_FIELDS = "id sku name description price { amount currency } category stock"
+ADMIN = Principal("admin-1", "admin@example.com", "Ada Admin", ("admin",))
+CUSTOMER = Principal("cust-1", "cust@example.com", "Cy Customer", ("customer",))
+
+
+@dataclass
+class Harness:
+    """One products app, its services and an HTTP client that talks to it in-process."""
+
+    settings: ProductsSettings
+    services: Services
+    client: httpx.AsyncClient
+
+    def token(self, principal: Principal) -> str:
+        return issue_token(principal, self.settings.jwt_secret)[0]
+
+    async def gql(
+        self, query: str, variables: dict[str, Any] | None = None, *, as_: str | None = None
+    ) -> dict[str, Any]:
+        """POST one operation; ``as_`` is "admin", "customer" or None (anonymous)."""
+        headers = {}
+        if as_ is not None:
+            who = ADMIN if as_ == "admin" else CUSTOMER
+            headers["authorization"] = f"Bearer {self.token(who)}"
+        body = {"query": query, "variables": variables or {}}
+        response = await self.client.post("/graphql", json=body, headers=headers)
+        return response.json()
+
+    async def seed(self) -> int:
+        async with self.services.database.transaction() as session:
+            return await seed_catalogue(session, self.services.products)
+
+    async def create(self, **fields: Any) -> dict[str, Any]:
+        """Create a product as admin; returns it (raises on GraphQL errors)."""
+        product = {"sku": "SKU-1", "name": "Widget", "description": "A useful widget",
+                   "price": {"amount": 1000, "currency": "USD"}, "category": "Gadgets",
+                   "stock": 10, **fields}
+        result = await self.gql(
+            f"mutation($p: ProductInput!) {{ createProduct(input: $p) {{ {PRODUCT_FIELDS} }} }}",
+            {"p": product}, as_="admin",
+        )
+        assert "errors" not in result, result
+        return result["data"]["createProduct"]
+
+
+@asynccontextmanager
+async def open_harness(database_url: str, cache: Cache | None = None) -> AsyncIterator[Harness]:
+    """Migrate ``database_url``, wire the app (memory cache unless given) and serve it."""
+    await upgrade_async(MIGRATIONS_DIR, database_url)
+    settings = load_settings(ProductsSettings, "products", database_url=database_url,
+                             environment="test")
+    services = build_services(settings)
+    if cache is not None:
+        await services.cache.close()
+        catalog = CatalogCache(cache, services.database, services.products, 1800)
+        services = Services(services.database, cache, services.products, catalog)
+    app = build_app(settings, services)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://products") as client:
+        try:
+            yield Harness(settings, services, client)
+        finally:
+            await services.cache.close()
+            await services.database.dispose()
+
+
+@contextmanager
+def count_queries(engine: AsyncEngine) -> Iterator[list[str]]:
+    """Collect every SQL statement ``engine`` sends while the block runs."""
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)

@@ -1,0 +1,60 @@
+"""Search matches every word in name or description, case-insensitively; category filters."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.subgraphs.products.harness import Harness
+
+SEARCH = """query($search: String, $category: String) {
+  products(first: 100, search: $search, category: $category, sort: NAME_ASC) {
+    totalCount edges { node { name category } } } }"""
+
+
+async def names(app: Harness, search: str | None = None, category: str | None = None) -> list[str]:
+    result = await app.gql(SEARCH, {"search": search, "category": category})
+    connection = result["data"]["products"]
+    assert connection["totalCount"] == len(connection["edges"])
+    return [edge["node"]["name"] for edge in connection["edges"]]
+
+
+async def test_search_is_case_insensitive_over_name_and_description(seeded: Harness) -> None:
+    # "wool" is in two names and in three more descriptions
+    found = await names(seeded, "WoOl")
+    assert found == ["Merino Wool Sweater", "Thermal Socks (3 Pairs)", "Wool Beanie",
+                     "Wool Throw Blanket"]
+
+
+async def test_every_search_word_must_match(seeded: Harness) -> None:
+    assert await names(seeded, "wool  socks") == ["Thermal Socks (3 Pairs)"]
+    assert await names(seeded, "wool nonexistent") == []
+
+
+@pytest.mark.parametrize(("search", "expected"), [("%", ["100% Cotton Tote"]),
+                                                  ("_", ["snake_case Mug"]),
+                                                  ("0%", ["100% Cotton Tote"])])
+async def test_like_wildcards_in_a_search_match_literally(
+    app: Harness, search: str, expected: list[str]
+) -> None:
+    # given products whose text holds % and _, and one that holds neither
+    await app.create(sku="W-1", name="100% Cotton Tote", description="A bag")
+    await app.create(sku="W-2", name="snake_case Mug", description="For coders")
+    await app.create(sku="W-3", name="Plain Mug", description="Nothing special")
+    # when searching for the wildcard characters themselves
+    # then only literal matches come back
+    assert await names(app, search) == expected
+
+
+async def test_category_filter_is_case_insensitive_and_combines_with_search(
+    seeded: Harness,
+) -> None:
+    clothing = await names(seeded, category="clothing")
+    assert len(clothing) == 10
+    assert await names(seeded, "wool", "Clothing") == [
+        "Merino Wool Sweater", "Thermal Socks (3 Pairs)", "Wool Beanie"]
+    assert await names(seeded, category="Nope") == []
+
+
+async def test_an_overlong_search_is_bad_user_input(seeded: Harness) -> None:
+    result = await seeded.gql(SEARCH, {"search": "a" * 201})
+    assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
