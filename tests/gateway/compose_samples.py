@@ -13,10 +13,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
+from pathlib import Path
 
 from tests.gateway.harness import (
     Case,
-    OracleGateway,
+    OracleProcess,
     SubgraphServer,
     all_cases,
     compose_supergraph,
@@ -50,7 +52,8 @@ def draft(response: dict) -> dict:
 
 def record(case: Case, force: bool) -> None:
     subgraphs = SubgraphServer(case).start()
-    oracle = OracleGateway(case, subgraphs.urls)
+    process = OracleProcess({case.name: subgraphs.urls}, Path(tempfile.mkdtemp()))
+    oracle = process.gateways[case.name]
     try:
         for op in case.operations:
             if op.oracle_wrong or (op.response is not None and not force):
@@ -62,7 +65,7 @@ def record(case: Case, force: bool) -> None:
             file.write_text(json.dumps(spec, indent=2) + "\n")
             print(f"recorded {op.id}")
     finally:
-        oracle.stop()
+        process.stop()
         subgraphs.stop()
 
 

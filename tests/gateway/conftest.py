@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,7 +11,9 @@ import pytest
 from tests.gateway.harness import (
     Case,
     OracleGateway,
+    OracleProcess,
     SubgraphServer,
+    all_cases,
     case_named,
     oracle_available,
 )
@@ -19,9 +22,10 @@ from tests.gateway.harness import (
 class Samples:
     """Starts a case's servers on first use and keeps them for the whole session."""
 
-    def __init__(self) -> None:
+    def __init__(self, workdir: Path) -> None:
+        self._workdir = workdir
         self._subgraphs: dict[str, SubgraphServer] = {}
-        self._oracles: dict[str, OracleGateway] = {}
+        self._oracle: OracleProcess | None = None
         self._apps: dict[str, Any] = {}
 
     def case(self, name: str) -> Case:
@@ -33,11 +37,13 @@ class Samples:
         return self._subgraphs[name].urls
 
     def oracle(self, name: str) -> OracleGateway:
-        if name not in self._oracles:
+        if self._oracle is None:
             if reason := oracle_available():
                 pytest.skip(f"Apollo Gateway oracle unavailable: {reason}")
-            self._oracles[name] = OracleGateway(case_named(name), self.urls(name))
-        return self._oracles[name]
+            # Node and Apollo take a second to load: one process serves every case.
+            urls = {case.name: self.urls(case.name) for case in all_cases()}
+            self._oracle = OracleProcess(urls, self._workdir)
+        return self._oracle.gateways[name]
 
     def our_app(self, name: str, create_app: Callable[..., Any]) -> Any:
         if name not in self._apps:
@@ -46,14 +52,16 @@ class Samples:
         return self._apps[name]
 
     def close(self) -> None:
-        for oracle in self._oracles.values():
-            oracle.stop()
+        if self._oracle is not None:
+            self._oracle.stop()
+        for server in self._subgraphs.values():
+            server.signal_stop()
         for server in self._subgraphs.values():
             server.stop()
 
 
 @pytest.fixture(scope="session")
-def samples() -> Iterator[Samples]:
-    registry = Samples()
+def samples(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Samples]:
+    registry = Samples(tmp_path_factory.mktemp("samples"))
     yield registry
     registry.close()

@@ -1,44 +1,57 @@
-// Serve Apollo Gateway over a supergraph file, for differential tests only.
-// Usage: node serve.mjs --supergraph PATH --port N [--url NAME=URL ...]
-// Prints "ready <port>" on stdout once listening; exits on SIGTERM.
+// Serve Apollo Gateway over supergraph files, for differential tests only.
+//   node serve.mjs --supergraph PATH --port N [--url NAME=URL ...]
+//   node serve.mjs --config FILE   (FILE: [{"name", "supergraph", "port", "urls": {NAME: URL}}])
+// One process can serve many supergraphs (one port each), which saves loading node modules
+// once per sample. Prints "ready <name> <port>" per gateway, then "ready" once all listen.
+// Exits at once on SIGTERM: a test oracle has nothing to drain.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
 
+const quiet = { debug() {}, info() {}, warn: console.error, error: console.error };
+
+async function serve({ supergraph, port, urls }) {
+  // Overrides are keyed by subgraph name, as in join__graph(name: ...).
+  const gateway = new ApolloGateway({
+    supergraphSdl: readFileSync(supergraph, "utf8"),
+    buildService: ({ name, url }) => new RemoteGraphQLDataSource({ url: urls[name] ?? url }),
+    logger: quiet,
+  });
+  const server = new ApolloServer({
+    gateway,
+    introspection: true,
+    csrfPrevention: false,
+    includeStacktraceInErrorResponses: false,
+    logger: quiet,
+  });
+  const { url } = await startStandaloneServer(server, { listen: { port: Number(port ?? 0) } });
+  return new URL(url).port;
+}
+
 const { values } = parseArgs({
   options: {
+    config: { type: "string" },
     supergraph: { type: "string" },
     port: { type: "string", default: "0" },
     url: { type: "string", multiple: true, default: [] },
   },
 });
-// Overrides are keyed by subgraph name, as in join__graph(name: ...).
-const overrides = Object.fromEntries(
-  values.url.map((pair) => {
-    const at = pair.indexOf("=");
-    return [pair.slice(0, at), pair.slice(at + 1)];
-  }),
-);
+const gateways = values.config
+  ? JSON.parse(readFileSync(values.config, "utf8"))
+  : [
+      {
+        name: "default",
+        supergraph: values.supergraph,
+        port: values.port,
+        urls: Object.fromEntries(
+          values.url.map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]),
+        ),
+      },
+    ];
+for (const g of gateways) console.log(`ready ${g.name} ${await serve(g)}`);
+console.log("ready");
 
-const gateway = new ApolloGateway({
-  supergraphSdl: readFileSync(values.supergraph, "utf8"),
-  buildService: ({ name, url }) => new RemoteGraphQLDataSource({ url: overrides[name] ?? url }),
-  logger: { debug() {}, info() {}, warn: console.error, error: console.error },
-});
-const server = new ApolloServer({
-  gateway,
-  introspection: true,
-  csrfPrevention: false,
-  includeStacktraceInErrorResponses: false,
-});
-const { url } = await startStandaloneServer(server, { listen: { port: Number(values.port) } });
-console.log(`ready ${new URL(url).port}`);
-
-const stop = async () => {
-  await server.stop();
-  process.exit(0);
-};
-process.on("SIGTERM", stop);
-process.on("SIGINT", stop);
+process.on("SIGTERM", () => process.exit(0));
+process.on("SIGINT", () => process.exit(0));
