@@ -56,3 +56,48 @@ def fetches(node: PlanNode | QueryPlan | None) -> list[FetchNode]:
     if children is not None:
         return [f for child in children for f in fetches(child)]
     return fetches(node.if_clause) + fetches(node.else_clause)  # type: ignore[union-attr]
+
+
+_FEDERATION = """
+directive @key(fields: String!, resolvable: Boolean = true) repeatable on OBJECT | INTERFACE
+directive @shareable repeatable on OBJECT | FIELD_DEFINITION
+directive @external on OBJECT | FIELD_DEFINITION
+directive @requires(fields: String!) on FIELD_DEFINITION
+directive @provides(fields: String!) on FIELD_DEFINITION
+directive @override(from: String!, label: String) on FIELD_DEFINITION
+directive @interfaceObject on OBJECT
+directive @inaccessible on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ENUM_VALUE | SCALAR
+directive @tag(name: String!) repeatable on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
+scalar _Any
+"""
+
+
+@cache
+def subgraph_schema(case: str, name: str):
+    """A fixture subgraph's schema as its server would expose it (with `_entities`)."""
+    from graphql import build_ast_schema
+
+    sdl = (FIXTURES / case / f"{name}.graphql").read_text()
+    sdl = "\n".join(line for line in sdl.splitlines() if not line.startswith("extend schema"))
+    entities = _entity_types(sdl)
+    extra = ""
+    if entities:
+        extra = f"union _Entity = {' | '.join(entities)}\n"
+        field = "_entities(representations: [_Any!]!): [_Entity]!"
+        extra += (
+            f"extend type Query {{ {field} }}"
+            if "type Query" in sdl
+            else (f"type Query {{ {field} }}")
+        )
+    return build_ast_schema(parse(_FEDERATION + sdl + "\n" + extra), assume_valid_sdl=True)
+
+
+def _entity_types(sdl: str) -> list[str]:
+    from graphql import ObjectTypeDefinitionNode
+
+    return [
+        node.name.value
+        for node in parse(sdl).definitions
+        if isinstance(node, ObjectTypeDefinitionNode)
+        and any(d.name.value == "key" for d in node.directives or ())
+    ]
