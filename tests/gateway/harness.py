@@ -79,6 +79,7 @@ class Operation:
     oracle_wrong: str | None  # why Apollo Gateway's answer differs from the expectation
     operation_name: str | None = None
     differential_error_paths: bool = True  # False where error paths are a free choice
+    unordered: bool = False  # True where list order is not specified (introspection types)
 
     @property
     def id(self) -> str:
@@ -163,6 +164,7 @@ class Case:
                     oracle_wrong=spec.get("oracle_wrong"),
                     operation_name=spec.get("operationName"),
                     differential_error_paths=spec.get("differential_error_paths", True),
+                    unordered=spec.get("unordered", False),
                 )
             )
         return ops
@@ -369,8 +371,11 @@ def _error_matches(expected: dict[str, Any], actual: dict[str, Any]) -> bool:
     return True
 
 
-def _canonical(value: Any) -> str:
-    """JSON text that keeps field order; 1.0 and 1 are the same JSON number."""
+def _canonical(value: Any, unordered: bool = False) -> str:
+    """JSON text that keeps field order; 1.0 and 1 are the same JSON number.
+
+    `unordered` sorts every list, for answers whose list order no spec fixes.
+    """
 
     def norm(v: Any) -> Any:
         if isinstance(v, float) and v.is_integer():
@@ -378,17 +383,23 @@ def _canonical(value: Any) -> str:
         if isinstance(v, dict):
             return {k: norm(x) for k, x in v.items()}
         if isinstance(v, list):
-            return [norm(x) for x in v]
+            items = [norm(x) for x in v]
+            if unordered:
+                items.sort(key=lambda x: json.dumps(x, sort_keys=True))
+            return items
         return v
 
     return json.dumps(norm(value), indent=1)
 
 
-def assert_matches_expected(actual: dict[str, Any], expected: dict[str, Any]) -> None:
+def assert_matches_expected(
+    actual: dict[str, Any], expected: dict[str, Any], unordered: bool = False
+) -> None:
     """`data` exactly, in the client's field order; each expected error matched by one error."""
     assert set(actual) - {"extensions"} == set(expected), f"top-level keys differ: {actual}"
     if "data" in expected:
-        assert _canonical(actual.get("data")) == _canonical(expected["data"])
+        got, want = actual.get("data"), expected["data"]
+        assert _canonical(got, unordered) == _canonical(want, unordered)
     unmatched = list(actual.get("errors", []))
     for want in expected.get("errors", []):
         found = next((e for e in unmatched if _error_matches(want, e)), None)
@@ -402,13 +413,13 @@ def _error_paths(response: dict[str, Any]) -> list[str]:
 
 
 def assert_same_as_oracle(
-    ours: dict[str, Any], oracle: dict[str, Any], error_paths: bool = True
+    ours: dict[str, Any], oracle: dict[str, Any], error_paths: bool = True, unordered: bool = False
 ) -> None:
     """Same data (and field order), same number of errors at the same paths.
 
     Messages are not compared: transport failures are worded differently by every gateway;
     `assert_matches_expected` checks the messages that matter.
     """
-    assert _canonical(ours.get("data")) == _canonical(oracle.get("data"))
+    assert _canonical(ours.get("data"), unordered) == _canonical(oracle.get("data"), unordered)
     if error_paths:
         assert _error_paths(ours) == _error_paths(oracle)
