@@ -1,0 +1,1 @@
+"""The users domain: accounts and credentials (no GraphQL, no web framework, no Kafka)."""

@@ -1,0 +1,79 @@
+"""Account rules: register, log in, look users up. Never commits: the request boundary does."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from subgraphs.kit.tokens import Principal, issue_token
+from subgraphs.users.domain.errors import InvalidCredentials
+from subgraphs.users.domain.models import User
+from subgraphs.users.domain.outbox import NoUserEvents, UserEvents
+from subgraphs.users.domain.passwords import PasswordHasher
+from subgraphs.users.domain.records import Registration, Role, SignedIn, UserRecord
+from subgraphs.users.domain.repository import UserRepository
+from subgraphs.users.domain.rules import MAX_EMAIL_LENGTH, normalise_email, validate_registration
+
+__all__ = ["UserService"]
+
+
+class UserService:
+    """Opens accounts and signs users in; issues the shared HS256 JWT (kit.tokens)."""
+
+    def __init__(
+        self,
+        jwt_secret: str,
+        passwords: PasswordHasher,
+        *,
+        events: UserEvents | None = None,
+        repository: UserRepository | None = None,
+    ) -> None:
+        self._secret = jwt_secret
+        self.passwords = passwords
+        self.events = events or NoUserEvents()
+        self.repository = repository or UserRepository()
+
+    async def register(
+        self,
+        session: AsyncSession,
+        draft: Registration,
+        *,
+        roles: Sequence[Role] = (Role.CUSTOMER,),
+    ) -> SignedIn:
+        """Validate, hash, insert, enqueue ``UserRegistered``; BAD_USER_INPUT on any bad field."""
+        valid = validate_registration(draft)
+        now = datetime.now(UTC)
+        user = User(
+            id=str(uuid.uuid4()), email=valid.email, full_name=valid.full_name, phone=valid.phone,
+            password_hash=await self.passwords.hash(valid.password),
+            roles=[str(role) for role in roles], created_at=now, updated_at=now,
+        )
+        record = (await self.repository.add(session, user)).to_record()
+        # Outbox seam: the event row joins this transaction (see domain/outbox.py).
+        await self.events.user_registered(session, record)
+        return self.sign_in(record)
+
+    async def login(self, session: AsyncSession, email: str, password: str) -> SignedIn:
+        """A token for valid credentials; otherwise one message, in about the same time."""
+        key = normalise_email(email)
+        too_long = len(key) > MAX_EMAIL_LENGTH  # cannot exist; skip the lookup, not the hash
+        user = None if too_long else await self.repository.by_email(session, key)
+        stored = user.password_hash if user is not None else None
+        if not await self.passwords.verify(password, stored) or user is None:
+            raise InvalidCredentials()
+        return self.sign_in(user.to_record())
+
+    async def get_many(
+        self, session: AsyncSession, ids: Sequence[str]
+    ) -> list[UserRecord | None]:
+        """Users for ``ids`` in one query, in input order, None where unknown (DataLoader shape)."""
+        found = await self.repository.get_many(session, ids)
+        return [found[i].to_record() if i in found else None for i in ids]
+
+    def sign_in(self, user: UserRecord) -> SignedIn:
+        principal = Principal(id=user.id, email=user.email, name=user.full_name, roles=user.roles)
+        token, expires_at = issue_token(principal, self._secret)
+        return SignedIn(user=user, token=token, expires_at=expires_at)

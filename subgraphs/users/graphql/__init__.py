@@ -1,0 +1,1 @@
+"""The users GraphQL layer: thin resolvers over the domain service."""

@@ -1,0 +1,16 @@
+"""Fixtures of the users suite: a migrated app per test, on SQLite and real PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from tests.subgraphs.users.harness import Harness, open_harness
+
+
+@pytest.fixture
+async def app(database_url: str) -> AsyncIterator[Harness]:
+    """The users app on a fresh database (SQLite and PostgreSQL)."""
+    async with open_harness(database_url) as harness:
+        yield harness
