@@ -23,6 +23,12 @@ Data flow contract between planner and executor:
 * Response keys the planner adds for its own needs (keys, ``@requires`` inputs, ``__typename``)
   may be aliased with the ``__internal_`` prefix; the executor shapes the final response from the
   client's own operation, so nothing the client did not ask for leaks.
+* (Addition) An ``@interfaceObject`` subgraph would answer ``__typename`` with the interface's
+  name, so the planner asks it for ``__internal_typename: __typename`` instead. That value only
+  serves representation matching (it equals a ``Representation.type_name``); the object's real
+  ``__typename`` comes from a subgraph that knows the concrete type.
+* (Addition) ``Representation.match_types`` lists exactly the concrete types whose objects get
+  that representation; objects of other types at the same path are not sent.
 * ``ConditionNode`` picks ``if_clause`` when the boolean client variable ``condition`` is true,
   ``else_clause`` otherwise (``@skip``/``@include`` on a whole fetch).
 """

@@ -19,6 +19,10 @@ class RepBuilder:
     match_types: tuple[str, ...] = ()
     fields: dict[str, KeyField] = field(default_factory=dict)
 
+    def widen(self, match_types: tuple[str, ...]) -> None:
+        """Also build this representation for objects of `match_types`."""
+        self.match_types += tuple(t for t in match_types if t not in self.match_types)
+
     def add(self, key_fields: tuple[KeyField, ...]) -> None:
         for key_field in key_fields:
             known = self.fields.get(key_field.name)

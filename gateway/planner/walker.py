@@ -47,7 +47,7 @@ class Walker:
         if root is None:
             raise PlanningError(f"the supergraph has no {kind} type")
         for field_sel, wrappers in _root_fields(self.operation.selections, ()):
-            if field_sel.name != "__typename":
+            if not field_sel.name.startswith("__"):  # __typename, __schema, __type: gateway
                 self._root_field(root, field_sel, wrappers)
         return self.groups
 
@@ -324,7 +324,8 @@ class Walker:
         self._add_typename(pos)
         key_fields = self._internal(pos, key.selection)
         group = self._entity_group(key.graph, pos, bucket)
-        rep = group.reps.setdefault(rep_type, RepBuilder(rep_type, self._match_types(rep_type)))
+        rep = group.reps.setdefault(rep_type, RepBuilder(rep_type))
+        rep.widen(self._match_types(rep_type, pos.type_name))
         rep.add(key_fields)
         fragment = group.selection.add_fragment(rep_type, "")
         entry = Position(
@@ -333,10 +334,12 @@ class Walker:
         self._add_typename(entry)
         return entry
 
-    def _match_types(self, rep_type: str) -> tuple[str, ...]:
-        if self.resolver.type(rep_type).is_abstract:
-            return tuple(self.supergraph.possible_types(rep_type))
-        return ()
+    def _match_types(self, rep_type: str, at_type: str) -> tuple[str, ...]:
+        """Concrete types sent as the interface `rep_type`: only those the position can hold."""
+        if not self.resolver.type(rep_type).is_abstract:
+            return ()
+        allowed = set(self.supergraph.possible_types(at_type))
+        return tuple(t for t in self.supergraph.possible_types(rep_type) if t in allowed)
 
     def _entity_group(self, graph: str, pos: Position, bucket: int) -> Group:
         index = (graph, pos.path, pos.group.id, bucket)
