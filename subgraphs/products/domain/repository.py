@@ -6,7 +6,17 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    and_,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -55,11 +65,12 @@ class ProductRepository:
 
     async def adjust_stock(self, session: AsyncSession, product_id: str, delta: int) -> bool:
         """Add ``delta`` in one statement that refuses to leave 0..MAX_STOCK; True if applied."""
-        new_stock = Product.stock + delta
+        # checked in 64 bits: an int4 sum would overflow on PostgreSQL before the comparison
+        wide = cast(Product.stock, BigInteger) + cast(literal(delta), BigInteger)
         statement = (
             update(Product)
-            .where(Product.id == product_id, new_stock >= 0, new_stock <= MAX_STOCK)
-            .values(stock=new_stock, updated_at=datetime.now(UTC))
+            .where(Product.id == product_id, wide >= 0, wide <= MAX_STOCK)
+            .values(stock=Product.stock + delta, updated_at=datetime.now(UTC))
             .returning(Product.id)
             .execution_options(synchronize_session=False)
         )
