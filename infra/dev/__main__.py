@@ -12,10 +12,8 @@ from infra.dev.schema import check_schema, write_schema
 from infra.dev.services import ROOT, domains_present, platform_processes
 from infra.dev.supervisor import Supervisor
 
-# Documented dev defaults (README): the demo admin and the embedded broker.
+# Dev defaults (README); the demo admin's defaults live in subgraphs/users/config.py.
 DEV_ENV = {
-    "ADMIN_EMAIL": "admin@shop.local",
-    "ADMIN_PASSWORD": "admin-dev-password-1",
     "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9092",
     "PYTHONUNBUFFERED": "1",
 }
