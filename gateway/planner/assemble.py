@@ -33,7 +33,7 @@ def assemble(groups: list[Group], render: Render, serial: bool) -> PlanNode | No
     children: dict[int | None, list[Group]] = {}
     for group in groups:
         children.setdefault(parents[group.id], []).append(group)
-    roots = [_conditioned(root, _subtree(root, children, render)) for root in children[None]]
+    roots = [_subtree(root, children, render) for root in children[None]]
     return _sequence(roots) if serial else _parallel(roots)
 
 
@@ -82,9 +82,7 @@ def _topological(groups: list[Group]) -> list[Group]:
 def _subtree(group: Group, children: dict, render: Render) -> PlanNode:
     own = _fetch(group, render)
     below = [_subtree(child, children, render) for child in children.get(group.id, [])]
-    if not below:
-        return own
-    return _sequence([own, _parallel(below)])
+    return _conditioned(group, _sequence([own, _parallel(below)]) if below else own)
 
 
 def _fetch(group: Group, render: Render) -> PlanNode:
@@ -93,7 +91,7 @@ def _fetch(group: Group, render: Render) -> PlanNode:
 
 
 def _conditioned(group: Group, node: PlanNode) -> PlanNode:
-    """A root fetch whose every field hangs on one `@include`/`@skip` variable."""
+    """A fetch whose every field hangs on one `@include`/`@skip` variable (and its dependents)."""
     conditions = set(group.conditions)
     if len(conditions) != 1 or None in conditions:
         return node

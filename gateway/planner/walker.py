@@ -139,6 +139,8 @@ class Walker:
         if not directives and type_name is None:
             return pos
         pos.group.variables |= variables_in(sel.directives)
+        if pos.origin is not None:
+            pos.group.conditions.append(None)  # conditions on fragments: keep them in the document
         return pos.at(pos.out.add_fragment(type_name, directives).selection, type_name)
 
     def _plan_abstract(self, pos: Position, sels: list[Sel]) -> None:
@@ -250,6 +252,8 @@ class Walker:
 
     def _add(self, pos: Position, sel: FieldSel, composite: bool):
         self.touched.add(pos.group.id)
+        if pos.origin is not None and pos.path == pos.group.path:
+            pos.group.conditions.append(_condition(sel, ()))
         pos.group.variables |= variables_in((*sel.arguments, *sel.directives))
         return pos.out.add_field(
             sel.name,

@@ -204,3 +204,27 @@ def test_plans_are_cached_per_document_operation_and_labels():
     assert planner.plan(document, override_labels=frozenset({"x"})) is not first
     planner.plan(parse("{ products { name } }"))
     assert len(planner) == 2
+
+
+def test_entity_fetch_whose_every_field_hangs_on_one_variable_becomes_a_condition_node():
+    query = "query Q($x: Boolean!) { products { name orderCount @include(if: $x) } }"
+    assert (
+        printed("shop", query)
+        == """QueryPlan {
+  Sequence {
+    Fetch(service: "products") {
+      query Q__products__0 { products { name __typename id } }
+    },
+    Include(if: $x) {
+      Flatten(path: "products.@") {
+        Fetch(service: "orders") {
+          ... on Product { id }
+          =>
+          query Q__orders__1($representations: [_Any!]!, $x: Boolean!) { _entities(representations: $representations) { ... on Product { __typename orderCount @include(if: $x) } } }
+        }
+      }
+    } Else {
+    }
+  }
+}"""
+    )
