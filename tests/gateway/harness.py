@@ -22,6 +22,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -29,6 +30,7 @@ from types import ModuleType
 from typing import Any
 
 import httpx
+import pytest
 import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import Mount
@@ -42,6 +44,7 @@ __all__ = [
     "Operation",
     "OracleGateway",
     "OracleProcess",
+    "Samples",
     "SubgraphServer",
     "all_cases",
     "all_operations",
@@ -354,6 +357,47 @@ async def asgi_post(app: Any, body: dict[str, Any]) -> dict[str, Any]:
         await stack.enter_async_context(client)
         response = await client.post("/graphql", json=body)
         return response.json()
+
+
+class Samples:
+    """Starts a case's servers on first use and keeps them for the whole session."""
+
+    def __init__(self, workdir: Path) -> None:
+        self._workdir = workdir
+        self._subgraphs: dict[str, SubgraphServer] = {}
+        self._oracle: OracleProcess | None = None
+        self._apps: dict[str, Any] = {}
+
+    def case(self, name: str) -> Case:
+        return case_named(name)
+
+    def urls(self, name: str) -> dict[str, str]:
+        if name not in self._subgraphs:
+            self._subgraphs[name] = SubgraphServer(case_named(name)).start()
+        return self._subgraphs[name].urls
+
+    def oracle(self, name: str) -> OracleGateway:
+        if self._oracle is None:
+            if reason := oracle_available():
+                pytest.skip(f"Apollo Gateway oracle unavailable: {reason}")
+            # Node and Apollo take a second to load: one process serves every case.
+            urls = {case.name: self.urls(case.name) for case in all_cases()}
+            self._oracle = OracleProcess(urls, self._workdir)
+        return self._oracle.gateways[name]
+
+    def our_app(self, name: str, create_app: Callable[..., Any]) -> Any:
+        if name not in self._apps:
+            case = case_named(name)
+            self._apps[name] = create_app(case.supergraph, subgraph_urls=self.urls(name))
+        return self._apps[name]
+
+    def close(self) -> None:
+        if self._oracle is not None:
+            self._oracle.stop()
+        for server in self._subgraphs.values():
+            server.signal_stop()
+        for server in self._subgraphs.values():
+            server.stop()
 
 
 # --- comparing -------------------------------------------------------------------------------

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.gateway.conftest import Samples
-from tests.gateway.harness import Operation, all_operations, asgi_post, assert_same_as_oracle
+from tests.gateway.harness import (
+    Operation,
+    Samples,
+    all_operations,
+    asgi_post,
+    assert_same_as_oracle,
+)
 
 OPERATIONS = all_operations()
 
@@ -27,6 +32,4 @@ async def test_our_gateway_answers_like_apollo_gateway(op: Operation, samples: S
     samples.case(op.case).reset()
     ours = await asgi_post(app, op.body)
     samples.case(op.case).reset()
-    assert_same_as_oracle(
-        ours, oracle.execute(op.body), op.differential_error_paths, op.unordered
-    )
+    assert_same_as_oracle(ours, oracle.execute(op.body), op.differential_error_paths, op.unordered)

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.gateway.conftest import Samples
-from tests.gateway.harness import Operation, all_operations, assert_matches_expected
+from tests.gateway.harness import Operation, Samples, all_operations, assert_matches_expected
 
 OPERATIONS = all_operations()
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.gateway.conftest import Samples
 from tests.gateway.harness import (
     Case,
     Operation,
+    Samples,
     all_cases,
     all_operations,
     asgi_post,
