@@ -6,28 +6,25 @@ Stay in the current subgraph while it resolves a field; otherwise jump through a
 
 from __future__ import annotations
 
-from graphql import FieldNode, InlineFragmentNode, SelectionSetNode
+from graphql import FieldNode
 
-from gateway.plan import KeyField
+from gateway.planner.conditions import field_condition, root_fields
 from gateway.planner.errors import PlanningError
-from gateway.planner.groups import Group, Position, RepBuilder
+from gateway.planner.groups import Group, Position
+from gateway.planner.internal import INTERNAL, reserved_keys
+from gateway.planner.jumps import EntityJumps
 from gateway.planner.operation import FieldSel, FragmentSel, Operation, Sel
 from gateway.planner.resolution import Resolver, provided_field
 from gateway.planner.selection import (
-    OutSelection,
     print_arguments,
     print_directives,
     variables_in,
 )
-from gateway.supergraph import Key
 
 __all__ = ["Walker"]
 
-INTERNAL = "__internal_"
-TYPENAME = FieldSel("__typename")
 
-
-class Walker:
+class Walker(EntityJumps):
     """Builds the fetch groups of one operation."""
 
     def __init__(self, resolver: Resolver, operation: Operation) -> None:
@@ -46,7 +43,7 @@ class Walker:
         root = self.supergraph.root_types.get(kind)
         if root is None:
             raise PlanningError(f"the supergraph has no {kind} type")
-        for field_sel, wrappers in _root_fields(self.operation.selections, ()):
+        for field_sel, wrappers in root_fields(self.operation.selections, ()):
             if not field_sel.name.startswith("__"):  # __typename, __schema, __type: gateway
                 self._root_field(root, field_sel, wrappers)
         return self.groups
@@ -57,8 +54,8 @@ class Walker:
         for directives, nodes in wrappers:
             out = out.add_fragment(None, directives).selection
             group.variables |= variables_in(nodes)
-        group.conditions.append(_condition(sel, wrappers))
-        reserved = _reserved(self.operation.selections)
+        group.conditions.append(field_condition(sel, wrappers))
+        reserved = reserved_keys(self.operation.selections)
         self.plan_field(Position(group, out, root, (), reserved=reserved), sel)
 
     def _root_group(self, root: str, sel: FieldSel) -> Group:
@@ -246,14 +243,14 @@ class Walker:
             spec.type_name,
             path,
             provided,
-            _reserved(sel.selections),
+            reserved_keys(sel.selections),
         )
         self.plan_children(child, sel.selections)
 
     def _add(self, pos: Position, sel: FieldSel, composite: bool):
         self.touched.add(pos.group.id)
         if pos.origin is not None and pos.path == pos.group.path:
-            pos.group.conditions.append(_condition(sel, ()))
+            pos.group.conditions.append(field_condition(sel, ()))
         pos.group.variables |= variables_in((*sel.arguments, *sel.directives))
         return pos.out.add_field(
             sel.name,
@@ -271,209 +268,6 @@ class Walker:
             alias = f"{INTERNAL}typename"
         pos.out.add_field("__typename", alias, "", "", False)
         return alias or "__typename"
-
-    # -- entity jumps -----------------------------------------------------------------------
-
-    def _jump_for_field(self, pos: Position, sel: FieldSel) -> None:
-        type_name, graph = pos.type_name, pos.group.graph
-        graphs = self.resolver.field_graphs(type_name, sel.name)
-        if not graphs:
-            self._jump_through_interface_object(pos, sel)
-            return
-        if graph in graphs:  # @requires in this very graph: go through _entities to itself
-            graphs = (graph,)
-        target = self._jump(pos, type_name, graphs, sel)
-        self.plan_children(target, [sel])
-
-    def _jump_through_interface_object(self, pos: Position, sel: FieldSel) -> None:
-        """Fields an `@interfaceObject` graph adds to every implementation of the interface."""
-        for interface in self.resolver.type(pos.type_name).interfaces:
-            target_graph = self._interface_object_target(interface, sel.name)
-            if target_graph is not None:
-                target = self._jump(pos, interface, (target_graph,), sel)
-                self.plan_children(target, [sel])
-                return
-        raise PlanningError(f"no subgraph resolves {pos.type_name}.{sel.name}")
-
-    def _jump(
-        self, pos: Position, rep_type: str, graphs: tuple[str, ...], sel: FieldSel | None = None
-    ) -> Position:
-        """Enter an `_entities` fetch on the cheapest reachable graph among `graphs`."""
-        options = []
-        for graph in graphs:
-            hops = self._hops(pos, rep_type, graph)
-            if hops is not None:
-                existing = (graph, pos.path, pos.group.id, 0) in self.entity_groups
-                reach = self._reach(graph, rep_type, [sel], 3) if sel else 0
-                options.append(
-                    ((len(hops), not existing, -reach, self.resolver.order.get(graph, 0)), hops)
-                )
-        if not options:
-            raise PlanningError(
-                f"no key leads from {pos.group.graph} to {', '.join(graphs)} for {rep_type}"
-            )
-        target = pos
-        for key in min(options, key=lambda option: option[0])[1]:
-            target = self._enter(target, rep_type, key)
-        return target
-
-    def _hops(self, pos: Position, rep_type: str, graph: str) -> tuple[Key, ...] | None:
-        if graph == pos.group.graph:
-            keys = self.resolver.type(rep_type).keys_in(graph)
-            return (keys[0],) if keys else None
-        return self.resolver.route(rep_type, pos.group.graph, graph)
-
-    def _enter(self, pos: Position, rep_type: str, key: Key, bucket: int = 0) -> Position:
-        """Add `__typename` and the key to `pos`; return the position inside the entity fetch."""
-        self._add_typename(pos)
-        key_fields = self._internal(pos, key.selection)
-        group = self._entity_group(key.graph, pos, bucket)
-        rep = group.reps.setdefault(rep_type, RepBuilder(rep_type))
-        rep.widen(self._match_types(rep_type, pos.type_name))
-        rep.add(key_fields)
-        fragment = group.selection.add_fragment(rep_type, "")
-        entry = Position(
-            group, fragment.selection, rep_type, pos.path, None, pos.reserved, key, pos
-        )
-        self._add_typename(entry)
-        return entry
-
-    def _match_types(self, rep_type: str, at_type: str) -> tuple[str, ...]:
-        """Concrete types sent as the interface `rep_type`: only those the position can hold."""
-        if not self.resolver.type(rep_type).is_abstract:
-            return ()
-        allowed = set(self.supergraph.possible_types(at_type))
-        return tuple(t for t in self.supergraph.possible_types(rep_type) if t in allowed)
-
-    def _entity_group(self, graph: str, pos: Position, bucket: int) -> Group:
-        index = (graph, pos.path, pos.group.id, bucket)
-        group = self.entity_groups.get(index)
-        if group is None:
-            group = self.entity_groups[index] = self._new_group(graph, pos.path, pos.group)
-        return group
-
-    def _internal(self, pos: Position, selection: SelectionSetNode) -> tuple[KeyField, ...]:
-        """Plan a key or `@requires` field set at `pos`; return how to read it back."""
-        sels = _internal_sels(selection, pos.out, pos.reserved)
-        if self.resolver.type(pos.type_name).is_abstract:
-            self.plan_children(pos, sels)
-        else:
-            self._plan_object(pos, sels)
-        return _key_fields(sels)
-
-    # -- @requires --------------------------------------------------------------------------
-
-    def _with_requirements(self, pos: Position, sel: FieldSel, requires: SelectionSetNode) -> None:
-        """Fetch the required fields before this entity fetch and send them along.
-
-        Federation spec, @requires: the subgraph receives the required fields in the
-        representation, so whoever resolves them must run first.
-        """
-        origin = pos.origin
-        assert origin is not None and pos.key is not None
-        before = set(self.touched)
-        self.touched = set()
-        key_fields = self._internal(origin, requires)
-        producers = self.touched - {origin.group.id}
-        self.touched |= before
-        bucket = 0
-        while self._reaches(producers, pos.group.id):
-            bucket += 1
-            pos = self._enter(origin, pos.type_name, pos.key, bucket)
-        pos.group.deps |= producers
-        pos.group.reps[pos.type_name].add(key_fields)
-        self._descend(pos, sel, None)
-
-    def _reaches(self, starts: set[int], target: int) -> bool:
-        """True when `target` is one of `starts` or something they (transitively) depend on."""
-        stack, seen = list(starts), set()
-        while stack:
-            current = stack.pop()
-            if current == target:
-                return True
-            if current not in seen:
-                seen.add(current)
-                stack.extend(self.groups[current].deps)
-        return False
-
-
-def _root_fields(sels: list[Sel], wrappers: tuple):
-    """Root fields in document order with the directives of the fragments around them."""
-    for sel in sels:
-        if isinstance(sel, FieldSel):
-            yield sel, wrappers
-        else:
-            directives = print_directives(sel.directives)
-            inner = (*wrappers, (directives, sel.directives)) if directives else wrappers
-            yield from _root_fields(sel.selections, inner)
-
-
-def _condition(sel: FieldSel, wrappers: tuple) -> tuple[str, bool] | None:
-    """The one variable `@include`/`@skip` a root field depends on (else None)."""
-    if wrappers or len(sel.directives) != 1:
-        return None
-    directive = sel.directives[0]
-    if directive.name.value not in ("include", "skip") or not directive.arguments:
-        return None
-    value = directive.arguments[0].value
-    name = getattr(getattr(value, "name", None), "value", None)
-    if type(value).__name__ != "VariableNode" or name is None:
-        return None
-    return name, directive.name.value == "include"
-
-
-def _reserved(sels: list[Sel]) -> dict[str, set[tuple[str, str]]]:
-    """Response keys the client uses at one level (through fragments) and what they mean."""
-    found: dict[str, set[tuple[str, str]]] = {}
-    for sel in sels:
-        if isinstance(sel, FragmentSel):
-            for key, meanings in _reserved(sel.selections).items():
-                found.setdefault(key, set()).update(meanings)
-        else:
-            found.setdefault(sel.response_key, set()).add(
-                (sel.name, print_arguments(sel.arguments))
-            )
-    return found
-
-
-def _internal_sels(
-    selection: SelectionSetNode, out: OutSelection | None, reserved: dict
-) -> list[Sel]:
-    """Turn a field set into selections, aliasing fields whose plain key the client took."""
-    sels: list[Sel] = []
-    for node in selection.selections:
-        if isinstance(node, InlineFragmentNode):
-            condition = node.type_condition.name.value if node.type_condition else None
-            sels.append(FragmentSel(condition, (), _internal_sels(node.selection_set, None, {})))
-            continue
-        assert isinstance(node, FieldNode)
-        name, arguments = node.name.value, tuple(node.arguments or ())
-        meaning = (name, print_arguments(arguments))
-        existing = out.response_key_of(*meaning) if out is not None else None
-        clash = any(m != meaning for m in reserved.get(name, ()))
-        alias = existing if existing and existing != name else None
-        if alias is None and clash:
-            alias = f"{INTERNAL}{name}"
-        sels.append(
-            FieldSel(
-                name,
-                alias,
-                arguments,
-                (),
-                _internal_sels(node.selection_set, None, {}) if node.selection_set else [],
-            )
-        )
-    return sels
-
-
-def _key_fields(sels: list[Sel]) -> tuple[KeyField, ...]:
-    result: list[KeyField] = []
-    for sel in sels:
-        if isinstance(sel, FragmentSel):
-            result.extend(_key_fields(sel.selections))
-        else:
-            result.append(KeyField(sel.name, sel.response_key, _key_fields(sel.selections)))
-    return tuple(result)
 
 
 def _applies(supergraph, condition: str | None, type_name: str) -> bool:

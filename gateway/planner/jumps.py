@@ -1,0 +1,151 @@
+"""Entity jumps: enter an `_entities` fetch through a key chain, and fetch `@requires` first.
+
+Federation spec: a subgraph resolves an entity from a representation holding `__typename` and
+one of its `@key` field sets; `@requires` fields are added to that representation, so whoever
+resolves them must run before.
+"""
+
+from __future__ import annotations
+
+from graphql import SelectionSetNode
+
+from gateway.plan import KeyField
+from gateway.planner.errors import PlanningError
+from gateway.planner.groups import Group, Position, RepBuilder
+from gateway.planner.internal import internal_selections, key_fields
+from gateway.planner.operation import FieldSel
+from gateway.planner.resolution import Resolver
+from gateway.supergraph import Key, Supergraph
+
+__all__ = ["EntityJumps"]
+
+
+class EntityJumps:
+    """Mixin of the walker: everything that crosses from one subgraph to another."""
+
+    # provided by the Walker
+    resolver: Resolver
+    supergraph: Supergraph
+    groups: list[Group]
+    entity_groups: dict[tuple, Group]
+    touched: set[int]
+
+    def _jump_for_field(self, pos: Position, sel: FieldSel) -> None:
+        type_name, graph = pos.type_name, pos.group.graph
+        graphs = self.resolver.field_graphs(type_name, sel.name)
+        if not graphs:
+            self._jump_through_interface_object(pos, sel)
+            return
+        if graph in graphs:  # @requires in this very graph: go through _entities to itself
+            graphs = (graph,)
+        target = self._jump(pos, type_name, graphs, sel)
+        self.plan_children(target, [sel])
+
+    def _jump_through_interface_object(self, pos: Position, sel: FieldSel) -> None:
+        """Fields an `@interfaceObject` graph adds to every implementation of the interface."""
+        for interface in self.resolver.type(pos.type_name).interfaces:
+            target_graph = self._interface_object_target(interface, sel.name)
+            if target_graph is not None:
+                target = self._jump(pos, interface, (target_graph,), sel)
+                self.plan_children(target, [sel])
+                return
+        raise PlanningError(f"no subgraph resolves {pos.type_name}.{sel.name}")
+
+    def _jump(
+        self, pos: Position, rep_type: str, graphs: tuple[str, ...], sel: FieldSel | None = None
+    ) -> Position:
+        """Enter an `_entities` fetch on the cheapest reachable graph among `graphs`."""
+        options = []
+        for graph in graphs:
+            hops = self._hops(pos, rep_type, graph)
+            if hops is not None:
+                existing = (graph, pos.path, pos.group.id, 0) in self.entity_groups
+                reach = self._reach(graph, rep_type, [sel], 3) if sel else 0
+                options.append(
+                    ((len(hops), not existing, -reach, self.resolver.order.get(graph, 0)), hops)
+                )
+        if not options:
+            raise PlanningError(
+                f"no key leads from {pos.group.graph} to {', '.join(graphs)} for {rep_type}"
+            )
+        target = pos
+        for key in min(options, key=lambda option: option[0])[1]:
+            target = self._enter(target, rep_type, key)
+        return target
+
+    def _hops(self, pos: Position, rep_type: str, graph: str) -> tuple[Key, ...] | None:
+        if graph == pos.group.graph:
+            keys = self.resolver.type(rep_type).keys_in(graph)
+            return (keys[0],) if keys else None
+        return self.resolver.route(rep_type, pos.group.graph, graph)
+
+    def _enter(self, pos: Position, rep_type: str, key: Key, bucket: int = 0) -> Position:
+        """Add `__typename` and the key to `pos`; return the position inside the entity fetch."""
+        self._add_typename(pos)
+        key_fields = self._internal(pos, key.selection)
+        group = self._entity_group(key.graph, pos, bucket)
+        rep = group.reps.setdefault(rep_type, RepBuilder(rep_type))
+        rep.widen(self._match_types(rep_type, pos.type_name))
+        rep.add(key_fields)
+        fragment = group.selection.add_fragment(rep_type, "")
+        entry = Position(
+            group, fragment.selection, rep_type, pos.path, None, pos.reserved, key, pos
+        )
+        self._add_typename(entry)
+        return entry
+
+    def _match_types(self, rep_type: str, at_type: str) -> tuple[str, ...]:
+        """Concrete types sent as the interface `rep_type`: only those the position can hold."""
+        if not self.resolver.type(rep_type).is_abstract:
+            return ()
+        allowed = set(self.supergraph.possible_types(at_type))
+        return tuple(t for t in self.supergraph.possible_types(rep_type) if t in allowed)
+
+    def _entity_group(self, graph: str, pos: Position, bucket: int) -> Group:
+        index = (graph, pos.path, pos.group.id, bucket)
+        group = self.entity_groups.get(index)
+        if group is None:
+            group = self.entity_groups[index] = self._new_group(graph, pos.path, pos.group)
+        return group
+
+    def _internal(self, pos: Position, selection: SelectionSetNode) -> tuple[KeyField, ...]:
+        """Plan a key or `@requires` field set at `pos`; return how to read it back."""
+        sels = internal_selections(selection, pos.out, pos.reserved)
+        if self.resolver.type(pos.type_name).is_abstract:
+            self.plan_children(pos, sels)
+        else:
+            self._plan_object(pos, sels)
+        return key_fields(sels)
+
+    def _with_requirements(self, pos: Position, sel: FieldSel, requires: SelectionSetNode) -> None:
+        """Fetch the required fields before this entity fetch and send them along.
+
+        Federation spec, @requires: the subgraph receives the required fields in the
+        representation, so whoever resolves them must run first.
+        """
+        origin = pos.origin
+        assert origin is not None and pos.key is not None
+        before = set(self.touched)
+        self.touched = set()
+        key_fields = self._internal(origin, requires)
+        producers = self.touched - {origin.group.id}
+        self.touched |= before
+        bucket = 0
+        while self._reaches(producers, pos.group.id):
+            bucket += 1
+            pos = self._enter(origin, pos.type_name, pos.key, bucket)
+        pos.group.deps |= producers
+        pos.group.reps[pos.type_name].add(key_fields)
+        self._descend(pos, sel, None)
+
+    def _reaches(self, starts: set[int], target: int) -> bool:
+        """True when `target` is one of `starts` or something they (transitively) depend on."""
+        stack, seen = list(starts), set()
+        while stack:
+            current = stack.pop()
+            if current == target:
+                return True
+            if current not in seen:
+                seen.add(current)
+                stack.extend(self.groups[current].deps)
+        return False
