@@ -1,0 +1,248 @@
+"""Consumer runner: group subscription, retries with backoff, dead letters, manual commits.
+
+Each record is decoded, handed to the handler, and its offset committed only afterwards, so
+delivery is at-least-once; handlers wrapped by :func:`streaming.inbox.idempotent` make it
+effectively once. A failing handler is retried with exponential backoff; after the last
+attempt (or at once for a :class:`PoisonMessageError`, e.g. undecodable bytes) the record goes
+to ``<topic>.<group>.dlq`` and consumption moves on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.errors import KafkaError
+from aiokafka.structs import ConsumerRecord
+
+from streaming.deadletter import dead_letter_message
+from streaming.events import PoisonMessageError, decode
+from streaming.handlers import EventHandler
+from streaming.producer import EventProducer
+from streaming.settings import KafkaSettings
+from streaming.topics import dlq_topic, ensure_topics
+
+__all__ = ["ConsumerStats", "EventConsumer", "RetryPolicy"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """Handler attempts per record before dead-lettering, with doubling delays between them."""
+
+    attempts: int = 5
+    initial_backoff: float = 0.1
+    max_backoff: float = 5.0
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
+        return min(self.initial_backoff * 2 ** (attempt - 1), self.max_backoff)
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumerStats:
+    """A snapshot for /ready or metrics; ``lag`` maps ``topic/partition`` to records behind."""
+
+    group: str
+    consumed: int = 0
+    handled: int = 0
+    retried: int = 0
+    dead_lettered: int = 0
+    lag: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total_lag(self) -> int:
+        return sum(self.lag.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "total_lag": self.total_lag}
+
+
+class EventConsumer:
+    """Runs ``handler`` on every event of ``topics`` as member of consumer group ``group``."""
+
+    def __init__(
+        self,
+        topics: Sequence[str],
+        group: str,
+        handler: EventHandler,
+        *,
+        settings: KafkaSettings | None = None,
+        retry: RetryPolicy | None = None,
+        max_records: int = 100,
+    ) -> None:
+        self.topics, self.group, self.handler = list(topics), group, handler
+        self.settings = settings or KafkaSettings()
+        self.retry = retry or RetryPolicy()
+        self.max_records = max_records
+        self.assigned = asyncio.Event()  # set once the group gave this member partitions
+        self._stopping = asyncio.Event()
+        self._dlq = EventProducer(self.settings)
+        self._kafka: AIOKafkaConsumer | None = None
+        self._counts = {"consumed": 0, "handled": 0, "retried": 0, "dead_lettered": 0}
+        self._lag: dict[str, int] = {}
+
+    def stats(self) -> ConsumerStats:
+        return ConsumerStats(self.group, **self._counts, lag=dict(self._lag))
+
+    def stop(self) -> None:
+        """Ask :meth:`run` to return after the current record; the rest is redelivered later."""
+        self._stopping.set()
+
+    async def run(self) -> None:
+        """Consume until stopped or cancelled; connection failures are retried with backoff."""
+        try:
+            await self._connect()
+            while not self._stopping.is_set():
+                batch = await self._kafka.getmany(timeout_ms=200, max_records=self.max_records)
+                for tp, records in batch.items():
+                    await self._consume(tp, records)
+                await self._measure_lag()
+        finally:
+            await self._close()
+
+    async def _connect(self) -> None:
+        delay = self.retry.initial_backoff
+        while not self._stopping.is_set():
+            try:
+                await self._start_clients()
+                return
+            except KafkaError as exc:
+                log.warning(
+                    "consumer %s: broker unreachable, retry in %.1fs: %r", self.group, delay, exc
+                )
+                await self._pause(delay)
+                delay = min(delay * 2, self.retry.max_backoff)
+
+    async def _start_clients(self) -> None:
+        await ensure_topics(self.settings, [*self.topics, *self._dlq_topics()])
+        await self._dlq.start()
+        kafka = AIOKafkaConsumer(
+            bootstrap_servers=self.settings.bootstrap_servers,
+            client_id=self.settings.client_id,
+            group_id=self.group,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            session_timeout_ms=self.settings.session_timeout_ms,
+            heartbeat_interval_ms=self.settings.heartbeat_interval_ms,
+            request_timeout_ms=max(self.settings.request_timeout_ms, 40_000),
+        )
+        kafka.subscribe(self.topics, listener=_Assigned(self.assigned))
+        try:
+            await kafka.start()
+        except BaseException:
+            await kafka.stop()
+            raise
+        self._kafka = kafka
+
+    def _dlq_topics(self) -> list[str]:
+        return [dlq_topic(topic, self.group) for topic in self.topics]
+
+    async def _consume(self, tp: TopicPartition, records: list[ConsumerRecord]) -> None:
+        for record in records:
+            if self._stopping.is_set() or tp not in self._kafka.assignment():
+                return  # uncommitted: redelivered to whoever owns the partition next
+            self._counts["consumed"] += 1
+            if not await self._process(record):
+                return
+            await self._commit(tp, record.offset + 1)
+
+    async def _process(self, record: ConsumerRecord) -> bool:
+        """Handle, retry or dead-letter one record; False when stopped before it was done."""
+        try:
+            event = decode(record.value)
+        except PoisonMessageError as exc:
+            return await self._dead_letter(record, exc, attempts=0)
+        for attempt in range(1, self.retry.attempts + 1):
+            try:
+                await self.handler(event)
+            except PoisonMessageError as exc:
+                return await self._dead_letter(record, exc, attempts=attempt)
+            except Exception as exc:
+                if attempt == self.retry.attempts:
+                    return await self._dead_letter(record, exc, attempts=attempt)
+                if not await self._backoff(record, exc, attempt):
+                    return False
+            else:
+                self._counts["handled"] += 1
+                return True
+        return False
+
+    async def _backoff(self, record: ConsumerRecord, exc: Exception, attempt: int) -> bool:
+        self._counts["retried"] += 1
+        delay = self.retry.delay(attempt)
+        log.warning(
+            "consumer %s: %s/%d@%d failed (attempt %d), retry in %.2fs: %r",
+            *(self.group, record.topic, record.partition, record.offset, attempt, delay, exc),
+        )
+        return await self._pause(delay)
+
+    async def _dead_letter(self, record: ConsumerRecord, exc: BaseException, attempts: int) -> bool:
+        message = dead_letter_message(record, self.group, exc, attempts)
+        delay = self.retry.initial_backoff
+        while True:  # never drop: keep trying until the dead letter is stored or we stop
+            try:
+                await self._dlq.send(message)
+                break
+            except KafkaError as error:
+                log.warning("consumer %s: dead letter not stored yet: %r", self.group, error)
+                if not await self._pause(delay):
+                    return False
+                delay = min(delay * 2, self.retry.max_backoff)
+        self._counts["dead_lettered"] += 1
+        log.error(
+            "consumer %s: dead-lettered %s after %d attempts: %r",
+            self.group,
+            message.topic,
+            attempts,
+            exc,
+        )
+        return True
+
+    async def _commit(self, tp: TopicPartition, offset: int) -> None:
+        try:
+            await self._kafka.commit({tp: offset})
+        except KafkaError as exc:  # e.g. rebalanced meanwhile: the new owner redelivers
+            log.warning("consumer %s: commit of %s@%d failed: %r", self.group, tp, offset, exc)
+
+    async def _measure_lag(self) -> None:
+        for tp in self._kafka.assignment():
+            highwater = self._kafka.highwater(tp)
+            if highwater is None:
+                continue
+            with contextlib.suppress(KafkaError, AssertionError):
+                position = await self._kafka.position(tp)
+                self._lag[f"{tp.topic}/{tp.partition}"] = max(highwater - position, 0)
+
+    async def _pause(self, delay: float) -> bool:
+        """Sleep ``delay`` unless asked to stop; True when the caller should carry on."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), delay)
+        return not self._stopping.is_set()
+
+    async def _close(self) -> None:
+        kafka, self._kafka = self._kafka, None
+        if kafka is not None:
+            await kafka.stop()
+        await self._dlq.stop()
+        self.assigned.clear()
+
+
+class _Assigned(ConsumerRebalanceListener):
+    """Keeps :attr:`EventConsumer.assigned` in step with the group's assignment."""
+
+    def __init__(self, event: asyncio.Event) -> None:
+        self.event = event
+
+    async def on_partitions_revoked(self, revoked: Any) -> None:
+        self.event.clear()
+
+    async def on_partitions_assigned(self, assigned: Any) -> None:
+        if assigned:
+            self.event.set()

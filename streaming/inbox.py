@@ -1,0 +1,75 @@
+"""Idempotent inbox: a consumer records each handled event id in the handler's transaction.
+
+The handler's state change, its outgoing events (outbox) and the inbox row commit together,
+so a redelivered event finds its id already recorded and has no second effect.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, DateTime, MetaData, String, Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from streaming.events import Envelope
+from streaming.handlers import EventHandler, SessionHandler
+
+__all__ = ["claim", "idempotent", "inbox_table"]
+
+
+def inbox_table(metadata: MetaData, name: str = "inbox") -> Table:
+    """Declare the inbox table in a service's own metadata (so its migrations create it)."""
+    return Table(
+        name,
+        metadata,
+        Column("consumer", String(200), primary_key=True),
+        Column("event_id", String(36), primary_key=True),
+        Column("event_type", String(200), nullable=False),
+        Column("processed_at", DateTime(timezone=True), nullable=False),
+    )
+
+
+_DEFAULT = inbox_table(MetaData())
+
+
+async def claim(
+    session: AsyncSession, consumer: str, event: Envelope, *, table: Table = _DEFAULT
+) -> bool:
+    """Record ``event`` as handled by ``consumer``; False when it already was (a redelivery).
+
+    On PostgreSQL a concurrent claim of the same id waits for the first transaction, then
+    returns False once it commits, or True if it rolled back.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(table)
+        .values(
+            consumer=consumer,
+            event_id=str(event.id),
+            event_type=event.type,
+            processed_at=datetime.now(UTC),
+        )
+        .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
+    )
+    result = await session.execute(statement)
+    return result.rowcount == 1
+
+
+def idempotent(
+    sessions: async_sessionmaker[AsyncSession],
+    consumer: str,
+    handler: SessionHandler,
+    *,
+    table: Table = _DEFAULT,
+) -> EventHandler:
+    """Wrap ``handler(session, event)`` so it runs once per event id, in one transaction with
+    the inbox row; an exception rolls both back and the consumer retries."""
+
+    async def handle(event: Envelope) -> None:
+        async with sessions() as session, session.begin():
+            if await claim(session, consumer, event, table=table):
+                await handler(session, event)
+
+    return handle

@@ -1,0 +1,249 @@
+"""Transactional outbox: events are rows written with the state change, a relay publishes them.
+
+A domain calls :func:`enqueue` inside its open transaction and never talks to Kafka; the
+request or message boundary commits both together. :class:`OutboxRelay` then publishes the
+rows in insertion order and marks them published. A crash before publishing loses nothing
+(the rows wait); a crash after publishing but before marking republishes those rows, so
+delivery is at-least-once and consumers deduplicate by event id (inbox.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Row,
+    String,
+    Table,
+    Text,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+
+from streaming.events import Envelope, encode
+from streaming.producer import EventProducer, Message, event_headers
+from streaming.topics import ensure_topics
+
+__all__ = ["OutboxRelay", "RelayStats", "enqueue", "outbox_table"]
+
+log = logging.getLogger(__name__)
+
+
+def outbox_table(metadata: MetaData, name: str = "outbox") -> Table:
+    """Declare the outbox table in a service's own metadata (so its migrations create it)."""
+    return Table(
+        name,
+        metadata,
+        Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+        Column("event_id", String(36), nullable=False, unique=True),
+        Column("event_type", String(200), nullable=False),
+        Column("topic", String(249), nullable=False),
+        Column("key", String(255)),
+        Column("value", LargeBinary, nullable=False),
+        Column("headers", JSON, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("published_at", DateTime(timezone=True)),
+        Column("attempts", Integer, nullable=False, default=0),
+        Column("last_error", Text),
+        Index(f"ix_{name}_unpublished", "published_at", "id"),
+    )
+
+
+_DEFAULT = outbox_table(MetaData())
+
+
+async def enqueue(
+    session: AsyncSession | AsyncConnection,
+    event: Envelope,
+    *,
+    topic: str | None = None,
+    key: str | None = None,
+    table: Table = _DEFAULT,
+) -> None:
+    """Add ``event`` to the outbox in the caller's open transaction; the caller commits.
+
+    ``topic`` defaults to the payload's aggregate family and ``key`` to its aggregate id.
+    """
+    headers = [[k, v.decode()] for k, v in event_headers(event)]
+    await session.execute(
+        insert(table).values(
+            event_id=str(event.id),
+            event_type=event.type,
+            topic=topic or event.topic,
+            key=key if key is not None else event.key,
+            value=encode(event),
+            headers=headers,
+            created_at=datetime.now(UTC),
+            attempts=0,
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RelayStats:
+    """What the relay did since it started, for /ready or metrics."""
+
+    published: int
+    failures: int
+    last_error: str | None
+
+
+class OutboxRelay:
+    """Polls unpublished rows in id order, publishes them, marks them; retries with backoff."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        producer: EventProducer,
+        *,
+        table: Table = _DEFAULT,
+        batch_size: int = 100,
+        poll_interval: float = 0.2,
+        max_backoff: float = 5.0,
+    ) -> None:
+        self.engine, self.producer, self.table = engine, producer, table
+        self.batch_size, self.poll_interval, self.max_backoff = (
+            batch_size,
+            poll_interval,
+            max_backoff,
+        )
+        self._wake, self._stopping = asyncio.Event(), asyncio.Event()
+        self._known_topics: set[str] = set()
+        self._published = self._failures = 0
+        self._last_error: str | None = None
+
+    def stats(self) -> RelayStats:
+        return RelayStats(self._published, self._failures, self._last_error)
+
+    def wake(self) -> None:
+        """Publish now instead of at the next poll (call it after committing new events)."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Ask :meth:`run` to return after the current pass."""
+        self._stopping.set()
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Publish until stopped or cancelled; broker failures are retried, rows never dropped."""
+        delay = self.poll_interval
+        while not self._stopping.is_set():
+            try:
+                await self.producer.start()
+                await self.publish_pending()
+                delay = self.poll_interval
+            except Exception as exc:  # broker down, metadata timeout, database hiccup
+                delay = self._failed(exc, delay)
+            await self._sleep(delay)
+
+    async def publish_pending(self) -> int:
+        """Publish every unpublished row now; the number published. Raises on the first failure."""
+        total = 0
+        while True:
+            count = await self._publish_batch()
+            total += count
+            if count < self.batch_size:
+                return total
+
+    async def pending(self) -> int:
+        """How many rows wait to be published."""
+        async with self.engine.connect() as conn:
+            query = select(func.count()).where(self.table.c.published_at.is_(None))
+            return int(await conn.scalar(query) or 0)
+
+    async def _publish_batch(self) -> int:
+        async with self.engine.connect() as conn:
+            postgres = conn.dialect.name == "postgresql"
+            if postgres and not await self._lead(conn):
+                return 0
+            rows = await self._fetch(conn, lock=postgres)
+            if not postgres:
+                await conn.commit()  # SQLite: hold no read snapshot while talking to Kafka
+            acked, error = await self._send(rows)
+            await self._mark(conn, rows, acked, error)
+            await conn.commit()
+        self._published += acked
+        if error is not None:
+            raise error
+        return acked
+
+    async def _lead(self, conn: AsyncConnection) -> bool:
+        # One publisher per outbox at a time: with several relays, SKIP LOCKED alone would let
+        # two batches of one aggregate race and reach Kafka out of order.
+        lock = zlib.crc32(f"outbox:{self.table.name}".encode())
+        return bool(await conn.scalar(select(func.pg_try_advisory_xact_lock(lock))))
+
+    async def _fetch(self, conn: AsyncConnection, *, lock: bool) -> Sequence[Row]:
+        t = self.table
+        query = (
+            select(t.c.id, t.c.topic, t.c.key, t.c.value, t.c.headers)
+            .where(t.c.published_at.is_(None))
+            .order_by(t.c.id)
+            .limit(self.batch_size)
+        )
+        if lock:
+            query = query.with_for_update(skip_locked=True)
+        return (await conn.execute(query)).all()
+
+    async def _send(self, rows: Sequence[Row]) -> tuple[int, BaseException | None]:
+        if not rows:
+            return 0, None
+        try:
+            await self._ensure_topics({row.topic for row in rows})
+        except Exception as exc:
+            return 0, exc
+        messages = [
+            Message(r.topic, r.value, r.key, [(k, v.encode()) for k, v in r.headers]) for r in rows
+        ]
+        return await self.producer.send_batch(messages)
+
+    async def _ensure_topics(self, topics: set[str]) -> None:
+        missing = topics - self._known_topics
+        if missing:
+            await ensure_topics(self.producer.settings, missing)
+            self._known_topics |= missing
+
+    async def _mark(
+        self, conn: AsyncConnection, rows: Sequence[Row], acked: int, error: BaseException | None
+    ) -> None:
+        t = self.table
+        if acked:
+            done = [row.id for row in rows[:acked]]
+            await conn.execute(
+                update(t).where(t.c.id.in_(done)).values(published_at=datetime.now(UTC))
+            )
+        if error is not None and acked < len(rows):
+            failed = update(t).where(t.c.id == rows[acked].id)
+            await conn.execute(
+                failed.values(attempts=t.c.attempts + 1, last_error=repr(error)[:2000])
+            )
+
+    def _failed(self, exc: Exception, delay: float) -> float:
+        delay = min(max(delay, self.poll_interval) * 2, self.max_backoff)
+        self._failures += 1
+        self._last_error = repr(exc)
+        self._known_topics.clear()  # a restarted embedded broker has forgotten its topics
+        log.warning("outbox relay: publish failed, retrying in %.1fs: %r", delay, exc)
+        return delay
+
+    async def _sleep(self, delay: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), delay)
+        self._wake.clear()

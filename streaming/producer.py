@@ -1,0 +1,123 @@
+"""Publishing to Kafka with aiokafka: acks from all replicas, event metadata in headers.
+
+The embedded broker has no idempotent producer, so ``enable_idempotence`` stays off; a retried
+send may duplicate a message, which consumers absorb through their inbox (see inbox.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Self
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.structs import RecordMetadata
+
+from streaming.events import Envelope, encode
+from streaming.settings import KafkaSettings
+
+__all__ = ["EventProducer", "Message", "event_headers"]
+
+Headers = list[tuple[str, bytes]]
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One record to send: already-encoded value, string key, header pairs."""
+
+    topic: str
+    value: bytes
+    key: str | bytes | None = None
+    headers: Headers = field(default_factory=list)
+
+
+def event_headers(event: Envelope) -> Headers:
+    """Routing and tracing metadata readable without decoding the value (W3C ``traceparent``)."""
+    return [
+        ("eventId", str(event.id).encode()),
+        ("eventType", event.type.encode()),
+        ("eventVersion", str(event.version).encode()),
+        ("correlationId", event.correlation_id.encode()),
+        ("traceparent", event.traceparent.encode()),
+    ]
+
+
+class EventProducer:
+    """A restartable aiokafka producer; ``start`` fails fast while the broker is down."""
+
+    def __init__(self, settings: KafkaSettings | None = None) -> None:
+        self.settings = settings or KafkaSettings()
+        self._producer: AIOKafkaProducer | None = None
+
+    @property
+    def started(self) -> bool:
+        return self._producer is not None
+
+    async def start(self) -> None:
+        """Connect; a failed start leaves the producer stopped so it can be started again."""
+        if self._producer is not None:
+            return
+        producer = AIOKafkaProducer(
+            bootstrap_servers=self.settings.bootstrap_servers,
+            client_id=self.settings.client_id,
+            acks="all",
+            enable_idempotence=False,
+            request_timeout_ms=self.settings.request_timeout_ms,
+        )
+        try:
+            await producer.start()
+        except BaseException:
+            await producer.stop()
+            raise
+        self._producer = producer
+
+    async def stop(self) -> None:
+        """Flush what is pending and disconnect."""
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            await producer.stop()
+
+    async def publish(self, event: Envelope, *, topic: str | None = None) -> RecordMetadata:
+        """Send one event now, keyed by its aggregate id. Domains use the outbox instead."""
+        message = Message(topic or event.topic, encode(event), event.key, event_headers(event))
+        return await self.send(message)
+
+    async def send(self, message: Message) -> RecordMetadata:
+        """Send one record and wait for the broker's acknowledgement."""
+        return await self._client().send_and_wait(
+            message.topic, message.value, key=_bytes(message.key), headers=message.headers
+        )
+
+    async def send_batch(self, messages: Sequence[Message]) -> tuple[int, BaseException | None]:
+        """Send all at once; how many leading messages were acknowledged, and the first error."""
+        client, pending, error = self._client(), [], None
+        for m in messages:
+            try:
+                pending.append(
+                    await client.send(m.topic, m.value, key=_bytes(m.key), headers=m.headers)
+                )
+            except Exception as exc:  # e.g. no metadata while the broker is down
+                error = exc
+                break
+        results = await asyncio.gather(*pending, return_exceptions=True)
+        for index, result in enumerate(results):
+            if isinstance(result, BaseException):
+                return index, result
+        return len(results), error
+
+    def _client(self) -> AIOKafkaProducer:
+        if self._producer is None:
+            raise RuntimeError("EventProducer is not started")
+        return self._producer
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+
+def _bytes(key: str | bytes | None) -> bytes | None:
+    return key.encode() if isinstance(key, str) else key

@@ -1,0 +1,31 @@
+"""Kafka client settings read from ``KAFKA_*`` environment variables (12-factor)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["KafkaSettings"]
+
+
+class KafkaSettings(BaseSettings):
+    """Everything the producer, consumers, relay and topic admin need to reach the brokers."""
+
+    model_config = SettingsConfigDict(env_prefix="KAFKA_", extra="forbid", frozen=True)
+
+    bootstrap_servers: str = Field("127.0.0.1:9092", description="Comma-separated host:port list.")
+    client_id: str = Field("federated-shop", description="Client id shown in broker logs.")
+    topic_partitions: int = Field(3, ge=1, description="Partitions of topics created at start-up.")
+    replication_factor: int = Field(1, ge=1, description="Replicas of topics created at start-up.")
+    request_timeout_ms: int = Field(
+        10_000, ge=100, description="How long one produce or admin request may take."
+    )
+    session_timeout_ms: int = Field(
+        10_000,
+        ge=100,
+        description="Consumer group session timeout. The embedded broker delays a group join by "
+        "about half of it, so dev and tests lower it; real Kafka requires >= 6000 by default.",
+    )
+    heartbeat_interval_ms: int = Field(
+        3_000, ge=50, description="Consumer heartbeat interval; under a third of the session."
+    )
