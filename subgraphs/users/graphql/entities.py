@@ -12,9 +12,10 @@ import strawberry
 from strawberry.types import Info
 
 from subgraphs.kit.errors import Forbidden
+from subgraphs.kit.tokens import Principal
 from subgraphs.users.domain.records import UserRecord
 
-__all__ = ["User", "load_user"]
+__all__ = ["User", "load_user", "may_see_private"]
 
 
 @strawberry.federation.type(keys=["id"], description="A customer or staff account.")
@@ -49,11 +50,14 @@ class User:
         return None if record is None else cls.from_record(record, disclosed=True)
 
     def _private(self, info: Info) -> UserRecord:
-        if not self.disclosed:
-            viewer = info.context.principal
-            if viewer is None or (viewer.id != self.record.id and not viewer.is_admin):
-                raise Forbidden("Only the user themself or an admin may see this field")
+        if not self.disclosed and not may_see_private(info.context.principal, self.record.id):
+            raise Forbidden("Only the user themself or an admin may see this field")
         return self.record
+
+
+def may_see_private(viewer: Principal | None, user_id: str) -> bool:
+    """The user themself and admins see email, phone and roles."""
+    return viewer is not None and (viewer.id == user_id or viewer.is_admin)
 
 
 async def load_user(info: Info, user_id: str) -> UserRecord | None:
