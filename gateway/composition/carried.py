@@ -43,16 +43,15 @@ class Carried:
     def _auth(self, elements: list[Element], name: str) -> list[str]:
         """Scopes/policies from every subgraph, deduplicated (requiresScopes/policy v0.1)."""
         argument = "scopes" if name == "requiresScopes" else "policies"
-        groups: dict[str, None] = {}
+        merged: list[list[str]] = []
         for element in elements:
             for application in element.fed.get(name, []):
-                value = application.get(argument)
-                for group in value.values if isinstance(value, ListValueNode) else ():
-                    groups[print_ast(group)] = None
-        if not groups:
+                merged = _conjunction(merged, _groups(application.get(argument)))
+        if not merged:
             return []
         self.used.add(name)
-        return [f"@{name}({argument}: [{', '.join(groups)}])"]
+        printed = ", ".join("[" + ", ".join(_quote(s) for s in g) + "]" for g in merged)
+        return [f"@{name}({argument}: [{printed}])"]
 
     def _cost(self, elements: list[Element]) -> list[str]:
         out = []
@@ -81,6 +80,27 @@ class Carried:
                 elif name in self.composed:
                     seen[printed] = None
         return list(seen)
+
+
+def _groups(value: ValueNode | None) -> list[list[str]]:
+    """`[["a", "b"], ["c"]]`: any one group suffices, and every scope of a group is needed."""
+    groups = value.values if isinstance(value, ListValueNode) else ()
+    return [[s.value for s in getattr(g, "values", ()) if isinstance(s, StringValueNode)]
+            for g in groups]
+
+
+def _conjunction(a: list[list[str]], b: list[list[str]]) -> list[list[str]]:
+    """Both requirements at once (a AND b), each in disjunctive form, with absorbed groups
+    removed (requiresScopes/policy v0.1: subgraph requirements add up)."""
+    if not a or not b:
+        return [list(g) for g in a or b]
+    candidates = sorted({tuple(sorted(set(x) | set(y))) for x in a for y in b},
+                        key=lambda g: (len(g), ",".join(g)))
+    kept: list[tuple[str, ...]] = []
+    for group in candidates:
+        if not any(set(k) <= set(group) for k in kept):
+            kept.append(group)
+    return [list(g) for g in kept]
 
 
 def _str(value: ValueNode | None) -> str | None:

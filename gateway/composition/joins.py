@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .fieldsets import leaf_paths, minify
-from .model import Field
+from .model import Field, TypeDef
 from .supergraph_model import Merged, SField, SType
 from .typing_rules import named_type
 from .usage import Usage
@@ -37,10 +37,17 @@ def join_types(merged: Merged, stype: SType, usage: Usage) -> list[JoinArgs]:
         for key in typedef.keys:
             result.append(base | {
                 "key": key.fields,
-                "extension": True if typedef.extension else None,
+                "extension": True if _printed_extension(merged, graph, typedef) else None,
                 "resolvable": False if not key.resolvable else None,
             } | _interface_object(stype, graph))
     return result
+
+
+def _printed_extension(merged: Merged, graph: str, typedef: TypeDef) -> bool:
+    """Federation 1 subgraphs `extend type` everything; only `@extends` marks an extension."""
+    if merged.subgraphs[graph].version == "v1.0":
+        return typedef.has("extends")
+    return typedef.extension
 
 
 def _interface_object(stype: SType, graph: str) -> JoinArgs:

@@ -99,6 +99,8 @@ def _merge_fields(stype: SType, hierarchy: Hierarchy, errors: list[Diagnostic]) 
 def _merge_input_fields(stype: SType, errors: list[Diagnostic]) -> None:
     stype.inputs = _intersect({g: t.inputs for g, t in stype.by_graph.items()},
                               stype.name, errors)
+    for arg in stype.inputs.values():
+        arg.input_field = True
 
 
 def _intersect(by_graph: dict, coordinate: str, errors: list[Diagnostic]) -> dict[str, SArg]:
@@ -122,8 +124,20 @@ def _intersect(by_graph: dict, coordinate: str, errors: list[Diagnostic]) -> dic
         merged = merge_input_types(types)
         if merged is None:
             errors.append(_type_conflict(where, present, "input"))
+        errors += _default_conflict(where, present)
         result[name] = SArg(name, merged or types[0], present)
     return result
+
+
+def _default_conflict(coordinate: str, present: dict) -> list[Diagnostic]:
+    """Default values, where given, must agree (INPUT_FIELD_DEFAULT_MISMATCH)."""
+    defaults = {g: a.default for g, a in present.items() if a.default is not None}
+    if len(set(defaults.values())) < 2:
+        return []
+    detail = ", ".join(f"{d} in {g!r}" for g, d in defaults.items())
+    return [error("DEFAULT_VALUE_MISMATCH", f"has different default values: {detail}",
+                  subgraph=next(iter(defaults)), coordinate=coordinate,
+                  hint="use the same default value in every subgraph")]
 
 
 def _merge_enum(stype: SType, usage: set[str], errors: list[Diagnostic]) -> None:

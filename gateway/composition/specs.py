@@ -54,10 +54,10 @@ SECURITY_SPECS: dict[str, tuple[str, str | None, str]] = {
 def cost_definitions(cost: bool, list_size: bool) -> str:
     """The cost spec (https://specs.apollo.dev/cost/v0.1) directives in use."""
     parts = []
-    if cost:
+    if cost or list_size:  # the cost spec is linked whole, whichever directive is used
         parts.append("directive @cost(weight: Int!) on ARGUMENT_DEFINITION | ENUM"
                      " | FIELD_DEFINITION | INPUT_FIELD_DEFINITION | OBJECT | SCALAR")
-    if list_size:
+    if cost or list_size:
         parts.append("directive @listSize(assumedSize: Int, slicingArguments: [String!],"
                      " sizedFields: [String!], requireOneSlicingArgument: Boolean = true)"
                      " on FIELD_DEFINITION")

@@ -17,9 +17,15 @@ class SArg:
     type: str
     by_graph: dict[str, Arg] = field(default_factory=dict)
 
+    input_field: bool = False
+
     @property
     def default(self) -> str | None:
-        return next((a.default for a in self.by_graph.values() if a.default is not None), None)
+        """Arguments keep a default any subgraph gives; input fields only one all give."""
+        defaults = [a.default for a in self.by_graph.values()]
+        if self.input_field and None in defaults:
+            return None
+        return next((d for d in defaults if d is not None), None)
 
 
 @dataclass

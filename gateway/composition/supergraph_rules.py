@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from .diagnostics import Diagnostic, error
 from .satisfiability import check_satisfiability
 from .supergraph_model import Merged, SField, SType
+from .typing_rules import named_type
 from .usage import Usage, field_usage
 
 __all__ = ["check_supergraph"]
@@ -24,9 +25,35 @@ def check_supergraph(merged: Merged) -> list[Diagnostic]:
                 continue
             found += _external_on_base(stype, sfield)
             found += _sharing(merged, stype, sfield, usage)
+    found += _inaccessible_references(merged)
     if not found:
         found += check_satisfiability(merged)
     return found
+
+
+def _inaccessible(elements) -> bool:
+    return any(e.has("inaccessible") for e in elements)
+
+
+def _inaccessible_references(merged: Merged) -> Iterator[Diagnostic]:
+    """A visible field or argument cannot use an `@inaccessible` type (inaccessible v0.2)."""
+    hidden = {t.name for t in merged.types.values() if _inaccessible(t.by_graph.values())}
+    for stype in merged.types.values():
+        if stype.name in hidden:
+            continue
+        for sfield in stype.fields.values():
+            if _inaccessible(sfield.by_graph.values()):
+                continue
+            uses = [(f"{stype.name}.{sfield.name}", sfield.type, sfield.by_graph)]
+            uses += [(f"{stype.name}.{sfield.name}({a.name}:)", a.type, a.by_graph)
+                     for a in sfield.args.values() if not _inaccessible(a.by_graph.values())]
+            for coordinate, type_ref, by_graph in uses:
+                if named_type(type_ref) in hidden:
+                    yield error("REFERENCED_INACCESSIBLE",
+                                f"is visible but its type {named_type(type_ref)} is @inaccessible",
+                                subgraph=next(iter(by_graph)), coordinate=coordinate,
+                                hint="mark this element @inaccessible too, or make the type "
+                                     "visible")
 
 
 def _external_on_base(stype: SType, sfield: SField) -> Iterator[Diagnostic]:
@@ -42,7 +69,14 @@ def _external_on_base(stype: SType, sfield: SField) -> Iterator[Diagnostic]:
 
 def _sharing(merged: Merged, stype: SType, sfield: SField, usage: Usage) -> Iterator[Diagnostic]:
     """Two subgraphs may resolve a field only if it is `@shareable` in each (Federation v2)."""
+    if all("key" in usage.get((g, stype.name, sfield.name), set()) for g in sfield.by_graph):
+        return
     resolving = _resolving_graphs(stype, sfield)
+    if stype.name == merged.roots.get("subscription") and len(sfield.by_graph) > 1:
+        yield error("INVALID_FIELD_SHARING", "subscription root fields cannot be shared",
+                    subgraph=resolving[0], coordinate=f"{stype.name}.{sfield.name}",
+                    hint="resolve each subscription field in exactly one subgraph")
+        return
     if len(resolving) < 2:
         return
     unshared = [g for g in resolving if not _shareable(merged, stype, sfield, g, usage)]
@@ -57,11 +91,10 @@ def _sharing(merged: Merged, stype: SType, sfield: SField, usage: Usage) -> Iter
 
 
 def _resolving_graphs(stype: SType, sfield: SField) -> list[str]:
-    """Subgraphs resolving the field: not @external and not taken over by an @override."""
-    overridden = {f.string("override", "from") for f in sfield.by_graph.values()
-                  if f.has("override")}
+    """Subgraphs resolving the field, not counting `@external` declarations nor a subgraph
+    whose `@override(from:)` source still declares the field (the move is in progress)."""
     return [g for g, f in sfield.by_graph.items()
-            if not f.has("external") and g not in overridden]
+            if not f.has("external") and f.string("override", "from") not in sfield.by_graph]
 
 
 def _shareable(merged: Merged, stype: SType, sfield: SField, graph: str, usage: Usage) -> bool:

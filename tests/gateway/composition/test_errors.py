@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .harness import compose_case
+from .harness import CASES, compose_case
 
 ERRORS = {
     "error_field_type_conflict": ("FIELD_TYPE_MISMATCH", "a", "Product.price"),
@@ -18,7 +18,15 @@ ERRORS = {
     "error_enum_input_output_mismatch": ("ENUM_VALUE_MISMATCH", "b", "Level"),
     "error_required_argument_missing": ("REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH", "a",
                                         "Query.search(term:)"),
+    "error_inaccessible_type_referenced": ("REFERENCED_INACCESSIBLE", "a", "Query.q"),
+    "error_argument_default_mismatch": ("DEFAULT_VALUE_MISMATCH", "a", "Query.a(x:)"),
+    "error_input_default_mismatch": ("DEFAULT_VALUE_MISMATCH", "a", "F.limit"),
+    "error_subscription_shared": ("INVALID_FIELD_SHARING", "a", "Subscription.ticks"),
 }
+
+
+def test_every_error_case_has_an_expectation() -> None:
+    assert sorted(c for c in CASES if c.startswith("error_")) == sorted(ERRORS)
 
 
 @pytest.mark.parametrize("case", sorted(ERRORS))
