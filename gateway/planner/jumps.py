@@ -30,14 +30,17 @@ class EntityJumps:
     entity_groups: dict[tuple, Group]
     touched: set[int]
 
-    def _jump_for_field(self, pos: Position, sel: FieldSel) -> None:
+    def _jump_for_field(
+        self, pos: Position, sel: FieldSel, graphs: tuple[str, ...] | None = None
+    ) -> None:
         type_name, graph = pos.type_name, pos.group.graph
-        graphs = self.resolver.field_graphs(type_name, sel.name)
+        if graphs is None:
+            graphs = self.resolver.field_graphs(type_name, sel.name)
+            if graph in graphs:  # @requires in this very graph: go through _entities to itself
+                graphs = (graph,)
         if not graphs:
             self._jump_through_interface_object(pos, sel)
             return
-        if graph in graphs:  # @requires in this very graph: go through _entities to itself
-            graphs = (graph,)
         target = self._jump(pos, type_name, graphs, sel)
         self.plan_children(target, [sel])
 

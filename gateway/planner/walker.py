@@ -88,6 +88,7 @@ class Walker(EntityJumps):
         return min(
             graphs,
             key=lambda g: (
+                self._stuck(g, spec.type_name, sel.selections),
                 -self._reach(g, spec.type_name, sel.selections, 2),
                 self.resolver.order.get(g, 0),
             ),
@@ -219,12 +220,54 @@ class Walker(EntityJumps):
             self.resolver.key_field(graph, type_name, sel.name)
         )
         requires = self.resolver.requires(type_name, sel.name, graph) if here else None
-        if shortcut is not None or (here and requires is None):
+        unstuck = self._unstuck_graphs(pos, sel) if shortcut is None and here else ()
+        if unstuck and requires is None:
+            self._jump_for_field(pos, sel, unstuck)
+        elif shortcut is not None or (here and requires is None):
             self._descend(pos, sel, shortcut)
         elif here and pos.origin is not None:
             self._with_requirements(pos, sel, requires)  # type: ignore[arg-type]
         else:
             self._jump_for_field(pos, sel)
+
+    def _stuck_below(self, pos: Position, sel: FieldSel) -> bool:
+        """True when the graph would reach a value-type field it lacks, where no jump exists.
+
+        Shareable value types may have fields only some graphs define; the jump must then happen
+        at the nearest entity above (here), to a graph that resolves the whole sub-selection.
+        """
+        if not sel.selections or not self.resolver.type(pos.type_name).keys:
+            return False
+        spec = self.resolver.type(pos.type_name).fields[sel.name]
+        return self._stuck(pos.group.graph, spec.type_name, sel.selections)
+
+    def _unstuck_graphs(self, pos: Position, sel: FieldSel) -> tuple[str, ...]:
+        """Other graphs that resolve all of the field's value-type sub-selection, if needed."""
+        if not self._stuck_below(pos, sel):
+            return ()
+        spec = self.resolver.type(pos.type_name).fields[sel.name]
+        return tuple(
+            g
+            for g in self.resolver.field_graphs(pos.type_name, sel.name)
+            if g != pos.group.graph and not self._stuck(g, spec.type_name, sel.selections)
+        )
+
+    def _stuck(self, graph: str, type_name: str, sels: list[Sel]) -> bool:
+        info = self.resolver.type(type_name)
+        if info.keys:
+            return False  # an entity: the walker can jump from there
+        for sel in sels:
+            if isinstance(sel, FragmentSel):
+                inner = sel.type_condition or type_name
+                if self._stuck(graph, inner, sel.selections):
+                    return True
+            elif sel.name != "__typename":
+                if graph not in self.resolver.field_graphs(type_name, sel.name):
+                    return True
+                child = info.fields[sel.name].type_name
+                if sel.selections and self._stuck(graph, child, sel.selections):
+                    return True
+        return False
 
     def _descend(self, pos: Position, sel: FieldSel, shortcut: FieldNode | None) -> None:
         out_field = self._add(pos, sel, composite=bool(sel.selections))

@@ -31,6 +31,7 @@ CASES = [
     "override_interface",
     "circular_requires",
     "progressive_override",
+    "value_types",
 ]
 
 

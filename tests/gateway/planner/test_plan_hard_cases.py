@@ -373,3 +373,37 @@ def test_provides_shortcut_avoids_a_jump_to_the_owning_subgraph():
   }
 }"""
     )
+
+
+def test_value_type_field_missing_in_the_current_subgraph_moves_the_jump_to_the_entity_above():
+    # given Money.discounted only in pricing: Money is no entity, so jump at Product.price
+    plan = printed("value_types", "{ products { name price { amount discounted } } }")
+    assert (
+        plan
+        == """QueryPlan {
+  Sequence {
+    Fetch(service: "products") {
+      { products { name __typename id } }
+    },
+    Flatten(path: "products.@") {
+      Fetch(service: "pricing") {
+        ... on Product { id }
+        =>
+        query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { __typename price { amount discounted } } } }
+      }
+    }
+  }
+}"""
+    )
+
+
+def test_value_type_fully_known_locally_stays_in_one_fetch():
+    plan = printed("value_types", "{ products { name price { amount currency } } }")
+    assert (
+        plan
+        == """QueryPlan {
+  Fetch(service: "products") {
+    { products { name price { amount currency } } }
+  }
+}"""
+    )
