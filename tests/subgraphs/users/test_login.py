@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import bcrypt
 import pytest
 
@@ -61,3 +63,20 @@ async def test_hasher_never_accepts_a_corrupt_hash_or_the_dummy() -> None:
     assert await hasher.verify("secret-pw-1", stored)
     assert not await hasher.verify("secret-pw-1", "not-a-bcrypt-hash")
     assert not await hasher.verify("secret-pw-1", None)
+
+
+async def test_failed_logins_never_write_the_password_to_the_logs(
+    app: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    # given an inline (not variable) password in a failing login and a failing registration
+    inline = 'mutation { login(email: "ada@example.com", password: "inline-secret-9") { token } }'
+    weak = (
+        'mutation { register(input: {email: "b@example.com", password: "inl1", fullName: "B"})'
+        " { token } }"
+    )
+    with caplog.at_level(logging.DEBUG):
+        await app.gql(inline)
+        await app.gql(weak)
+    # then no log record quotes either password
+    assert "inline-secret-9" not in caplog.text
+    assert "inl1" not in caplog.text

@@ -1,0 +1,46 @@
+"""The federation schema every subgraph serves: error codes on, and no request text in logs.
+
+Strawberry logs each GraphQL error with ``str(error)``, which prints the operation source around
+the error; an inline literal there may be a password or a token (``login(password: "...")``).
+DESIGN.md forbids secrets in logs, so this schema logs only the code, the path and, for errors
+our code raised (``AppError``, client-safe by design), the message. Unexpected errors are logged
+with their traceback by the ``ErrorCodes`` extension, which this schema always installs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.types import ExecutionContext
+
+from subgraphs.kit.errors import AppError
+from subgraphs.kit.graphql_errors import ErrorCodes
+
+__all__ = ["QuietSchema", "federation_schema"]
+
+log = logging.getLogger("graphql.errors")
+
+
+class QuietSchema(strawberry.federation.Schema):
+    """A Federation v2 schema whose error log lines never quote the request."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            original = error.original_error
+            if isinstance(original, AppError):
+                fields = {"code": original.code, "path": error.path}
+                log.info("request failed: %s", original.message, extra={"fields": fields})
+            elif original is None:
+                code = (error.extensions or {}).get("code", "GRAPHQL_VALIDATION_FAILED")
+                log.info("invalid request", extra={"fields": {"code": code}})
+
+
+def federation_schema(*, extensions: Iterable[Any] = (), **options: Any) -> QuietSchema:
+    """``strawberry.federation.Schema(**options)`` with ``ErrorCodes`` first among extensions."""
+    return QuietSchema(extensions=[ErrorCodes, *extensions], **options)
