@@ -86,10 +86,12 @@ class EventConsumer:
         self._dlq = EventProducer(self.settings)
         self._kafka: AIOKafkaConsumer | None = None
         self._counts = {"consumed": 0, "handled": 0, "retried": 0, "dead_lettered": 0}
-        self._lag: dict[str, int] = {}
+        self._next: dict[TopicPartition, int] = {}  # first offset not yet handled
 
     def stats(self) -> ConsumerStats:
-        return ConsumerStats(self.group, **self._counts, lag=dict(self._lag))
+        """Counters since start, and lag = high watermark (as of the last fetch) minus the
+        first unhandled offset, per assigned partition."""
+        return ConsumerStats(self.group, **self._counts, lag=self._lag())
 
     def stop(self) -> None:
         """Ask :meth:`run` to return after the current record; the rest is redelivered later."""
@@ -101,9 +103,9 @@ class EventConsumer:
             await self._connect()
             while not self._stopping.is_set():
                 batch = await self._kafka.getmany(timeout_ms=200, max_records=self.max_records)
+                await self._track_idle_partitions(batch)
                 for tp, records in batch.items():
                     await self._consume(tp, records)
-                await self._measure_lag()
         finally:
             await self._close()
 
@@ -145,6 +147,7 @@ class EventConsumer:
         return [dlq_topic(topic, self.group) for topic in self.topics]
 
     async def _consume(self, tp: TopicPartition, records: list[ConsumerRecord]) -> None:
+        self._next[tp] = records[0].offset
         for record in records:
             if self._stopping.is_set() or tp not in self._kafka.assignment():
                 return  # uncommitted: redelivered to whoever owns the partition next
@@ -152,6 +155,7 @@ class EventConsumer:
             if not await self._process(record):
                 return
             await self._commit(tp, record.offset + 1)
+            self._next[tp] = record.offset + 1
 
     async def _process(self, record: ConsumerRecord) -> bool:
         """Handle, retry or dead-letter one record; False when stopped before it was done."""
@@ -211,14 +215,18 @@ class EventConsumer:
         except KafkaError as exc:  # e.g. rebalanced meanwhile: the new owner redelivers
             log.warning("consumer %s: commit of %s@%d failed: %r", self.group, tp, offset, exc)
 
-    async def _measure_lag(self) -> None:
-        for tp in self._kafka.assignment():
-            highwater = self._kafka.highwater(tp)
-            if highwater is None:
-                continue
-            with contextlib.suppress(KafkaError, AssertionError):
-                position = await self._kafka.position(tp)
-                self._lag[f"{tp.topic}/{tp.partition}"] = max(highwater - position, 0)
+    async def _track_idle_partitions(self, batch: dict) -> None:
+        for tp in self._kafka.assignment() - batch.keys() - self._next.keys():
+            with contextlib.suppress(KafkaError, AssertionError):  # revoked meanwhile
+                self._next[tp] = await self._kafka.position(tp)
+
+    def _lag(self) -> dict[str, int]:
+        kafka, lag = self._kafka, {}
+        for tp in kafka.assignment() if kafka is not None else ():
+            highwater, done = kafka.highwater(tp), self._next.get(tp)
+            if highwater is not None and done is not None:
+                lag[f"{tp.topic}/{tp.partition}"] = max(highwater - done, 0)
+        return lag
 
     async def _pause(self, delay: float) -> bool:
         """Sleep ``delay`` unless asked to stop; True when the caller should carry on."""
