@@ -22,6 +22,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -61,6 +62,12 @@ __all__ = [
 SAMPLES_DIR = Path(__file__).parent / "samples"
 ORACLE_DIR = Path(__file__).parent / "oracle"
 DIGEST_PREFIX = "# subgraphs-sha256: "
+# No telemetry to Apollo, no cloud-metadata probing (serve.mjs sets these too).
+ORACLE_ENV = {
+    "NODE_ENV": "test",
+    "APOLLO_TELEMETRY_DISABLED": "true",
+    "METADATA_SERVER_DETECTION": "none",
+}
 HEADER = (
     "# Composed by tests/gateway/compose_samples.py from subgraphs/*.py with "
     "@theguild/federation-composition; do not edit.\n"
@@ -83,6 +90,7 @@ class Operation:
     operation_name: str | None = None
     differential_error_paths: bool = True  # False where error paths are a free choice
     unordered: bool = False  # True where list order is not specified (introspection types)
+    subgraph_requests: dict[str, int] | None = None  # how many fetches each subgraph gets
 
     @property
     def id(self) -> str:
@@ -168,6 +176,7 @@ class Case:
                     operation_name=spec.get("operationName"),
                     differential_error_paths=spec.get("differential_error_paths", True),
                     unordered=spec.get("unordered", False),
+                    subgraph_requests=spec.get("subgraph_requests"),
                 )
             )
         return ops
@@ -241,13 +250,26 @@ class SubgraphServer:
     def __init__(self, case: Case) -> None:
         self.case = case
         served = [n for n in case.subgraph_names if n not in case.down]
-        routes = [Mount(f"/{n}", app=GraphQL(case.module(n).schema)) for n in served]
+        self.requests: Counter[str] = Counter()
+        routes = [
+            Mount(f"/{n}", app=self._counted(n, GraphQL(case.module(n).schema))) for n in served
+        ]
         self._sock = _free_socket()
         # A bound socket that never listens refuses connections: a subgraph that is down.
         self._dead = _free_socket()
         config = uvicorn.Config(Starlette(routes=routes), log_level="warning", lifespan="off")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _counted(self, name: str, app: Any) -> Any:
+        """The app, counting the GraphQL requests it receives (fetches per subgraph)."""
+
+        async def counted(scope: dict[str, Any], receive: Any, send: Any) -> None:
+            if scope["type"] == "http" and scope["method"] == "POST":
+                self.requests[name] += 1
+            await app(scope, receive, send)
+
+        return counted
 
     def _run(self) -> None:
         asyncio.run(self._server.serve(sockets=[self._sock]))
@@ -322,7 +344,7 @@ class OracleProcess:
             cwd=ORACLE_DIR,
             stdout=subprocess.PIPE,
             text=True,
-            env={**os.environ, "NODE_ENV": "test"},
+            env={**os.environ, **ORACLE_ENV},
         )
         self._client = httpx.Client(timeout=30)
         self.gateways = self._wait_ready()
@@ -375,6 +397,20 @@ class Samples:
         if name not in self._subgraphs:
             self._subgraphs[name] = SubgraphServer(case_named(name)).start()
         return self._subgraphs[name].urls
+
+    def prepare(self, name: str) -> None:
+        """Before each request: subgraph data back to its initial state, fetch counts to zero."""
+        case_named(name).reset()
+        self.urls(name)
+        self._subgraphs[name].requests.clear()
+
+    def assert_requests(self, op: Operation) -> None:
+        """No subgraph named in the operation's `subgraph_requests` got more fetches than that."""
+        if op.subgraph_requests is not None:
+            counts = self._subgraphs[op.case].requests
+            got = {name: counts[name] for name in op.subgraph_requests}
+            over = {n: c for n, c in got.items() if c > op.subgraph_requests[n]}
+            assert not over, f"fetches per subgraph {got}, at most {op.subgraph_requests}"
 
     def oracle(self, name: str) -> OracleGateway:
         if self._oracle is None:

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.differential
 @pytest.mark.parametrize("op", OPERATIONS, ids=[op.id for op in OPERATIONS])
 def test_apollo_gateway_returns_the_expected_response(op: Operation, samples: Samples) -> None:
     oracle = samples.oracle(op.case)
-    samples.case(op.case).reset()
+    samples.prepare(op.case)
     response = oracle.execute(op.body)
     if not op.oracle_wrong:
         assert_matches_expected(response, op.response, op.unordered)

@@ -36,8 +36,9 @@ async def test_our_gateway_returns_the_expected_response(op: Operation, samples:
     gateway_app = pytest.importorskip("gateway.app", reason="our gateway has no create_app yet")
     # given our gateway over the case's supergraph, its subgraphs served on a real port
     app = samples.our_app(op.case, gateway_app.create_app)
-    samples.case(op.case).reset()
+    samples.prepare(op.case)
     # when the client sends the operation
     response = await asgi_post(app, op.body)
-    # then it gets exactly the expected response
+    # then it gets exactly the expected response, with no more subgraph fetches than listed
     assert_matches_expected(response, op.response, op.unordered)
+    samples.assert_requests(op)

@@ -10,6 +10,11 @@ import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
 
+// A test oracle reports nothing anywhere: Apollo Gateway otherwise sends usage metrics to
+// Apollo and probes cloud metadata endpoints (OpenTelemetry resource detectors).
+process.env.APOLLO_TELEMETRY_DISABLED = "true";
+process.env.METADATA_SERVER_DETECTION = "none";
+
 const quiet = { debug() {}, info() {}, warn: console.error, error: console.error };
 
 async function serve({ supergraph, port, urls }) {
