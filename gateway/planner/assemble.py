@@ -1,7 +1,8 @@
 """Arrange fetch groups into Sequence/Parallel/Flatten/Condition nodes (PLANNER.md step 7).
 
-A group runs after the groups it depends on; groups with nothing between them run in parallel.
-When every dependency lies on one chain the plan is a tree; otherwise it falls back to stages.
+Each entity group hangs under the group that produces its representations. Siblings run in
+parallel unless one needs another's output (`@requires` inputs): those run in later stages.
+Should a dependency ever cross subtrees, the plan falls back to global stages (always correct).
 """
 
 from __future__ import annotations
@@ -27,62 +28,78 @@ def assemble(groups: list[Group], render: Render, serial: bool) -> PlanNode | No
     """The plan's root node; `serial` keeps root groups in order (mutations)."""
     if not groups:
         return None
-    parents = _tree_parents(groups)
-    if parents is None:
+    tree = _Tree(groups, render)
+    if not tree.is_sound():
         return _staged(groups, render, serial)
-    children: dict[int | None, list[Group]] = {}
-    for group in groups:
-        children.setdefault(parents[group.id], []).append(group)
-    roots = [_subtree(root, children, render) for root in children[None]]
-    return _sequence(roots) if serial else _parallel(roots)
+    roots = tree.children[None]
+    if serial:
+        return _sequence([tree.subtree(root) for root in roots])
+    stages = [_parallel([tree.subtree(root) for root in stage]) for stage in tree.stages(roots)]
+    return _sequence(stages)
 
 
-def _tree_parents(groups: list[Group]) -> dict[int, int | None] | None:
-    """Each group's one dependency that all its other dependencies precede, or None."""
-    parents: dict[int, int | None] = {}
-    for group in _topological(groups):
-        if not group.deps:
-            parents[group.id] = None
-            continue
-        chosen = next(
-            (d for d in sorted(group.deps) if group.deps <= _ancestors(d, parents) | {d}), None
-        )
-        if chosen is None:
-            return None
-        parents[group.id] = chosen
-    return parents
+class _Tree:
+    """Groups arranged by the group that produces their representations."""
 
+    def __init__(self, groups: list[Group], render: Render) -> None:
+        self.groups, self.render = groups, render
+        self.children: dict[int | None, list[Group]] = {}
+        for group in groups:
+            key = group.parent.id if group.parent is not None else None
+            self.children.setdefault(key, []).append(group)
 
-def _ancestors(group_id: int, parents: dict[int, int | None]) -> set[int]:
-    found: set[int] = set()
-    current = parents.get(group_id)
-    while current is not None:
-        found.add(current)
-        current = parents.get(current)
-    return found
+    def below(self, group: Group) -> set[int]:
+        """Ids of the group and everything hanging under it."""
+        found = {group.id}
+        for child in self.children.get(group.id, []):
+            found |= self.below(child)
+        return found
 
+    def is_sound(self) -> bool:
+        """Every dependency is an ancestor or lies under a sibling of the group or an ancestor."""
+        return all(self._reachable(group, dep) for group in self.groups for dep in group.deps)
 
-def _topological(groups: list[Group]) -> list[Group]:
-    order: list[Group] = []
-    seen: set[int] = set()
+    def _reachable(self, group: Group, dep: int) -> bool:
+        node = group
+        while True:
+            parent = node.parent
+            if parent is not None and parent.id == dep:
+                return True
+            siblings = self.children[parent.id if parent is not None else None]
+            if any(dep in self.below(s) for s in siblings if s is not node):
+                return True
+            if parent is None:
+                return False
+            node = parent
 
-    def visit(group: Group) -> None:
-        if group.id in seen:
-            return
-        seen.add(group.id)
-        for dep in sorted(group.deps):
-            visit(groups[dep])
-        order.append(group)
+    def subtree(self, group: Group) -> PlanNode:
+        own = _fetch(group, self.render)
+        kids = self.children.get(group.id, [])
+        if not kids:
+            return _conditioned(group, own)
+        stages = [_parallel([self.subtree(kid) for kid in stage]) for stage in self.stages(kids)]
+        return _conditioned(group, _sequence([own, *stages]))
 
-    for group in groups:
-        visit(group)
-    return order
+    def stages(self, kids: list[Group]) -> list[list[Group]]:
+        """Siblings by stage: a sibling runs after the siblings whose subtrees it reads."""
+        owner = {member: kid.id for kid in kids for member in self.below(kid)}
+        level: dict[int, int] = {}
 
+        def stage(kid: Group) -> int:
+            if kid.id not in level:
+                level[kid.id] = 0
+                needed = {owner[d] for d in self._deps_under(kid) if d in owner} - {kid.id}
+                by_id = {k.id: k for k in kids}
+                level[kid.id] = 1 + max((stage(by_id[n]) for n in needed), default=-1)
+            return level[kid.id]
 
-def _subtree(group: Group, children: dict, render: Render) -> PlanNode:
-    own = _fetch(group, render)
-    below = [_subtree(child, children, render) for child in children.get(group.id, [])]
-    return _conditioned(group, _sequence([own, _parallel(below)]) if below else own)
+        for kid in kids:
+            stage(kid)
+        return [[k for k in kids if level[k.id] == n] for n in range(max(level.values()) + 1)]
+
+    def _deps_under(self, kid: Group) -> set[int]:
+        """Dependencies of the kid's whole subtree (a descendant may wait for a sibling too)."""
+        return {d for member in self.below(kid) for d in self.groups[member].deps}
 
 
 def _fetch(group: Group, render: Render) -> PlanNode:
@@ -99,6 +116,22 @@ def _conditioned(group: Group, node: PlanNode) -> PlanNode:
     if include:
         return ConditionNode(variable, if_clause=node)
     return ConditionNode(variable, else_clause=node)
+
+
+def _topological(groups: list[Group]) -> list[Group]:
+    order: list[Group] = []
+    seen: set[int] = set()
+
+    def visit(group: Group) -> None:
+        if group.id not in seen:
+            seen.add(group.id)
+            for dep in sorted(group.deps):
+                visit(groups[dep])
+            order.append(group)
+
+    for group in groups:
+        visit(group)
+    return order
 
 
 def _staged(groups: list[Group], render: Render, serial: bool) -> PlanNode:

@@ -32,6 +32,7 @@ CASES = [
     "circular_requires",
     "progressive_override",
     "value_types",
+    "requires_two",
 ]
 
 

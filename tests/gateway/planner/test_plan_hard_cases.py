@@ -407,3 +407,41 @@ def test_value_type_fully_known_locally_stays_in_one_fetch():
   }
 }"""
     )
+
+
+def test_requires_from_two_subgraphs_fetches_both_in_parallel_before_the_requiring_one():
+    # given d.cost @requires(fields: "weight size"), weight from b and size from c
+    plan = printed("requires_two", "{ products { name cost } }")
+    assert (
+        plan
+        == """QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      { products { name __typename id } }
+    },
+    Parallel {
+      Flatten(path: "products.@") {
+        Fetch(service: "b") {
+          ... on Product { id }
+          =>
+          query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { __typename weight } } }
+        }
+      },
+      Flatten(path: "products.@") {
+        Fetch(service: "c") {
+          ... on Product { id }
+          =>
+          query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { __typename size } } }
+        }
+      }
+    },
+    Flatten(path: "products.@") {
+      Fetch(service: "d") {
+        ... on Product { id weight size }
+        =>
+        query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { __typename cost } } }
+      }
+    }
+  }
+}"""
+    )

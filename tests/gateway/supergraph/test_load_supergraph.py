@@ -115,3 +115,13 @@ def test_union_membership_and_implementations_are_per_subgraph():
 def test_invalid_supergraphs_raise_a_clear_supergraph_error(sdl, message):
     with pytest.raises(SupergraphError, match=message):
         load_supergraph(sdl)
+
+
+def test_renamed_join_spec_through_link_as_is_understood():
+    # given the join spec linked `as: "j"`: every join__ name becomes j__
+    sdl = (HERE / "federation-v2.3.graphql").read_text().replace("join__", "j__")
+    sdl = sdl.replace('join/v0.3", for: EXECUTION)', 'join/v0.3", as: "j", for: EXECUTION)')
+    graph = load_supergraph(sdl)
+    assert graph.subgraphs == {"a": "http://a", "b": "http://b"}
+    assert [k.graph for k in graph.types["Product"].keys] == ["a", "b"]
+    assert "j__Graph" not in graph.api_schema.type_map
