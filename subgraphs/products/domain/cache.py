@@ -24,6 +24,7 @@ __all__ = ["CatalogCache"]
 
 log = logging.getLogger("products.cache")
 _FIRST_GENERATION = "0"
+_LAYOUT = "v1"  # bump when ProductRecord's JSON changes, so old entries are never decoded
 
 
 class CatalogCache:
@@ -63,7 +64,7 @@ class CatalogCache:
             log.warning("cache unavailable; reading from the database", exc_info=True)
             return {}
         return {
-            pid: f"product:{pid}:{(gen or _FIRST_GENERATION.encode()).decode()}"
+            pid: f"product:{_LAYOUT}:{pid}:{(gen or _FIRST_GENERATION.encode()).decode()}"
             for pid, gen in zip(ids, generations, strict=True)
         }
 
@@ -73,11 +74,8 @@ class CatalogCache:
         except Exception:
             log.warning("cache unavailable; reading from the database", exc_info=True)
             return {}
-        return {
-            pid: ProductRecord.from_json(orjson.loads(raw))
-            for pid, raw in zip(keys, values, strict=True)
-            if raw is not None
-        }
+        found = {pid: _decode(raw) for pid, raw in zip(keys, values, strict=True) if raw}
+        return {pid: record for pid, record in found.items() if record is not None}
 
     async def _load(self, ids: list[str]) -> dict[str, ProductRecord]:
         async with self._database.sessions() as session:
@@ -95,3 +93,11 @@ class CatalogCache:
     async def _bump(self, product_id: str) -> None:
         # The generation outlives every value written under the one before it.
         await self.cache.set(f"gen:{product_id}", uuid.uuid4().hex.encode(), 2 * self._ttl + 60)
+
+
+def _decode(raw: bytes) -> ProductRecord | None:
+    try:
+        return ProductRecord.from_json(orjson.loads(raw))
+    except (ValueError, TypeError, KeyError):  # a corrupt entry is a miss, refilled from the DB
+        log.warning("undecodable cache entry ignored")
+        return None

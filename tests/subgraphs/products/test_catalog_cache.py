@@ -92,3 +92,13 @@ async def test_reads_fall_back_to_the_database_when_the_cache_is_down(sqlite_url
         ready = await app.client.get("/ready")
         assert ready.status_code == 503
         assert ready.json()["checks"]["cache"].startswith("unavailable")
+
+
+async def test_a_corrupt_cache_entry_is_a_miss(cached_app: Harness) -> None:
+    # given a product whose cache entry has been overwritten with garbage
+    product = await cached_app.create(stock=4)
+    await cached_app.services.cache.set(f"product:v1:{product['id']}:0", b"\x00garbage", 60)
+    # when it is read
+    result = await cached_app.gql(READ, {"id": product["id"]})
+    # then the database answers instead of the request failing
+    assert result["data"]["product"]["stock"] == 4
