@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from graphql import parse
 
+from gateway.plan import SequenceNode
 from gateway.planner import PlanningError, QueryPlanner, plan_operation
 from tests.gateway.planner.planning import fetches, plan, printed, supergraph
 
@@ -228,3 +229,12 @@ def test_entity_fetch_whose_every_field_hangs_on_one_variable_becomes_a_conditio
   }
 }"""
     )
+
+
+def test_subscription_is_one_subscription_fetch_then_entity_queries_per_event():
+    result = plan("shop", 'subscription S { orderChanged(id: "1") { total user { email } } }')
+    assert result.operation_kind == "subscription"
+    primary, entity = fetches(result)
+    assert (primary.operation_kind, primary.subgraph) == ("subscription", "orders")
+    assert (entity.operation_kind, entity.subgraph) == ("query", "users")
+    assert isinstance(result.node, SequenceNode)
