@@ -22,9 +22,9 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
         description="Compose subgraphs listed in a rover-style supergraph.yaml.")
     parser.add_argument("config", nargs="?", default="supergraph.yaml",
                         help="rover supergraph config (default: supergraph.yaml)")
-    parser.add_argument("-o", "--output", default="schema/supergraph.graphql",
-                        help="where to write the supergraph; `-` for stdout "
-                             "(default: schema/supergraph.graphql)")
+    parser.add_argument("-o", "--output", default="-",
+                        help="where to write the supergraph, e.g. schema/supergraph.graphql "
+                             "(default: stdout, as rover does)")
     parser.add_argument("--timeout", type=float, default=10.0,
                         help="seconds to wait for each subgraph_url (default: 10)")
     return parser

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from graphql import DocumentNode, ListValueNode, ObjectValueNode, StringValueNode, ValueNode
 from graphql.language import SchemaDefinitionNode, SchemaExtensionNode
 
-__all__ = ["FEDERATION_DIRECTIVES", "LinkInfo", "read_links"]
+__all__ = ["FEDERATION_DIRECTIVES", "KNOWN_VERSIONS", "LinkInfo", "read_links"]
 
 # Directives of the federation v2 spec (https://specs.apollo.dev/federation/v2.9).
 FEDERATION_DIRECTIVES = frozenset({
@@ -17,6 +17,8 @@ FEDERATION_DIRECTIVES = frozenset({
     "policy", "context", "fromContext", "cost", "listSize",
 })
 _FEDERATION_URL = re.compile(r"^https://specs\.apollo\.dev/federation/(v\d+\.\d+)$")
+# Federation versions this composer knows (https://specs.apollo.dev/federation/v2.0 .. v2.11).
+KNOWN_VERSIONS = frozenset({f"v2.{minor}" for minor in range(12)})
 
 
 @dataclass

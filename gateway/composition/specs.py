@@ -7,7 +7,8 @@ __all__ = ["JOIN_VERSIONS", "LINK_DEFINITIONS", "SECURITY_SPECS", "join_definiti
 
 # join spec version per highest federation version among the subgraphs
 # (https://specs.apollo.dev/join/v0.3 .. v0.5: v0.4 adds overrideLabel, v0.5 contextArguments).
-JOIN_VERSIONS = {"v2.7": "v0.4", "v2.8": "v0.5", "v2.9": "v0.5"}
+JOIN_VERSIONS = {"v2.7": "v0.4", "v2.8": "v0.5", "v2.9": "v0.5", "v2.10": "v0.5",
+                 "v2.11": "v0.5"}
 
 LINK_DEFINITIONS = '''directive @link(url: String, as: String, for: link__Purpose,
   import: [link__Import]) repeatable on SCHEMA

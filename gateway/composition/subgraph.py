@@ -31,7 +31,7 @@ from graphql.language import (
 )
 
 from .diagnostics import CompositionFailed, error
-from .links import LinkInfo, read_links
+from .links import KNOWN_VERSIONS, LinkInfo, read_links
 from .model import Arg, Element, EnumValue, Field, Key, Subgraph, TypeDef, TypeKind
 
 __all__ = ["parse_subgraph"]
@@ -62,7 +62,13 @@ def parse_subgraph(name: str, url: str, sdl: str) -> Subgraph:
         raise CompositionFailed([error(
             "INVALID_GRAPHQL", f"malformed SDL{where}: {exc.message}", subgraph=name,
             hint="fix the subgraph schema syntax")]) from None
-    return _Reader(name, url, document).read()
+    reader = _Reader(name, url, document)
+    if reader.links.version not in KNOWN_VERSIONS | {"v1.0"}:
+        raise CompositionFailed([error(
+            "UNKNOWN_FEDERATION_LINK_VERSION",
+            f"federation {reader.links.version} is not supported (v2.0 to v2.11 are)",
+            subgraph=name, hint="link https://specs.apollo.dev/federation/v2.11 or older")])
+    return reader.read()
 
 
 class _Reader:

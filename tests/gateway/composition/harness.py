@@ -14,7 +14,8 @@ from graphql.language import DocumentNode, Node, StringValueNode
 
 from gateway.composition import CompositionResult, SubgraphSource, compose
 
-__all__ = ["CASES", "case_sources", "compose_case", "normalise", "oracle", "oracle_available"]
+__all__ = ["CASES", "apollo_gateway_load", "case_sources", "compose_case", "normalise", "oracle",
+           "oracle_available"]
 
 HERE = Path(__file__).parent
 CASES = sorted(p.name for p in (HERE / "cases").iterdir() if p.is_dir())
@@ -35,7 +36,8 @@ def compose_case(name: str) -> CompositionResult:
 
 def _node_path() -> Path | None:
     for modules in (SHARED_MODULES, NODE_DIR / "node_modules"):
-        if (modules / "@theguild" / "federation-composition").is_dir():
+        if all((modules / p).is_dir() for p in ("@theguild/federation-composition",
+                                                  "@apollo/gateway")):
             return modules
     return None
 
@@ -50,13 +52,21 @@ def oracle_available() -> bool:
     return _node_path() is not None
 
 
+def _node(script: str, payload: object) -> object:
+    env = os.environ | {"NODE_PATH": str(_node_path())}
+    done = subprocess.run(["node", str(NODE_DIR / script)], input=json.dumps(payload), env=env,
+                          capture_output=True, text=True, timeout=300, check=True)
+    return json.loads(done.stdout)
+
+
 def oracle(sources: list[SubgraphSource]) -> dict:
     """Compose with @theguild/federation-composition: {"supergraph": sdl} or {"errors": [...]}."""
-    payload = json.dumps([{"name": s.name, "url": s.url, "sdl": s.sdl} for s in sources])
-    env = os.environ | {"NODE_PATH": str(_node_path())}
-    done = subprocess.run(["node", str(NODE_DIR / "compose.cjs")], input=payload, env=env,
-                          capture_output=True, text=True, timeout=120, check=True)
-    return json.loads(done.stdout)
+    return _node("compose.cjs", [{"name": s.name, "url": s.url, "sdl": s.sdl} for s in sources])
+
+
+def apollo_gateway_load(supergraphs: list[str]) -> list[str | None]:
+    """Load each supergraph in @apollo/gateway: None when it loads, else the error message."""
+    return _node("load_gateway.cjs", supergraphs)
 
 
 def normalise(sdl: str) -> str:

@@ -53,9 +53,11 @@ def test_composes_files_into_the_output_path(tmp_path: Path, capsys) -> None:
     assert "type User @join__type(graph: ORDERS, key: \"id\")" in text
 
 
-def test_dash_writes_to_stdout(tmp_path: Path, capsys) -> None:
-    code, out, _ = _run(capsys, str(_file_config(tmp_path)), "-o", "-")
-    assert code == 0 and out.startswith("schema @link(")
+@pytest.mark.parametrize("output", [(), ("-o", "-")])
+def test_without_output_path_prints_to_stdout_like_rover(tmp_path: Path, capsys,
+                                                         output: tuple[str, ...]) -> None:
+    code, out, err = _run(capsys, str(_file_config(tmp_path)), *output)
+    assert code == 0 and out.startswith("schema @link(") and err == ""
 
 
 @pytest.mark.parametrize(("text", "expected"), [
