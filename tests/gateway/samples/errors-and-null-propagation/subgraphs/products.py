@@ -1,6 +1,7 @@
 """Products: names; some ids are unknown (their entity resolves to null)."""
 
 import strawberry
+from graphql import GraphQLError
 
 NAMES = {"p1": "Chair", "p2": "Lamp", "p3": "Rug"}
 
@@ -35,6 +36,12 @@ class Query:
     @strawberry.field
     def broken(self) -> str | None:
         raise ValueError("products is broken today")
+
+    @strawberry.field
+    def product_or_fail(self, id: strawberry.ID) -> Product | None:
+        if id not in NAMES:
+            raise GraphQLError(f"no product {id}", extensions={"code": "NOT_FOUND", "id": id})
+        return Product(id=id)
 
 
 schema = strawberry.federation.Schema(query=Query, federation_version="2.9")
