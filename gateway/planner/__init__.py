@@ -1,6 +1,18 @@
-"""Query planning: from a validated client operation to a QueryPlan over the subgraphs."""
+"""Query planning: from a validated client operation to a QueryPlan over the subgraphs.
+
+The chain (see `planner.build_plan`): `operation.normalise` -> `walker.Walker.walk` (fetch groups)
+-> `assemble.assemble` (Sequence/Parallel/Flatten/Condition) with `render.render_fetch` per group.
+"""
 
 from gateway.planner.errors import PlanningError
+from gateway.planner.labels import enabled_labels, override_labels
 from gateway.planner.planner import QueryPlanner, build_plan, plan_operation
 
-__all__ = ["PlanningError", "QueryPlanner", "build_plan", "plan_operation"]
+__all__ = [
+    "PlanningError",
+    "QueryPlanner",
+    "build_plan",
+    "enabled_labels",
+    "override_labels",
+    "plan_operation",
+]

@@ -445,3 +445,14 @@ def test_requires_from_two_subgraphs_fetches_both_in_parallel_before_the_requiri
   }
 }"""
     )
+
+
+def test_override_labels_are_listed_and_percent_labels_follow_the_draw():
+    from gateway.planner import enabled_labels, override_labels
+    from tests.gateway.planner.planning import supergraph
+
+    labels = override_labels(supergraph("progressive_override"))
+    assert labels == {"percent(25)"}
+    assert enabled_labels(labels, lambda: 0.10) == {"percent(25)"}
+    assert enabled_labels(labels, lambda: 0.30) == frozenset()
+    assert enabled_labels(labels, lambda: 0.99, enabled={"percent(25)", "unknown"}) == labels
