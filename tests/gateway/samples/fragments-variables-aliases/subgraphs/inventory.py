@@ -13,6 +13,10 @@ class Product:
     def stock(self, warehouse: str = "main") -> int:
         return STOCK[warehouse][self.id]
 
+    @strawberry.field
+    def stock_in(self, warehouses: list[str]) -> int:
+        return sum(STOCK[w][self.id] for w in warehouses)
+
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> "Product":
         return Product(id=id)

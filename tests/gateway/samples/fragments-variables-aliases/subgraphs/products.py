@@ -1,5 +1,7 @@
 """Products: names, prices in several currencies, tags."""
 
+from enum import Enum
+
 import strawberry
 
 PRODUCTS = {
@@ -8,6 +10,19 @@ PRODUCTS = {
     "p3": ("Rug", 8000, []),
 }
 RATES = {"EUR": 100, "USD": 110, "GBP": 85}
+
+
+@strawberry.enum
+class Sort(Enum):
+    NAME = "name"
+    PRICE = "price"
+
+
+@strawberry.input
+class ProductFilter:
+    min_price: int = 0
+    tags: list[str] | None = None
+    sort: Sort = Sort.NAME
 
 
 @strawberry.federation.type(keys=["id"])
@@ -36,6 +51,16 @@ class Query:
     @strawberry.field
     def products(self, first: int = 10) -> list[Product]:
         return [Product(id=strawberry.ID(i)) for i in list(PRODUCTS)[:first]]
+
+    @strawberry.field
+    def find(self, filter: ProductFilter) -> list[Product]:
+        hits = [
+            i
+            for i, (_, price, tags) in PRODUCTS.items()
+            if price >= filter.min_price and (filter.tags is None or set(filter.tags) & set(tags))
+        ]
+        key = 0 if filter.sort == Sort.NAME else 1
+        return [Product(id=strawberry.ID(i)) for i in sorted(hits, key=lambda i: PRODUCTS[i][key])]
 
     @strawberry.field
     def product(self, id: strawberry.ID) -> Product | None:
