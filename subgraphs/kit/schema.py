@@ -15,9 +15,10 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.types import ExecutionContext
+from strawberry.federation.schema import FederationAny
+from strawberry.types import ExecutionContext, Info
 
-from subgraphs.kit.errors import AppError
+from subgraphs.kit.errors import AppError, BadUserInput
 from subgraphs.kit.graphql_errors import ErrorCodes
 
 __all__ = ["QuietSchema", "federation_schema"]
@@ -26,7 +27,23 @@ log = logging.getLogger("graphql.errors")
 
 
 class QuietSchema(strawberry.federation.Schema):
-    """A Federation v2 schema whose error log lines never quote the request."""
+    """A Federation v2 schema whose error log lines never quote the request, and whose
+    ``_entities`` refuses malformed representations with BAD_USER_INPUT instead of crashing."""
+
+    def entities_resolver(
+        self, info: Info, representations: list[FederationAny]
+    ) -> list[FederationAny]:
+        # Federation spec, _entities: each representation is an object naming an entity type.
+        entity_types = {t.name for t in self._schema.get_type("_Entity").types}  # type: ignore[union-attr]
+        for index, representation in enumerate(representations):
+            is_object = isinstance(representation, dict)
+            typename = representation.get("__typename") if is_object else None
+            if not isinstance(typename, str) or typename not in entity_types:
+                raise BadUserInput(
+                    "Representation must name a known entity type in __typename",
+                    field=f"representations[{index}]",
+                )
+        return super().entities_resolver(info, representations)
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None

@@ -44,3 +44,34 @@ async def test_errors_are_coded_and_their_log_lines_never_quote_the_request(
     logged = "\n".join(r.getMessage() + str(r.exc_text or "") for r in caplog.records)
     assert "hunter2" not in logged
     assert "hunter2" not in caplog.text
+
+
+@strawberry.federation.type(keys=["id"])
+class Thing:
+    id: strawberry.ID
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> Thing:
+        return cls(id=id)
+
+
+ENTITY_SCHEMA = federation_schema(query=Query, types=[Thing])
+ENTITIES = "query($r: [_Any!]!) { _entities(representations: $r) { ... on Thing { id } } }"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"id": "1"}, {"__typename": "Nope", "id": "1"}, {"__typename": "Query"},
+     {"__typename": ["Thing"]}, "just-a-string"],
+)
+async def test_malformed_representations_are_bad_user_input(bad: object) -> None:
+    good = {"__typename": "Thing", "id": "1"}
+    result = await ENTITY_SCHEMA.execute(ENTITIES, {"r": [good, bad]})
+    assert result.errors is not None
+    assert result.errors[0].extensions == {"code": "BAD_USER_INPUT", "field": "representations[1]"}
+
+
+async def test_well_formed_representations_still_resolve() -> None:
+    result = await ENTITY_SCHEMA.execute(ENTITIES, {"r": [{"__typename": "Thing", "id": "7"}]})
+    assert result.errors is None
+    assert result.data == {"_entities": [{"id": "7"}]}

@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import jwt
+import pytest
 
 from tests.subgraphs.users.harness import PASSWORD, Harness, errors_of, open_harness
 
@@ -59,6 +60,7 @@ async def test_duplicate_email_in_any_case_is_bad_user_input(app: Harness) -> No
     assert "errors" not in await app.login("ada@example.com", PASSWORD)
 
 
+@pytest.mark.integration
 async def test_concurrent_registrations_of_one_email_create_one_account(postgres_url: str) -> None:
     # given the users app on the real PostgreSQL
     async with open_harness(postgres_url) as app:

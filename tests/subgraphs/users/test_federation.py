@@ -41,6 +41,29 @@ async def test_entities_resolve_in_input_order_with_null_for_unknown_in_one_quer
     assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
 
 
+async def test_malformed_representations_fail_alone_without_leaking_internals(
+    app: Harness,
+) -> None:
+    # given one good representation beside one without an id and one of an unknown type
+    ada = (await app.registered())["user"]["id"]
+    good = {"__typename": "User", "id": ada}
+    # when resolved together
+    result = await app.gql(ENTITIES, {"r": [good, {"__typename": "User"}]})
+    # then the good one resolves, the bad one is null with a coded error, and nothing crashed
+    assert result["data"]["_entities"][0]["id"] == ada
+    assert result["data"]["_entities"][1] is None
+    assert all("Traceback" not in e["message"] for e in result["errors"])
+    assert all(e["extensions"]["code"] for e in result["errors"])
+    assert (await app.client.get("/health")).status_code == 200
+
+
+async def test_representation_of_an_unknown_type_is_bad_user_input(app: Harness) -> None:
+    result = await app.gql(ENTITIES, {"r": [{"__typename": "Product", "id": "p-1"}]})
+    assert result["data"] is None
+    assert result["errors"][0]["extensions"] == {
+        "code": "BAD_USER_INPUT", "field": "representations[0]"}
+
+
 @pytest.mark.parametrize(
     ("viewer", "visible"),
     [
