@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from tests.gateway.planner.planning import printed
+from gateway.plan import print_plan
+from tests.gateway.planner.planning import fetches, plan, printed
 
 
 def test_chain_of_different_keys_goes_a_to_b_by_id_then_b_to_c_by_nested_compound_key():
@@ -456,3 +457,30 @@ def test_override_labels_are_listed_and_percent_labels_follow_the_draw():
     assert enabled_labels(labels, lambda: 0.10) == {"percent(25)"}
     assert enabled_labels(labels, lambda: 0.30) == frozenset()
     assert enabled_labels(labels, lambda: 0.99, enabled={"percent(25)", "unknown"}) == labels
+
+
+def test_concrete_type_field_added_by_an_interface_object_jumps_with_the_interface_name_for_that_type_only():
+    # given Book.reviews exists only because b extends Media as an @interfaceObject
+    plan_ = plan(
+        "interface_object", "{ media { ... on Book { reviews } ... on Movie { minutes } } }"
+    )
+    assert (
+        print_plan(plan_)
+        == """QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      { media { __typename ... on Book { __typename id } ... on Movie { minutes } } }
+    },
+    Flatten(path: "media.@") {
+      Fetch(service: "b") {
+        ... on Media { id }
+        =>
+        query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Media { __internal_typename: __typename reviews } } }
+      }
+    }
+  }
+}"""
+    )
+    entity = fetches(plan_)[1]
+    assert entity.representations is not None
+    assert entity.representations[0].match_types == ("Book",)
