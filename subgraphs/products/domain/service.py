@@ -74,7 +74,7 @@ class ProductService:
         found = await self.repository.get_many(session, ids)
         return {key: product.to_record() for key, product in found.items()}
 
-    async def list(self, session: AsyncSession, query: ProductQuery) -> Page:
+    async def listing(self, session: AsyncSession, query: ProductQuery) -> Page:
         """One page of the listing; a bad ``first``, cursor or search raises BAD_USER_INPUT."""
         limit = page_size(query.first)
         after = decode_cursor(query.after, query.sort) if query.after is not None else None

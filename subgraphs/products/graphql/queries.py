@@ -35,5 +35,5 @@ class Query:
     ) -> ProductConnection:
         query = ProductQuery(first, after, search, category, sort or DomainSort.NEWEST)
         async with info.context.database.sessions() as session:
-            page = await info.context.products.list(session, query)
+            page = await info.context.products.listing(session, query)
         return ProductConnection.from_page(page)
