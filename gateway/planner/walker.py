@@ -253,9 +253,9 @@ class Walker(EntityJumps):
         )
 
     def _stuck(self, graph: str, type_name: str, sels: list[Sel]) -> bool:
-        info = self.resolver.type(type_name)
-        if info.keys:
-            return False  # an entity: the walker can jump from there
+        info = self.supergraph.types.get(type_name)
+        if info is None or info.keys or not sels:
+            return False  # a leaf, or an entity the walker can jump from
         for sel in sels:
             if isinstance(sel, FragmentSel):
                 inner = sel.type_condition or type_name

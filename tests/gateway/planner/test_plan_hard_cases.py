@@ -484,3 +484,8 @@ def test_concrete_type_field_added_by_an_interface_object_jumps_with_the_interfa
     entity = fetches(plan_)[1]
     assert entity.representations is not None
     assert entity.representations[0].match_types == ("Book",)
+
+
+def test_shareable_scalar_root_field_is_planned_on_one_subgraph():
+    # regression: choosing among subgraphs looked up the scalar's type in the model and crashed
+    assert [f.subgraph for f in fetches(plan("value_types", "{ count }"))] == ["products"]
