@@ -68,6 +68,7 @@ class Position:
     reserved: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     key: Key | None = None
     origin: Position | None = None
+    siblings: list = field(default_factory=list)
 
     def at(self, out: OutSelection, type_name: str | None = None) -> Position:
         """The same place with another selection (a fragment) and possibly a narrower type."""
@@ -80,4 +81,5 @@ class Position:
             self.reserved,
             self.key,
             self.origin,
+            self.siblings,
         )

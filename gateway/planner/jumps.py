@@ -64,9 +64,8 @@ class EntityJumps:
             if hops is not None:
                 existing = (graph, pos.path, pos.group.id, 0) in self.entity_groups
                 reach = self._reach(graph, rep_type, [sel], 3) if sel else 0
-                options.append(
-                    ((len(hops), not existing, -reach, self.resolver.order.get(graph, 0)), hops)
-                )
+                cost = (len(hops), not existing, -self._cover(pos, graph), -reach)
+                options.append(((*cost, self.resolver.order.get(graph, 0)), hops))
         if not options:
             raise PlanningError(
                 f"no key leads from {pos.group.graph} to {', '.join(graphs)} for {rep_type}"
@@ -75,6 +74,16 @@ class EntityJumps:
         for key in min(options, key=lambda option: option[0])[1]:
             target = self._enter(target, rep_type, key)
         return target
+
+    def _cover(self, pos: Position, graph: str) -> int:
+        """Sibling fields the current graph lacks that `graph` would resolve in the same fetch."""
+        fields = self.resolver.type(pos.type_name).fields
+        count = 0
+        for sel in _flat_fields(pos.siblings):
+            if sel.name in fields:
+                graphs = self.resolver.field_graphs(pos.type_name, sel.name)
+                count += graph in graphs and pos.group.graph not in graphs
+        return count
 
     def _hops(self, pos: Position, rep_type: str, graph: str) -> tuple[Key, ...] | None:
         if graph == pos.group.graph:
@@ -152,3 +161,14 @@ class EntityJumps:
                 seen.add(current)
                 stack.extend(self.groups[current].deps)
         return False
+
+
+def _flat_fields(sels: list) -> list[FieldSel]:
+    """The fields of one level, looking through inline fragments."""
+    found: list[FieldSel] = []
+    for sel in sels:
+        if isinstance(sel, FieldSel):
+            found.append(sel)
+        else:
+            found.extend(_flat_fields(sel.selections))
+    return found

@@ -115,6 +115,7 @@ class Walker(EntityJumps):
     def plan_children(self, pos: Position, sels: list[Sel]) -> None:
         """Plan a selection set at `pos`, dispatching on what the graph sees there."""
         info = self.resolver.type(pos.type_name)
+        pos.siblings = sels
         if info.is_abstract and pos.group.graph in info.interface_object_graphs:
             self._plan_interface_object(pos, sels)
         elif info.is_abstract:

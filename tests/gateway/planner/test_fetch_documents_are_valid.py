@@ -33,6 +33,7 @@ CASES = [
     "progressive_override",
     "value_types",
     "requires_two",
+    "sibling_choice",
 ]
 
 

@@ -489,3 +489,24 @@ def test_concrete_type_field_added_by_an_interface_object_jumps_with_the_interfa
 def test_shareable_scalar_root_field_is_planned_on_one_subgraph():
     # regression: choosing among subgraphs looked up the scalar's type in the model and crashed
     assert len(fetches(plan("value_types", "{ count }"))) == 1
+
+
+def test_shareable_field_goes_to_the_subgraph_that_also_resolves_its_siblings():
+    # given color in b and c, size only in c: one _entities fetch to c, not b then c
+    assert (
+        printed("sibling_choice", "{ products { color size } }")
+        == """QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      { products { __typename id } }
+    },
+    Flatten(path: "products.@") {
+      Fetch(service: "c") {
+        ... on Product { id }
+        =>
+        query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { __typename color size } } }
+      }
+    }
+  }
+}"""
+    )
