@@ -1,0 +1,91 @@
+"""Wiring: supergraph + config -> subgraph pool -> pipeline -> ASGI app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+from starlette.applications import Starlette
+
+from gateway.config import GatewayConfig
+from gateway.fetch import ClientOptions, SubgraphPool
+from gateway.http import build_http_app
+from gateway.pipeline import Limits, Pipeline
+from gateway.plugins import Plugin, Plugins, PropagateHeaders
+from gateway.supergraph import Supergraph, load_supergraph
+
+__all__ = ["Gateway", "build_gateway", "create_app"]
+
+
+@dataclass
+class Gateway:
+    """The running parts the HTTP layer serves."""
+
+    supergraph: Supergraph
+    pool: SubgraphPool
+    pipeline: Pipeline
+    max_request_bytes: int
+    expose_query_plan: bool
+
+    async def aclose(self) -> None:
+        await self.pool.aclose()
+
+
+def build_gateway(
+    supergraph_sdl: str,
+    *,
+    subgraph_urls: dict[str, str] | None = None,
+    config: GatewayConfig | None = None,
+    plugins: list[Plugin] | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> Gateway:
+    """Load the supergraph and wire the pipeline; SupergraphError when it does not load."""
+    config = config or GatewayConfig()
+    supergraph = load_supergraph(supergraph_sdl)
+    urls = {**supergraph.subgraphs, **config.subgraph_urls, **(subgraph_urls or {})}
+    pool = SubgraphPool(urls, _client_options(config, urls), transport)
+    pipeline = Pipeline(
+        supergraph,
+        pool,
+        limits=_limits(config),
+        plugins=Plugins([PropagateHeaders(config.propagate_headers), *(plugins or [])]),
+        cache_size=config.cache_size,
+        introspection=config.introspection,
+        override_labels=frozenset(config.override_labels),
+    )
+    return Gateway(supergraph, pool, pipeline, config.limits.max_request_bytes,
+                   config.expose_query_plan)
+
+
+def create_app(
+    supergraph_sdl: str,
+    *,
+    subgraph_urls: dict[str, str] | None = None,
+    config: GatewayConfig | None = None,
+    plugins: list[Plugin] | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> Starlette:
+    """An ASGI app serving the supergraph at ``/graphql``; ``subgraph_urls`` override URLs."""
+    gateway = build_gateway(supergraph_sdl, subgraph_urls=subgraph_urls, config=config,
+                            plugins=plugins, transport=transport)
+    app = build_http_app(gateway)
+    app.state.gateway = gateway
+    return app
+
+
+def _client_options(config: GatewayConfig, urls: dict[str, str]) -> dict[str, ClientOptions]:
+    options = {}
+    for name in urls:
+        traffic = config.traffic.for_subgraph(name)
+        options[name] = ClientOptions(
+            timeout=traffic.timeout_seconds,
+            max_connections=traffic.max_connections,
+            max_keepalive_connections=traffic.max_keepalive_connections,
+            keepalive_expiry=traffic.keepalive_expiry_seconds,
+        )
+    return options
+
+
+def _limits(config: GatewayConfig) -> Limits:
+    values = config.limits.model_dump(exclude={"max_request_bytes"})
+    return Limits(**values)

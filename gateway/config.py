@@ -1,0 +1,107 @@
+"""The gateway's settings: one strict model, every option described, env vars ``GATEWAY_*``.
+
+Nested options are set from the environment with ``__`` between levels, e.g.
+``GATEWAY_LIMITS__MAX_DEPTH=20`` or ``GATEWAY_TRAFFIC__ALL__TIMEOUT_SECONDS=5``; maps take JSON,
+e.g. ``GATEWAY_SUBGRAPH_URLS='{"products": "http://products:5002/graphql"}'``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["GatewayConfig", "LimitsConfig", "SubgraphTraffic", "TrafficConfig", "TrafficOverride"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SubgraphTraffic(_Strict):
+    """How the gateway talks to a subgraph."""
+
+    timeout_seconds: float = Field(30.0, gt=0, description="Whole-request timeout of one fetch.")
+    max_connections: int = Field(100, ge=1, description="Connections open to the subgraph.")
+    max_keepalive_connections: int = Field(20, ge=0, description="Idle connections kept open.")
+    keepalive_expiry_seconds: float = Field(5.0, ge=0, description="How long idle ones stay.")
+
+
+class TrafficOverride(_Strict):
+    """Per-subgraph values; an option left out takes the ``all`` value."""
+
+    timeout_seconds: float | None = Field(None, gt=0, description="See SubgraphTraffic.")
+    max_connections: int | None = Field(None, ge=1, description="See SubgraphTraffic.")
+    max_keepalive_connections: int | None = Field(None, ge=0, description="See SubgraphTraffic.")
+    keepalive_expiry_seconds: float | None = Field(None, ge=0, description="See SubgraphTraffic.")
+
+
+class TrafficConfig(_Strict):
+    """Subgraph traffic: an ``all`` section with per-subgraph overrides (Apollo Router style)."""
+
+    all: SubgraphTraffic = Field(SubgraphTraffic(), description="Defaults for every subgraph.")
+    subgraphs: dict[str, TrafficOverride] = Field(
+        default_factory=dict, description="Overrides by subgraph name."
+    )
+
+    def for_subgraph(self, name: str) -> SubgraphTraffic:
+        """The effective options of subgraph ``name``."""
+        override = self.subgraphs.get(name)
+        if override is None:
+            return self.all
+        return self.all.model_copy(update=override.model_dump(exclude_none=True))
+
+
+class LimitsConfig(_Strict):
+    """Refuse documents that would cost too much, before validating them."""
+
+    max_document_bytes: int = Field(100_000, ge=1, description="Size of the query text.")
+    max_tokens: int = Field(15_000, ge=1, description="Lexical tokens the parser reads.")
+    max_depth: int = Field(32, ge=1, description="Nesting of field selections.")
+    max_aliases: int = Field(100, ge=0, description="Aliased fields, fragments expanded.")
+    max_root_fields: int = Field(64, ge=1, description="Fields selected on the root type.")
+    max_request_bytes: int = Field(1_000_000, ge=1, description="HTTP request body size.")
+
+
+class GatewayConfig(BaseSettings):
+    """Everything the gateway can be told; unknown keys are an error."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="GATEWAY_", env_nested_delimiter="__", extra="forbid", frozen=True
+    )
+
+    mode: Literal["dev", "production"] = Field("dev", description="dev turns debug aids on.")
+    supergraph_path: Path = Field(
+        Path("schema/supergraph.graphql"), description="The composed supergraph SDL file."
+    )
+    host: str = Field("0.0.0.0", description="Interface the HTTP server listens on.")
+    port: int = Field(8080, ge=0, le=65535, description="Port the HTTP server listens on.")
+    subgraph_urls: dict[str, str] = Field(
+        default_factory=dict,
+        description="Subgraph name -> URL, replacing the supergraph's routing URL "
+        "(Apollo Router's override_subgraph_url).",
+    )
+    traffic: TrafficConfig = Field(TrafficConfig(), description="Timeouts and pools per subgraph.")
+    limits: LimitsConfig = Field(LimitsConfig(), description="Operation and request limits.")
+    propagate_headers: list[str] = Field(
+        ["authorization"], description="Client request headers forwarded to every subgraph."
+    )
+    introspection: bool = Field(True, description="Answer __schema and __type queries.")
+    expose_query_plan: bool = Field(
+        False,
+        description="Return the plan in extensions.queryPlan when the request carries "
+        "X-Debug-Query-Plan: 1 (on by default in dev mode).",
+    )
+    cache_size: int = Field(512, ge=1, description="Entries in each preparation cache.")
+    override_labels: list[str] = Field(
+        default_factory=list, description="Progressive @override labels that are enabled."
+    )
+
+    @model_validator(mode="after")
+    def _dev_defaults(self) -> GatewayConfig:
+        # Debug aids default on in dev only; an explicit setting always wins.
+        if "expose_query_plan" not in self.model_fields_set and self.mode == "dev":
+            object.__setattr__(self, "expose_query_plan", True)
+        return self

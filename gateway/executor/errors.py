@@ -1,0 +1,64 @@
+"""Subgraph errors as the client sees them: client paths, ``extensions.serviceName``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.executor.entities import Origin
+from gateway.fetch import SubgraphFetchError
+
+__all__ = ["entity_errors", "fetch_failed", "root_errors"]
+
+
+def _client_error(error: Any, subgraph: str, path: list[Any] | None) -> dict[str, Any]:
+    """Keep message and extensions; drop locations (they point into the gateway's document)."""
+    if not isinstance(error, dict):
+        error = {"message": str(error)}
+    out: dict[str, Any] = {"message": str(error.get("message", "subgraph error"))}
+    if path is not None and all(isinstance(p, str | int) for p in path):
+        out["path"] = path
+    extensions = error.get("extensions")
+    extensions = dict(extensions) if isinstance(extensions, dict) else {}
+    extensions.setdefault("serviceName", subgraph)
+    out["extensions"] = extensions
+    return out
+
+
+def root_errors(errors: Any, subgraph: str) -> list[dict[str, Any]]:
+    """Errors of a root fetch: its response paths are already client paths."""
+    out = []
+    for error in errors if isinstance(errors, list) else []:
+        path = error.get("path") if isinstance(error, dict) else None
+        out.append(_client_error(error, subgraph, list(path) if isinstance(path, list) else None))
+    return out
+
+
+def entity_errors(errors: Any, subgraph: str, origins: list[list[Origin]]) -> list[dict[str, Any]]:
+    """``["_entities", i, *rest]`` becomes ``[*path of each object behind i, *rest]``."""
+    out = []
+    for error in errors if isinstance(errors, list) else []:
+        path = error.get("path") if isinstance(error, dict) else None
+        index = _entity_index(path, len(origins))
+        if index is None:
+            out.append(_client_error(error, subgraph, None))
+            continue
+        rest = list(path[2:])  # type: ignore[index]
+        for _, at in origins[index]:
+            out.append(_client_error(error, subgraph, [*at, *rest]))
+    return out
+
+
+def _entity_index(path: Any, count: int) -> int | None:
+    if not isinstance(path, list) or len(path) < 2 or path[0] != "_entities":
+        return None
+    index = path[1]
+    return index if isinstance(index, int) and 0 <= index < count else None
+
+
+def fetch_failed(error: SubgraphFetchError, path: list[Any] | None = None) -> dict[str, Any]:
+    """One error for a fetch that produced no GraphQL response."""
+    out: dict[str, Any] = {"message": error.message}
+    if path is not None:
+        out["path"] = path
+    out["extensions"] = {"code": error.code, "serviceName": error.subgraph}
+    return out

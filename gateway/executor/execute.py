@@ -1,0 +1,49 @@
+"""Execute a plan for one request and shape the client's response."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from gateway.executor.fields import FieldCollector
+from gateway.executor.interpreter import run_node
+from gateway.executor.introspection import run_introspection
+from gateway.executor.operation import ClientOperation
+from gateway.executor.shape import Shaper
+from gateway.executor.state import Execution, Fetcher
+from gateway.plan import QueryPlan
+
+__all__ = ["execute_plan"]
+
+
+async def execute_plan(
+    plan: QueryPlan,
+    operation: ClientOperation,
+    fetcher: Fetcher,
+    variables: dict[str, Any],
+    *,
+    raw_variables: dict[str, Any] | None = None,
+    headers_for: Callable[[str], dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    """Run ``plan`` with coerced ``variables``; return ``{"data": ..., "errors": [...]}``.
+
+    Subgraph failures come back as errors beside partial data, never as exceptions.
+    """
+    ex = Execution(fetcher, variables)
+    if headers_for is not None:
+        ex.headers_for = headers_for
+    if plan.node is not None:
+        await run_node(plan.node, ex)
+    introspection = None
+    if operation.introspection is not None:
+        introspection, errors = run_introspection(
+            operation.schema, operation.introspection, raw_variables
+        )
+        ex.errors.extend(errors)
+    collector = FieldCollector(operation.schema, operation.fragments, variables)
+    shaper = Shaper(operation.schema, collector, ex.errors, ex.failed, introspection)
+    data = shaper.root(operation.root_type, operation.operation.selection_set, ex.data)
+    response: dict[str, Any] = {"data": data}
+    if ex.errors:
+        response["errors"] = ex.errors
+    return response

@@ -1,0 +1,108 @@
+"""Run a plan's nodes: Sequence, Parallel, Fetch, Flatten and Condition."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from gateway.executor.entities import build_batch, objects_at
+from gateway.executor.errors import entity_errors, fetch_failed, root_errors
+from gateway.executor.merge import deep_merge
+from gateway.executor.state import Execution
+from gateway.fetch import SubgraphFetchError
+from gateway.plan import (
+    ConditionNode,
+    FetchNode,
+    FlattenNode,
+    ParallelNode,
+    PlanNode,
+    SequenceNode,
+)
+
+__all__ = ["run_node"]
+
+
+async def run_node(node: PlanNode, ex: Execution) -> None:
+    """Run one node; subgraph failures become errors in ``ex``, never exceptions."""
+    if isinstance(node, SequenceNode):
+        for child in node.nodes:
+            await run_node(child, ex)
+    elif isinstance(node, ParallelNode):
+        await asyncio.gather(*(run_node(child, ex) for child in node.nodes))
+    elif isinstance(node, FetchNode):
+        await _run_root_fetch(node, ex)
+    elif isinstance(node, FlattenNode):
+        await _run_flatten(node, ex)
+    elif isinstance(node, ConditionNode):
+        branch = node.if_clause if ex.variables.get(node.condition) is True else node.else_clause
+        if branch is not None:
+            await run_node(branch, ex)
+    else:
+        raise TypeError(f"unknown plan node {node!r}")
+
+
+def _request(node: FetchNode, ex: Execution, representations: list | None) -> dict[str, Any]:
+    # Only the variables the fetch's document declares (a subgraph rejects unknown ones).
+    variables = {n: ex.variables[n] for n in node.variable_usages if n in ex.variables}
+    if representations is not None:
+        variables["representations"] = representations
+    request: dict[str, Any] = {"query": node.operation, "variables": variables}
+    if node.operation_name:
+        request["operationName"] = node.operation_name
+    return request
+
+
+async def _send(node: FetchNode, ex: Execution, request: dict[str, Any]) -> dict[str, Any]:
+    ex.fetches += 1
+    headers = ex.headers_for(node.subgraph)
+    dedupe = node.operation_kind == "query"
+    return await ex.fetcher.fetch(node.subgraph, request, headers, dedupe)
+
+
+async def _run_root_fetch(node: FetchNode, ex: Execution) -> None:
+    try:
+        response = await _send(node, ex, _request(node, ex, None))
+    except SubgraphFetchError as error:
+        ex.errors.append(fetch_failed(error))
+        ex.mark_failed([ex.data])
+        return
+    data = response.get("data")
+    if isinstance(data, dict):
+        deep_merge(ex.data, data)
+    else:
+        ex.mark_failed([ex.data])
+    ex.errors.extend(root_errors(response.get("errors"), node.subgraph))
+
+
+async def _run_flatten(node: FlattenNode, ex: Execution) -> None:
+    fetch = node.node
+    batch = build_batch(objects_at(ex.data, node.path), fetch.representations or ())
+    if not batch.representations:
+        return
+    try:
+        response = await _send(fetch, ex, _request(fetch, ex, batch.representations))
+    except SubgraphFetchError as error:
+        paths = [at for origins in batch.origins for _, at in origins]
+        ex.errors.append(fetch_failed(error, list(paths[0]) if len(paths) == 1 else None))
+        ex.mark_failed(batch.objects)
+        return
+    _merge_entities(response, fetch.subgraph, batch, ex)
+
+
+def _merge_entities(response: dict[str, Any], subgraph: str, batch: Any, ex: Execution) -> None:
+    data = response.get("data")
+    entities = data.get("_entities") if isinstance(data, dict) else None
+    ex.errors.extend(entity_errors(response.get("errors"), subgraph, batch.origins))
+    if not isinstance(entities, list) or len(entities) != len(batch.representations):
+        if not response.get("errors"):
+            count = len(entities) if isinstance(entities, list) else 0
+            message = (f"subgraph '{subgraph}' returned {count} entities for "
+                       f"{len(batch.representations)} representations")
+            ex.errors.append(fetch_failed(SubgraphFetchError(subgraph, message,
+                                                             "SUBGRAPH_INVALID_RESPONSE")))
+        ex.mark_failed(batch.objects)
+        return
+    for entity, origins in zip(entities, batch.origins, strict=True):
+        if isinstance(entity, dict):
+            for obj, _ in origins:
+                deep_merge(obj, entity)

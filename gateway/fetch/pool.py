@@ -1,0 +1,74 @@
+"""Every subgraph's client, created on first use in the running event loop, with dedup."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+import orjson
+
+from gateway.fetch.client import ClientOptions, SubgraphClient, parse_response
+from gateway.fetch.dedup import InFlight
+from gateway.fetch.errors import SubgraphFetchError
+
+__all__ = ["SubgraphPool"]
+
+
+class SubgraphPool:
+    """Send GraphQL requests to subgraphs by name.
+
+    httpx pools belong to one event loop, so the pool remakes its clients when it is used from a
+    new loop (an app served by uvicorn has one loop; tests may run one per test).
+    """
+
+    def __init__(
+        self,
+        urls: Mapping[str, str],
+        options: Mapping[str, ClientOptions] | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.urls = dict(urls)
+        self.options = dict(options or {})
+        self._transport = transport
+        self._clients: dict[str, SubgraphClient] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._inflight = InFlight()
+        self.sent = 0  # requests that really went out (after deduplication)
+
+    async def fetch(
+        self, subgraph: str, request: dict[str, Any], headers: dict[str, str], dedupe: bool
+    ) -> dict[str, Any]:
+        """POST ``request`` to ``subgraph``; identical concurrent queries share one request."""
+        client = self._client(subgraph)
+        body = orjson.dumps(request, option=orjson.OPT_SORT_KEYS)
+
+        async def send() -> bytes:
+            self.sent += 1
+            return await client.post(body, headers)
+
+        if not dedupe:
+            return parse_response(subgraph, await send())
+        key = (subgraph, body, tuple(sorted(headers.items())))
+        return parse_response(subgraph, await self._inflight.run(key, send))
+
+    def _client(self, subgraph: str) -> SubgraphClient:
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            self._clients, self._loop, self._inflight = {}, loop, InFlight()
+        client = self._clients.get(subgraph)
+        if client is None:
+            url = self.urls.get(subgraph)
+            if url is None:
+                raise SubgraphFetchError(subgraph, f"no URL configured for subgraph '{subgraph}'")
+            options = self.options.get(subgraph, ClientOptions())
+            client = SubgraphClient(subgraph, url, options, self._transport)
+            self._clients[subgraph] = client
+        return client
+
+    async def aclose(self) -> None:
+        """Close every connection pool of the current loop."""
+        clients, self._clients = self._clients, {}
+        for client in clients.values():
+            await client.aclose()

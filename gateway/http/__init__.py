@@ -1,0 +1,7 @@
+"""GraphQL over HTTP: the only Starlette code of the gateway."""
+
+from gateway.http.errors import HttpError
+from gateway.http.response import negotiate
+from gateway.http.routes import GatewayHttp, build_http_app
+
+__all__ = ["GatewayHttp", "HttpError", "build_http_app", "negotiate"]

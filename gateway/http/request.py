@@ -1,0 +1,80 @@
+"""Read a GraphQL request from an HTTP request (GraphQL over HTTP §5: GET and POST)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+
+from gateway.http.errors import HttpError
+from gateway.plugins import GraphQLRequest
+
+__all__ = ["read_request"]
+
+
+async def read_request(request: Request, max_body_bytes: int) -> GraphQLRequest:
+    """The GraphQL request in ``request``; HttpError for anything malformed."""
+    headers = dict(request.headers)
+    if request.method == "GET":
+        return _from_params(dict(request.query_params), headers, decode_json=True)
+    _check_content_type(request.headers.get("content-type", ""))
+    body = await _read_body(request, max_body_bytes)
+    try:
+        params = orjson.loads(body)
+    except orjson.JSONDecodeError as error:
+        raise HttpError(400, f"Malformed JSON body: {error.msg}.") from None
+    if isinstance(params, list):
+        raise HttpError(400, "Batched requests (a JSON array) are not supported.")
+    if not isinstance(params, dict):
+        raise HttpError(400, "The JSON body must be an object with a `query` string.")
+    return _from_params(params, headers, decode_json=False)
+
+
+def _check_content_type(content_type: str) -> None:
+    # §5.3: a POST body is application/json; anything else is 415 Unsupported Media Type.
+    media = content_type.split(";")[0].strip().lower()
+    if media not in ("application/json", "application/graphql-request+json"):
+        raise HttpError(415, "POST requests must have Content-Type: application/json.")
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise HttpError(413, f"Request body is larger than {limit} bytes.")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HttpError(413, f"Request body is larger than {limit} bytes.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _from_params(
+    params: Mapping[str, Any], headers: dict[str, str], decode_json: bool
+) -> GraphQLRequest:
+    query = params.get("query")
+    if not isinstance(query, str) or not query.strip():
+        raise HttpError(400, "The request must have a non-empty `query` string.")
+    name = params.get("operationName")
+    if name is not None and not isinstance(name, str):
+        raise HttpError(400, "`operationName` must be a string or null.")
+    variables = _object_param(params, "variables", decode_json)
+    extensions = _object_param(params, "extensions", decode_json)
+    return GraphQLRequest(query, name or None, variables, extensions, headers)
+
+
+def _object_param(params: Mapping[str, Any], key: str, decode_json: bool) -> dict[str, Any]:
+    value = params.get(key)
+    if decode_json and isinstance(value, str):  # GET: §5.2 JSON-encoded in the query string
+        try:
+            value = orjson.loads(value)
+        except orjson.JSONDecodeError:
+            raise HttpError(400, f"`{key}` is not valid JSON.") from None
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise HttpError(400, f"`{key}` must be a JSON object or null.")
+    return value

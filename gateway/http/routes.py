@@ -1,0 +1,87 @@
+"""The Starlette application: ``/graphql`` (GET, POST), ``/health`` and ``/ready``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any, Protocol
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from gateway.http.errors import HttpError
+from gateway.http.request import read_request
+from gateway.http.response import JSON, graphql_response, negotiate
+from gateway.pipeline import Pipeline
+from gateway.plan import print_plan
+
+__all__ = ["GatewayHttp", "build_http_app"]
+
+_DEBUG_HEADER = "x-debug-query-plan"
+
+
+class GatewayHttp(Protocol):
+    """What the HTTP layer needs from the wired gateway."""
+
+    pipeline: Pipeline
+    max_request_bytes: int
+    expose_query_plan: bool
+
+    async def aclose(self) -> None: ...
+
+
+def build_http_app(gateway: GatewayHttp) -> Starlette:
+    """An ASGI app serving ``gateway``; its lifespan closes the subgraph connections."""
+
+    async def graphql(request: Request) -> Response:
+        return await _graphql(gateway, request)
+
+    async def health(_: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        yield
+        await gateway.aclose()
+
+    routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/health", health, methods=["GET"]),
+        Route("/ready", health, methods=["GET"]),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+async def _graphql(gateway: GatewayHttp, request: Request) -> Response:
+    media_type = negotiate(request.headers.get("accept"))
+    if media_type is None:
+        return _http_error(HttpError(406, "Accept application/graphql-response+json or "
+                                          "application/json."), JSON)
+    try:
+        graphql_request = await read_request(request, gateway.max_request_bytes)
+    except HttpError as error:
+        return _http_error(error, media_type)
+    outcome = await gateway.pipeline.run(graphql_request, read_only=request.method == "GET")
+    body = outcome.response
+    if outcome.plan is not None and _wants_plan(gateway, request):
+        body.setdefault("extensions", {})["queryPlan"] = print_plan(outcome.plan)
+    headers = {"allow": "POST"} if outcome.request_error_status == 405 else None
+    return graphql_response(body, media_type, outcome.request_error_status, headers)
+
+
+def _wants_plan(gateway: GatewayHttp, request: Request) -> bool:
+    value = request.headers.get(_DEBUG_HEADER, "").strip().lower()
+    return gateway.expose_query_plan and value in ("1", "true", "yes")
+
+
+def _http_error(error: HttpError, media_type: str) -> Response:
+    body: dict[str, Any] = {
+        "errors": [{"message": error.message, "extensions": {"code": "BAD_REQUEST"}}]
+    }
+    response = graphql_response(body, media_type, None, error.headers)
+    response.status_code = error.status  # not a GraphQL request at all: 4xx whatever the type
+    return response
+
+

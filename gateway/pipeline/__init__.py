@@ -1,0 +1,33 @@
+"""The request pipeline: one module per step, preparation cached apart from per-request work."""
+
+from gateway.pipeline.errors import (
+    InternalError,
+    LimitExceeded,
+    OperationNotAllowed,
+    OperationNotFound,
+    ParseFailed,
+    PlanningFailed,
+    RequestError,
+    ValidationFailed,
+    VariablesInvalid,
+)
+from gateway.pipeline.limits import Limits
+from gateway.pipeline.pipeline import Outcome, Pipeline, Prepared
+from gateway.plugins import GraphQLRequest
+
+__all__ = [
+    "GraphQLRequest",
+    "InternalError",
+    "LimitExceeded",
+    "Limits",
+    "OperationNotAllowed",
+    "OperationNotFound",
+    "Outcome",
+    "ParseFailed",
+    "Pipeline",
+    "PlanningFailed",
+    "Prepared",
+    "RequestError",
+    "ValidationFailed",
+    "VariablesInvalid",
+]

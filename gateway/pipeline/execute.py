@@ -1,0 +1,37 @@
+"""Step 6 (per request): run the plan through the executor with the request's hooks."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from gateway.executor import ClientOperation, Fetcher, execute_plan
+from gateway.pipeline.errors import InternalError
+from gateway.plan import QueryPlan
+from gateway.plugins import GraphQLRequest, Plugins
+
+__all__ = ["execute_request"]
+
+log = logging.getLogger(__name__)
+
+
+async def execute_request(
+    plan: QueryPlan,
+    operation: ClientOperation,
+    fetcher: Fetcher,
+    variables: dict[str, Any],
+    request: GraphQLRequest,
+    plugins: Plugins,
+) -> dict[str, Any]:
+    """The client's response; an executor bug becomes an INTERNAL_SERVER_ERROR, not a crash."""
+    def headers_for(subgraph: str) -> dict[str, str]:
+        return plugins.subgraph_headers(subgraph, request)
+
+    try:
+        return await execute_plan(
+            plan, operation, fetcher, variables,
+            raw_variables=request.variables, headers_for=headers_for,
+        )
+    except Exception as error:
+        log.exception("execution failed")
+        raise InternalError("Internal gateway error.") from error

@@ -1,0 +1,122 @@
+"""The request pipeline as one short chain: parse -> validate -> normalise -> plan (all cached)
+-> coerce variables -> execute (per request)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from gateway.executor import ClientOperation, Fetcher
+from gateway.pipeline.errors import OperationNotAllowed, RequestError, ValidationFailed
+from gateway.pipeline.execute import execute_request
+from gateway.pipeline.limits import Limits
+from gateway.pipeline.lru import LRU
+from gateway.pipeline.normalise import prepare_operation
+from gateway.pipeline.parse import Parser
+from gateway.pipeline.plan import OverrideLabels, plan_for
+from gateway.pipeline.validate import Validator
+from gateway.pipeline.variables import coerce_variables
+from gateway.plan import QueryPlan
+from gateway.plugins import GraphQLRequest, Plugins
+from gateway.supergraph import Supergraph
+
+__all__ = ["Outcome", "Pipeline", "Prepared"]
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Everything about a request that depends only on its document and operation name."""
+
+    operation: ClientOperation
+    plan: QueryPlan
+
+    @property
+    def kind(self) -> str:
+        return self.operation.kind
+
+
+class Pipeline:
+    """One supergraph's pipeline; a new supergraph gets a new Pipeline (and fresh caches)."""
+
+    def __init__(
+        self,
+        supergraph: Supergraph,
+        fetcher: Fetcher,
+        *,
+        limits: Limits = Limits(),
+        plugins: Plugins | None = None,
+        cache_size: int = 512,
+        introspection: bool = True,
+        override_labels: frozenset[str] = frozenset(),
+    ) -> None:
+        self.supergraph = supergraph
+        self.fetcher = fetcher
+        self.plugins = plugins or Plugins()
+        self.introspection = introspection
+        self.labels = OverrideLabels(supergraph, override_labels)
+        self._parser = Parser(limits, cache_size)
+        self._validator = Validator(supergraph.api_schema, limits, cache_size)
+        self._prepared: LRU[Prepared | RequestError] = LRU(cache_size)
+
+    def prepare(self, request: GraphQLRequest) -> Prepared:
+        """Parse, validate, pick the operation and plan it: cached per document and name."""
+        document = self._parser.parse(request.query)
+        self._validator.validate(request.query, document)
+        labels = self.labels.draw()
+        key = (request.query, request.operation_name, labels)
+        prepared = self._prepared.get_or_make(
+            key, lambda: self._prepare(document, request, labels)
+        )
+        if isinstance(prepared, RequestError):
+            raise prepared.fresh()
+        return prepared
+
+    def _prepare(
+        self, document: Any, request: GraphQLRequest, labels: frozenset[str]
+    ) -> Prepared | RequestError:
+        try:
+            operation = prepare_operation(self.supergraph.api_schema, document,
+                                          request.operation_name)
+            if operation.introspection is not None and not self.introspection:
+                raise ValidationFailed("Introspection is disabled on this gateway.")
+            plan = plan_for(self.supergraph, document, request.operation_name, labels)
+        except RequestError as error:
+            return error
+        return Prepared(operation, plan)
+
+    async def execute(self, prepared: Prepared, request: GraphQLRequest) -> dict[str, Any]:
+        """Coerce the request's variables and execute; subgraph failures stay in ``errors``."""
+        variables = coerce_variables(
+            self.supergraph.api_schema, prepared.operation.operation, request.variables
+        )
+        response = await execute_request(
+            prepared.plan, prepared.operation, self.fetcher, variables, request, self.plugins
+        )
+        return self.plugins.response(request, response)
+
+    async def run(self, request: GraphQLRequest, *, read_only: bool = False) -> Outcome:
+        """The whole chain; a RequestError becomes a response with errors and no data.
+
+        ``read_only`` refuses mutations (a GET request).
+        """
+        prepared = None
+        try:
+            request = self.plugins.request(request)
+            prepared = self.prepare(request)
+            if read_only and prepared.kind != "query":
+                raise OperationNotAllowed(
+                    f"Can only perform a {prepared.kind} operation from a POST request."
+                )
+            return Outcome(await self.execute(prepared, request), None, prepared.plan)
+        except RequestError as error:
+            plan = prepared.plan if prepared is not None else None
+            return Outcome({"errors": error.errors}, error.status, plan)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A response and, for a request error (no execution), the HTTP status it calls for."""
+
+    response: dict[str, Any]
+    request_error_status: int | None
+    plan: QueryPlan | None

@@ -1,0 +1,19 @@
+"""A GraphQL request as the pipeline and its plugins see it, whatever the transport."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["GraphQLRequest"]
+
+
+@dataclass(frozen=True, slots=True)
+class GraphQLRequest:
+    """The four parameters of GraphQL over HTTP §5.1 plus the request headers."""
+
+    query: str
+    operation_name: str | None = None
+    variables: dict[str, Any] = field(default_factory=dict)
+    extensions: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
