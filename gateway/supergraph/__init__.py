@@ -30,9 +30,12 @@ def load_supergraph(sdl: str) -> Supergraph:
         document = parse(sdl, no_location=True)
     except GraphQLError as error:
         raise SupergraphError(f"supergraph SDL does not parse: {error.message}") from error
-    links = read_links(document)
-    graphs = read_graphs(document, links)
-    types = read_types(document, links, graphs)
+    try:
+        links = read_links(document)
+        graphs = read_graphs(document, links)
+        types = read_types(document, links, graphs)
+    except (KeyError, TypeError, AttributeError) as error:
+        raise SupergraphError(f"malformed join/link directives: {error!r}") from error
     roots = read_root_types(document)
     if "query" not in roots or roots["query"] not in types:
         raise SupergraphError("supergraph has no query root type")

@@ -125,3 +125,9 @@ def test_renamed_join_spec_through_link_as_is_understood():
     assert graph.subgraphs == {"a": "http://a", "b": "http://b"}
     assert [k.graph for k in graph.types["Product"].keys] == ["a", "b"]
     assert "j__Graph" not in graph.api_schema.type_map
+
+
+def test_a_graph_enum_value_without_its_name_is_a_supergraph_error():
+    sdl = (HERE / "federation-v2.3.graphql").read_text().replace('name: "a", ', "")
+    with pytest.raises(SupergraphError, match="malformed"):
+        load_supergraph(sdl)
