@@ -79,7 +79,9 @@ class QueryPlanner:
 
 
 def _digest(document: DocumentNode) -> str:
-    return hashlib.sha256(print_ast(document).encode()).hexdigest()
+    """Hash the source text when the parser kept it (cheap), else the printed document."""
+    source = document.loc.source.body if document.loc is not None else print_ast(document)
+    return hashlib.sha256(source.encode()).hexdigest()
 
 
 def plan_operation(
