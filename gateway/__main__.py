@@ -1,0 +1,108 @@
+"""``python -m gateway serve | plan | compose``: run the gateway, print a plan, compose."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+__all__ = ["main"]
+
+_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Dispatch to the sub-command; return the process exit code."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["compose"]:  # build-time code: imported only for this command
+        from gateway.composition.cli import main as compose_main
+
+        return compose_main(argv[1:])
+    parser = argparse.ArgumentParser(prog="python -m gateway")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the supergraph over HTTP")
+    serve.add_argument("--supergraph", type=Path, help="supergraph SDL file")
+    serve.add_argument("--host", help="interface to listen on (default 0.0.0.0)")
+    serve.add_argument("--port", type=int, help="port to listen on (default 8080)")
+    plan = commands.add_parser("plan", help="print the query plan of an operation")
+    plan.add_argument("--supergraph", type=Path, required=True, help="supergraph SDL file")
+    plan.add_argument("--query", type=Path, required=True, help="file holding the operation")
+    plan.add_argument("--operation-name", help="operation to plan when the file has several")
+    commands.add_parser("compose", help="compose a rover-style supergraph.yaml (see its --help)")
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        return _serve(args)
+    return _plan(args)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    _Server = _graceful_server()
+    from gateway.app import create_app
+    from gateway.config import GatewayConfig
+    from gateway.supergraph import SupergraphError
+
+    overrides = {k: v for k, v in (("supergraph_path", args.supergraph), ("host", args.host),
+                                   ("port", args.port)) if v is not None}
+    config = GatewayConfig(**overrides)
+    try:
+        app = create_app(config.supergraph_path.read_text(), config=config)
+    except (OSError, SupergraphError) as error:
+        print(f"cannot load supergraph {config.supergraph_path}: {error}", file=sys.stderr)
+        return 1
+    server = _Server(uvicorn.Config(app, host=config.host, port=config.port,
+                                    log_level="info", access_log=False))
+    server.run()
+    return 0 if server.started else 1
+
+
+def _graceful_server() -> type:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn, exiting 0 after a graceful SIGTERM/SIGINT shutdown.
+
+        uvicorn re-raises the signal once it has shut down (exit 143); a clean stop that
+        finished every in-flight request is a success for a supervisor.
+        """
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            previous = {sig: signal.signal(sig, self.handle_exit) for sig in _SIGNALS}
+            try:
+                yield
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
+
+    return Server
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from graphql import GraphQLError, parse, validate
+
+    from gateway.plan import print_plan
+    from gateway.planner import plan_operation
+    from gateway.supergraph import load_supergraph
+
+    supergraph = load_supergraph(args.supergraph.read_text())
+    try:
+        document = parse(args.query.read_text())
+    except GraphQLError as error:
+        print(error, file=sys.stderr)
+        return 1
+    errors = validate(supergraph.api_schema, document)
+    for error in errors:
+        print(error, file=sys.stderr)
+    if errors:
+        return 1
+    print(print_plan(plan_operation(supergraph, document, args.operation_name)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
