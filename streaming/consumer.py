@@ -192,6 +192,7 @@ class EventConsumer:
         delay = self.retry.initial_backoff
         while True:  # never drop: keep trying until the dead letter is stored or we stop
             try:
+                await self._dlq.ensure_topics([message.topic])
                 await self._dlq.send(message)
                 break
             except KafkaError as error:

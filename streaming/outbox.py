@@ -39,7 +39,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from streaming.events import Envelope, encode
 from streaming.producer import EventProducer, Message, event_headers
-from streaming.topics import ensure_topics
 
 __all__ = ["OutboxRelay", "RelayStats", "enqueue", "outbox_table"]
 
@@ -125,7 +124,6 @@ class OutboxRelay:
             max_backoff,
         )
         self._wake, self._stopping = asyncio.Event(), asyncio.Event()
-        self._known_topics: set[str] = set()
         self._published = self._failures = 0
         self._last_error: str | None = None
 
@@ -206,19 +204,13 @@ class OutboxRelay:
         if not rows:
             return 0, None
         try:
-            await self._ensure_topics({row.topic for row in rows})
+            await self.producer.ensure_topics({row.topic for row in rows})
         except Exception as exc:
             return 0, exc
         messages = [
             Message(r.topic, r.value, r.key, [(k, v.encode()) for k, v in r.headers]) for r in rows
         ]
         return await self.producer.send_batch(messages)
-
-    async def _ensure_topics(self, topics: set[str]) -> None:
-        missing = topics - self._known_topics
-        if missing:
-            await ensure_topics(self.producer.settings, missing)
-            self._known_topics |= missing
 
     async def _mark(
         self, conn: AsyncConnection, rows: Sequence[Row], acked: int, error: BaseException | None
@@ -239,7 +231,6 @@ class OutboxRelay:
         delay = min(max(delay, self.poll_interval) * 2, self.max_backoff)
         self._failures += 1
         self._last_error = repr(exc)
-        self._known_topics.clear()  # a restarted embedded broker has forgotten its topics
         log.warning("outbox relay: publish failed, retrying in %.1fs: %r", delay, exc)
         return delay
 

@@ -7,15 +7,17 @@ send may duplicate a message, which consumers absorb through their inbox (see in
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Self
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaConnectionError
 from aiokafka.structs import RecordMetadata
 
 from streaming.events import Envelope, encode
 from streaming.settings import KafkaSettings
+from streaming.topics import ensure_topics as create_topics
 
 __all__ = ["EventProducer", "Message", "event_headers"]
 
@@ -77,6 +79,21 @@ class EventProducer:
         producer, self._producer = self._producer, None
         if producer is not None:
             await producer.stop()
+
+    async def ensure_topics(self, topics: Iterable[str]) -> None:
+        """Make sure ``topics`` exist right now, from fresh metadata, creating missing ones.
+
+        Called before every batch: a restarted embedded broker has forgotten its topics yet
+        acknowledges produce requests to them without storing anything (Tansu 0.6).
+        """
+        client, wanted = self._client().client, set(topics)
+        await asyncio.gather(*(client.add_topic(topic) for topic in wanted))
+        if not await client.force_metadata_update():
+            raise KafkaConnectionError("cannot fetch metadata from any broker")
+        missing = {t for t in wanted if not client.cluster.partitions_for_topic(t)}
+        if missing:
+            await create_topics(self.settings, missing)
+            await client.force_metadata_update()
 
     async def publish(self, event: Envelope, *, topic: str | None = None) -> RecordMetadata:
         """Send one event now, keyed by its aggregate id. Domains use the outbox instead."""

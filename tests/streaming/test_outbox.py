@@ -1,0 +1,202 @@
+"""Transactional outbox on SQLite and PostgreSQL, relayed to the real embedded broker."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+
+import pytest
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from streaming.events import Envelope, OrderStatusChanged
+from streaming.outbox import OutboxRelay, enqueue
+from streaming.producer import EventProducer
+from streaming.settings import KafkaSettings
+from streaming.testing import consume_events, eventually, settings_for, unique_name
+from tests.streaming.conftest import ORDERS, OUTBOX
+from tests.streaming.samples import order_created
+
+pytestmark = pytest.mark.integration
+
+
+async def place_orders(
+    sessions: async_sessionmaker[AsyncSession], topic: str, n: int, start: int = 0
+) -> list[Envelope]:
+    """Like a checkout: each order row and its event commit in one transaction."""
+    events = []
+    for i in range(start, start + n):
+        event = Envelope.wrap(order_created(f"order-{i}"))
+        async with sessions() as session, session.begin():
+            await session.execute(insert(ORDERS).values(id=f"order-{i}", status="PENDING"))
+            await enqueue(session, event, topic=topic)
+        events.append(event)
+    return events
+
+
+async def pay_orders(
+    sessions: async_sessionmaker[AsyncSession], topic: str, n: int
+) -> list[Envelope]:
+    """A second event for each order (same key), committed with its status change."""
+    events = []
+    for i in range(n):
+        payload = OrderStatusChanged(
+            order_id=f"order-{i}", user_id="user-1", previous_status="PENDING", status="PAID"
+        )
+        event = Envelope.wrap(payload)
+        async with sessions() as session, session.begin():
+            await session.execute(
+                update(ORDERS).where(ORDERS.c.id == f"order-{i}").values(status="PAID")
+            )
+            await enqueue(session, event, topic=topic)
+        events.append(event)
+    return events
+
+
+async def unpublished(engine: AsyncEngine) -> int:
+    async with engine.connect() as conn:
+        return await conn.scalar(select(func.count()).where(OUTBOX.c.published_at.is_(None)))
+
+
+async def drained(engine: AsyncEngine) -> bool:
+    return await unpublished(engine) == 0
+
+
+async def test_event_commits_and_rolls_back_with_the_state_change(sessions, engine):
+    await place_orders(sessions, "orders", 1)
+
+    with pytest.raises(RuntimeError):
+        async with sessions() as session, session.begin():
+            await session.execute(insert(ORDERS).values(id="order-x", status="PENDING"))
+            await enqueue(session, Envelope.wrap(order_created("order-x")))
+            raise RuntimeError("checkout failed after writing")
+
+    async with engine.connect() as conn:
+        rows = (await conn.execute(select(OUTBOX.c.topic, OUTBOX.c.key))).all()
+        assert [tuple(r) for r in rows] == [("orders", "order-0")]
+        assert await conn.scalar(select(func.count()).select_from(ORDERS)) == 1
+
+
+async def test_relay_publishes_in_order_keyed_by_aggregate_and_marks_rows(
+    sessions, engine, kafka_settings: KafkaSettings
+):
+    topic = unique_name("orders")
+    events = await place_orders(sessions, topic, 6)
+    events += await pay_orders(sessions, topic, 6)
+
+    async with EventProducer(kafka_settings) as producer:
+        published = await OutboxRelay(engine, producer, batch_size=5).publish_pending()
+
+    received = await consume_events(kafka_settings, topic, 12, settle=0.3)
+    assert published == 12 and await unpublished(engine) == 0
+    assert sorted(e.id for e in received) == sorted(e.id for e in events)
+    for key in {e.key for e in events}:
+        assert [e.id for e in received if e.key == key] == [e.id for e in events if e.key == key]
+
+
+async def test_events_committed_while_no_relay_ran_are_published_once_after_restart(
+    sessions, engine, kafka_settings
+):
+    topic = unique_name("orders")
+    events = await place_orders(sessions, topic, 20)  # the process died before publishing
+
+    relay = OutboxRelay(engine, EventProducer(kafka_settings), poll_interval=0.05)
+    task = asyncio.create_task(relay.run())
+    await eventually(lambda: drained(engine))
+    relay.stop()
+    await task
+    await relay.producer.stop()
+
+    received = await consume_events(kafka_settings, topic, 20, settle=0.5)
+    assert Counter(e.id for e in received) == Counter(e.id for e in events)
+
+
+async def test_relay_killed_midway_loses_nothing_and_the_next_relay_finishes(
+    sessions, engine, kafka_settings
+):
+    topic = unique_name("orders")
+    events = await place_orders(sessions, topic, 30)
+    first = OutboxRelay(engine, EventProducer(kafka_settings), batch_size=5, poll_interval=0.05)
+    task = asyncio.create_task(first.run())
+    await eventually(lambda: first.stats().published >= 5, interval=0.001)
+    task.cancel()  # killed: the batch in flight may be published but not marked
+    await asyncio.gather(task, return_exceptions=True)
+    await first.producer.stop()
+    assert await unpublished(engine) > 0
+
+    async with EventProducer(kafka_settings) as producer:
+        await OutboxRelay(engine, producer).publish_pending()
+
+    received = await consume_events(kafka_settings, topic, 30, settle=0.5)
+    counts = Counter(e.id for e in received)
+    assert set(counts) == {e.id for e in events} and await unpublished(engine) == 0
+    assert sum(counts.values()) - 30 <= 5  # at most the one unmarked batch is repeated
+
+
+async def test_events_enqueued_while_the_broker_is_down_are_delivered_when_it_is_back(
+    sessions, engine, fresh_broker
+):
+    settings = settings_for(fresh_broker, request_timeout_ms=1000)
+    topic = unique_name("orders")
+    fresh_broker.stop()
+    relay = OutboxRelay(engine, EventProducer(settings), poll_interval=0.05, max_backoff=0.5)
+    task = asyncio.create_task(relay.run())
+    events = await place_orders(sessions, topic, 5)
+    await eventually(lambda: relay.stats().failures >= 2)
+    events += await place_orders(sessions, topic, 5, start=5)
+    assert await unpublished(engine) == 10  # held, not dropped
+
+    await asyncio.to_thread(fresh_broker.start)
+    await eventually(lambda: drained(engine), within=20)
+    relay.stop()
+    await task
+    await relay.producer.stop()
+
+    received = await consume_events(settings, topic, 10, settle=0.3)
+    assert sorted(e.id for e in received) == sorted(e.id for e in events)
+    assert relay.stats().last_error is not None
+
+
+async def test_relay_survives_a_broker_restart_that_forgets_every_topic(
+    sessions, engine, fresh_broker
+):
+    settings = settings_for(fresh_broker, request_timeout_ms=1000)
+    topic = unique_name("orders")
+    relay = OutboxRelay(engine, EventProducer(settings), poll_interval=0.05, max_backoff=0.5)
+    task = asyncio.create_task(relay.run())
+    await place_orders(sessions, topic, 3)
+    await eventually(lambda: drained(engine))
+
+    await asyncio.to_thread(fresh_broker.restart)  # in-memory: topics and messages are gone
+    after = await place_orders(sessions, topic, 3, start=3)
+    await eventually(lambda: drained(engine), within=20)
+    relay.stop()
+    await task
+    await relay.producer.stop()
+
+    received = await consume_events(settings, topic, 3, settle=0.3)
+    assert sorted(e.id for e in received) == sorted(e.id for e in after)
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+async def test_concurrent_relays_publish_each_row_once_and_in_order(
+    sessions, engine, kafka_settings
+):
+    topic = unique_name("orders")
+    events = await place_orders(sessions, topic, 20) + await pay_orders(sessions, topic, 20)
+    relays = [
+        OutboxRelay(engine, EventProducer(kafka_settings), batch_size=3, poll_interval=0.01)
+        for _ in range(3)
+    ]
+    tasks = [asyncio.create_task(r.run()) for r in relays]
+    await eventually(lambda: drained(engine))
+    for relay in relays:
+        relay.stop()
+    await asyncio.gather(*tasks)
+    for relay in relays:
+        await relay.producer.stop()
+
+    received = await consume_events(kafka_settings, topic, 40, settle=0.5)
+    for key in {e.key for e in events}:
+        assert [e.id for e in received if e.key == key] == [e.id for e in events if e.key == key]
+    assert Counter(e.id for e in received) == Counter(e.id for e in events)
