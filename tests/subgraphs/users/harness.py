@@ -38,8 +38,8 @@ LOGIN = (
 
 def users_settings(database_url: str, **overrides: Any) -> UsersSettings:
     """Test settings: the given database, cheapest bcrypt cost."""
-    return load_settings(UsersSettings, "users", database_url=database_url, environment="test",
-                         bcrypt_rounds=4, **overrides)
+    options = {"environment": "test", "bcrypt_rounds": 4, **overrides}
+    return load_settings(UsersSettings, "users", database_url=database_url, **options)
 
 
 @dataclass
@@ -80,10 +80,10 @@ def errors_of(result: dict[str, Any]) -> list[tuple[str, str | None]]:
 
 
 @asynccontextmanager
-async def open_harness(database_url: str) -> AsyncIterator[Harness]:
+async def open_harness(database_url: str, **overrides: Any) -> AsyncIterator[Harness]:
     """Migrate ``database_url``, wire the app, run its lifespan and serve it in-process."""
     await upgrade_async(MIGRATIONS_DIR, database_url)
-    settings = users_settings(database_url)
+    settings = users_settings(database_url, **overrides)
     services = build_services(settings)
     app = build_app(settings, services)
     transport = httpx.ASGITransport(app=app)
