@@ -41,9 +41,10 @@ class ProductRepository:
 
     async def get_many(self, session: AsyncSession, ids: Sequence[str]) -> dict[str, Product]:
         """Products by id in one query; missing ids are simply absent."""
-        if not ids:
+        wanted = {i for i in ids if _storable_id(i)}
+        if not wanted:
             return {}
-        statement = select(Product).where(Product.id.in_(set(ids)))
+        statement = select(Product).where(Product.id.in_(wanted))
         # populate_existing: a product already in the session is re-read, not served stale
         rows = await session.scalars(statement.execution_options(populate_existing=True))
         return {row.id: row for row in rows}
@@ -65,6 +66,8 @@ class ProductRepository:
 
     async def adjust_stock(self, session: AsyncSession, product_id: str, delta: int) -> bool:
         """Add ``delta`` in one statement that refuses to leave 0..MAX_STOCK; True if applied."""
+        if not _storable_id(product_id):
+            return False
         # checked in 64 bits: an int4 sum would overflow on PostgreSQL before the comparison
         wide = cast(Product.stock, BigInteger) + cast(literal(delta), BigInteger)
         statement = (
@@ -108,6 +111,11 @@ def filters(search: str | None, category: str | None) -> list[ColumnElement[bool
     if category is not None:
         conditions.append(func.lower(Product.category) == category.lower())
     return conditions
+
+
+def _storable_id(product_id: str) -> bool:
+    # ids are uuids; anything longer, or holding NUL (which PostgreSQL refuses), cannot exist
+    return len(product_id) <= 36 and "\x00" not in product_id
 
 
 def _ilike(column: Any, pattern: str) -> ColumnElement[bool]:

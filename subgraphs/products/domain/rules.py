@@ -9,7 +9,7 @@ from typing import Any
 from subgraphs.products.domain.errors import InvalidProduct
 from subgraphs.products.domain.records import ProductDraft
 
-__all__ = ["MAX_PAGE", "page_size", "validate_changes", "validate_draft"]
+__all__ = ["MAX_PAGE", "check_filter", "page_size", "validate_changes", "validate_draft"]
 
 MAX_PAGE = 100
 DEFAULT_PAGE = 20
@@ -59,6 +59,7 @@ def _description(value: Any) -> str:
     if not isinstance(value, str):
         raise InvalidProduct("description must be text (it may be empty)", field="description")
     text = value.strip()
+    _no_nul("description", text)
     if len(text) > _LENGTHS["description"]:
         raise InvalidProduct("description must be at most 5000 characters", field="description")
     return text
@@ -70,9 +71,25 @@ def _category(value: Any) -> str | None:
 
 def _required_text(name: str, value: Any) -> str:
     text = value.strip() if isinstance(value, str) else ""
+    _no_nul(name, text)
     if not text:
         raise InvalidProduct(f"{name} must not be empty", field=name)
     return text
+
+
+def _no_nul(name: str, text: str) -> None:
+    # PostgreSQL text cannot hold NUL; refuse it here rather than fail in the driver
+    if "\x00" in text:
+        raise InvalidProduct(f"{name} must not contain NUL characters", field=name)
+
+
+def check_filter(name: str, value: str | None, limit: int) -> None:
+    """Search and category arguments: bounded, and storable-comparable (no NUL)."""
+    if value is None:
+        return
+    if len(value) > limit:
+        raise InvalidProduct(f"{name} must be at most {limit} characters", field=name)
+    _no_nul(name, value)
 
 
 def _amount(value: Any) -> int:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from subgraphs.products.domain.cursors import decode_cursor, encode_cursor
-from subgraphs.products.domain.errors import InsufficientStock, InvalidProduct, ProductNotFound
+from subgraphs.products.domain.errors import InsufficientStock, ProductNotFound
 from subgraphs.products.domain.models import Product
 from subgraphs.products.domain.records import (
     Page,
@@ -20,7 +20,12 @@ from subgraphs.products.domain.records import (
     ProductRecord,
 )
 from subgraphs.products.domain.repository import ProductRepository, filters
-from subgraphs.products.domain.rules import page_size, validate_changes, validate_draft
+from subgraphs.products.domain.rules import (
+    check_filter,
+    page_size,
+    validate_changes,
+    validate_draft,
+)
 
 __all__ = ["ProductService"]
 
@@ -78,8 +83,8 @@ class ProductService:
         """One page of the listing; a bad ``first``, cursor or search raises BAD_USER_INPUT."""
         limit = page_size(query.first)
         after = decode_cursor(query.after, query.sort) if query.after is not None else None
-        if query.search is not None and len(query.search) > _MAX_SEARCH:
-            raise InvalidProduct(f"search must be at most {_MAX_SEARCH} characters", field="search")
+        check_filter("search", query.search, _MAX_SEARCH)
+        check_filter("category", query.category, 64)
         where = filters(query.search, query.category)
         rows = await self.repository.page(session, where, query.sort, after, limit + 1)
         items = [(encode_cursor(query.sort, r.to_record()), r.to_record()) for r in rows[:limit]]

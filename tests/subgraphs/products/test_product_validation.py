@@ -29,9 +29,11 @@ VALID: dict[str, Any] = {"sku": "OK-1", "name": "Lamp", "description": "A desk l
         {"sku": ""},
         {"sku": "has space"},
         {"category": "c" * 65},
+        {"name": "nul\x00name"},
+        {"description": "nul\x00"},
     ],
     ids=["negative-price", "lower-currency", "short-currency", "negative-stock", "blank-name",
-         "long-name", "empty-sku", "bad-sku", "long-category"],
+         "long-name", "empty-sku", "bad-sku", "long-category", "nul-name", "nul-description"],
 )
 async def test_invalid_products_are_refused_and_nothing_is_created(
     app: Harness, change: dict[str, Any]
@@ -95,3 +97,16 @@ async def test_null_for_a_required_field_is_refused(app: Harness, field: str) ->
 async def test_updating_an_unknown_product_is_not_found(app: Harness) -> None:
     result = await app.gql(UPDATE, {"id": "nope", "p": {"name": "X"}}, as_="admin")
     assert result["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+@pytest.mark.parametrize("product_id", ["x" * 1000, "bad\x00id"], ids=["long", "nul"])
+async def test_unstorable_ids_are_unknown_products(app: Harness, product_id: str) -> None:
+    # when ids that cannot exist are read, updated or adjusted
+    read = await app.gql("query($id: ID!) { product(id: $id) { id } }", {"id": product_id})
+    update = await app.gql(UPDATE, {"id": product_id, "p": {"name": "X"}}, as_="admin")
+    adjust = await app.gql("mutation($id: ID!) { adjustStock(productId: $id, delta: 1) { id } }",
+                           {"id": product_id}, as_="admin")
+    # then they are simply not found, on every dialect
+    assert read == {"data": {"product": None}}
+    assert update["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert adjust["errors"][0]["extensions"]["code"] == "NOT_FOUND"

@@ -58,3 +58,12 @@ async def test_category_filter_is_case_insensitive_and_combines_with_search(
 async def test_an_overlong_search_is_bad_user_input(seeded: Harness) -> None:
     result = await seeded.gql(SEARCH, {"search": "a" * 201})
     assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+@pytest.mark.parametrize("arguments", [{"search": "wo\x00ol"}, {"category": "Clo\x00thing"}],
+                         ids=["search", "category"])
+async def test_a_nul_character_in_a_filter_is_bad_user_input(
+    seeded: Harness, arguments: dict[str, str]
+) -> None:
+    result = await seeded.gql(SEARCH, arguments)
+    assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
