@@ -26,14 +26,14 @@ def root_fields(sels: list[Sel], wrappers: tuple):
 
 
 def field_condition(sel: FieldSel, wrappers: tuple) -> tuple[str, bool] | None:
-    """The one variable `@include`/`@skip` a root field depends on (else None)."""
-    if wrappers or len(sel.directives) != 1:
+    """The one variable `@include`/`@skip` a field depends on, counting enclosing fragments."""
+    directives = [*(node for _text, nodes in wrappers for node in nodes), *sel.directives]
+    if len(directives) != 1:
         return None
-    directive = sel.directives[0]
+    directive = directives[0]
     if directive.name.value not in ("include", "skip") or not directive.arguments:
         return None
     value = directive.arguments[0].value
-    name = getattr(getattr(value, "name", None), "value", None)
-    if not isinstance(value, VariableNode) or name is None:
+    if not isinstance(value, VariableNode):
         return None
-    return name, directive.name.value == "include"
+    return value.name.value, directive.name.value == "include"

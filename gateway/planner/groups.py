@@ -69,6 +69,7 @@ class Position:
     key: Key | None = None
     origin: Position | None = None
     siblings: list = field(default_factory=list)
+    wrappers: tuple = ()
 
     def at(self, out: OutSelection, type_name: str | None = None) -> Position:
         """The same place with another selection (a fragment) and possibly a narrower type."""
@@ -82,4 +83,5 @@ class Position:
             self.key,
             self.origin,
             self.siblings,
+            self.wrappers,
         )

@@ -15,6 +15,7 @@ from gateway.planner.groups import Group, Position, RepBuilder
 from gateway.planner.internal import internal_selections, key_fields
 from gateway.planner.operation import FieldSel
 from gateway.planner.resolution import Resolver
+from gateway.planner.selection import variables_in
 from gateway.supergraph import Key, Supergraph
 
 __all__ = ["EntityJumps"]
@@ -100,11 +101,14 @@ class EntityJumps:
         rep.widen(self._match_types(rep_type, pos.type_name))
         rep.add(key_fields)
         fragment = group.selection.add_fragment(rep_type, "")
-        entry = Position(
-            group, fragment.selection, rep_type, pos.path, None, pos.reserved, key, pos
+        self._add_typename(Position(group, fragment.selection, rep_type, pos.path))
+        out = fragment.selection
+        for directives, nodes in pos.wrappers:
+            out = out.add_fragment(None, directives).selection
+            group.variables |= variables_in(nodes)
+        return Position(
+            group, out, rep_type, pos.path, None, pos.reserved, key, pos, wrappers=pos.wrappers
         )
-        self._add_typename(entry)
-        return entry
 
     def _match_types(self, rep_type: str, at_type: str) -> tuple[str, ...]:
         """Concrete types sent as the interface `rep_type`: only those the position can hold."""

@@ -138,9 +138,11 @@ class Walker(EntityJumps):
         if not directives and type_name is None:
             return pos
         pos.group.variables |= variables_in(sel.directives)
-        if pos.origin is not None:
-            pos.group.conditions.append(None)  # conditions on fragments: keep them in the document
-        return pos.at(pos.out.add_fragment(type_name, directives).selection, type_name)
+        inner = pos.at(pos.out.add_fragment(type_name, directives).selection, type_name)
+        if directives:
+            # an entity fetch entered from inside must repeat the condition (GraphQL spec §3.13)
+            inner.wrappers = (*pos.wrappers, (directives, sel.directives))
+        return inner
 
     def _plan_abstract(self, pos: Position, sels: list[Sel]) -> None:
         """Interfaces and unions: never send a type condition the graph does not know."""
@@ -294,7 +296,7 @@ class Walker(EntityJumps):
     def _add(self, pos: Position, sel: FieldSel, composite: bool):
         self.touched.add(pos.group.id)
         if pos.origin is not None and pos.path == pos.group.path:
-            pos.group.conditions.append(field_condition(sel, ()))
+            pos.group.conditions.append(field_condition(sel, pos.wrappers))
         pos.group.variables |= variables_in((*sel.arguments, *sel.directives))
         return pos.out.add_field(
             sel.name,

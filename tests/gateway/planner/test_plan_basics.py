@@ -238,3 +238,30 @@ def test_subscription_is_one_subscription_fetch_then_entity_queries_per_event():
     assert (primary.operation_kind, primary.subgraph) == ("subscription", "orders")
     assert (entity.operation_kind, entity.subgraph) == ("query", "users")
     assert isinstance(result.node, SequenceNode)
+
+
+def test_fragment_condition_is_repeated_in_the_entity_fetch_it_leads_to_and_guards_it():
+    # regression: the entity fetch ran (unconditioned) although $x was false
+    assert (
+        printed(
+            "shop",
+            "query Q($x: Boolean!) { products { name ... @include(if: $x) { orderCount } } }",
+        )
+        == """QueryPlan {
+  Sequence {
+    Fetch(service: "products") {
+      query Q__products__0($x: Boolean!) { products { name ... @include(if: $x) { __typename id } } }
+    },
+    Include(if: $x) {
+      Flatten(path: "products.@") {
+        Fetch(service: "orders") {
+          ... on Product { id }
+          =>
+          query Q__orders__1($representations: [_Any!]!, $x: Boolean!) { _entities(representations: $representations) { ... on Product { __typename ... @include(if: $x) { orderCount } } } }
+        }
+      }
+    } Else {
+    }
+  }
+}"""
+    )
