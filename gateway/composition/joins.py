@@ -131,11 +131,17 @@ def _query_join_fields(merged: Merged, sfield: SField) -> list[JoinArgs]:
                  "external": f.has("external") or None}
                 for g, f in sfield.by_graph.items()
                 if f.has("override") or (f.has("shareable") and g not in overridden)]
-    if len(merged.subgraphs) == 1 or len(sfield.by_graph) == len(merged.subgraphs):
+    # Deliberately unlike @theguild/federation-composition 0.27, which never prints `type:`
+    # on Query fields: without it, a gateway extracting subgraph schemas from the supergraph
+    # (join spec: `type` is the field's type in that subgraph) sees types a subgraph lacks.
+    type_differs = any(f.type != sfield.type for f in sfield.by_graph.values())
+    everywhere = len(sfield.by_graph) == len(merged.subgraphs)
+    if not type_differs and (len(merged.subgraphs) == 1 or everywhere):
         return []
     sets = _FieldSets(merged, merged.types["Query"])
     provides_differ = any(f.string("provides") for f in sfield.by_graph.values())
-    return [{"graph": g, "provides": sets.provides(g, f) if provides_differ else None}
+    return [{"graph": g, "provides": sets.provides(g, f) if provides_differ else None,
+             "type": f.type if type_differs else None}
             for g, f in sfield.by_graph.items()]
 
 

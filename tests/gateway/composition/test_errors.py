@@ -22,6 +22,7 @@ ERRORS = {
     "error_argument_default_mismatch": ("DEFAULT_VALUE_MISMATCH", "a", "Query.a(x:)"),
     "error_input_default_mismatch": ("DEFAULT_VALUE_MISMATCH", "a", "F.limit"),
     "error_subscription_shared": ("INVALID_FIELD_SHARING", "a", "Subscription.ticks"),
+    "error_input_list_nullability": ("FIELD_TYPE_MISMATCH", "a", "In.xs"),
 }
 
 
