@@ -2,6 +2,9 @@
 
 The chain (see `planner.build_plan`): `operation.normalise` -> `walker.Walker.walk` (fetch groups)
 -> `assemble.assemble` (Sequence/Parallel/Flatten/Condition) with `render.render_fetch` per group.
+
+Not supported yet: `@context`/`@fromContext` (join v0.5 `contextArguments`), `@defer`/`@stream`,
+type conditions inside `@requires` field sets (their fields are sent flattened).
 """
 
 from gateway.planner.errors import PlanningError
