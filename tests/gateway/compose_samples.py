@@ -60,11 +60,14 @@ def record(case: Case, force: bool) -> None:
                 continue
             case.reset()
             subgraphs.requests.clear()
+            subgraphs.representations.clear()
             file = case.path / "operations" / f"{op.name}.json"
             spec = json.loads(file.read_text()) if file.exists() else {"variables": {}}
             spec["response"] = draft(oracle.execute(op.body))
             if "subgraph_requests" in spec:  # a key present (even {}) asks for Apollo's counts
                 spec["subgraph_requests"] = dict(sorted(subgraphs.requests.items()))
+            if "entity_representations" in spec:
+                spec["entity_representations"] = dict(sorted(subgraphs.representations.items()))
             file.write_text(json.dumps(spec, indent=2) + "\n")
             print(f"recorded {op.id}")
     finally:

@@ -57,6 +57,7 @@ __all__ = [
     "oracle_available",
     "recorded_digest",
     "sdl_digest",
+    "without_builtin_types",
 ]
 
 SAMPLES_DIR = Path(__file__).parent / "samples"
@@ -91,6 +92,8 @@ class Operation:
     differential_error_paths: bool = True  # False where error paths are a free choice
     unordered: bool = False  # True where list order is not specified (introspection types)
     subgraph_requests: dict[str, int] | None = None  # how many fetches each subgraph gets
+    entity_representations: dict[str, int] | None = None  # how many it is asked to resolve
+    builtin_types: bool = True  # False: leave `__schema.types` named `__*` out of comparisons
 
     @property
     def id(self) -> str:
@@ -177,6 +180,8 @@ class Case:
                     differential_error_paths=spec.get("differential_error_paths", True),
                     unordered=spec.get("unordered", False),
                     subgraph_requests=spec.get("subgraph_requests"),
+                    entity_representations=spec.get("entity_representations"),
+                    builtin_types=spec.get("builtin_types", True),
                 )
             )
         return ops
@@ -244,6 +249,19 @@ def _free_socket() -> socket.socket:
     return sock
 
 
+def _representations(body: bytes) -> int:
+    try:
+        variables = json.loads(body).get("variables") or {}
+    except (ValueError, AttributeError):
+        return 0
+    return len(variables.get("representations") or [])
+
+
+async def _next_or_wait(replay: Any, receive: Any) -> Any:
+    # Replays the request body already read, then hands over to the server (disconnects).
+    return next(replay, None) or await receive()
+
+
 class SubgraphServer:
     """Every subgraph of a case on one real port (uvicorn in a thread), one mount each."""
 
@@ -251,6 +269,7 @@ class SubgraphServer:
         self.case = case
         served = [n for n in case.subgraph_names if n not in case.down]
         self.requests: Counter[str] = Counter()
+        self.representations: Counter[str] = Counter()
         routes = [
             Mount(f"/{n}", app=self._counted(n, GraphQL(case.module(n).schema))) for n in served
         ]
@@ -262,12 +281,21 @@ class SubgraphServer:
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _counted(self, name: str, app: Any) -> Any:
-        """The app, counting the GraphQL requests it receives (fetches per subgraph)."""
+        """The app, counting requests and `_entities` representations it receives."""
 
         async def counted(scope: dict[str, Any], receive: Any, send: Any) -> None:
-            if scope["type"] == "http" and scope["method"] == "POST":
-                self.requests[name] += 1
-            await app(scope, receive, send)
+            if scope["type"] != "http" or scope["method"] != "POST":
+                return await app(scope, receive, send)
+            messages, more = [], True
+            while more:
+                messages.append(await receive())
+                more = messages[-1].get("more_body", False)
+            self.requests[name] += 1
+            self.representations[name] += _representations(
+                b"".join(m.get("body", b"") for m in messages)
+            )
+            replay = iter(messages)
+            await app(scope, lambda: _next_or_wait(replay, receive), send)
 
         return counted
 
@@ -403,14 +431,18 @@ class Samples:
         case_named(name).reset()
         self.urls(name)
         self._subgraphs[name].requests.clear()
+        self._subgraphs[name].representations.clear()
 
     def assert_requests(self, op: Operation) -> None:
-        """No subgraph named in the operation's `subgraph_requests` got more fetches than that."""
-        if op.subgraph_requests is not None:
-            counts = self._subgraphs[op.case].requests
-            got = {name: counts[name] for name in op.subgraph_requests}
-            over = {n: c for n, c in got.items() if c > op.subgraph_requests[n]}
-            assert not over, f"fetches per subgraph {got}, at most {op.subgraph_requests}"
+        """No subgraph got more fetches, or representations, than the operation allows."""
+        server = self._subgraphs[op.case]
+        for bounds, counts in (
+            (op.subgraph_requests, server.requests),
+            (op.entity_representations, server.representations),
+        ):
+            got = {name: counts[name] for name in bounds or {}}
+            over = {n: c for n, c in got.items() if c > bounds[n]}
+            assert not over, f"per subgraph: got {got}, at most {bounds}"
 
     def oracle(self, name: str) -> OracleGateway:
         if self._oracle is None:
@@ -470,6 +502,16 @@ def _canonical(value: Any, unordered: bool = False) -> str:
         return v
 
     return json.dumps(norm(value), indent=1)
+
+
+def without_builtin_types(data: Any) -> Any:
+    """Introspection data without `__Type`, `__Field`, ...: they vary with the GraphQL library
+    version (graphql-js 16 vs graphql-core 3.3: `isOneOf`, `FRAGMENT_VARIABLE_DEFINITION`)."""
+    schema = (data or {}).get("__schema") or {}
+    if "types" not in schema:
+        return data
+    types = [t for t in schema["types"] if not t.get("name", "").startswith("__")]
+    return {**data, "__schema": {**schema, "types": types}}
 
 
 def assert_matches_expected(
