@@ -265,3 +265,16 @@ def test_fragment_condition_is_repeated_in_the_entity_fetch_it_leads_to_and_guar
   }
 }"""
     )
+
+
+def test_a_newly_loaded_supergraph_starts_with_an_empty_plan_cache():
+    from gateway.supergraph import load_supergraph
+    from tests.gateway.planner.planning import FIXTURES
+
+    sdl = (FIXTURES / "shop" / "supergraph.graphql").read_text()
+    old, new = load_supergraph(sdl), load_supergraph(sdl)
+    document = parse("{ me { name } }")
+    first = plan_operation(old, document)
+    assert plan_operation(old, document) is first
+    assert plan_operation(new, document) is not first
+    assert plan_operation(new, document) == first
