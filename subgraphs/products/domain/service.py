@@ -87,7 +87,8 @@ class ProductService:
         check_filter("category", query.category, 64)
         where = filters(query.search, query.category)
         rows = await self.repository.page(session, where, query.sort, after, limit + 1)
-        items = [(encode_cursor(query.sort, r.to_record()), r.to_record()) for r in rows[:limit]]
+        records = [row.to_record() for row in rows[:limit]]
+        items = [(encode_cursor(query.sort, record), record) for record in records]
         total = await self.repository.count(session, where)
         return Page(items, len(rows) > limit, after is not None, total)
 
