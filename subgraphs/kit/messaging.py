@@ -1,0 +1,103 @@
+"""Wire a service's outbox relay and event consumers into its app lifecycle and /ready.
+
+A domain declares ``outbox_table``/``inbox_table`` in its own metadata (streaming/), writes
+events with ``streaming.outbox.enqueue`` in its transactions, and hands this class the handlers
+it wants to run. The relay and consumers start with the app and stop with it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from streaming.consumer import EventConsumer, RetryPolicy
+from streaming.handlers import SessionHandler
+from streaming.inbox import idempotent
+from streaming.outbox import OutboxRelay
+from streaming.producer import EventProducer
+from streaming.settings import KafkaSettings
+from streaming.topics import ALL_TOPICS, ensure_topics
+from subgraphs.kit.database import Database
+
+__all__ = ["Messaging", "Subscription"]
+
+log = logging.getLogger("kit.messaging")
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """Run ``handler(session, event)`` once per event of ``topics`` for consumer ``group``."""
+
+    topics: Sequence[str]
+    group: str
+    handler: SessionHandler
+
+
+class Messaging:
+    """Owns one producer, one outbox relay and the service's consumers."""
+
+    def __init__(
+        self,
+        database: Database,
+        settings: KafkaSettings,
+        subscriptions: Sequence[Subscription] = (),
+        *,
+        outbox: Any = None,
+        inbox: Any = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.settings = settings
+        self.producer = EventProducer(settings)
+        relay_kwargs = {"table": outbox} if outbox is not None else {}
+        self.relay = OutboxRelay(database.engine, self.producer, **relay_kwargs)
+        inbox_kwargs = {"table": inbox} if inbox is not None else {}
+        self.consumers = [
+            EventConsumer(
+                s.topics, s.group,
+                idempotent(database.sessions, s.group, s.handler, **inbox_kwargs),
+                settings=settings, retry=retry,
+            )
+            for s in subscriptions
+        ]
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        """Start in the background: a broker that is down must not stop the service starting."""
+        self._tasks = [asyncio.create_task(self._relay_forever())]
+        self._tasks += [asyncio.create_task(c.run()) for c in self.consumers]
+
+    async def stop(self) -> None:
+        self.relay.stop()
+        for consumer in self.consumers:
+            consumer.stop()
+        _done, pending = await asyncio.wait(self._tasks, timeout=10) if self._tasks else ((), ())
+        for task in pending:
+            task.cancel()
+        with contextlib.suppress(Exception):
+            await self.producer.stop()
+
+    def stats(self) -> dict[str, Any]:
+        """Relay and consumer counters (published, lag, dead-lettered) for /ready and metrics."""
+        relay = self.relay.stats()
+        return {
+            "outbox": {"published": relay.published, "failures": relay.failures},
+            "consumers": [c.stats().as_dict() for c in self.consumers],
+        }
+
+    async def _relay_forever(self) -> None:
+        delay = 0.5
+        while True:
+            try:
+                await ensure_topics(self.settings, ALL_TOPICS)
+                await self.producer.start()
+                break
+            except Exception as exc:  # broker down at start-up: keep the rows, retry
+                log.warning("broker unreachable (%r); outbox keeps events, retry in %.1fs",
+                            exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10)
+        await self.relay.run()
