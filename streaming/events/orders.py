@@ -30,6 +30,9 @@ class OrderCreated(OrderEvent):
     items: list[OrderItem] = Field(min_length=1)
     total: Money
     payment_method: str
+    # The cart snapshotted, so cart clears exactly that version (items added later survive).
+    cart_id: str | None = None
+    cart_version: int | None = None
 
 
 @register
