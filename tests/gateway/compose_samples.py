@@ -21,15 +21,14 @@ from tests.gateway.harness import (
     OracleProcess,
     SubgraphServer,
     all_cases,
-    compose_supergraph,
+    compose_supergraphs,
     oracle_available,
 )
 
 __all__ = ["main"]
 
 
-def compose(case: Case, check: bool) -> bool:
-    fresh = compose_supergraph(case)
+def compose(case: Case, fresh: str, check: bool) -> bool:
     current = case.supergraph_path.read_text() if case.supergraph_path.exists() else ""
     if fresh == current:
         return True
@@ -86,9 +85,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cannot run: {reason}")
         return 2
     cases = [c for c in all_cases() if not args.cases or c.name in args.cases]
+    composed = compose_supergraphs(cases)
     ok = True
     for case in cases:
-        ok = compose(case, args.check) and ok
+        ok = compose(case, composed[case.name], args.check) and ok
         if args.record and ok:
             record(case, args.force)
     return 0 if ok else 1

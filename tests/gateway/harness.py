@@ -54,6 +54,7 @@ __all__ = [
     "assert_same_as_oracle",
     "case_named",
     "compose_supergraph",
+    "compose_supergraphs",
     "oracle_available",
     "recorded_digest",
     "sdl_digest",
@@ -221,22 +222,34 @@ def placeholder_url(name: str) -> str:
     return f"http://{name}.invalid/graphql"
 
 
-def compose_supergraph(case: Case) -> str:
-    """The case's supergraph SDL, composed by the node script, with the digest header."""
-    services = [
-        {"name": n, "url": placeholder_url(n), "sdl": case.sdl(n)} for n in case.subgraph_names
-    ]
+def _services(case: Case) -> list[dict[str, str]]:
+    return [{"name": n, "url": placeholder_url(n), "sdl": case.sdl(n)} for n in case.subgraph_names]
+
+
+def compose_supergraphs(cases: list[Case]) -> dict[str, str]:
+    """Each case's supergraph SDL with the digest header, composed in one node process."""
     done = subprocess.run(
         ["node", str(ORACLE_DIR / "compose.mjs")],
-        input=json.dumps(services),
+        input=json.dumps({case.name: _services(case) for case in cases}),
         capture_output=True,
         text=True,
         cwd=ORACLE_DIR,
-        check=False,
+        check=True,
     )
-    if done.returncode != 0:
-        raise RuntimeError(f"composition of {case.name} failed:\n{done.stderr}")
-    return f"{HEADER}{DIGEST_PREFIX}{sdl_digest(case)}\n\n{done.stdout.rstrip()}\n"
+    out = {}
+    for case in cases:
+        result = json.loads(done.stdout)[case.name]
+        if "errors" in result:
+            raise RuntimeError(
+                f"composition of {case.name} failed:\n" + "\n".join(result["errors"])
+            )
+        body = result["supergraph"].rstrip()
+        out[case.name] = f"{HEADER}{DIGEST_PREFIX}{sdl_digest(case)}\n\n{body}\n"
+    return out
+
+
+def compose_supergraph(case: Case) -> str:
+    return compose_supergraphs([case])[case.name]
 
 
 # --- servers ---------------------------------------------------------------------------------
