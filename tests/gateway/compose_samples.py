@@ -23,6 +23,7 @@ from tests.gateway.harness import (
     all_cases,
     compose_supergraphs,
     oracle_available,
+    without_builtin_types,
 )
 
 __all__ = ["main"]
@@ -41,10 +42,10 @@ def compose(case: Case, fresh: str, check: bool) -> bool:
 
 
 def draft(response: dict) -> dict:
-    """Keep what a client may rely on: data, and each error's message and path."""
-    out = {"data": response.get("data")}
+    """Keep what a client may rely on: data, and each error's message, path and locations."""
+    out = {"data": response["data"]} if "data" in response else {}
     if "errors" in response:
-        keep = ("message", "path")
+        keep = ("message", "path", "locations")
         out["errors"] = [{k: e[k] for k in keep if k in e} for e in response["errors"]]
     return out
 
@@ -63,6 +64,8 @@ def record(case: Case, force: bool) -> None:
             file = case.path / "operations" / f"{op.name}.json"
             spec = json.loads(file.read_text()) if file.exists() else {"variables": {}}
             spec["response"] = draft(oracle.execute(op.body))
+            if not op.builtin_types:
+                spec["response"]["data"] = without_builtin_types(spec["response"]["data"])
             if "subgraph_requests" in spec:  # a key present (even {}) asks for Apollo's counts
                 spec["subgraph_requests"] = dict(sorted(subgraphs.requests.items()))
             if "entity_representations" in spec:
