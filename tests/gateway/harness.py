@@ -3,7 +3,7 @@
 A case is `samples/<case>/` with `subgraphs/<name>.py` (Strawberry federation schemas),
 `supergraph.graphql` (composed from them, see `compose_samples.py`), `operations/<op>.graphql`
 with `operations/<op>.json` ({"variables", "operationName", "response", "oracle_wrong", ...})
-and an optional `case.json` ({"down": [subgraph names served by nobody]}).
+and an optional `case.json` ({"down": [served by nobody], "http_500": [answer HTTP 500]}).
 `samples/README.md` describes the format.
 """
 
@@ -34,6 +34,7 @@ import httpx
 import pytest
 import uvicorn
 from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
 from starlette.routing import Mount
 from strawberry.asgi import GraphQL
 from strawberry.printer import print_schema
@@ -128,6 +129,11 @@ class Case:
     def down(self) -> list[str]:
         """Subgraphs composed into the supergraph but served by nobody (connection refused)."""
         return list(self.config.get("down", []))
+
+    @property
+    def http_500(self) -> list[str]:
+        """Subgraphs composed into the supergraph whose server answers HTTP 500, not GraphQL."""
+        return list(self.config.get("http_500", []))
 
     @property
     def subgraph_names(self) -> list[str]:
@@ -283,15 +289,19 @@ class SubgraphServer:
         served = [n for n in case.subgraph_names if n not in case.down]
         self.requests: Counter[str] = Counter()
         self.representations: Counter[str] = Counter()
-        routes = [
-            Mount(f"/{n}", app=self._counted(n, GraphQL(case.module(n).schema))) for n in served
-        ]
+        routes = [Mount(f"/{n}", app=self._counted(n, self._app(n))) for n in served]
         self._sock = _free_socket()
         # A bound socket that never listens refuses connections: a subgraph that is down.
         self._dead = _free_socket()
         config = uvicorn.Config(Starlette(routes=routes), log_level="warning", lifespan="off")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _app(self, name: str) -> Any:
+        if name in self.case.http_500:
+            # A subgraph that answers every request with a bare 500, not GraphQL.
+            return PlainTextResponse("upstream exploded", status_code=500)
+        return GraphQL(self.case.module(name).schema)
 
     def _counted(self, name: str, app: Any) -> Any:
         """The app, counting requests and `_entities` representations it receives."""
@@ -419,7 +429,12 @@ async def asgi_post(app: Any, body: dict[str, Any]) -> dict[str, Any]:
         client = httpx.AsyncClient(transport=transport, base_url="http://gateway", timeout=30)
         await stack.enter_async_context(client)
         response = await client.post("/graphql", json=body)
-        return response.json()
+        result = response.json()
+        # GraphQL over HTTP: a response with a data entry (even null) is a 2xx, whatever
+        # failed in the subgraphs; only requests that fail before execution may be 4xx.
+        if "data" in result:
+            assert response.status_code == 200, f"HTTP {response.status_code} with data"
+        return result
 
 
 class Samples:
