@@ -44,7 +44,7 @@ oracle:
 	elif [ ! $$o/node_modules/.package-lock.json -nt $$o/package-lock.json ]; then \
 	  (cd $$o && npm ci --silent --no-audit --no-fund); fi
 
-test: install lint schema-check oracle
+test: install lint oracle
 	$(BIN)/pytest
 
 clean:
