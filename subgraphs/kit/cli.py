@@ -23,7 +23,7 @@ class ServiceSpec:
     name: str
     port: int
     settings_cls: type[ServiceSettings]
-    migrations_dir: Path
+    migrations_dir: Path | None  # None: the service keeps no SQL database
     build_app: Callable[[Any], Any]
     schema: Callable[[], Any]
     seed: Callable[[Any], Awaitable[None]] | None = None
@@ -64,6 +64,9 @@ def _serve(spec: ServiceSpec, args: argparse.Namespace) -> None:
 
 
 def _migrate(spec: ServiceSpec, args: argparse.Namespace) -> None:
+    if spec.migrations_dir is None:
+        print(f"{spec.name}: no database, nothing to migrate")
+        return
     upgrade(spec.migrations_dir, _settings(spec, args).database_url)
 
 

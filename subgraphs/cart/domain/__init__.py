@@ -1,0 +1,1 @@
+"""Cart rules, storage and pricing; no GraphQL, HTTP framework or Kafka here."""

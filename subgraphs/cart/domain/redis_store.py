@@ -1,0 +1,61 @@
+"""Carts in Redis, shared by every replica: one hash per cart (``version``, ``lines``).
+
+Compare-and-set runs as one Lua script, which Redis executes atomically, so concurrent writers
+on any replica never lose each other's updates. A merge touches two keys in one script; that
+needs a single Redis (or both keys in one hash slot), which is what DESIGN.md deploys.
+"""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+
+from subgraphs.cart.domain.records import CartKey, StoredCart
+from subgraphs.cart.domain.store import decode_lines, encode_lines
+
+__all__ = ["RedisCartStore"]
+
+# KEYS[1] cart, KEYS[2] absorbed cart (optional);
+# ARGV: expected version, new version, lines JSON, ttl seconds, absorbed version.
+_SAVE = """
+local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+if current ~= tonumber(ARGV[1]) then return 0 end
+if KEYS[2] then
+  local other = tonumber(redis.call('HGET', KEYS[2], 'version') or '0')
+  if other ~= tonumber(ARGV[5]) then return 0 end
+  redis.call('DEL', KEYS[2])
+end
+redis.call('HSET', KEYS[1], 'version', ARGV[2], 'lines', ARGV[3])
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
+return 1
+"""
+
+
+class RedisCartStore:
+    def __init__(self, url: str, namespace: str, ttl_seconds: int) -> None:
+        self._redis = Redis.from_url(url)
+        self._namespace = namespace
+        self._ttl = ttl_seconds
+        self._save = self._redis.register_script(_SAVE)
+
+    async def load(self, key: CartKey) -> StoredCart:
+        version, lines = await self._redis.hmget(self._key(key), ["version", "lines"])
+        if version is None or lines is None:
+            return StoredCart(key)
+        return StoredCart(key, decode_lines(lines), int(version))
+
+    async def save(self, cart: StoredCart, *, absorbed: StoredCart | None = None) -> bool:
+        keys = [self._key(cart.key)]
+        args: list[object] = [cart.version - 1, cart.version, encode_lines(cart.lines), self._ttl]
+        if absorbed is not None:
+            keys.append(self._key(absorbed.key))
+            args.append(absorbed.version)
+        return bool(await self._save(keys=keys, args=args))
+
+    async def ping(self) -> None:
+        await self._redis.ping()
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+    def _key(self, key: CartKey) -> str:
+        return f"{self._namespace}:{key.storage}"

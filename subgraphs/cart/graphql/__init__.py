@@ -1,0 +1,1 @@
+"""The cart's GraphQL layer: thin resolvers over ``domain.service.CartService``."""
