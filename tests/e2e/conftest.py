@@ -1,0 +1,58 @@
+"""One running platform per e2e session, and a tiny GraphQL client for the tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.e2e.platform import Platform
+
+ADMIN = ("admin@shop.local", "ShopAdmin-dev-2026")
+
+
+@pytest.fixture(scope="session")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+    running = Platform(logs=tmp_path_factory.mktemp("e2e-logs")).start()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+class Client:
+    """Posts operations to the gateway, optionally as a signed-in user."""
+
+    def __init__(self, url: str, token: str | None = None) -> None:
+        self.url, self.token = url, token
+
+    def __call__(self, query: str, **variables: Any) -> dict[str, Any]:
+        headers = {"authorization": f"Bearer {self.token}"} if self.token else {}
+        response = httpx.post(
+            self.url, json={"query": query, "variables": variables}, headers=headers, timeout=30
+        )
+        return response.json()
+
+    def data(self, query: str, **variables: Any) -> dict[str, Any]:
+        body = self(query, **variables)
+        assert not body.get("errors"), body
+        return body["data"]
+
+    def login(self, email: str, password: str) -> Client:
+        token = self.data(
+            "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",
+            e=email, p=password,
+        )["login"]["token"]
+        return Client(self.url, token)
+
+
+@pytest.fixture(scope="session")
+def anonymous(platform: Platform) -> Client:
+    return Client(platform.gateway_url)
+
+
+@pytest.fixture(scope="session")
+def admin(anonymous: Client) -> Client:
+    return anonymous.login(*ADMIN)

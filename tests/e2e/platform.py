@@ -1,0 +1,166 @@
+"""Start the whole platform as real processes: broker, every subgraph on PostgreSQL, gateway.
+
+The e2e suites talk to it over HTTP only, as a client would. Each run gets fresh PostgreSQL
+databases, its own Redis database namespace and an embedded broker, all on free ports.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+from infra.dev.services import ROOT, domains_present
+from streaming.broker import EmbeddedBroker, free_port
+
+__all__ = ["Platform"]
+
+PG_ADMIN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+SECRET = "e2e-" + "x" * 40
+_NO_DATABASE = {"cart"}
+
+
+@dataclass
+class Platform:
+    """A running platform; ``gateway_url`` is the only thing tests should need."""
+
+    logs: Path
+    domains: list[str] = field(default_factory=domains_present)
+    ports: dict[str, int] = field(default_factory=dict)
+    databases: list[str] = field(default_factory=list)
+    children: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    broker: EmbeddedBroker | None = None
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['gateway']}/graphql"
+
+    def url(self, domain: str) -> str:
+        return f"http://127.0.0.1:{self.ports[domain]}/graphql"
+
+    def start(self) -> Platform:
+        self.broker = EmbeddedBroker().start()
+        self.ports = {name: free_port() for name in [*self.domains, "gateway"]}
+        env = self._env()
+        for name in self.domains:
+            self._prepare(name, env)
+        for name in self.domains:
+            self._spawn(name, [f"subgraphs.{name}", "serve", "--port", str(self.ports[name])], env)
+        self._spawn("gateway", ["gateway", "serve", "--supergraph",
+                                str(ROOT / "schema" / "supergraph.graphql"),
+                                "--port", str(self.ports["gateway"])], env)
+        for name in [*self.domains, "gateway"]:
+            self._wait_healthy(name)
+        return self
+
+    def stop(self) -> None:
+        for child in self.children.values():
+            child.terminate()
+        for child in self.children.values():
+            try:
+                child.wait(10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        if self.broker is not None:
+            self.broker.stop()
+        asyncio.run(_drop_databases(self.databases))
+
+    def restart(self, name: str) -> None:
+        """Stop one service and start it again (a crash and a redeploy)."""
+        child = self.children[name]
+        child.terminate()
+        child.wait(10)
+        self._spawn(name, list(child.args[2:]), self._env())  # type: ignore[index]
+        self._wait_healthy(name)
+
+    def kill(self, name: str) -> None:
+        """SIGKILL one service: no clean shutdown."""
+        self.children[name].kill()
+        self.children[name].wait(10)
+
+    def _env(self) -> dict[str, str]:
+        assert self.broker is not None
+        run = uuid.uuid4().hex[:8]
+        env = {
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            "ENVIRONMENT": "test",
+            "JWT_SECRET": SECRET,
+            "REDIS_URL": REDIS,
+            "CACHE_NAMESPACE": f"e2e-{run}",
+            "CART_NAMESPACE": f"e2e-cart-{run}",
+            "KAFKA_BOOTSTRAP_SERVERS": self.broker.bootstrap_servers,
+            "KAFKA_SESSION_TIMEOUT_MS": "1000",
+            "KAFKA_HEARTBEAT_INTERVAL_MS": "200",
+            "GATEWAY_SUBGRAPH_URLS": _json({d: self.url(d) for d in self.domains}),
+        }
+        for name in self.domains:
+            env[f"{name.upper()}_PRODUCTS_URL"] = self.url("products")
+            if "cart" in self.ports:
+                env[f"{name.upper()}_CART_URL"] = self.url("cart")
+        return env
+
+    def _prepare(self, name: str, env: dict[str, str]) -> None:
+        if name not in _NO_DATABASE:
+            database = f"e2e_{name}_{uuid.uuid4().hex[:8]}"
+            asyncio.run(_create_database(database))
+            self.databases.append(database)
+            base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+            env[f"{name.upper()}_DATABASE_URL"] = f"{base}/{database}"
+        for command in ("migrate", "seed"):
+            subprocess.run([sys.executable, "-m", f"subgraphs.{name}", command], cwd=ROOT,
+                           env=env, check=True, capture_output=True, timeout=120)
+
+    def _spawn(self, name: str, args: list[str], env: dict[str, str]) -> None:
+        log = (self.logs / f"{name}.log").open("ab")
+        self.children[name] = subprocess.Popen(
+            [sys.executable, "-m", *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+
+    def _wait_healthy(self, name: str, timeout: float = 30.0) -> None:
+        url = f"http://127.0.0.1:{self.ports[name]}/health"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.children[name].poll() is not None:
+                raise RuntimeError(f"{name} exited: {self._tail(name)}")
+            try:
+                if httpx.get(url, timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"{name} not healthy in {timeout}s: {self._tail(name)}")
+
+    def _tail(self, name: str) -> str:
+        return (self.logs / f"{name}.log").read_text(errors="replace")[-3000:]
+
+
+def _json(value: object) -> str:
+    return json.dumps(value)
+
+
+async def _create_database(name: str) -> None:
+    admin = await asyncpg.connect(PG_ADMIN)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+
+
+async def _drop_databases(names: list[str]) -> None:
+    admin = await asyncpg.connect(PG_ADMIN)
+    try:
+        for name in names:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
