@@ -66,9 +66,10 @@ def record(case: Case, force: bool) -> None:
             spec["response"] = draft(oracle.execute(op.body))
             if not op.builtin_types:
                 spec["response"]["data"] = without_builtin_types(spec["response"]["data"])
-            if "subgraph_requests" in spec:  # a key present (even {}) asks for Apollo's counts
+            # An empty bound ({}) asks for Apollo's counts as a draft; set ones are kept.
+            if spec.get("subgraph_requests") == {}:
                 spec["subgraph_requests"] = dict(sorted(subgraphs.requests.items()))
-            if "entity_representations" in spec:
+            if spec.get("entity_representations") == {}:
                 spec["entity_representations"] = dict(sorted(subgraphs.representations.items()))
             file.write_text(json.dumps(spec, indent=2) + "\n")
             print(f"recorded {op.id}")

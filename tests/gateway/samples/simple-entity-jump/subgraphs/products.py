@@ -38,5 +38,9 @@ class Query:
     def product(self, id: strawberry.ID) -> Product | None:
         return make(id)
 
+    @strawberry.field
+    def products_by_ids(self, ids: list[strawberry.ID]) -> list[Product | None]:
+        return [make(i) for i in ids]
+
 
 schema = strawberry.federation.Schema(query=Query, federation_version="2.9")

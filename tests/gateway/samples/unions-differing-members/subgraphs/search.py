@@ -13,6 +13,14 @@ class Book:
     id: strawberry.ID
     title: str
 
+    @strawberry.field
+    def related(self) -> list["Result"]:
+        other = "b2" if self.id == "b1" else "b1"
+        return [
+            Author(id=strawberry.ID("a1"), name=AUTHORS["a1"]),
+            Book(id=strawberry.ID(other), title=BOOKS[other]),
+        ]
+
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> "Book":
         return Book(id=id, title=BOOKS[id])
