@@ -39,6 +39,11 @@ class Query:
         return make(id)
 
     @strawberry.field
+    def catalogue(self, size: int) -> list[Product]:
+        """A long generated list: batching must not depend on its length."""
+        return [Product(id=strawberry.ID(f"g{i}"), name=f"Item {i}", price=i) for i in range(size)]
+
+    @strawberry.field
     def products_by_ids(self, ids: list[strawberry.ID]) -> list[Product | None]:
         return [make(i) for i in ids]
 
