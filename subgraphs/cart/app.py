@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import httpx
 from fastapi import FastAPI
 
+from streaming import KafkaSettings
 from subgraphs.cart.catalog import ProductsCatalog
 from subgraphs.cart.config import CartSettings
 from subgraphs.cart.domain.memory_store import MemoryCartStore
@@ -62,7 +63,8 @@ def build_app(settings: CartSettings, services: Services | None = None) -> FastA
     start: list[Hook] = []
     stop: list[Hook] = [services.products.close, services.store.close]
     if settings.consume_order_events:
-        events = OrderEvents(services.carts, settings.kafka_bootstrap_servers)
+        kafka = KafkaSettings(bootstrap_servers=settings.kafka_bootstrap_servers)
+        events = OrderEvents(services.carts, kafka)
         start.append(events.start)
         stop.insert(0, events.stop)
     return create_app(

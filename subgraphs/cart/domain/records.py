@@ -24,8 +24,9 @@ class CartKey:
 
     @property
     def public_id(self) -> str:
-        """``Cart.id``: a guest's own cart id (what it sends back in X-Cart-Id), else opaque."""
-        return self.owner if self.kind == "guest" else f"user-{self.owner}"
+        """``Cart.id``: a guest's own cart id (sent back in X-Cart-Id); a user's has a colon,
+        which guest ids never do, so it can never pass for one."""
+        return self.owner if self.kind == "guest" else f"user:{self.owner}"
 
 
 @dataclass(frozen=True, slots=True)

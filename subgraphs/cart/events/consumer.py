@@ -22,13 +22,14 @@ GROUP = "cart"
 class OrderEvents:
     """Start and stop hooks for the app's lifespan around one background consumer."""
 
-    def __init__(self, carts: CartService, bootstrap_servers: str) -> None:
+    def __init__(
+        self, carts: CartService, kafka: KafkaSettings, *, topic: str = ORDERS, group: str = GROUP
+    ) -> None:
         async def on_created(event: Envelope) -> None:
             await handle_order_created(carts, event.payload.model_dump())
 
-        kafka = KafkaSettings(bootstrap_servers=bootstrap_servers)
         routes = dispatch({OrderCreated: on_created})
-        self.consumer = EventConsumer([ORDERS], GROUP, routes, settings=kafka)
+        self.consumer = EventConsumer([topic], group, routes, settings=kafka)
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:

@@ -26,7 +26,7 @@ async def test_adding_a_product_twice_adds_up_its_quantity_and_prices_lines(app:
     assert cart["items"][0]["lineTotal"] == {"amount": 3750, "currency": "USD"}
     assert cart["total"] == {"amount": 4250, "currency": "USD"}
     assert cart["version"] == 3
-    assert cart["id"] == "user-user-ada"
+    assert cart["id"] == "user:user-ada"
 
 
 async def test_update_sets_the_quantity_of_a_line(app: Harness) -> None:
