@@ -58,6 +58,9 @@ def compose(sources: list[SubgraphSource]) -> CompositionResult:
     if _has_errors(diagnostics):
         return CompositionResult(None, diagnostics)
     merged = merge(subgraphs, diagnostics)
+    if "Query" not in merged.types:
+        diagnostics.append(error("NO_QUERIES", "no subgraph defines a Query type",
+                                 hint="give at least one subgraph a Query root field"))
     _collect_composed(merged)
     if not _has_errors(diagnostics):
         diagnostics += check_supergraph(merged)

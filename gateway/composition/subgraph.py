@@ -33,6 +33,7 @@ from graphql.language import (
 from .diagnostics import CompositionFailed, error
 from .links import KNOWN_VERSIONS, LinkInfo, read_links
 from .model import Arg, Element, EnumValue, Field, Key, Subgraph, TypeDef, TypeKind
+from .subgraph_schema import validate_subgraph_sdl
 
 __all__ = ["parse_subgraph"]
 
@@ -68,6 +69,9 @@ def parse_subgraph(name: str, url: str, sdl: str) -> Subgraph:
             "UNKNOWN_FEDERATION_LINK_VERSION",
             f"federation {reader.links.version} is not supported (v2.0 to v2.11 are)",
             subgraph=name, hint="link https://specs.apollo.dev/federation/v2.11 or older")])
+    problems = validate_subgraph_sdl(name, document, reader.links)
+    if problems:
+        raise CompositionFailed(problems)
     return reader.read()
 
 

@@ -23,6 +23,11 @@ ERRORS = {
     "error_input_default_mismatch": ("DEFAULT_VALUE_MISMATCH", "a", "F.limit"),
     "error_subscription_shared": ("INVALID_FIELD_SHARING", "a", "Subscription.ticks"),
     "error_input_list_nullability": ("FIELD_TYPE_MISMATCH", "a", "In.xs"),
+    "error_unknown_type": ("INVALID_GRAPHQL", "a", ""),
+    "error_unimported_federation_directive": ("INVALID_GRAPHQL", "a", ""),
+    "error_interface_field_missing": ("INVALID_GRAPHQL", "a", ""),
+    "error_input_type_as_output": ("INVALID_GRAPHQL", "a", ""),
+    "error_no_query_root": ("NO_QUERIES", "", ""),
 }
 
 
@@ -45,6 +50,11 @@ def test_error_case_reports_code_subgraph_coordinate_and_fix(case: str) -> None:
 def test_malformed_sdl_error_carries_the_location() -> None:
     [problem] = compose_case("error_malformed_sdl").errors
     assert "line 3, column 6" in str(problem)
+
+
+def test_unimported_federation_directive_says_how_to_import_it() -> None:
+    [problem] = compose_case("error_unimported_federation_directive").errors
+    assert 'add "@external" to the import list' in problem.hint
 
 
 def test_override_from_unknown_subgraph_warns_but_composes() -> None:

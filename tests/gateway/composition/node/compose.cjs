@@ -1,20 +1,22 @@
 // Differential oracle: compose subgraphs with @theguild/federation-composition.
-// stdin: JSON [{name, url, sdl}]; stdout: JSON {supergraph} or {errors: [...]}.
+// stdin: JSON [[{name, url, sdl}, ...], ...] (a batch of compositions);
+// stdout: JSON [{supergraph} | {errors: [...]}, ...] in the same order.
 const { composeServices } = require("@theguild/federation-composition");
 const { parse } = require("graphql");
 
-const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
-let result;
-try {
-  result = composeServices(
-    input.map((s) => ({ name: s.name, url: s.url, typeDefs: parse(s.sdl) }))
-  );
-} catch (e) {
-  process.stdout.write(JSON.stringify({ errors: [String(e && e.message)] }));
-  process.exit(0);
+function composeOne(subgraphs) {
+  try {
+    const result = composeServices(
+      subgraphs.map((s) => ({ name: s.name, url: s.url, typeDefs: parse(s.sdl) }))
+    );
+    if (result.errors && result.errors.length) {
+      return { errors: result.errors.map((e) => e.message) };
+    }
+    return { supergraph: result.supergraphSdl };
+  } catch (e) {
+    return { errors: [String((e && e.message) || e)] };
+  }
 }
-if (result.errors && result.errors.length) {
-  process.stdout.write(JSON.stringify({ errors: result.errors.map((e) => e.message) }));
-} else {
-  process.stdout.write(JSON.stringify({ supergraph: result.supergraphSdl }));
-}
+
+const batch = JSON.parse(require("fs").readFileSync(0, "utf8"));
+process.stdout.write(JSON.stringify(batch.map(composeOne)));

@@ -1,0 +1,100 @@
+"""GraphQL validity of one subgraph SDL (GraphQL spec "Type System" validation).
+
+Federation directives are declared for whatever local names the subgraph's `@link` gives them,
+and type extensions with no base become definitions: a subgraph may extend a type it does not
+define (Federation subgraph spec), which plain GraphQL would reject.
+"""
+
+from __future__ import annotations
+
+import re
+
+from graphql import (
+    DirectiveDefinitionNode,
+    DocumentNode,
+    GraphQLError,
+    TypeDefinitionNode,
+    TypeExtensionNode,
+    build_ast_schema,
+    parse,
+    validate_schema,
+)
+from graphql.language import ast
+from graphql.validation.validate import validate_sdl
+
+from .diagnostics import Diagnostic, error
+from .links import FEDERATION_DIRECTIVES, LinkInfo
+
+__all__ = ["validate_subgraph_sdl"]
+
+_LOCATIONS = ("SCHEMA | SCALAR | OBJECT | FIELD_DEFINITION | ARGUMENT_DEFINITION | INTERFACE"
+              " | UNION | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION")
+# Permissive signatures: argument checks of federation directives are the subgraph rules' job.
+_ARGUMENTS = ("fields: _FederationAny, resolvable: _FederationAny, from: _FederationAny, "
+              "label: _FederationAny, name: _FederationAny, scopes: _FederationAny, "
+              "policies: _FederationAny, weight: _FederationAny, assumedSize: _FederationAny, "
+              "slicingArguments: _FederationAny, sizedFields: _FederationAny, "
+              "requireOneSlicingArgument: _FederationAny, field: _FederationAny, "
+              "url: _FederationAny, as: _FederationAny, for: _FederationAny, "
+              "import: _FederationAny")
+_EXTENSION_TO_DEFINITION = {
+    ast.ObjectTypeExtensionNode: ast.ObjectTypeDefinitionNode,
+    ast.InterfaceTypeExtensionNode: ast.InterfaceTypeDefinitionNode,
+    ast.UnionTypeExtensionNode: ast.UnionTypeDefinitionNode,
+    ast.EnumTypeExtensionNode: ast.EnumTypeDefinitionNode,
+    ast.InputObjectTypeExtensionNode: ast.InputObjectTypeDefinitionNode,
+    ast.ScalarTypeExtensionNode: ast.ScalarTypeDefinitionNode,
+}
+
+
+def validate_subgraph_sdl(name: str, document: DocumentNode, links: LinkInfo) -> list[Diagnostic]:
+    """Unknown types or directives, bad interface implementations, wrong input/output types."""
+    buildable = _buildable(document, links)
+    errors = validate_sdl(buildable)
+    if errors:
+        return [_diagnostic(name, e) for e in errors]
+    try:
+        schema = build_ast_schema(buildable, assume_valid_sdl=True)
+    except (GraphQLError, TypeError) as exc:
+        return [_diagnostic(name, exc)]
+    # a subgraph need not have a Query type; the supergraph must (checked after merging)
+    return [_diagnostic(name, e) for e in validate_schema(schema)
+            if not e.message.startswith("Query root type must be provided")]
+
+
+def _diagnostic(name: str, exc: Exception) -> Diagnostic:
+    message = getattr(exc, "message", None) or str(exc)
+    locations = getattr(exc, "locations", None)
+    where = f" at line {locations[0].line}, column {locations[0].column}" if locations else ""
+    hint = "fix the subgraph schema"
+    unknown = re.match(r"Unknown directive '@(\w+)'", message)
+    if unknown and unknown.group(1) in FEDERATION_DIRECTIVES:
+        directive = unknown.group(1)
+        hint = (f'add "@{directive}" to the import list of the federation @link, '
+                f"or write @federation__{directive}")
+    return error("INVALID_GRAPHQL", f"invalid schema{where}: {message}", subgraph=name,
+                 hint=hint)
+
+
+def _buildable(document: DocumentNode, links: LinkInfo) -> DocumentNode:
+    defined = {d.name.value for d in document.definitions
+               if isinstance(d, TypeDefinitionNode | DirectiveDefinitionNode)}
+    missing = [n for n in [*links.names, "link"] if n not in defined]
+    declarations = parse("scalar _FederationAny\n" + "\n".join(
+        f"directive @{n}({_ARGUMENTS}) repeatable on {_LOCATIONS}" for n in missing),
+        no_location=True)
+    return DocumentNode(definitions=(*_with_bases(document, defined),
+                                     *declarations.definitions))
+
+
+def _with_bases(document: DocumentNode, defined: set[str]) -> list:
+    """Turn the first extension of a type nobody defines into its definition."""
+    result = []
+    for node in document.definitions:
+        if isinstance(node, TypeExtensionNode) and node.name.value not in defined:
+            defined.add(node.name.value)
+            kind = _EXTENSION_TO_DEFINITION[type(node)]
+            node = kind(**{k: getattr(node, k, None) for k in kind.keys if k != "loc"
+                           and hasattr(node, k)})
+        result.append(node)
+    return result
