@@ -73,6 +73,7 @@ class _Measurer:
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
         self._memo: dict[str, _Measure] = {}
+        self._widths: dict[str, int] = {}
         self._open: set[str] = set()  # fragments being measured: a cycle counts as nothing
 
     def measure(self, selection_set: SelectionSetNode | None) -> _Measure:
@@ -101,15 +102,24 @@ class _Measurer:
         self._open.discard(name)
         return self._memo[name]
 
-    def root_fields(self, selection_set: SelectionSetNode, seen: frozenset = frozenset()) -> int:
+    def root_fields(self, selection_set: SelectionSetNode) -> int:
+        """Fields selected at this level, fragments expanded (memoised per fragment)."""
         count = 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
                 count += 1
             elif isinstance(selection, InlineFragmentNode):
-                count += self.root_fields(selection.selection_set, seen)
+                count += self.root_fields(selection.selection_set)
             elif isinstance(selection, FragmentSpreadNode):
-                fragment = self.fragments.get(selection.name.value)
-                if fragment is not None and fragment.name.value not in seen:
-                    count += self.root_fields(fragment.selection_set, seen | {fragment.name.value})
+                count += self._fragment_width(selection.name.value)
         return count
+
+    def _fragment_width(self, name: str) -> int:
+        if name in self._widths:
+            return self._widths[name]
+        if name in self._open or name not in self.fragments:
+            return 0
+        self._open.add(name)
+        self._widths[name] = self.root_fields(self.fragments[name].selection_set)
+        self._open.discard(name)
+        return self._widths[name]
