@@ -1,0 +1,80 @@
+"""`python -m gateway serve` starts within 2 s and stops cleanly; `plan` prints a plan."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.gateway.pipeline.shop import shop_supergraph
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _gateway(*args: str) -> list[str]:
+    return [sys.executable, "-m", "gateway", *args]
+
+
+def test_serve_answers_within_two_seconds_and_exits_zero_on_sigterm(tmp_path: Path):
+    supergraph = tmp_path / "supergraph.graphql"
+    supergraph.write_text(shop_supergraph())
+    port = _free_port()
+    started = time.monotonic()
+    process = subprocess.Popen(
+        _gateway("serve", "--supergraph", str(supergraph), "--port", str(port)),
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env={**os.environ, "GATEWAY_MODE": "production"},
+    )
+    try:
+        health = _wait_for(f"http://127.0.0.1:{port}/health", deadline=started + 10)
+        ready_after = time.monotonic() - started
+        answer = httpx.post(f"http://127.0.0.1:{port}/graphql", json={"query": "{ __typename }"})
+    finally:
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=10)
+    assert health == 200
+    assert answer.json() == {"data": {"__typename": "Query"}}
+    assert ready_after < 2.0, f"ready after {ready_after:.2f}s"
+    assert code == 0
+
+
+def _wait_for(url: str, deadline: float) -> int:
+    while time.monotonic() < deadline:
+        try:
+            return httpx.get(url, timeout=0.5).status_code
+        except httpx.TransportError:
+            time.sleep(0.05)
+    raise AssertionError(f"{url} did not answer in time")
+
+
+def test_serve_with_a_missing_supergraph_fails_with_a_message(tmp_path: Path):
+    done = subprocess.run(_gateway("serve", "--supergraph", str(tmp_path / "none.graphql")),
+                          cwd=ROOT, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 1
+    assert "cannot load supergraph" in done.stderr
+
+
+def test_plan_prints_the_query_plan(tmp_path: Path):
+    supergraph = tmp_path / "supergraph.graphql"
+    supergraph.write_text(shop_supergraph())
+    query = tmp_path / "query.graphql"
+    query.write_text('{ product(id: "p1") { name stock } }')
+    done = subprocess.run(
+        _gateway("plan", "--supergraph", str(supergraph), "--query", str(query)),
+        cwd=ROOT, capture_output=True, text=True, timeout=30,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("QueryPlan {")
+    assert 'Flatten(path: "product")' in done.stdout
