@@ -1,0 +1,74 @@
+"""SQLAlchemy models of the payments database, with its outbox and inbox tables."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, MetaData, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from streaming.inbox import inbox_table
+from streaming.outbox import outbox_table
+from subgraphs.kit.columns import UtcDateTime
+from subgraphs.payments.domain.records import PaymentRecord, PaymentStatus
+
+__all__ = ["INBOX", "OUTBOX", "Base", "CancelledOrder", "Payment"]
+
+# Named constraints keep Alembic's batch mode (SQLite) and PostgreSQL migrations in step.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the payments database only."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+OUTBOX = outbox_table(Base.metadata)
+INBOX = inbox_table(Base.metadata)
+
+
+class Payment(Base):
+    """The one payment of an order: unique on ``order_id``, so an order is never charged twice."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    order_id: Mapped[str] = mapped_column(String(255), unique=True)
+    user_id: Mapped[str] = mapped_column(String(255))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(16))
+    payment_method: Mapped[str] = mapped_column(String(255))
+    transaction_id: Mapped[str | None] = mapped_column(String(255))
+    failure_code: Mapped[str | None] = mapped_column(String(100))
+    failure_reason: Mapped[str | None] = mapped_column(String(500))
+    refund_id: Mapped[str | None] = mapped_column(String(255))
+    refund_reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    def to_record(self) -> PaymentRecord:
+        return PaymentRecord(
+            id=self.id, order_id=self.order_id, user_id=self.user_id, amount=self.amount,
+            currency=self.currency, status=PaymentStatus(self.status),
+            payment_method=self.payment_method, transaction_id=self.transaction_id,
+            failure_code=self.failure_code, failure_reason=self.failure_reason,
+            refund_id=self.refund_id, refund_reason=self.refund_reason,
+            created_at=self.created_at, updated_at=self.updated_at,
+        )
+
+
+class CancelledOrder(Base):
+    """An order orders cancelled; a reservation for it that arrives later is never charged."""
+
+    __tablename__ = "cancelled_orders"
+
+    order_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(500))
+    cancelled_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -1,0 +1,37 @@
+"""Payment events leave the domain here: enqueued in the outbox in the caller's transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from streaming.events import Envelope, Money, PaymentProcessed, PaymentRefunded
+from streaming.outbox import enqueue
+from subgraphs.payments.domain.models import OUTBOX, Payment
+from subgraphs.payments.domain.records import PaymentStatus
+
+__all__ = ["payment_processed", "payment_refunded"]
+
+
+async def payment_processed(session: AsyncSession, payment: Payment, cause: Envelope) -> None:
+    """``PaymentProcessed`` (SUCCEEDED or FAILED), in the saga's correlation and trace."""
+    payload = PaymentProcessed(
+        payment_id=payment.id, order_id=payment.order_id, user_id=payment.user_id,
+        amount=_money(payment), status=PaymentStatus(payment.status),
+        payment_method=payment.payment_method,
+        transaction_id=payment.transaction_id, failure_reason=payment.failure_reason,
+    )
+    await enqueue(session, Envelope.wrap(payload, cause=cause), table=OUTBOX)
+
+
+async def payment_refunded(session: AsyncSession, payment: Payment, cause: Envelope) -> None:
+    """``PaymentRefunded``; ``transaction_id`` is the refund's own provider reference."""
+    payload = PaymentRefunded(
+        payment_id=payment.id, order_id=payment.order_id, user_id=payment.user_id,
+        amount=_money(payment), reason=payment.refund_reason or "refunded",
+        transaction_id=payment.refund_id,
+    )
+    await enqueue(session, Envelope.wrap(payload, cause=cause), table=OUTBOX)
+
+
+def _money(payment: Payment) -> Money:
+    return Money(amount=payment.amount, currency=payment.currency)

@@ -1,0 +1,30 @@
+"""Plain values the payments domain hands out: one payment as read from the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from streaming.events import PaymentStatus
+
+__all__ = ["PaymentRecord", "PaymentStatus"]
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRecord:
+    """One order's payment; ``user_id`` is the order's owner, copied from InventoryReserved."""
+
+    id: str
+    order_id: str
+    user_id: str
+    amount: int
+    currency: str
+    status: PaymentStatus
+    payment_method: str
+    transaction_id: str | None
+    failure_code: str | None
+    failure_reason: str | None
+    refund_id: str | None
+    refund_reason: str | None
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,103 @@
+"""The sandbox provider's ledger: every charge and refund it made, keyed by idempotency key.
+
+It stands for the books of an external provider, so it commits in its own transactions,
+apart from payments' event-handling transaction: a charge that happened stays recorded even
+when the handler that asked for it rolls back. It lives in a database (not in memory) so a
+restart never forgets a key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    MetaData,
+    Row,
+    String,
+    Table,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.exc import IntegrityError
+
+from subgraphs.kit.columns import UtcDateTime
+from subgraphs.kit.database import Database
+
+__all__ = ["LEDGER", "SandboxLedger"]
+
+LEDGER = Table(
+    "sandbox_ledger",
+    MetaData(),
+    Column("idempotency_key", String(255), primary_key=True),
+    Column("kind", String(10), nullable=False),  # charge | refund
+    Column("request", String(1000), nullable=False),  # the parameters the key was first used with
+    Column("succeeded", Boolean, nullable=False),
+    Column("reference", String(64), index=True),  # ch_... or re_...
+    Column("charge_reference", String(64), index=True),  # refunds: the charge refunded
+    Column("payment_method", String(255)),
+    Column("amount", BigInteger, nullable=False),
+    Column("failure_code", String(100)),
+    Column("failure_message", String(500)),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+
+class SandboxLedger:
+    """Reads and appends ledger rows, each in a transaction of its own."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._ready = False
+        self._lock = asyncio.Lock()
+
+    async def ensure(self) -> None:
+        """Create the ledger table if missing (the provider's storage, not payments' schema)."""
+        async with self._lock:
+            if not self._ready:
+                async with self.database.engine.begin() as conn:
+                    await conn.run_sync(LEDGER.metadata.create_all, checkfirst=True)
+                self._ready = True
+
+    async def find(self, key: str) -> Row[Any] | None:
+        """The row of this idempotency key, or None."""
+        return await self._first(LEDGER.c.idempotency_key == key)
+
+    async def record(self, values: dict[str, Any]) -> Row[Any]:
+        """Append a row; when a concurrent call with the same key won, return its row instead."""
+        await self.ensure()
+        try:
+            async with self.database.transaction() as session:
+                await session.execute(insert(LEDGER).values(**values))
+        except IntegrityError:
+            pass
+        row = await self.find(values["idempotency_key"])
+        assert row is not None
+        return row
+
+    async def charge(self, reference: str) -> Row[Any] | None:
+        """The successful charge with this transaction id, or None."""
+        where = (LEDGER.c.reference == reference, LEDGER.c.kind == "charge", LEDGER.c.succeeded)
+        return await self._first(*where)
+
+    async def refund_of(self, charge_reference: str) -> Row[Any] | None:
+        """The successful refund of this charge, or None."""
+        return await self._first(LEDGER.c.charge_reference == charge_reference, LEDGER.c.succeeded)
+
+    async def count(self, kind: str, *, succeeded: bool | None = None) -> int:
+        """How many charges or refunds the sandbox made (operators and tests read this)."""
+        await self.ensure()
+        query = select(func.count()).select_from(LEDGER).where(LEDGER.c.kind == kind)
+        if succeeded is not None:
+            query = query.where(LEDGER.c.succeeded.is_(succeeded))
+        async with self.database.sessions() as session:
+            return int(await session.scalar(query) or 0)
+
+    async def _first(self, *where: Any) -> Row[Any] | None:
+        await self.ensure()
+        async with self.database.sessions() as session:
+            return (await session.execute(select(LEDGER).where(*where))).first()

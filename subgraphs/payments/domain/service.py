@@ -1,0 +1,130 @@
+"""Payment rules: charge a reserved order once, refund a cancelled one. Never commits.
+
+Ordering of a charge (the handler's transaction is the inbox transaction, committed by the
+message boundary): lock the order, skip orders already settled, call the provider with
+idempotency key = order id, then insert the payment and enqueue ``PaymentProcessed``. The
+provider call is an external side effect outside our transaction; if anything fails after it,
+the transaction (inbox row included) rolls back, the event is redelivered, and the provider
+answers the same key with the same charge, so money moves once and the result is recorded once.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from streaming.events import Envelope, InventoryReserved, OrderCancelled
+from subgraphs.payments.domain.errors import RefundFailed
+from subgraphs.payments.domain.models import Payment
+from subgraphs.payments.domain.outbox import payment_processed, payment_refunded
+from subgraphs.payments.domain.provider import ChargeResult, PaymentProvider
+from subgraphs.payments.domain.records import PaymentRecord, PaymentStatus
+from subgraphs.payments.domain.repository import PaymentRepository
+
+__all__ = ["ORDER_CANCELLED", "RESERVATION_EXPIRED", "PaymentService", "refund_key"]
+
+ORDER_CANCELLED = "order cancelled"
+RESERVATION_EXPIRED = "reservation expired"
+# Payment ids derive from the order id: one payment per order, the same id on every retry.
+_PAYMENT_IDS = uuid.UUID("5d0c4a52-8d0e-4c53-9d55-7c1b1a0e2a05")
+log = logging.getLogger("payments.service")
+
+
+def refund_key(order_id: str) -> str:
+    """The deterministic idempotency key of an order's refund."""
+    return f"refund-{order_id}"
+
+
+class PaymentService:
+    """Charges on InventoryReserved and refunds on OrderCancelled, through ``provider``."""
+
+    def __init__(
+        self,
+        provider: PaymentProvider,
+        *,
+        repository: PaymentRepository | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.provider = provider
+        self.repository = repository or PaymentRepository()
+        self.clock = clock
+
+    async def settle_reservation(self, session: AsyncSession, event: Envelope) -> PaymentRecord:
+        """Charge the reserved order unless it is settled, cancelled or its hold expired."""
+        reserved: InventoryReserved = event.payload  # type: ignore[assignment]
+        await self.repository.lock_order(session, reserved.order_id)
+        existing = await self.repository.by_order(session, reserved.order_id)
+        if existing is not None:  # another event for a settled order: no second charge
+            log.info("order %s already has payment %s", reserved.order_id, existing.id)
+            return existing.to_record()
+        result = await self._charge_unless_refused(session, reserved)
+        payment = await self.repository.add(session, self._payment(reserved, result))
+        await payment_processed(session, payment, event)
+        return payment.to_record()
+
+    async def cancel_order(self, session: AsyncSession, event: Envelope) -> PaymentRecord | None:
+        """Remember the cancellation; refund a succeeded charge (RefundFailed when refused)."""
+        cancelled: OrderCancelled = event.payload  # type: ignore[assignment]
+        order_id = cancelled.order_id
+        await self.repository.lock_order(session, order_id)
+        await self.repository.record_cancelled(session, order_id, cancelled.reason, self.clock())
+        payment = await self.repository.by_order(session, order_id)
+        if payment is None or payment.status != PaymentStatus.SUCCEEDED:
+            return None if payment is None else payment.to_record()
+        await self._refund(payment, cancelled.reason)
+        await session.flush()
+        await payment_refunded(session, payment, event)
+        return payment.to_record()
+
+    async def get_many(
+        self, session: AsyncSession, ids: Sequence[str]
+    ) -> list[PaymentRecord | None]:
+        """Payments for ``ids`` in one query, in input order, None where unknown."""
+        found = await self.repository.get_many(session, ids)
+        return [found[i].to_record() if i in found else None for i in ids]
+
+    async def by_orders(
+        self, session: AsyncSession, order_ids: Sequence[str]
+    ) -> list[PaymentRecord | None]:
+        """The payment of each order, in input order, None where there is none."""
+        found = await self.repository.by_orders(session, order_ids)
+        return [found[i].to_record() if i in found else None for i in order_ids]
+
+    async def _charge_unless_refused(
+        self, session: AsyncSession, reserved: InventoryReserved
+    ) -> ChargeResult:
+        if await self.repository.is_cancelled(session, reserved.order_id):
+            return ChargeResult(False, failure_message=ORDER_CANCELLED)
+        if reserved.expires_at is not None and reserved.expires_at <= self.clock():
+            return ChargeResult(False, failure_message=RESERVATION_EXPIRED)
+        total = reserved.total
+        return await self.provider.charge(
+            reserved.order_id, total.amount, total.currency, reserved.payment_method,
+            idempotency_key=reserved.order_id,
+        )
+
+    async def _refund(self, payment: Payment, reason: str) -> None:
+        assert payment.transaction_id is not None  # every succeeded charge has one
+        result = await self.provider.refund(
+            payment.transaction_id, payment.amount, idempotency_key=refund_key(payment.order_id)
+        )
+        if not result.succeeded:
+            raise RefundFailed(payment.order_id, result)
+        payment.status, payment.refund_id = PaymentStatus.REFUNDED, result.refund_id
+        payment.refund_reason, payment.updated_at = reason, self.clock()
+
+    def _payment(self, reserved: InventoryReserved, result: ChargeResult) -> Payment:
+        now = self.clock()
+        status = PaymentStatus.SUCCEEDED if result.succeeded else PaymentStatus.FAILED
+        return Payment(
+            id=str(uuid.uuid5(_PAYMENT_IDS, reserved.order_id)), order_id=reserved.order_id,
+            user_id=reserved.user_id, amount=reserved.total.amount,
+            currency=reserved.total.currency, status=status,
+            payment_method=reserved.payment_method, transaction_id=result.transaction_id,
+            failure_code=result.failure_code, failure_reason=result.failure_reason,
+            refund_id=None, refund_reason=None, created_at=now, updated_at=now,
+        )

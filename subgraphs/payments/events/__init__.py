@@ -1,0 +1,1 @@
+"""Handlers of the events payments consumes (inventory and orders topics)."""

@@ -1,0 +1,42 @@
+"""What payments does with each consumed event, as one inbox handler for consumer group
+``payments`` on the ``inventory`` and ``orders`` topics.
+
+| event (topic)                 | effect                                                       |
+|-------------------------------|--------------------------------------------------------------|
+| InventoryReserved (inventory) | charge (key = order id) -> payment + PaymentProcessed        |
+| OrderCancelled (orders)       | remember the cancellation; refund a SUCCEEDED payment        |
+|                               | (key = refund-<order id>) -> REFUNDED + PaymentRefunded      |
+| anything else                 | ignored                                                      |
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from streaming.events import Envelope, InventoryReserved, OrderCancelled
+from streaming.handlers import SessionHandler, dispatch
+from streaming.topics import INVENTORY, ORDERS
+from subgraphs.kit.messaging import Subscription
+from subgraphs.payments.config import CONSUMER_GROUP
+from subgraphs.payments.domain.service import PaymentService
+
+__all__ = ["TOPICS", "payment_handler", "payment_subscription"]
+
+TOPICS = (INVENTORY, ORDERS)
+
+
+def payment_handler(payments: PaymentService) -> SessionHandler:
+    """Route each event to the service; runs in the inbox transaction (streaming.inbox)."""
+
+    async def on_reserved(session: AsyncSession, event: Envelope) -> None:
+        await payments.settle_reservation(session, event)
+
+    async def on_cancelled(session: AsyncSession, event: Envelope) -> None:
+        await payments.cancel_order(session, event)
+
+    return dispatch({InventoryReserved: on_reserved, OrderCancelled: on_cancelled})
+
+
+def payment_subscription(payments: PaymentService) -> Subscription:
+    """The one subscription payments runs through the kit's Messaging."""
+    return Subscription(TOPICS, CONSUMER_GROUP, payment_handler(payments))

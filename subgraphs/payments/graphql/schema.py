@@ -1,0 +1,10 @@
+"""The payments federation schema (Federation v2, coded errors, no request text in logs)."""
+
+from __future__ import annotations
+
+from subgraphs.kit.schema import federation_schema
+from subgraphs.payments.graphql.entities import Order, Payment
+
+__all__ = ["schema"]
+
+schema = federation_schema(types=[Payment, Order])
