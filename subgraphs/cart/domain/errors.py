@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from subgraphs.kit.errors import BadUserInput, Conflict
+from subgraphs.kit.errors import AppError, BadUserInput, Conflict
 
 __all__ = [
     "CartBusy",
     "CartFull",
+    "CartStoreUnavailable",
     "CurrencyMismatch",
     "InvalidCartId",
     "InvalidQuantity",
@@ -57,3 +58,9 @@ class MixedCurrencies(Conflict):
 
 class CartBusy(Conflict):
     """Too many concurrent changes to one cart; the client may simply retry."""
+
+
+class CartStoreUnavailable(AppError):
+    """The cart store (Redis) cannot be reached; nothing was changed, retry later."""
+
+    code = "SERVICE_UNAVAILABLE"

@@ -7,8 +7,14 @@ needs a single Redis (or both keys in one hash slot), which is what DESIGN.md de
 
 from __future__ import annotations
 
-from redis.asyncio import Redis
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
+from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from subgraphs.cart.domain.errors import CartStoreUnavailable
 from subgraphs.cart.domain.records import CartKey, StoredCart
 from subgraphs.cart.domain.store import decode_lines, encode_lines
 
@@ -32,13 +38,14 @@ return 1
 
 class RedisCartStore:
     def __init__(self, url: str, namespace: str, ttl_seconds: int) -> None:
-        self._redis = Redis.from_url(url)
+        self._redis = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
         self._namespace = namespace
         self._ttl = ttl_seconds
         self._save = self._redis.register_script(_SAVE)
 
     async def load(self, key: CartKey) -> StoredCart:
-        version, lines = await self._redis.hmget(self._key(key), ["version", "lines"])
+        async with _reachable():
+            version, lines = await self._redis.hmget(self._key(key), ["version", "lines"])
         if version is None or lines is None:
             return StoredCart(key)
         return StoredCart(key, decode_lines(lines), int(version))
@@ -49,7 +56,8 @@ class RedisCartStore:
         if absorbed is not None:
             keys.append(self._key(absorbed.key))
             args.append(absorbed.version)
-        return bool(await self._save(keys=keys, args=args))
+        async with _reachable():
+            return bool(await self._save(keys=keys, args=args))
 
     async def ping(self) -> None:
         await self._redis.ping()
@@ -59,3 +67,13 @@ class RedisCartStore:
 
     def _key(self, key: CartKey) -> str:
         return f"{self._namespace}:{key.storage}"
+
+
+@asynccontextmanager
+async def _reachable() -> AsyncIterator[None]:
+    # A lost connection is an outage to report with a code, not an internal error. A timed-out
+    # save may still have been applied; the client sees an error and re-reads the cart.
+    try:
+        yield
+    except (RedisConnectionError, RedisTimeoutError) as exc:
+        raise CartStoreUnavailable("Carts are unavailable right now; try again") from exc

@@ -12,7 +12,7 @@ from subgraphs.kit.errors import Forbidden
 __all__ = ["User"]
 
 
-@strawberry.federation.type(keys=["id"], description="A customer; this subgraph adds the cart.")
+@strawberry.federation.type(keys=["id"])
 class User:
     id: strawberry.ID
 

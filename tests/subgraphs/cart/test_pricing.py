@@ -54,3 +54,13 @@ async def test_the_callers_authorization_is_forwarded_to_products(app: Harness) 
     app.stock("p1", 100, stock=10)
     await app.added("p1", 1, user=ADA)
     assert app.products.requests[-1].headers["authorization"].startswith("Bearer ")
+
+
+async def test_a_cart_whose_prices_ended_up_in_two_currencies_has_no_total(app: Harness) -> None:
+    app.stock("p1", 100, stock=10)
+    app.stock("p2", 100, stock=10)
+    await app.added("p1", 1, user=ADA)
+    await app.added("p2", 1, user=ADA)
+    app.stock("p2", 90, stock=10, currency="EUR")
+    result = await app.gql("{ cart { total { amount } } }", user=ADA)
+    assert [e["extensions"]["code"] for e in result["errors"]] == ["CONFLICT"]
