@@ -1,0 +1,91 @@
+"""OrderCancelled -> a SUCCEEDED payment is refunded once (key refund-<order id>) -> REFUNDED."""
+
+from __future__ import annotations
+
+import pytest
+
+from streaming.events import PaymentStatus
+from subgraphs.payments.domain.errors import RefundFailed
+from tests.subgraphs.payments.harness import Harness, cancelled, reserved
+
+
+async def paid_order(app: Harness, payment_method: str = "pm_card_visa") -> str:
+    event = reserved(payment_method=payment_method)
+    await app.deliver(event)
+    return event.payload.order_id
+
+
+async def test_cancelling_a_paid_order_refunds_it_and_enqueues_payment_refunded(
+    app: Harness,
+) -> None:
+    # given a paid order
+    order_id = await paid_order(app)
+    # when orders cancels it (the reservation expired before payment completed)
+    cancel = cancelled(order_id, reason="reservation expired")
+    await app.deliver(cancel)
+    # then the charge is refunded and the saga hears about it
+    payment = await app.payment(order_id)
+    assert payment is not None and payment.status == PaymentStatus.REFUNDED
+    assert payment.refund_id and payment.refund_reason == "reservation expired"
+    [refunded] = await app.published("PaymentRefunded")
+    assert refunded.payload.order_id == order_id
+    assert refunded.payload.amount.amount == payment.amount
+    assert refunded.payload.reason == "reservation expired"
+    assert refunded.payload.transaction_id == payment.refund_id
+    assert refunded.correlation_id == cancel.correlation_id
+    assert await app.refunds() == 1
+
+
+async def test_a_cancellation_delivered_twice_or_sent_twice_refunds_once(app: Harness) -> None:
+    order_id = await paid_order(app)
+    first = cancelled(order_id)
+
+    await app.deliver(first)
+    await app.deliver(first)  # redelivered: the inbox drops it
+    await app.deliver(cancelled(order_id))  # a second event: the payment is REFUNDED already
+
+    assert await app.refunds() == 1
+    assert len(await app.published("PaymentRefunded")) == 1
+
+
+async def test_cancelling_an_order_whose_payment_failed_refunds_nothing(app: Harness) -> None:
+    order_id = await paid_order(app, "pm_card_chargeDeclined")
+
+    await app.deliver(cancelled(order_id))
+
+    payment = await app.payment(order_id)
+    assert payment is not None and payment.status == PaymentStatus.FAILED
+    assert await app.refunds() == 0
+    assert await app.published("PaymentRefunded") == []
+
+
+async def test_a_failed_refund_raises_changes_nothing_and_succeeds_when_replayed(
+    app: Harness,
+) -> None:
+    # given a paid order and a provider that fails refunds
+    order_id = await paid_order(app)
+    app.sandbox.fail_refunds = True
+    cancel = cancelled(order_id)
+    # when the cancellation is handled, the handler raises (the consumer retries, then parks
+    # the event in the dead-letter topic) and nothing is recorded, not even the inbox row
+    with pytest.raises(RefundFailed, match="refund_failed"):
+        await app.deliver(cancel)
+    payment = await app.payment(order_id)
+    assert payment is not None and payment.status == PaymentStatus.SUCCEEDED
+    assert await app.published("PaymentRefunded") == []
+    # then once the cause is gone, replaying the same event (as an operator does) refunds once
+    app.sandbox.fail_refunds = False
+    await app.deliver(cancel)
+    payment = await app.payment(order_id)
+    assert payment is not None and payment.status == PaymentStatus.REFUNDED
+    assert await app.refunds() == 1
+
+
+async def test_a_card_whose_refunds_fail_keeps_raising(app: Harness) -> None:
+    order_id = await paid_order(app, "pm_card_refundFail")
+
+    for _ in range(2):
+        with pytest.raises(RefundFailed):
+            await app.deliver(cancelled(order_id))
+
+    assert await app.refunds() == 0
