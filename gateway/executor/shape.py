@@ -8,6 +8,7 @@ failed fetch explains gets none, so every nulled field has exactly the errors th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
@@ -18,6 +19,7 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLScalarType,
     GraphQLSchema,
     SelectionSetNode,
     is_abstract_type,
@@ -32,6 +34,28 @@ __all__ = ["Shaper"]
 Path = tuple[str | int, ...]
 _BUBBLE = object()  # "this value is null because a non-null child was null"
 _META_ROOT_FIELDS = ("__schema", "__type")
+_JSON_SCALARS = (str, int, float, bool)
+
+
+@dataclass(frozen=True, slots=True)
+class _FieldPlan:
+    """How to complete one response key of one runtime type (collected once per request)."""
+
+    key: str
+    name: str
+    type: GraphQLOutputType | None
+    sets: list[SelectionSetNode | None]
+    label: str
+    scalar: bool  # a custom or built-in scalar, nullable or not: JSON values pass as they are
+
+    @classmethod
+    def of(cls, parent: GraphQLObjectType, key: str, nodes: list[FieldNode]) -> _FieldPlan:
+        name = nodes[0].name.value
+        definition = parent.fields.get(name) if not name.startswith("__") else None
+        type_ = definition.type if definition is not None else None
+        inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+        return cls(key, name, type_, [n.selection_set for n in nodes], f"{parent.name}.{name}",
+                   isinstance(inner, GraphQLScalarType))
 
 
 class Shaper:
@@ -52,6 +76,7 @@ class Shaper:
         self.introspection = introspection or {}
         self._explained = _explained_paths(errors)
         self._exact = {tuple(e["path"]) for e in errors if isinstance(e.get("path"), list)}
+        self._plans: dict[tuple, list[_FieldPlan]] = {}
 
     def root(
         self, root_type: GraphQLObjectType, selection_set: SelectionSetNode, data: dict[str, Any]
@@ -68,29 +93,42 @@ class Shaper:
         path: Path,
     ) -> Any:
         out: dict[str, Any] = {}
-        for key, nodes in self.collector.collect(runtime, selection_sets).items():
-            shaped = self._field(runtime, value, key, nodes, (*path, key))
+        explained = id(value) in self.failed
+        for plan in self._field_plans(runtime, selection_sets):
+            if plan.scalar:  # fast path: a plain scalar needs no completion (§6.4.3 CompleteValue)
+                raw = value.get(plan.key)
+                if raw is not None and type(raw) in _JSON_SCALARS:
+                    out[plan.key] = raw
+                    continue
+            shaped = self._field(runtime, plan, value, (*path, plan.key), explained)
             if shaped is _BUBBLE:
                 return _BUBBLE
-            out[key] = shaped
+            out[plan.key] = shaped
         return out
 
+    def _field_plans(
+        self, runtime: GraphQLObjectType, selection_sets: list[SelectionSetNode | None]
+    ) -> list[_FieldPlan]:
+        cache_key = (runtime.name, *map(id, selection_sets))
+        plans = self._plans.get(cache_key)
+        if plans is None:
+            fields = self.collector.collect(runtime, selection_sets)
+            plans = [_FieldPlan.of(runtime, key, nodes) for key, nodes in fields.items()]
+            self._plans[cache_key] = plans
+        return plans
+
     def _field(
-        self, parent: GraphQLObjectType, value: dict[str, Any], key: str, nodes: list[FieldNode],
-        path: Path,
+        self, parent: GraphQLObjectType, plan: _FieldPlan, value: dict[str, Any], path: Path,
+        explained: bool,
     ) -> Any:
-        name = nodes[0].name.value
-        if name == "__typename":
+        if plan.name == "__typename":
             return parent.name
-        if name in _META_ROOT_FIELDS and len(path) == 1:
-            return self.introspection.get(key)
-        definition = parent.fields.get(name)
-        if definition is None:  # validation makes this impossible; never leak what is unknown
+        if plan.name in _META_ROOT_FIELDS and len(path) == 1:
+            return self.introspection.get(plan.key)
+        if plan.type is None:  # validation makes this impossible; never leak what is unknown
             return None
-        sets = [node.selection_set for node in nodes]
-        explained = id(value) in self.failed
-        return self._complete(definition.type, value.get(key), sets, path, explained,
-                              f"{parent.name}.{name}")
+        return self._complete(plan.type, value.get(plan.key), plan.sets, path, explained,
+                              plan.label)
 
     def _complete(
         self, type_: GraphQLOutputType, value: Any, sets: list, path: Path, explained: bool,
