@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m gateway")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the supergraph over HTTP")
+    serve.add_argument("--config", type=Path, help="YAML file of GatewayConfig options")
     serve.add_argument("--supergraph", type=Path, help="supergraph SDL file")
     serve.add_argument("--host", help="interface to listen on (default 0.0.0.0)")
     serve.add_argument("--port", type=int, help="port to listen on (default 8080)")
@@ -48,7 +49,11 @@ def _serve(args: argparse.Namespace) -> int:
 
     overrides = {k: v for k, v in (("supergraph_path", args.supergraph), ("host", args.host),
                                    ("port", args.port)) if v is not None}
-    config = GatewayConfig(**overrides)
+    try:
+        config = GatewayConfig.load(args.config, **overrides)
+    except (OSError, ValueError) as error:  # pydantic's ValidationError is a ValueError
+        print(f"invalid configuration: {error}", file=sys.stderr)
+        return 2
     try:
         app = create_app(config.supergraph_path.read_text(), config=config)
     except (OSError, SupergraphError) as error:

@@ -7,11 +7,17 @@ e.g. ``GATEWAY_SUBGRAPH_URLS='{"products": "http://products:5002/graphql"}'``.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    YamlConfigSettingsSource,
+)
 
 __all__ = ["GatewayConfig", "LimitsConfig", "SubgraphTraffic", "TrafficConfig", "TrafficOverride"]
 
@@ -98,6 +104,43 @@ class GatewayConfig(BaseSettings):
     override_labels: list[str] = Field(
         default_factory=list, description="Progressive @override labels that are enabled."
     )
+
+    @classmethod
+    def load(cls, yaml_file: Path | None = None, **overrides: object) -> GatewayConfig:
+        """Settings from, by priority: ``overrides`` > ``GATEWAY_*`` env > YAML file > defaults.
+
+        The YAML file holds the same keys as this model (unknown keys are an error too).
+        """
+        if yaml_file is None:
+            return cls(**overrides)  # type: ignore[arg-type]
+        if not yaml_file.is_file():
+            raise FileNotFoundError(f"config file {yaml_file} does not exist")
+
+        class FromFile(cls):  # type: ignore[valid-type, misc]
+            model_config = SettingsConfigDict(**{**cls.model_config, "yaml_file": yaml_file})
+
+            @classmethod
+            def settings_customise_sources(
+                cls,
+                settings_cls: type[BaseSettings],
+                init_settings: PydanticBaseSettingsSource,
+                env_settings: PydanticBaseSettingsSource,
+                dotenv_settings: PydanticBaseSettingsSource,
+                file_secret_settings: PydanticBaseSettingsSource,
+            ) -> tuple[PydanticBaseSettingsSource, ...]:
+                return init_settings, env_settings, YamlConfigSettingsSource(settings_cls)
+
+        return FromFile(**overrides)
+
+    @model_validator(mode="after")
+    def _no_unknown_env_names(self) -> GatewayConfig:
+        # pydantic-settings ignores env vars it does not know: a typo would pass silently.
+        for name in os.environ:
+            if name.upper().startswith("GATEWAY_"):
+                option = name[len("GATEWAY_"):].split("__")[0].lower()
+                if option not in type(self).model_fields:
+                    raise ValueError(f"unknown setting in environment variable {name}")
+        return self
 
     @model_validator(mode="after")
     def _dev_defaults(self) -> GatewayConfig:
