@@ -42,7 +42,11 @@ def run(args: argparse.Namespace) -> int:
         sources = load_sources(load_config(Path(args.config)), args.timeout)
     except ConfigError as exc:
         return _fail(exc.problems)
-    result = compose(sources)
+    try:
+        result = compose(sources)
+    except Exception as exc:  # a composer bug must still end in one line, not a traceback
+        return _fail([f"internal composition error ({type(exc).__name__}: {exc}); "
+                      "please report it with the subgraph SDL"])
     for warning in result.warnings:
         print(str(warning), file=sys.stderr)
     if result.supergraph is None:

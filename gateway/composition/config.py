@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import yaml
 __all__ = ["ConfigError", "SubgraphConfig", "load_config"]
 
 _TOP_KEYS = {"federation_version", "subgraphs"}
+_VERSION = re.compile(r"^=?2(\.\d+){0,2}$")  # rover: `=2.9.0` pins, `2` means latest 2.x
 _SUBGRAPH_KEYS = {"routing_url", "schema"}
 _SCHEMA_KEYS = {"file", "subgraph_url", "introspection_headers"}
 
@@ -37,6 +39,9 @@ def load_config(path: Path) -> list[SubgraphConfig]:
     """Parse and validate; file paths are relative to the config file, as rover does."""
     data = _read_yaml(path)
     problems = _unknown(data, _TOP_KEYS, str(path))
+    version = data.get("federation_version")
+    if version is not None and not _VERSION.match(str(version)):
+        problems.append(f"{path}: federation_version {version!r} is not like `=2.9.0` or `2`")
     subgraphs = data.get("subgraphs")
     if not isinstance(subgraphs, dict) or not subgraphs:
         problems.append(f"{path}: `subgraphs` must map at least one subgraph name to its config")

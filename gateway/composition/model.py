@@ -92,3 +92,5 @@ class Subgraph:
     directive_defs: dict[str, object] = field(default_factory=dict)  # name -> definition node
     composed: list[str] = field(default_factory=list)  # names from @composeDirective
     links: list[tuple[str, list]] = field(default_factory=list)
+    imported: set[str] = field(default_factory=set)  # federation directives in `import:`
+    used: set[str] = field(default_factory=set)  # federation directives applied (local names)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from graphql import StringValueNode, print_ast
-from graphql.language.block_string import print_block_string
 
 from .carried import Carried
 from .joins import JoinArgs, graph_enum, join_fields, join_types
@@ -96,7 +95,8 @@ def _string(text: str) -> str:
 def _description(text: str | None, indent: str) -> str:
     if text is None:
         return ""
-    block = print_block_string(text)
+    # always the multi-line block form, as graphql-js prints supergraph descriptions
+    block = '"""\n' + text.replace('"""', '\\"""') + '\n"""'
     return "\n".join(indent + line if line else line for line in block.split("\n")) + "\n"
 
 

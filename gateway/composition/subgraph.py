@@ -81,7 +81,8 @@ class _Reader:
     def __init__(self, name: str, url: str, document: DocumentNode) -> None:
         self.document = document
         self.links: LinkInfo = read_links(document)
-        self.subgraph = Subgraph(name, url, self.links.version, links=self.links.links)
+        self.subgraph = Subgraph(name, url, self.links.version, links=self.links.links,
+                                 imported=self.links.imported)
         self.renames = _root_renames(document)
 
     def read(self) -> Subgraph:
@@ -175,6 +176,7 @@ class _Reader:
             if canonical is None:
                 element.other.append(directive)
             else:
+                self.subgraph.used.add(directive.name.value)
                 element.fed.setdefault(canonical, []).append(_args(directive))
 
 

@@ -24,6 +24,10 @@ def check_subgraph(subgraph: Subgraph, names: set[str]) -> list[Diagnostic]:
             found += _override(subgraph, typedef, field, names)
     if not found:
         found += _unused_externals(subgraph)
+    found += [warning("UNUSED_IMPORT", f"@{name} is imported by the federation @link but "
+                      "never applied", subgraph=subgraph.name,
+                      hint=f'remove "@{name}" from the import list')
+              for name in sorted(subgraph.imported - subgraph.used)]
     return found
 
 

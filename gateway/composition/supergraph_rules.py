@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .diagnostics import Diagnostic, error
+from .diagnostics import Diagnostic, error, warning
 from .satisfiability import check_satisfiability
 from .supergraph_model import Merged, SField, SType
 from .typing_rules import named_type
 from .usage import Usage, field_usage
 
-__all__ = ["check_supergraph"]
+__all__ = ["check_supergraph", "description_warnings"]
 
 
 def check_supergraph(merged: Merged) -> list[Diagnostic]:
@@ -28,7 +28,7 @@ def check_supergraph(merged: Merged) -> list[Diagnostic]:
     found += _inaccessible_references(merged)
     if not found:
         found += check_satisfiability(merged)
-    return found
+    return found + list(description_warnings(merged))
 
 
 def _inaccessible(elements) -> bool:
@@ -104,3 +104,22 @@ def _shareable(merged: Merged, stype: SType, sfield: SField, graph: str, usage: 
     if sfield.by_graph[graph].has("shareable") or typedef.has("shareable"):
         return True
     return "key" in usage.get((graph, stype.name, sfield.name), set())
+
+
+def description_warnings(merged: Merged) -> Iterator[Diagnostic]:
+    """Different descriptions of one element: the first subgraph's wins (a hint, not an error)."""
+    for stype in merged.types.values():
+        yield from _descriptions(stype.name, stype.by_graph)
+        for sfield in stype.fields.values():
+            yield from _descriptions(f"{stype.name}.{sfield.name}", sfield.by_graph)
+
+
+def _descriptions(coordinate: str, by_graph: dict) -> Iterator[Diagnostic]:
+    described = {g: e.description for g, e in by_graph.items() if e.description}
+    if len(set(described.values())) > 1:
+        graphs = list(described)
+        yield warning("INCONSISTENT_DESCRIPTION",
+                      f"has different descriptions in {', '.join(graphs)}; "
+                      f"the one from {graphs[0]!r} is used",
+                      subgraph=graphs[0], coordinate=coordinate,
+                      hint="use the same description everywhere, or describe it in one subgraph")
