@@ -1,50 +1,92 @@
-"""Wiring: settings -> database, cache, services -> the kit's FastAPI app on /graphql."""
+"""Wiring: settings -> database, cache, services, saga messaging -> the kit's FastAPI app."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
 
 from fastapi import FastAPI
 
-from subgraphs.kit.app import create_app
+from streaming.settings import KafkaSettings
+from subgraphs.kit.app import Hook, create_app
 from subgraphs.kit.cache import Cache, make_cache
 from subgraphs.kit.database import Database
+from subgraphs.kit.messaging import Messaging
 from subgraphs.products.config import ProductsSettings
 from subgraphs.products.domain.cache import CatalogCache
+from subgraphs.products.domain.inventory import InventoryService
+from subgraphs.products.domain.models import INBOX, OUTBOX
 from subgraphs.products.domain.service import ProductService
+from subgraphs.products.events.after_commit import boundary_database
+from subgraphs.products.events.expiry import ReservationSweeper
+from subgraphs.products.events.handlers import saga_subscription
 from subgraphs.products.graphql.schema import schema
 
-__all__ = ["Services", "build_app", "build_services"]
+__all__ = ["Services", "build_app", "build_messaging", "build_services"]
 
 
 @dataclass(frozen=True)
 class Services:
-    """The objects resolvers reach as ``info.context.<name>``."""
+    """The objects resolvers reach as ``info.context.<name>``, and the saga's workers."""
 
     database: Database
     cache: Cache
     products: ProductService
     catalog: CatalogCache
+    inventory: InventoryService
+    sweeper: ReservationSweeper
 
     def as_mapping(self) -> dict[str, object]:
         return {"database": self.database, "products": self.products, "catalog": self.catalog}
 
 
-def build_services(settings: ProductsSettings) -> Services:
+def build_services(settings: ProductsSettings, cache: Cache | None = None) -> Services:
+    """``cache`` lets tests pick the store (Redis or in-process) the app reads through."""
     database = Database(settings.database_url)
-    cache = make_cache(settings.redis_url, settings.cache_namespace)
+    cache = cache or make_cache(settings.redis_url, settings.cache_namespace)
     products = ProductService()
     catalog = CatalogCache(cache, database, products, settings.cache_ttl_seconds)
-    return Services(database, cache, products, catalog)
-
-
-def build_app(settings: ProductsSettings, services: Services | None = None) -> FastAPI:
-    """The products app; ``services`` lets tests share objects they also inspect."""
-    services = services or build_services(settings)
-    return create_app(
-        settings=settings,
-        schema=schema,
-        services=services.as_mapping(),
-        ready_checks={"database": services.database.ping, "cache": services.cache.ping},
-        on_shutdown=[services.database.dispose, services.cache.close],
+    inventory = InventoryService(ttl=timedelta(seconds=settings.reservation_ttl_seconds))
+    sweeper = ReservationSweeper(
+        database, inventory, catalog, settings.reservation_sweep_seconds
     )
+    return Services(database, cache, products, catalog, inventory, sweeper)
+
+
+def build_messaging(services: Services, kafka: KafkaSettings) -> Messaging:
+    """The outbox relay and the saga consumer (group ``products``) over the service's tables."""
+    subscription = saga_subscription(services.inventory, services.catalog)
+    database = boundary_database(services.database)
+    return Messaging(database, kafka, [subscription], outbox=OUTBOX, inbox=INBOX)
+
+
+def build_app(
+    settings: ProductsSettings, services: Services | None = None,
+    kafka: KafkaSettings | None = None,
+) -> FastAPI:
+    """The products app; ``services`` and ``kafka`` let tests share objects they inspect."""
+    services = services or build_services(settings)
+    kafka = kafka or KafkaSettings(bootstrap_servers=settings.kafka_bootstrap_servers)
+    messaging = build_messaging(services, kafka)
+    start: list[Hook] = []
+    stop: list[Hook] = [services.database.dispose, services.cache.close]
+    if settings.event_workers:
+        start += [messaging.start, services.sweeper.start]
+        stop[:0] = [services.sweeper.stop, messaging.stop]
+    app = create_app(
+        settings=settings, schema=schema, services=services.as_mapping(),
+        ready_checks={"database": services.database.ping, "cache": services.cache.ping},
+        on_startup=start, on_shutdown=stop,
+    )
+    app.state.messaging = messaging
+    _add_event_stats(app, messaging, services.sweeper)
+    return app
+
+
+def _add_event_stats(app: FastAPI, messaging: Messaging, sweeper: ReservationSweeper) -> None:
+    # Readiness does not depend on Kafka: the outbox keeps every event while the broker is
+    # down and the relay catches up. The counters are reported beside /ready instead.
+    @app.get("/ready/events")
+    async def event_stats() -> dict[str, Any]:
+        return {**messaging.stats(), "reservations": {"expired": sweeper.expired}}

@@ -1,17 +1,30 @@
-"""SQLAlchemy models of the catalog (SQLAlchemy 2.0 typed mappings, own metadata)."""
+"""SQLAlchemy models of the catalog and its reservations, with the event outbox and inbox."""
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import CheckConstraint, DateTime, Index, Integer, MetaData, String, Text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from streaming.inbox import inbox_table
+from streaming.outbox import outbox_table
 from subgraphs.products.domain.records import ProductRecord
 
-__all__ = ["Base", "Product", "UtcDateTime"]
+__all__ = ["INBOX", "OUTBOX", "Base", "Product", "Reservation", "ReservationStatus", "UtcDateTime"]
 
 # Named constraints keep Alembic's batch mode (SQLite) and PostgreSQL migrations in step.
 NAMING = {
@@ -26,6 +39,10 @@ class Base(DeclarativeBase):
     """Declarative base of the products database only."""
 
     metadata = MetaData(naming_convention=NAMING)
+
+
+OUTBOX = outbox_table(Base.metadata)
+INBOX = inbox_table(Base.metadata)
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -47,7 +64,7 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 
 class Product(Base):
-    """A sellable item. ``stock`` counts units available now; reservations will live apart."""
+    """A sellable item. ``stock`` counts units available now; reserved units are already out."""
 
     __tablename__ = "products"
     __table_args__ = (
@@ -83,3 +100,38 @@ class Product(Base):
             stock=self.stock,
             created_at=self.created_at,
         )
+
+
+class ReservationStatus(enum.StrEnum):
+    """RESERVED holds units until ``expires_at``; COMMITTED keeps them sold; RELEASED gave them
+    back; REJECTED records a failed reservation (it holds nothing), so a repeat fails alike."""
+
+    RESERVED = "RESERVED"
+    COMMITTED = "COMMITTED"
+    RELEASED = "RELEASED"
+    REJECTED = "REJECTED"
+
+
+class Reservation(Base):
+    """Units of one product held for one order; the units are already out of ``stock``."""
+
+    __tablename__ = "reservations"
+    __table_args__ = (
+        UniqueConstraint("order_id", "product_id", name="uq_reservations_order_product"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        Index("ix_reservations_due", "status", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    order_id: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[str] = mapped_column(String(255))
+    product_id: Mapped[str] = mapped_column(String(36))
+    quantity: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # the saga's correlation id, so events the expiry sweep writes join the order's saga
+    correlation_id: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -25,7 +25,7 @@ from subgraphs.products.domain.errors import DuplicateSku
 from subgraphs.products.domain.models import Product
 from subgraphs.products.domain.records import ProductSort
 
-__all__ = ["MAX_STOCK", "ProductRepository", "escape_like", "filters"]
+__all__ = ["MAX_STOCK", "ProductRepository", "escape_like", "filters", "storable_id"]
 
 MAX_STOCK = 2**31 - 1  # GraphQL Int is a signed 32-bit integer (GraphQL spec 3.5.1)
 _DESCENDING = {ProductSort.PRICE_DESC, ProductSort.NAME_DESC, ProductSort.NEWEST}
@@ -41,7 +41,7 @@ class ProductRepository:
 
     async def get_many(self, session: AsyncSession, ids: Sequence[str]) -> dict[str, Product]:
         """Products by id in one query; missing ids are simply absent."""
-        wanted = {i for i in ids if _storable_id(i)}
+        wanted = {i for i in ids if storable_id(i)}
         if not wanted:
             return {}
         statement = select(Product).where(Product.id.in_(wanted))
@@ -64,21 +64,25 @@ class ProductRepository:
         await self._flush(session, product.sku)
         return product
 
-    async def adjust_stock(self, session: AsyncSession, product_id: str, delta: int) -> bool:
-        """Add ``delta`` in one statement that refuses to leave 0..MAX_STOCK; True if applied."""
-        if not _storable_id(product_id):
-            return False
+    async def adjust_stock(
+        self, session: AsyncSession, product_id: str, delta: int
+    ) -> int | None:
+        """Add ``delta`` in one statement that refuses to leave 0..MAX_STOCK; the new stock, or
+        None when refused or unknown. On PostgreSQL the row lock serialises concurrent callers
+        and each re-checks the guard against the committed stock (READ COMMITTED)."""
+        if not storable_id(product_id):
+            return None
         # checked in 64 bits: an int4 sum would overflow on PostgreSQL before the comparison
         wide = cast(Product.stock, BigInteger) + cast(literal(delta), BigInteger)
         statement = (
             update(Product)
             .where(Product.id == product_id, wide >= 0, wide <= MAX_STOCK)
             .values(stock=Product.stock + delta, updated_at=datetime.now(UTC))
-            .returning(Product.id)
+            .returning(Product.stock)
             .execution_options(synchronize_session=False)
         )
         result = await session.execute(statement)
-        return result.scalar_one_or_none() is not None
+        return result.scalar_one_or_none()
 
     async def page(
         self, session: AsyncSession, filters: list[ColumnElement[bool]], sort: ProductSort,
@@ -113,7 +117,8 @@ def filters(search: str | None, category: str | None) -> list[ColumnElement[bool
     return conditions
 
 
-def _storable_id(product_id: str) -> bool:
+def storable_id(product_id: str) -> bool:
+    """Whether ``product_id`` could name a stored product at all."""
     # ids are uuids; anything longer, or holding NUL (which PostgreSQL refuses), cannot exist
     return len(product_id) <= 36 and "\x00" not in product_id
 

@@ -26,6 +26,7 @@ from subgraphs.products.domain.rules import (
     validate_changes,
     validate_draft,
 )
+from subgraphs.products.domain.stock_events import Saga, stock_updated
 
 __all__ = ["ProductService"]
 
@@ -65,12 +66,17 @@ class ProductService:
     async def adjust_stock(
         self, session: AsyncSession, product_id: str, delta: int
     ) -> ProductRecord:
-        """Apply ``delta`` atomically; stock never leaves 0..2^31-1, even under concurrency."""
-        applied = await self.repository.adjust_stock(session, product_id, delta)
+        """Apply ``delta`` atomically; stock never leaves 0..2^31-1, even under concurrency.
+
+        A change is announced as InventoryUpdated through the outbox, in the same transaction.
+        """
+        stock = await self.repository.adjust_stock(session, product_id, delta)
         product = await self._load(session, product_id)
-        if not applied:
+        if stock is None:
             word = "insufficient stock" if delta < 0 else "stock would exceed the maximum"
             raise InsufficientStock(f"{word}: {product.stock} available", field="delta")
+        if delta:
+            await stock_updated(session, Saga(), product_id, stock, delta, "adjusted")
         return product.to_record()
 
     async def get_many(

@@ -17,7 +17,6 @@ from subgraphs.kit.settings import load_settings
 from subgraphs.kit.tokens import Principal, issue_token
 from subgraphs.products.app import Services, build_app, build_services
 from subgraphs.products.config import MIGRATIONS_DIR, ProductsSettings
-from subgraphs.products.domain.cache import CatalogCache
 from subgraphs.products.seed import seed_catalogue
 
 __all__ = ["ADMIN", "CUSTOMER", "PRODUCT_FIELDS", "Harness", "count_queries", "open_harness"]
@@ -73,11 +72,7 @@ async def open_harness(database_url: str, cache: Cache | None = None) -> AsyncIt
     await upgrade_async(MIGRATIONS_DIR, database_url)
     settings = load_settings(ProductsSettings, "products", database_url=database_url,
                              environment="test")
-    services = build_services(settings)
-    if cache is not None:
-        await services.cache.close()
-        catalog = CatalogCache(cache, services.database, services.products, 1800)
-        services = Services(services.database, cache, services.products, catalog)
+    services = build_services(settings, cache)
     app = build_app(settings, services)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://products") as client:

@@ -1,0 +1,196 @@
+"""Stock in the checkout saga: reserve an order's lines, commit them on payment, release them.
+
+Every method runs in the caller's transaction (the message boundary commits, together with the
+inbox row and the outbox events written here) and returns the ids of the products whose stock
+changed, so the boundary can invalidate their cached copies after the commit.
+
+| event                          | effect                                                        |
+|--------------------------------|---------------------------------------------------------------|
+| OrderCreated                   | take every line or none -> InventoryReserved + InventoryUpdated|
+|                                | per product; or InventoryReservationFailed with shortages     |
+| PaymentProcessed SUCCEEDED     | RESERVED -> COMMITTED; already RELEASED -> ReservationFailed  |
+| PaymentProcessed FAILED        | RESERVED -> RELEASED, units back -> InventoryUpdated          |
+| OrderCancelled                 | RESERVED or COMMITTED -> RELEASED, units back                 |
+| expiry sweep                   | RESERVED past expires_at -> RELEASED, units back              |
+|                                | -> InventoryUpdated + InventoryReservationFailed              |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from streaming.events import (
+    Envelope,
+    OrderCancelled,
+    OrderCreated,
+    PaymentProcessed,
+    PaymentStatus,
+    StockLine,
+)
+from subgraphs.products.domain.models import Reservation, ReservationStatus
+from subgraphs.products.domain.order_lines import failure_reason, shortages, summed_lines
+from subgraphs.products.domain.repository import MAX_STOCK, ProductRepository, storable_id
+from subgraphs.products.domain.reservations import Held, ReservationRepository
+from subgraphs.products.domain.stock_events import (
+    Saga,
+    reservation_failed,
+    reserved,
+    stock_updated,
+)
+
+__all__ = ["EXPIRED", "InventoryService"]
+
+EXPIRED = "reservation expired"
+_R = ReservationStatus
+
+
+class _Refused(Exception):
+    """A line's guarded update found too little stock; the savepoint rolls every line back."""
+
+    def __init__(self, product_id: str) -> None:
+        self.product_id = product_id
+
+
+class InventoryService:
+    """Reservations of the checkout saga. Never commits: the message boundary does."""
+
+    def __init__(
+        self,
+        products: ProductRepository | None = None,
+        reservations: ReservationRepository | None = None,
+        *,
+        ttl: timedelta = timedelta(minutes=15),
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.products = products or ProductRepository()
+        self.reservations = reservations or ReservationRepository()
+        self.ttl, self.clock = ttl, clock
+
+    async def reserve(self, session: AsyncSession, event: Envelope) -> list[str]:
+        """Hold every line of an OrderCreated, or none; a repeat of a known order does nothing."""
+        order: OrderCreated = event.payload  # type: ignore[assignment]
+        if await self.reservations.for_order(session, order.order_id):
+            return []
+        lines, saga = summed_lines(order.items), Saga(event)
+        try:
+            stocks = await self._take_all(session, lines)
+        except _Refused as refused:
+            await self._reject(session, event, lines, refused.product_id)
+            return []
+        expires_at = self.clock() + self.ttl
+        await self._record(session, event, lines, _R.RESERVED, expires_at)
+        for line in lines:
+            await stock_updated(session, saga, line.product_id, stocks[line.product_id],
+                                -line.quantity, "reserved", order.order_id)
+        await reserved(session, saga, order, lines, expires_at)
+        return [line.product_id for line in lines]
+
+    async def settle_payment(self, session: AsyncSession, event: Envelope) -> list[str]:
+        """Commit the held units when the charge succeeded, give them back when it failed."""
+        paid: PaymentProcessed = event.payload  # type: ignore[assignment]
+        if paid.status == PaymentStatus.FAILED:
+            return await self._release(session, Saga(event), paid.order_id, [_R.RESERVED],
+                                       "payment failed")
+        now = self.clock()
+        if await self.reservations.transition(session, paid.order_id, [_R.RESERVED],
+                                              _R.COMMITTED, now):
+            return []
+        await self._paid_too_late(session, Saga(event), paid, now)
+        return []
+
+    async def cancel(self, session: AsyncSession, event: Envelope) -> list[str]:
+        """Give back everything the order holds, committed units included (payments refunds)."""
+        cancelled: OrderCancelled = event.payload  # type: ignore[assignment]
+        return await self._release(session, Saga(event), cancelled.order_id,
+                                   [_R.RESERVED, _R.COMMITTED], "order cancelled")
+
+    async def due_orders(self, session: AsyncSession, limit: int = 100) -> list[str]:
+        """Orders whose reservation ran out and still holds units."""
+        return await self.reservations.due_orders(session, self.clock(), limit)
+
+    async def expire(self, session: AsyncSession, order_id: str) -> list[str]:
+        """Give back an order's overdue units and tell orders the reservation expired."""
+        held = await self.reservations.transition(
+            session, order_id, [_R.RESERVED], _R.RELEASED, self.clock(), due=True
+        )
+        if not held:
+            return []  # paid, cancelled or already expired meanwhile
+        saga = Saga(correlation_id=held[0].correlation_id)
+        touched = await self._give_back(session, saga, order_id, held, EXPIRED)
+        await reservation_failed(session, saga, order_id, held[0].user_id, EXPIRED)
+        return touched
+
+    async def _take_all(self, session: AsyncSession, lines: Sequence[StockLine]) -> dict[str, int]:
+        # SAVEPOINT: a refused line undoes the lines before it, while the caller's transaction
+        # (inbox row, failure event) carries on and commits.
+        async with session.begin_nested():
+            return {line.product_id: await self._take(session, line) for line in lines}
+
+    async def _take(self, session: AsyncSession, line: StockLine) -> int:
+        stock = await self.products.adjust_stock(session, line.product_id, -line.quantity)
+        if stock is None:
+            raise _Refused(line.product_id)
+        return stock
+
+    async def _reject(
+        self, session: AsyncSession, event: Envelope, lines: Sequence[StockLine], refused: str
+    ) -> None:
+        order: OrderCreated = event.payload  # type: ignore[assignment]
+        found = await self.products.get_many(session, [line.product_id for line in lines])
+        records = {pid: product.to_record() for pid, product in found.items()}
+        missing = shortages(lines, records, refused)
+        storable = [line for line in lines if storable_id(line.product_id)]
+        await self._record(session, event, storable, _R.REJECTED, None)
+        await reservation_failed(session, Saga(event), order.order_id, order.user_id,
+                                 failure_reason(missing), [s for s, _why in missing])
+
+    async def _record(
+        self, session: AsyncSession, event: Envelope, lines: Sequence[StockLine],
+        status: ReservationStatus, expires_at: datetime | None,
+    ) -> None:
+        order: OrderCreated = event.payload  # type: ignore[assignment]
+        now = self.clock()
+        rows = [
+            Reservation(
+                order_id=order.order_id, user_id=order.user_id, product_id=line.product_id,
+                quantity=min(line.quantity, MAX_STOCK), status=status, expires_at=expires_at,
+                correlation_id=event.correlation_id, created_at=now, updated_at=now,
+            )
+            for line in lines
+        ]
+        await self.reservations.add(session, rows)
+
+    async def _release(
+        self, session: AsyncSession, saga: Saga, order_id: str,
+        sources: Collection[ReservationStatus], reason: str,
+    ) -> list[str]:
+        held = await self.reservations.transition(
+            session, order_id, sources, _R.RELEASED, self.clock()
+        )
+        return await self._give_back(session, saga, order_id, held, reason)
+
+    async def _give_back(
+        self, session: AsyncSession, saga: Saga, order_id: str, held: Sequence[Held], reason: str
+    ) -> list[str]:
+        for row in held:
+            stock = await self.products.adjust_stock(session, row.product_id, row.quantity)
+            if stock is None:  # rolls the release back; the consumer retries, then dead-letters
+                raise RuntimeError(f"cannot restock {row.quantity} of {row.product_id}")
+            await stock_updated(session, saga, row.product_id, stock, row.quantity, reason,
+                                order_id)
+        return [row.product_id for row in held]
+
+    async def _paid_too_late(
+        self, session: AsyncSession, saga: Saga, paid: PaymentProcessed, now: datetime
+    ) -> None:
+        # Nothing was RESERVED any more. Released rows mean the charge came after the units went
+        # back (the sweep expired them, or the order was cancelled): tell orders and payments.
+        rows = await self.reservations.for_order(session, paid.order_id)
+        if not rows or any(row.status != _R.RELEASED for row in rows):
+            return  # committed already (a repeat), rejected, or unknown: nothing to undo
+        expired = any(row.expires_at is not None and row.expires_at <= now for row in rows)
+        reason = EXPIRED if expired else "order cancelled"
+        await reservation_failed(session, saga, paid.order_id, paid.user_id, reason)

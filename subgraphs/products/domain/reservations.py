@@ -1,0 +1,71 @@
+"""All SQL of reservations: recording them and moving them between states atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from subgraphs.products.domain.models import Reservation, ReservationStatus
+
+__all__ = ["Held", "ReservationRepository"]
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """One reservation row that a transition just moved: what to give back, and to whom."""
+
+    product_id: str
+    quantity: int
+    user_id: str
+    correlation_id: str
+
+
+class ReservationRepository:
+    """Stateless; every method works inside the caller's session and transaction."""
+
+    async def for_order(self, session: AsyncSession, order_id: str) -> list[Reservation]:
+        statement = select(Reservation).where(Reservation.order_id == order_id)
+        return list(await session.scalars(statement.execution_options(populate_existing=True)))
+
+    async def add(self, session: AsyncSession, rows: Sequence[Reservation]) -> None:
+        """Insert; the unique (order, product) pair refuses a concurrent duplicate."""
+        session.add_all(rows)
+        await session.flush()
+
+    async def transition(
+        self, session: AsyncSession, order_id: str, sources: Collection[ReservationStatus],
+        target: ReservationStatus, now: datetime, *, due: bool = False,
+    ) -> list[Held]:
+        """Move the order's rows in ``sources`` (and past ``expires_at`` when ``due``) to
+        ``target`` in one statement; returns the rows moved.
+
+        The status test in the WHERE clause is the claim: on PostgreSQL a second transaction
+        moving the same rows waits for the first, re-reads them, and finds nothing left to move,
+        so a late or duplicated event can never give the same units back twice.
+        """
+        where = [Reservation.order_id == order_id, Reservation.status.in_(list(sources))]
+        if due:
+            where.append(Reservation.expires_at <= now)
+        statement = (
+            update(Reservation).where(*where).values(status=target, updated_at=now)
+            .returning(Reservation.product_id, Reservation.quantity, Reservation.user_id,
+                       Reservation.correlation_id)
+            .execution_options(synchronize_session=False)
+        )
+        rows = (await session.execute(statement)).all()
+        return sorted((Held(*row) for row in rows), key=lambda held: held.product_id)
+
+    async def due_orders(self, session: AsyncSession, now: datetime, limit: int) -> list[str]:
+        """Orders holding RESERVED rows whose time ran out, oldest deadline first."""
+        statement = (
+            select(Reservation.order_id)
+            .where(Reservation.status == ReservationStatus.RESERVED, Reservation.expires_at <= now)
+            .group_by(Reservation.order_id)
+            .order_by(func.min(Reservation.expires_at))
+            .limit(limit)
+        )
+        return list(await session.scalars(statement))

@@ -1,0 +1,1 @@
+"""The message boundary: saga handlers, the reservation expiry sweep, and their wiring."""
