@@ -12,6 +12,7 @@ __all__ = [
     "LimitExceeded",
     "OperationNotAllowed",
     "OperationNotFound",
+    "OperationNotSupported",
     "ParseFailed",
     "PlanningFailed",
     "RequestError",
@@ -88,6 +89,12 @@ class OperationNotAllowed(RequestError):
 
     code = "METHOD_NOT_ALLOWED"
     status = 405
+
+
+class OperationNotSupported(RequestError):
+    """An operation this transport cannot serve (a subscription over a plain HTTP request)."""
+
+    code = "OPERATION_NOT_SUPPORTED"
 
 
 class PlanningFailed(RequestError):

@@ -3,11 +3,18 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from gateway.executor import ClientOperation, Fetcher
-from gateway.pipeline.errors import OperationNotAllowed, RequestError, ValidationFailed
+from gateway.pipeline.errors import (
+    InternalError,
+    OperationNotAllowed,
+    OperationNotSupported,
+    RequestError,
+    ValidationFailed,
+)
 from gateway.pipeline.execute import execute_request
 from gateway.pipeline.limits import Limits
 from gateway.pipeline.lru import LRU
@@ -21,6 +28,8 @@ from gateway.plugins import GraphQLRequest, Plugins
 from gateway.supergraph import Supergraph
 
 __all__ = ["Outcome", "Pipeline", "Prepared"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,14 +112,26 @@ class Pipeline:
         try:
             request = self.plugins.request(request)
             prepared = self.prepare(request)
-            if read_only and prepared.kind != "query":
-                raise OperationNotAllowed(
-                    f"Can only perform a {prepared.kind} operation from a POST request."
-                )
+            _check_kind(prepared.kind, read_only)
             return Outcome(await self.execute(prepared, request), None, prepared.plan)
         except RequestError as error:
             plan = prepared.plan if prepared is not None else None
             return Outcome({"errors": error.errors}, error.status, plan)
+        except Exception as error:  # a gateway bug answers 500 with no details, never a crash
+            log.exception("request failed")
+            internal = InternalError("Internal gateway error.")
+            internal.__cause__ = error
+            return Outcome({"errors": internal.errors}, internal.status, None)
+
+
+def _check_kind(kind: str, read_only: bool) -> None:
+    if kind == "subscription":
+        raise OperationNotSupported(
+            "Subscriptions need a streaming transport; this request cannot carry one."
+        )
+    if read_only and kind != "query":
+        # GraphQL over HTTP §6.3.1: GET must not run a mutation.
+        raise OperationNotAllowed(f"Can only perform a {kind} operation from a POST request.")
 
 
 @dataclass(frozen=True, slots=True)

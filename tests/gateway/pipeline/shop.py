@@ -7,6 +7,7 @@ so tests need no port; ``calls`` counts the requests each subgraph received.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import AsyncIterator
 from functools import cache
 from typing import Any
 
@@ -60,7 +61,16 @@ class Mutation:
         return Product(id=id, name=name)
 
 
-PRODUCTS = strawberry.federation.Schema(query=Query, mutation=Mutation, federation_version="2.9")
+@strawberry.type
+class Subscription:
+    @strawberry.subscription
+    async def renamed(self) -> AsyncIterator[Product]:
+        yield Product(id=strawberry.ID("p1"), name="Seat")
+
+
+PRODUCTS = strawberry.federation.Schema(
+    query=Query, mutation=Mutation, subscription=Subscription, federation_version="2.9"
+)
 
 
 def _inventory_schema() -> strawberry.federation.Schema:
