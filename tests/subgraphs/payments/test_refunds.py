@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from streaming.events import PaymentStatus
@@ -89,3 +91,19 @@ async def test_a_card_whose_refunds_fail_keeps_raising(app: Harness) -> None:
             await app.deliver(cancelled(order_id))
 
     assert await app.refunds() == 0
+
+
+async def test_a_cancellation_racing_the_charge_never_leaves_a_cancelled_order_charged(
+    app: Harness,
+) -> None:
+    # given the reservation and the cancellation of each order handled at the same moment
+    # (two consumers, two topics: nothing orders them)
+    for _ in range(5):
+        event = reserved()
+        order_id = event.payload.order_id
+        await asyncio.gather(app.deliver(event), app.deliver(cancelled(order_id)))
+        # then either it was never charged, or it was charged and refunded
+        payment = await app.payment(order_id)
+        assert payment is not None
+        assert payment.status in (PaymentStatus.FAILED, PaymentStatus.REFUNDED), payment
+    assert await app.charges() == await app.refunds()
