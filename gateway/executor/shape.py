@@ -35,6 +35,10 @@ Path = tuple[str | int, ...]
 _BUBBLE = object()  # "this value is null because a non-null child was null"
 _META_ROOT_FIELDS = ("__schema", "__type")
 _JSON_SCALARS = (str, int, float, bool)
+# What a built-in scalar may hold once serialised (GraphQL spec §3.5); custom scalars take any JSON.
+_BUILT_IN_SCALARS: dict[str, tuple[type, ...]] = {
+    "Int": (int,), "Float": (int, float), "String": (str,), "Boolean": (bool,), "ID": (str, int),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +50,7 @@ class _FieldPlan:
     type: GraphQLOutputType | None
     sets: list[SelectionSetNode | None]
     label: str
-    scalar: bool  # a custom or built-in scalar, nullable or not: JSON values pass as they are
+    scalar: tuple[type, ...]  # for a scalar field: the JSON value types that pass as they are
 
     @classmethod
     def of(cls, parent: GraphQLObjectType, key: str, nodes: list[FieldNode]) -> _FieldPlan:
@@ -54,8 +58,13 @@ class _FieldPlan:
         definition = parent.fields.get(name) if not name.startswith("__") else None
         type_ = definition.type if definition is not None else None
         inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+        accepts = _scalar_accepts(inner) if isinstance(inner, GraphQLScalarType) else ()
         return cls(key, name, type_, [n.selection_set for n in nodes], f"{parent.name}.{name}",
-                   isinstance(inner, GraphQLScalarType))
+                   accepts)
+
+
+def _scalar_accepts(scalar: GraphQLScalarType) -> tuple[type, ...]:
+    return _BUILT_IN_SCALARS.get(scalar.name, _JSON_SCALARS)
 
 
 class Shaper:
@@ -97,7 +106,7 @@ class Shaper:
         for plan in self._field_plans(runtime, selection_sets):
             if plan.scalar:  # fast path: a plain scalar needs no completion (§6.4.3 CompleteValue)
                 raw = value.get(plan.key)
-                if raw is not None and type(raw) in _JSON_SCALARS:
+                if type(raw) in plan.scalar:
                     out[plan.key] = raw
                     continue
             shaped = self._field(runtime, plan, value, (*path, plan.key), explained)
@@ -170,6 +179,12 @@ class Shaper:
         return items
 
     def _leaf(self, type_: Any, value: Any, path: Path, label: str) -> Any:
+        accepts = _BUILT_IN_SCALARS.get(type_.name)
+        if accepts is not None and type(value) not in accepts:
+            if type_.name == "Int" and type(value) is float and value.is_integer():
+                return int(value)  # 3.0 from a JSON encoder is the Int 3 (§3.5.1 result coercion)
+            kind = type(value).__name__
+            return self._error(f"{type_.name} cannot represent a {kind} value ({label}).", path)
         # An enum value the API schema hides (@inaccessible) must not reach the client.
         if isinstance(type_, GraphQLEnumType) and value not in type_.values:
             return self._error(f"Enum {type_.name} cannot represent value {value!r}.", path)
@@ -197,7 +212,10 @@ class Shaper:
         return any(path[:i] in self._exact for i in range(len(path)))
 
     def _error(self, message: str, path: Path) -> None:
+        """Record a field error; the null it causes is then explained (one error per field)."""
         self.errors.append({"message": message, "path": list(path)})
+        self._exact.add(path)
+        self._explained.update(path[:i] for i in range(1, len(path) + 1))
 
 
 def _explained_paths(errors: list[dict[str, Any]]) -> set[Path]:

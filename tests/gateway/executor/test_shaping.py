@@ -113,3 +113,18 @@ async def test_introspection_only_needs_no_plan_node():
     assert response == {"data": {"__type": {"fields": [
         {"name": "id"}, {"name": "body"}, {"name": "rating"}
     ]}}}
+
+
+async def test_subgraph_value_of_the_wrong_scalar_type_is_a_field_error():
+    data = {"product": {"id": "p1", "name": 5, "price": "cheap"}, "p": {"name": 5}}
+    response = await execute(SCHEMA, '{ product(id: "p1") { id price } p: product(id: "p1") '
+                             "{ name } }", fetch("products", "{ ... }"), _answer(data))
+    assert response["data"] == {"product": {"id": "p1", "price": None}, "p": None}
+    assert sorted(e["path"] for e in response["errors"]) == [["p", "name"], ["product", "price"]]
+
+
+async def test_integral_float_is_accepted_as_int():
+    data = {"product": {"price": 3.0}}
+    response = await execute(SCHEMA, '{ product(id: "p1") { price } }',
+                             fetch("products", "{ ... }"), _answer(data))
+    assert response == {"data": {"product": {"price": 3}}}
