@@ -1,0 +1,50 @@
+"""Gateway runtime imports point down (STYLE.md "Which way imports go")."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+GATEWAY = Path(__file__).resolve().parents[3] / "gateway"
+
+# package -> the gateway packages it may import (besides itself)
+ALLOWED = {
+    "fetch": set(),
+    "executor": {"fetch", "plan"},
+    "plugins": {"executor", "fetch", "plan"},
+    "pipeline": {"plugins", "executor", "fetch", "planner", "supergraph", "plan"},
+    "http": {"pipeline", "plugins", "plan"},
+    "config": set(),
+    "app": {"config", "http", "pipeline", "plugins", "executor", "fetch", "supergraph", "plan"},
+}
+
+
+def _gateway_imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        for name in names:
+            parts = name.split(".")
+            if parts[0] in ("subgraphs", "streaming"):
+                found.add(parts[0])
+            elif parts[0] == "gateway" and len(parts) > 1:
+                found.add(parts[1])
+    return found
+
+
+def _modules(package: str) -> list[Path]:
+    single = GATEWAY / f"{package}.py"
+    return [single] if single.exists() else sorted((GATEWAY / package).rglob("*.py"))
+
+
+@pytest.mark.parametrize("package", sorted(ALLOWED))
+def test_runtime_package_imports_only_what_lies_below_it(package: str):
+    for module in _modules(package):
+        wrong = _gateway_imports(module) - ALLOWED[package] - {package}
+        assert not wrong, f"{module.relative_to(GATEWAY)} imports {sorted(wrong)}"
