@@ -74,14 +74,16 @@ class InventoryService:
         order: OrderCreated = event.payload  # type: ignore[assignment]
         if await self.reservations.for_order(session, order.order_id):
             return []
-        lines, saga = summed_lines(order.items), Saga(event)
+        lines, saga, expires_at = summed_lines(order.items), Saga(event), self.clock() + self.ttl
+        # The rows go in first: they claim the order (unique order and product), and this
+        # write opens the database transaction before the SAVEPOINT, which SQLite would
+        # otherwise run, and release, as a transaction of its own.
+        await self._record(session, event, lines, expires_at)
         try:
             stocks = await self._take_all(session, lines)
         except _Refused as refused:
             await self._reject(session, event, lines, refused.product_id)
             return []
-        expires_at = self.clock() + self.ttl
-        await self._record(session, event, lines, _R.RESERVED, expires_at)
         for line in lines:
             await stock_updated(session, saga, line.product_id, stocks[line.product_id],
                                 -line.quantity, "reserved", order.order_id)
@@ -139,27 +141,30 @@ class InventoryService:
         self, session: AsyncSession, event: Envelope, lines: Sequence[StockLine], refused: str
     ) -> None:
         order: OrderCreated = event.payload  # type: ignore[assignment]
+        await self.reservations.transition(
+            session, order.order_id, [_R.RESERVED], _R.REJECTED, self.clock()
+        )
         found = await self.products.get_many(session, [line.product_id for line in lines])
         records = {pid: product.to_record() for pid, product in found.items()}
         missing = shortages(lines, records, refused)
-        storable = [line for line in lines if storable_id(line.product_id)]
-        await self._record(session, event, storable, _R.REJECTED, None)
         await reservation_failed(session, Saga(event), order.order_id, order.user_id,
                                  failure_reason(missing), [s for s, _why in missing])
 
     async def _record(
         self, session: AsyncSession, event: Envelope, lines: Sequence[StockLine],
-        status: ReservationStatus, expires_at: datetime | None,
+        expires_at: datetime,
     ) -> None:
         order: OrderCreated = event.payload  # type: ignore[assignment]
         now = self.clock()
         rows = [
             Reservation(
                 order_id=order.order_id, user_id=order.user_id, product_id=line.product_id,
-                quantity=min(line.quantity, MAX_STOCK), status=status, expires_at=expires_at,
-                correlation_id=event.correlation_id, created_at=now, updated_at=now,
+                quantity=min(line.quantity, MAX_STOCK), status=_R.RESERVED,
+                expires_at=expires_at, correlation_id=event.correlation_id,
+                created_at=now, updated_at=now,
             )
             for line in lines
+            if storable_id(line.product_id)  # ids that cannot exist are refused below anyway
         ]
         await self.reservations.add(session, rows)
 

@@ -35,3 +35,17 @@ async def test_ready_reports_an_unreachable_database() -> None:
     assert response.status_code == 503
     assert response.json()["checks"]["database"].startswith("unavailable")
     assert response.json()["checks"]["cache"] == "ok"
+
+
+async def test_ready_does_not_depend_on_kafka_and_event_stats_are_reported(app: Harness) -> None:
+    # given the app with no broker running anywhere it could reach
+    # when readiness and the event counters are probed
+    ready = await app.client.get("/ready")
+    events = await app.client.get("/ready/events")
+    # then the service is ready (the outbox keeps events) and the counters are shown
+    assert ready.status_code == 200
+    assert events.status_code == 200
+    body = events.json()
+    assert body["outbox"] == {"published": 0, "failures": 0}
+    assert body["consumers"][0]["group"] == "products"
+    assert body["reservations"] == {"expired": 0}

@@ -107,8 +107,9 @@ async def test_a_repeated_order_after_a_failure_fails_again_even_when_stock_arri
     assert await saga.statuses("order-1") == {a: "REJECTED"}
 
 
-async def test_the_cache_shows_the_new_stock_after_a_reservation(saga: Saga) -> None:
-    # given a product with 10 units whose stock has been read (and cached)
+async def test_the_cache_shows_the_new_stock_after_a_reservation(cached_app: Harness) -> None:
+    # given a product with 10 units whose stock has been read (and cached: memory and Redis)
+    saga = Saga.over(cached_app)
     a = await saga.product(stock=10)
     read = "query($id: ID!) { product(id: $id) { stock } }"
     assert (await saga.app.gql(read, {"id": a}))["data"]["product"]["stock"] == 10
@@ -121,3 +122,19 @@ async def test_the_cache_shows_the_new_stock_after_a_reservation(saga: Saga) -> 
 async def _restock(saga: Saga, product_id: str, delta: int) -> None:
     async with saga.app.services.database.transaction() as session:
         await saga.app.services.products.adjust_stock(session, product_id, delta)
+
+
+async def test_a_reservation_rolled_back_by_its_caller_leaves_stock_untouched(saga: Saga) -> None:
+    # Regression: on SQLite a SAVEPOINT before the transaction's first write ran as a
+    # transaction of its own, so its stock decrements survived the caller's rollback.
+    a = await saga.product(stock=5)
+    services = saga.app.services
+    event = Envelope.wrap(order_created("order-1", (a, 2)))
+    # when a reservation runs in a transaction that then fails
+    with pytest.raises(RuntimeError):
+        async with services.database.transaction() as session:
+            await services.inventory.reserve(session, event)
+            raise RuntimeError("the boundary failed after the handler")
+    # then nothing of it remains
+    assert await saga.stock(a) == 5
+    assert await saga.statuses("order-1") == {}

@@ -8,6 +8,7 @@ import pytest
 
 from subgraphs.products.domain.errors import InsufficientStock
 from tests.subgraphs.products.harness import Harness
+from tests.subgraphs.products.saga import Saga
 
 ADJUST = "mutation($id: ID!, $d: Int!) { adjustStock(productId: $id, delta: $d) { stock } }"
 READ = "query($id: ID!) { product(id: $id) { stock } }"
@@ -75,3 +76,16 @@ async def test_an_adjustment_out_of_range_changes_nothing(
 async def test_adjusting_an_unknown_product_is_not_found(app: Harness) -> None:
     result = await app.gql(ADJUST, {"id": "missing", "d": 1}, as_="admin")
     assert result["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_adjust_stock_publishes_inventory_updated(app: Harness) -> None:
+    # given a product with 10 units
+    saga = Saga.over(app)
+    product = await saga.product(stock=10)
+    # when an admin removes 3
+    mutation = "mutation($id: ID!) { adjustStock(productId: $id, delta: -3) { stock } }"
+    await app.gql(mutation, {"id": product}, as_="admin")
+    # then the change waits in the outbox
+    [updated] = await saga.events("InventoryUpdated")
+    assert (updated.payload.product_id, updated.payload.stock) == (product, 7)
+    assert (updated.payload.delta, updated.payload.reason) == (-3, "adjusted")
