@@ -15,6 +15,11 @@ from infra.dev.supervisor import Supervisor
 # Dev defaults (README); the demo admin's defaults live in subgraphs/users/config.py.
 DEV_ENV = {
     "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9092",
+    # Guest carts travel in X-Cart-Id; the gateway forwards only listed headers.
+    "GATEWAY_PROPAGATE_HEADERS": '["authorization", "x-cart-id"]',
+    # The embedded broker delays a group join by about half the session timeout.
+    "KAFKA_SESSION_TIMEOUT_MS": "2000",
+    "KAFKA_HEARTBEAT_INTERVAL_MS": "500",
     "PYTHONUNBUFFERED": "1",
 }
 

@@ -102,6 +102,7 @@ class Platform:
             "KAFKA_BOOTSTRAP_SERVERS": self.broker.bootstrap_servers,
             "KAFKA_SESSION_TIMEOUT_MS": "1000",
             "KAFKA_HEARTBEAT_INTERVAL_MS": "200",
+            "GATEWAY_PROPAGATE_HEADERS": '["authorization", "x-cart-id"]',
             "GATEWAY_SUBGRAPH_URLS": _json({d: self.url(d) for d in self.domains}),
         }
         for name in self.domains:
