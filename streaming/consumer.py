@@ -133,9 +133,10 @@ class EventConsumer:
             auto_offset_reset="earliest",
             session_timeout_ms=self.settings.session_timeout_ms,
             heartbeat_interval_ms=self.settings.heartbeat_interval_ms,
+            metadata_max_age_ms=self.settings.metadata_max_age_ms,
             request_timeout_ms=max(self.settings.request_timeout_ms, 40_000),
         )
-        kafka.subscribe(self.topics, listener=_Assigned(self.assigned))
+        kafka.subscribe(self.topics, listener=_Rebalance(self))
         try:
             await kafka.start()
         except BaseException:
@@ -221,6 +222,19 @@ class EventConsumer:
             with contextlib.suppress(KafkaError, AssertionError):  # revoked meanwhile
                 self._next[tp] = await self._kafka.position(tp)
 
+    async def _rewind_forgotten(self, assigned: set[TopicPartition]) -> None:
+        # A restarted embedded broker forgets logs and committed offsets, while this member
+        # keeps its old positions and would skip the new log's first records. When a partition
+        # we had committed on has no committed offset any more, read every assigned partition
+        # from the start; the inbox absorbs what was already handled.
+        progressed = [tp for tp in assigned if self._next.get(tp)]
+        for tp in progressed:
+            if await self._kafka.committed(tp) is None:
+                log.warning("consumer %s: broker lost committed offsets, rewinding", self.group)
+                await self._kafka.seek_to_beginning(*assigned)
+                self._next.clear()
+                return
+
     def _lag(self) -> dict[str, int]:
         kafka, lag = self._kafka, {}
         for tp in kafka.assignment() if kafka is not None else ():
@@ -243,15 +257,16 @@ class EventConsumer:
         self.assigned.clear()
 
 
-class _Assigned(ConsumerRebalanceListener):
-    """Keeps :attr:`EventConsumer.assigned` in step with the group's assignment."""
+class _Rebalance(ConsumerRebalanceListener):
+    """Tells the runner when the group gives it partitions or takes them away."""
 
-    def __init__(self, event: asyncio.Event) -> None:
-        self.event = event
+    def __init__(self, runner: EventConsumer) -> None:
+        self.runner = runner
 
     async def on_partitions_revoked(self, revoked: Any) -> None:
-        self.event.clear()
+        self.runner.assigned.clear()
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
+        await self.runner._rewind_forgotten(assigned)
         if assigned:
-            self.event.set()
+            self.runner.assigned.set()

@@ -140,16 +140,20 @@ class OutboxRelay:
         self._wake.set()
 
     async def run(self) -> None:
-        """Publish until stopped or cancelled; broker failures are retried, rows never dropped."""
+        """Publish until stopped or cancelled, then stop the producer. Broker failures are
+        retried with backoff; rows are never dropped."""
         delay = self.poll_interval
-        while not self._stopping.is_set():
-            try:
-                await self.producer.start()
-                await self.publish_pending()
-                delay = self.poll_interval
-            except Exception as exc:  # broker down, metadata timeout, database hiccup
-                delay = self._failed(exc, delay)
-            await self._sleep(delay)
+        try:
+            while not self._stopping.is_set():
+                try:
+                    await self.producer.start()
+                    await self.publish_pending()
+                    delay = self.poll_interval
+                except Exception as exc:  # broker down, metadata timeout, database hiccup
+                    delay = self._failed(exc, delay)
+                await self._sleep(delay)
+        finally:
+            await self.producer.stop()
 
     async def publish_pending(self) -> int:
         """Publish every unpublished row now; the number published. Raises on the first failure."""

@@ -66,6 +66,7 @@ class EventProducer:
             acks="all",
             enable_idempotence=False,
             request_timeout_ms=self.settings.request_timeout_ms,
+            metadata_max_age_ms=self.settings.metadata_max_age_ms,
         )
         try:
             await producer.start()

@@ -20,6 +20,12 @@ class KafkaSettings(BaseSettings):
     request_timeout_ms: int = Field(
         10_000, ge=100, description="How long one produce or admin request may take."
     )
+    metadata_max_age_ms: int = Field(
+        10_000,
+        ge=100,
+        description="How often clients re-read topic metadata, so consumers notice new "
+        "partitions (and a restarted embedded broker's re-created topics) this soon.",
+    )
     session_timeout_ms: int = Field(
         10_000,
         ge=100,

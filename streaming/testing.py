@@ -39,6 +39,7 @@ def settings_for(broker: EmbeddedBroker, **overrides: object) -> KafkaSettings:
         "client_id": "tests",
         "topic_partitions": 3,
         "request_timeout_ms": 3_000,
+        "metadata_max_age_ms": 1_000,
         "session_timeout_ms": 1_000,
         "heartbeat_interval_ms": 200,
     }
