@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from http.cookiejar import CookieJar
 from typing import Any
 
 import httpx
@@ -45,7 +46,9 @@ class SubgraphClient:
             max_keepalive_connections=options.max_keepalive_connections,
             keepalive_expiry=options.keepalive_expiry,
         )
-        self._http = httpx.AsyncClient(limits=limits, timeout=None, transport=transport)
+        self._http = httpx.AsyncClient(
+            limits=limits, timeout=None, transport=transport, cookies=_NoCookies()
+        )
 
     async def post(self, body: bytes, headers: dict[str, str]) -> bytes:
         """Send a JSON-encoded GraphQL request; return the raw body of a GraphQL response."""
@@ -70,6 +73,17 @@ class SubgraphClient:
 
     async def aclose(self) -> None:
         await self._http.aclose()
+
+
+class _NoCookies(CookieJar):
+    """One client serves every user: a cookie one subgraph response sets must never be stored
+    and sent with another user's request."""
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        return None
+
+    def add_cookie_header(self, request: Any) -> None:
+        return None
 
 
 def parse_response(subgraph: str, raw: bytes) -> dict[str, Any]:

@@ -101,3 +101,18 @@ async def test_requests_with_different_headers_are_not_shared():
     await asyncio.gather(pool.fetch("products", request, {"authorization": "a"}, True),
                          pool.fetch("products", request, {"authorization": "b"}, True))
     assert subgraphs.calls("products") == 2
+
+
+async def test_cookies_set_by_a_subgraph_are_never_sent_back():
+    import httpx
+
+    def set_cookie(_):
+        return httpx.Response(200, json={"data": PRODUCT},
+                              headers={"set-cookie": "session=user-a; Path=/"})
+
+    subgraphs = Subgraphs({"products": set_cookie})
+    pool = subgraphs.pool()
+    request = {"query": "{ product { name } }", "variables": {}}
+    await pool.fetch("products", request, {}, False)
+    await pool.fetch("products", request, {}, False)
+    assert "cookie" not in subgraphs.requests["products"][1]["headers"]
