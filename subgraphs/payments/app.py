@@ -19,6 +19,7 @@ from subgraphs.payments.domain.provider import PaymentProvider
 from subgraphs.payments.domain.sandbox import SandboxProvider
 from subgraphs.payments.domain.sandbox_ledger import SandboxLedger
 from subgraphs.payments.domain.service import PaymentService
+from subgraphs.payments.domain.watch import PaymentWatch
 from subgraphs.payments.events.handlers import payment_subscription
 from subgraphs.payments.graphql.schema import schema
 
@@ -32,10 +33,11 @@ class Services:
     database: Database
     provider: PaymentProvider
     payments: PaymentService
+    watch: PaymentWatch
     messaging: Messaging | None
 
     def as_mapping(self) -> dict[str, object]:
-        return {"database": self.database, "payments": self.payments}
+        return {"database": self.database, "payments": self.payments, "watch": self.watch}
 
 
 def build_provider(settings: PaymentsSettings, database: Database) -> SandboxProvider:
@@ -62,7 +64,8 @@ def build_services(
         Messaging(database, kafka, subscriptions, outbox=OUTBOX, inbox=INBOX, retry=retry)
         if consume else None
     )
-    return Services(database, provider, payments, messaging)
+    watch = PaymentWatch(database.sessions, payments, settings.subscription_poll_seconds)
+    return Services(database, provider, payments, watch, messaging)
 
 
 def build_app(settings: PaymentsSettings, services: Services | None = None) -> FastAPI:

@@ -35,6 +35,10 @@ class PaymentsSettings(ServiceSettings):
         False, description="Make every sandbox refund fail (to exercise the dead-letter path)."
     )
 
+    subscription_poll_seconds: float = Field(
+        0.5, gt=0, le=60, description="How often a paymentStatusChanged subscription looks."
+    )
+
     @model_validator(mode="after")
     def _ledger_default(self) -> Self:
         if not self.sandbox_ledger_url:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from subgraphs.kit.schema import federation_schema
 from subgraphs.payments.graphql.entities import Order, Payment
+from subgraphs.payments.graphql.subscriptions import Subscription
 
 __all__ = ["schema"]
 
-schema = federation_schema(types=[Payment, Order])
+schema = federation_schema(subscription=Subscription, types=[Payment, Order])
