@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
+import logging
 import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["main"]
+__all__ = ["JsonFormatter", "main"]
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -60,9 +62,35 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"cannot load supergraph {config.supergraph_path}: {error}", file=sys.stderr)
         return 1
     server = _Server(uvicorn.Config(app, host=config.host, port=config.port,
-                                    log_level="info", access_log=False))
+                                    log_config=_JSON_LOGS, access_log=False))
     server.run()
     return 0 if server.started else 1
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line on stdout (DESIGN.md: structured logs, never secrets)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry)
+
+
+_JSON_LOGS = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": JsonFormatter}},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json",
+                            "stream": "ext://sys.stdout"}},
+    "root": {"handlers": ["stdout"], "level": "INFO"},
+    "loggers": {"uvicorn": {"level": "INFO"}, "uvicorn.error": {"level": "INFO"}},
+}
 
 
 def _graceful_server() -> type:
