@@ -7,17 +7,21 @@
 | OrderCancelled (orders)       | remember the cancellation; refund a SUCCEEDED payment        |
 |                               | (key = refund-<order id>) -> REFUNDED + PaymentRefunded      |
 | anything else                 | ignored                                                      |
+
+A reused idempotency key with other parameters (e.g. a changed total) can never succeed, so it
+is a poison message: dead-lettered at once instead of retried.
 """
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from streaming.events import Envelope, InventoryReserved, OrderCancelled
+from streaming.events import Envelope, InventoryReserved, OrderCancelled, PoisonMessageError
 from streaming.handlers import SessionHandler, dispatch
 from streaming.topics import INVENTORY, ORDERS
 from subgraphs.kit.messaging import Subscription
 from subgraphs.payments.config import CONSUMER_GROUP
+from subgraphs.payments.domain.provider import IdempotencyConflict
 from subgraphs.payments.domain.service import PaymentService
 
 __all__ = ["TOPICS", "payment_handler", "payment_subscription"]
@@ -29,7 +33,10 @@ def payment_handler(payments: PaymentService) -> SessionHandler:
     """Route each event to the service; runs in the inbox transaction (streaming.inbox)."""
 
     async def on_reserved(session: AsyncSession, event: Envelope) -> None:
-        await payments.settle_reservation(session, event)
+        try:
+            await payments.settle_reservation(session, event)
+        except IdempotencyConflict as exc:  # no retry can fix it: dead-letter at once
+            raise PoisonMessageError(str(exc)) from exc
 
     async def on_cancelled(session: AsyncSession, event: Envelope) -> None:
         await payments.cancel_order(session, event)

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from streaming.events import Envelope, PaymentStatus
+from streaming.events import Envelope, PaymentStatus, PoisonMessageError
 from subgraphs.payments.events.handlers import payment_handler
 from tests.subgraphs.payments.harness import Harness, cancelled, reserved
 
@@ -146,3 +146,18 @@ async def test_an_order_cancelled_before_its_reservation_arrived_is_not_charged(
     assert await app.charges() == 0
     assert [e.payload.status for e in await app.published("PaymentProcessed")] == ["FAILED"]
 
+
+
+async def test_a_reservation_whose_total_changed_for_a_charged_key_is_a_poison_message(
+    app: Harness,
+) -> None:
+    # given the provider already charged this order id for another amount (e.g. an earlier
+    # attempt whose result was lost with a rolled-back transaction)
+    event = reserved(amount=1000)
+    await app.sandbox.charge(event.payload.order_id, 999, "EUR", "pm_card_visa",
+                             event.payload.order_id)
+    # when the reservation is handled, it is dead-lettered at once, and nothing is recorded
+    with pytest.raises(PoisonMessageError, match="idempotency key"):
+        await app.deliver(event)
+    assert await app.payment(event.payload.order_id) is None
+    assert await app.charges() == 1
