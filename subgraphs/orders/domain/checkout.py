@@ -1,0 +1,103 @@
+"""Checkout: snapshot the buyer's cart at authoritative prices into one PENDING order. Never
+commits; the request boundary commits the order, its lines, its first history row and
+``OrderCreated`` (outbox) together.
+
+Idempotent per cart version: ``(user_id, cart_id, cart_version)`` is unique, so a double click
+(or ten concurrent clicks) returns the order the first one placed, never a second order.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from streaming.events import OrderStatus
+from subgraphs.orders.domain import outbox
+from subgraphs.orders.domain.errors import EmptyCart, InvalidInput
+from subgraphs.orders.domain.models import OrderItem, OrderStatusChange
+from subgraphs.orders.domain.ports import CartSource, Catalog
+from subgraphs.orders.domain.pricing import price_lines, total_of
+from subgraphs.orders.domain.records import CartSnapshot, OrderLine, OrderRecord
+from subgraphs.orders.domain.repository import OrderRepository
+
+__all__ = ["Checkout", "valid_payment_method"]
+
+
+def valid_payment_method(value: str) -> str:
+    """A provider's payment-method id (``pm_card_visa``): 1..255 printable, no spaces."""
+    value = value.strip()
+    if not 0 < len(value) <= 255 or not value.isprintable() or " " in value:
+        raise InvalidInput("paymentMethod must be a payment method id", "paymentMethod")
+    return value
+
+
+class Checkout:
+    """Places orders from carts; one instance serves every request."""
+
+    def __init__(
+        self,
+        repository: OrderRepository | None = None,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
+    ) -> None:
+        self.repository = repository or OrderRepository()
+        self.clock, self.new_id = clock, new_id
+
+    async def place(
+        self, session: AsyncSession, user_id: str, payment_method: str,
+        cart: CartSource, catalog: Catalog,
+    ) -> OrderRecord:
+        """The order for the buyer's current cart version: placed now, or the one already
+        placed. Upstream reads come first so no database connection waits on HTTP."""
+        method = valid_payment_method(payment_method)
+        snapshot = await cart.snapshot()
+        if not snapshot.lines:
+            raise EmptyCart()
+        products = await catalog.lookup([line.product_id for line in snapshot.lines])
+        existing = await self._existing(session, user_id, snapshot)
+        if existing is not None:
+            return existing
+        lines = price_lines(snapshot, products)
+        return await self._insert(session, user_id, method, snapshot, lines)
+
+    async def _insert(
+        self, session: AsyncSession, user_id: str, method: str, cart: CartSnapshot,
+        lines: tuple[OrderLine, ...],
+    ) -> OrderRecord:
+        order_id, now = self.new_id(), self.clock()
+        row = {
+            "id": order_id, "user_id": user_id, "status": OrderStatus.PENDING.value,
+            "total_amount": total_of(lines), "currency": lines[0].currency,
+            "payment_method": method, "cart_id": cart.cart_id, "cart_version": cart.version,
+            "created_at": now, "updated_at": now, "row_version": 1,
+        }
+        items = [_item(order_id, position, line) for position, line in enumerate(lines)]
+        first = OrderStatusChange(order_id=order_id, previous_status=None,
+                                  status=OrderStatus.PENDING.value, reason=None, changed_at=now)
+        if not await self.repository.insert_checkout(session, row, items, first):
+            placed = await self._existing(session, user_id, cart)
+            assert placed is not None  # the conflicting insert committed before ours went on
+            return placed
+        order = await self.repository.get(session, order_id)
+        assert order is not None
+        record = order.to_record()
+        await outbox.order_created(session, record)
+        return record
+
+    async def _existing(
+        self, session: AsyncSession, user_id: str, cart: CartSnapshot
+    ) -> OrderRecord | None:
+        order = await self.repository.by_checkout(session, user_id, cart.cart_id, cart.version)
+        return None if order is None else order.to_record()
+
+
+def _item(order_id: str, position: int, line: OrderLine) -> OrderItem:
+    return OrderItem(
+        order_id=order_id, position=position, product_id=line.product_id,
+        product_name=line.product_name, quantity=line.quantity, unit_amount=line.unit_amount,
+        currency=line.currency,
+    )

@@ -1,0 +1,120 @@
+"""SQLAlchemy models of the orders database, with its outbox and inbox tables."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, MetaData, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from streaming.events import OrderStatus
+from streaming.inbox import inbox_table
+from streaming.outbox import outbox_table
+from subgraphs.kit.columns import UtcDateTime
+from subgraphs.orders.domain.records import OrderLine, OrderRecord, StatusChange
+
+__all__ = ["INBOX", "OUTBOX", "Base", "Order", "OrderItem", "OrderStatusChange"]
+
+# Named constraints keep Alembic's batch mode (SQLite) and PostgreSQL migrations in step.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the orders database only."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+OUTBOX = outbox_table(Base.metadata)
+INBOX = inbox_table(Base.metadata)
+
+
+class Order(Base):
+    """An order; ``(user_id, cart_id, cart_version)`` is unique, so one cart version is bought
+    once however often checkout is called. ``row_version`` guards concurrent transitions."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        UniqueConstraint("user_id", "cart_id", "cart_version", name="uq_orders_checkout"),
+        Index("ix_orders_user_newest", "user_id", "created_at", "id"),
+        Index("ix_orders_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(20))
+    total_amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    payment_method: Mapped[str] = mapped_column(String(255))
+    cart_id: Mapped[str] = mapped_column(String(255))
+    cart_version: Mapped[int] = mapped_column(Integer)
+    tracking_number: Mapped[str | None] = mapped_column(String(100))
+    cancellation_reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    row_version: Mapped[int] = mapped_column(Integer)
+
+    items: Mapped[list[OrderItem]] = relationship(
+        lazy="raise", order_by="OrderItem.position", cascade="all, delete-orphan"
+    )
+    history: Mapped[list[OrderStatusChange]] = relationship(
+        lazy="raise", order_by="OrderStatusChange.id", cascade="all, delete-orphan"
+    )
+
+    # An UPDATE that finds another row_version fails (StaleDataError) instead of overwriting.
+    __mapper_args__ = {"version_id_col": row_version}
+
+    def to_record(self) -> OrderRecord:
+        return OrderRecord(
+            id=self.id, user_id=self.user_id, status=OrderStatus(self.status),
+            lines=tuple(item.to_line() for item in self.items),
+            total_amount=self.total_amount, currency=self.currency,
+            payment_method=self.payment_method, cart_id=self.cart_id,
+            cart_version=self.cart_version, tracking_number=self.tracking_number,
+            cancellation_reason=self.cancellation_reason,
+            history=tuple(change.to_change() for change in self.history),
+            created_at=self.created_at, updated_at=self.updated_at,
+        )
+
+
+class OrderItem(Base):
+    """One order line, priced and named as products said at checkout."""
+
+    __tablename__ = "order_items"
+
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    product_id: Mapped[str] = mapped_column(String(255))
+    product_name: Mapped[str] = mapped_column(String(500))
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+
+    def to_line(self) -> OrderLine:
+        return OrderLine(self.product_id, self.product_name, self.quantity, self.unit_amount,
+                         self.currency)
+
+
+class OrderStatusChange(Base):
+    """One status an order entered, when and why; appended, never changed."""
+
+    __tablename__ = "order_status_changes"
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), index=True)
+    previous_status: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    def to_change(self) -> StatusChange:
+        previous = OrderStatus(self.previous_status) if self.previous_status else None
+        return StatusChange(previous, OrderStatus(self.status), self.reason, self.changed_at)

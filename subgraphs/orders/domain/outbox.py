@@ -1,0 +1,71 @@
+"""Order events leave the domain here: enqueued in the outbox in the caller's transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from streaming.events import (
+    Envelope,
+    EventPayload,
+    Money,
+    OrderCancelled,
+    OrderCreated,
+    OrderItem,
+    OrderShipped,
+    OrderStatus,
+    OrderStatusChanged,
+)
+from streaming.outbox import enqueue
+from subgraphs.kit.logs import correlation_id
+from subgraphs.orders.domain.models import OUTBOX
+from subgraphs.orders.domain.records import OrderRecord
+
+__all__ = ["order_cancelled", "order_created", "order_shipped", "status_changed"]
+
+
+async def order_created(session: AsyncSession, order: OrderRecord) -> None:
+    """``OrderCreated`` with the snapshotted lines and the cart version bought."""
+    items = [
+        OrderItem(product_id=line.product_id, quantity=line.quantity,
+                  unit_price=Money(amount=line.unit_amount, currency=line.currency))
+        for line in order.lines
+    ]
+    payload = OrderCreated(
+        order_id=order.id, user_id=order.user_id, items=items,
+        total=Money(amount=order.total_amount, currency=order.currency),
+        payment_method=order.payment_method, cart_id=order.cart_id,
+        cart_version=order.cart_version,
+    )
+    await _enqueue(session, payload, None)
+
+
+async def status_changed(
+    session: AsyncSession, order: OrderRecord, previous: OrderStatus, reason: str | None,
+    cause: Envelope | None,
+) -> None:
+    payload = OrderStatusChanged(order_id=order.id, user_id=order.user_id,
+                                 previous_status=previous, status=order.status, reason=reason)
+    await _enqueue(session, payload, cause)
+
+
+async def order_cancelled(
+    session: AsyncSession, order: OrderRecord, reason: str, cause: Envelope | None
+) -> None:
+    """Products releases the stock; payments refunds a charge it made."""
+    payload = OrderCancelled(order_id=order.id, user_id=order.user_id, reason=reason)
+    await _enqueue(session, payload, cause)
+
+
+async def order_shipped(session: AsyncSession, order: OrderRecord, cause: Envelope | None) -> None:
+    assert order.tracking_number is not None  # shipping sets it
+    payload = OrderShipped(order_id=order.id, user_id=order.user_id,
+                           tracking_number=order.tracking_number)
+    await _enqueue(session, payload, cause)
+
+
+async def _enqueue(session: AsyncSession, payload: EventPayload, cause: Envelope | None) -> None:
+    # An event caused by another keeps the saga's correlation id and trace; one caused by a
+    # request takes the request's correlation id (kit.logs), so logs and events line up.
+    correlation = None if cause is not None else correlation_id.get()
+    event = Envelope.wrap(payload, cause=cause, correlation_id=correlation)
+    await enqueue(session, event, table=OUTBOX)

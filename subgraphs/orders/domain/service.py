@@ -1,0 +1,151 @@
+"""Order rules after checkout: every status change goes through ``_move``, judged by the state
+machine, recorded in the history and announced through the outbox in the caller's
+transaction. Never commits (the request or message boundary does).
+
+Commands from people raise on an illegal move (CONFLICT); events, which may arrive late or
+twice, are ignored and logged instead, because the state they would undo already happened.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from streaming.events import (
+    Envelope,
+    InventoryReservationFailed,
+    OrderStatus,
+    PaymentProcessed,
+    PaymentStatus,
+)
+from subgraphs.kit.errors import Conflict
+from subgraphs.kit.tokens import Principal
+from subgraphs.orders.domain import outbox
+from subgraphs.orders.domain.errors import InvalidInput, OrderNotFound
+from subgraphs.orders.domain.models import Order, OrderStatusChange
+from subgraphs.orders.domain.records import OrderRecord
+from subgraphs.orders.domain.repository import OrderRepository
+from subgraphs.orders.domain.state_machine import allowed, check
+
+__all__ = ["PAYMENT_TIMEOUT", "OrderService"]
+
+PAYMENT_TIMEOUT = "payment timeout"
+log = logging.getLogger("orders.service")
+
+
+class OrderService:
+    """Cancel, ship, deliver, react to payment and inventory events, expire unpaid orders."""
+
+    def __init__(
+        self,
+        repository: OrderRepository | None = None,
+        *,
+        payment_timeout: timedelta = timedelta(minutes=15),
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.repository = repository or OrderRepository()
+        self.payment_timeout = payment_timeout
+        self.clock = clock
+
+    async def cancel(self, session: AsyncSession, order_id: str, by: Principal) -> OrderRecord:
+        """The owner (or an admin) cancels a PENDING or PAID order."""
+        order = await self._visible(session, order_id, by)
+        reason = "cancelled by customer" if order.user_id == by.id else "cancelled by admin"
+        return await self._move(session, order, OrderStatus.CANCELLED, reason)
+
+    async def ship(self, session: AsyncSession, order_id: str, tracking_number: str) -> OrderRecord:
+        """A PAID order leaves the warehouse (the caller checked the admin role)."""
+        tracking = tracking_number.strip()
+        if not 0 < len(tracking) <= 100 or not tracking.isprintable():
+            raise InvalidInput("trackingNumber must be 1 to 100 characters", "trackingNumber")
+        order = await self._found(session, order_id)
+        check(OrderStatus(order.status), OrderStatus.SHIPPED)
+        order.tracking_number = tracking
+        return await self._move(session, order, OrderStatus.SHIPPED, None)
+
+    async def deliver(self, session: AsyncSession, order_id: str) -> OrderRecord:
+        """A SHIPPED order arrived (the caller checked the admin role)."""
+        order = await self._found(session, order_id)
+        return await self._move(session, order, OrderStatus.DELIVERED, None)
+
+    async def payment_processed(self, session: AsyncSession, event: Envelope) -> None:
+        """PaymentProcessed: SUCCEEDED -> PAID, FAILED -> PAYMENT_FAILED."""
+        payment: PaymentProcessed = event.payload  # type: ignore[assignment]
+        if payment.status == PaymentStatus.SUCCEEDED:
+            await self._on_event(session, event, payment.order_id, OrderStatus.PAID, None)
+            return
+        reason = payment.failure_reason or "payment failed"
+        await self._on_event(session, event, payment.order_id, OrderStatus.PAYMENT_FAILED, reason)
+
+    async def reservation_failed(self, session: AsyncSession, event: Envelope) -> None:
+        """InventoryReservationFailed -> CANCELLED with its reason (a PAID order whose
+        reservation lapsed too: payments refunds it on OrderCancelled)."""
+        failed: InventoryReservationFailed = event.payload  # type: ignore[assignment]
+        await self._on_event(session, event, failed.order_id, OrderStatus.CANCELLED, failed.reason)
+
+    async def expire(self, session: AsyncSession, order_id: str) -> bool:
+        """Cancel the order if it is still PENDING past the payment timeout; True if it was."""
+        order = await self.repository.get(session, order_id, lock=True)
+        cutoff = self.clock() - self.payment_timeout
+        if order is None or order.status != OrderStatus.PENDING or order.created_at > cutoff:
+            return False
+        await self._move(session, order, OrderStatus.CANCELLED, PAYMENT_TIMEOUT)
+        return True
+
+    async def _on_event(
+        self, session: AsyncSession, event: Envelope, order_id: str, target: OrderStatus,
+        reason: str | None,
+    ) -> None:
+        order = await self.repository.get(session, order_id, lock=True)
+        if order is None:
+            log.warning("%s for unknown order %s ignored", event.type, order_id)
+            return
+        if not allowed(OrderStatus(order.status), target):
+            log.info("%s ignored: order %s is %s, cannot become %s",
+                     event.type, order_id, order.status, target.value)
+            return
+        await self._move(session, order, target, reason, cause=event)
+
+    async def _move(
+        self, session: AsyncSession, order: Order, target: OrderStatus, reason: str | None,
+        *, cause: Envelope | None = None,
+    ) -> OrderRecord:
+        previous = OrderStatus(order.status)
+        check(previous, target)
+        now = self.clock()
+        order.status, order.updated_at = target.value, now
+        if target is OrderStatus.CANCELLED:
+            order.cancellation_reason = reason
+        order.history.append(OrderStatusChange(
+            previous_status=previous.value, status=target.value, reason=reason, changed_at=now))
+        await _flush(session)
+        record = order.to_record()
+        await outbox.status_changed(session, record, previous, reason, cause)
+        if target is OrderStatus.CANCELLED:
+            await outbox.order_cancelled(session, record, reason or "cancelled", cause)
+        if target is OrderStatus.SHIPPED:
+            await outbox.order_shipped(session, record, cause)
+        return record
+
+    async def _found(self, session: AsyncSession, order_id: str) -> Order:
+        order = await self.repository.get(session, order_id, lock=True)
+        if order is None:
+            raise OrderNotFound()
+        return order
+
+    async def _visible(self, session: AsyncSession, order_id: str, by: Principal) -> Order:
+        order = await self.repository.get(session, order_id, lock=True)
+        if order is None or (order.user_id != by.id and not by.is_admin):
+            raise OrderNotFound()  # another user's order looks like no order at all
+        return order
+
+
+async def _flush(session: AsyncSession) -> None:
+    try:
+        await session.flush()
+    except StaleDataError as exc:  # another transaction moved the order since we read it
+        raise Conflict("The order changed meanwhile; try again") from exc

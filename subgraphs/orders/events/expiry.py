@@ -1,0 +1,75 @@
+"""The periodic sweep that cancels orders nobody paid for in time ("payment timeout").
+
+Each cancellation enqueues OrderCancelled, so products releases the stock and payments refuses
+(or refunds) a charge that comes later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from subgraphs.kit.database import Database
+from subgraphs.orders.domain.service import OrderService
+
+__all__ = ["OrderExpiry"]
+
+log = logging.getLogger("orders.expiry")
+
+
+class OrderExpiry:
+    """Every ``interval`` seconds, cancel overdue PENDING orders, one transaction per order."""
+
+    def __init__(
+        self, database: Database, orders: OrderService, interval: float, batch: int = 100
+    ) -> None:
+        self._database, self._orders = database, orders
+        self.interval, self.batch = interval, batch
+        self.expired = 0  # orders cancelled since start
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def sweep(self) -> int:
+        """Cancel every overdue PENDING order now; returns how many were cancelled."""
+        count = 0
+        while due := await self._due():
+            done = sum([await self._expire(order_id) for order_id in due])
+            count += done
+            if len(due) < self.batch or not done:  # a short page, or no progress: stop
+                break
+        self.expired += count
+        return count
+
+    async def start(self) -> None:
+        self._stopping.clear()
+        self._task = asyncio.create_task(self._run(), name="orders-expiry")
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        task, self._task = self._task, None
+        if task is not None:
+            await asyncio.wait([task], timeout=10)
+            task.cancel()
+
+    async def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                await self.sweep()
+            except Exception:  # a database hiccup: try again next round
+                log.exception("order expiry sweep failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self.interval)
+
+    async def _due(self) -> list[str]:
+        cutoff = self._orders.clock() - self._orders.payment_timeout
+        async with self._database.sessions() as session:
+            return await self._orders.repository.pending_before(session, cutoff, self.batch)
+
+    async def _expire(self, order_id: str) -> int:
+        try:
+            async with self._database.transaction() as session:
+                return int(await self._orders.expire(session, order_id))
+        except Exception:  # a payment landed meanwhile, or a hiccup: the next round decides
+            log.exception("could not expire order %s", order_id)
+            return 0

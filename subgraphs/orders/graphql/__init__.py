@@ -1,0 +1,1 @@
+"""The orders GraphQL layer: Order, User.orders, checkout and status mutations (thin)."""
