@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from streaming.events import PaymentStatus
+from streaming.events import Envelope, PaymentStatus
 from subgraphs.payments.domain.errors import RefundFailed
+from subgraphs.payments.events.handlers import payment_handler
 from tests.subgraphs.payments.harness import Harness, cancelled, reserved
 
 
@@ -107,3 +109,27 @@ async def test_a_cancellation_racing_the_charge_never_leaves_a_cancelled_order_c
         assert payment is not None
         assert payment.status in (PaymentStatus.FAILED, PaymentStatus.REFUNDED), payment
     assert await app.charges() == await app.refunds()
+
+
+async def test_a_crash_after_the_refund_but_before_the_commit_is_retried_into_the_same_refund(
+    app: Harness,
+) -> None:
+    # given a paid order whose cancellation handler dies after the provider refunded
+    order_id = await paid_order(app)
+    real = payment_handler(app.services.payments)
+
+    async def crashes_before_commit(session: AsyncSession, envelope: Envelope) -> None:
+        await real(session, envelope)
+        raise RuntimeError("process died before COMMIT")
+
+    cancel = cancelled(order_id)
+    with pytest.raises(RuntimeError):
+        await app.deliver(cancel, crashes_before_commit)
+    [refund_id] = await app.sandbox_references("refund")
+    # when the event is redelivered
+    await app.deliver(cancel)
+    # then the same refund is recorded once, and money went back once
+    payment = await app.payment(order_id)
+    assert payment is not None and payment.status == PaymentStatus.REFUNDED
+    assert payment.refund_id == refund_id and await app.refunds() == 1
+    assert len(await app.published("PaymentRefunded")) == 1
