@@ -50,6 +50,7 @@ def build_gateway(
         limits=_limits(config),
         plugins=Plugins([PropagateHeaders(config.propagate_headers), *(plugins or [])]),
         cache_size=config.cache_size,
+        cache_bytes=config.cache_max_bytes,
         introspection=config.introspection,
         override_labels=frozenset(config.override_labels),
     )

@@ -101,6 +101,10 @@ class GatewayConfig(BaseSettings):
         "X-Debug-Query-Plan: 1 (on by default in dev mode).",
     )
     cache_size: int = Field(512, ge=1, description="Entries in each preparation cache.")
+    cache_max_bytes: int = Field(
+        8_000_000, ge=0,
+        description="Query text (which bounds the parsed trees) each preparation cache holds.",
+    )
     override_labels: list[str] = Field(
         default_factory=list, description="Progressive @override labels that are enabled."
     )

@@ -6,7 +6,7 @@ from graphql import DocumentNode, GraphQLSyntaxError, parse
 
 from gateway.pipeline.errors import LimitExceeded, ParseFailed
 from gateway.pipeline.limits import Limits
-from gateway.pipeline.lru import LRU
+from gateway.pipeline.lru import LRU, text_key
 
 __all__ = ["Parser"]
 
@@ -14,18 +14,21 @@ __all__ = ["Parser"]
 class Parser:
     """Parse documents once; refuse oversized ones before reading them."""
 
-    def __init__(self, limits: Limits, cache_size: int = 512) -> None:
+    def __init__(
+        self, limits: Limits, cache_size: int = 512, cache_bytes: int | None = None
+    ) -> None:
         self.limits = limits
-        self._cache: LRU[DocumentNode | ParseFailed] = LRU(cache_size)
+        self._cache: LRU[DocumentNode | ParseFailed] = LRU(cache_size, cache_bytes)
 
-    def parse(self, text: str) -> DocumentNode:
+    def parse(self, text: str, key: bytes | None = None) -> DocumentNode:
         size = len(text.encode())
         if size > self.limits.max_document_bytes:
             raise LimitExceeded(
                 f"Document is {size} bytes; the maximum is {self.limits.max_document_bytes}.",
                 "MAX_DOCUMENT_SIZE_LIMIT",
             )
-        result = self._cache.get_or_make(text, lambda: self._parse(text))
+        key = key or text_key(text)
+        result = self._cache.get_or_make(key, lambda: self._parse(text), weight=size)
         if isinstance(result, ParseFailed):
             raise result.fresh()
         return result

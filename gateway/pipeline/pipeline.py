@@ -17,7 +17,7 @@ from gateway.pipeline.errors import (
 )
 from gateway.pipeline.execute import execute_request
 from gateway.pipeline.limits import Limits
-from gateway.pipeline.lru import LRU
+from gateway.pipeline.lru import LRU, text_key
 from gateway.pipeline.normalise import prepare_operation
 from gateway.pipeline.parse import Parser
 from gateway.pipeline.plan import OverrideLabels, plan_for
@@ -55,6 +55,7 @@ class Pipeline:
         limits: Limits = Limits(),
         plugins: Plugins | None = None,
         cache_size: int = 512,
+        cache_bytes: int | None = None,
         introspection: bool = True,
         override_labels: frozenset[str] = frozenset(),
     ) -> None:
@@ -63,18 +64,19 @@ class Pipeline:
         self.plugins = plugins or Plugins()
         self.introspection = introspection
         self.labels = OverrideLabels(supergraph, override_labels)
-        self._parser = Parser(limits, cache_size)
+        self._parser = Parser(limits, cache_size, cache_bytes)
         self._validator = Validator(supergraph.api_schema, limits, cache_size)
-        self._prepared: LRU[Prepared | RequestError] = LRU(cache_size)
+        self._prepared: LRU[Prepared | RequestError] = LRU(cache_size, cache_bytes)
 
     def prepare(self, request: GraphQLRequest) -> Prepared:
         """Parse, validate, pick the operation and plan it: cached per document and name."""
-        document = self._parser.parse(request.query)
-        self._validator.validate(request.query, document)
+        text_digest = text_key(request.query)
+        document = self._parser.parse(request.query, text_digest)
+        self._validator.validate(text_digest, document)
         labels = self.labels.draw()
-        key = (request.query, request.operation_name, labels)
+        key = (text_digest, request.operation_name, labels)
         prepared = self._prepared.get_or_make(
-            key, lambda: self._prepare(document, request, labels)
+            key, lambda: self._prepare(document, request, labels), weight=len(request.query)
         )
         if isinstance(prepared, RequestError):
             raise prepared.fresh()

@@ -12,15 +12,16 @@ __all__ = ["Validator"]
 
 
 class Validator:
-    """Validate each document once; the verdict is cached by document text."""
+    """Validate each document once; the verdict is cached by the digest of its text."""
 
     def __init__(self, schema: GraphQLSchema, limits: Limits, cache_size: int = 512) -> None:
         self.schema = schema
         self.limits = limits
         self._cache: LRU[RequestError | None] = LRU(cache_size)
 
-    def validate(self, text: str, document: DocumentNode) -> None:
-        error = self._cache.get_or_make(text, lambda: self._validate(document))
+    def validate(self, key: bytes, document: DocumentNode) -> None:
+        """``key`` identifies the document's text (``lru.text_key``)."""
+        error = self._cache.get_or_make(key, lambda: self._validate(document))
         if error is not None:
             raise error.fresh()
 
