@@ -10,11 +10,11 @@ from tests.gateway.pipeline.shop import Shop
 
 def test_lru_evicts_the_least_recently_used_entry_beyond_its_size():
     cache: LRU[int] = LRU(2)
-    for key in "abca":
+    for key in "abbac":
         cache.get_or_make(key, lambda: 1)
-    cache.get_or_make("d", lambda: 1)
-    assert (len(cache), cache.hits, cache.misses) == (2, 1, 4)
-    assert cache.get_or_make("b", lambda: 2) == 2  # b was evicted, a was kept
+    assert (len(cache), cache.hits, cache.misses) == (2, 2, 3)
+    assert cache.get_or_make("a", lambda: 2) == 1  # a was used last: kept
+    assert cache.get_or_make("b", lambda: 2) == 2  # b was the least recently used: evicted
 
 
 def test_lru_evicts_by_weight_so_huge_values_cannot_pin_memory():
