@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import weakref
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,7 +36,11 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy import (
+    event as sa_event,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.orm import Session
 
 from streaming.events import Envelope, encode
 from streaming.producer import EventProducer, Message, event_headers
@@ -66,6 +71,21 @@ def outbox_table(metadata: MetaData, name: str = "outbox") -> Table:
 
 
 _DEFAULT = outbox_table(MetaData())
+_PENDING = "streaming.outbox.pending"
+_RUNNING: weakref.WeakSet[OutboxRelay] = weakref.WeakSet()
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _wake_relays(session: Session) -> None:
+    # Publish right after a commit that enqueued events instead of at the next poll.
+    if session.info.pop(_PENDING, False):
+        for relay in list(_RUNNING):
+            relay.wake()
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _forget_pending(session: Session) -> None:
+    session.info.pop(_PENDING, None)
 
 
 async def enqueue(
@@ -80,6 +100,8 @@ async def enqueue(
 
     ``topic`` defaults to the payload's aggregate family and ``key`` to its aggregate id.
     """
+    if isinstance(session, AsyncSession):
+        session.info[_PENDING] = True  # wakes this process's relays after the commit
     headers = [[k, v.decode()] for k, v in event_headers(event)]
     await session.execute(
         insert(table).values(
@@ -143,6 +165,7 @@ class OutboxRelay:
         """Publish until stopped or cancelled, then stop the producer. Broker failures are
         retried with backoff; rows are never dropped."""
         delay = self.poll_interval
+        _RUNNING.add(self)
         try:
             while not self._stopping.is_set():
                 try:
@@ -153,6 +176,7 @@ class OutboxRelay:
                     delay = self._failed(exc, delay)
                 await self._sleep(delay)
         finally:
+            _RUNNING.discard(self)
             await self.producer.stop()
 
     async def publish_pending(self) -> int:

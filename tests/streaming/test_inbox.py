@@ -141,6 +141,7 @@ def start_worker(bootstrap: str, topic: str, group: str, url: str) -> subprocess
     return subprocess.Popen(command, cwd=ROOT, env=env)
 
 
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)  # inbox on SQLite: above
 async def test_consumer_killed_mid_batch_then_restarted_loses_nothing_and_doubles_nothing(
     engine, database_url, kafka_settings
 ):

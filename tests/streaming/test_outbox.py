@@ -200,3 +200,19 @@ async def test_concurrent_relays_publish_each_row_once_and_in_order(
     for key in {e.key for e in events}:
         assert [e.id for e in received if e.key == key] == [e.id for e in events if e.key == key]
     assert Counter(e.id for e in received) == Counter(e.id for e in events)
+
+
+async def test_a_commit_that_enqueued_events_wakes_the_relay_before_its_next_poll(
+    sessions, engine, kafka_settings
+):
+    topic = unique_name("orders")
+    relay = OutboxRelay(engine, EventProducer(kafka_settings), poll_interval=30)
+    task = asyncio.create_task(relay.run())
+    await eventually(lambda: relay.producer.started)
+    await asyncio.sleep(0.2)  # now idle until the next poll, 30 s away
+
+    await place_orders(sessions, topic, 1)
+
+    await eventually(lambda: drained(engine), within=3)
+    relay.stop()
+    await task

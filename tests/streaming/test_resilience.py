@@ -48,6 +48,7 @@ async def test_consumer_keeps_consuming_after_the_broker_restarts(fresh_broker):
     await task
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # outbox on PG: test_outbox
 async def test_events_enqueued_while_the_broker_is_down_reach_the_consumer_once(
     sessions, engine, fresh_broker
 ):
