@@ -56,7 +56,8 @@ class Payment:
         return None if record is None else cls.from_record(record)
 
 
-@strawberry.federation.type(keys=["id"], description="An order (owned by the orders subgraph).")
+# Owned and described by orders; no description here, so composition has one to use.
+@strawberry.federation.type(keys=["id"])
 class Order:
     id: strawberry.ID
 
