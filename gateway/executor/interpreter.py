@@ -28,7 +28,10 @@ async def run_node(node: PlanNode, ex: Execution) -> None:
         for child in node.nodes:
             await run_node(child, ex)
     elif isinstance(node, ParallelNode):
-        await asyncio.gather(*(run_node(child, ex) for child in node.nodes))
+        # A TaskGroup cancels the siblings if one fails unexpectedly (a bug, never a subgraph).
+        async with asyncio.TaskGroup() as group:
+            for child in node.nodes:
+                group.create_task(run_node(child, ex))
     elif isinstance(node, FetchNode):
         await _run_root_fetch(node, ex)
     elif isinstance(node, FlattenNode):
