@@ -70,10 +70,10 @@ def build_app(
     kafka = kafka or KafkaSettings(bootstrap_servers=settings.kafka_bootstrap_servers)
     messaging = build_messaging(services, kafka)
     start: list[Hook] = []
-    stop: list[Hook] = [services.database.dispose, services.cache.close]
+    stop: list[Hook] = [services.database.dispose, services.cache.close]  # run in reverse
     if settings.event_workers:
         start += [messaging.start, services.sweeper.start]
-        stop[:0] = [services.sweeper.stop, messaging.stop]
+        stop += [messaging.stop, services.sweeper.stop]  # workers stop before the database
     app = create_app(
         settings=settings, schema=schema, services=services.as_mapping(),
         ready_checks={"database": services.database.ping, "cache": services.cache.ping},
