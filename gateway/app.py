@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import httpx
@@ -15,6 +16,8 @@ from gateway.plugins import Plugin, Plugins, PropagateHeaders
 from gateway.supergraph import Supergraph, load_supergraph
 
 __all__ = ["Gateway", "build_gateway", "create_app"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -42,7 +45,9 @@ def build_gateway(
     """Load the supergraph and wire the pipeline; SupergraphError when it does not load."""
     config = config or GatewayConfig()
     supergraph = load_supergraph(supergraph_sdl)
-    urls = {**supergraph.subgraphs, **config.subgraph_urls, **(subgraph_urls or {})}
+    overrides = {**config.subgraph_urls, **(subgraph_urls or {})}
+    _warn_unknown(supergraph, overrides, config)
+    urls = {**supergraph.subgraphs, **overrides}
     pool = SubgraphPool(urls, _client_options(config, urls), transport)
     pipeline = Pipeline(
         supergraph,
@@ -85,6 +90,12 @@ def _client_options(config: GatewayConfig, urls: dict[str, str]) -> dict[str, Cl
             keepalive_expiry=traffic.keepalive_expiry_seconds,
         )
     return options
+
+
+def _warn_unknown(supergraph: Supergraph, urls: dict[str, str], config: GatewayConfig) -> None:
+    # A misspelt subgraph name would otherwise leave the override silently unused.
+    for name in sorted((set(urls) | set(config.traffic.subgraphs)) - set(supergraph.subgraphs)):
+        log.warning("configuration names subgraph '%s', which the supergraph does not have", name)
 
 
 def _limits(config: GatewayConfig) -> Limits:

@@ -62,3 +62,8 @@ def test_subgraph_urls_replace_the_supergraph_routing_urls():
                      subgraph_urls={"inventory": "http://inv/graphql"})
     assert app.state.gateway.pool.urls == {"products": "http://elsewhere/graphql",
                                            "inventory": "http://inv/graphql"}
+
+
+def test_override_for_a_subgraph_the_supergraph_lacks_is_logged(caplog):
+    create_app(shop_supergraph(), subgraph_urls={"prodcts": "http://x/graphql"})
+    assert "prodcts" in caplog.text
