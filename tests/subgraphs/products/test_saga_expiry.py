@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from streaming.testing import eventually
 from tests.subgraphs.products.harness import Harness
 from tests.subgraphs.products.saga import Saga, order_created, payment
 
@@ -89,3 +90,25 @@ async def test_the_cache_shows_stock_given_back_by_the_sweep(reserved: tuple[Sag
     await saga.app.services.sweeper.sweep()
     # then the next read shows the units back
     assert (await saga.app.gql(read, {"id": product}))["data"]["product"]["stock"] == 10
+
+
+async def test_the_running_sweeper_expires_reservations_on_its_own(
+    reserved: tuple[Saga, str],
+) -> None:
+    saga, product = reserved
+    sweeper = saga.app.services.sweeper
+    sweeper.interval = 0.05
+    # given the sweeper running as the app runs it
+    await sweeper.start()
+    try:
+        # when the reservation's time runs out
+        saga.clock.advance(minutes=16)
+        # then the units come back without anyone asking
+        await eventually(lambda: _stock_is(saga, product, 10), within=5)
+    finally:
+        await sweeper.stop()
+    assert sweeper.expired == 1
+
+
+async def _stock_is(saga: Saga, product: str, expected: int) -> bool:
+    return await saga.stock(product) == expected
