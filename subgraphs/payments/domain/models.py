@@ -45,6 +45,8 @@ class Payment(Base):
     currency: Mapped[str] = mapped_column(String(3))
     status: Mapped[str] = mapped_column(String(16))
     payment_method: Mapped[str] = mapped_column(String(255))
+    # Who charged it: a refund must go to the same provider, even after the default changes.
+    provider: Mapped[str] = mapped_column(String(32))
     transaction_id: Mapped[str | None] = mapped_column(String(255))
     failure_code: Mapped[str | None] = mapped_column(String(100))
     failure_reason: Mapped[str | None] = mapped_column(String(500))
@@ -57,7 +59,8 @@ class Payment(Base):
         return PaymentRecord(
             id=self.id, order_id=self.order_id, user_id=self.user_id, amount=self.amount,
             currency=self.currency, status=PaymentStatus(self.status),
-            payment_method=self.payment_method, transaction_id=self.transaction_id,
+            payment_method=self.payment_method, provider=self.provider,
+            transaction_id=self.transaction_id,
             failure_code=self.failure_code, failure_reason=self.failure_reason,
             refund_id=self.refund_id, refund_reason=self.refund_reason,
             created_at=self.created_at, updated_at=self.updated_at,

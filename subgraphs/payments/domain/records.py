@@ -21,6 +21,7 @@ class PaymentRecord:
     currency: str
     status: PaymentStatus
     payment_method: str
+    provider: str
     transaction_id: str | None
     failure_code: str | None
     failure_reason: str | None

@@ -21,7 +21,7 @@ from streaming.events import Envelope, InventoryReserved, OrderCancelled
 from subgraphs.payments.domain.errors import RefundFailed
 from subgraphs.payments.domain.models import Payment
 from subgraphs.payments.domain.outbox import payment_processed, payment_refunded
-from subgraphs.payments.domain.provider import ChargeResult, PaymentProvider
+from subgraphs.payments.domain.provider import ChargeResult, PaymentProvider, RefundResult
 from subgraphs.payments.domain.records import PaymentRecord, PaymentStatus
 from subgraphs.payments.domain.repository import PaymentRepository
 
@@ -109,6 +109,9 @@ class PaymentService:
 
     async def _refund(self, payment: Payment, reason: str) -> None:
         assert payment.transaction_id is not None  # every succeeded charge has one
+        if payment.provider != self.provider.name:
+            message = f"charged by {payment.provider}, this service runs {self.provider.name}"
+            raise RefundFailed(payment.order_id, RefundResult(False, None, "provider", message))
         result = await self.provider.refund(
             payment.transaction_id, payment.amount, idempotency_key=refund_key(payment.order_id)
         )
@@ -124,7 +127,8 @@ class PaymentService:
             id=str(uuid.uuid5(_PAYMENT_IDS, reserved.order_id)), order_id=reserved.order_id,
             user_id=reserved.user_id, amount=reserved.total.amount,
             currency=reserved.total.currency, status=status,
-            payment_method=reserved.payment_method, transaction_id=result.transaction_id,
+            payment_method=reserved.payment_method, provider=self.provider.name,
+            transaction_id=result.transaction_id,
             failure_code=result.failure_code, failure_reason=result.failure_reason,
             refund_id=None, refund_reason=None, created_at=now, updated_at=now,
         )

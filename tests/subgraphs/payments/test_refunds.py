@@ -133,3 +133,13 @@ async def test_a_crash_after_the_refund_but_before_the_commit_is_retried_into_th
     assert payment is not None and payment.status == PaymentStatus.REFUNDED
     assert payment.refund_id == refund_id and await app.refunds() == 1
     assert len(await app.published("PaymentRefunded")) == 1
+
+
+async def test_a_payment_is_refunded_only_by_the_provider_that_charged_it(app: Harness) -> None:
+    # given a sandbox charge, and the service since switched to another provider
+    order_id = await paid_order(app)
+    app.sandbox.name = "stripe"
+    # when the order is cancelled, the refund is refused rather than sent to the wrong provider
+    with pytest.raises(RefundFailed, match="charged by sandbox"):
+        await app.deliver(cancelled(order_id))
+    assert await app.refunds() == 0

@@ -46,6 +46,7 @@ def _payments() -> None:
         sa.Column("currency", sa.String(3), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("payment_method", sa.String(255), nullable=False),
+        sa.Column("provider", sa.String(32), nullable=False),
         sa.Column("transaction_id", sa.String(255), nullable=True),
         sa.Column("failure_code", sa.String(100), nullable=True),
         sa.Column("failure_reason", sa.String(500), nullable=True),
