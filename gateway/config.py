@@ -33,6 +33,9 @@ class SubgraphTraffic(_Strict):
     max_connections: int = Field(100, ge=1, description="Connections open to the subgraph.")
     max_keepalive_connections: int = Field(20, ge=0, description="Idle connections kept open.")
     keepalive_expiry_seconds: float = Field(5.0, ge=0, description="How long idle ones stay.")
+    max_response_bytes: int = Field(
+        50_000_000, ge=1, description="Larger subgraph answers are refused (memory bound)."
+    )
 
 
 class TrafficOverride(_Strict):
@@ -42,6 +45,7 @@ class TrafficOverride(_Strict):
     max_connections: int | None = Field(None, ge=1, description="See SubgraphTraffic.")
     max_keepalive_connections: int | None = Field(None, ge=0, description="See SubgraphTraffic.")
     keepalive_expiry_seconds: float | None = Field(None, ge=0, description="See SubgraphTraffic.")
+    max_response_bytes: int | None = Field(None, ge=1, description="See SubgraphTraffic.")
 
 
 class TrafficConfig(_Strict):

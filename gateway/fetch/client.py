@@ -26,6 +26,7 @@ class ClientOptions:
     max_connections: int = 100
     max_keepalive_connections: int = 20
     keepalive_expiry: float = 5.0
+    max_response_bytes: int = 50_000_000
 
 
 class SubgraphClient:
@@ -55,20 +56,37 @@ class SubgraphClient:
         sent = {**headers, "content-type": "application/json", "accept": _ACCEPT}
         try:
             async with asyncio.timeout(self.options.timeout):
-                response = await self._http.post(self.url, content=body, headers=sent)
+                status, content = await self._exchange(body, sent)
         except TimeoutError as error:
             message = f"subgraph '{self.name}' did not answer within {self.options.timeout:g}s"
             raise SubgraphFetchError(self.name, message, "SUBGRAPH_TIMEOUT") from error
         except httpx.HTTPError as error:
             message = f"subgraph '{self.name}' could not be reached: {type(error).__name__}"
             raise SubgraphFetchError(self.name, message) from error
-        return self._checked(response)
+        return self._checked(status, content)
 
-    def _checked(self, response: httpx.Response) -> bytes:
+    async def _exchange(self, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        """POST and read the body, refusing one larger than ``max_response_bytes``."""
+        limit = self.options.max_response_bytes
+        request = self._http.build_request("POST", self.url, content=body, headers=headers)
+        response = await self._http.send(request, stream=True)
+        try:
+            chunks, size = [], 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    message = f"subgraph '{self.name}' answered with more than {limit} bytes"
+                    raise SubgraphFetchError(self.name, message, "SUBGRAPH_RESPONSE_TOO_LARGE")
+                chunks.append(chunk)
+        finally:
+            await response.aclose()
+        return response.status_code, b"".join(chunks)
+
+    def _checked(self, status: int, content: bytes) -> bytes:
         # GraphQL over HTTP §6.4.2: a 4xx/5xx may still carry a well-formed GraphQL response.
-        if response.is_success or _looks_like_graphql(response.content):
-            return response.content
-        message = f"subgraph '{self.name}' answered HTTP {response.status_code}"
+        if 200 <= status < 300 or _looks_like_graphql(content):
+            return content
+        message = f"subgraph '{self.name}' answered HTTP {status}"
         raise SubgraphFetchError(self.name, message)
 
     async def aclose(self) -> None:

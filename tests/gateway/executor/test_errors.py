@@ -6,6 +6,7 @@ import asyncio
 
 import httpx
 
+from gateway.fetch import SubgraphFetchError
 from gateway.plan import ParallelNode, SequenceNode
 from tests.gateway.executor.conftest import SCHEMA
 from tests.gateway.executor.harness import Subgraphs, entities, execute, fetch, flatten, key
@@ -220,3 +221,18 @@ async def test_error_below_a_null_parent_is_kept_with_its_own_path():
         {"message": "no body", "path": ["product", "reviews", 0, "body"],
          "extensions": {"serviceName": "products"}}
     ]}
+
+
+async def test_subgraph_answer_over_the_size_limit_is_refused():
+    from gateway.fetch import ClientOptions, SubgraphPool
+
+    big = {"data": {"product": {"name": "x" * 10_000}}}
+    subgraphs = Subgraphs({"products": lambda _: big})
+    pool = SubgraphPool({"products": "http://products/graphql"},
+                        {"products": ClientOptions(max_response_bytes=1_000)}, subgraphs)
+    try:
+        await pool.fetch("products", {"query": "{ product { name } }"}, {}, False)
+    except SubgraphFetchError as error:
+        assert error.code == "SUBGRAPH_RESPONSE_TOO_LARGE"
+    else:
+        raise AssertionError("a 10 kB answer passed a 1 kB limit")
