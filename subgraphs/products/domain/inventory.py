@@ -4,15 +4,15 @@ Every method runs in the caller's transaction (the message boundary commits, tog
 inbox row and the outbox events written here) and returns the ids of the products whose stock
 changed, so the boundary can invalidate their cached copies after the commit.
 
-| event                          | effect                                                        |
-|--------------------------------|---------------------------------------------------------------|
-| OrderCreated                   | take every line or none -> InventoryReserved + InventoryUpdated|
-|                                | per product; or InventoryReservationFailed with shortages     |
-| PaymentProcessed SUCCEEDED     | RESERVED -> COMMITTED; already RELEASED -> ReservationFailed  |
-| PaymentProcessed FAILED        | RESERVED -> RELEASED, units back -> InventoryUpdated          |
-| OrderCancelled                 | RESERVED or COMMITTED -> RELEASED, units back                 |
-| expiry sweep                   | RESERVED past expires_at -> RELEASED, units back              |
-|                                | -> InventoryUpdated + InventoryReservationFailed              |
+| event                      | effect                                                      |
+|----------------------------|-------------------------------------------------------------|
+| OrderCreated               | take every line or none -> InventoryReserved and one        |
+|                            | InventoryUpdated per product; or InventoryReservationFailed |
+| PaymentProcessed SUCCEEDED | RESERVED -> COMMITTED; already RELEASED -> ReservationFailed|
+| PaymentProcessed FAILED    | RESERVED -> RELEASED, units back -> InventoryUpdated        |
+| OrderCancelled             | RESERVED or COMMITTED -> RELEASED, units back               |
+| expiry sweep               | RESERVED past expires_at -> RELEASED, units back            |
+|                            | -> InventoryUpdated and InventoryReservationFailed          |
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The products layers point one way: app -> graphql -> domain (STYLE.md, imports rule 4)."""
+"""The products layers point one way: app -> graphql | events -> domain (STYLE.md, rule 4)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ import subgraphs.products
 
 ROOT = Path(subgraphs.products.__file__).parent
 FORBIDDEN_IN_DOMAIN = ("strawberry", "fastapi", "starlette", "aiokafka", "httpx",
-                       "subgraphs.products.graphql", "subgraphs.products.app")
+                       "subgraphs.products.graphql", "subgraphs.products.events",
+                       "subgraphs.products.app")
+FORBIDDEN_IN_EVENTS = ("strawberry", "fastapi", "starlette", "subgraphs.products.graphql",
+                       "subgraphs.products.app")
 
 
 def imports_of(path: Path) -> set[str]:
@@ -35,3 +38,11 @@ def test_the_domain_imports_no_framework_or_outer_layer(path: Path) -> None:
 @pytest.mark.parametrize("path", sorted((ROOT / "graphql").glob("*.py")), ids=lambda p: p.name)
 def test_the_graphql_layer_never_imports_the_app(path: Path) -> None:
     assert not any(n.startswith("subgraphs.products.app") for n in imports_of(path))
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "events").glob("*.py")), ids=lambda p: p.name)
+def test_the_event_handlers_never_import_the_graphql_layer_or_the_app(path: Path) -> None:
+    def forbidden(name: str) -> bool:
+        return any(name == f or name.startswith(f + ".") for f in FORBIDDEN_IN_EVENTS)
+
+    assert {name for name in imports_of(path) if forbidden(name)} == set()
