@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from streaming.events import Envelope, PaymentStatus, PoisonMessageError
+from streaming.events import Envelope, OrderCreated, PaymentStatus, PoisonMessageError
 from subgraphs.payments.events.handlers import payment_handler
 from tests.subgraphs.payments.harness import Harness, cancelled, reserved
 
@@ -161,3 +161,15 @@ async def test_a_reservation_whose_total_changed_for_a_charged_key_is_a_poison_m
         await app.deliver(event)
     assert await app.payment(event.payload.order_id) is None
     assert await app.charges() == 1
+
+
+async def test_events_payments_does_not_handle_change_nothing(app: Harness) -> None:
+    other = Envelope.wrap(OrderCreated.model_validate({
+        "orderId": "order-x", "userId": "user-1", "paymentMethod": "pm_card_visa",
+        "total": {"amount": 5, "currency": "EUR"},
+        "items": [{"productId": "p", "quantity": 1, "unitPrice": {"amount": 5, "currency": "EUR"}}],
+    }))
+
+    await app.deliver(other)
+
+    assert await app.payment("order-x") is None and await app.published() == []
