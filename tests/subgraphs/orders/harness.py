@@ -37,6 +37,8 @@ __all__ = [
     "ADMIN",
     "BOB",
     "CHECKOUT",
+    "EVENTS",
+    "MUTATIONS",
     "ORDER_FIELDS",
     "Harness",
     "codes_of",
@@ -70,6 +72,20 @@ def paid(order: dict[str, Any], *, succeeded: bool = True, reason: str | None = 
 def reservation_failed(order: dict[str, Any], reason: str = "insufficient stock") -> Envelope:
     return Envelope.wrap(InventoryReservationFailed(
         order_id=order["id"], user_id=order["user"]["id"], reason=reason))
+
+
+EVENTS = {
+    "pay": lambda order: paid(order),
+    "decline": lambda order: paid(order, succeeded=False, reason="card_declined"),
+    "reservation_failed": lambda order: reservation_failed(order),
+    "reservation_expired": lambda order: reservation_failed(order, "reservation expired"),
+}
+MUTATIONS = {
+    "cancel": ("mutation($id: ID!) { cancelOrder(id: $id) { id status } }", ADA),
+    "ship": ('mutation($id: ID!) { shipOrder(id: $id, trackingNumber: "1Z999") { id status } }',
+             ADMIN),
+    "deliver": ("mutation($id: ID!) { deliverOrder(id: $id) { id status } }", ADMIN),
+}
 
 
 def codes_of(result: dict[str, Any]) -> list[str]:
@@ -122,6 +138,26 @@ class Harness:
         handler = idempotent(self.services.database.sessions, CONSUMER_GROUP,
                              order_handler(self.services.orders), table=INBOX)
         await handler(event)
+
+    async def reach(self, status: str, user: Principal = ADA) -> dict[str, Any]:
+        """A new order of ``user`` in ``status``, by the legal road there."""
+        order = await self.place(user, version=len(self.cart.requests) + 1)
+        road = {"PAID": ["pay"], "PAYMENT_FAILED": ["decline"], "CANCELLED": ["cancel"],
+                "SHIPPED": ["pay", "ship"], "DELIVERED": ["pay", "ship", "deliver"]}
+        for step in road.get(status, []):
+            await self.act(step, order)
+        now = await self.order(order["id"])
+        assert now["status"] == status, now
+        return now
+
+    async def act(self, action: str, order: dict[str, Any]) -> dict[str, Any]:
+        """Do ``action`` to ``order`` as a person (mutation) or an event would; the raw result
+        of a mutation, {} for an event."""
+        if action in EVENTS:
+            await self.deliver(EVENTS[action](order))
+            return {}
+        query, who = MUTATIONS[action]
+        return await self.gql(query, {"id": order["id"]}, user=who)
 
     async def order(self, order_id: str, user: Principal = ADMIN) -> dict[str, Any]:
         return await self.ok(f"query($id: ID!) {{ order(id: $id) {{ {ORDER_FIELDS} }} }}",
