@@ -6,16 +6,16 @@ so a redelivered event finds its id already recorded and has no second effect.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Column, DateTime, MetaData, String, Table
+from sqlalchemy import Column, DateTime, MetaData, String, Table, delete
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from streaming.events import Envelope
 from streaming.handlers import EventHandler, SessionHandler
 
-__all__ = ["claim", "idempotent", "inbox_table"]
+__all__ = ["claim", "idempotent", "inbox_table", "purge_inbox"]
 
 
 def inbox_table(metadata: MetaData, name: str = "inbox") -> Table:
@@ -55,6 +55,17 @@ async def claim(
     )
     result = await session.execute(statement)
     return result.rowcount == 1
+
+
+async def purge_inbox(
+    engine: AsyncEngine, older_than: timedelta, *, table: Table = _DEFAULT
+) -> int:
+    """Forget ids handled more than ``older_than`` ago; keep them longer than the topics'
+    retention, or a replay from the start would run those events again."""
+    cutoff = datetime.now(UTC) - older_than
+    async with engine.begin() as conn:
+        result = await conn.execute(delete(table).where(table.c.processed_at < cutoff))
+    return result.rowcount
 
 
 def idempotent(

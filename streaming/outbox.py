@@ -16,7 +16,7 @@ import weakref
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import (
     JSON,
@@ -31,14 +31,13 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    delete,
     func,
     insert,
     select,
     update,
 )
-from sqlalchemy import (
-    event as sa_event,
-)
+from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
@@ -193,6 +192,13 @@ class OutboxRelay:
         async with self.engine.connect() as conn:
             query = select(func.count()).where(self.table.c.published_at.is_(None))
             return int(await conn.scalar(query) or 0)
+
+    async def purge(self, older_than: timedelta) -> int:
+        """Delete rows published more than ``older_than`` ago; how many were deleted."""
+        t, cutoff = self.table, datetime.now(UTC) - older_than
+        async with self.engine.begin() as conn:
+            result = await conn.execute(delete(t).where(t.c.published_at < cutoff))
+        return result.rowcount
 
     async def _publish_batch(self) -> int:
         async with self.engine.connect() as conn:

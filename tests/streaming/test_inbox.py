@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from streaming.consumer import EventConsumer
 from streaming.events import Envelope, OrderStatusChanged
-from streaming.inbox import claim, idempotent
+from streaming.inbox import claim, idempotent, purge_inbox
 from streaming.outbox import enqueue
 from streaming.producer import EventProducer
 from streaming.testing import eventually, unique_name
@@ -171,3 +172,11 @@ async def test_consumer_killed_mid_batch_then_restarted_loses_nothing_and_double
 
 async def _at_least(engine: AsyncEngine, n: int) -> bool:
     return await count(engine, EFFECTS) >= n
+
+
+async def test_purged_inbox_ids_are_forgotten_only_after_the_given_age(sessions, engine):
+    await idempotent(sessions, "payments", record)(Envelope.wrap(order_created()))
+
+    assert await purge_inbox(engine, timedelta(days=7)) == 0
+    assert await purge_inbox(engine, timedelta(0)) == 1
+    assert await count(engine, INBOX) == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, insert, select, update
@@ -216,3 +217,22 @@ async def test_a_commit_that_enqueued_events_wakes_the_relay_before_its_next_pol
     await eventually(lambda: drained(engine), within=3)
     relay.stop()
     await task
+
+
+async def test_purge_deletes_only_rows_published_long_enough_ago(sessions, engine, kafka_settings):
+    topic = unique_name("orders")
+    await place_orders(sessions, topic, 3)
+    async with EventProducer(kafka_settings) as producer:
+        relay = OutboxRelay(engine, producer)
+        await relay.publish_pending()
+        await place_orders(sessions, topic, 2, start=3)  # not published yet: never purged
+
+        assert await relay.purge(timedelta(hours=1)) == 0
+        assert await relay.purge(timedelta(0)) == 3
+
+    assert await count_rows(engine) == 2 and await unpublished(engine) == 2
+
+
+async def count_rows(engine: AsyncEngine) -> int:
+    async with engine.connect() as conn:
+        return await conn.scalar(select(func.count()).select_from(OUTBOX))

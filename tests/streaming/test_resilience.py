@@ -90,3 +90,22 @@ async def record(session: AsyncSession, event: Envelope) -> None:
 async def effects(engine: AsyncEngine, n: int) -> bool:
     async with engine.connect() as conn:
         return await conn.scalar(select(func.count()).select_from(EFFECTS)) >= n
+
+
+async def test_consumer_started_while_the_broker_is_down_waits_and_then_consumes(fresh_broker):
+    settings = settings_for(fresh_broker, request_timeout_ms=1000)
+    topic, seen = unique_name("orders"), []
+
+    async def handle(event: Envelope) -> None:
+        seen.append(event.id)
+
+    fresh_broker.stop()
+    consumer = EventConsumer([topic], unique_name("g"), handle, settings=settings)
+    async with running(consumer):
+        await asyncio.sleep(0.5)  # a few failed connection attempts
+        await asyncio.to_thread(fresh_broker.start)
+        await asyncio.wait_for(consumer.assigned.wait(), 20)
+        event = Envelope.wrap(order_created())
+        async with EventProducer(settings) as producer:
+            await producer.publish(event, topic=topic)
+        await eventually(lambda: seen == [event.id])
