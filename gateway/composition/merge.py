@@ -99,6 +99,8 @@ def _merge_fields(stype: SType, hierarchy: Hierarchy, errors: list[Diagnostic]) 
 def _merge_input_fields(stype: SType, errors: list[Diagnostic]) -> None:
     stype.inputs = _intersect({g: t.inputs for g, t in stype.by_graph.items()},
                               stype.name, errors)
+    if not stype.inputs:
+        errors.append(_empty(stype, "field"))
     for arg in stype.inputs.values():
         arg.input_field = True
 
@@ -148,6 +150,8 @@ def _merge_enum(stype: SType, usage: set[str], errors: list[Diagnostic]) -> None
     everywhere = {n: v for n, v in stype.values.items() if len(v) == len(stype.by_graph)}
     if usage == {"input"}:
         stype.values = everywhere
+        if not everywhere:
+            errors.append(_empty(stype, "value"))
     elif "input" in usage and len(everywhere) != len(stype.values):
         odd = sorted(set(stype.values) - set(everywhere))
         graph = next(iter(stype.values[odd[0]]))
@@ -157,6 +161,15 @@ def _merge_enum(stype: SType, usage: set[str], errors: list[Diagnostic]) -> None
             f"{odd} are missing in some subgraphs",
             subgraph=graph, coordinate=stype.name,
             hint="define the same values in every subgraph that defines the enum"))
+
+
+def _empty(stype: SType, what: str) -> Diagnostic:
+    """Intersection left nothing (EMPTY_MERGED_INPUT_TYPE / EMPTY_MERGED_ENUM_TYPE)."""
+    return error(f"EMPTY_MERGED_{'ENUM' if what == 'value' else 'INPUT'}_TYPE",
+                 f"no {what} is defined in every subgraph that defines it ("
+                 f"{', '.join(stype.by_graph)}), so the merged type would be empty",
+                 subgraph=next(iter(stype.by_graph)), coordinate=stype.name,
+                 hint=f"define at least one common {what} in every subgraph")
 
 
 def _type_conflict(coordinate: str, by_graph: dict, kind: str) -> Diagnostic:

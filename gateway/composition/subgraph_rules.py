@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from .diagnostics import Diagnostic, error, warning
 from .fieldsets import FieldSetError, field_paths, parse_field_set
+from .key_rules import check_keys
 from .model import Field, Subgraph, TypeDef
 from .typing_rules import named_type
 from .usage import field_usage
@@ -15,13 +16,13 @@ __all__ = ["check_subgraph"]
 
 def check_subgraph(subgraph: Subgraph, names: set[str]) -> list[Diagnostic]:
     """Keys, `@requires`, `@provides`, `@external` and `@override` of one subgraph."""
-    found: list[Diagnostic] = []
+    found: list[Diagnostic] = check_keys(subgraph)
     for typedef in subgraph.types.values():
-        found += _keys(subgraph, typedef)
         for field in typedef.fields.values():
             found += _requires(subgraph, typedef, field)
             found += _provides(subgraph, typedef, field)
             found += _override(subgraph, typedef, field, names)
+            found += _misplaced(subgraph, typedef, field)
     if not found:
         found += _unused_externals(subgraph)
     found += [warning("UNUSED_IMPORT", f"@{name} is imported by the federation @link but "
@@ -31,15 +32,19 @@ def check_subgraph(subgraph: Subgraph, names: set[str]) -> list[Diagnostic]:
     return found
 
 
-def _keys(subgraph: Subgraph, typedef: TypeDef) -> Iterator[Diagnostic]:
-    for key in typedef.keys:
-        try:
-            list(field_paths(subgraph, typedef.name, key.fields))
-        except FieldSetError as exc:
-            yield error("KEY_INVALID_FIELDS", f'@key(fields: "{key.fields}") is invalid: {exc}',
-                        subgraph=subgraph.name, coordinate=typedef.name,
-                        hint="add the field to this subgraph (with @external if another "
-                             "subgraph resolves it) or fix the key")
+def _misplaced(subgraph: Subgraph, typedef: TypeDef, field: Field) -> Iterator[Diagnostic]:
+    """Directive combinations the federation spec forbids on one field."""
+    coordinate = f"{typedef.name}.{field.name}"
+    if field.has("override") and field.has("external"):
+        yield error("OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE",
+                    "@override cannot be combined with @external", subgraph=subgraph.name,
+                    coordinate=coordinate, hint="drop @external (the field moves here) or "
+                                                "drop @override")
+    if field.has("shareable") and typedef.kind == "interface" \
+            and not typedef.has("interfaceObject"):
+        yield error("INVALID_SHAREABLE_USAGE", "@shareable is only for object type fields",
+                    subgraph=subgraph.name, coordinate=coordinate,
+                    hint="mark the implementations' fields @shareable instead")
 
 
 def _requires(subgraph: Subgraph, typedef: TypeDef, field: Field) -> Iterator[Diagnostic]:

@@ -26,9 +26,23 @@ def check_supergraph(merged: Merged) -> list[Diagnostic]:
             found += _external_on_base(stype, sfield)
             found += _sharing(merged, stype, sfield, usage)
     found += _inaccessible_references(merged)
+    found += _orphan_interface_objects(merged)
     if not found:
         found += check_satisfiability(merged)
     return found + list(description_warnings(merged))
+
+
+def _orphan_interface_objects(merged: Merged) -> Iterator[Diagnostic]:
+    """`@interfaceObject` stands for an interface some other subgraph must define."""
+    for stype in merged.types.values():
+        graphs = stype.interface_object_graphs()
+        if graphs and len(graphs) == len(stype.by_graph):
+            yield error("INTERFACE_OBJECT_USAGE_ERROR",
+                        f"is an @interfaceObject in every subgraph defining it "
+                        f"({', '.join(graphs)}), but no subgraph defines the interface",
+                        subgraph=graphs[0], coordinate=stype.name,
+                        hint="define the interface with its @key and implementations in "
+                             "the subgraph that owns them")
 
 
 def _inaccessible(elements) -> bool:

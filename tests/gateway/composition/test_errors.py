@@ -28,6 +28,17 @@ ERRORS = {
     "error_interface_field_missing": ("INVALID_GRAPHQL", "a", ""),
     "error_input_type_as_output": ("INVALID_GRAPHQL", "a", ""),
     "error_no_query_root": ("NO_QUERIES", "", ""),
+    "error_empty_merged_enum": ("EMPTY_MERGED_ENUM_TYPE", "a", "E"),
+    "error_empty_merged_input": ("EMPTY_MERGED_INPUT_TYPE", "a", "In"),
+    "error_interface_key_missing_on_implementation": (
+        "INTERFACE_KEY_MISSING_IMPLEMENTATION_TYPE", "a", "X"),
+    "error_interface_object_without_interface": ("INTERFACE_OBJECT_USAGE_ERROR", "b", "I"),
+    "error_interface_object_without_key": ("INTERFACE_OBJECT_USAGE_ERROR", "b", "I"),
+    "error_key_field_abstract": ("KEY_FIELDS_SELECT_INVALID_TYPE", "a", "T"),
+    "error_key_field_with_arguments": ("KEY_FIELDS_HAS_ARGS", "a", "T"),
+    "error_override_with_external": ("OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE", "b", "T.f"),
+    "error_shareable_on_interface_field": ("INVALID_SHAREABLE_USAGE", "a", "I.x"),
+    "error_type_kind_mismatch": ("TYPE_KIND_MISMATCH", "b", "T"),
 }
 
 
