@@ -23,9 +23,13 @@ from streaming.settings import KafkaSettings
 from streaming.topics import ALL_TOPICS, ensure_topics
 from subgraphs.kit.database import Database
 
-__all__ = ["Messaging", "Subscription"]
+__all__ = ["SERVICE_RETRY", "Messaging", "Subscription"]
 
 log = logging.getLogger("kit.messaging")
+
+# A service's handlers fail mostly on transient trouble (a database restart, a subgraph
+# redeploy); about a minute of doubling retries rides that out before a message is parked.
+SERVICE_RETRY = RetryPolicy(attempts=10, initial_backoff=0.2, max_backoff=15.0)
 
 
 @dataclass(frozen=True)
@@ -59,11 +63,12 @@ class Messaging:
             EventConsumer(
                 s.topics, s.group,
                 idempotent(database.sessions, s.group, s.handler, **inbox_kwargs),
-                settings=settings, retry=retry,
+                settings=settings, retry=retry or SERVICE_RETRY,
             )
             for s in subscriptions
         ]
         self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = asyncio.Event()
 
     async def start(self) -> None:
         """Start in the background: a broker that is down must not stop the service starting."""
@@ -71,6 +76,7 @@ class Messaging:
         self._tasks += [asyncio.create_task(c.run()) for c in self.consumers]
 
     async def stop(self) -> None:
+        self._stopping.set()
         self.relay.stop()
         for consumer in self.consumers:
             consumer.stop()
@@ -90,7 +96,7 @@ class Messaging:
 
     async def _relay_forever(self) -> None:
         delay = 0.5
-        while True:
+        while not self._stopping.is_set():
             try:
                 await ensure_topics(self.settings, ALL_TOPICS)
                 await self.producer.start()
@@ -98,6 +104,8 @@ class Messaging:
             except Exception as exc:  # broker down at start-up: keep the rows, retry
                 log.warning("broker unreachable (%r); outbox keeps events, retry in %.1fs",
                             exc, delay)
-                await asyncio.sleep(delay)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), delay)
                 delay = min(delay * 2, 10)
-        await self.relay.run()
+        if not self._stopping.is_set():
+            await self.relay.run()

@@ -1,0 +1,27 @@
+"""Messaging starts without a broker, keeps trying, and stops at once when asked."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from streaming.broker import free_port
+from streaming.settings import KafkaSettings
+from subgraphs.kit.database import Database
+from subgraphs.kit.messaging import Messaging
+
+
+async def test_a_service_starts_and_stops_promptly_while_the_broker_is_down(
+    sqlite_url: str,
+) -> None:
+    database = Database(sqlite_url)
+    unreachable = KafkaSettings(bootstrap_servers=f"127.0.0.1:{free_port()}",
+                                request_timeout_ms=500)
+    messaging = Messaging(database, unreachable)
+    await messaging.start()
+    await asyncio.sleep(1.5)  # at least one failed connection attempt
+    started = time.monotonic()
+    await messaging.stop()
+    assert time.monotonic() - started < 3
+    assert messaging.stats()["outbox"]["published"] == 0
+    await database.dispose()
