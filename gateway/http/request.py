@@ -17,7 +17,7 @@ __all__ = ["read_request"]
 async def read_request(request: Request, max_body_bytes: int) -> GraphQLRequest:
     """The GraphQL request in ``request``; HttpError for anything malformed."""
     headers = dict(request.headers)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _from_params(dict(request.query_params), headers, decode_json=True)
     _check_content_type(request.headers.get("content-type", ""))
     body = await _read_body(request, max_body_bytes)

@@ -63,7 +63,7 @@ async def _graphql(gateway: GatewayHttp, request: Request) -> Response:
         graphql_request = await read_request(request, gateway.max_request_bytes)
     except HttpError as error:
         return _http_error(error, media_type)
-    outcome = await gateway.pipeline.run(graphql_request, read_only=request.method == "GET")
+    outcome = await gateway.pipeline.run(graphql_request, read_only=request.method != "POST")
     body = outcome.response
     if outcome.plan is not None and _wants_plan(gateway, request):
         body.setdefault("extensions", {})["queryPlan"] = print_plan(outcome.plan)
