@@ -16,10 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from streaming.events import OrderStatus
 from subgraphs.orders.domain import outbox
-from subgraphs.orders.domain.errors import EmptyCart, InvalidInput
+from subgraphs.orders.domain.errors import CartVersionReused, EmptyCart, InvalidInput
 from subgraphs.orders.domain.models import OrderItem, OrderStatusChange
 from subgraphs.orders.domain.ports import CartSource, Catalog
-from subgraphs.orders.domain.pricing import price_lines, total_of
+from subgraphs.orders.domain.pricing import price_lines, same_lines, total_of
 from subgraphs.orders.domain.records import CartSnapshot, OrderLine, OrderRecord
 from subgraphs.orders.domain.repository import OrderRepository
 
@@ -91,8 +91,16 @@ class Checkout:
     async def _existing(
         self, session: AsyncSession, user_id: str, cart: CartSnapshot
     ) -> OrderRecord | None:
+        """The order of this very cart version: a repeated checkout. Other lines under the
+        same version mean the cart restarted its count (it expired); never hand back that
+        older order as if it were this one."""
         order = await self.repository.by_checkout(session, user_id, cart.cart_id, cart.version)
-        return None if order is None else order.to_record()
+        if order is None:
+            return None
+        record = order.to_record()
+        if not same_lines(cart, record.lines):
+            raise CartVersionReused()
+        return record
 
 
 def _item(order_id: str, position: int, line: OrderLine) -> OrderItem:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from subgraphs.kit.errors import BadUserInput, Conflict, NotFound
 
 __all__ = [
+    "CartVersionReused",
     "EmptyCart",
     "IllegalTransition",
     "InvalidCursor",
@@ -12,6 +13,7 @@ __all__ = [
     "MixedCurrencies",
     "OrderNotFound",
     "ProductGone",
+    "TotalTooLarge",
 ]
 
 
@@ -39,6 +41,13 @@ class ProductGone(BadUserInput):
         )
 
 
+class TotalTooLarge(BadUserInput):
+    """The order total does not fit a GraphQL Int (32-bit signed)."""
+
+    def __init__(self) -> None:
+        super().__init__("The order total is too large for one order")
+
+
 class MixedCurrencies(BadUserInput):
     """The cart's products are priced in more than one currency; one order has one total."""
 
@@ -58,6 +67,16 @@ class InvalidCursor(BadUserInput):
 
     def __init__(self) -> None:
         super().__init__("Invalid cursor", field="after")
+
+
+class CartVersionReused(Conflict):
+    """This cart version was bought before with other lines (a cart that expired and started
+    again counts from 1); any change to the cart gives it a new version to check out."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This cart was already checked out with other items; change the cart and try again"
+        )
 
 
 class IllegalTransition(Conflict):

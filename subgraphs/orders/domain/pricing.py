@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from subgraphs.orders.domain.errors import EmptyCart, MixedCurrencies, ProductGone
+from subgraphs.orders.domain.errors import EmptyCart, MixedCurrencies, ProductGone, TotalTooLarge
 from subgraphs.orders.domain.records import CartSnapshot, CatalogProduct, OrderLine
 
-__all__ = ["price_lines", "total_of"]
+__all__ = ["MAX_TOTAL", "price_lines", "same_lines", "total_of"]
+
+MAX_TOTAL = 2**31 - 1  # GraphQL Int is 32-bit signed (GraphQL spec, 3.5.1)
 
 
 def price_lines(
@@ -26,8 +28,16 @@ def price_lines(
                                product.currency))
     if len({line.currency for line in lines}) > 1:
         raise MixedCurrencies()
+    if total_of(tuple(lines)) > MAX_TOTAL:
+        raise TotalTooLarge()
     return tuple(lines)
 
 
 def total_of(lines: tuple[OrderLine, ...]) -> int:
     return sum(line.line_amount for line in lines)
+
+
+def same_lines(cart: CartSnapshot, lines: tuple[OrderLine, ...]) -> bool:
+    """Whether an order holds exactly this cart's products and quantities (prices aside)."""
+    ordered = sorted((line.product_id, line.quantity) for line in lines)
+    return ordered == sorted((line.product_id, line.quantity) for line in cart.lines)

@@ -155,3 +155,27 @@ async def test_an_upstream_that_is_down_is_upstream_unavailable_and_writes_nothi
     result = await app.gql(CHECKOUT, {"pm": "pm_card_visa"}, user=ADA)
     assert codes_of(result) == ["UPSTREAM_UNAVAILABLE"]
     assert await app.count(Order) == 0
+
+
+async def test_a_cart_version_seen_before_with_other_items_is_a_conflict_not_the_old_order(
+    app: Harness,
+) -> None:
+    # given an order of cart version 1, and a cart that expired and counts from 1 again
+    await app.place(ADA, version=1)
+    app.price("p-2", "Tea", 499)
+    app.fill_cart(ADA, ("p-2", 5), version=1)
+    # when Ada checks out, then she is told to change the cart, not handed the old order
+    result = await app.gql(CHECKOUT, {"pm": "pm_card_visa"}, user=ADA)
+    assert codes_of(result) == ["CONFLICT"]
+    # and once the cart changes (a new version) checkout places the new order
+    app.fill_cart(ADA, ("p-2", 5), version=2)
+    assert (await app.checkout(ADA))["total"]["amount"] == 5 * 499
+    assert await app.count(Order) == 2
+
+
+async def test_a_total_beyond_a_graphql_int_is_bad_user_input(app: Harness) -> None:
+    app.price("p-1", "Yacht", 2**31 - 1)
+    app.fill_cart(ADA, ("p-1", 2))
+    result = await app.gql(CHECKOUT, {"pm": "pm_card_visa"}, user=ADA)
+    assert codes_of(result) == ["BAD_USER_INPUT"]
+    assert await app.count(Order) == 0
