@@ -99,3 +99,22 @@ async def test_introspection_can_be_turned_off():
 async def test_mutation_runs_against_its_subgraph(pipeline):
     response = await run(pipeline, 'mutation { rename(id: "p1", name: "Seat") { id name } }')
     assert response == {"data": {"rename": {"id": "p1", "name": "Seat"}}}
+
+
+async def test_include_false_on_a_whole_fetch_skips_that_subgraph(pipeline, shop):
+    query = 'query($s: Boolean!) { product(id: "p1") { name stock @include(if: $s) } }'
+    skipped = await run(pipeline, query, variables={"s": False})
+    assert skipped == {"data": {"product": {"name": "Chair"}}}
+    assert shop.calls["inventory"] == 0
+    included = await run(pipeline, query, variables={"s": True})
+    assert included == {"data": {"product": {"name": "Chair", "stock": 5}}}
+    assert shop.calls["inventory"] == 1
+
+
+async def test_a_list_of_entities_is_one_entities_call_not_one_per_item(pipeline, shop):
+    # given three products, one of which inventory cannot resolve (p2)
+    response = await run(pipeline, "{ products { name stock } }")
+    # then one _entities call carried all three, and p2's error nulls the non-null list
+    assert shop.calls == {"products": 1, "inventory": 1}
+    assert response["data"] is None
+    assert [e["path"] for e in response["errors"]] == [["products", 1]]
