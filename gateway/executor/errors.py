@@ -27,7 +27,7 @@ def _client_error(error: Any, subgraph: str, path: list[Any] | None) -> dict[str
 def root_errors(errors: Any, subgraph: str) -> list[dict[str, Any]]:
     """Errors of a root fetch: its response paths are already client paths."""
     out = []
-    for error in errors if isinstance(errors, list) else []:
+    for error in _as_list(errors):
         path = error.get("path") if isinstance(error, dict) else None
         out.append(_client_error(error, subgraph, list(path) if isinstance(path, list) else None))
     return out
@@ -36,7 +36,7 @@ def root_errors(errors: Any, subgraph: str) -> list[dict[str, Any]]:
 def entity_errors(errors: Any, subgraph: str, origins: list[list[Origin]]) -> list[dict[str, Any]]:
     """``["_entities", i, *rest]`` becomes ``[*path of each object behind i, *rest]``."""
     out = []
-    for error in errors if isinstance(errors, list) else []:
+    for error in _as_list(errors):
         path = error.get("path") if isinstance(error, dict) else None
         index = _entity_index(path, len(origins))
         if index is None:
@@ -46,6 +46,13 @@ def entity_errors(errors: Any, subgraph: str, origins: list[list[Origin]]) -> li
         for _, at in origins[index]:
             out.append(_client_error(error, subgraph, [*at, *rest]))
     return out
+
+
+def _as_list(errors: Any) -> list[Any]:
+    """A malformed ``errors`` entry is still an error the client must see."""
+    if isinstance(errors, list):
+        return errors
+    return [errors] if errors else []
 
 
 def _entity_index(path: Any, count: int) -> int | None:

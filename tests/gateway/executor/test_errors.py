@@ -236,3 +236,12 @@ async def test_subgraph_answer_over_the_size_limit_is_refused():
         assert error.code == "SUBGRAPH_RESPONSE_TOO_LARGE"
     else:
         raise AssertionError("a 10 kB answer passed a 1 kB limit")
+
+
+async def test_malformed_errors_entry_from_a_subgraph_is_still_reported():
+    subgraphs = Subgraphs({"products": lambda _: {"data": {"product": None},
+                                                  "errors": {"message": "not a list"}}})
+    response = await execute(SCHEMA, '{ product(id: "p1") { name } }',
+                             fetch("products", "{ product { name } }"), subgraphs)
+    assert response["errors"] == [{"message": "not a list",
+                                   "extensions": {"serviceName": "products"}}]
