@@ -9,6 +9,8 @@ from gateway.fetch import SubgraphFetchError
 
 __all__ = ["entity_errors", "fetch_failed", "root_errors"]
 
+_NEVER_FORWARDED = ("exception", "stacktrace")
+
 
 def _client_error(error: Any, subgraph: str, path: list[Any] | None) -> dict[str, Any]:
     """Keep message and extensions; drop locations (they point into the gateway's document)."""
@@ -19,6 +21,8 @@ def _client_error(error: Any, subgraph: str, path: list[Any] | None) -> dict[str
         out["path"] = path
     extensions = error.get("extensions")
     extensions = dict(extensions) if isinstance(extensions, dict) else {}
+    for key in _NEVER_FORWARDED:  # stack traces stay inside (DESIGN.md: errors leak none)
+        extensions.pop(key, None)
     extensions.setdefault("serviceName", subgraph)
     out["extensions"] = extensions
     return out

@@ -245,3 +245,12 @@ async def test_malformed_errors_entry_from_a_subgraph_is_still_reported():
                              fetch("products", "{ product { name } }"), subgraphs)
     assert response["errors"] == [{"message": "not a list",
                                    "extensions": {"serviceName": "products"}}]
+
+
+async def test_subgraph_stack_traces_do_not_reach_the_client():
+    error = {"message": "boom", "path": ["product"], "extensions": {
+        "code": "INTERNAL", "stacktrace": ["at x"], "exception": {"stacktrace": ["at y"]}}}
+    subgraphs = Subgraphs({"products": lambda _: {"data": {"product": None}, "errors": [error]}})
+    response = await execute(SCHEMA, '{ product(id: "p1") { name } }',
+                             fetch("products", "{ product { name } }"), subgraphs)
+    assert response["errors"][0]["extensions"] == {"code": "INTERNAL", "serviceName": "products"}
