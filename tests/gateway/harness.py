@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import hashlib
 import importlib.util
 import json
@@ -445,6 +446,9 @@ class Samples:
         self._subgraphs: dict[str, SubgraphServer] = {}
         self._oracle: OracleProcess | None = None
         self._apps: dict[str, Any] = {}
+        # Each answer is asked for once per session and shared by the tests that compare it.
+        self._ours: dict[str, tuple[dict[str, Any], Counter[str], Counter[str]]] = {}
+        self._theirs: dict[str, dict[str, Any]] = {}
 
     def case(self, name: str) -> Case:
         return case_named(name)
@@ -461,12 +465,30 @@ class Samples:
         self._subgraphs[name].requests.clear()
         self._subgraphs[name].representations.clear()
 
+    async def ask_ours(self, op: Operation, create_app: Callable[..., Any]) -> dict[str, Any]:
+        """Our gateway's response to the operation, from fresh subgraph state."""
+        if op.id not in self._ours:
+            app = self.our_app(op.case, create_app)
+            self.prepare(op.case)
+            response = _comparable(op, await asgi_post(app, op.body))
+            server = self._subgraphs[op.case]
+            self._ours[op.id] = (response, server.requests.copy(), server.representations.copy())
+        return copy.deepcopy(self._ours[op.id][0])
+
+    def ask_oracle(self, op: Operation) -> dict[str, Any]:
+        """Apollo Gateway's response to the operation, from fresh subgraph state."""
+        if op.id not in self._theirs:
+            oracle = self.oracle(op.case)
+            self.prepare(op.case)
+            self._theirs[op.id] = _comparable(op, oracle.execute(op.body))
+        return copy.deepcopy(self._theirs[op.id])
+
     def assert_requests(self, op: Operation) -> None:
-        """No subgraph got more fetches, or representations, than the operation allows."""
-        server = self._subgraphs[op.case]
+        """Our gateway sent no subgraph more fetches, or representations, than the op allows."""
+        _, requests, representations = self._ours[op.id]
         for bounds, counts in (
-            (op.subgraph_requests, server.requests),
-            (op.entity_representations, server.representations),
+            (op.subgraph_requests, requests),
+            (op.entity_representations, representations),
         ):
             got = {name: counts[name] for name in bounds or {}}
             over = {n: c for n, c in got.items() if c > bounds[n]}
@@ -497,6 +519,12 @@ class Samples:
 
 
 # --- comparing -------------------------------------------------------------------------------
+
+
+def _comparable(op: Operation, response: dict[str, Any]) -> dict[str, Any]:
+    if not op.builtin_types:
+        response["data"] = without_builtin_types(response.get("data"))
+    return response
 
 
 def _error_matches(expected: dict[str, Any], actual: dict[str, Any]) -> bool:
