@@ -34,7 +34,7 @@ def _collect(merged: Merged, graph: str, typedef: TypeDef, errors: list[Diagnost
         else:
             errors.append(error(
                 "TYPE_KIND_MISMATCH",
-                f"is a {kind} here but a {stype.kind} in another subgraph",
+                f"is declared as {kind} here but as {stype.kind} in another subgraph",
                 subgraph=graph, coordinate=typedef.name,
                 hint="declare the type with the same kind in every subgraph"))
     stype.by_graph[graph] = typedef

@@ -44,14 +44,28 @@ async def _fetch(client: httpx.AsyncClient, subgraph: SubgraphConfig) -> Subgrap
     prefix = f"[{subgraph.name}] cannot fetch SDL from {url}"
     try:
         response = await client.post(url, json=_SERVICE_QUERY, headers=subgraph.headers)
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
         return f"{prefix}: subgraph is unreachable ({type(exc).__name__}: {exc or 'no detail'})"
     if response.status_code != 200:
         return f"{prefix}: HTTP {response.status_code}"
     try:
-        sdl = response.json()["data"]["_service"]["sdl"]
-    except (ValueError, KeyError, TypeError):
-        return f"{prefix}: response has no data._service.sdl (is it a federation subgraph?)"
-    if not isinstance(sdl, str):
-        return f"{prefix}: data._service.sdl is not a string"
+        body = response.json()
+    except ValueError:
+        return f"{prefix}: response is not JSON"
+    try:
+        sdl = _service_sdl(body)
+    except ValueError as exc:
+        return f"{prefix}: {exc}"
     return SubgraphSource(subgraph.name, subgraph.routing_url, sdl)
+
+
+def _service_sdl(body: object) -> str:
+    """`data._service.sdl` of a GraphQL response, or ValueError saying what came instead."""
+    data = body.get("data") if isinstance(body, dict) else None
+    service = data.get("_service") if isinstance(data, dict) else None
+    sdl = service.get("sdl") if isinstance(service, dict) else None
+    if isinstance(sdl, str):
+        return sdl
+    errors = body.get("errors") if isinstance(body, dict) else None
+    detail = f" ({errors[0].get('message')})" if errors and isinstance(errors[0], dict) else ""
+    raise ValueError(f"response has no data._service.sdl{detail}; is it a federation subgraph?")

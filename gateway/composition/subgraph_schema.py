@@ -52,17 +52,17 @@ def validate_subgraph_sdl(name: str, document: DocumentNode, links: LinkInfo) ->
     buildable = _buildable(document, links)
     errors = validate_sdl(buildable)
     if errors:
-        return [_diagnostic(name, e) for e in errors]
+        return [_diagnostic(name, e, document) for e in errors]
     try:
         schema = build_ast_schema(buildable, assume_valid_sdl=True)
     except (GraphQLError, TypeError) as exc:
-        return [_diagnostic(name, exc)]
+        return [_diagnostic(name, exc, document)]
     # a subgraph need not have a Query type; the supergraph must (checked after merging)
-    return [_diagnostic(name, e) for e in validate_schema(schema)
+    return [_diagnostic(name, e, document) for e in validate_schema(schema)
             if not e.message.startswith("Query root type must be provided")]
 
 
-def _diagnostic(name: str, exc: Exception) -> Diagnostic:
+def _diagnostic(name: str, exc: Exception, document: DocumentNode) -> Diagnostic:
     message = getattr(exc, "message", None) or str(exc)
     locations = getattr(exc, "locations", None)
     where = f" at line {locations[0].line}, column {locations[0].column}" if locations else ""
@@ -73,7 +73,22 @@ def _diagnostic(name: str, exc: Exception) -> Diagnostic:
         hint = (f'add "@{directive}" to the import list of the federation @link, '
                 f"or write @federation__{directive}")
     return error("INVALID_GRAPHQL", f"invalid schema{where}: {message}", subgraph=name,
+                 coordinate=_coordinate(document, getattr(exc, "positions", None) or ()),
                  hint=hint)
+
+
+def _coordinate(document: DocumentNode, positions) -> str:
+    """`Type` or `Type.field` around the first position the error points at."""
+    for position in positions[:1]:
+        for node in document.definitions:
+            if isinstance(node, TypeDefinitionNode | TypeExtensionNode) and _spans(node, position):
+                fields = [f for f in getattr(node, "fields", None) or () if _spans(f, position)]
+                return node.name.value + (f".{fields[0].name.value}" if fields else "")
+    return ""
+
+
+def _spans(node, position: int) -> bool:
+    return node.loc is not None and node.loc.start <= position < node.loc.end
 
 
 def _buildable(document: DocumentNode, links: LinkInfo) -> DocumentNode:

@@ -117,11 +117,11 @@ def test_a_subgraph_that_is_down_is_one_line(tmp_path: Path, capsys) -> None:
 
 
 class _SubgraphHandler(BaseHTTPRequestHandler):
-    sdl = ""
+    body = b""
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers["Content-Length"]))
-        body = json.dumps({"data": {"_service": {"sdl": self.sdl}}}).encode()
+        body = self.body
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.end_headers()
@@ -131,17 +131,35 @@ class _SubgraphHandler(BaseHTTPRequestHandler):
         return
 
 
-def test_fetches_sdl_from_a_running_subgraph(tmp_path: Path, capsys) -> None:
-    # given a subgraph serving `_service { sdl }`
-    _SubgraphHandler.sdl = (CASE / "users.graphql").read_text()
+def _serve_and_compose(tmp_path: Path, capsys, body: bytes) -> tuple[int, str, str, str]:
+    _SubgraphHandler.body = body
     server = HTTPServer(("127.0.0.1", 0), _SubgraphHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}/graphql"
     config = _config(tmp_path, f"subgraphs:\n  users:\n    schema: {{subgraph_url: '{url}'}}\n")
     try:
-        # when composed, then its routing URL defaults to the subgraph_url
-        code, out, err = _run(capsys, str(config), "-o", "-")
+        return (*_run(capsys, str(config), "-o", "-"), url)
     finally:
         server.shutdown()
+
+
+def test_fetches_sdl_from_a_running_subgraph(tmp_path: Path, capsys) -> None:
+    # given a subgraph serving `_service { sdl }`
+    sdl = (CASE / "users.graphql").read_text()
+    body = json.dumps({"data": {"_service": {"sdl": sdl}}}).encode()
+    # when composed, then its routing URL defaults to the subgraph_url
+    code, out, err, url = _serve_and_compose(tmp_path, capsys, body)
     assert code == 0, err
     assert f'USERS @join__graph(name: "users", url: "{url}")' in out
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    (b"<html>oops</html>", "response is not JSON"),
+    (b'{"errors": [{"message": "Cannot query field _service"}]}',
+     "no data._service.sdl (Cannot query field _service)"),
+])
+def test_a_subgraph_answering_something_else_is_one_line(tmp_path: Path, capsys, body: bytes,
+                                                         expected: str) -> None:
+    code, out, err, _ = _serve_and_compose(tmp_path, capsys, body)
+    assert code == 1 and out == ""
+    assert expected in err and err.count("\n") == 1
