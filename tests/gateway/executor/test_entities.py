@@ -125,3 +125,32 @@ async def test_an_entities_answer_never_overwrites_the_concrete_typename():
     )
     # then the concrete type stays
     assert response == {"data": {"node": {"__typename": "Product", "id": "p1"}}}
+
+
+async def test_type_condition_in_a_flatten_path_selects_only_those_objects():
+    # given a union list where only products need the other subgraph
+    search = [{"__typename": "Product", "id": "p1"}, {"__typename": "Review", "id": "r1"}]
+    subgraphs = Subgraphs({"products": lambda _: {"data": {"search": search}},
+                           "inventory": _inventory})
+    plan = SequenceNode((
+        fetch("products", "{ search { __typename ... on Product { id } } }"),
+        flatten("search.@.|[Product]", "inventory", "Product", (key("id"),), "{ stock }"),
+    ))
+    # when
+    response = await execute(
+        SCHEMA, "{ search { ... on Product { stock } ... on Review { id } } }", plan, subgraphs
+    )
+    # then only the product is sent
+    assert entities(subgraphs.requests["inventory"][0]["body"]) == [
+        {"__typename": "Product", "id": "p1"}
+    ]
+    assert response == {"data": {"search": [{"stock": 3}, {"id": "r1"}]}}
+
+
+async def test_interface_without_a_concrete_typename_is_shaped_by_its_interface_fields():
+    # given an @interfaceObject subgraph that only knows the interface name
+    subgraphs = Subgraphs({"products": lambda _: {"data": {"node": {
+        "__internal_typename": "Node", "id": "p1"}}}})
+    response = await execute(SCHEMA, '{ node(id: "p1") { id } }', fetch("products", "{ ... }"),
+                             subgraphs)
+    assert response == {"data": {"node": {"id": "p1"}}}
