@@ -29,10 +29,16 @@ def create_app(
     schema: Schema,
     services: Mapping[str, Any],
     ready_checks: Mapping[str, Hook] | None = None,
+    ready_details: Mapping[str, Callable[[], Any]] | None = None,
     on_startup: list[Hook] | None = None,
     on_shutdown: list[Hook] | None = None,
 ) -> FastAPI:
-    """Wire one subgraph: GraphQL router, health probes, correlation ids, lifecycle hooks."""
+    """Wire one subgraph: GraphQL router, health probes, correlation ids, lifecycle hooks.
+
+    ``ready_checks`` decide readiness; ``ready_details`` are reported on /ready without deciding
+    it (e.g. event counters: a broker that is down must not make a service unready, since the
+    outbox keeps its events).
+    """
     app = FastAPI(title=settings.service, lifespan=_lifespan(on_startup or [], on_shutdown or []))
     app.state.settings = settings
     app.state.services = dict(services)
@@ -41,7 +47,7 @@ def create_app(
         return RequestContext(settings.jwt_secret, app.state.services)
 
     app.include_router(GraphQLRouter(schema, context_getter=context), prefix="/graphql")
-    _add_probes(app, ready_checks or {})
+    _add_probes(app, ready_checks or {}, ready_details or {})
     app.middleware("http")(_correlation)
     return app
 
@@ -63,7 +69,9 @@ def _lifespan(on_startup: list[Hook], on_shutdown: list[Hook]):  # type: ignore[
     return lifespan
 
 
-def _add_probes(app: FastAPI, checks: Mapping[str, Hook]) -> None:
+def _add_probes(
+    app: FastAPI, checks: Mapping[str, Hook], details: Mapping[str, Callable[[], Any]]
+) -> None:
     @app.get("/health")
     async def health() -> dict[str, str]:
         return {"status": "ok"}
@@ -78,7 +86,8 @@ def _add_probes(app: FastAPI, checks: Mapping[str, Hook]) -> None:
             except Exception as exc:  # a probe reports, it never raises
                 results[name] = f"unavailable: {type(exc).__name__}"
         ok = all(v == "ok" for v in results.values())
-        body = {"status": "ok" if ok else "unavailable", "checks": results}
+        body: dict[str, Any] = {"status": "ok" if ok else "unavailable", "checks": results}
+        body.update({name: detail() for name, detail in details.items()})
         return JSONResponse(body, status_code=200 if ok else 503)
 
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
 
 from streaming.consumer import RetryPolicy
 from streaming.settings import KafkaSettings
@@ -78,27 +76,14 @@ def build_app(settings: PaymentsSettings, services: Services | None = None) -> F
         schema=schema,
         services=services.as_mapping(),
         ready_checks={"database": services.database.ping},
+        # A broker that is down must not make payments unready (events wait in Kafka or the
+        # outbox), so its counters are reported, not judged.
+        ready_details={"messaging": messaging.stats} if messaging else None,
         on_startup=[*([ledger.ensure] if ledger else []),
                     *([messaging.start] if messaging else [])],
         # Hooks stop in reverse: consumers first, then the databases they use.
         on_shutdown=[services.database.dispose, *([ledger.database.dispose] if ledger else []),
                      *([messaging.stop] if messaging else [])],
     )
-    if messaging is not None:
-        _ready_with_stats(app, messaging)
     return app
 
-
-def _ready_with_stats(app: FastAPI, messaging: Messaging) -> None:
-    # The kit's /ready judges the database only; a broker that is down must not make payments
-    # unready (events wait in Kafka or the outbox), so its counters are reported, not judged.
-    route = next(r for r in app.router.routes if getattr(r, "path", None) == "/ready")
-    kit_ready = route.endpoint  # type: ignore[attr-defined]
-
-    async def ready() -> JSONResponse:
-        response = await kit_ready()
-        body = {**json.loads(response.body), "messaging": messaging.stats()}
-        return JSONResponse(body, status_code=response.status_code)
-
-    app.router.routes.remove(route)
-    app.add_api_route("/ready", ready, methods=["GET"])

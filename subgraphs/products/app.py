@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from fastapi import FastAPI
 
@@ -77,16 +76,14 @@ def build_app(
     app = create_app(
         settings=settings, schema=schema, services=services.as_mapping(),
         ready_checks={"database": services.database.ping, "cache": services.cache.ping},
+        # Readiness does not depend on Kafka: the outbox keeps every event while the broker is
+        # down and the relay catches up. The counters are reported on /ready, not judged.
+        ready_details={
+            "messaging": messaging.stats,
+            "reservations": lambda: {"expired": services.sweeper.expired},
+        },
         on_startup=start, on_shutdown=stop,
     )
     app.state.messaging = messaging
-    _add_event_stats(app, messaging, services.sweeper)
     return app
 
-
-def _add_event_stats(app: FastAPI, messaging: Messaging, sweeper: ReservationSweeper) -> None:
-    # Readiness does not depend on Kafka: the outbox keeps every event while the broker is
-    # down and the relay catches up. The counters are reported beside /ready instead.
-    @app.get("/ready/events")
-    async def event_stats() -> dict[str, Any]:
-        return {**messaging.stats(), "reservations": {"expired": sweeper.expired}}

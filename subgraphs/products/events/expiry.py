@@ -24,7 +24,7 @@ class ReservationSweeper:
     ) -> None:
         self._database, self._inventory, self._catalog = database, inventory, catalog
         self.interval, self.batch = interval, batch
-        self.expired = 0  # orders expired since start, for /ready/events
+        self.expired = 0  # orders expired since start, reported on /ready
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 

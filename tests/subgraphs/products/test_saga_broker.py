@@ -46,9 +46,9 @@ async def _event_stats(app: object) -> dict:
     transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
     async with httpx.AsyncClient(transport=transport, base_url="http://products") as client:
         await eventually(lambda: _published(client), within=10)
-        return (await client.get("/ready/events")).json()
+        return (await client.get("/ready")).json()["messaging"]
 
 
 async def _published(client: httpx.AsyncClient) -> bool:
-    stats = (await client.get("/ready/events")).json()
+    stats = (await client.get("/ready")).json()["messaging"]
     return stats["outbox"]["published"] >= 2
