@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import lru_cache
 
 from graphql import (
     FieldNode,
@@ -25,6 +26,7 @@ class FieldSetError(ValueError):
     """A field set that does not parse or names a field the type does not have."""
 
 
+@lru_cache(maxsize=4096)
 def parse_field_set(fields: str) -> SelectionSetNode:
     """A field set is a selection set without its braces (Federation spec `FieldSet`)."""
     try:
