@@ -28,6 +28,7 @@ class Gateway:
     pool: SubgraphPool
     pipeline: Pipeline
     max_request_bytes: int
+    max_batch: int
     expose_query_plan: bool
 
     async def aclose(self) -> None:
@@ -59,7 +60,8 @@ def build_gateway(
         introspection=config.introspection,
         override_labels=frozenset(config.override_labels),
     )
-    return Gateway(supergraph, pool, pipeline, config.limits.max_request_bytes,
+    max_batch = config.batching.max_operations if config.batching.enabled else 0
+    return Gateway(supergraph, pool, pipeline, config.limits.max_request_bytes, max_batch,
                    config.expose_query_plan)
 
 

@@ -19,7 +19,14 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
-__all__ = ["GatewayConfig", "LimitsConfig", "SubgraphTraffic", "TrafficConfig", "TrafficOverride"]
+__all__ = [
+    "BatchingConfig",
+    "GatewayConfig",
+    "LimitsConfig",
+    "SubgraphTraffic",
+    "TrafficConfig",
+    "TrafficOverride",
+]
 
 
 class _Strict(BaseModel):
@@ -75,6 +82,13 @@ class LimitsConfig(_Strict):
     max_request_bytes: int = Field(1_000_000, ge=1, description="HTTP request body size.")
 
 
+class BatchingConfig(_Strict):
+    """Several operations in one POST as a JSON array (Apollo Client's batch link)."""
+
+    enabled: bool = Field(False, description="Accept a JSON array of requests.")
+    max_operations: int = Field(10, ge=1, description="Requests one batch may hold.")
+
+
 class GatewayConfig(BaseSettings):
     """Everything the gateway can be told; unknown keys are an error."""
 
@@ -95,6 +109,7 @@ class GatewayConfig(BaseSettings):
     )
     traffic: TrafficConfig = Field(TrafficConfig(), description="Timeouts and pools per subgraph.")
     limits: LimitsConfig = Field(LimitsConfig(), description="Operation and request limits.")
+    batching: BatchingConfig = Field(BatchingConfig(), description="Batched requests.")
     propagate_headers: list[str] = Field(
         ["authorization"], description="Client request headers forwarded to every subgraph."
     )

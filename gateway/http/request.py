@@ -14,8 +14,13 @@ from gateway.plugins import GraphQLRequest
 __all__ = ["read_request"]
 
 
-async def read_request(request: Request, max_body_bytes: int) -> GraphQLRequest:
-    """The GraphQL request in ``request``; HttpError for anything malformed."""
+async def read_request(
+    request: Request, max_body_bytes: int, max_batch: int = 0
+) -> GraphQLRequest | list[GraphQLRequest]:
+    """The GraphQL request in ``request`` (a list for a batch); HttpError for anything malformed.
+
+    A batch is a JSON array of requests (Apollo's batching), accepted only when ``max_batch`` > 0.
+    """
     headers = dict(request.headers)
     if request.method in ("GET", "HEAD"):
         return _from_params(dict(request.query_params), headers, decode_json=True)
@@ -26,7 +31,19 @@ async def read_request(request: Request, max_body_bytes: int) -> GraphQLRequest:
     except orjson.JSONDecodeError as error:
         raise HttpError(400, f"Malformed JSON body: {error.msg}.") from None
     if isinstance(params, list):
-        raise HttpError(400, "Batched requests (a JSON array) are not supported.")
+        return [_from_object(item, headers) for item in _batch(params, max_batch)]
+    return _from_object(params, headers)
+
+
+def _batch(items: list[Any], max_batch: int) -> list[Any]:
+    if max_batch <= 0:
+        raise HttpError(400, "Batched requests (a JSON array) are not enabled.")
+    if not items or len(items) > max_batch:
+        raise HttpError(400, f"A batch holds 1 to {max_batch} requests; this one {len(items)}.")
+    return items
+
+
+def _from_object(params: Any, headers: dict[str, str]) -> GraphQLRequest:
     if not isinstance(params, dict):
         raise HttpError(400, "The JSON body must be an object with a `query` string.")
     return _from_params(params, headers, decode_json=False)

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
+import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -14,7 +15,7 @@ from starlette.routing import Route
 from gateway.http.errors import HttpError
 from gateway.http.request import read_request
 from gateway.http.response import JSON, graphql_response, negotiate
-from gateway.pipeline import Pipeline
+from gateway.pipeline import Outcome, Pipeline
 from gateway.plan import print_plan
 
 __all__ = ["GatewayHttp", "build_http_app"]
@@ -27,6 +28,7 @@ class GatewayHttp(Protocol):
 
     pipeline: Pipeline
     max_request_bytes: int
+    max_batch: int
     expose_query_plan: bool
 
     async def aclose(self) -> None: ...
@@ -60,15 +62,31 @@ async def _graphql(gateway: GatewayHttp, request: Request) -> Response:
         return _http_error(HttpError(406, "Accept application/graphql-response+json or "
                                           "application/json."), JSON)
     try:
-        graphql_request = await read_request(request, gateway.max_request_bytes)
+        read = await read_request(request, gateway.max_request_bytes, gateway.max_batch)
     except HttpError as error:
         return _http_error(error, media_type)
-    outcome = await gateway.pipeline.run(graphql_request, read_only=request.method != "POST")
+    if isinstance(read, list):
+        return await _batch(gateway, request, read)
+    outcome = await gateway.pipeline.run(read, read_only=request.method != "POST")
+    body = _with_plan(gateway, request, outcome)
+    headers = {"allow": "POST"} if outcome.request_error_status == 405 else None
+    return graphql_response(body, media_type, outcome.request_error_status, headers)
+
+
+async def _batch(gateway: GatewayHttp, request: Request, batch: list[Any]) -> Response:
+    """Run a batch in order (a mutation may depend on an earlier one); one JSON array back."""
+    bodies = []
+    for item in batch:
+        outcome = await gateway.pipeline.run(item)
+        bodies.append(_with_plan(gateway, request, outcome))
+    return Response(orjson.dumps(bodies), 200, media_type="application/json; charset=utf-8")
+
+
+def _with_plan(gateway: GatewayHttp, request: Request, outcome: Outcome) -> dict[str, Any]:
     body = outcome.response
     if outcome.plan is not None and _wants_plan(gateway, request):
         body.setdefault("extensions", {})["queryPlan"] = print_plan(outcome.plan)
-    headers = {"allow": "POST"} if outcome.request_error_status == 405 else None
-    return graphql_response(body, media_type, outcome.request_error_status, headers)
+    return body
 
 
 def _wants_plan(gateway: GatewayHttp, request: Request) -> bool:

@@ -159,3 +159,33 @@ async def test_subgraph_down_is_partial_data_never_a_500():
     assert body["data"] is None
     assert body["errors"][0]["extensions"] == {"code": "SUBGRAPH_FETCH_FAILED",
                                                "serviceName": "inventory"}
+
+
+async def test_batches_are_refused_unless_enabled(client):
+    response = await client.post("/graphql", json=[{"query": "{ whoami }"}])
+    assert response.status_code == 400
+    assert "not enabled" in response.json()["errors"][0]["message"]
+
+
+async def _batch_client(max_operations: int = 2) -> httpx.AsyncClient:
+    config = GatewayConfig(batching={"enabled": True, "max_operations": max_operations})
+    transport = httpx.ASGITransport(app=Shop().app(config))
+    return httpx.AsyncClient(transport=transport, base_url="http://gateway")
+
+
+async def test_enabled_batch_answers_each_request_in_order():
+    async with await _batch_client() as client:
+        response = await client.post("/graphql", json=[
+            {"query": 'mutation { rename(id: "p1", name: "Seat") { name } }'},
+            {"query": "{ nope }"},
+        ])
+    assert response.status_code == 200
+    first, second = response.json()
+    assert first == {"data": {"rename": {"name": "Seat"}}}
+    assert second["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+async def test_batch_over_the_maximum_is_refused():
+    async with await _batch_client(max_operations=2) as client:
+        response = await client.post("/graphql", json=[{"query": "{ whoami }"}] * 3)
+    assert response.status_code == 400
