@@ -76,7 +76,7 @@ async def test_committed_events_are_not_redelivered_to_the_same_group(kafka_sett
         task = asyncio.create_task(consumer.run())
         await asyncio.wait_for(consumer.assigned.wait(), 15)
         await eventually(lambda: len(seen) >= 3)
-        await asyncio.sleep(0.5)
+        await asyncio.sleep(0.3)  # room for a redelivery to show up
         consumer.stop()
         await task
 

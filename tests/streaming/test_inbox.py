@@ -112,6 +112,7 @@ async def test_claim_reports_a_redelivery(sessions):
         assert await claim(session, "g", event) is False
 
 
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 async def test_an_event_delivered_twice_through_kafka_has_one_effect(
     sessions, engine, kafka_settings
 ):
