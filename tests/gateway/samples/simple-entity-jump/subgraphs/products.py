@@ -44,6 +44,11 @@ class Query:
         return [Product(id=strawberry.ID(f"g{i}"), name=f"Item {i}", price=i) for i in range(size)]
 
     @strawberry.field
+    def grid(self) -> list[list[Product | None] | None]:
+        """Lists of lists, with null rows and cells: entity paths two lists deep."""
+        return [[make("p1"), make("p2")], None, [], [make("p4"), None, make("p1")]]
+
+    @strawberry.field
     def products_by_ids(self, ids: list[strawberry.ID]) -> list[Product | None]:
         return [make(i) for i in ids]
 
