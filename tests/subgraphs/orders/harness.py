@@ -38,6 +38,7 @@ __all__ = [
     "BOB",
     "CHECKOUT",
     "EVENTS",
+    "FAST_RETRY",
     "MUTATIONS",
     "ORDER_FIELDS",
     "Harness",
@@ -57,6 +58,9 @@ ORDER_FIELDS = (
     "statusHistory { previousStatus status reason changedAt }"
 )
 CHECKOUT = f"mutation($pm: String!) {{ checkout(paymentMethod: $pm) {{ {ORDER_FIELDS} }} }}"
+
+
+FAST_RETRY = RetryPolicy(attempts=3, initial_backoff=0.02, max_backoff=0.05)
 
 
 def paid(order: dict[str, Any], *, succeeded: bool = True, reason: str | None = None) -> Envelope:

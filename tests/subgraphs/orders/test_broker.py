@@ -9,17 +9,22 @@ from contextlib import asynccontextmanager
 import pytest
 
 from streaming.broker import EmbeddedBroker
-from streaming.consumer import RetryPolicy
 from streaming.events import Envelope
 from streaming.producer import EventProducer
 from streaming.settings import KafkaSettings
 from streaming.testing import consume_events, eventually, settings_for
 from streaming.topics import ALL_TOPICS, ORDERS
 from subgraphs.orders.domain.models import OrderStatusChange
-from tests.subgraphs.orders.harness import BOB, Harness, open_harness, paid, reservation_failed
+from tests.subgraphs.orders.harness import (
+    BOB,
+    FAST_RETRY,
+    Harness,
+    open_harness,
+    paid,
+    reservation_failed,
+)
 
 pytestmark = pytest.mark.integration
-FAST_RETRY = RetryPolicy(attempts=3, initial_backoff=0.02, max_backoff=0.05)
 
 
 async def publish(kafka: KafkaSettings, *events: Envelope) -> None:
