@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .diagnostics import CompositionFailed, Diagnostic, error
+from .joins import graph_enum
 from .merge import merge
 from .model import Subgraph
 from .printer import print_supergraph
@@ -46,6 +48,7 @@ def compose(sources: list[SubgraphSource]) -> CompositionResult:
     if not sources:
         return CompositionResult(None, [error("NO_SUBGRAPHS", "there is nothing to compose",
                                               hint="list at least one subgraph")])
+    diagnostics += _graph_names(sources)
     subgraphs: list[Subgraph] = []
     for source in sources:
         try:
@@ -67,6 +70,23 @@ def compose(sources: list[SubgraphSource]) -> CompositionResult:
     if _has_errors(diagnostics):
         return CompositionResult(None, diagnostics)
     return CompositionResult(print_supergraph(merged), diagnostics)
+
+
+def _graph_names(sources: list[SubgraphSource]) -> list[Diagnostic]:
+    """Each subgraph needs its own valid `join__Graph` value (its CONSTANT_CASE name)."""
+    found, seen = [], {}
+    for source in sources:
+        value = graph_enum(source.name)
+        if not re.match(r"^[A-Z_][A-Z0-9_]*$", value):
+            found.append(error("INVALID_SUBGRAPH_NAME", f"name {source.name!r} gives no valid "
+                               f"join__Graph value ({value!r})", subgraph=source.name,
+                               hint="start the name with a letter"))
+        elif value in seen:
+            found.append(error("INVALID_SUBGRAPH_NAME", f"names {seen[value]!r} and "
+                               f"{source.name!r} both become join__Graph value {value}",
+                               subgraph=source.name, hint="rename one of the subgraphs"))
+        seen.setdefault(value, source.name)
+    return found
 
 
 def _has_errors(diagnostics: list[Diagnostic]) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from gateway.composition import SubgraphSource, compose
+
 from .harness import CASES, compose_case
 
 ERRORS = {
@@ -74,3 +76,16 @@ def test_override_from_unknown_subgraph_warns_but_composes() -> None:
     assert result.supergraph is not None
     assert [w.coordinate for w in result.warnings
             if w.code == "OVERRIDE_FROM_UNKNOWN_SUBGRAPH"] == ["Product.price"]
+
+
+@pytest.mark.parametrize(("names", "message"), [
+    (("my-graph", "my_graph"), "both become join__Graph value MY_GRAPH"),
+    (("2fast",), "gives no valid join__Graph value"),
+])
+def test_subgraph_names_need_distinct_valid_graph_values(names: tuple[str, ...],
+                                                         message: str) -> None:
+    sdl = "type Query { a: Int }"
+    result = compose([SubgraphSource(n, f"http://{n}", sdl) for n in names])
+    assert result.supergraph is None
+    assert [e.code for e in result.errors] == ["INVALID_SUBGRAPH_NAME"]
+    assert message in result.errors[0].message
