@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 from starlette.applications import Starlette
@@ -13,26 +16,127 @@ from gateway.fetch import ClientOptions, SubgraphPool
 from gateway.http import build_http_app
 from gateway.pipeline import Limits, Pipeline
 from gateway.plugins import Plugin, Plugins, PropagateHeaders
-from gateway.supergraph import Supergraph, load_supergraph
+from gateway.supergraph import Supergraph, SupergraphError, load_supergraph
 
-__all__ = ["Gateway", "build_gateway", "create_app"]
+__all__ = ["Gateway", "Wiring", "build_gateway", "create_app"]
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
 class Gateway:
-    """The running parts the HTTP layer serves."""
+    """The running parts the HTTP layer serves; ``reload`` swaps in a new supergraph.
 
-    supergraph: Supergraph
-    pool: SubgraphPool
-    pipeline: Pipeline
-    max_request_bytes: int
-    max_batch: int
-    expose_query_plan: bool
+    A request reads ``pipeline`` once and keeps it, so a swap never disturbs requests in
+    flight: they finish on the old pipeline and its connection pool, closed after a grace time.
+    """
+
+    def __init__(self, sdl: str, config: GatewayConfig, wiring: Wiring) -> None:
+        self.config = config
+        self.max_request_bytes = config.limits.max_request_bytes
+        self.max_batch = config.batching.max_operations if config.batching.enabled else 0
+        self.expose_query_plan = config.expose_query_plan
+        self._wiring = wiring
+        self.supergraph, self.pool, self.pipeline = wiring.build(sdl)
+        self._sdl = sdl
+        self._retired: list[SubgraphPool] = []
+        self._watcher: asyncio.Task[None] | None = None
+        self._closing: set[asyncio.Future[None]] = set()
+
+    def reload(self, sdl: str) -> bool:
+        """Swap in ``sdl`` if it loads; otherwise log why and keep serving the current one."""
+        if sdl == self._sdl:
+            return False
+        try:
+            built = self._wiring.build(sdl)
+        except SupergraphError as error:
+            log.error("new supergraph rejected, still serving the previous one: %s", error)
+            return False
+        self._swap(sdl, built)
+        return True
+
+    async def reload_in_background(self, sdl: str) -> bool:
+        """``reload`` with the loading done off the event loop (requests keep flowing)."""
+        if sdl == self._sdl:
+            return False
+        try:
+            built = await asyncio.to_thread(self._wiring.build, sdl)
+        except SupergraphError as error:
+            log.error("new supergraph rejected, still serving the previous one: %s", error)
+            return False
+        self._swap(sdl, built)
+        return True
+
+    def _swap(self, sdl: str, built: tuple[Supergraph, SubgraphPool, Pipeline]) -> None:
+        # No await between these assignments: a request sees the old trio or the new one.
+        old, self._sdl = self.pool, sdl
+        self.supergraph, self.pool, self.pipeline = built
+        self._retire(old)
+        log.info("supergraph reloaded (%d subgraphs)", len(self.supergraph.subgraphs))
+
+    def _retire(self, pool: SubgraphPool) -> None:
+        self._retired.append(pool)
+        grace = max(self.config.traffic.for_subgraph(n).timeout_seconds for n in pool.urls or [""])
+        with contextlib.suppress(RuntimeError):  # no running loop: closed at shutdown
+            asyncio.get_running_loop().call_later(grace + 1, self._close_retired, pool)
+
+    def _close_retired(self, pool: SubgraphPool) -> None:
+        if pool in self._retired:
+            self._retired.remove(pool)
+            task = asyncio.ensure_future(pool.aclose())
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
+
+    async def start(self) -> None:
+        """Start watching the supergraph file when configured (``supergraph_poll_seconds``)."""
+        if self.config.supergraph_poll_seconds > 0 and self._watcher is None:
+            self._watcher = asyncio.create_task(self._watch(self.config.supergraph_path))
+
+    async def _watch(self, path: Path) -> None:
+        while True:
+            await asyncio.sleep(self.config.supergraph_poll_seconds)
+            try:
+                sdl = await asyncio.to_thread(path.read_text)
+            except OSError as error:
+                log.error("cannot read supergraph %s: %s", path, error)
+                continue
+            await self.reload_in_background(sdl)
 
     async def aclose(self) -> None:
-        await self.pool.aclose()
+        if self._watcher is not None:
+            self._watcher.cancel()
+            self._watcher = None
+        pools, self._retired = [self.pool, *self._retired], []
+        for pool in pools:
+            await pool.aclose()
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """How a supergraph becomes a pool and a pipeline (the same for every reload)."""
+
+    config: GatewayConfig
+    subgraph_urls: dict[str, str]
+    plugins: tuple[Plugin, ...]
+    transport: httpx.AsyncBaseTransport | None
+
+    def build(self, sdl: str) -> tuple[Supergraph, SubgraphPool, Pipeline]:
+        config = self.config
+        supergraph = load_supergraph(sdl)
+        overrides = {**config.subgraph_urls, **self.subgraph_urls}
+        _warn_unknown(supergraph, overrides, config)
+        urls = {**supergraph.subgraphs, **overrides}
+        pool = SubgraphPool(urls, _client_options(config, urls), self.transport)
+        pipeline = Pipeline(
+            supergraph,
+            pool,
+            limits=_limits(config),
+            plugins=Plugins([PropagateHeaders(config.propagate_headers), *self.plugins]),
+            cache_size=config.cache_size,
+            cache_bytes=config.cache_max_bytes,
+            introspection=config.introspection,
+            override_labels=frozenset(config.override_labels),
+        )
+        return supergraph, pool, pipeline
 
 
 def build_gateway(
@@ -45,24 +149,8 @@ def build_gateway(
 ) -> Gateway:
     """Load the supergraph and wire the pipeline; SupergraphError when it does not load."""
     config = config or GatewayConfig()
-    supergraph = load_supergraph(supergraph_sdl)
-    overrides = {**config.subgraph_urls, **(subgraph_urls or {})}
-    _warn_unknown(supergraph, overrides, config)
-    urls = {**supergraph.subgraphs, **overrides}
-    pool = SubgraphPool(urls, _client_options(config, urls), transport)
-    pipeline = Pipeline(
-        supergraph,
-        pool,
-        limits=_limits(config),
-        plugins=Plugins([PropagateHeaders(config.propagate_headers), *(plugins or [])]),
-        cache_size=config.cache_size,
-        cache_bytes=config.cache_max_bytes,
-        introspection=config.introspection,
-        override_labels=frozenset(config.override_labels),
-    )
-    max_batch = config.batching.max_operations if config.batching.enabled else 0
-    return Gateway(supergraph, pool, pipeline, config.limits.max_request_bytes, max_batch,
-                   config.expose_query_plan)
+    wiring = Wiring(config, dict(subgraph_urls or {}), tuple(plugins or ()), transport)
+    return Gateway(supergraph_sdl, config, wiring)
 
 
 def create_app(

@@ -100,6 +100,11 @@ class GatewayConfig(BaseSettings):
     supergraph_path: Path = Field(
         Path("schema/supergraph.graphql"), description="The composed supergraph SDL file."
     )
+    supergraph_poll_seconds: float = Field(
+        0.0, ge=0,
+        description="Check supergraph_path this often and swap in a changed supergraph that "
+        "loads; one that does not is logged and ignored (0: never).",
+    )
     host: str = Field("0.0.0.0", description="Interface the HTTP server listens on.")
     port: int = Field(8080, ge=0, le=65535, description="Port the HTTP server listens on.")
     subgraph_urls: dict[str, str] = Field(

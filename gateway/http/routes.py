@@ -31,6 +31,8 @@ class GatewayHttp(Protocol):
     max_batch: int
     expose_query_plan: bool
 
+    async def start(self) -> None: ...
+
     async def aclose(self) -> None: ...
 
 
@@ -45,6 +47,7 @@ def build_http_app(gateway: GatewayHttp) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        await gateway.start()
         yield
         await gateway.aclose()
 
