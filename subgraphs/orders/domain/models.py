@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, MetaData, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from streaming.events import OrderStatus
@@ -31,6 +40,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+_STATUSES = ", ".join(f"'{status.value}'" for status in OrderStatus)
 OUTBOX = outbox_table(Base.metadata)
 INBOX = inbox_table(Base.metadata)
 
@@ -44,6 +54,8 @@ class Order(Base):
         UniqueConstraint("user_id", "cart_id", "cart_version", name="uq_orders_checkout"),
         Index("ix_orders_user_newest", "user_id", "created_at", "id"),
         Index("ix_orders_status_created", "status", "created_at"),
+        CheckConstraint(f"status IN ({_STATUSES})", name="status"),
+        CheckConstraint("total_amount >= 0", name="total_amount"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -87,6 +99,10 @@ class OrderItem(Base):
     """One order line, priced and named as products said at checkout."""
 
     __tablename__ = "order_items"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity"),
+        CheckConstraint("unit_amount >= 0", name="unit_amount"),
+    )
 
     order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, primary_key=True)

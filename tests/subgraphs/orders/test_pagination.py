@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from datetime import UTC, datetime
 
 import pytest
 
@@ -62,3 +63,22 @@ async def test_a_cursor_we_did_not_issue_is_bad_user_input(app: Harness, cursor:
 async def test_first_outside_0_to_100_is_bad_user_input(app: Harness, first: int) -> None:
     variables = {"r": [{"__typename": "User", "id": ADA.id}], "first": first}
     assert codes_of(await app.gql(PAGE, variables, user=ADA)) == ["BAD_USER_INPUT"]
+
+
+async def test_orders_placed_in_the_same_microsecond_page_by_id_without_loss(
+    app: Harness,
+) -> None:
+    # given seven orders with one creation time
+    moment = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
+    app.services.checkout.clock = lambda: moment
+    placed = {(await app.place(ADA, version=v))["id"] for v in range(1, 8)}
+    # when paging three at a time, then each order comes exactly once
+    seen, after = [], None
+    while True:
+        current = await page(app, 3, after)
+        seen += [edge["node"]["id"] for edge in current["edges"]]
+        if not current["pageInfo"]["hasNextPage"]:
+            break
+        after = current["pageInfo"]["endCursor"]
+    assert sorted(seen) == sorted(placed) and len(seen) == 7
+    assert seen == sorted(seen, reverse=True)

@@ -16,6 +16,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _BIGINT_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+_STATUSES = "'PENDING', 'PAID', 'PAYMENT_FAILED', 'CANCELLED', 'SHIPPED', 'DELIVERED'"
 
 
 def upgrade() -> None:
@@ -50,6 +51,8 @@ def _orders() -> None:
         sa.Column("row_version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_orders"),
         sa.UniqueConstraint("user_id", "cart_id", "cart_version", name="uq_orders_checkout"),
+        sa.CheckConstraint(f"status IN ({_STATUSES})", name="ck_orders_status"),
+        sa.CheckConstraint("total_amount >= 0", name="ck_orders_total_amount"),
     )
     op.create_index("ix_orders_user_newest", "orders", ["user_id", "created_at", "id"])
     op.create_index("ix_orders_status_created", "orders", ["status", "created_at"])
@@ -68,6 +71,8 @@ def _items_and_history() -> None:
         sa.ForeignKeyConstraint(["order_id"], ["orders.id"],
                                 name="fk_order_items_order_id_orders"),
         sa.PrimaryKeyConstraint("order_id", "position", name="pk_order_items"),
+        sa.CheckConstraint("quantity > 0", name="ck_order_items_quantity"),
+        sa.CheckConstraint("unit_amount >= 0", name="ck_order_items_unit_amount"),
     )
     op.create_table(
         "order_status_changes",
