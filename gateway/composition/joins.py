@@ -130,7 +130,8 @@ def _query_join_fields(merged: Merged, sfield: SField) -> list[JoinArgs]:
                  "overrideLabel": f.string("override", "label"),
                  "external": f.has("external") or None}
                 for g, f in sfield.by_graph.items()
-                if f.has("override") or (f.has("shareable") and g not in overridden)]
+                if f.has("override") or overridden.get(g)
+                or (f.has("shareable") and g not in overridden)]
     # Deliberately unlike @theguild/federation-composition 0.27, which never prints `type:`
     # on Query fields: without it, a gateway extracting subgraph schemas from the supergraph
     # (join spec: `type` is the field's type in that subgraph) sees types a subgraph lacks.
