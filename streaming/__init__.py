@@ -17,7 +17,7 @@ A domain service uses it like this (see README.md in this folder for the whole s
 
 from streaming.consumer import ConsumerStats, EventConsumer, RetryPolicy
 from streaming.events import Envelope, PoisonMessageError, decode, encode
-from streaming.handlers import EventHandler, SessionHandler, dispatch
+from streaming.handlers import EventHandler, SessionHandler, TransientError, dispatch
 from streaming.inbox import claim, idempotent, inbox_table
 from streaming.lifecycle import run_until_signalled, running
 from streaming.outbox import OutboxRelay, RelayStats, enqueue, outbox_table
@@ -51,6 +51,7 @@ __all__ = [
     "RelayStats",
     "RetryPolicy",
     "SessionHandler",
+    "TransientError",
     "claim",
     "decode",
     "dispatch",

@@ -4,7 +4,8 @@ Each record is decoded, handed to the handler, and its offset committed only aft
 delivery is at-least-once; handlers wrapped by :func:`streaming.inbox.idempotent` make it
 effectively once. A failing handler is retried with exponential backoff; after the last
 attempt (or at once for a :class:`PoisonMessageError`, e.g. undecodable bytes) the record goes
-to ``<topic>.<group>.dlq`` and consumption moves on.
+to ``<topic>.<group>.dlq`` and consumption moves on. Transient errors (infrastructure down,
+:class:`TransientError`) are retried until they pass.
 """
 
 from __future__ import annotations
@@ -19,30 +20,49 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import KafkaError
 from aiokafka.structs import ConsumerRecord
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from streaming.deadletter import dead_letter_message
 from streaming.events import PoisonMessageError, decode
-from streaming.handlers import EventHandler
+from streaming.handlers import EventHandler, TransientError
 from streaming.producer import EventProducer
 from streaming.settings import KafkaSettings
 from streaming.topics import dlq_topic, ensure_topics
 
-__all__ = ["ConsumerStats", "EventConsumer", "RetryPolicy"]
+__all__ = ["TRANSIENT", "ConsumerStats", "EventConsumer", "RetryPolicy"]
 
 log = logging.getLogger(__name__)
 
 
+TRANSIENT: tuple[type[BaseException], ...] = (
+    TransientError,
+    ConnectionError,
+    TimeoutError,
+    OperationalError,  # database down, SQLite busy: the infrastructure, not the message
+    InterfaceError,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    """Handler attempts per record before dead-lettering, with doubling delays between them."""
+    """How a failing handler is retried: doubling delays, then the dead-letter topic.
+
+    Errors of a ``transient`` type are retried without limit (a database or provider outage
+    must not flood the dead-letter topic); the partition waits meanwhile, keeping its order.
+    """
 
     attempts: int = 5
     initial_backoff: float = 0.1
     max_backoff: float = 5.0
+    transient: tuple[type[BaseException], ...] = TRANSIENT
 
     def delay(self, attempt: int) -> float:
         """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
         return min(self.initial_backoff * 2 ** (attempt - 1), self.max_backoff)
+
+    def gives_up(self, error: BaseException, attempt: int) -> bool:
+        """True when the record should go to the dead-letter topic now."""
+        return attempt >= self.attempts and not isinstance(error, self.transient)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,12 +122,19 @@ class EventConsumer:
         try:
             await self._connect()
             while not self._stopping.is_set():
-                batch = await self._kafka.getmany(timeout_ms=200, max_records=self.max_records)
-                await self._track_idle_partitions(batch)
-                for tp, records in batch.items():
-                    await self._consume(tp, records)
+                try:
+                    await self._poll()
+                except KafkaError as exc:  # aiokafka reconnects by itself; do not die
+                    log.warning("consumer %s: fetch failed: %r", self.group, exc)
+                    await self._pause(self.retry.max_backoff)
         finally:
             await self._close()
+
+    async def _poll(self) -> None:
+        batch = await self._kafka.getmany(timeout_ms=200, max_records=self.max_records)
+        await self._track_idle_partitions(batch)
+        for tp, records in batch.items():
+            await self._consume(tp, records)
 
     async def _connect(self) -> None:
         delay = self.retry.initial_backoff
@@ -164,20 +191,21 @@ class EventConsumer:
             event = decode(record.value)
         except PoisonMessageError as exc:
             return await self._dead_letter(record, exc, attempts=0)
-        for attempt in range(1, self.retry.attempts + 1):
+        attempt = 0
+        while True:
+            attempt += 1
             try:
                 await self.handler(event)
             except PoisonMessageError as exc:
                 return await self._dead_letter(record, exc, attempts=attempt)
             except Exception as exc:
-                if attempt == self.retry.attempts:
+                if self.retry.gives_up(exc, attempt):
                     return await self._dead_letter(record, exc, attempts=attempt)
                 if not await self._backoff(record, exc, attempt):
                     return False
             else:
                 self._counts["handled"] += 1
                 return True
-        return False
 
     async def _backoff(self, record: ConsumerRecord, exc: Exception, attempt: int) -> bool:
         self._counts["retried"] += 1

@@ -9,13 +9,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from streaming.events import Envelope, EventPayload
 
-__all__ = ["EventHandler", "SessionHandler", "dispatch"]
+__all__ = ["EventHandler", "SessionHandler", "TransientError", "dispatch"]
 
 EventHandler = Callable[[Envelope], Awaitable[None]]
 """What :class:`streaming.consumer.EventConsumer` calls for every decoded event."""
 
 SessionHandler = Callable[[AsyncSession, Envelope], Awaitable[None]]
 """A handler running in the inbox transaction (see :func:`streaming.inbox.idempotent`)."""
+
+
+class TransientError(Exception):
+    """Raise from a handler when a dependency is down (e.g. the payment provider): the consumer
+    retries the event until it passes instead of dead-lettering it."""
 
 
 def dispatch(

@@ -7,10 +7,11 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from streaming.consumer import EventConsumer, RetryPolicy
 from streaming.events import Envelope, OrderCreated, PoisonMessageError
-from streaming.handlers import dispatch
+from streaming.handlers import TransientError, dispatch
 from streaming.producer import EventProducer, Message
 from streaming.settings import KafkaSettings
 from streaming.testing import consume, eventually, unique_name
@@ -131,19 +132,31 @@ async def test_failing_handler_is_retried_then_dead_lettered_and_the_next_event_
     assert (stats.retried, stats.dead_lettered, stats.handled) == (2, 1, 1)
 
 
-async def test_transient_failure_recovers_without_dead_letter(kafka_settings):
+async def test_transient_failures_are_retried_past_the_attempt_limit_never_dead_lettered(
+    kafka_settings,
+):
     topic, calls = unique_name("orders"), []
 
     async def flaky(event: Envelope) -> None:
         calls.append(event.id)
-        if len(calls) < 3:
-            raise ConnectionError("flaky")
+        if len(calls) < 6:  # FAST_RETRY allows 3 attempts for other errors
+            raise TransientError("payment provider unreachable")
 
     async with consuming(kafka_settings, topic, flaky, retry=FAST_RETRY) as consumer:
         await publish(kafka_settings, topic, *orders(1))
         await eventually(lambda: consumer.stats().handled == 1)
 
-    assert (consumer.stats().retried, consumer.stats().dead_lettered) == (2, 0)
+    assert (consumer.stats().retried, consumer.stats().dead_lettered) == (5, 0)
+
+
+def test_retry_delays_double_up_to_the_cap_and_only_other_errors_give_up():
+    policy = RetryPolicy(attempts=3, initial_backoff=0.1, max_backoff=0.3)
+
+    assert [policy.delay(n) for n in (1, 2, 3, 4)] == [0.1, 0.2, 0.3, 0.3]
+    assert not policy.gives_up(RuntimeError(), 2) and policy.gives_up(RuntimeError(), 3)
+    database_down = OperationalError("SELECT 1", {}, ConnectionRefusedError())
+    for transient in (TransientError(), TimeoutError(), ConnectionError(), database_down):
+        assert not policy.gives_up(transient, 99)
 
 
 async def test_handler_raising_poison_skips_the_remaining_attempts(kafka_settings):
