@@ -16,9 +16,10 @@ A domain service uses it like this (see README.md in this folder for the whole s
 """
 
 from streaming.consumer import ConsumerStats, EventConsumer, RetryPolicy
+from streaming.deadletter import count_dead_letters
 from streaming.events import Envelope, PoisonMessageError, decode, encode
 from streaming.handlers import EventHandler, SessionHandler, TransientError, dispatch
-from streaming.inbox import claim, idempotent, inbox_table
+from streaming.inbox import claim, idempotent, inbox_table, purge_inbox
 from streaming.lifecycle import run_until_signalled, running
 from streaming.outbox import OutboxRelay, RelayStats, enqueue, outbox_table
 from streaming.producer import EventProducer, Message
@@ -53,6 +54,7 @@ __all__ = [
     "SessionHandler",
     "TransientError",
     "claim",
+    "count_dead_letters",
     "decode",
     "dispatch",
     "dlq_topic",
@@ -62,6 +64,7 @@ __all__ = [
     "idempotent",
     "inbox_table",
     "outbox_table",
+    "purge_inbox",
     "run_until_signalled",
     "running",
 ]

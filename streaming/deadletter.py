@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
 from streaming.producer import Message
+from streaming.settings import KafkaSettings
 from streaming.topics import dlq_topic
 
-__all__ = ["DLQ_HEADERS", "dead_letter_message"]
+__all__ = ["DLQ_HEADERS", "count_dead_letters", "dead_letter_message"]
 
 DLQ_HEADERS = (
     "dlq.error",
@@ -43,3 +45,24 @@ def dead_letter_message(
         key=record.key,
         headers=[*record.headers, *extra],
     )
+
+
+async def count_dead_letters(settings: KafkaSettings, topic: str, group: str) -> int:
+    """How many messages of ``topic`` consumer ``group`` has dead-lettered (kept by the broker).
+
+    Unlike :meth:`EventConsumer.stats`, this survives restarts: it reads the topic's offsets.
+    """
+    reader = AIOKafkaConsumer(
+        bootstrap_servers=settings.bootstrap_servers, client_id=settings.client_id
+    )
+    await reader.start()
+    try:
+        name = dlq_topic(topic, group)
+        await reader.topics()  # fetches metadata of every topic
+        tps = [TopicPartition(name, p) for p in reader.partitions_for_topic(name) or ()]
+        if not tps:
+            return 0
+        ends, starts = await reader.end_offsets(tps), await reader.beginning_offsets(tps)
+        return sum(ends[tp] - starts[tp] for tp in tps)
+    finally:
+        await reader.stop()

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from streaming.consumer import EventConsumer, RetryPolicy
+from streaming.deadletter import count_dead_letters
 from streaming.events import Envelope, OrderCreated, PoisonMessageError
 from streaming.handlers import TransientError, dispatch
 from streaming.producer import EventProducer, Message
@@ -104,6 +105,8 @@ async def test_malformed_message_is_dead_lettered_at_once_and_consumption_contin
     assert headers["dlq.errorType"] == b"MalformedEventError" and headers["eventType"] == b"?"
     assert headers["dlq.topic"] == topic.encode() and headers["dlq.attempts"] == b"0"
     assert seen == [good[0].id, good[1].id]
+    assert await count_dead_letters(kafka_settings, topic, consumer.group) == 1
+    assert await count_dead_letters(kafka_settings, topic, "nobody") == 0
     stats = consumer.stats()
     assert (stats.consumed, stats.handled, stats.dead_lettered, stats.retried) == (3, 2, 1, 0)
 
