@@ -5,6 +5,7 @@ from __future__ import annotations
 from graphql import StringValueNode, print_ast
 
 from .carried import Carried
+from .directives import executable_directives
 from .joins import JoinArgs, graph_enum, join_fields, join_types
 from .specs import JOIN_VERSIONS, SECURITY_SPECS, spec_definitions
 from .supergraph_model import Merged, SArg, SField, SType
@@ -22,6 +23,7 @@ def print_supergraph(merged: Merged) -> str:
     types = [_type(merged, t, usage, carried) for t in merged.types.values()
              if t.name not in _BUILTIN_SCALARS]
     composed = [print_ast(d) for d in merged.composed.values()]
+    composed += executable_directives(merged.subgraphs, set(merged.composed))
     join_version = JOIN_VERSIONS.get(_max_version(merged), "v0.3")
     head = [_schema(merged, join_version, carried),
             spec_definitions(join_version, _used(carried), "cost.cost" in carried.used,
