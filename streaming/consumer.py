@@ -161,6 +161,7 @@ class EventConsumer:
             session_timeout_ms=self.settings.session_timeout_ms,
             heartbeat_interval_ms=self.settings.heartbeat_interval_ms,
             metadata_max_age_ms=self.settings.metadata_max_age_ms,
+            fetch_max_wait_ms=self.settings.fetch_max_wait_ms,
             request_timeout_ms=max(self.settings.request_timeout_ms, 40_000),
         )
         kafka.subscribe(self.topics, listener=_Rebalance(self))

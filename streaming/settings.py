@@ -26,6 +26,12 @@ class KafkaSettings(BaseSettings):
         description="How often clients re-read topic metadata, so consumers notice new "
         "partitions (and a restarted embedded broker's re-created topics) this soon.",
     )
+    fetch_max_wait_ms: int = Field(
+        100,
+        ge=1,
+        description="Longest a fetch waits for data. The embedded broker answers only when it "
+        "expires (real Kafka answers as data arrives), so this bounds each hop's latency there.",
+    )
     session_timeout_ms: int = Field(
         10_000,
         ge=100,

@@ -40,6 +40,7 @@ def settings_for(broker: EmbeddedBroker, **overrides: object) -> KafkaSettings:
         "topic_partitions": 3,
         "request_timeout_ms": 3_000,
         "metadata_max_age_ms": 1_000,
+        "fetch_max_wait_ms": 20,
         "session_timeout_ms": 1_000,
         "heartbeat_interval_ms": 200,
     }
@@ -80,7 +81,9 @@ async def consume(
     Raises TimeoutError naming how many arrived when fewer than ``count`` did in time.
     """
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=settings.bootstrap_servers, enable_auto_commit=False
+        bootstrap_servers=settings.bootstrap_servers,
+        enable_auto_commit=False,
+        fetch_max_wait_ms=settings.fetch_max_wait_ms,
     )
     await consumer.start()
     try:
