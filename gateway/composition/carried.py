@@ -16,8 +16,9 @@ _AUTH_SPECS = ("requiresScopes", "policy")
 class Carried:
     """Collects which carried specs the supergraph uses, for its `@link`s and definitions."""
 
-    def __init__(self, composed: Iterable[str]) -> None:
+    def __init__(self, composed: Iterable[str], cost_names: dict[str, str]) -> None:
         self.composed = set(composed)
+        self.cost_names = cost_names  # canonical -> name printed (the subgraphs' local name)
         self.used: set[str] = set()
 
     def directives(self, elements: list[Element]) -> list[str]:
@@ -59,12 +60,13 @@ class Carried:
                    if "weight" in a]
         if weights:
             self.used.update({"cost", "cost.cost"})
-            out.append(f"@cost(weight: {max(weights, key=int)})")
+            out.append(f"@{self.cost_names['cost']}(weight: {max(weights, key=int)})")
         sizes = [a for e in elements for a in e.fed.get("listSize", [])]
         if sizes:
             self.used.update({"cost", "cost.listSize"})
             args = ", ".join(f"{k}: {print_ast(v)}" for k, v in sizes[0].items())
-            out.append(f"@listSize({args})" if args else "@listSize")
+            name = self.cost_names["listSize"]
+            out.append(f"@{name}({args})" if args else f"@{name}")
         return out
 
     def _other(self, elements: list[Element]) -> list[str]:

@@ -93,4 +93,4 @@ class Subgraph:
     composed: list[str] = field(default_factory=list)  # names from @composeDirective
     links: list[tuple[str, list]] = field(default_factory=list)
     imported: set[str] = field(default_factory=set)  # federation directives in `import:`
-    used: set[str] = field(default_factory=set)  # federation directives applied (local names)
+    used: dict[str, str] = field(default_factory=dict)  # applied: local name -> canonical

@@ -7,7 +7,7 @@ from graphql import StringValueNode, print_ast
 from .carried import Carried
 from .directives import executable_directives
 from .joins import JoinArgs, graph_enum, join_fields, join_types
-from .specs import JOIN_VERSIONS, SECURITY_SPECS, spec_definitions
+from .specs import JOIN_VERSIONS, SECURITY_SPECS, cost_link, spec_definitions
 from .supergraph_model import Merged, SArg, SField, SType
 from .usage import field_usage
 
@@ -18,7 +18,7 @@ _BUILTIN_SCALARS = {"String", "Int", "Float", "Boolean", "ID"}
 
 def print_supergraph(merged: Merged) -> str:
     """Deterministic supergraph text: the same merged input always prints the same bytes."""
-    carried = Carried(merged.composed)
+    carried = Carried(merged.composed, _cost_names(merged))
     usage = field_usage(merged.subgraphs)
     types = [_type(merged, t, usage, carried) for t in merged.types.values()
              if t.name not in _BUILTIN_SCALARS]
@@ -26,10 +26,19 @@ def print_supergraph(merged: Merged) -> str:
     composed += executable_directives(merged.subgraphs, set(merged.composed))
     join_version = JOIN_VERSIONS.get(_max_version(merged), "v0.3")
     head = [_schema(merged, join_version, carried),
-            spec_definitions(join_version, _used(carried), "cost.cost" in carried.used,
-                             "cost.listSize" in carried.used),
+            spec_definitions(join_version, _used(carried), carried.cost_names),
             _graph_enum(merged)]
     return "\n\n".join(head + composed + types) + "\n"
+
+
+def _cost_names(merged: Merged) -> dict[str, str]:
+    """The first subgraph applying a cost directive names it in the supergraph."""
+    names: dict[str, str] = {}
+    for graph in merged.subgraphs.values():
+        for local, canonical in sorted(graph.used.items()):
+            if canonical in ("cost", "listSize"):
+                names.setdefault(canonical, local)
+    return {"cost": "cost", "listSize": "listSize"} | names
 
 
 def _used(carried: Carried) -> list[str]:
@@ -46,10 +55,10 @@ def _schema(merged: Merged, join_version: str, carried: Carried) -> str:
              f'@link(url: "https://specs.apollo.dev/join/{join_version}", for: EXECUTION)']
     for name in _used(carried):
         url, purpose, _ = SECURITY_SPECS[name]
-        extra = ', import: ["@listSize"]' if name == "cost" and \
-            "cost.listSize" in carried.used else ""
-        links.append(f'@link(url: "{url}"' + (f", for: {purpose}" if purpose else "") +
-                     extra + ")")
+        if name == "cost":
+            links.append(cost_link(carried.cost_names, "cost.listSize" in carried.used))
+            continue
+        links.append(f'@link(url: "{url}"' + (f", for: {purpose}" if purpose else "") + ")")
     links += _composed_links(merged)
     roots = [f"  {op}: {name}" for op, name in
              (("query", "Query"), ("mutation", "Mutation"), ("subscription", "Subscription"))

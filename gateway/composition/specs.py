@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-__all__ = ["JOIN_VERSIONS", "LINK_DEFINITIONS", "SECURITY_SPECS", "join_definitions",
-           "spec_definitions"]
+__all__ = ["JOIN_VERSIONS", "LINK_DEFINITIONS", "SECURITY_SPECS", "cost_link",
+           "join_definitions", "spec_definitions"]
 
 # join spec version per highest federation version among the subgraphs
 # (https://specs.apollo.dev/join/v0.3 .. v0.5: v0.4 adds overrideLabel, v0.5 contextArguments).
@@ -52,17 +52,26 @@ SECURITY_SPECS: dict[str, tuple[str, str | None, str]] = {
 }
 
 
-def cost_definitions(cost: bool, list_size: bool) -> str:
-    """The cost spec (https://specs.apollo.dev/cost/v0.1) directives in use."""
-    parts = []
-    if cost or list_size:  # the cost spec is linked whole, whichever directive is used
-        parts.append("directive @cost(weight: Int!) on ARGUMENT_DEFINITION | ENUM"
-                     " | FIELD_DEFINITION | INPUT_FIELD_DEFINITION | OBJECT | SCALAR")
-    if cost or list_size:
-        parts.append("directive @listSize(assumedSize: Int, slicingArguments: [String!],"
-                     " sizedFields: [String!], requireOneSlicingArgument: Boolean = true)"
-                     " on FIELD_DEFINITION")
-    return "\n\n".join(parts)
+def cost_definitions(names: dict[str, str]) -> str:
+    """The cost spec (https://specs.apollo.dev/cost/v0.1), linked whole, under its local names."""
+    return (f"directive @{names['cost']}(weight: Int!) on ARGUMENT_DEFINITION | ENUM"
+            " | FIELD_DEFINITION | INPUT_FIELD_DEFINITION | OBJECT | SCALAR\n\n"
+            f"directive @{names['listSize']}(assumedSize: Int, slicingArguments: [String!],"
+            " sizedFields: [String!], requireOneSlicingArgument: Boolean = true)"
+            " on FIELD_DEFINITION")
+
+
+def cost_link(names: dict[str, str], list_size_used: bool) -> str:
+    """`@link` of the cost spec; renamed directives are imported under their local name."""
+    imports = []
+    if names["cost"] != "cost":
+        imports.append(f'{{ name: "@cost", as: "@{names["cost"]}" }}')
+    if list_size_used:
+        local = names["listSize"]
+        imports.append('"@listSize"' if local == "listSize"
+                       else f'{{ name: "@listSize", as: "@{local}" }}')
+    extra = f", import: [{', '.join(imports)}]" if imports else ""
+    return f'@link(url: "{SECURITY_SPECS["cost"][0]}"{extra})'
 
 
 def join_definitions(join_version: str) -> str:
@@ -94,12 +103,12 @@ def join_definitions(join_version: str) -> str:
     ])
 
 
-def spec_definitions(join_version: str, used: list[str], cost: bool, list_size: bool) -> str:
+def spec_definitions(join_version: str, used: list[str], cost_names: dict[str, str]) -> str:
     """Every spec definition block for the specs in use, in a fixed order."""
     blocks = [join_definitions(join_version), LINK_DEFINITIONS]
     for name in SECURITY_SPECS:
         if name not in used:
             continue
-        text = cost_definitions(cost, list_size) if name == "cost" else SECURITY_SPECS[name][2]
+        text = cost_definitions(cost_names) if name == "cost" else SECURITY_SPECS[name][2]
         blocks.append(text)
     return "\n\n".join(blocks)

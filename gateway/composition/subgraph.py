@@ -176,7 +176,7 @@ class _Reader:
             if canonical is None:
                 element.other.append(directive)
             else:
-                self.subgraph.used.add(directive.name.value)
+                self.subgraph.used[directive.name.value] = canonical
                 element.fed.setdefault(canonical, []).append(_args(directive))
 
 
