@@ -139,11 +139,9 @@ class OutboxRelay:
         max_backoff: float = 5.0,
     ) -> None:
         self.engine, self.producer, self.table = engine, producer, table
-        self.batch_size, self.poll_interval, self.max_backoff = (
-            batch_size,
-            poll_interval,
-            max_backoff,
-        )
+        self.batch_size = batch_size
+        self.poll_interval = poll_interval
+        self.max_backoff = max_backoff
         self._wake, self._stopping = asyncio.Event(), asyncio.Event()
         self._published = self._failures = 0
         self._last_error: str | None = None
