@@ -10,7 +10,7 @@ from .supergraph_model import Merged, SField, SType
 from .typing_rules import named_type
 from .usage import Usage
 
-__all__ = ["JoinArgs", "graph_enum", "join_fields", "join_types"]
+__all__ = ["JoinArgs", "context_arguments", "graph_enum", "join_fields", "join_types"]
 
 JoinArgs = dict[str, object]  # ordered join directive arguments; None values are omitted
 
@@ -179,7 +179,7 @@ def _object_join_fields(merged: Merged, stype: SType, sfield: SField, usage: Usa
                                      interface_graphs)
     differs = type_differs or any(
         _external_flag(stype, g, f, used[g]) or f.string("provides") or f.string("requires")
-        for g, f in graphs.items())
+        or context_arguments(g, f) for g, f in graphs.items())
     if everywhere and not differs:
         return []
     result = []
@@ -200,7 +200,20 @@ def _field_args(sets: _FieldSets, graph: str, f: Field, sfield: SField, type_dif
             "provides": sets.provides(graph, f),
             "type": f.type if type_differs else None, "external": external or None,
             "override": f.string("override", "from"), "usedOverridden": used_overridden or None,
-            "overrideLabel": label if label is not None else f.string("override", "label")}
+            "overrideLabel": label if label is not None else f.string("override", "label"),
+            "contextArguments": context_arguments(graph, f) or None}
+
+
+def context_arguments(graph: str, f: Field) -> list[dict[str, str]]:
+    """Arguments filled from a `@context` (`@fromContext(field: "$ctx { sel }")`, join v0.5)."""
+    result = []
+    for arg in f.args.values():
+        value = getattr(arg.arg("fromContext", "field"), "value", None)
+        match = re.match(r"^\s*\$(\w+)(.*)$", value or "", re.S)
+        if match:
+            result.append({"context": f"{graph}__{match.group(1)}", "name": arg.name,
+                           "type": arg.type, "selection": match.group(2)})
+    return result
 
 
 def _override_join_fields(merged: Merged, stype: SType, sfield: SField, used: dict[str, set[str]],

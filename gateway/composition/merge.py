@@ -92,8 +92,9 @@ def _merge_fields(stype: SType, hierarchy: Hierarchy, errors: list[Diagnostic]) 
         if merged is None:
             errors.append(_type_conflict(coordinate, sfield.by_graph, "output"))
         sfield.type = merged or types[0]
-        sfield.args = _intersect({g: f.args for g, f in sfield.by_graph.items()},
-                                 coordinate, errors)
+        sfield.args = {name: arg for name, arg in _intersect(
+            {g: f.args for g, f in sfield.by_graph.items()}, coordinate, errors).items()
+            if not any(a.has("fromContext") for a in arg.by_graph.values())}
 
 
 def _merge_input_fields(stype: SType, errors: list[Diagnostic]) -> None:

@@ -94,6 +94,10 @@ def _join(name: str, args: JoinArgs) -> str:
             parts.append(f"graph: {graph_enum(str(value))}")
         elif isinstance(value, bool):
             parts.append(f"{key}: {'true' if value else 'false'}")
+        elif isinstance(value, list):
+            items = ["{" + ", ".join(f"{k}: {_string(v)}" for k, v in item.items()) + "}"
+                     for item in value]
+            parts.append(f"{key}: [{', '.join(items)}]")
         else:
             parts.append(f"{key}: {_string(str(value))}")
     return f"@{name}({', '.join(parts)})" if parts else f"@{name}"
@@ -121,6 +125,7 @@ def _type(merged: Merged, stype: SType, usage, carried: Carried) -> str:
     directives = [_join("join__type", t) for t in types]
     directives += _membership(stype)
     directives += carried.directives(elements)
+    directives += _contexts(stype, carried)
     keyword = {"object": "type", "interface": "interface", "union": "union", "enum": "enum",
                "input": "input", "scalar": "scalar"}[stype.kind]
     header = f"{keyword} {stype.name}"
@@ -129,6 +134,18 @@ def _type(merged: Merged, stype: SType, usage, carried: Carried) -> str:
     header += "".join(" " + d for d in directives)
     body = _body(merged, stype, usage, carried, types)
     return _description(_first_description(elements), "") + header + body
+
+
+def _contexts(stype: SType, carried: Carried) -> list[str]:
+    """`@context(name:)` namespaced by subgraph, as join contextArguments refer to it."""
+    out = []
+    for graph, typedef in stype.by_graph.items():
+        for application in typedef.fed.get("context", []):
+            name = getattr(application.get("name"), "value", "")
+            out.append(f"@context(name: {_string(f'{graph}__{name}')})")
+    if out:
+        carried.used.add("context")
+    return out
 
 
 def _membership(stype: SType) -> list[str]:

@@ -30,6 +30,10 @@ _TYPE_LOCATIONS = "OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR"
 
 # spec name -> (link url, `for:` purpose, definitions)
 SECURITY_SPECS: dict[str, tuple[str, str | None, str]] = {
+    "context": ("https://specs.apollo.dev/context/v0.1", "SECURITY",
+                "directive @context(name: String!) repeatable on INTERFACE | OBJECT | UNION\n\n"
+                "directive @context__fromContext(field: context__ContextFieldValue) on"
+                " ARGUMENT_DEFINITION\n\nscalar context__ContextFieldValue"),
     "tag": ("https://specs.apollo.dev/tag/v0.3", None,
             "directive @tag(name: String!) repeatable on FIELD_DEFINITION | OBJECT | INTERFACE"
             " | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT"
