@@ -16,7 +16,7 @@ A domain service uses it like this (see README.md in this folder for the whole s
 """
 
 from streaming.consumer import ConsumerStats, EventConsumer, RetryPolicy
-from streaming.deadletter import count_dead_letters
+from streaming.deadletter import count_dead_letters, replay_dead_letters
 from streaming.events import Envelope, PoisonMessageError, decode, encode
 from streaming.handlers import EventHandler, SessionHandler, TransientError, dispatch
 from streaming.inbox import claim, idempotent, inbox_table, purge_inbox
@@ -65,6 +65,7 @@ __all__ = [
     "inbox_table",
     "outbox_table",
     "purge_inbox",
+    "replay_dead_letters",
     "run_until_signalled",
     "running",
 ]

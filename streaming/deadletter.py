@@ -5,11 +5,11 @@ from __future__ import annotations
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
-from streaming.producer import Message
+from streaming.producer import EventProducer, Message
 from streaming.settings import KafkaSettings
 from streaming.topics import dlq_topic
 
-__all__ = ["DLQ_HEADERS", "count_dead_letters", "dead_letter_message"]
+__all__ = ["DLQ_HEADERS", "count_dead_letters", "dead_letter_message", "replay_dead_letters"]
 
 DLQ_HEADERS = (
     "dlq.error",
@@ -66,3 +66,49 @@ async def count_dead_letters(settings: KafkaSettings, topic: str, group: str) ->
         return sum(ends[tp] - starts[tp] for tp in tps)
     finally:
         await reader.stop()
+
+
+async def replay_dead_letters(
+    settings: KafkaSettings, topic: str, group: str, *, limit: int | None = None
+) -> int:
+    """Send ``group``'s dead letters of ``topic`` back to ``topic`` once the cause is fixed,
+    oldest first, without their ``dlq.*`` headers; how many were sent.
+
+    Progress is committed under group ``<dlq topic>.replay``, so each is replayed once. Every
+    group of ``topic`` sees the event again; those that handled it already skip it (inbox).
+    """
+    name = dlq_topic(topic, group)
+    reader = AIOKafkaConsumer(
+        bootstrap_servers=settings.bootstrap_servers,
+        group_id=f"{name}.replay",
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+    )
+    await reader.start()
+    try:
+        await reader.topics()
+        tps = [TopicPartition(name, p) for p in reader.partitions_for_topic(name) or ()]
+        reader.assign(tps)
+        ends = await reader.end_offsets(tps) if tps else {}
+        async with EventProducer(settings) as producer:
+            return await _replay(reader, producer, ends, limit)
+    finally:
+        await reader.stop()
+
+
+async def _replay(
+    reader: AIOKafkaConsumer,
+    producer: EventProducer,
+    ends: dict[TopicPartition, int],
+    limit: int | None,
+) -> int:
+    replayed = 0
+    for tp, end in ends.items():
+        while await reader.position(tp) < end and (limit is None or replayed < limit):
+            record = await reader.getone(tp)
+            headers = [(k, v) for k, v in record.headers if k not in DLQ_HEADERS]
+            original = dict(record.headers)["dlq.topic"].decode()
+            await producer.send(Message(original, record.value, record.key, headers))
+            await reader.commit({tp: record.offset + 1})
+            replayed += 1
+    return replayed

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from streaming.consumer import EventConsumer, RetryPolicy
-from streaming.deadletter import count_dead_letters
+from streaming.deadletter import count_dead_letters, replay_dead_letters
 from streaming.events import Envelope, OrderCreated, PoisonMessageError
 from streaming.handlers import TransientError, dispatch
 from streaming.producer import EventProducer, Message
@@ -133,6 +133,29 @@ async def test_failing_handler_is_retried_then_dead_lettered_and_the_next_event_
     assert headers["dlq.attempts"] == b"3" and headers["eventId"] == str(poison.id).encode()
     stats = consumer.stats()
     assert (stats.retried, stats.dead_lettered, stats.handled) == (2, 1, 1)
+
+
+async def test_dead_letters_replayed_after_a_fix_are_handled_once(kafka_settings):
+    topic, handled, broken = unique_name("orders"), [], [True]
+    event = orders(1)[0]
+
+    async def refund(event: Envelope) -> None:
+        if broken[0]:
+            raise RuntimeError("refund API rejected the request")
+        handled.append(event.id)
+
+    async with consuming(kafka_settings, topic, refund, retry=FAST_RETRY) as consumer:
+        await publish(kafka_settings, topic, event)
+        await eventually(lambda: consumer.stats().dead_lettered == 1)
+        broken[0] = False  # the bug is fixed and deployed
+
+        replayed = await replay_dead_letters(kafka_settings, topic, consumer.group)
+        again = await replay_dead_letters(kafka_settings, topic, consumer.group)
+        await eventually(lambda: handled == [event.id])
+
+    assert (replayed, again) == (1, 0)
+    _, record = await consume(kafka_settings, topic, 2, settle=0.2)
+    assert not any(key.startswith("dlq.") for key, _ in record.headers)
 
 
 async def test_transient_failures_are_retried_past_the_attempt_limit_never_dead_lettered(
