@@ -1,13 +1,16 @@
 """Every field reachable from a root must be resolvable by some subgraph along the path.
 
 A simplified form of the composition satisfiability check (Federation v2 "query graph"):
-walk (type, subgraph) states from the root fields; a field a subgraph lacks is reached
-by moving to another subgraph through a resolvable `@key` whose fields the current one has.
+walk (type, subgraph, provided fields) states from the root fields; a field the subgraph lacks
+is reached by moving to another subgraph through a resolvable `@key` whose fields the current
+one can resolve, and an `@external` field counts where a `@provides` on the path supplies it.
 """
 
 from __future__ import annotations
 
 from collections import deque
+
+from graphql import FieldNode, InlineFragmentNode, print_ast
 
 from .diagnostics import Diagnostic, error
 from .fieldsets import parse_field_set
@@ -16,26 +19,46 @@ from .typing_rules import named_type
 
 __all__ = ["check_satisfiability"]
 
-State = tuple[str, str, str]  # type name, subgraph, path from the root
+# type name, subgraph, field set the path provides for the type ("" for none), path
+State = tuple[str, str, str, str]
 
 
 def check_satisfiability(merged: Merged) -> list[Diagnostic]:
     """Report, once per field, a path from a root field that no subgraph can complete."""
     found: dict[str, Diagnostic] = {}
     queue: deque[State] = deque()
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str]] = set()
     for root in merged.roots.values():
         for graph, typedef in merged.types[root].by_graph.items():
             for name, field in typedef.fields.items():
-                queue.append((named_type(field.type), graph, f"{root}.{name}"))
+                queue.append((named_type(field.type), graph, field.string("provides") or "",
+                              f"{root}.{name}"))
     while queue:
-        type_name, graph, path = queue.popleft()
-        if (type_name, graph) in seen or type_name not in merged.types:
+        type_name, graph, provided, path = queue.popleft()
+        if (type_name, graph, provided) in seen or type_name not in merged.types:
             continue
-        seen.add((type_name, graph))
+        seen.add((type_name, graph, provided))
         for concrete in _possible_types(merged, merged.types[type_name], graph):
-            _visit(merged, concrete, graph, path, queue, found)
+            _visit(merged, concrete, (graph, _provided(provided, concrete.name), path), queue,
+                   found)
     return list(found.values())
+
+
+def _provided(fields: str, type_name: str) -> dict[str, str]:
+    """Top-level fields a `@provides` field set supplies for one concrete type, each with
+    the field set it provides below it."""
+    if not fields:
+        return {}
+    result: dict[str, str] = {}
+    for selection in parse_field_set(fields).selections:
+        if isinstance(selection, InlineFragmentNode):
+            condition = selection.type_condition
+            if condition is None or condition.name.value == type_name:
+                result |= _provided(print_ast(selection.selection_set)[1:-1], type_name)
+        elif isinstance(selection, FieldNode):
+            below = print_ast(selection.selection_set)[1:-1] if selection.selection_set else ""
+            result[selection.name.value] = below
+    return result
 
 
 def _possible_types(merged: Merged, stype: SType, graph: str) -> list[SType]:
@@ -51,48 +74,64 @@ def _possible_types(merged: Merged, stype: SType, graph: str) -> list[SType]:
     return []
 
 
-def _visit(merged: Merged, stype: SType, graph: str, path: str, queue: deque[State],
-           found: dict[str, Diagnostic]) -> None:
-    reachable = _reachable_graphs(stype, graph)
+def _visit(merged: Merged, stype: SType, where: tuple[str, dict[str, str], str],
+           queue: deque[State], found: dict[str, Diagnostic]) -> None:
+    graph, provided, path = where
+    reachable = _reachable_graphs(stype, graph, provided)
     for name, sfield in stype.fields.items():
-        coordinate = f"{stype.name}.{name}"
         if sfield.from_interface_object:
             continue
-        resolvers = [g for g in reachable if _resolves(stype, name, g)]
+        here = name in provided and graph in sfield.by_graph
+        resolvers = [graph] if here else [g for g in reachable if _resolves(stype, name, g)]
         if not resolvers:
-            found.setdefault(coordinate, _unsatisfiable(stype, name, graph, path))
+            found.setdefault(f"{stype.name}.{name}", _unsatisfiable(stype, name, graph, path))
             continue
         for resolver in resolvers[:1] if graph in resolvers else resolvers:
-            queue.append((named_type(sfield.type), resolver, f"{path} > {name}"))
+            own = sfield.by_graph[resolver].string("provides") or ""
+            below = provided.get(name, "") if here else own
+            queue.append((named_type(sfield.type), resolver, below, f"{path} > {name}"))
 
 
 def _resolves(stype: SType, field: str, graph: str) -> bool:
-    """The subgraph declares the field without `@external`, and no `@override` took it."""
+    """The subgraph declares the field without `@external` (except a key field of a type
+    extension, which Federation 1 style extensions resolve), and no `@override` took it."""
     definition = stype.fields[field].by_graph.get(graph)
-    if definition is None or definition.has("external"):
+    if definition is None:
+        return False
+    if definition.has("external") and not _extension_key_field(stype, field, graph):
         return False
     return not any(f.string("override", "from") == graph and not f.string("override", "label")
                    for f in stype.fields[field].by_graph.values())
 
 
-def _reachable_graphs(stype: SType, start: str) -> list[str]:
+def _extension_key_field(stype: SType, field: str, graph: str) -> bool:
+    typedef = stype.by_graph[graph]
+    return typedef.extension and any(field in _top_level(k.fields) for k in typedef.keys)
+
+
+def _top_level(fields: str) -> set[str]:
+    return {s.name.value for s in parse_field_set(fields).selections if isinstance(s, FieldNode)}
+
+
+def _reachable_graphs(stype: SType, start: str, provided: dict[str, str]) -> list[str]:
     """Subgraphs reachable from `start` by `_entities` calls through resolvable keys."""
     reached = [start]
     for current in reached:
         for graph, typedef in stype.by_graph.items():
             if graph not in reached and any(
-                    key.resolvable and _has_key_fields(stype, current, key.fields)
+                    key.resolvable and _can_send_key(stype, current, key.fields,
+                                                     provided if current == start else {})
                     for key in typedef.keys):
                 reached.append(graph)
     return reached
 
 
-def _has_key_fields(stype: SType, graph: str, fields: str) -> bool:
-    typedef = stype.by_graph.get(graph)
-    if typedef is None:
+def _can_send_key(stype: SType, graph: str, fields: str, provided: dict[str, str]) -> bool:
+    """The subgraph resolves (or the path provides) every top-level key field."""
+    if graph not in stype.by_graph:
         return False
-    names = [getattr(s, "name", None) for s in parse_field_set(fields).selections]
-    return all(n is not None and n.value in typedef.fields for n in names)
+    return all(name in stype.fields and (name in provided or _resolves(stype, name, graph))
+               for name in _top_level(fields))
 
 
 def _unsatisfiable(stype: SType, field: str, graph: str, path: str) -> Diagnostic:
