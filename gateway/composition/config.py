@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,7 @@ import yaml
 __all__ = ["ConfigError", "SubgraphConfig", "load_config"]
 
 _TOP_KEYS = {"federation_version", "subgraphs"}
+_ENV = re.compile(r"\$\{env\.([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _VERSION = re.compile(r"^=?2(\.\d+){0,2}$")  # rover: `=2.9.0` pins, `2` means latest 2.x
 _SUBGRAPH_KEYS = {"routing_url", "schema"}
 _SCHEMA_KEYS = {"file", "subgraph_url", "introspection_headers"}
@@ -73,7 +75,32 @@ def _read_yaml(path: Path) -> dict:
         raise ConfigError([f"{path}: config is empty; list subgraphs under `subgraphs:`"])
     if not isinstance(data, dict):
         raise ConfigError([f"{path}: config must be a mapping with a `subgraphs` key"])
+    problems: list[str] = []
+    data = _expand(data, problems, str(path))
+    if problems:
+        raise ConfigError(problems)
     return data
+
+
+def _expand(value: object, problems: list[str], where: str) -> object:
+    """Rover's `${env.NAME}` and `${env.NAME:-default}` in any string of the config."""
+    if isinstance(value, dict):
+        return {k: _expand(v, problems, f"{where}.{k}") for k, v in value.items()}
+    if isinstance(value, list):
+        return [_expand(v, problems, where) for v in value]
+    if not isinstance(value, str):
+        return value
+
+    def substitute(match: re.Match[str]) -> str:
+        name, default = match.group(1), match.group(2)
+        if name in os.environ:
+            return os.environ[name]
+        if default is not None:
+            return default
+        problems.append(f"{where}: environment variable {name} is not set")
+        return ""
+
+    return _ENV.sub(substitute, value)
 
 
 def _unknown(data: dict, allowed: set[str], where: str) -> list[str]:

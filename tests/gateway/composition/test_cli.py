@@ -163,3 +163,24 @@ def test_a_subgraph_answering_something_else_is_one_line(tmp_path: Path, capsys,
     code, out, err, _ = _serve_and_compose(tmp_path, capsys, body)
     assert code == 1 and out == ""
     assert expected in err and err.count("\n") == 1
+
+
+def test_env_variables_are_expanded_like_rover(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("USERS_URL", "http://users.internal/graphql")
+    config = _file_config(tmp_path).read_text().replace(
+        "http://users:4001/graphql", "${env.USERS_URL}").replace(
+        "http://orders:4002/graphql", "${env.ORDERS_URL:-http://orders.default/graphql}")
+    path = _config(tmp_path, config)
+    code, out, err = _run(capsys, str(path))
+    assert code == 0, err
+    assert 'url: "http://users.internal/graphql"' in out
+    assert 'url: "http://orders.default/graphql"' in out
+
+
+def test_unset_env_variable_is_one_line(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.delenv("NOPE_URL", raising=False)
+    path = _config(tmp_path, "subgraphs:\n  a:\n    routing_url: ${env.NOPE_URL}\n"
+                             "    schema: {file: a.graphql}\n")
+    code, _, err = _run(capsys, str(path))
+    assert code == 1
+    assert "subgraphs.a.routing_url: environment variable NOPE_URL is not set" in err

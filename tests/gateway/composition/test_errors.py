@@ -27,6 +27,7 @@ ERRORS = {
     "error_input_list_nullability": ("FIELD_TYPE_MISMATCH", "a", "In.xs"),
     "error_external_key_field_unresolvable": ("SATISFIABILITY_ERROR", "a", "P.id"),
     "error_requires_unreachable": ("SATISFIABILITY_ERROR", "a", "P.w"),
+    "error_value_type_shadows_entity": ("SATISFIABILITY_ERROR", "a", "T.code"),
     "error_shareable_in_one_subgraph_only": ("INVALID_FIELD_SHARING", "a", "P.dims"),
     "error_unknown_type": ("INVALID_GRAPHQL", "a", "Query.a"),
     "error_unimported_federation_directive": ("INVALID_GRAPHQL", "a", "T.x"),
