@@ -28,15 +28,12 @@ def merge(subgraphs: list[Subgraph], errors: list[Diagnostic]) -> Merged:
 def _collect(merged: Merged, graph: str, typedef: TypeDef, errors: list[Diagnostic]) -> None:
     kind = "interface" if typedef.has("interfaceObject") else typedef.kind
     stype = merged.types.setdefault(typedef.name, SType(typedef.name, kind))
-    if stype.kind != kind:
-        if (stype.kind == "interface" and kind == "object") or kind == "interface":
-            stype.kind = "interface"
-        else:
-            errors.append(error(
-                "TYPE_KIND_MISMATCH",
-                f"is declared as {kind} here but as {stype.kind} in another subgraph",
-                subgraph=graph, coordinate=typedef.name,
-                hint="declare the type with the same kind in every subgraph"))
+    if stype.kind != kind:  # an @interfaceObject already counts as the interface it stands for
+        errors.append(error(
+            "TYPE_KIND_MISMATCH",
+            f"is declared as {kind} here but as {stype.kind} in another subgraph",
+            subgraph=graph, coordinate=typedef.name,
+            hint="declare the type with the same kind in every subgraph"))
     stype.by_graph[graph] = typedef
     for name in typedef.interfaces:
         if name not in stype.interfaces:

@@ -45,6 +45,7 @@ ERRORS = {
     "error_override_with_external": ("OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE", "b", "T.f"),
     "error_shareable_on_interface_field": ("INVALID_SHAREABLE_USAGE", "a", "I.x"),
     "error_type_kind_mismatch": ("TYPE_KIND_MISMATCH", "b", "T"),
+    "error_object_vs_interface": ("TYPE_KIND_MISMATCH", "b", "T"),
 }
 
 
