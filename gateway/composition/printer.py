@@ -20,6 +20,7 @@ def print_supergraph(merged: Merged) -> str:
     """Deterministic supergraph text: the same merged input always prints the same bytes."""
     carried = Carried(merged.composed, _cost_names(merged))
     usage = field_usage(merged.subgraphs)
+    # types first: printing them records which carried specs the schema must link
     types = [_type(merged, t, usage, carried) for t in merged.types.values()
              if t.name not in _BUILTIN_SCALARS]
     composed = [print_ast(d) for d in merged.composed.values()]
