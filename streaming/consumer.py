@@ -28,6 +28,7 @@ from streaming.handlers import EventHandler, TransientError
 from streaming.producer import EventProducer
 from streaming.settings import KafkaSettings
 from streaming.topics import dlq_topic, ensure_topics
+from streaming.tracing import handling_span
 
 __all__ = ["TRANSIENT", "ConsumerStats", "EventConsumer", "RetryPolicy"]
 
@@ -196,7 +197,8 @@ class EventConsumer:
         while True:
             attempt += 1
             try:
-                await self.handler(event)
+                with handling_span(event, self.group):
+                    await self.handler(event)
             except PoisonMessageError as exc:
                 return await self._dead_letter(record, exc, attempts=attempt)
             except Exception as exc:

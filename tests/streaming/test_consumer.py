@@ -66,6 +66,20 @@ async def test_events_arrive_typed_and_in_order_per_key(kafka_settings: KafkaSet
     assert consumer.stats().handled == 12 and consumer.stats().dead_lettered == 0
 
 
+async def test_events_a_handler_wraps_stay_in_the_trace_of_the_event_it_handles(kafka_settings):
+    topic, follow_ups = unique_name("orders"), []
+    incoming = orders(1)[0]
+
+    async def handle(event: Envelope) -> None:
+        follow_ups.append(Envelope.wrap(order_created()))  # no cause= given
+
+    async with consuming(kafka_settings, topic, handle) as consumer:
+        await publish(kafka_settings, topic, incoming)
+        await eventually(lambda: consumer.stats().handled == 1)
+
+    assert follow_ups[0].traceparent.split("-")[1] == incoming.traceparent.split("-")[1]
+
+
 async def test_committed_events_are_not_redelivered_to_the_same_group(kafka_settings):
     topic, group, seen = unique_name("orders"), unique_name("group"), []
 
