@@ -50,10 +50,30 @@ class EntityJumps:
         for interface in self.resolver.type(pos.type_name).interfaces:
             target_graph = self._interface_object_target(interface, sel.name)
             if target_graph is not None:
-                target = self._jump(pos, interface, (target_graph,), sel)
+                target = self._enter_interface_object(pos, interface, target_graph, sel)
                 self.plan_children(target, [sel])
                 return
         raise PlanningError(f"no subgraph resolves {pos.type_name}.{sel.name}")
+
+    def _enter_interface_object(
+        self, pos: Position, interface: str, graph: str, sel: FieldSel
+    ) -> Position:
+        """Reach `graph`, which sees `interface` as an object, from a concrete type at `pos`.
+
+        Federation docs (entity interfaces): the `@interfaceObject` graph receives
+        representations with the interface's name and key. When the current graph cannot
+        select that key (it may not even know the interface), go first, by the concrete type's
+        own key, to a graph that knows the type as an implementation of the interface.
+        """
+        if self._hops(pos, interface, graph) is not None:
+            return self._jump(pos, interface, (graph,), sel)
+        owners = tuple(
+            g
+            for g in self.resolver.type(interface).graphs
+            if pos.type_name in self.supergraph.possible_types_in(interface, g)
+        )
+        owner = self._jump(pos, pos.type_name, owners, sel)
+        return self._jump(owner, interface, (graph,), sel)
 
     def _jump(
         self, pos: Position, rep_type: str, graphs: tuple[str, ...], sel: FieldSel | None = None
@@ -90,7 +110,8 @@ class EntityJumps:
         if graph == pos.group.graph:
             keys = self.resolver.type(rep_type).keys_in(graph)
             return (keys[0],) if keys else None
-        return self.resolver.route(rep_type, pos.group.graph, graph)
+        at_type = pos.type_name if pos.type_name != rep_type else None
+        return self.resolver.route(rep_type, pos.group.graph, graph, at_type)
 
     def _enter(self, pos: Position, rep_type: str, key: Key, bucket: int = 0) -> Position:
         """Add `__typename` and the key to `pos`; return the position inside the entity fetch."""

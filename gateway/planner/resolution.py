@@ -104,18 +104,22 @@ class Resolver:
             for n in key.selection.selections
         )
 
-    def _route(self, type_name: str, source: str, target: str) -> tuple[Key, ...] | None:
+    def _route(
+        self, type_name: str, source: str, target: str, at_type: str | None = None
+    ) -> tuple[Key, ...] | None:
         """Shortest chain of keys leading from `source` to `target` for entities of this type.
 
         A hop to graph B uses a key B can resolve whose fields the previous graph can select
-        (PLANNER.md: a chain A->B by key 1, B->C by key 2).
+        (PLANNER.md: a chain A->B by key 1, B->C by key 2). `at_type` is the concrete type the
+        source holds when it differs from `type_name` (an interface's key read on an
+        implementation the source may know without knowing the interface).
         """
         info = self.type(type_name)
         queue: deque[tuple[str, tuple[Key, ...]]] = deque([(source, ())])
         seen = {source}
         while queue:
             graph, hops = queue.popleft()
-            for key in self.entry_keys(info, graph):
+            for key in self.entry_keys(info, graph, None if hops else at_type):
                 if key.graph == target:
                     return (*hops, key)
                 if key.graph not in seen and len(hops) < 3:
@@ -123,14 +127,14 @@ class Resolver:
                     queue.append((key.graph, (*hops, key)))
         return None
 
-    def entry_keys(self, info: TypeInfo, source: str) -> list[Key]:
-        """Resolvable keys of other graphs whose fields `source` can select."""
+    def entry_keys(self, info: TypeInfo, source: str, at_type: str | None = None) -> list[Key]:
+        """Resolvable keys of other graphs whose fields `source` can select (on `at_type`)."""
         return [
             key
             for key in info.keys
             if key.resolvable
             and key.graph != source
-            and self.can_select(source, info.name, key.selection)
+            and self.can_select(source, at_type or info.name, key.selection)
         ]
 
 

@@ -28,6 +28,7 @@ CASES = [
     "provides_abstract",
     "unions_differ",
     "interface_object",
+    "interface_object_concrete",
     "override_interface",
     "circular_requires",
     "progressive_override",
