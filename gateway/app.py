@@ -12,7 +12,7 @@ import httpx
 from starlette.applications import Starlette
 
 from gateway.config import GatewayConfig
-from gateway.fetch import ClientOptions, SubgraphPool
+from gateway.fetch import ClientOptions, SubgraphPool, SubscriptionHub
 from gateway.http import build_http_app
 from gateway.pipeline import Limits, Pipeline
 from gateway.plugins import Plugin, Plugins, PropagateHeaders
@@ -108,6 +108,8 @@ class Gateway:
         pools, self._retired = [self.pool, *self._retired], []
         for pool in pools:
             await pool.aclose()
+        if isinstance(self.pipeline.streams, SubscriptionHub):
+            await self.pipeline.streams.aclose()
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,7 @@ class Wiring:
             cache_bytes=config.cache_max_bytes,
             introspection=config.introspection,
             override_labels=frozenset(config.override_labels),
+            streams=_streams(config, urls),
         )
         return supergraph, pool, pipeline
 
@@ -187,6 +190,15 @@ def _warn_unknown(supergraph: Supergraph, urls: dict[str, str], config: GatewayC
     # A misspelt subgraph name would otherwise leave the override silently unused.
     for name in sorted((set(urls) | set(config.traffic.subgraphs)) - set(supergraph.subgraphs)):
         log.warning("configuration names subgraph '%s', which the supergraph does not have", name)
+
+
+def _streams(config: GatewayConfig, urls: dict[str, str]) -> SubscriptionHub | None:
+    options = config.subscriptions
+    if not options.enabled:
+        return None
+    return SubscriptionHub(urls, per_socket=options.upstream_per_connection,
+                           queue_size=options.queue_size,
+                           timeout=options.upstream_timeout_seconds)
 
 
 def _limits(config: GatewayConfig) -> Limits:

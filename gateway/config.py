@@ -19,6 +19,8 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
+from gateway.subscriptions_config import SubscriptionsConfig
+
 __all__ = [
     "BatchingConfig",
     "GatewayConfig",
@@ -115,6 +117,9 @@ class GatewayConfig(BaseSettings):
     traffic: TrafficConfig = Field(TrafficConfig(), description="Timeouts and pools per subgraph.")
     limits: LimitsConfig = Field(LimitsConfig(), description="Operation and request limits.")
     batching: BatchingConfig = Field(BatchingConfig(), description="Batched requests.")
+    subscriptions: SubscriptionsConfig = Field(
+        SubscriptionsConfig(), description="Subscription transports, limits and queues."
+    )
     propagate_headers: list[str] = Field(
         ["authorization"], description="Client request headers forwarded to every subgraph."
     )

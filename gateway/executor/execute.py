@@ -13,7 +13,7 @@ from gateway.executor.shape import Shaper
 from gateway.executor.state import Execution, Fetcher
 from gateway.plan import QueryPlan
 
-__all__ = ["execute_plan"]
+__all__ = ["execute_plan", "shape_response"]
 
 
 async def execute_plan(
@@ -34,6 +34,16 @@ async def execute_plan(
         ex.headers_for = headers_for
     if plan.node is not None:
         await run_node(plan.node, ex)
+    return shape_response(ex, operation, variables, raw_variables)
+
+
+def shape_response(
+    ex: Execution,
+    operation: ClientOperation,
+    variables: dict[str, Any],
+    raw_variables: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Shape the executed tree by the client's operation (GraphQL spec §6.4, null bubbling)."""
     introspection = None
     if operation.introspection is not None:
         introspection, errors = run_introspection(

@@ -1,17 +1,22 @@
-"""Subgraph clients: pooled HTTP, in-flight deduplication, header propagation."""
+"""Subgraph clients: pooled HTTP, in-flight deduplication, header propagation, and
+subscription streams over graphql-transport-ws."""
 
 from gateway.fetch.client import ClientOptions, SubgraphClient, parse_response
 from gateway.fetch.dedup import InFlight
 from gateway.fetch.errors import SubgraphFetchError
 from gateway.fetch.headers import HeaderPropagation
 from gateway.fetch.pool import SubgraphPool
+from gateway.fetch.streams import Listener, StreamError, SubscriptionHub
 
 __all__ = [
     "ClientOptions",
     "HeaderPropagation",
     "InFlight",
+    "Listener",
+    "StreamError",
     "SubgraphClient",
     "SubgraphFetchError",
     "SubgraphPool",
+    "SubscriptionHub",
     "parse_response",
 ]

@@ -1,4 +1,5 @@
-"""The Starlette application: ``/graphql`` (GET, POST), ``/health`` and ``/ready``."""
+"""The Starlette application: ``/graphql`` (GET, POST, WebSocket, SSE, multipart), ``/health``
+and ``/ready``."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from gateway.http.errors import HttpError
 from gateway.http.request import read_request
 from gateway.http.response import JSON, graphql_response, negotiate
+from gateway.http.transports import StreamingTransports
 from gateway.pipeline import Outcome, Pipeline
 from gateway.plan import print_plan
 
@@ -39,8 +41,11 @@ class GatewayHttp(Protocol):
 def build_http_app(gateway: GatewayHttp) -> Starlette:
     """An ASGI app serving ``gateway``; its lifespan closes the subgraph connections."""
 
+    streaming = StreamingTransports(gateway)
+
     async def graphql(request: Request) -> Response:
-        return await _graphql(gateway, request)
+        streamed = await streaming.maybe_stream(request)
+        return streamed or await _graphql(gateway, request)
 
     async def health(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -55,6 +60,7 @@ def build_http_app(gateway: GatewayHttp) -> Starlette:
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/health", health, methods=["GET"]),
         Route("/ready", health, methods=["GET"]),
+        WebSocketRoute("/graphql", streaming.websocket),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
 

@@ -14,6 +14,7 @@ from gateway.pipeline.errors import (
 )
 from gateway.pipeline.limits import Limits
 from gateway.pipeline.pipeline import Outcome, Pipeline, Prepared
+from gateway.pipeline.subscribe import Started, SubscriptionFailed, begin, results
 from gateway.plugins import GraphQLRequest
 
 __all__ = [
@@ -30,6 +31,10 @@ __all__ = [
     "PlanningFailed",
     "Prepared",
     "RequestError",
+    "Started",
+    "SubscriptionFailed",
     "ValidationFailed",
     "VariablesInvalid",
+    "begin",
+    "results",
 ]

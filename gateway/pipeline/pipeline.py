@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from gateway.executor import ClientOperation, Fetcher
+from gateway.executor import ClientOperation, Fetcher, Streamer
 from gateway.pipeline.errors import (
     InternalError,
     OperationNotAllowed,
@@ -58,9 +58,11 @@ class Pipeline:
         cache_bytes: int | None = None,
         introspection: bool = True,
         override_labels: frozenset[str] = frozenset(),
+        streams: Streamer | None = None,
     ) -> None:
         self.supergraph = supergraph
         self.fetcher = fetcher
+        self.streams = streams  # subgraph subscription streams (None: subscriptions refused)
         self.plugins = plugins or Plugins()
         self.introspection = introspection
         self.labels = OverrideLabels(supergraph, override_labels)

@@ -1,0 +1,179 @@
+"""Subgraph subscription streams: deduplicated, multiplexed, fanned out to bounded queues.
+
+Identical upstream subscriptions (same subgraph, request and propagated headers) share one
+upstream stream; each client subscription reads it through its own ``Listener``, a queue of at
+most ``queue_size`` events. A listener that falls that far behind is ended with
+``SUBSCRIPTION_QUEUE_OVERFLOW`` instead of buffering without bound or silently losing status
+changes. Streams with the same headers share sockets up to ``per_socket`` streams each (Strawberry
+accepts about 100 per connection); the last listener leaving completes the upstream stream and an
+idle socket closes. Per-request tracing headers (``x-request-id``, ``traceparent``, ...) do not
+tell subscribers apart: the first subscriber's values travel upstream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Hashable, Mapping
+from typing import Any
+
+import orjson
+
+from gateway.fetch.errors import SubgraphFetchError
+from gateway.fetch.ws import UpstreamSocket
+
+__all__ = ["Listener", "StreamError", "SubscriptionHub"]
+
+_PER_REQUEST = frozenset({"x-request-id", "traceparent", "tracestate", "x-correlation-id"})
+
+
+def _identity(headers: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """The headers that make two subscribers different (Authorization, not trace ids)."""
+    return tuple(sorted((k, v) for k, v in headers.items() if k.lower() not in _PER_REQUEST))
+
+
+class StreamError(Exception):
+    """The subgraph answered a subscription with an ``error`` message (GraphQL errors)."""
+
+    def __init__(self, subgraph: str, errors: Any) -> None:
+        super().__init__(f"subgraph '{subgraph}' refused the subscription")
+        self.subgraph = subgraph
+        self.errors = errors
+
+
+class Listener:
+    """One client subscription's view of a shared upstream stream (a bounded queue)."""
+
+    def __init__(self, subgraph: str, capacity: int) -> None:
+        self.subgraph = subgraph
+        self.capacity = capacity
+        self._queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+        self.ended = False
+
+    def push(self, kind: str, payload: Any) -> None:
+        if self.ended:
+            return
+        if kind == "next" and self._queue.qsize() >= self.capacity:
+            kind, payload = "closed", SubgraphFetchError(
+                self.subgraph, "The subscriber did not keep up with its events; the "
+                "subscription was ended.", "SUBSCRIPTION_QUEUE_OVERFLOW")
+        self.ended = kind != "next"
+        self._queue.put_nowait((kind, payload))
+
+    def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
+        return self._events()
+
+    async def _events(self) -> AsyncIterator[dict[str, Any]]:
+        while True:
+            kind, payload = await self._queue.get()
+            if kind == "next":
+                yield payload if isinstance(payload, dict) else {}
+            elif kind == "complete":
+                return
+            elif kind == "error":
+                raise StreamError(self.subgraph, payload)
+            else:
+                raise payload
+
+
+class _Shared:
+    """One upstream stream and the listeners it feeds."""
+
+    def __init__(self, key: Hashable, socket: UpstreamSocket) -> None:
+        self.key = key
+        self.socket = socket
+        self.stream_id = ""
+        self.listeners: set[Listener] = set()
+        self.done = False
+
+    def sink(self, kind: str, payload: Any) -> None:
+        self.done = self.done or kind != "next"
+        for listener in list(self.listeners):
+            listener.push(kind, payload)
+
+
+class SubscriptionHub:
+    """Every subgraph subscription of one gateway process (see the module docstring)."""
+
+    def __init__(self, urls: Mapping[str, str], *, per_socket: int = 100, queue_size: int = 32,
+                 timeout: float = 10.0) -> None:
+        self.urls = dict(urls)
+        self.per_socket = per_socket
+        self.queue_size = queue_size
+        self.timeout = timeout
+        self._shared: dict[Hashable, _Shared] = {}
+        self._sockets: dict[Hashable, list[UpstreamSocket]] = {}
+        self._lock = asyncio.Lock()
+        self.upstream_started = 0  # upstream subscribe messages really sent (after dedup)
+
+    @property
+    def upstream_streams(self) -> int:
+        return sum(1 for shared in self._shared.values() if not shared.done)
+
+    @contextlib.asynccontextmanager
+    async def stream(
+        self, subgraph: str, request: dict[str, Any], headers: dict[str, str]
+    ) -> AsyncIterator[Listener]:
+        """A listener on the (shared) upstream stream of ``request``; left on exit."""
+        listener = Listener(subgraph, self.queue_size)
+        shared = await self._join(subgraph, request, headers, listener)
+        try:
+            yield listener
+        finally:
+            await self._leave(shared, listener)
+
+    async def _join(self, subgraph: str, request: dict[str, Any], headers: dict[str, str],
+                    listener: Listener) -> _Shared:
+        body = orjson.dumps(request, option=orjson.OPT_SORT_KEYS)
+        key = (subgraph, body, _identity(headers))
+        async with self._lock:
+            shared = self._shared.get(key)
+            if shared is None or shared.done:
+                shared = await self._start(key, subgraph, request, headers)
+            shared.listeners.add(listener)
+        return shared
+
+    async def _start(self, key: Hashable, subgraph: str, request: dict[str, Any],
+                     headers: dict[str, str]) -> _Shared:
+        socket = await self._socket(subgraph, headers)
+        shared = _Shared(key, socket)
+        self._shared[key] = shared
+        shared.stream_id = await socket.subscribe(request, shared.sink)
+        self.upstream_started += 1
+        return shared
+
+    async def _socket(self, subgraph: str, headers: dict[str, str]) -> UpstreamSocket:
+        key = (subgraph, _identity(headers))
+        sockets = self._sockets.setdefault(key, [])
+        for socket in sockets:
+            if socket.free > 0:
+                return socket
+        url = self.urls.get(subgraph)
+        if url is None:
+            raise SubgraphFetchError(subgraph, f"no URL configured for subgraph '{subgraph}'")
+        socket = await UpstreamSocket.open(subgraph, url, headers, self.per_socket, self.timeout)
+        socket.on_close = lambda closed: _discard(sockets, closed)
+        sockets.append(socket)
+        return socket
+
+    async def _leave(self, shared: _Shared, listener: Listener) -> None:
+        async with self._lock:
+            shared.listeners.discard(listener)
+            if shared.listeners:
+                return
+            if self._shared.get(shared.key) is shared:
+                del self._shared[shared.key]
+        if not shared.done:
+            await shared.socket.complete(shared.stream_id)
+
+    async def aclose(self) -> None:
+        """Close every upstream socket (their listeners end with an error)."""
+        sockets = [s for group in self._sockets.values() for s in group]
+        self._sockets, self._shared = {}, {}
+        for socket in sockets:
+            await socket.aclose()
+
+
+def _discard(sockets: list[UpstreamSocket], socket: UpstreamSocket) -> None:
+    if socket in sockets:
+        sockets.remove(socket)

@@ -1,0 +1,55 @@
+"""Apollo's multipart HTTP subscriptions (Apollo Client, Apollo iOS, Apollo Kotlin).
+
+https://www.apollographql.com/docs/router/executing-operations/subscription-multipart-protocol:
+a POST with ``Accept: multipart/mixed;subscriptionSpec=1.0`` is answered with
+``multipart/mixed;boundary="graphql";subscriptionSpec=1.0``; each part is JSON: ``{}`` as a
+heartbeat, ``{"payload": <execution result>}`` per event, and ``{"payload": null, "errors":
+[...]}`` when the transport ends the stream abnormally (a subgraph that drops, a queue overflow).
+The body ends with the closing boundary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import orjson
+from starlette.responses import Response, StreamingResponse
+
+from gateway.http.streams import StreamEnd, with_heartbeats
+
+__all__ = ["multipart_response", "wants_multipart"]
+
+_CONTENT_TYPE = 'multipart/mixed;boundary="graphql";subscriptionSpec="1.0"'
+_PART = b"--graphql\r\ncontent-type: application/json\r\n\r\n"
+_END = b"--graphql--\r\n"
+
+
+def wants_multipart(accept: str | None) -> bool:
+    """True when the client accepts Apollo's multipart subscription responses."""
+    for part in (accept or "").lower().split(","):
+        media, _, params = part.strip().partition(";")
+        if media.strip() == "multipart/mixed" and "subscriptionspec" in params:
+            return True
+    return False
+
+
+def multipart_response(results: AsyncIterator[dict[str, Any]], heartbeat: float) -> Response:
+    """Stream ``results`` as multipart parts, with heartbeats while idle."""
+    headers = {"cache-control": "no-cache", "x-accel-buffering": "no"}
+    return StreamingResponse(_parts(results, heartbeat), headers=headers,
+                             media_type=_CONTENT_TYPE)
+
+
+async def _parts(results: AsyncIterator[dict[str, Any]], heartbeat: float) -> AsyncIterator[bytes]:
+    yield _part({})  # an immediate heartbeat: the client sees the stream is open
+    try:
+        async for result in with_heartbeats(results, heartbeat):
+            yield _part({} if result is None else {"payload": result})
+    except StreamEnd as end:
+        yield _part({"payload": None, "errors": end.errors})
+    yield _END
+
+
+def _part(body: dict[str, Any]) -> bytes:
+    return _PART + orjson.dumps(body) + b"\r\n"

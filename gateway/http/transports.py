@@ -1,0 +1,62 @@
+"""Route a request to its streaming transport: WebSocket, SSE or multipart (else plain HTTP).
+
+One ``Slots`` counter is shared by all three, so ``subscriptions.max_total`` bounds the process.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+
+from gateway.http.errors import HttpError
+from gateway.http.multipart import multipart_response, wants_multipart
+from gateway.http.request import read_request
+from gateway.http.response import JSON, graphql_response
+from gateway.http.sse import sse_response, wants_sse
+from gateway.http.streams import Slots, StreamEnd, open_results, subscription_options
+from gateway.http.ws import serve_websocket
+
+__all__ = ["StreamingTransports"]
+
+
+class StreamingTransports:
+    """The gateway's subscription transports."""
+
+    def __init__(self, gateway: Any) -> None:
+        self.gateway = gateway
+        self.options = subscription_options(gateway)
+        self.slots = Slots(self.options.max_total)
+
+    async def websocket(self, socket: WebSocket) -> None:
+        await serve_websocket(socket, lambda: self.gateway.pipeline, self.options, self.slots)
+
+    async def maybe_stream(self, request: Request) -> Response | None:
+        """The streamed response when the client asked for SSE or multipart, else None."""
+        accept = request.headers.get("accept")
+        if wants_sse(accept):
+            respond = sse_response
+        elif wants_multipart(accept):
+            respond = multipart_response
+        else:
+            return None
+        try:
+            read = await read_request(request, self.gateway.max_request_bytes, 0)
+            results = open_results(self.gateway.pipeline, read, self.slots)  # type: ignore[arg-type]
+        except HttpError as error:
+            return _refused(_bad_request(error.message), error.status)
+        except StreamEnd as end:
+            return _refused(end.errors, end.status)
+        return respond(results, self.options.heartbeat_seconds)
+
+
+def _bad_request(message: str) -> list[dict[str, Any]]:
+    return [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]
+
+
+def _refused(errors: list[dict[str, Any]], status: int) -> Response:
+    response = graphql_response({"errors": errors}, JSON)
+    response.status_code = status
+    return response

@@ -1,0 +1,75 @@
+"""Step 6 for streaming transports: start an operation, then run it as one result or a stream.
+
+The transports (WebSocket, SSE, multipart) share this: ``begin`` does the cached preparation
+and the per-request checks (a RequestError refuses the operation before anything runs), then
+``results`` yields a query's or mutation's single response, or a subscription's responses one per
+event. A stream that breaks raises ``SubscriptionFailed`` with client-facing errors.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from gateway.executor import SubscriptionFailed, run_subscription
+from gateway.pipeline.errors import InternalError, OperationNotSupported
+from gateway.pipeline.pipeline import Pipeline, Prepared
+from gateway.pipeline.variables import coerce_variables
+from gateway.plugins import GraphQLRequest
+
+__all__ = ["Started", "SubscriptionFailed", "begin", "results"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Started:
+    """A prepared operation with its request (after the request hooks) and coerced variables."""
+
+    pipeline: Pipeline
+    request: GraphQLRequest
+    prepared: Prepared
+    variables: dict[str, Any]
+
+    @property
+    def kind(self) -> str:
+        return self.prepared.kind
+
+
+def begin(pipeline: Pipeline, request: GraphQLRequest) -> Started:
+    """Prepare ``request``; RequestError when it cannot run at all."""
+    request = pipeline.plugins.request(request)
+    prepared = pipeline.prepare(request)
+    if prepared.kind == "subscription" and pipeline.streams is None:
+        raise OperationNotSupported("Subscriptions are not enabled on this gateway.")
+    variables = coerce_variables(
+        pipeline.supergraph.api_schema, prepared.operation.operation, request.variables
+    )
+    return Started(pipeline, request, prepared, variables)
+
+
+async def results(started: Started) -> AsyncIterator[dict[str, Any]]:
+    """One response for a query or mutation; one per event for a subscription."""
+    pipeline = started.pipeline
+    if started.kind != "subscription":
+        yield await pipeline.execute(started.prepared, started.request)
+        return
+    assert pipeline.streams is not None
+
+    def headers_for(subgraph: str) -> dict[str, str]:
+        return pipeline.plugins.subgraph_headers(subgraph, started.request)
+
+    events = run_subscription(started.prepared.plan, started.prepared.operation,
+                              pipeline.streams, pipeline.fetcher, started.variables, headers_for)
+    try:
+        async for response in events:
+            yield pipeline.plugins.response(started.request, response)
+    except SubscriptionFailed:
+        raise
+    except Exception as error:  # a gateway bug ends this stream, never the process
+        log.exception("subscription failed")
+        raise SubscriptionFailed(InternalError("Internal gateway error.").errors) from error
+    finally:
+        await events.aclose()

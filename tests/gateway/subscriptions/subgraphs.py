@@ -1,0 +1,107 @@
+"""Two small Strawberry federation subgraphs for the subscription tests.
+
+``orders`` streams ``orderStatusChanged(orderId)`` from an in-test ``Bus``; ``payments`` owns
+``Order.payment``, reached through ``_entities``. Both record the Authorization they received.
+(No ``from __future__ import annotations``: Strawberry resolves the annotations of these
+function-local types when they are defined.)
+"""
+
+import asyncio
+from collections import defaultdict
+from collections.abc import AsyncGenerator
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.types import Info
+
+__all__ = ["Bus", "orders_schema", "payments_schema"]
+
+
+class Bus:
+    """What the tests publish and what the subgraphs saw."""
+
+    def __init__(self) -> None:
+        self.listeners: dict[str, set[asyncio.Queue[str | None]]] = defaultdict(set)
+        self.subscribed = 0  # resolver starts, i.e. upstream subscriptions really opened
+        self.auth_seen: list[str | None] = []
+        self.entity_auth: list[str | None] = []
+
+    @property
+    def active(self) -> int:
+        return sum(len(queues) for queues in self.listeners.values())
+
+    def publish(self, order_id: str, status: str | None) -> None:
+        """``None`` completes the streams of ``order_id``."""
+        for queue in list(self.listeners[order_id]):
+            queue.put_nowait(status)
+
+    async def wait_active(self, count: int, within: float = 5.0) -> None:
+        async with asyncio.timeout(within):
+            while self.active != count:  # noqa: ASYNC110 (a count, polled: tests only)
+                await asyncio.sleep(0.01)
+
+
+def _auth(info: Info) -> str | None:
+    return info.context["request"].headers.get("authorization")
+
+
+def orders_schema(bus: Bus) -> strawberry.federation.Schema:
+    @strawberry.federation.type(keys=["id"])
+    class Order:
+        id: strawberry.ID
+        status: str
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def order(self, id: strawberry.ID) -> Order | None:
+            return Order(id=id, status="PENDING")
+
+    @strawberry.type
+    class Subscription:
+        @strawberry.subscription
+        async def order_status_changed(
+            self, info: Info, order_id: strawberry.ID
+        ) -> AsyncGenerator[Order, None]:
+            auth = _auth(info)
+            bus.auth_seen.append(auth)
+            if auth != "Bearer alice":
+                raise GraphQLError("Not your order", extensions={"code": "FORBIDDEN"})
+            queue: asyncio.Queue[str | None] = asyncio.Queue()
+            bus.subscribed += 1
+            bus.listeners[str(order_id)].add(queue)
+            try:
+                while (status := await queue.get()) is not None:
+                    yield Order(id=order_id, status=status)
+            finally:
+                bus.listeners[str(order_id)].discard(queue)
+
+    return strawberry.federation.Schema(query=Query, subscription=Subscription)
+
+
+def payments_schema(bus: Bus) -> strawberry.federation.Schema:
+    @strawberry.type
+    class Payment:
+        status: str
+
+    @strawberry.federation.type(keys=["id"])
+    class Order:
+        id: strawberry.ID
+
+        @strawberry.field
+        def payment(self, info: Info) -> Payment:
+            bus.entity_auth.append(_auth(info))
+            return Payment(status=f"SUCCEEDED:{self.id}")
+
+        @classmethod
+        def resolve_reference(cls, id: strawberry.ID, **_: Any) -> "Order":
+            return cls(id=id)
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def payments_ping(self) -> str:
+            return "pong"
+
+    return strawberry.federation.Schema(query=Query, types=[Order])
