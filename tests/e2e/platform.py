@@ -40,6 +40,7 @@ class Platform:
     databases: list[str] = field(default_factory=list)
     children: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     broker: EmbeddedBroker | None = None
+    env: dict[str, str] = field(default_factory=dict)
 
     @property
     def gateway_url(self) -> str:
@@ -51,7 +52,7 @@ class Platform:
     def start(self) -> Platform:
         self.broker = EmbeddedBroker().start()
         self.ports = {name: free_port() for name in [*self.domains, "gateway"]}
-        env = self._env()
+        self.env = env = self._env()
         for name in self.domains:
             self._prepare(name, env)
         for name in self.domains:
@@ -80,7 +81,7 @@ class Platform:
         child = self.children[name]
         child.terminate()
         child.wait(10)
-        self._spawn(name, list(child.args[2:]), self._env())  # type: ignore[index]
+        self._spawn(name, list(child.args[2:]), self.env)  # type: ignore[index]
         self._wait_healthy(name)
 
     def kill(self, name: str) -> None:
