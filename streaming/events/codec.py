@@ -7,6 +7,7 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
+from streaming.events.contract import TOLERANT
 from streaming.events.envelope import Envelope
 from streaming.events.registry import MalformedEventError
 
@@ -22,7 +23,7 @@ def decode(data: bytes | None) -> Envelope:
     """The typed envelope; MalformedEventError or UnknownEventError (both poison) otherwise."""
     raw = _json(data)
     try:
-        return Envelope.model_validate(raw)
+        return Envelope.model_validate(raw, context=TOLERANT)
     except ValidationError as exc:
         what = f"{raw.get('type')} v{raw.get('version')}"
         raise MalformedEventError(f"invalid {what}: {_first(exc)}") from exc

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationInfo, model_validator
 from pydantic.alias_generators import to_camel
 
 __all__ = [
+    "TOLERANT",
     "Contract",
     "EventPayload",
     "Money",
@@ -22,8 +23,13 @@ __all__ = [
 Quantity = Annotated[StrictInt, Field(gt=0)]
 
 
+TOLERANT = {"tolerant": True}
+"""Validation context of decoding: fields a newer producer added are dropped, not refused."""
+
+
 class Contract(BaseModel):
-    """Frozen, camelCase on the wire; unknown fields are ignored so producers may add fields."""
+    """Frozen, camelCase on the wire. Building one with an unknown field is an error (a typo
+    must not vanish silently); decoding with :data:`TOLERANT` ignores unknown fields instead."""
 
     model_config = ConfigDict(
         alias_generator=to_camel,
@@ -31,8 +37,16 @@ class Contract(BaseModel):
         validate_by_alias=True,
         serialize_by_alias=True,
         frozen=True,
-        extra="ignore",
+        extra="forbid",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tolerate_unknown(cls, data: Any, info: ValidationInfo) -> Any:
+        if not (isinstance(data, dict) and info.context and info.context.get("tolerant")):
+            return data
+        known = {n for name, f in cls.model_fields.items() for n in (name, f.alias)}
+        return {key: value for key, value in data.items() if key in known}
 
 
 class EventPayload(Contract):

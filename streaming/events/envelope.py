@@ -78,7 +78,8 @@ class Envelope(Contract):
             return value
         if "type" not in info.data or "version" not in info.data:
             raise ValueError("payload without a valid type and version")
-        return payload_model(info.data["type"], info.data["version"]).model_validate(value)
+        model = payload_model(info.data["type"], info.data["version"])
+        return model.model_validate(value, context=info.context)
 
     @field_validator("occurred_at")
     @classmethod

@@ -8,12 +8,13 @@ from typing import ClassVar
 
 import orjson
 import pytest
+from pydantic import ValidationError
 
 from streaming.events import (
     Envelope,
     EventPayload,
     MalformedEventError,
-    OrderCreated,
+    OrderShipped,
     UnknownEventError,
     decode,
     encode,
@@ -159,12 +160,18 @@ def test_payload_violating_its_contract_is_a_poison_message(path: tuple[str, ...
         decode(orjson.dumps(raw))
 
 
-def test_fields_added_by_a_newer_producer_are_ignored():
+def test_fields_added_by_a_newer_producer_are_ignored_when_decoding():
     raw = orjson.loads(encode(Envelope.wrap(order_created())))
     raw["payload"]["giftWrap"] = True
+    raw["payload"]["items"][0]["engraving"] = "A"
     raw["newEnvelopeField"] = 1
 
-    assert isinstance(decode(orjson.dumps(raw)).payload, OrderCreated)
+    assert decode(orjson.dumps(raw)).payload == order_created()
+
+
+def test_building_a_contract_with_an_unknown_field_fails_instead_of_dropping_it():
+    with pytest.raises(ValidationError, match="gift_wrap"):
+        OrderShipped(order_id="o", user_id="u", tracking_number="T", gift_wrap=True)
 
 
 def test_envelope_refuses_a_type_that_does_not_match_its_payload():
