@@ -5,17 +5,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 from starlette.applications import Starlette
 
 from gateway.config import GatewayConfig
+from gateway.edge_wiring import EdgeParts, Readiness, edge_parts, install_edge_middleware
 from gateway.fetch import ClientOptions, SubgraphPool, SubscriptionHub
 from gateway.http import build_http_app
 from gateway.pipeline import Limits, Pipeline
 from gateway.plugins import Plugin, Plugins, PropagateHeaders
+from gateway.plugins.request_id import PropagateRequestId
 from gateway.supergraph import Supergraph, SupergraphError, load_supergraph
 
 __all__ = ["Gateway", "Wiring", "build_gateway", "create_app"]
@@ -35,6 +37,8 @@ class Gateway:
         self.max_request_bytes = config.limits.max_request_bytes
         self.max_batch = config.batching.max_operations if config.batching.enabled else 0
         self.expose_query_plan = config.expose_query_plan
+        self.edge = wiring.edge.edge
+        self._readiness = Readiness(config.ready_cache_seconds)
         self._wiring = wiring
         self.supergraph, self.pool, self.pipeline = wiring.build(sdl)
         self._sdl = sdl
@@ -86,6 +90,10 @@ class Gateway:
             self._closing.add(task)
             task.add_done_callback(self._closing.discard)
 
+    async def ready(self) -> bool:
+        """A supergraph is loaded (there is one) and every subgraph answers."""
+        return await self._readiness.check(self.pool)
+
     async def start(self) -> None:
         """Start watching the supergraph file when configured (``supergraph_poll_seconds``)."""
         if self.config.supergraph_poll_seconds > 0 and self._watcher is None:
@@ -120,6 +128,7 @@ class Wiring:
     subgraph_urls: dict[str, str]
     plugins: tuple[Plugin, ...]
     transport: httpx.AsyncBaseTransport | None
+    edge: EdgeParts = field(default_factory=EdgeParts)
 
     def build(self, sdl: str) -> tuple[Supergraph, SubgraphPool, Pipeline]:
         config = self.config
@@ -132,11 +141,13 @@ class Wiring:
             supergraph,
             pool,
             limits=_limits(config),
-            plugins=Plugins([PropagateHeaders(config.propagate_headers), *self.plugins]),
+            plugins=Plugins([PropagateHeaders(config.propagate_headers), PropagateRequestId(),
+                             *self.edge.plugins, *self.plugins]),
             cache_size=config.cache_size,
             cache_bytes=config.cache_max_bytes,
             introspection=config.introspection,
             override_labels=frozenset(config.override_labels),
+            persisted=self.edge.persisted,
             streams=_streams(config, urls),
         )
         return supergraph, pool, pipeline
@@ -152,7 +163,8 @@ def build_gateway(
 ) -> Gateway:
     """Load the supergraph and wire the pipeline; SupergraphError when it does not load."""
     config = config or GatewayConfig()
-    wiring = Wiring(config, dict(subgraph_urls or {}), tuple(plugins or ()), transport)
+    wiring = Wiring(config, dict(subgraph_urls or {}), tuple(plugins or ()), transport,
+                    edge_parts(config))
     return Gateway(supergraph_sdl, config, wiring)
 
 
@@ -168,6 +180,7 @@ def create_app(
     gateway = build_gateway(supergraph_sdl, subgraph_urls=subgraph_urls, config=config,
                             plugins=plugins, transport=transport)
     app = build_http_app(gateway)
+    install_edge_middleware(app, gateway.config)
     app.state.gateway = gateway
     return app
 

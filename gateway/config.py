@@ -21,6 +21,14 @@ from pydantic_settings import (
 
 from gateway.subscriptions_config import SubscriptionsConfig
 
+from gateway.edge_config import (
+    AuthConfig,
+    CorsConfig,
+    CostConfig,
+    PersistedQueriesConfig,
+    RateLimitConfig,
+)
+
 __all__ = [
     "BatchingConfig",
     "GatewayConfig",
@@ -137,6 +145,27 @@ class GatewayConfig(BaseSettings):
     override_labels: list[str] = Field(
         default_factory=list, description="Progressive @override labels that are enabled."
     )
+    redis_url: str = Field(
+        "", description="Redis holding persisted queries and rate-limit buckets, shared by "
+        "replicas (empty: in-process stores)."
+    )
+    persisted_queries: PersistedQueriesConfig = Field(
+        PersistedQueriesConfig(), description="Automatic persisted queries (APQ)."
+    )
+    auth: AuthConfig = Field(AuthConfig(), description="JWT verification and claims forwarding.")
+    cost: CostConfig = Field(CostConfig(), description="Static cost estimate and its maximum.")
+    rate_limit: RateLimitConfig = Field(RateLimitConfig(), description="Per-client rate limit.")
+    cors: CorsConfig = Field(CorsConfig(), description="Cross-origin browser requests.")
+    csrf_prevention: bool = Field(
+        True, description="Refuse 'simple' browser requests that force no CORS preflight."
+    )
+    compression: bool = Field(True, description="gzip responses for clients that accept it.")
+    graphiql: bool = Field(
+        False, description="Serve GraphiQL at GET /graphql to browsers (on by default in dev)."
+    )
+    ready_cache_seconds: float = Field(
+        5.0, ge=0, description="How long /ready reuses its subgraph reachability check."
+    )
 
     @classmethod
     def load(cls, yaml_file: Path | None = None, **overrides: object) -> GatewayConfig:
@@ -178,6 +207,7 @@ class GatewayConfig(BaseSettings):
     @model_validator(mode="after")
     def _dev_defaults(self) -> GatewayConfig:
         # Debug aids default on in dev only; an explicit setting always wins.
-        if "expose_query_plan" not in self.model_fields_set and self.mode == "dev":
-            object.__setattr__(self, "expose_query_plan", True)
+        for option in ("expose_query_plan", "graphiql"):
+            if option not in self.model_fields_set and self.mode == "dev":
+                object.__setattr__(self, option, True)
         return self

@@ -72,14 +72,16 @@ async def _read_body(request: Request, limit: int) -> bytes:
 def _from_params(
     params: Mapping[str, Any], headers: dict[str, str], decode_json: bool
 ) -> GraphQLRequest:
+    extensions = _object_param(params, "extensions", decode_json)
     query = params.get("query")
-    if not isinstance(query, str) or not query.strip():
+    if query is None and "persistedQuery" in extensions:
+        query = ""  # APQ: the pipeline looks the document up by its hash
+    elif not isinstance(query, str) or not query.strip():
         raise HttpError(400, "The request must have a non-empty `query` string.")
     name = params.get("operationName")
     if name is not None and not isinstance(name, str):
         raise HttpError(400, "`operationName` must be a string or null.")
     variables = _object_param(params, "variables", decode_json)
-    extensions = _object_param(params, "extensions", decode_json)
     return GraphQLRequest(query, name or None, variables, extensions, headers)
 
 

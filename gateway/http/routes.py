@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
+from gateway.http.edge import Edge
 from gateway.http.errors import HttpError
 from gateway.http.request import read_request
 from gateway.http.response import JSON, graphql_response, negotiate
@@ -32,6 +33,9 @@ class GatewayHttp(Protocol):
     max_request_bytes: int
     max_batch: int
     expose_query_plan: bool
+    edge: Edge
+
+    async def ready(self) -> bool: ...
 
     async def start(self) -> None: ...
 
@@ -50,6 +54,12 @@ def build_http_app(gateway: GatewayHttp) -> Starlette:
     async def health(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
+    async def ready(_: Request) -> Response:
+        # Ready = a supergraph is loaded (it is, or startup failed) and subgraphs answer.
+        if await gateway.ready():
+            return JSONResponse({"status": "ok"})
+        return JSONResponse({"status": "unavailable"}, status_code=503)
+
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         await gateway.start()
@@ -59,7 +69,7 @@ def build_http_app(gateway: GatewayHttp) -> Starlette:
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/health", health, methods=["GET"]),
-        Route("/ready", health, methods=["GET"]),
+        Route("/ready", ready, methods=["GET"]),
         WebSocketRoute("/graphql", streaming.websocket),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
@@ -71,7 +81,9 @@ async def _graphql(gateway: GatewayHttp, request: Request) -> Response:
         return _http_error(HttpError(406, "Accept application/graphql-response+json or "
                                           "application/json."), JSON)
     try:
+        gateway.edge.check_csrf(request)
         read = await read_request(request, gateway.max_request_bytes, gateway.max_batch)
+        read = await gateway.edge.admit(request, read)
     except HttpError as error:
         return _http_error(error, media_type)
     if isinstance(read, list):
@@ -105,7 +117,7 @@ def _wants_plan(gateway: GatewayHttp, request: Request) -> bool:
 
 def _http_error(error: HttpError, media_type: str) -> Response:
     body: dict[str, Any] = {
-        "errors": [{"message": error.message, "extensions": {"code": "BAD_REQUEST"}}]
+        "errors": [{"message": error.message, "extensions": {"code": error.code}}]
     }
     response = graphql_response(body, media_type, None, error.headers)
     response.status_code = error.status  # not a GraphQL request at all: 4xx whatever the type

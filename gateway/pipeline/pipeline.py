@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from gateway.executor import ClientOperation, Fetcher, Streamer
+from gateway.pipeline.apq import PersistedQueries
+from gateway.pipeline.authorize import Authorizer, Decision
 from gateway.pipeline.errors import (
     InternalError,
     OperationNotAllowed,
@@ -38,6 +40,7 @@ class Prepared:
 
     operation: ClientOperation
     plan: QueryPlan
+    labels: frozenset[str] = frozenset()
 
     @property
     def kind(self) -> str:
@@ -58,6 +61,7 @@ class Pipeline:
         cache_bytes: int | None = None,
         introspection: bool = True,
         override_labels: frozenset[str] = frozenset(),
+        persisted: PersistedQueries | None = None,
         streams: Streamer | None = None,
     ) -> None:
         self.supergraph = supergraph
@@ -66,6 +70,8 @@ class Pipeline:
         self.plugins = plugins or Plugins()
         self.introspection = introspection
         self.labels = OverrideLabels(supergraph, override_labels)
+        self.persisted = persisted or PersistedQueries(None)
+        self.authorizer = Authorizer(supergraph, cache_size)
         self._parser = Parser(limits, cache_size, cache_bytes)
         self._validator = Validator(supergraph.api_schema, limits, cache_size)
         self._prepared: LRU[Prepared | RequestError] = LRU(cache_size, cache_bytes)
@@ -95,7 +101,7 @@ class Pipeline:
             plan = plan_for(self.supergraph, document, request.operation_name, labels)
         except RequestError as error:
             return error
-        return Prepared(operation, plan)
+        return Prepared(operation, plan, labels)
 
     async def execute(self, prepared: Prepared, request: GraphQLRequest) -> dict[str, Any]:
         """Coerce the request's variables and execute; subgraph failures stay in ``errors``."""
@@ -107,6 +113,18 @@ class Pipeline:
         )
         return self.plugins.response(request, response)
 
+    def authorize(self, prepared: Prepared, request: GraphQLRequest) -> tuple[Prepared, Decision]:
+        """Drop the fields the caller may not see (``@authenticated`` ...) from the plan."""
+        decision = self.authorizer.decide(prepared.operation, request.claims, self.plugins.policy)
+        if not decision.denied:
+            return prepared, decision
+        plan = self.authorizer.filtered_plan(
+            prepared.operation, decision, prepared.labels,
+            lambda document: plan_for(self.supergraph, document, request.operation_name,
+                                      prepared.labels),
+        )
+        return Prepared(prepared.operation, plan, prepared.labels), decision
+
     async def run(self, request: GraphQLRequest, *, read_only: bool = False) -> Outcome:
         """The whole chain; a RequestError becomes a response with errors and no data.
 
@@ -114,10 +132,12 @@ class Pipeline:
         """
         prepared = None
         try:
-            request = self.plugins.request(request)
+            request = self.plugins.request(await self.persisted.resolve(request))
             prepared = self.prepare(request)
             _check_kind(prepared.kind, read_only)
-            return Outcome(await self.execute(prepared, request), None, prepared.plan)
+            prepared, decision = self.authorize(prepared, request)
+            response = decision.apply(await self.execute(prepared, request))
+            return Outcome(response, None, prepared.plan)
         except RequestError as error:
             plan = prepared.plan if prepared is not None else None
             return Outcome({"errors": error.errors}, error.status, plan)

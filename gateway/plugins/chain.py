@@ -28,6 +28,11 @@ class Plugins:
             headers = plugin.on_subgraph_headers(subgraph, headers, request)
         return headers
 
+    def policy(self, policy: str, claims: dict[str, Any] | None) -> bool:
+        """True when a plugin approves ``policy`` and none refuses it (default: denied)."""
+        votes = [plugin.on_policy(policy, claims) for plugin in self.plugins]
+        return True in votes and False not in votes
+
     def response(self, request: GraphQLRequest, response: dict[str, Any]) -> dict[str, Any]:
         for plugin in self.plugins:
             response = plugin.on_response(request, response)

@@ -10,10 +10,14 @@ __all__ = ["GraphQLRequest"]
 
 @dataclass(frozen=True, slots=True)
 class GraphQLRequest:
-    """The four parameters of GraphQL over HTTP §5.1 plus the request headers."""
+    """The four parameters of GraphQL over HTTP §5.1 plus the request headers.
+
+    ``claims`` are the verified JWT claims (None: anonymous), set by the auth plugin.
+    """
 
     query: str
     operation_name: str | None = None
     variables: dict[str, Any] = field(default_factory=dict)
     extensions: dict[str, Any] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
+    claims: dict[str, Any] | None = None

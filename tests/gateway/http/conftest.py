@@ -20,5 +20,8 @@ async def client(shop: Shop) -> AsyncIterator[httpx.AsyncClient]:
     app = shop.app()
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+        # A non-browser client: the CSRF rule asks it to say so (gateway/http/csrf.py).
+        headers = {"apollo-require-preflight": "true"}
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway",
+                                     headers=headers) as client:
             yield client

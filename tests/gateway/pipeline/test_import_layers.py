@@ -16,8 +16,11 @@ ALLOWED = {
     "plugins": {"executor", "fetch", "plan"},
     "pipeline": {"plugins", "executor", "fetch", "planner", "supergraph", "plan"},
     "http": {"pipeline", "plugins", "plan"},
-    "config": set(),
-    "app": {"config", "http", "pipeline", "plugins", "executor", "fetch", "supergraph", "plan"},
+    "config": {"edge_config"},
+    "edge_config": set(),
+    "edge_wiring": {"config", "edge_config", "http", "pipeline", "plugins", "fetch"},
+    "app": {"config", "edge_wiring", "http", "pipeline", "plugins", "executor", "fetch",
+            "supergraph", "plan"},
 }
 
 

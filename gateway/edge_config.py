@@ -1,0 +1,94 @@
+"""The edge's settings sections (persisted queries, auth, cost, rate limits, CORS).
+
+They are parts of the one strict ``GatewayConfig``; kept here so that model stays readable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+__all__ = [
+    "AuthConfig",
+    "CorsConfig",
+    "CostConfig",
+    "PersistedQueriesConfig",
+    "RateLimitConfig",
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PersistedQueriesConfig(_Strict):
+    """Automatic persisted queries (Apollo's APQ protocol, ``extensions.persistedQuery``)."""
+
+    enabled: bool = Field(True, description="Accept and register documents by SHA-256 hash.")
+    cache_size: int = Field(
+        10_000, ge=1, description="Documents the in-process store keeps (without redis_url)."
+    )
+    ttl_seconds: int = Field(
+        86_400, ge=1, description="How long Redis keeps a registered document."
+    )
+
+
+class AuthConfig(_Strict):
+    """JWT verification at the gateway; with no key configured, tokens are not read at all."""
+
+    jwt_secret: SecretStr = Field(SecretStr(""), description="HS256 shared secret.")
+    jwks_url: str = Field("", description="JWKS URL for RS256/ES256 keys (needs cryptography).")
+    jwks_file: Path | None = Field(None, description="A JWKS JSON file instead of a URL.")
+    algorithms: list[str] = Field(
+        ["HS256", "RS256", "ES256"], description="Accepted `alg` values (never `none`)."
+    )
+    issuer: str = Field("", description="Required `iss` claim when set.")
+    audience: str = Field("", description="Required `aud` claim when set.")
+    leeway_seconds: float = Field(30.0, ge=0, description="Clock skew allowed on exp/nbf.")
+    claims_header: str = Field(
+        "", description="Forward verified claims to subgraphs in this header, signed "
+        "with claims_secret (empty: do not forward)."
+    )
+    claims_secret: SecretStr = Field(
+        SecretStr(""), description="HMAC-SHA256 key signing the claims header."
+    )
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.jwt_secret.get_secret_value() or self.jwks_url or self.jwks_file)
+
+
+class CostConfig(_Strict):
+    """Static cost estimate (IBM/Apollo cost directives ``@cost``, ``@listSize``)."""
+
+    max_cost: int = Field(0, ge=0, description="Refuse operations estimated above this (0: off).")
+    list_size: int = Field(
+        10, ge=0, description="Assumed size of a list without @listSize(assumedSize:)."
+    )
+    object_weight: int = Field(1, ge=0, description="Weight of a composite field.")
+    scalar_weight: int = Field(0, ge=0, description="Weight of a leaf field.")
+    mutation_weight: int = Field(10, ge=0, description="Extra weight of a mutation root field.")
+
+
+class RateLimitConfig(_Strict):
+    """Per-client token bucket: keyed by the token's ``sub``, else the client IP."""
+
+    enabled: bool = Field(False, description="Answer 429 with Retry-After over the rate.")
+    requests_per_second: float = Field(10.0, gt=0, description="Refill rate of each bucket.")
+    burst: int = Field(20, ge=1, description="Bucket capacity: requests allowed at once.")
+
+
+class CorsConfig(_Strict):
+    """Cross-origin requests from browsers (Fetch standard, CORS protocol)."""
+
+    allow_origins: list[str] = Field(
+        default_factory=list, description="Origins allowed ('*' for any); empty: no CORS."
+    )
+    allow_credentials: bool = Field(False, description="Allow cookies/Authorization cross-site.")
+    allow_headers: list[str] = Field(
+        ["content-type", "authorization", "apollo-require-preflight",
+         "x-apollo-operation-name", "x-request-id"],
+        description="Request headers a browser may send.",
+    )
+    max_age_seconds: int = Field(600, ge=0, description="How long a preflight is cached.")

@@ -1,0 +1,113 @@
+"""Wire the edge from the config: persisted-query store, token verifier, rate-limit buckets,
+claims forwarding, readiness, and the HTTP middleware (request ids, CORS, gzip)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.applications import Starlette
+
+from gateway.config import GatewayConfig
+from gateway.fetch import SubgraphPool
+from gateway.http.edge import Edge
+from gateway.http.middleware import install_middleware
+from gateway.pipeline.apq import InProcessQueryStore, PersistedQueries, QueryStore
+from gateway.pipeline.apq_redis import RedisQueryStore
+from gateway.plugins import Plugin
+from gateway.plugins.auth import JwtKeys, TokenVerifier
+from gateway.plugins.claims import ForwardClaims
+from gateway.plugins.rate_limit import Buckets, InProcessBuckets, RedisBuckets
+
+__all__ = ["EdgeParts", "Readiness", "edge_parts", "install_edge_middleware"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EdgeParts:
+    """The edge's long-lived parts: they survive supergraph reloads."""
+
+    edge: Edge = field(default_factory=Edge)
+    persisted: PersistedQueries = field(default_factory=lambda: PersistedQueries(None))
+    plugins: tuple[Plugin, ...] = ()
+
+
+def edge_parts(config: GatewayConfig) -> EdgeParts:
+    """Build the edge's parts; Redis backs the stores when ``redis_url`` is set."""
+    redis = _redis(config.redis_url)
+    edge = Edge(_verifier(config), _buckets(config, redis), config.csrf_prevention)
+    apq = config.persisted_queries
+    store: QueryStore = (RedisQueryStore(redis, apq.ttl_seconds) if redis is not None
+                         else InProcessQueryStore(apq.cache_size))
+    return EdgeParts(edge, PersistedQueries(store, apq.enabled), _plugins(config))
+
+
+def install_edge_middleware(app: Starlette, config: GatewayConfig) -> None:
+    install_middleware(app, config.cors, compression=config.compression)
+
+
+def _redis(url: str) -> Any:
+    if not url:
+        return None
+    import redis.asyncio  # only a deployment with Redis needs the client
+
+    return redis.asyncio.from_url(url, decode_responses=True)
+
+
+def _verifier(config: GatewayConfig) -> TokenVerifier | None:
+    auth = config.auth
+    if not auth.enabled:
+        return None
+    keys = JwtKeys(auth.jwt_secret.get_secret_value(), auth.jwks_url, auth.jwks_file,
+                   tuple(auth.algorithms), auth.issuer, auth.audience, auth.leeway_seconds)
+    return TokenVerifier(keys)
+
+
+def _buckets(config: GatewayConfig, redis: Any) -> Buckets | None:
+    limit = config.rate_limit
+    if not limit.enabled:
+        return None
+    if redis is not None:
+        return RedisBuckets(redis, limit.requests_per_second, limit.burst)
+    return InProcessBuckets(limit.requests_per_second, limit.burst)
+
+
+def _plugins(config: GatewayConfig) -> tuple[Plugin, ...]:
+    auth = config.auth
+    if not auth.claims_header:
+        return ()
+    secret = auth.claims_secret.get_secret_value()
+    if not secret:
+        raise ValueError("auth.claims_header needs auth.claims_secret to sign the claims")
+    return (ForwardClaims(auth.claims_header, secret.encode()),)
+
+
+class Readiness:
+    """Whether every subgraph answers ``{ __typename }``, re-checked at most every few seconds."""
+
+    def __init__(self, cache_seconds: float, timeout: float = 2.0) -> None:
+        self.cache_seconds = cache_seconds
+        self.timeout = timeout
+        self._checked: tuple[float, bool, Any] = (float("-inf"), False, None)
+
+    async def check(self, pool: SubgraphPool) -> bool:
+        at, ready, checked_pool = self._checked
+        if checked_pool is pool and time.monotonic() - at < self.cache_seconds:
+            return ready
+        names = list(pool.urls)
+        results = await asyncio.gather(*(self._ping(pool, n) for n in names))
+        self._checked = (time.monotonic(), all(results), pool)
+        return all(results)
+
+    async def _ping(self, pool: SubgraphPool, name: str) -> bool:
+        try:
+            query = {"query": "{ __typename }"}
+            response = await asyncio.wait_for(pool.fetch(name, query, {}, True), self.timeout)
+        except Exception as error:  # any failure means "not reachable"
+            log.warning("subgraph %s is not reachable: %s", name, error)
+            return False
+        return "data" in response

@@ -1,0 +1,41 @@
+"""Authenticate an HTTP request: a bad bearer token is 401 UNAUTHENTICATED, none is anonymous."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from typing import Any
+
+from gateway.http.errors import HttpError
+from gateway.plugins import GraphQLRequest
+from gateway.plugins.auth import InvalidToken, TokenVerifier, bearer_token
+
+__all__ = ["authenticate", "claims_of"]
+
+log = logging.getLogger(__name__)
+
+
+async def claims_of(verifier: TokenVerifier | None, headers: dict[str, str]
+                    ) -> dict[str, Any] | None:
+    """The verified claims of the request's token; None without a token (or verifier)."""
+    if verifier is None:
+        return None
+    try:
+        token = bearer_token(headers)
+        if token is None:
+            return None
+        # A JWKS fetch blocks: keep it off the event loop.
+        return await asyncio.to_thread(verifier.verify, token)
+    except InvalidToken as error:
+        log.info("token refused: %s", error)  # the reason, never the token
+        raise HttpError(401, "Invalid or expired token.", {"www-authenticate": "Bearer"},
+                        code="UNAUTHENTICATED") from None
+
+
+def authenticate(read: Any, claims: dict[str, Any] | None) -> Any:
+    """``read`` (a request or a batch) carrying ``claims``."""
+    if isinstance(read, list):
+        return [authenticate(item, claims) for item in read]
+    assert isinstance(read, GraphQLRequest)
+    return dataclasses.replace(read, claims=claims)

@@ -1,0 +1,36 @@
+"""The edge checks a GraphQL HTTP request passes before the pipeline: CSRF, token, rate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+
+from gateway.http.auth import authenticate, claims_of
+from gateway.http.csrf import check_csrf
+from gateway.http.rate_limit import check_rate, client_key
+from gateway.plugins.auth import TokenVerifier
+from gateway.plugins.rate_limit import Buckets
+
+__all__ = ["Edge"]
+
+
+@dataclass(frozen=True)
+class Edge:
+    """What guards the door; every part is optional (None / False: not checked)."""
+
+    verifier: TokenVerifier | None = None
+    buckets: Buckets | None = None
+    csrf_prevention: bool = False
+
+    def check_csrf(self, request: Request) -> None:
+        """Before the body is read (HttpError 400)."""
+        if self.csrf_prevention:
+            check_csrf(request.headers)
+
+    async def admit(self, request: Request, read: Any) -> Any:
+        """``read`` with the verified claims; HttpError 401 or 429 when refused."""
+        claims = await claims_of(self.verifier, dict(request.headers))
+        await check_rate(self.buckets, client_key(request, claims))
+        return authenticate(read, claims)

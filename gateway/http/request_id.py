@@ -1,0 +1,48 @@
+"""Request ids: keep a client's ``x-request-id`` (if sane) or make one, echo it on the response."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gateway.plugins.request_id import REQUEST_ID
+
+__all__ = ["RequestIdMiddleware"]
+
+_SANE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")  # nothing that could forge a log line
+
+
+class RequestIdMiddleware:
+    """Pure ASGI middleware (no body buffering, so streaming responses pass through)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        request_id = _incoming(scope) or uuid.uuid4().hex
+        token = REQUEST_ID.set(request_id)
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            REQUEST_ID.reset(token)
+
+
+def _incoming(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == b"x-request-id":
+            text = value.decode("latin-1")
+            return text if _SANE.match(text) else None
+    return None
