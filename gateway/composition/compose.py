@@ -60,6 +60,7 @@ def compose(sources: list[SubgraphSource]) -> CompositionResult:
         diagnostics += check_subgraph(subgraph, names)
     if _has_errors(diagnostics):
         return CompositionResult(None, diagnostics)
+    diagnostics += _cost_import_names(subgraphs)
     merged = merge(subgraphs, diagnostics)
     if "Query" not in merged.types:
         diagnostics.append(error("NO_QUERIES", "no subgraph defines a Query type",
@@ -86,6 +87,22 @@ def _graph_names(sources: list[SubgraphSource]) -> list[Diagnostic]:
                                f"{source.name!r} both become join__Graph value {value}",
                                subgraph=source.name, hint="rename one of the subgraphs"))
         seen.setdefault(value, source.name)
+    return found
+
+
+def _cost_import_names(subgraphs: list[Subgraph]) -> list[Diagnostic]:
+    """The supergraph links the cost spec once, so every subgraph must import `@cost` and
+    `@listSize` under the same name."""
+    found = []
+    for canonical in ("cost", "listSize"):
+        names = {local: s.name for s in subgraphs for local, c in s.imported.items()
+                 if c == canonical}
+        if len(names) > 1:
+            detail = ", ".join(f"@{local} in {graph!r}" for local, graph in names.items())
+            found.append(error("LINK_IMPORT_NAME_MISMATCH",
+                               f"@{canonical} is imported under different names: {detail}",
+                               subgraph=next(iter(names.values())),
+                               hint=f"import @{canonical} under one name in every subgraph"))
     return found
 
 

@@ -200,7 +200,7 @@ def _field_args(sets: _FieldSets, graph: str, f: Field, sfield: SField, type_dif
             "provides": sets.provides(graph, f),
             "type": f.type if type_differs else None, "external": external or None,
             "override": f.string("override", "from"), "usedOverridden": used_overridden or None,
-            "overrideLabel": label if label is not None else f.string("override", "label"),
+            "overrideLabel": label,  # only while the source subgraph exists (progressive override)
             "contextArguments": context_arguments(graph, f) or None}
 
 

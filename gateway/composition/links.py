@@ -27,7 +27,7 @@ class LinkInfo:
 
     version: str = "v1.0"
     names: dict[str, str] = field(default_factory=dict)  # local name -> canonical name
-    imported: set[str] = field(default_factory=set)  # local names listed in `import:`
+    imported: dict[str, str] = field(default_factory=dict)  # `import:`ed: local -> canonical
     links: list[tuple[str, list[ValueNode]]] = field(default_factory=list)  # other @link urls
 
     def canonical(self, local: str) -> str | None:
@@ -52,7 +52,7 @@ def read_links(document: DocumentNode) -> LinkInfo:
                 found = True
                 info.version = match.group(1)
                 info.names = _federation_names(args)
-                info.imported = {n for n in info.names if "__" not in n}
+                info.imported = {n: c for n, c in info.names.items() if "__" not in n}
             elif url:
                 info.links.append((url, list(directive.arguments)))
     if not found:

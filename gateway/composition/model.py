@@ -72,6 +72,7 @@ class TypeDef(Element):
 
     kind: TypeKind = "object"
     extension: bool = False
+    defined: bool = False  # declared at least once with `type` (not only `extend type`)
     fields: dict[str, Field] = field(default_factory=dict)
     inputs: dict[str, Arg] = field(default_factory=dict)
     values: dict[str, EnumValue] = field(default_factory=dict)
@@ -92,5 +93,5 @@ class Subgraph:
     directive_defs: dict[str, object] = field(default_factory=dict)  # name -> definition node
     composed: list[str] = field(default_factory=list)  # names from @composeDirective
     links: list[tuple[str, list]] = field(default_factory=list)
-    imported: set[str] = field(default_factory=set)  # federation directives in `import:`
+    imported: dict[str, str] = field(default_factory=dict)  # `import:`: local -> canonical
     used: dict[str, str] = field(default_factory=dict)  # applied: local name -> canonical

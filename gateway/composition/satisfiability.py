@@ -1,9 +1,10 @@
 """Every field reachable from a root must be resolvable by some subgraph along the path.
 
 A simplified form of the composition satisfiability check (Federation v2 "query graph"):
-walk (type, subgraph, provided fields) states from the root fields; a field the subgraph lacks
-is reached by moving to another subgraph through a resolvable `@key` whose fields the current
-one can resolve, and an `@external` field counts where a `@provides` on the path supplies it.
+walk each path from the root fields, keeping every subgraph that could have resolved it so far;
+a field is reachable when one of them resolves it, or moves through a resolvable `@key` whose
+fields it can send to a subgraph that does, and an `@external` field counts where a `@provides`
+on the path supplies it. Like the reference check, each path is judged on its own.
 """
 
 from __future__ import annotations
@@ -19,29 +20,37 @@ from .typing_rules import named_type
 
 __all__ = ["check_satisfiability"]
 
-# type name, subgraph, field set the path provides for the type ("" for none), path
-State = tuple[str, str, str, str]
+# a path may continue in any subgraph that resolved its last field (a planner picks one):
+# options are (subgraph, field set the path provides there, "" for none)
+Options = frozenset[tuple[str, str]]
 
 
 def check_satisfiability(merged: Merged) -> list[Diagnostic]:
     """Report, once per field, a path from a root field that no subgraph can complete."""
     found: dict[str, Diagnostic] = {}
-    queue: deque[State] = deque()
-    seen: set[tuple[str, str, str]] = set()
+    queue: deque[tuple[str, Options, str]] = deque()
+    seen: set[tuple[str, Options]] = set()
     for root in merged.roots.values():
-        for graph, typedef in merged.types[root].by_graph.items():
-            for name, field in typedef.fields.items():
-                queue.append((named_type(field.type), graph, field.string("provides") or "",
-                              f"{root}.{name}"))
+        for name, sfield in merged.types[root].fields.items():
+            options = frozenset((g, f.string("provides") or "") for g, f in sfield.by_graph.items())
+            queue.append((named_type(sfield.type), options, f"{root}.{name}"))
     while queue:
-        type_name, graph, provided, path = queue.popleft()
-        if (type_name, graph, provided) in seen or type_name not in merged.types:
+        type_name, options, path = queue.popleft()
+        if (type_name, options) in seen or type_name not in merged.types:
             continue
-        seen.add((type_name, graph, provided))
-        for concrete in _possible_types(merged, merged.types[type_name], graph):
-            _visit(merged, concrete, (graph, _provided(provided, concrete.name), path), queue,
-                   found)
+        seen.add((type_name, options))
+        for concrete, narrowed in _concrete_types(merged, merged.types[type_name], options):
+            _visit(merged, concrete, narrowed, path, queue, found)
     return list(found.values())
+
+
+def _concrete_types(merged: Merged, stype: SType, options: Options):
+    """Each object type the path may return, with the options that can return it."""
+    by_type: dict[str, set[tuple[str, str]]] = {}
+    for graph, provided in options:
+        for concrete in _possible_types(merged, stype, graph):
+            by_type.setdefault(concrete.name, set()).add((graph, provided))
+    return [(merged.types[name], frozenset(opts)) for name, opts in by_type.items()]
 
 
 def _provided(fields: str, type_name: str) -> dict[str, str]:
@@ -74,22 +83,25 @@ def _possible_types(merged: Merged, stype: SType, graph: str) -> list[SType]:
     return []
 
 
-def _visit(merged: Merged, stype: SType, where: tuple[str, dict[str, str], str],
-           queue: deque[State], found: dict[str, Diagnostic]) -> None:
-    graph, provided, path = where
-    reachable = _reachable_graphs(stype, graph, provided)
+def _visit(merged: Merged, stype: SType, options: Options, path: str,
+           queue: deque[tuple[str, Options, str]], found: dict[str, Diagnostic]) -> None:
     for name, sfield in stype.fields.items():
         if sfield.from_interface_object:
             continue
-        here = name in provided and graph in sfield.by_graph
-        resolvers = [graph] if here else [g for g in reachable if _resolves(stype, name, g)]
-        if not resolvers:
+        nexts: set[tuple[str, str]] = set()
+        for graph, provided_fields in sorted(options):
+            provided = _provided(provided_fields, stype.name)
+            if name in provided and graph in sfield.by_graph:
+                nexts.add((graph, provided[name]))
+                continue
+            nexts |= {(r, sfield.by_graph[r].string("provides") or "")
+                      for r in _reachable_graphs(stype, graph, provided)
+                      if _resolves(stype, name, r)}
+        if not nexts:
+            graph = min(g for g, _ in options)
             found.setdefault(f"{stype.name}.{name}", _unsatisfiable(stype, name, graph, path))
             continue
-        for resolver in resolvers[:1] if graph in resolvers else resolvers:
-            own = sfield.by_graph[resolver].string("provides") or ""
-            below = provided.get(name, "") if here else own
-            queue.append((named_type(sfield.type), resolver, below, f"{path} > {name}"))
+        queue.append((named_type(sfield.type), frozenset(nexts), f"{path} > {name}"))
 
 
 def _resolves(stype: SType, field: str, graph: str) -> bool:

@@ -122,6 +122,7 @@ class _Reader:
             self.subgraph.types[name] = existing
         elif not is_extension:
             existing.extension = False
+        existing.defined = existing.defined or not is_extension
         if getattr(node, "description", None) and existing.description is None:
             existing.description = node.description.value
         self._directives(existing, node.directives)

@@ -28,7 +28,7 @@ def check_subgraph(subgraph: Subgraph, names: set[str]) -> list[Diagnostic]:
     found += [warning("UNUSED_IMPORT", f"@{name} is imported by the federation @link but "
                       "never applied", subgraph=subgraph.name,
                       hint=f'remove "@{name}" from the import list')
-              for name in sorted(subgraph.imported - subgraph.used.keys())]
+              for name in sorted(subgraph.imported.keys() - subgraph.used.keys())]
     return found
 
 

@@ -23,13 +23,32 @@ def check_supergraph(merged: Merged) -> list[Diagnostic]:
         for sfield in stype.fields.values():
             if sfield.from_interface_object:
                 continue
-            found += _external_on_base(stype, sfield)
+            found += _external_on_base(merged, stype, sfield, usage)
             found += _sharing(merged, stype, sfield, usage)
+            found += _external_arguments(stype, sfield)
+            found += _progressive_sources(merged, stype, sfield)
+    found += _extensions_without_base(merged)
     found += _inaccessible_references(merged)
     found += _orphan_interface_objects(merged)
     if not found:
         found += check_satisfiability(merged)
     return found + list(description_warnings(merged))
+
+
+def _extensions_without_base(merged: Merged) -> Iterator[Diagnostic]:
+    """`extend type X` needs a `type X` in some subgraph (EXTENSION_WITH_NO_BASE); root
+    types excepted."""
+    for stype in merged.types.values():
+        if stype.kind != "object" or stype.name in merged.roots.values() or stype.name in (
+                "Query", "Mutation", "Subscription"):
+            continue
+        if not any(t.defined for t in stype.by_graph.values()):
+            yield error("EXTENSION_WITH_NO_BASE",
+                        f"is only extended (`extend type`) in {', '.join(stype.by_graph)}; "
+                        "no subgraph defines it", subgraph=next(iter(stype.by_graph)),
+                        coordinate=stype.name,
+                        hint=f"define `type {stype.name}` in the subgraph that owns it, or "
+                             "use `type ... @key` instead of `extend type`")
 
 
 def _orphan_interface_objects(merged: Merged) -> Iterator[Diagnostic]:
@@ -70,15 +89,54 @@ def _inaccessible_references(merged: Merged) -> Iterator[Diagnostic]:
                                      "visible")
 
 
-def _external_on_base(stype: SType, sfield: SField) -> Iterator[Diagnostic]:
-    """A field `@external` everywhere has no subgraph resolving it (EXTERNAL_MISSING_ON_BASE)."""
-    if all(f.has("external") for f in sfield.by_graph.values()):
+def _external_on_base(merged: Merged, stype: SType, sfield: SField,
+                      usage: Usage) -> Iterator[Diagnostic]:
+    """A field `@external` everywhere has no subgraph resolving it (EXTERNAL_MISSING_ON_BASE).
+    Key fields of type extensions are the extension's own: they do not count as external."""
+    def external(graph: str) -> bool:
+        used = usage.get((graph, stype.name, sfield.name), set())
+        if "key" in used:
+            return sfield.by_graph[graph].has("external") and not stype.by_graph[graph].extension
+        if merged.subgraphs[graph].version == "v1.0":
+            return sfield.by_graph[graph].has("external") and bool(used)
+        return sfield.by_graph[graph].has("external")
+
+    if all(external(g) for g in sfield.by_graph):
         graphs = ", ".join(sfield.by_graph)
         yield error("EXTERNAL_MISSING_ON_BASE",
                     f"is @external in every subgraph that declares it ({graphs}), "
                     "so no subgraph can resolve it",
                     subgraph=next(iter(sfield.by_graph)), coordinate=f"{stype.name}.{sfield.name}",
                     hint="resolve the field (without @external) in the subgraph that owns it")
+
+
+def _external_arguments(stype: SType, sfield: SField) -> Iterator[Diagnostic]:
+    """An `@external` declaration repeats the arguments of the field it stands for
+    (EXTERNAL_ARGUMENT_MISSING)."""
+    resolved = {n for f in sfield.by_graph.values() if not f.has("external") for n in f.args}
+    for graph, f in sfield.by_graph.items():
+        missing = sorted(resolved - f.args.keys()) if f.has("external") else []
+        if missing:
+            yield error("EXTERNAL_ARGUMENT_MISSING",
+                        f"is @external here without argument(s) {', '.join(missing)} that "
+                        "the resolving subgraphs define", subgraph=graph,
+                        coordinate=f"{stype.name}.{sfield.name}",
+                        hint="declare the same arguments on the @external field")
+
+
+def _progressive_sources(merged: Merged, stype: SType, sfield: SField) -> Iterator[Diagnostic]:
+    """While a progressive `@override(label:)` is off, its source resolves the field, so the
+    source must define it."""
+    for graph, f in sfield.by_graph.items():
+        source = f.string("override", "from")
+        knows_type = source in stype.by_graph or stype.name == "Query"
+        if f.string("override", "label") and source in merged.subgraphs and knows_type \
+                and source not in sfield.by_graph:
+            yield error("OVERRIDE_LABEL_SOURCE_MISSING_FIELD",
+                        f'@override(from: "{source}", label:) names a subgraph that does not '
+                        "define the field, yet it answers whenever the label is off",
+                        subgraph=graph, coordinate=f"{stype.name}.{sfield.name}",
+                        hint=f"define the field in {source!r} or drop the label")
 
 
 def _sharing(merged: Merged, stype: SType, sfield: SField, usage: Usage) -> Iterator[Diagnostic]:
