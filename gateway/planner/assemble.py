@@ -72,13 +72,18 @@ class _Tree:
                 return False
             node = parent
 
-    def subtree(self, group: Group) -> PlanNode:
+    def subtree(self, group: Group, outer: tuple[str, bool] | None = None) -> PlanNode:
+        """The group's fetch, then its children; `outer` is the condition already in force."""
         own = _fetch(group, self.render)
+        condition = _condition(group)
+        inner = condition or outer
         kids = self.children.get(group.id, [])
-        if not kids:
-            return _conditioned(group, own)
-        stages = [_parallel([self.subtree(kid) for kid in stage]) for stage in self.stages(kids)]
-        return _conditioned(group, _sequence([own, *stages]))
+        stages = [
+            _parallel([self.subtree(kid, inner) for kid in stage])
+            for stage in (self.stages(kids) if kids else [])
+        ]
+        node = _sequence([own, *stages])
+        return node if condition is None or condition == outer else _wrap(condition, node)
 
     def stages(self, kids: list[Group]) -> list[list[Group]]:
         """Siblings by stage: a sibling runs after the siblings whose subtrees it reads."""
@@ -107,12 +112,17 @@ def _fetch(group: Group, render: Render) -> PlanNode:
     return FlattenNode(group.path, node) if group.is_entity else node
 
 
-def _conditioned(group: Group, node: PlanNode) -> PlanNode:
-    """A fetch whose every field hangs on one `@include`/`@skip` variable (and its dependents)."""
+def _condition(group: Group) -> tuple[str, bool] | None:
+    """The one `@include`/`@skip` variable every field of the group hangs on, if any."""
     conditions = set(group.conditions)
     if len(conditions) != 1 or None in conditions:
-        return node
-    variable, include = next(iter(conditions))  # type: ignore[misc]
+        return None
+    return next(iter(conditions))
+
+
+def _wrap(condition: tuple[str, bool], node: PlanNode) -> PlanNode:
+    """Run `node` (a fetch and its dependents) only when the condition holds."""
+    variable, include = condition
     if include:
         return ConditionNode(variable, if_clause=node)
     return ConditionNode(variable, else_clause=node)

@@ -70,6 +70,7 @@ class Position:
     origin: Position | None = None
     siblings: list = field(default_factory=list)
     wrappers: tuple = ()
+    via: object = None  # the client field an intermediate hop's key fields are fetched for
 
     def at(self, out: OutSelection, type_name: str | None = None) -> Position:
         """The same place with another selection (a fragment) and possibly a narrower type."""
@@ -84,4 +85,5 @@ class Position:
             self.origin,
             self.siblings,
             self.wrappers,
+            self.via,
         )

@@ -12,7 +12,7 @@ from graphql import SelectionSetNode
 from gateway.plan import KeyField
 from gateway.planner.errors import PlanningError
 from gateway.planner.groups import Group, Position, RepBuilder
-from gateway.planner.internal import internal_selections, key_fields
+from gateway.planner.internal import InternalAliases, internal_selections, key_fields
 from gateway.planner.operation import FieldSel
 from gateway.planner.resolution import Resolver
 from gateway.planner.selection import variables_in
@@ -30,6 +30,7 @@ class EntityJumps:
     groups: list[Group]
     entity_groups: dict[tuple, Group]
     touched: set[int]
+    aliases: InternalAliases
 
     def _jump_for_field(
         self, pos: Position, sel: FieldSel, graphs: tuple[str, ...] | None = None
@@ -93,7 +94,7 @@ class EntityJumps:
             )
         target = pos
         for key in min(options, key=lambda option: option[0])[1]:
-            target = self._enter(target, rep_type, key)
+            target = self._enter(target, rep_type, key, via=sel)
         return target
 
     def _cover(self, pos: Position, graph: str) -> int:
@@ -113,8 +114,14 @@ class EntityJumps:
         at_type = pos.type_name if pos.type_name != rep_type else None
         return self.resolver.route(rep_type, pos.group.graph, graph, at_type)
 
-    def _enter(self, pos: Position, rep_type: str, key: Key, bucket: int = 0) -> Position:
-        """Add `__typename` and the key to `pos`; return the position inside the entity fetch."""
+    def _enter(
+        self, pos: Position, rep_type: str, key: Key, bucket: int = 0, via: FieldSel | None = None
+    ) -> Position:
+        """Add `__typename` and the key to `pos`; return the position inside the entity fetch.
+
+        `via` is the client field the jump is for: should the position serve as an intermediate
+        hop, its key fields carry that field's `@include`/`@skip` (GraphQL spec §3.13).
+        """
         self._add_typename(pos)
         key_fields = self._internal(pos, key.selection)
         group = self._entity_group(key.graph, pos, bucket)
@@ -122,13 +129,24 @@ class EntityJumps:
         rep.widen(self._match_types(rep_type, pos.type_name))
         rep.add(key_fields)
         fragment = group.selection.add_fragment(rep_type, "")
-        self._add_typename(Position(group, fragment.selection, rep_type, pos.path))
+        self._add_typename(
+            Position(group, fragment.selection, rep_type, pos.path, None, pos.reserved)
+        )
         out = fragment.selection
         for directives, nodes in pos.wrappers:
             out = out.add_fragment(None, directives).selection
             group.variables |= variables_in(nodes)
         return Position(
-            group, out, rep_type, pos.path, None, pos.reserved, key, pos, wrappers=pos.wrappers
+            group,
+            out,
+            rep_type,
+            pos.path,
+            None,
+            pos.reserved,
+            key,
+            pos,
+            wrappers=pos.wrappers,
+            via=via,
         )
 
     def _match_types(self, rep_type: str, at_type: str) -> tuple[str, ...]:
@@ -147,7 +165,11 @@ class EntityJumps:
 
     def _internal(self, pos: Position, selection: SelectionSetNode) -> tuple[KeyField, ...]:
         """Plan a key or `@requires` field set at `pos`; return how to read it back."""
-        sels = internal_selections(selection, pos.out, pos.reserved)
+
+        def allocate(name: str, meaning: tuple[str, str]) -> str | None:
+            return self.aliases.allocate(pos.path, name, meaning, pos.reserved)
+
+        sels = internal_selections(selection, pos.out, allocate)
         if self.resolver.type(pos.type_name).is_abstract:
             self.plan_children(pos, sels)
         else:

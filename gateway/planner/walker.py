@@ -11,7 +11,7 @@ from graphql import FieldNode
 from gateway.planner.conditions import field_condition, root_fields
 from gateway.planner.errors import PlanningError
 from gateway.planner.groups import Group, Position
-from gateway.planner.internal import INTERNAL, reserved_keys
+from gateway.planner.internal import TYPENAME_ALIAS, InternalAliases, reserved_keys
 from gateway.planner.jumps import EntityJumps
 from gateway.planner.operation import FieldSel, FragmentSel, Operation, Sel
 from gateway.planner.resolution import Resolver, provided_field
@@ -34,6 +34,7 @@ class Walker(EntityJumps):
         self.groups: list[Group] = []
         self.entity_groups: dict[tuple, Group] = {}
         self.touched: set[int] = set()
+        self.aliases = InternalAliases()
 
     # -- root -------------------------------------------------------------------------------
 
@@ -296,7 +297,8 @@ class Walker(EntityJumps):
     def _add(self, pos: Position, sel: FieldSel, composite: bool):
         self.touched.add(pos.group.id)
         if pos.origin is not None and pos.path == pos.group.path:
-            pos.group.conditions.append(field_condition(sel, pos.wrappers))
+            # key fields for a further hop count with the condition of the field they lead to
+            pos.group.conditions.append(field_condition(pos.via or sel, pos.wrappers))
         pos.group.variables |= variables_in((*sel.arguments, *sel.directives))
         return pos.out.add_field(
             sel.name,
@@ -311,7 +313,12 @@ class Walker(EntityJumps):
         info = self.resolver.type(pos.type_name)
         alias = None
         if pos.group.graph in info.interface_object_graphs:
-            alias = f"{INTERNAL}typename"
+            alias = TYPENAME_ALIAS
+            if alias in pos.reserved:
+                raise PlanningError(
+                    f"the response key {alias!r} at {'.'.join(pos.path) or 'the root'} is "
+                    "reserved by the gateway for @interfaceObject subgraphs; choose another alias"
+                )
         pos.out.add_field("__typename", alias, "", "", False)
         return alias or "__typename"
 
