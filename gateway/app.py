@@ -12,7 +12,13 @@ import httpx
 from starlette.applications import Starlette
 
 from gateway.config import GatewayConfig
-from gateway.edge_wiring import EdgeParts, Readiness, edge_parts, install_edge_middleware
+from gateway.edge_wiring import (
+    EdgeParts,
+    Readiness,
+    cost_model,
+    edge_parts,
+    install_edge_middleware,
+)
 from gateway.fetch import ClientOptions, SubgraphPool, SubscriptionHub
 from gateway.http import build_http_app
 from gateway.pipeline import Limits, Pipeline
@@ -148,6 +154,7 @@ class Wiring:
             introspection=config.introspection,
             override_labels=frozenset(config.override_labels),
             persisted=self.edge.persisted,
+            cost=cost_model(config, sdl),
             streams=_streams(config, urls),
         )
         return supergraph, pool, pipeline

@@ -17,12 +17,13 @@ from gateway.http.edge import Edge
 from gateway.http.middleware import install_middleware
 from gateway.pipeline.apq import InProcessQueryStore, PersistedQueries, QueryStore
 from gateway.pipeline.apq_redis import RedisQueryStore
+from gateway.pipeline.cost import CostModel
 from gateway.plugins import Plugin
 from gateway.plugins.auth import JwtKeys, TokenVerifier
 from gateway.plugins.claims import ForwardClaims
 from gateway.plugins.rate_limit import Buckets, InProcessBuckets, RedisBuckets
 
-__all__ = ["EdgeParts", "Readiness", "edge_parts", "install_edge_middleware"]
+__all__ = ["EdgeParts", "Readiness", "cost_model", "edge_parts", "install_edge_middleware"]
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,13 @@ def edge_parts(config: GatewayConfig) -> EdgeParts:
     store: QueryStore = (RedisQueryStore(redis, apq.ttl_seconds) if redis is not None
                          else InProcessQueryStore(apq.cache_size))
     return EdgeParts(edge, PersistedQueries(store, apq.enabled), _plugins(config))
+
+
+def cost_model(config: GatewayConfig, sdl: str) -> CostModel | None:
+    """The supergraph's cost weights when a maximum cost is configured."""
+    if config.cost.max_cost <= 0:
+        return None
+    return CostModel.from_sdl(sdl, **config.cost.model_dump())
 
 
 def install_edge_middleware(app: Starlette, config: GatewayConfig) -> None:

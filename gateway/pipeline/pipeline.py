@@ -10,6 +10,7 @@ from typing import Any
 from gateway.executor import ClientOperation, Fetcher, Streamer
 from gateway.pipeline.apq import PersistedQueries
 from gateway.pipeline.authorize import Authorizer, Decision
+from gateway.pipeline.cost import CostModel
 from gateway.pipeline.errors import (
     InternalError,
     OperationNotAllowed,
@@ -62,6 +63,7 @@ class Pipeline:
         introspection: bool = True,
         override_labels: frozenset[str] = frozenset(),
         persisted: PersistedQueries | None = None,
+        cost: CostModel | None = None,
         streams: Streamer | None = None,
     ) -> None:
         self.supergraph = supergraph
@@ -72,6 +74,7 @@ class Pipeline:
         self.labels = OverrideLabels(supergraph, override_labels)
         self.persisted = persisted or PersistedQueries(None)
         self.authorizer = Authorizer(supergraph, cache_size)
+        self.cost = cost
         self._parser = Parser(limits, cache_size, cache_bytes)
         self._validator = Validator(supergraph.api_schema, limits, cache_size)
         self._prepared: LRU[Prepared | RequestError] = LRU(cache_size, cache_bytes)
@@ -98,6 +101,8 @@ class Pipeline:
                                           request.operation_name)
             if operation.introspection is not None and not self.introspection:
                 raise ValidationFailed("Introspection is disabled on this gateway.")
+            if self.cost is not None:
+                self.cost.check(operation)
             plan = plan_for(self.supergraph, document, request.operation_name, labels)
         except RequestError as error:
             return error
