@@ -11,8 +11,10 @@ import httpx
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
+from streaming.broadcast import Broadcast
 from streaming.consumer import RetryPolicy
 from streaming.settings import KafkaSettings
+from streaming.topics import ORDERS
 from subgraphs.kit.app import Hook, create_app
 from subgraphs.kit.database import Database
 from subgraphs.kit.entity_client import EntityClient
@@ -42,6 +44,7 @@ class Services:
     reads: OrderReads
     expiry: OrderExpiry
     messaging: Messaging | None
+    status_feed: Broadcast | None = None  # every order event, for subscriptions on this replica
 
     def cart_of(self, user_id: str, authorization: str | None) -> UserCart:
         return UserCart(self.cart, user_id, authorization)
@@ -51,7 +54,8 @@ class Services:
 
     def as_mapping(self) -> dict[str, object]:
         return {"database": self.database, "checkout": self.checkout, "orders": self.orders,
-                "reads": self.reads, "cart_of": self.cart_of, "catalog_for": self.catalog_for}
+                "reads": self.reads, "cart_of": self.cart_of, "catalog_for": self.catalog_for,
+                "status_feed": self.status_feed}
 
 
 def build_services(
@@ -77,8 +81,9 @@ def build_services(
                   retry=retry)
         if consume else None
     )
+    feed = Broadcast(kafka, ORDERS) if consume else None
     return Services(database, cart, products, Checkout(), orders, OrderReads(), expiry,
-                    messaging)
+                    messaging, feed)
 
 
 def build_app(settings: OrdersSettings, services: Services | None = None) -> FastAPI:
@@ -90,6 +95,9 @@ def build_app(settings: OrdersSettings, services: Services | None = None) -> Fas
     if services.messaging is not None:
         start.append(services.messaging.start)
         stop.append(services.messaging.stop)
+    if services.status_feed is not None:
+        start.append(services.status_feed.start)
+        stop.append(services.status_feed.stop)
     if settings.expire_orders:
         start.append(services.expiry.start)
         stop.append(services.expiry.stop)

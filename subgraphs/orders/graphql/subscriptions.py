@@ -1,0 +1,75 @@
+"""``orderStatusChanged``: an order each time its status changes, fed by the ``orders`` topic.
+
+Every replica reads the whole topic (``streaming.broadcast``), so whichever replica holds the
+subscriber sees the order's events. Only the order's owner or an admin may subscribe: anyone
+else, and an unknown order alike, gets FORBIDDEN and no events (existence is not disclosed).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncGenerator
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.types import Info
+
+from streaming.events import Envelope, OrderStatusChanged
+from subgraphs.kit.errors import AppError, Forbidden
+from subgraphs.kit.tokens import Principal
+from subgraphs.orders.domain.records import OrderRecord
+from subgraphs.orders.graphql.access import visible
+from subgraphs.orders.graphql.order import Order
+
+__all__ = ["Subscription"]
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="The order after each status change (PAID, SHIPPED, ...), as it happens. "
+        "UNAUTHENTICATED without a token; FORBIDDEN unless the order is yours (or you are an "
+        "admin)."
+    )
+    async def order_status_changed(
+        self, info: Info, order_id: strawberry.ID
+    ) -> AsyncGenerator[Order, None]:
+        viewer = _viewer(info)
+        if visible(viewer, await _read(info, str(order_id))) is None:
+            raise _coded(Forbidden("Only the order's owner or an admin may follow it"))
+        async with info.context.status_feed.listen(str(order_id)) as events:
+            async for event in events:
+                order = await _order_after(info, event)
+                if order is not None:
+                    yield order
+
+
+async def _order_after(info: Info, event: Envelope) -> Order | None:
+    """The order as of ``event``: read now, with the event's status (a later change may have
+    committed already; each event still shows its own status, in order)."""
+    payload = event.payload
+    if not isinstance(payload, OrderStatusChanged):
+        return None
+    record = await _read(info, payload.order_id)
+    if record is None:
+        return None
+    return Order.from_record(dataclasses.replace(record, status=payload.status))
+
+
+async def _read(info: Info, order_id: str) -> OrderRecord | None:
+    # A fresh read per event: the request's DataLoader would keep the first answer forever.
+    async with info.context.database.sessions() as session:
+        return (await info.context.reads.get_many(session, [order_id]))[0]
+
+
+def _viewer(info: Info) -> Principal:
+    try:
+        return info.context.require_user()
+    except AppError as exc:
+        raise _coded(exc) from None
+
+
+def _coded(error: AppError) -> GraphQLError:
+    # The kit's ErrorCodes extension rewrites query and mutation results only; a subscription's
+    # errors never pass through it, so the code is attached here.
+    return GraphQLError(error.message, extensions={**error.extensions, "code": error.code})
