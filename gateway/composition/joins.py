@@ -223,7 +223,7 @@ def _override_join_fields(merged: Merged, stype: SType, sfield: SField, used: di
     source_labels: dict[str, str | None] = {}
     for graph, f in sfield.by_graph.items():
         source = f.string("override", "from")
-        if source in stype.by_graph or source in sfield.by_graph:
+        if source in merged.subgraphs:
             source_labels[source] = f.string("override", "label")
             if source_labels[source]:
                 source_labels[graph] = source_labels[source]
