@@ -1,4 +1,5 @@
-"""SQLAlchemy models of the users database (SQLAlchemy 2.0 typed mappings, own metadata)."""
+"""SQLAlchemy models of the users database (SQLAlchemy 2.0 typed mappings, own metadata),
+with its outbox table."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from datetime import datetime
 from sqlalchemy import JSON, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from streaming.outbox import outbox_table
 from subgraphs.kit.columns import UtcDateTime
 from subgraphs.users.domain.records import UserRecord
 
-__all__ = ["Base", "User"]
+__all__ = ["OUTBOX", "Base", "User"]
 
 # Named constraints keep Alembic's batch mode (SQLite) and PostgreSQL migrations in step.
 NAMING = {
@@ -25,6 +27,10 @@ class Base(DeclarativeBase):
     """Declarative base of the users database only."""
 
     metadata = MetaData(naming_convention=NAMING)
+
+
+# UserRegistered rows wait here until the relay publishes them (streaming/outbox.py).
+OUTBOX = outbox_table(Base.metadata)
 
 
 class User(Base):

@@ -1,9 +1,9 @@
 """The seam where account events leave the domain: written in the caller's transaction.
 
-``UserRegistered`` will go through the transactional outbox (streaming/outbox.py, in progress):
-an implementation of ``UserEvents`` then inserts the event row with the same session as the
-new account, so the event exists if and only if the account does. Until then ``NoUserEvents``
-is wired in and nothing is published.
+``OutboxUserEvents`` (the default) inserts ``UserRegistered`` into the users outbox with the
+same session as the new account, so the event exists if and only if the account does; the
+relay started in app.py publishes it. ``NoUserEvents`` records nothing (for callers that want
+no events at all).
 """
 
 from __future__ import annotations
@@ -12,9 +12,12 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from streaming.events import Envelope, UserRegistered
+from streaming.outbox import enqueue
+from subgraphs.users.domain.models import OUTBOX
 from subgraphs.users.domain.records import UserRecord
 
-__all__ = ["NoUserEvents", "UserEvents"]
+__all__ = ["NoUserEvents", "OutboxUserEvents", "UserEvents"]
 
 
 class UserEvents(Protocol):
@@ -23,8 +26,18 @@ class UserEvents(Protocol):
     async def user_registered(self, session: AsyncSession, user: UserRecord) -> None: ...
 
 
+class OutboxUserEvents:
+    """``UserRegistered`` through the transactional outbox (topic users, key = user id)."""
+
+    async def user_registered(self, session: AsyncSession, user: UserRecord) -> None:
+        payload = UserRegistered(
+            user_id=user.id, email=user.email, full_name=user.full_name, phone=user.phone
+        )
+        await enqueue(session, Envelope.wrap(payload), table=OUTBOX)
+
+
 class NoUserEvents:
-    """The placeholder until the outbox exists: records nothing."""
+    """Records nothing: for tools that must not announce the accounts they create."""
 
     async def user_registered(self, session: AsyncSession, user: UserRecord) -> None:
         return None

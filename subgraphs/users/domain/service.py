@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from subgraphs.kit.tokens import Principal, issue_token
 from subgraphs.users.domain.errors import InvalidCredentials
 from subgraphs.users.domain.models import User
-from subgraphs.users.domain.outbox import NoUserEvents, UserEvents
+from subgraphs.users.domain.outbox import OutboxUserEvents, UserEvents
 from subgraphs.users.domain.passwords import PasswordHasher
 from subgraphs.users.domain.records import Registration, Role, SignedIn, UserRecord
 from subgraphs.users.domain.repository import UserRepository
@@ -33,7 +33,7 @@ class UserService:
     ) -> None:
         self._secret = jwt_secret
         self.passwords = passwords
-        self.events = events or NoUserEvents()
+        self.events = events or OutboxUserEvents()
         self.repository = repository or UserRepository()
 
     async def register(

@@ -84,7 +84,7 @@ async def open_harness(database_url: str, **overrides: Any) -> AsyncIterator[Har
     """Migrate ``database_url``, wire the app, run its lifespan and serve it in-process."""
     await upgrade_async(MIGRATIONS_DIR, database_url)
     settings = users_settings(database_url, **overrides)
-    services = build_services(settings)
+    services = build_services(settings, publish=False)  # events stay in the outbox
     app = build_app(settings, services)
     transport = httpx.ASGITransport(app=app)
     async with app.router.lifespan_context(app), httpx.AsyncClient(
