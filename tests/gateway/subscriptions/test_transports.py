@@ -1,0 +1,64 @@
+"""One body per behaviour, run over WebSocket, SSE and multipart alike."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from tests.gateway.subscriptions.clients import TRANSPORTS, subscribe
+from tests.gateway.subscriptions.harness import STATUS, serve_stack
+
+pytestmark = pytest.mark.parametrize("transport", TRANSPORTS)
+
+
+async def test_events_arrive_in_order_with_joined_fields_then_complete(transport: str):
+    async with serve_stack() as stack, subscribe(
+        transport, stack.url, STATUS, {"id": "o1"}, "alice"
+    ) as results:
+        await stack.bus.wait_active(1)
+        for status in ("PAID", "SHIPPED", None):
+            stack.bus.publish("o1", status)
+        got = [result async for result in results]
+    assert got == [
+        {"data": {"orderStatusChanged": {"id": "o1", "status": s,
+                                         "payment": {"status": "SUCCEEDED:o1"}}}}
+        for s in ("PAID", "SHIPPED")
+    ]
+    assert stack.bus.entity_auth == ["Bearer alice"] * 2
+
+
+async def test_a_refused_subscription_gets_errors_and_no_events(transport: str):
+    async with serve_stack() as stack, subscribe(
+        transport, stack.url, STATUS, {"id": "o1"}, "mallory"
+    ) as results:
+        got = [result async for result in results]
+    assert len(got) == 1
+    assert got[0]["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_an_invalid_operation_is_refused_before_anything_runs(transport: str):
+    query = "subscription { orderStatusChanged(orderId: 1) { nope } }"
+    async with serve_stack() as stack, subscribe(transport, stack.url, query, {}) as results:
+        got = [result async for result in results]
+    assert got[0]["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert stack.bus.subscribed == 0
+
+
+async def test_a_dying_subgraph_ends_the_stream_with_an_error(transport: str):
+    async with serve_stack() as stack, subscribe(
+        transport, stack.url, STATUS, {"id": "o1"}, "alice"
+    ) as results:
+        await stack.bus.wait_active(1)
+        await stack.stop("orders")
+        got = [result async for result in results]
+    assert got[-1]["errors"][0]["extensions"]["code"] == "SUBGRAPH_STREAM_CLOSED"
+
+
+async def test_closing_the_client_stream_closes_the_upstream_one(transport: str):
+    async with serve_stack() as stack:
+        async with subscribe(transport, stack.url, STATUS, {"id": "o1"}, "alice"):
+            await stack.bus.wait_active(1)
+        await stack.bus.wait_active(0)
+        await asyncio.sleep(0.05)
+        assert stack.hub.upstream_streams == 0
