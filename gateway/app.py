@@ -44,6 +44,7 @@ class Gateway:
         self.max_batch = config.batching.max_operations if config.batching.enabled else 0
         self.expose_query_plan = config.expose_query_plan
         self.edge = wiring.edge.edge
+        self.graphiql = config.graphiql
         self._readiness = Readiness(config.ready_cache_seconds)
         self._wiring = wiring
         self.supergraph, self.pool, self.pipeline = wiring.build(sdl)

@@ -15,6 +15,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from gateway.http.edge import Edge
 from gateway.http.errors import HttpError
+from gateway.http.graphiql import ASSET_PATH, graphiql_asset, graphiql_page, wants_graphiql
 from gateway.http.request import read_request
 from gateway.http.response import JSON, graphql_response, negotiate
 from gateway.http.transports import StreamingTransports
@@ -34,6 +35,7 @@ class GatewayHttp(Protocol):
     max_batch: int
     expose_query_plan: bool
     edge: Edge
+    graphiql: bool
 
     async def ready(self) -> bool: ...
 
@@ -48,6 +50,8 @@ def build_http_app(gateway: GatewayHttp) -> Starlette:
     streaming = StreamingTransports(gateway)
 
     async def graphql(request: Request) -> Response:
+        if gateway.graphiql and wants_graphiql(request):
+            return graphiql_page(request)
         streamed = await streaming.maybe_stream(request)
         return streamed or await _graphql(gateway, request)
 
@@ -70,6 +74,7 @@ def build_http_app(gateway: GatewayHttp) -> Starlette:
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/health", health, methods=["GET"]),
         Route("/ready", ready, methods=["GET"]),
+        *([Route(ASSET_PATH, graphiql_asset, methods=["GET"])] if gateway.graphiql else []),
         WebSocketRoute("/graphql", streaming.websocket),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
