@@ -1,0 +1,1 @@
+"""Notifications domain: contacts, templates, the mailbox; no GraphQL or Kafka here."""

@@ -1,0 +1,94 @@
+"""SQLAlchemy models of the notifications database: contacts, order totals, the mailbox, and
+the inbox and outbox of the event streams."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from streaming.inbox import inbox_table
+from streaming.outbox import outbox_table
+from subgraphs.kit.columns import UtcDateTime
+from subgraphs.notifications.domain.records import Contact, NotificationRecord
+
+__all__ = ["INBOX", "OUTBOX", "Base", "ContactRow", "Notification", "OrderTotal"]
+
+# Named constraints keep Alembic's batch mode (SQLite) and PostgreSQL migrations in step.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the notifications database only."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+INBOX = inbox_table(Base.metadata)
+# Nothing is published yet; the kit's relay needs the table, and delivery outcomes
+# (issue 9) will leave through it.
+OUTBOX = outbox_table(Base.metadata)
+
+
+class ContactRow(Base):
+    """The local contact directory: order events carry only the user id."""
+
+    __tablename__ = "contacts"
+
+    user_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    full_name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(16))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    def to_contact(self) -> Contact:
+        return Contact(self.user_id, self.email, self.full_name, self.phone)
+
+
+class OrderTotal(Base):
+    """An order's total from OrderCreated, so later messages about it can quote it."""
+
+    __tablename__ = "order_totals"
+
+    order_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+
+
+class Notification(Base):
+    """One message on one channel for one event; (event_id, channel) is unique, a second guard
+    beside the inbox, so no event is ever notified twice on a channel."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (UniqueConstraint("event_id", "channel", name="uq_notifications_event"),)
+
+    # ``seq`` orders the mailbox (newest first) and backs the cursors; ``id`` is the public id.
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    event_id: Mapped[str] = mapped_column(String(36))
+    channel: Mapped[str] = mapped_column(String(16))
+    template: Mapped[str] = mapped_column(String(64))
+    template_version: Mapped[int] = mapped_column(Integer)
+    recipient: Mapped[str] = mapped_column(String(254), index=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(255), index=True)
+    order_id: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    def to_record(self) -> NotificationRecord:
+        return NotificationRecord(
+            id=self.id, event_id=self.event_id, channel=self.channel, template=self.template,
+            template_version=self.template_version, recipient=self.recipient,
+            subject=self.subject, body=self.body, status=self.status, user_id=self.user_id,
+            order_id=self.order_id, created_at=self.created_at,
+        )

@@ -1,0 +1,135 @@
+"""What each saga event means to a user: which template, for whom, on which channels.
+
+| event                              | template         |
+|------------------------------------|------------------|
+| UserRegistered                     | welcome          |
+| OrderCreated                       | order_received   |
+| OrderStatusChanged PAID            | order_paid       |
+| OrderStatusChanged PAYMENT_FAILED  | payment_failed   |
+| OrderStatusChanged CANCELLED       | order_cancelled  |
+| OrderStatusChanged (other status)  | none             |
+| OrderShipped                       | order_shipped    |
+
+Channel ``email`` always, ``sms`` too when the user gave a phone number. Never commits.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from streaming.events import (
+    Envelope,
+    OrderCreated,
+    OrderShipped,
+    OrderStatus,
+    OrderStatusChanged,
+    UserRegistered,
+)
+from subgraphs.notifications.domain.errors import ContactNotYetKnown
+from subgraphs.notifications.domain.records import Channel, Contact, Delivery, Status
+from subgraphs.notifications.domain.repository import NotificationRepository
+from subgraphs.notifications.domain.sender import DevMailbox, NotificationSender
+from subgraphs.notifications.domain.templates import format_money, render
+
+__all__ = ["STATUS_TEMPLATES", "NotificationService"]
+
+STATUS_TEMPLATES = {
+    OrderStatus.PAID: "order_paid",
+    OrderStatus.PAYMENT_FAILED: "payment_failed",
+    OrderStatus.CANCELLED: "order_cancelled",
+}
+
+
+class NotificationService:
+    """Turns consumed events into messages handed to the sender."""
+
+    def __init__(
+        self,
+        sender: NotificationSender | None = None,
+        repository: NotificationRepository | None = None,
+        *,
+        contact_wait: timedelta = timedelta(seconds=10),
+    ) -> None:
+        self.repository = repository or NotificationRepository()
+        self.sender = sender or DevMailbox(self.repository)
+        self.contact_wait = contact_wait
+
+    async def user_registered(self, session: AsyncSession, event: Envelope) -> None:
+        """Remember the contact, then welcome the user."""
+        p: UserRegistered = event.payload  # type: ignore[assignment]
+        await self.repository.save_contact(
+            session, Contact(p.user_id, p.email, p.full_name, p.phone)
+        )
+        await self._notify(session, event, "welcome", p.user_id, None, {})
+
+    async def order_created(self, session: AsyncSession, event: Envelope) -> None:
+        p: OrderCreated = event.payload  # type: ignore[assignment]
+        await self.repository.save_total(session, p.order_id, p.total.amount, p.total.currency)
+        values = {"total": format_money(p.total.amount, p.total.currency), "status": "PENDING"}
+        await self._notify(session, event, "order_received", p.user_id, p.order_id, values)
+
+    async def status_changed(self, session: AsyncSession, event: Envelope) -> None:
+        p: OrderStatusChanged = event.payload  # type: ignore[assignment]
+        template = STATUS_TEMPLATES.get(p.status)
+        if template is not None:
+            values = {"status": str(p.status), "reason": p.reason}
+            await self._notify(session, event, template, p.user_id, p.order_id, values)
+
+    async def order_shipped(self, session: AsyncSession, event: Envelope) -> None:
+        p: OrderShipped = event.payload  # type: ignore[assignment]
+        values = {"status": str(OrderStatus.SHIPPED), "tracking_number": p.tracking_number}
+        await self._notify(session, event, "order_shipped", p.user_id, p.order_id, values)
+
+    async def _notify(
+        self, session: AsyncSession, event: Envelope, template: str,
+        user_id: str, order_id: str | None, values: dict[str, object],
+    ) -> None:
+        contact = await self.repository.contact(session, user_id)
+        if contact is None:
+            return await self._queue(session, event, template, user_id, order_id, values)
+        values = {**values, **await self._order_values(session, order_id, values)}
+        values |= {"email": contact.email, "full_name": contact.full_name}
+        for channel, recipient in _addresses(contact):
+            delivery = _delivery(event, template, channel, recipient, user_id, order_id, values)
+            await self.sender.send(session, delivery)
+
+    async def _queue(
+        self, session: AsyncSession, event: Envelope, template: str,
+        user_id: str, order_id: str | None, values: dict[str, object],
+    ) -> None:
+        """No contact: retry while it may still be on its way, then keep the email queued."""
+        if datetime.now(UTC) < event.occurred_at + self.contact_wait:
+            raise ContactNotYetKnown(user_id)
+        values = {**values, **await self._order_values(session, order_id, values)}
+        values |= {"full_name": "customer"}
+        delivery = _delivery(event, template, Channel.EMAIL, f"user:{user_id}",
+                             user_id, order_id, values)
+        await self.repository.record(session, delivery, Status.QUEUED)
+
+    async def _order_values(
+        self, session: AsyncSession, order_id: str | None, values: dict[str, object]
+    ) -> dict[str, object]:
+        """The order id, and its total from OrderCreated when the event does not carry one."""
+        if order_id is None:
+            return {}
+        found = None if "total" in values else await self.repository.total(session, order_id)
+        return {"order_id": order_id, **({"total": format_money(*found)} if found else {})}
+
+
+def _addresses(contact: Contact) -> list[tuple[Channel, str]]:
+    sms = [(Channel.SMS, contact.phone)] if contact.phone else []
+    return [(Channel.EMAIL, contact.email), *sms]
+
+
+def _delivery(
+    event: Envelope, template: str, channel: Channel, recipient: str,
+    user_id: str, order_id: str | None, values: dict[str, object],
+) -> Delivery:
+    rendered = render(template, channel, values)
+    return Delivery(
+        event_id=str(event.id), channel=channel, template=rendered.template,
+        template_version=rendered.version, recipient=recipient, subject=rendered.subject,
+        body=rendered.body, user_id=user_id, order_id=order_id,
+    )

@@ -1,0 +1,35 @@
+"""What notifications does with each consumed event, as one inbox handler for consumer group
+``notifications`` on the ``users`` and ``orders`` topics (domain/service.py has the table).
+
+A message whose user is not yet in the contact directory raises ``ContactNotYetKnown`` while the
+event is younger than ``CONTACT_WAIT_SECONDS``: the inbox transaction rolls back and the consumer
+retries with backoff. After that the message is recorded as ``queued`` for ``user:<id>``.
+"""
+
+from __future__ import annotations
+
+from streaming.events import OrderCreated, OrderShipped, OrderStatusChanged, UserRegistered
+from streaming.handlers import SessionHandler, dispatch
+from streaming.topics import ORDERS, USERS
+from subgraphs.kit.messaging import Subscription
+from subgraphs.notifications.config import CONSUMER_GROUP
+from subgraphs.notifications.domain.service import NotificationService
+
+__all__ = ["TOPICS", "notification_handler", "notification_subscription"]
+
+TOPICS = (USERS, ORDERS)
+
+
+def notification_handler(notifications: NotificationService) -> SessionHandler:
+    """Route each event to the service; runs in the inbox transaction (streaming.inbox)."""
+    return dispatch({
+        UserRegistered: notifications.user_registered,
+        OrderCreated: notifications.order_created,
+        OrderStatusChanged: notifications.status_changed,
+        OrderShipped: notifications.order_shipped,
+    })
+
+
+def notification_subscription(notifications: NotificationService) -> Subscription:
+    """The one subscription notifications runs through the kit's Messaging."""
+    return Subscription(TOPICS, CONSUMER_GROUP, notification_handler(notifications))

@@ -1,0 +1,1 @@
+"""The notifications GraphQL layer: Notification, User.notifications and devMailbox, thin."""

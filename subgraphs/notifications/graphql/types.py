@@ -1,0 +1,73 @@
+"""The ``Notification`` type (names fixed by DESIGN.md) and its Relay connection."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from subgraphs.notifications.domain.records import NotificationPage, NotificationRecord
+
+__all__ = ["Notification", "NotificationConnection", "NotificationEdge", "PageInfo"]
+
+
+@strawberry.type(description="One message sent (or queued) to a user on one channel.")
+class Notification:
+    id: strawberry.ID
+    channel: str = strawberry.field(description="email or sms.")
+    template: str = strawberry.field(description="welcome, order_received, order_paid, ...")
+    template_version: int
+    recipient: str = strawberry.field(
+        description="Email address or phone number; 'user:<id>' while the contact is unknown."
+    )
+    status: str = strawberry.field(description="sent, or queued while no address is known.")
+    subject: str
+    body: str
+    event_id: str = strawberry.field(description="The event this message announces.")
+    order_id: strawberry.ID | None
+    created_at: datetime
+
+    @classmethod
+    def from_record(cls, r: NotificationRecord) -> Notification:
+        order_id = None if r.order_id is None else strawberry.ID(r.order_id)
+        return cls(
+            id=strawberry.ID(r.id), channel=r.channel, template=r.template,
+            template_version=r.template_version, recipient=r.recipient, status=r.status,
+            subject=r.subject, body=r.body, event_id=r.event_id, order_id=order_id,
+            created_at=r.created_at,
+        )
+
+
+# Every subgraph with a connection defines PageInfo; Federation v2 needs it @shareable.
+@strawberry.federation.type(shareable=True)
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool = strawberry.field(
+        description="True when the page was asked for after a cursor (forward paging only)."
+    )
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class NotificationEdge:
+    cursor: str
+    node: Notification
+
+
+@strawberry.type(description="Messages, newest first.")
+class NotificationConnection:
+    edges: list[NotificationEdge]
+    page_info: PageInfo
+
+    @classmethod
+    def from_page(cls, page: NotificationPage) -> NotificationConnection:
+        edges = [NotificationEdge(cursor=c, node=Notification.from_record(r))
+                 for c, r in page.items]
+        info = PageInfo(
+            has_next_page=page.has_next_page,
+            has_previous_page=page.has_previous_page,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        )
+        return cls(edges=edges, page_info=info)

@@ -1,0 +1,17 @@
+"""Fixtures of the notifications suite: a migrated app per test, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from streaming.testing import fresh_broker  # noqa: F401
+from tests.subgraphs.notifications.harness import Harness, open_harness
+
+
+@pytest.fixture
+async def app(database_url: str) -> AsyncIterator[Harness]:
+    """The notifications app on a fresh database (SQLite and PostgreSQL), Kafka left out."""
+    async with open_harness(database_url) as harness:
+        yield harness
