@@ -33,9 +33,11 @@ def assemble(groups: list[Group], render: Render, serial: bool) -> PlanNode | No
         return _staged(groups, render, serial)
     roots = tree.children[None]
     if serial:
-        return _sequence([tree.subtree(root) for root in roots])
-    stages = [_parallel([tree.subtree(root) for root in stage]) for stage in tree.stages(roots)]
-    return _sequence(stages)
+        node = _sequence([tree.subtree(root) for root in roots])
+    else:
+        stages = [_parallel([tree.subtree(r) for r in stage]) for stage in tree.stages(roots)]
+        node = _sequence(stages)
+    return node if _respects_deps(node, groups) else _staged(groups, render, serial)
 
 
 class _Tree:
@@ -126,6 +128,36 @@ def _wrap(condition: tuple[str, bool], node: PlanNode) -> PlanNode:
     if include:
         return ConditionNode(variable, if_clause=node)
     return ConditionNode(variable, else_clause=node)
+
+
+def _respects_deps(node: PlanNode, groups: list[Group]) -> bool:
+    """True when every fetch starts after all the fetches it depends on have finished.
+
+    Shared entity fetches can wait for a group inside a sibling's subtree that in turn waits for
+    them; the tree layout cannot express that, the staged layout can.
+    """
+    started: dict[int, frozenset[int]] = {}
+    _finished_after(node, frozenset(), started)
+    return all(group.deps <= started.get(group.id, frozenset()) for group in groups)
+
+
+def _finished_after(node: PlanNode | None, before: frozenset[int], started: dict) -> frozenset[int]:
+    """Fetch ids finished once `node` is done, recording what each fetch can rely on."""
+    if node is None:
+        return before
+    if isinstance(node, FlattenNode):
+        node = node.node
+    if isinstance(node, FetchNode):
+        started[node.id] = before
+        return before | {node.id}
+    if isinstance(node, SequenceNode):
+        for child in node.nodes:
+            before = _finished_after(child, before, started)
+        return before
+    if isinstance(node, ParallelNode):
+        return before.union(*(_finished_after(c, before, started) for c in node.nodes))
+    branches = (node.if_clause, node.else_clause)  # ConditionNode
+    return before.union(*(_finished_after(b, before, started) for b in branches))
 
 
 def _topological(groups: list[Group]) -> list[Group]:

@@ -50,6 +50,8 @@ class Group:
     deps: set[int] = field(default_factory=set)
     conditions: list[tuple[str, bool] | None] = field(default_factory=list)
     variables: set[str] = field(default_factory=set)
+    bucket: int = 0  # > 0: a second fetch to the same place, to break a `@requires` cycle
+    keys: dict[str, str] = field(default_factory=dict)  # representation type -> key entered by
 
     @property
     def is_entity(self) -> bool:

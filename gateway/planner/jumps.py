@@ -124,7 +124,8 @@ class EntityJumps:
         """
         self._add_typename(pos)
         key_fields = self._internal(pos, key.selection)
-        group = self._entity_group(key.graph, pos, bucket)
+        group = self._entity_group(key.graph, pos, bucket, rep_type, key)
+        group.keys.setdefault(rep_type, key.fields)
         rep = group.reps.setdefault(rep_type, RepBuilder(rep_type))
         rep.widen(self._match_types(rep_type, pos.type_name))
         rep.add(key_fields)
@@ -156,12 +157,42 @@ class EntityJumps:
         allowed = set(self.supergraph.possible_types(at_type))
         return tuple(t for t in self.supergraph.possible_types(rep_type) if t in allowed)
 
-    def _entity_group(self, graph: str, pos: Position, bucket: int) -> Group:
+    def _entity_group(
+        self, graph: str, pos: Position, bucket: int, rep_type: str, key: Key
+    ) -> Group:
+        """The fetch to `graph` at this path: one per producer, or shared when that is safe."""
         index = (graph, pos.path, pos.group.id, bucket)
         group = self.entity_groups.get(index)
         if group is None:
-            group = self.entity_groups[index] = self._new_group(graph, pos.path, pos.group)
+            group = self._shared_group(graph, pos, bucket, rep_type, key)
+            if group is None:
+                group = self._new_group(graph, pos.path, pos.group)
+                group.bucket = bucket
+            self.entity_groups[index] = group
         return group
+
+    def _shared_group(
+        self, graph: str, pos: Position, bucket: int, rep_type: str, key: Key
+    ) -> Group | None:
+        """An entity fetch another producer opened at the same path, joined by the same key.
+
+        Safe when joining adds no dependency cycle; the fetch then waits for both producers and
+        moves up to their nearest common ancestor (either one supplies the same key values).
+        """
+        for group in self.groups:
+            if (
+                group.parent is not None
+                and (group.graph, group.path, group.bucket) == (graph, pos.path, bucket)
+                and group.keys.get(rep_type) == key.fields
+                and group is not pos.group
+                and not self._reaches({pos.group.id}, group.id)
+            ):
+                common = _common_ancestor(group.parent, pos.group)
+                if common is not None:
+                    group.parent = common
+                    group.deps.add(pos.group.id)
+                    return group
+        return None
 
     def _internal(self, pos: Position, selection: SelectionSetNode) -> tuple[KeyField, ...]:
         """Plan a key or `@requires` field set at `pos`; return how to read it back."""
@@ -208,6 +239,19 @@ class EntityJumps:
                 seen.add(current)
                 stack.extend(self.groups[current].deps)
         return False
+
+
+def _common_ancestor(left: Group, right: Group) -> Group | None:
+    """The nearest group both descend from (or are), following parents."""
+    chain = set()
+    node: Group | None = left
+    while node is not None:
+        chain.add(node.id)
+        node = node.parent
+    node = right
+    while node is not None and node.id not in chain:
+        node = node.parent
+    return node
 
 
 def _flat_fields(sels: list) -> list[FieldSel]:

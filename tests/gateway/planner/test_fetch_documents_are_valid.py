@@ -35,6 +35,7 @@ CASES = [
     "value_types",
     "requires_two",
     "sibling_choice",
+    "merge_paths",
 ]
 
 

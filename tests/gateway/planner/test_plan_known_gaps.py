@@ -104,3 +104,51 @@ def test_internal_aliases_give_one_key_per_meaning_at_a_path():
     assert aliases.allocate(("x",), "typename", ("typename", ""), {"typename": {("t", "")}}) == (
         "__internal_2_typename"
     )
+
+
+def test_fetches_to_one_subgraph_at_one_path_from_two_producers_are_merged():
+    # given the client asks b for weight (from a), and d.cost requires weight while d is reached
+    # only through c (a -> c -> d): the required weight is planned from c, at the same path
+    plan_ = plan("merge_paths", "{ products { weight cost } }")
+    # then one b fetch serves both, after both producers, and d runs after it
+    assert [f.subgraph for f in fetches(plan_)] == ["a", "c", "b", "d"]
+    assert (
+        printed("merge_paths", "{ products { weight cost } }")
+        == """QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      { products { __typename id } }
+    },
+    Flatten(path: "products.@") {
+      Fetch(service: "c") {
+        ... on Product { id }
+        =>
+        query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { __typename sku id } } }
+      }
+    },
+    Flatten(path: "products.@") {
+      Fetch(service: "b") {
+        ... on Product { id }
+        =>
+        query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { __typename weight } } }
+      }
+    },
+    Flatten(path: "products.@") {
+      Fetch(service: "d") {
+        ... on Product { sku weight }
+        =>
+        query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { __typename cost } } }
+      }
+    }
+  }
+}"""
+    )
+
+
+def test_a_shared_fetch_is_not_merged_into_a_cycle():
+    # given a.c requires b, b.b requires a: the second a fetch must stay apart from the first
+    assert [f.subgraph for f in fetches(plan("circular_requires", "{ product { c } }"))] == [
+        "a",
+        "b",
+        "a",
+    ]
