@@ -4,11 +4,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from infra.dev.services import ROOT
+from streaming.broker import free_port
 from tests.e2e.conftest import Client
+from tests.e2e.platform import Platform
 from tests.e2e.saga import checkout, new_customer, new_product
 from tests.gateway.subscriptions.clients import TRANSPORTS, subscribe
 
@@ -61,3 +67,53 @@ async def test_another_user_gets_an_error_and_no_events(
             got = [result async for result in results]
     assert len(got) == 1 and got[0].get("data") is None
     assert got[0]["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+@contextlib.contextmanager
+def replicas(platform: Platform) -> Iterator[str]:
+    """A second orders replica and a second gateway routed to it; yields that gateway's URL."""
+    platform.ports["orders-2"], platform.ports["gateway-2"] = free_port(), free_port()
+    urls = {**json.loads(platform.env["GATEWAY_SUBGRAPH_URLS"]), "orders": platform.url("orders-2")}
+    env = {**platform.env, "GATEWAY_SUBGRAPH_URLS": json.dumps(urls)}
+    platform._spawn("orders-2", ["subgraphs.orders", "serve", "--port",
+                                 str(platform.ports["orders-2"])], platform.env)
+    platform._spawn("gateway-2", ["gateway", "serve", "--supergraph",
+                                  str(ROOT / "schema" / "supergraph.graphql"),
+                                  "--port", str(platform.ports["gateway-2"])], env)
+    try:
+        for name in ("orders-2", "gateway-2"):
+            platform._wait_healthy(name)
+        yield f"http://127.0.0.1:{platform.ports['gateway-2']}/graphql"
+    finally:
+        for name in ("gateway-2", "orders-2"):
+            child = platform.children.pop(name)
+            child.terminate()
+            child.wait(10)
+
+
+async def test_two_gateways_on_two_orders_replicas_deliver_each_event_exactly_once(
+    platform: Platform, anonymous: Client, admin: Client
+) -> None:
+    with replicas(platform) as second_gateway:
+        customer = new_customer(anonymous)
+        order = checkout(customer, new_product(admin, stock=5), 1, "pm_card_visa")
+        seen: dict[str, list[dict[str, Any]]] = {"first": [], "second": []}
+        urls = {"first": anonymous.url, "second": second_gateway}
+        async with contextlib.AsyncExitStack() as stack:
+            streams = {name: await stack.enter_async_context(
+                subscribe("websocket", url, FOLLOW, {"id": order["id"]}, customer.token))
+                for name, url in urls.items()}
+            for name, results in streams.items():
+                await _until(results, "PAID", seen[name])
+            await asyncio.to_thread(admin.data, SHIP, id=order["id"])
+            for name, results in streams.items():
+                await _until(results, "SHIPPED", seen[name])
+            await asyncio.sleep(1)  # time for a duplicate to show up, if there were one
+            for results in streams.values():
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(0.5):
+                        seen["extra"] = [await anext(results)]
+    assert "extra" not in seen, seen["extra"]
+    for results in (seen["first"], seen["second"]):
+        statuses = [r["data"]["orderStatusChanged"]["status"] for r in results]
+        assert statuses[-2:] == ["PAID", "SHIPPED"] and set(statuses[:-2]) <= {"PENDING"}
