@@ -15,6 +15,7 @@ from graphql import FieldNode, InlineFragmentNode, print_ast
 
 from .diagnostics import Diagnostic, error
 from .fieldsets import parse_field_set
+from .joins import context_arguments
 from .supergraph_model import Merged, SType
 from .typing_rules import named_type
 
@@ -23,24 +24,38 @@ __all__ = ["check_satisfiability"]
 # a path may continue in any subgraph that resolved its last field (a planner picks one):
 # options are (subgraph, field set the path provides there, "" for none)
 Options = frozenset[tuple[str, str]]
+# a type still to walk: its name, options, `@context`s set above it ("graph__name"), path
+Step = tuple[str, Options, frozenset[str], str]
+
+
+def _contexts(stype: SType) -> frozenset[str]:
+    return frozenset(f"{g}__{getattr(a.get('name'), 'value', '')}"
+                     for g, t in stype.by_graph.items() for a in t.fed.get("context", []))
+
+
+def _contexts_available(stype: SType, field: str, graph: str, contexts: frozenset[str]) -> bool:
+    """`@fromContext` arguments need their `@context` on a type above on the path (v2.8)."""
+    return all(c["context"] in contexts
+               for c in context_arguments(graph, stype.fields[field].by_graph[graph]))
 
 
 def check_satisfiability(merged: Merged) -> list[Diagnostic]:
     """Report, once per field, a path from a root field that no subgraph can complete."""
     found: dict[str, Diagnostic] = {}
-    queue: deque[tuple[str, Options, str]] = deque()
-    seen: set[tuple[str, Options]] = set()
+    queue: deque[Step] = deque()
+    seen: set[tuple[str, Options, frozenset[str]]] = set()
     for root in merged.roots.values():
         for name, sfield in merged.types[root].fields.items():
             options = frozenset((g, f.string("provides") or "") for g, f in sfield.by_graph.items())
-            queue.append((named_type(sfield.type), options, f"{root}.{name}"))
+            queue.append((named_type(sfield.type), options, frozenset(), f"{root}.{name}"))
     while queue:
-        type_name, options, path = queue.popleft()
-        if (type_name, options) in seen or type_name not in merged.types:
+        type_name, options, contexts, path = queue.popleft()
+        if (type_name, options, contexts) in seen or type_name not in merged.types:
             continue
-        seen.add((type_name, options))
+        seen.add((type_name, options, contexts))
         for concrete, narrowed in _concrete_types(merged, merged.types[type_name], options):
-            _visit(merged, concrete, narrowed, path, queue, found)
+            _visit(merged, concrete, (narrowed, contexts | _contexts(concrete), path), queue,
+                   found)
     return list(found.values())
 
 
@@ -83,8 +98,9 @@ def _possible_types(merged: Merged, stype: SType, graph: str) -> list[SType]:
     return []
 
 
-def _visit(merged: Merged, stype: SType, options: Options, path: str,
-           queue: deque[tuple[str, Options, str]], found: dict[str, Diagnostic]) -> None:
+def _visit(merged: Merged, stype: SType, where: tuple[Options, frozenset[str], str],
+           queue: deque[Step], found: dict[str, Diagnostic]) -> None:
+    options, contexts, path = where
     for name, sfield in stype.fields.items():
         if sfield.from_interface_object:
             continue
@@ -96,12 +112,13 @@ def _visit(merged: Merged, stype: SType, options: Options, path: str,
                 continue
             nexts |= {(r, sfield.by_graph[r].string("provides") or "")
                       for r in _reachable_graphs(stype, graph, provided)
-                      if _resolves(stype, name, r)}
+                      if _resolves(stype, name, r)
+                      and _contexts_available(stype, name, r, contexts)}
         if not nexts:
             graph = min(g for g, _ in options)
             found.setdefault(f"{stype.name}.{name}", _unsatisfiable(stype, name, graph, path))
             continue
-        queue.append((named_type(sfield.type), frozenset(nexts), f"{path} > {name}"))
+        queue.append((named_type(sfield.type), frozenset(nexts), contexts, f"{path} > {name}"))
 
 
 def _resolves(stype: SType, field: str, graph: str) -> bool:
