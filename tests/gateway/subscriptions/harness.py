@@ -30,10 +30,10 @@ STATUS = ("subscription S($id: ID!) "
           "{ orderStatusChanged(orderId: $id) { id status payment { status } } }")
 
 
-def _free_socket() -> socket.socket:
+def _free_socket(port: int = 0) -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    sock.bind(("127.0.0.1", port))
     return sock
 
 
@@ -42,10 +42,11 @@ class _Served:
     server: uvicorn.Server
     task: asyncio.Task[None]
     port: int
+    app: Any
 
 
-async def _serve(app: Any) -> _Served:
-    sock = _free_socket()
+async def _serve(app: Any, port: int = 0) -> _Served:
+    sock = _free_socket(port)
     config = uvicorn.Config(app, log_level="warning", lifespan="auto", ws="websockets-sansio")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
@@ -53,7 +54,7 @@ async def _serve(app: Any) -> _Served:
         if task.done():
             task.result()
         await asyncio.sleep(0.01)
-    return _Served(server, task, sock.getsockname()[1])
+    return _Served(server, task, sock.getsockname()[1], app)
 
 
 @dataclass
@@ -72,6 +73,12 @@ class Stack:
     @property
     def hub(self) -> Any:
         return self.servers["gateway"].server.config.app.state.gateway.pipeline.streams
+
+    async def restart(self, name: str) -> None:
+        """Stop ``name`` and serve it again on the same port (a crash and a redeploy)."""
+        served = self.servers[name]
+        await self.stop(name)
+        self.servers[name] = await _serve(served.app, served.port)
 
     async def stop(self, name: str) -> None:
         served = self.servers.pop(name)

@@ -71,6 +71,20 @@ async def test_a_subgraph_that_dies_ends_the_client_stream_with_an_error():
         assert message["payload"][0]["extensions"]["code"] == "SUBGRAPH_STREAM_CLOSED"
 
 
+async def test_a_restarted_subgraph_serves_new_subscriptions_on_a_new_connection():
+    async with serve_stack() as stack, WsClient.connect(stack.ws_url, ALICE) as client:
+        await client.subscribe("1", "o1")
+        await stack.bus.wait_active(1)
+        await stack.restart("orders")
+        assert (await client.receive())["type"] == "error"
+        await client.subscribe("2", "o1")
+        await stack.bus.wait_active(1)
+        stack.bus.publish("o1", "PAID")
+        message = await client.receive()
+        assert message["id"] == "2"
+        assert message["payload"]["data"]["orderStatusChanged"]["status"] == "PAID"
+
+
 async def test_identical_subscriptions_share_one_upstream_stream():
     async with serve_stack() as stack, WsClient.connect(stack.ws_url, ALICE) as one, \
             WsClient.connect(stack.ws_url, ALICE) as two:
