@@ -49,3 +49,8 @@ test: install lint oracle
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+bench: DURATION ?= 30
+bench: install
+	@# The federation benchmark (tests/bench/federation/run.py); `make bench DURATION=10` for a short run.
+	$(PY) tests/bench/federation/run.py --duration $(DURATION)
