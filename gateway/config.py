@@ -27,6 +27,7 @@ from gateway.edge_config import (
     CostConfig,
     PersistedQueriesConfig,
     RateLimitConfig,
+    TrustedDocumentsConfig,
 )
 
 __all__ = [
@@ -151,6 +152,9 @@ class GatewayConfig(BaseSettings):
     )
     persisted_queries: PersistedQueriesConfig = Field(
         PersistedQueriesConfig(), description="Automatic persisted queries (APQ)."
+    )
+    trusted_documents: TrustedDocumentsConfig = Field(
+        TrustedDocumentsConfig(), description="Trusted documents (safelisting)."
     )
     auth: AuthConfig = Field(AuthConfig(), description="JWT verification and claims forwarding.")
     cost: CostConfig = Field(CostConfig(), description="Static cost estimate and its maximum.")

@@ -6,6 +6,7 @@ They are parts of the one strict ``GatewayConfig``; kept here so that model stay
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
@@ -15,6 +16,7 @@ __all__ = [
     "CostConfig",
     "PersistedQueriesConfig",
     "RateLimitConfig",
+    "TrustedDocumentsConfig",
 ]
 
 
@@ -31,6 +33,19 @@ class PersistedQueriesConfig(_Strict):
     )
     ttl_seconds: int = Field(
         86_400, ge=1, description="How long Redis keeps a registered document."
+    )
+
+
+class TrustedDocumentsConfig(_Strict):
+    """Operations known ahead of time (Apollo persisted-query manifest, for mobile clients)."""
+
+    mode: Literal["off", "audit", "safelist"] = Field(
+        "off", description="off: no manifest; audit: run anything, log operations not in the "
+        "manifest; safelist: refuse them (PERSISTED_QUERY_NOT_IN_LIST)."
+    )
+    manifest: Path = Field(
+        Path("schema/persisted-query-manifest.json"),
+        description="The manifest made by `python -m gateway.manifest`.",
     )
 
 

@@ -18,6 +18,7 @@ from gateway.http.middleware import install_middleware
 from gateway.pipeline.apq import InProcessQueryStore, PersistedQueries, QueryStore
 from gateway.pipeline.apq_redis import RedisQueryStore
 from gateway.pipeline.cost import CostModel
+from gateway.pipeline.trusted import TrustedDocuments, load_manifest
 from gateway.plugins import Plugin
 from gateway.plugins.auth import JwtKeys, TokenVerifier
 from gateway.plugins.claims import ForwardClaims
@@ -44,7 +45,17 @@ def edge_parts(config: GatewayConfig) -> EdgeParts:
     apq = config.persisted_queries
     store: QueryStore = (RedisQueryStore(redis, apq.ttl_seconds) if redis is not None
                          else InProcessQueryStore(apq.cache_size))
-    return EdgeParts(edge, PersistedQueries(store, apq.enabled), _plugins(config))
+    persisted = PersistedQueries(store, apq.enabled, _trusted(config))
+    return EdgeParts(edge, persisted, _plugins(config))
+
+
+def _trusted(config: GatewayConfig) -> TrustedDocuments | None:
+    trusted = config.trusted_documents
+    if trusted.mode == "off":
+        return None
+    operations = load_manifest(trusted.manifest)  # a missing manifest stops the start: loud
+    log.info("%d trusted documents, mode %s", len(operations), trusted.mode)
+    return TrustedDocuments(trusted.mode, operations)
 
 
 def cost_model(config: GatewayConfig, sdl: str) -> CostModel | None:

@@ -74,15 +74,19 @@ def _from_params(
 ) -> GraphQLRequest:
     extensions = _object_param(params, "extensions", decode_json)
     query = params.get("query")
-    if query is None and "persistedQuery" in extensions:
-        query = ""  # APQ: the pipeline looks the document up by its hash
+    document_id = params.get("documentId")
+    if document_id is not None and not isinstance(document_id, str):
+        raise HttpError(400, "`documentId` must be a string.")
+    if query is None and (document_id or "persistedQuery" in extensions):
+        query = ""  # APQ or a trusted document: the pipeline looks the document up
     elif not isinstance(query, str) or not query.strip():
         raise HttpError(400, "The request must have a non-empty `query` string.")
     name = params.get("operationName")
     if name is not None and not isinstance(name, str):
         raise HttpError(400, "`operationName` must be a string or null.")
     variables = _object_param(params, "variables", decode_json)
-    return GraphQLRequest(query, name or None, variables, extensions, headers)
+    return GraphQLRequest(query, name or None, variables, extensions, headers,
+                          document_id=document_id or None)
 
 
 def _object_param(params: Mapping[str, Any], key: str, decode_json: bool) -> dict[str, Any]:

@@ -11,10 +11,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections import OrderedDict
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from gateway.pipeline.errors import RequestError
 from gateway.plugins import GraphQLRequest
+
+if TYPE_CHECKING:
+    from gateway.pipeline.trusted import TrustedDocuments
 
 __all__ = [
     "InProcessQueryStore",
@@ -80,14 +83,31 @@ class InProcessQueryStore:
 
 
 class PersistedQueries:
-    """Resolve a request's document from its hash; a request without the extension passes."""
+    """Resolve a request's document from its hash; a request without the extension passes.
 
-    def __init__(self, store: QueryStore | None, enabled: bool = True) -> None:
+    With ``trusted`` documents, a manifest id wins over the APQ store, and the mode (audit,
+    safelist) is enforced on the document that will finally run, however it arrived.
+    """
+
+    def __init__(self, store: QueryStore | None, enabled: bool = True,
+                 trusted: TrustedDocuments | None = None) -> None:
         self.store = store or InProcessQueryStore()
         self.enabled = enabled
+        self.trusted = trusted
 
     async def resolve(self, request: GraphQLRequest) -> GraphQLRequest:
         digest = _requested_hash(request.extensions)
+        if self.trusted is None and request.document_id is not None:
+            raise PersistedQueryNotSupported("Trusted documents are not enabled here.")
+        if self.trusted is not None:
+            request, found = self.trusted.lookup(request, digest)
+            digest = None if found else digest  # a manifest document needs no APQ store
+        resolved = await self._automatic(request, digest)
+        if self.trusted is not None:
+            self.trusted.check(resolved)
+        return resolved
+
+    async def _automatic(self, request: GraphQLRequest, digest: str | None) -> GraphQLRequest:
         if digest is None:
             return request
         if not self.enabled:

@@ -12,7 +12,8 @@ __all__ = ["GraphQLRequest"]
 class GraphQLRequest:
     """The four parameters of GraphQL over HTTP §5.1 plus the request headers.
 
-    ``claims`` are the verified JWT claims (None: anonymous), set by the auth plugin.
+    ``claims`` are the verified JWT claims (None: anonymous), set at the HTTP edge;
+    ``document_id`` names a trusted document (GraphQL over HTTP persisted documents).
     """
 
     query: str
@@ -21,3 +22,4 @@ class GraphQLRequest:
     extensions: dict[str, Any] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     claims: dict[str, Any] | None = None
+    document_id: str | None = None
