@@ -5,7 +5,13 @@ from __future__ import annotations
 from .diagnostics import Diagnostic, error
 from .model import Subgraph, TypeDef
 from .supergraph_model import Merged, SArg, SField, SType
-from .typing_rules import Hierarchy, merge_input_types, merge_output_types, named_type
+from .typing_rules import (
+    Hierarchy,
+    is_subtype,
+    merge_input_types,
+    merge_output_types,
+    named_type,
+)
 
 __all__ = ["merge"]
 
@@ -85,7 +91,11 @@ def _merge_fields(stype: SType, hierarchy: Hierarchy, errors: list[Diagnostic]) 
     for sfield in stype.fields.values():
         coordinate = f"{stype.name}.{sfield.name}"
         types = [f.type for f in sfield.by_graph.values()]
-        merged = merge_output_types(types, hierarchy)
+        # resolving subgraphs decide the type; an @external copy must be compatible with it
+        owned = [f.type for f in sfield.by_graph.values() if not f.has("external")] or types
+        merged = merge_output_types(owned, hierarchy)
+        if merged is not None and not all(is_subtype(t, merged, hierarchy) for t in types):
+            merged = None
         if merged is None:
             errors.append(_type_conflict(coordinate, sfield.by_graph, "output"))
         sfield.type = merged or types[0]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["Hierarchy", "merge_input_types", "merge_output_types", "named_type"]
+__all__ = ["Hierarchy", "is_subtype", "merge_input_types", "merge_output_types", "named_type"]
 
 # possible abstract parents of a named type: interfaces it implements, unions it belongs to
 Hierarchy = dict[str, set[str]]
