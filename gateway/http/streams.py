@@ -2,7 +2,8 @@
 
 ``Slots`` bounds the client subscriptions of the whole process (``subscriptions.max_total``);
 ``open_results`` starts an operation and yields its responses, turning every way it can fail
-into a ``StreamEnd`` carrying client-facing errors, so a transport only formats.
+(refused, broken stream, ended by a supergraph reload) into a ``StreamEnd`` carrying
+client-facing errors, so a transport only formats.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
+from gateway.http.live import RELOAD_ERRORS, LiveSubscriptions
 from gateway.pipeline import (
     Pipeline,
     RequestError,
@@ -71,7 +73,7 @@ def limit_error(message: str) -> list[dict[str, Any]]:
 
 
 def open_results(
-    pipeline: Pipeline, request: GraphQLRequest, slots: Slots
+    pipeline: Pipeline, request: GraphQLRequest, slots: Slots, live: LiveSubscriptions
 ) -> AsyncIterator[dict[str, Any]]:
     """Start the operation now (StreamEnd when refused) and return its responses to iterate.
 
@@ -86,14 +88,20 @@ def open_results(
     if not slots.take():
         raise StreamEnd(limit_error("Too many subscriptions are open on this gateway."), False,
                         503)
-    return _events(started, slots)
+    return _events(started, slots, live)
 
 
-async def _events(started: Started, slots: Slots) -> AsyncIterator[dict[str, Any]]:
+async def _events(
+    started: Started, slots: Slots, live: LiveSubscriptions
+) -> AsyncIterator[dict[str, Any]]:
     stream = results(started)
     try:
-        async for response in stream:
-            yield response
+        with live.track(started) as reloaded:
+            async with contextlib.aclosing(_pumped(stream, reloaded, None)) as pumped:
+                async for kind, response in pumped:
+                    if kind == "ended":
+                        raise StreamEnd(RELOAD_ERRORS, True)
+                    yield response
     except SubscriptionFailed as error:
         raise StreamEnd(error.errors, True) from None
     finally:
@@ -104,9 +112,19 @@ async def _events(started: Started, slots: Slots) -> AsyncIterator[dict[str, Any
 async def with_heartbeats(
     source: AsyncIterator[dict[str, Any]], interval: float
 ) -> AsyncIterator[dict[str, Any] | None]:
-    """``source``'s items, and None whenever ``interval`` seconds pass without one.
+    """``source``'s items, and None whenever ``interval`` seconds pass without one."""
+    async with contextlib.aclosing(_pumped(source, None, interval)) as pumped:
+        async for kind, item in pumped:
+            yield None if kind == "idle" else item
 
-    A pump task reads ``source`` so a heartbeat never cancels an await inside it.
+
+async def _pumped(
+    source: AsyncIterator[Any], ended: asyncio.Future[None] | None, idle: float | None
+) -> AsyncIterator[tuple[str, Any]]:
+    """``("item", x)`` per item of ``source``, ``("idle", None)`` after ``idle`` quiet seconds,
+    ``("ended", None)`` once ``ended`` resolves; the source's exception is raised here.
+
+    A pump task reads ``source``, so neither a timeout nor ``ended`` cancels an await inside it.
     """
     queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue(maxsize=1)
 
@@ -121,17 +139,26 @@ async def with_heartbeats(
     task = asyncio.create_task(pump())
     try:
         while True:
-            try:
-                kind, value = await asyncio.wait_for(queue.get(), interval)
-            except TimeoutError:
-                yield None
-                continue
+            kind, value = await _next(queue, ended, idle)
             if kind == "done":
                 return
             if kind == "raise":
                 raise value
-            yield value
+            yield kind, value
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+async def _next(
+    queue: asyncio.Queue[tuple[str, Any]], ended: asyncio.Future[None] | None,
+    idle: float | None,
+) -> tuple[str, Any]:
+    getter = asyncio.ensure_future(queue.get())
+    waiting = {getter} if ended is None else {getter, ended}
+    done, _ = await asyncio.wait(waiting, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
+    if getter in done:
+        return getter.result()
+    getter.cancel()
+    return ("ended", None) if ended is not None and ended.done() else ("idle", None)

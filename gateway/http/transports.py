@@ -1,10 +1,12 @@
 """Route a request to its streaming transport: WebSocket, SSE or multipart (else plain HTTP).
 
-One ``Slots`` counter is shared by all three, so ``subscriptions.max_total`` bounds the process.
+One ``Slots`` counter is shared by all three, so ``subscriptions.max_total`` bounds the process,
+and one ``LiveSubscriptions`` registry, so a supergraph reload reaches every open subscription.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.requests import Request
@@ -12,12 +14,14 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 
 from gateway.http.errors import HttpError
+from gateway.http.live import LiveSubscriptions
 from gateway.http.multipart import multipart_response, wants_multipart
 from gateway.http.request import read_request
 from gateway.http.response import JSON, graphql_response
 from gateway.http.sse import sse_response, wants_sse
 from gateway.http.streams import Slots, StreamEnd, open_results, subscription_options
 from gateway.http.ws import serve_websocket
+from gateway.plugins import GraphQLRequest
 
 __all__ = ["StreamingTransports"]
 
@@ -29,9 +33,14 @@ class StreamingTransports:
         self.gateway = gateway
         self.options = subscription_options(gateway)
         self.slots = Slots(self.options.max_total)
+        self.live = LiveSubscriptions(lambda: gateway.pipeline)
 
     async def websocket(self, socket: WebSocket) -> None:
-        await serve_websocket(socket, lambda: self.gateway.pipeline, self.options, self.slots)
+        await serve_websocket(socket, self.open, self.options)
+
+    def open(self, request: GraphQLRequest) -> AsyncIterator[dict[str, Any]]:
+        """The responses of ``request`` on the current pipeline; StreamEnd when refused."""
+        return open_results(self.gateway.pipeline, request, self.slots, self.live)
 
     async def maybe_stream(self, request: Request) -> Response | None:
         """The streamed response when the client asked for SSE or multipart, else None."""
@@ -44,7 +53,7 @@ class StreamingTransports:
             return None
         try:
             read = await read_request(request, self.gateway.max_request_bytes, 0)
-            results = open_results(self.gateway.pipeline, read, self.slots)  # type: ignore[arg-type]
+            results = self.open(read)  # type: ignore[arg-type]
         except HttpError as error:
             return _refused(_bad_request(error.message), error.status)
         except StreamEnd as end:

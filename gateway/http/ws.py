@@ -13,18 +13,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from gateway.http.streams import Slots, StreamEnd, limit_error, open_results
+from gateway.http.streams import StreamEnd, limit_error
 from gateway.plugins import GraphQLRequest
 from gateway.subscriptions_config import SubscriptionsConfig
 
 __all__ = ["PROTOCOL", "serve_websocket"]
 
 PROTOCOL = "graphql-transport-ws"
+Opener = Callable[[GraphQLRequest], AsyncIterator[dict[str, Any]]]
 log = logging.getLogger(__name__)
 
 
@@ -35,30 +37,28 @@ class _Close(Exception):
         self.reason = reason
 
 
-async def serve_websocket(
-    socket: WebSocket, pipeline: Any, options: SubscriptionsConfig, slots: Slots
-) -> None:
+async def serve_websocket(socket: WebSocket, open_results: Opener,
+                          options: SubscriptionsConfig) -> None:
     """Serve one client connection until either side closes it.
 
-    ``pipeline`` is a callable returning the current Pipeline (a reload swaps it).
+    ``open_results`` starts one operation (see ``streams.open_results``).
     """
     if PROTOCOL not in socket.scope.get("subprotocols", []):
         await socket.accept()
         await socket.close(4406, "Subprotocol not acceptable")
         return
     await socket.accept(subprotocol=PROTOCOL)
-    await _Connection(socket, pipeline, options, slots).run()
+    await _Connection(socket, open_results, options).run()
 
 
 class _Connection:
     """One client socket: its handshake state and its running operations by id."""
 
-    def __init__(self, socket: WebSocket, pipeline: Any, options: SubscriptionsConfig,
-                 slots: Slots) -> None:
+    def __init__(self, socket: WebSocket, open_results: Opener,
+                 options: SubscriptionsConfig) -> None:
         self.socket = socket
-        self.pipeline = pipeline
+        self.open_results = open_results
         self.options = options
-        self.slots = slots
         self.headers = dict(socket.headers)
         self.initialised = False
         self.operations: dict[str, asyncio.Task[None]] = {}
@@ -132,13 +132,14 @@ class _Connection:
         try:
             if len(self.operations) > self.options.max_per_connection:
                 raise StreamEnd(limit_error("Too many subscriptions on this connection."), False)
-            async for response in open_results(self.pipeline(), request, self.slots):
+            async for response in self.open_results(request):
                 await self._send({"id": op_id, "type": "next", "payload": response})
             await self._send({"id": op_id, "type": "complete"})
         except StreamEnd as end:
             await self._send({"id": op_id, "type": "error", "payload": end.errors})
         except (WebSocketDisconnect, RuntimeError):
-            pass  # the socket closed under us: nothing left to tell
+            if self.socket.application_state == WebSocketState.CONNECTED:
+                log.exception("operation %s failed", op_id)  # not a closed socket: a bug
         finally:
             if self.operations.get(op_id) is asyncio.current_task():
                 del self.operations[op_id]

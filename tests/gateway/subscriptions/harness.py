@@ -61,6 +61,17 @@ async def _serve(app: Any, port: int = 0) -> _Served:
 class Stack:
     bus: Bus
     servers: dict[str, _Served] = field(default_factory=dict)
+    sources: dict[str, SubgraphSource] = field(default_factory=dict)
+
+    def supergraph(self, *names: str) -> str:
+        """The supergraph composed from the named subgraphs (default: all)."""
+        result = compose([self.sources[n] for n in names or self.sources])
+        assert result.supergraph is not None, result.errors
+        return result.supergraph
+
+    @property
+    def gateway(self) -> Any:
+        return self.servers["gateway"].app.state.gateway
 
     @property
     def url(self) -> str:
@@ -72,7 +83,7 @@ class Stack:
 
     @property
     def hub(self) -> Any:
-        return self.servers["gateway"].server.config.app.state.gateway.pipeline.streams
+        return self.gateway.pipeline.streams
 
     async def restart(self, name: str) -> None:
         """Stop ``name`` and serve it again on the same port (a crash and a redeploy)."""
@@ -96,11 +107,11 @@ async def serve_stack(**subscriptions: Any) -> AsyncIterator[Stack]:
     schemas = {"orders": orders_schema(bus), "payments": payments_schema(bus)}
     for name, schema in schemas.items():
         stack.servers[name] = await _serve(GraphQL(schema))
-    urls = {n: f"http://127.0.0.1:{stack.servers[n].port}/graphql" for n in schemas}
-    result = compose([SubgraphSource(n, urls[n], s.as_str()) for n, s in schemas.items()])
-    assert result.supergraph is not None, result.errors
+    for name, schema in schemas.items():
+        url = f"http://127.0.0.1:{stack.servers[name].port}/graphql"
+        stack.sources[name] = SubgraphSource(name, url, schema.as_str())
     config = GatewayConfig(mode="production", subscriptions=subscriptions)
-    stack.servers["gateway"] = await _serve(create_app(result.supergraph, config=config))
+    stack.servers["gateway"] = await _serve(create_app(stack.supergraph(), config=config))
     try:
         yield stack
     finally:
