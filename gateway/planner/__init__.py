@@ -5,6 +5,18 @@ The chain (see `planner.build_plan`): `operation.normalise` -> `walker.Walker.wa
 
 Not supported yet: `@context`/`@fromContext` (join v0.5 `contextArguments`), `@defer`/`@stream`,
 type conditions inside `@requires` field sets (their fields are sent flattened).
+
+Known limits:
+- Internal aliases (`internal.InternalAliases`) are chosen per response path for top-level key and
+  `@requires` fields; fields nested in a composite key (`sku { code }`) keep their plain names, so
+  a client selecting the same composite field with a clashing nested alias conflicts.
+- `__internal_typename` is fixed by the executor contract; a client key of that name where an
+  `@interfaceObject` graph needs it is a PlanningError (elsewhere the executor could read a
+  client's value under that key as a type name).
+- Entity fetches are shared across producers only when they enter with the same key; a shared
+  fetch first entered inside a conditional fragment waits for every producer.
+- The staged layout (used when the tree layout cannot order a shared fetch, or is deeper and no
+  fetch is conditional) has no ConditionNode: fetches still carry their `@include`/`@skip`.
 """
 
 from gateway.planner.errors import PlanningError

@@ -17,7 +17,7 @@ from gateway.plan import (
     PlanNode,
     SequenceNode,
 )
-from gateway.planner.groups import Group
+from gateway.planner.groups import Group, settle_shared
 
 __all__ = ["assemble"]
 
@@ -28,16 +28,35 @@ def assemble(groups: list[Group], render: Render, serial: bool) -> PlanNode | No
     """The plan's root node; `serial` keeps root groups in order (mutations)."""
     if not groups:
         return None
+    settle_shared(groups)
+    staged = _staged(groups, render, serial)
     tree = _Tree(groups, render)
     if not tree.is_sound():
-        return _staged(groups, render, serial)
+        return staged
     roots = tree.children[None]
     if serial:
         node = _sequence([tree.subtree(root) for root in roots])
     else:
         stages = [_parallel([tree.subtree(r) for r in stage]) for stage in tree.stages(roots)]
         node = _sequence(stages)
-    return node if _respects_deps(node, groups) else _staged(groups, render, serial)
+    if not _respects_deps(node, groups):
+        return staged
+    # the staged layout has no ConditionNode: take it only when it is shallower and loses none
+    unconditioned = all(group.condition is None for group in groups)
+    return staged if unconditioned and _depth(staged) < _depth(node) else node
+
+
+def _depth(node: PlanNode | None) -> int:
+    """The longest chain of fetches that run one after another."""
+    if node is None:
+        return 0
+    if isinstance(node, FetchNode | FlattenNode):
+        return 1
+    if isinstance(node, SequenceNode):
+        return sum(_depth(child) for child in node.nodes)
+    if isinstance(node, ParallelNode):
+        return max(_depth(child) for child in node.nodes)
+    return max(_depth(node.if_clause), _depth(node.else_clause))
 
 
 class _Tree:
@@ -77,7 +96,7 @@ class _Tree:
     def subtree(self, group: Group, outer: tuple[str, bool] | None = None) -> PlanNode:
         """The group's fetch, then its children; `outer` is the condition already in force."""
         own = _fetch(group, self.render)
-        condition = _condition(group)
+        condition = group.condition
         inner = condition or outer
         kids = self.children.get(group.id, [])
         stages = [
@@ -112,14 +131,6 @@ class _Tree:
 def _fetch(group: Group, render: Render) -> PlanNode:
     node = render(group)
     return FlattenNode(group.path, node) if group.is_entity else node
-
-
-def _condition(group: Group) -> tuple[str, bool] | None:
-    """The one `@include`/`@skip` variable every field of the group hangs on, if any."""
-    conditions = set(group.conditions)
-    if len(conditions) != 1 or None in conditions:
-        return None
-    return next(iter(conditions))
 
 
 def _wrap(condition: tuple[str, bool], node: PlanNode) -> PlanNode:

@@ -8,7 +8,7 @@ from gateway.plan import KeyField
 from gateway.planner.selection import OutSelection
 from gateway.supergraph import Key
 
-__all__ = ["Group", "Position", "RepBuilder"]
+__all__ = ["Group", "Position", "RepBuilder", "settle_shared"]
 
 
 @dataclass(slots=True)
@@ -52,10 +52,42 @@ class Group:
     variables: set[str] = field(default_factory=set)
     bucket: int = 0  # > 0: a second fetch to the same place, to break a `@requires` cycle
     keys: dict[str, str] = field(default_factory=dict)  # representation type -> key entered by
+    home: Group | None = None  # the first producer, when others share the fetch
+    shared: set[int] = field(default_factory=set)  # producers that joined by the same key
+    entry_types: set[str] = field(default_factory=set)  # types at the positions entering it
+    guarded: bool = False  # first entered from inside a conditional fragment
 
     @property
     def is_entity(self) -> bool:
         return self.parent is not None
+
+    @property
+    def condition(self) -> tuple[str, bool] | None:
+        """The one `@include`/`@skip` variable every field of the group hangs on, if any."""
+        conditions = set(self.conditions)
+        if len(conditions) != 1 or None in conditions:
+            return None
+        return next(iter(conditions))
+
+
+def settle_shared(groups: list[Group]) -> None:
+    """A shared fetch need not wait for the producers that joined it when its first one always
+    runs and supplies the same key values for the same objects: it goes back under that one."""
+    for group in groups:
+        home = group.home
+        if not group.shared or home is None or group.guarded or len(group.entry_types) != 1:
+            continue
+        if _always_runs(home):
+            group.parent = home
+            group.deps -= group.shared
+
+
+def _always_runs(group: Group | None) -> bool:
+    while group is not None:
+        if group.condition is not None:
+            return False
+        group = group.parent
+    return True
 
 
 @dataclass(slots=True)

@@ -167,8 +167,9 @@ class EntityJumps:
             group = self._shared_group(graph, pos, bucket, rep_type, key)
             if group is None:
                 group = self._new_group(graph, pos.path, pos.group)
-                group.bucket = bucket
+                group.bucket, group.guarded = bucket, bool(pos.wrappers)
             self.entity_groups[index] = group
+        group.entry_types.add(pos.type_name)
         return group
 
     def _shared_group(
@@ -189,7 +190,10 @@ class EntityJumps:
             ):
                 common = _common_ancestor(group.parent, pos.group)
                 if common is not None:
+                    group.home = group.home or group.parent
                     group.parent = common
+                    if pos.group.id not in group.deps:
+                        group.shared.add(pos.group.id)
                     group.deps.add(pos.group.id)
                     return group
         return None
@@ -225,6 +229,7 @@ class EntityJumps:
             bucket += 1
             pos = self._enter(origin, pos.type_name, pos.key, bucket)
         pos.group.deps |= producers
+        pos.group.shared -= producers
         pos.group.reps[pos.type_name].add(key_fields)
         self._descend(pos, sel, None)
 

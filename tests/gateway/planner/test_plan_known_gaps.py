@@ -109,28 +109,29 @@ def test_internal_aliases_give_one_key_per_meaning_at_a_path():
 def test_fetches_to_one_subgraph_at_one_path_from_two_producers_are_merged():
     # given the client asks b for weight (from a), and d.cost requires weight while d is reached
     # only through c (a -> c -> d): the required weight is planned from c, at the same path
-    plan_ = plan("merge_paths", "{ products { weight cost } }")
-    # then one b fetch serves both, after both producers, and d runs after it
-    assert [f.subgraph for f in fetches(plan_)] == ["a", "c", "b", "d"]
+    text = printed("merge_paths", "{ products { weight cost } }")
+    # then one b fetch serves both; a already supplies its key, so b runs beside c, d after both
     assert (
-        printed("merge_paths", "{ products { weight cost } }")
+        text
         == """QueryPlan {
   Sequence {
     Fetch(service: "a") {
       { products { __typename id } }
     },
-    Flatten(path: "products.@") {
-      Fetch(service: "c") {
-        ... on Product { id }
-        =>
-        query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { __typename sku id } } }
-      }
-    },
-    Flatten(path: "products.@") {
-      Fetch(service: "b") {
-        ... on Product { id }
-        =>
-        query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { __typename weight } } }
+    Parallel {
+      Flatten(path: "products.@") {
+        Fetch(service: "b") {
+          ... on Product { id }
+          =>
+          query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { __typename weight } } }
+        }
+      },
+      Flatten(path: "products.@") {
+        Fetch(service: "c") {
+          ... on Product { id }
+          =>
+          query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { __typename sku id } } }
+        }
       }
     },
     Flatten(path: "products.@") {
@@ -143,6 +144,15 @@ def test_fetches_to_one_subgraph_at_one_path_from_two_producers_are_merged():
   }
 }"""
     )
+
+
+def test_a_shared_fetch_first_entered_under_a_condition_waits_for_every_producer():
+    # given a supplies b's key only inside `... @include(if: $x)`; c supplies it always
+    query = "query($x: Boolean!) { products { ... @include(if: $x) { weight } cost } }"
+    plan_ = plan("merge_paths", query)
+    # then the one b fetch runs after c too, so it has keys when $x is false
+    assert [f.subgraph for f in fetches(plan_)] == ["a", "c", "b", "d"]
+    assert isinstance(plan_.node, SequenceNode) and len(plan_.node.nodes) == 4
 
 
 def test_a_shared_fetch_is_not_merged_into_a_cycle():
