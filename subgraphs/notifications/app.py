@@ -17,7 +17,7 @@ from subgraphs.notifications.domain.models import INBOX, OUTBOX
 from subgraphs.notifications.domain.reads import MailboxReads
 from subgraphs.notifications.domain.sender import DevMailbox, NotificationSender
 from subgraphs.notifications.domain.service import NotificationService
-from subgraphs.notifications.events.handlers import notification_subscription
+from subgraphs.notifications.events.handlers import notification_subscriptions
 from subgraphs.notifications.graphql.schema import schema
 
 __all__ = ["Services", "build_app", "build_sender", "build_services"]
@@ -53,7 +53,7 @@ def build_services(
     wait = timedelta(seconds=settings.contact_wait_seconds)
     notifications = NotificationService(build_sender(settings), contact_wait=wait)
     kafka = kafka or KafkaSettings(bootstrap_servers=settings.kafka_bootstrap_servers)
-    subscriptions = [notification_subscription(notifications)]
+    subscriptions = notification_subscriptions(notifications)
     messaging = (
         Messaging(database, kafka, subscriptions, outbox=OUTBOX, inbox=INBOX, retry=retry)
         if consume else None

@@ -1,9 +1,11 @@
-"""What notifications does with each consumed event, as one inbox handler for consumer group
+"""What notifications does with each consumed event: inbox handlers of consumer group
 ``notifications`` on the ``users`` and ``orders`` topics (domain/service.py has the table).
 
 A message whose user is not yet in the contact directory raises ``ContactNotYetKnown`` while the
 event is younger than ``CONTACT_WAIT_SECONDS``: the inbox transaction rolls back and the consumer
 retries with backoff. After that the message is recorded as ``queued`` for ``user:<id>``.
+Each topic has a consumer of its own (same group), because a consumer handles its records one
+by one: an order event waiting for its contact must not hold up the UserRegistered it awaits.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from subgraphs.kit.messaging import Subscription
 from subgraphs.notifications.config import CONSUMER_GROUP
 from subgraphs.notifications.domain.service import NotificationService
 
-__all__ = ["TOPICS", "notification_handler", "notification_subscription"]
+__all__ = ["TOPICS", "notification_handler", "notification_subscriptions"]
 
 TOPICS = (USERS, ORDERS)
 
@@ -30,6 +32,7 @@ def notification_handler(notifications: NotificationService) -> SessionHandler:
     })
 
 
-def notification_subscription(notifications: NotificationService) -> Subscription:
-    """The one subscription notifications runs through the kit's Messaging."""
-    return Subscription(TOPICS, CONSUMER_GROUP, notification_handler(notifications))
+def notification_subscriptions(notifications: NotificationService) -> list[Subscription]:
+    """One subscription per topic, all in group ``notifications``, run by the kit's Messaging."""
+    handler = notification_handler(notifications)
+    return [Subscription((topic,), CONSUMER_GROUP, handler) for topic in TOPICS]
