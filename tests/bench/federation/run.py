@@ -412,12 +412,18 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=5, help="seconds of unmeasured load first")
     parser.add_argument("--connections", type=int, default=50, help="concurrent connections")
     parser.add_argument("--only", nargs="*", help="measure only these gateways")
+    parser.add_argument("--skip-storefront", action="store_true",
+                        help="do not run the storefront scenario (tests/bench/storefront) after")
     args = parser.parse_args()
     args.command_line = " ".join(["python", "tests/bench/federation/run.py", *sys.argv[1:]])
     report = run(args)
     print(table(report))
     if not args.only:
         write(report)
+    if not (args.only or args.skip_storefront):
+        storefront = BENCH / "storefront" / "run.py"
+        subprocess.run([sys.executable, str(storefront), "--duration", str(min(args.duration, 15)),
+                        "--connections", str(args.connections)], check=True)
     return 0
 
 

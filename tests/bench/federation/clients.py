@@ -1,0 +1,98 @@
+"""HTTP client cost per subgraph call: httpx (what the gateway uses) against aiohttp.
+
+Starts the Node benchmark subgraphs on CPU 1, then, pinned to CPU 0 in this process, sends
+``--requests`` copies of one realistic entity fetch (the reviews subgraph's _entities call of
+TestQuery) with ``--concurrency`` in flight, through each client in turn, with uvloop; prints
+requests per second and CPU milliseconds per call. aiohttp is not a project dependency: install
+it somewhere and pass ``PYTHONPATH``. ``python tests/bench/federation/clients.py``
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import run as fed
+
+ENTITIES = ("query($representations: [_Any!]!) { _entities(representations: $representations) "
+            "{ ... on User { __typename reviews { id body product { __typename upc reviews { id "
+            "body author { id username __typename reviews { id body product { __typename upc } "
+            "} } } } } } } }")
+BODY = json.dumps({"query": ENTITIES, "variables": {"representations": [
+    {"__typename": "User", "id": str(n)} for n in range(1, 7)]}}).encode()
+URL = f"http://127.0.0.1:{fed.SUBGRAPH_BASE_PORT + 3}/graphql"
+HEADERS = {"content-type": "application/json", "accept": "application/json"}
+
+
+async def drive(send: Callable[[], Awaitable[bytes]], requests: int, concurrency: int) -> dict:
+    for _ in range(50):
+        await send()
+    remaining = requests
+
+    async def worker() -> None:
+        nonlocal remaining
+        while remaining > 0:
+            remaining -= 1
+            await send()
+
+    cpu, wall = time.process_time(), time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    return {"rps": round(requests / wall), "cpu_ms_per_call": round(cpu / requests * 1000, 3)}
+
+
+async def with_httpx(requests: int, concurrency: int, keepalive: int) -> dict:
+    import httpx
+
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=keepalive)
+    async with httpx.AsyncClient(limits=limits, timeout=None) as client:
+        async def send() -> bytes:
+            return (await client.post(URL, content=BODY, headers=HEADERS)).content
+        return await drive(send, requests, concurrency)
+
+
+async def with_aiohttp(requests: int, concurrency: int) -> dict:
+    import aiohttp
+
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100)) as session:
+        async def send() -> bytes:
+            async with session.post(URL, data=BODY, headers=HEADERS) as response:
+                return await response.read()
+        return await drive(send, requests, concurrency)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=5000)
+    parser.add_argument("--concurrency", type=int, default=50)
+    args = parser.parse_args()
+    import uvloop
+
+    os.sched_setaffinity(0, {int(fed.GATEWAY_CPU)})
+    work = Path(tempfile.mkdtemp(prefix="clients-"))
+    subgraphs = ["node", str(fed.HERE / "subgraphs.mjs"), str(fed.SUBGRAPH_BASE_PORT)]
+    with fed.process(subgraphs, fed.LOAD_CPU, work / "subgraphs.log"):
+        fed.wait_port(fed.SUBGRAPH_BASE_PORT + 3)
+        runs: dict[str, Callable[[], Awaitable[dict]]] = {
+            "httpx keepalive 20": lambda: with_httpx(args.requests, args.concurrency, 20),
+            "httpx keepalive 100": lambda: with_httpx(args.requests, args.concurrency, 100),
+            "aiohttp limit 100": lambda: with_aiohttp(args.requests, args.concurrency),
+        }
+        for name, job in runs.items():
+            try:
+                print(f"{name}: {uvloop.run(job())}", flush=True)
+            except ImportError as error:
+                print(f"{name}: skipped ({error})", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,199 @@
+"""Storefront read path: the products page (prices, stock) and the viewer's cart through our
+gateway, against the direct products subgraph call at the same concurrency (the ceiling).
+
+Starts users, products and cart from ``subgraphs/`` on SQLite in a temporary directory (migrated
+and seeded), composes them with our composer, signs in the seeded customer, puts two products in
+the cart, then loads both paths with wrk. Target (issue 8): gateway p95 <= 2x direct p95.
+``python tests/bench/storefront/run.py --duration 15``
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[2]
+sys.path.insert(0, str(HERE.parent / "federation"))
+import run as fed  # noqa: E402  (the federation runner's process and wrk helpers)
+
+PY = str(ROOT / ".venv" / "bin" / "python")
+PORTS = {"users": 4311, "products": 4312, "cart": 4313}
+GATEWAY_PORT = 4310
+CUSTOMER = ("alice@shop.local", "Customer-dev-2026")
+
+PRODUCTS_PAGE = ("products(first: 20) { totalCount edges { node { id name "
+                 "price { amount currency } stock } } }")
+GATEWAY_QUERY = f"query Storefront {{ {PRODUCTS_PAGE} cart {{ items {{ quantity "\
+                "product { name } } } }"
+DIRECT_QUERY = f"query Storefront {{ {PRODUCTS_PAGE} }}"
+
+
+def subgraph_env(data_dir: Path) -> dict[str, str]:
+    return {"DATA_DIR": str(data_dir), "LOG_LEVEL": "WARNING", "PRODUCTS_EVENT_WORKERS": "false",
+            "CART_CONSUME_ORDER_EVENTS": "false",
+            "CART_PRODUCTS_URL": f"http://127.0.0.1:{PORTS['products']}/graphql"}
+
+
+def prepare(data_dir: Path) -> None:
+    env = {**os.environ, **subgraph_env(data_dir)}
+    for name in PORTS:
+        for step in ("migrate", "seed"):
+            subprocess.run([PY, "-m", f"subgraphs.{name}", step], cwd=ROOT, env=env, check=True,
+                           stdout=subprocess.DEVNULL)
+
+
+def compose(work: Path) -> Path:
+    sdl = ROOT / "schema" / "subgraphs"
+    lines = ["federation_version: =2.11.0", "subgraphs:"]
+    for name, port in PORTS.items():
+        lines += [f"  {name}:", f"    routing_url: http://127.0.0.1:{port}/graphql",
+                  "    schema:", f"      file: {sdl / (name + '.graphql')}"]
+    (work / "supergraph.yaml").write_text("\n".join(lines) + "\n")
+    out = work / "supergraph.graphql"
+    subprocess.run([PY, "-m", "gateway", "compose", str(work / "supergraph.yaml"), "-o", str(out)],
+                   cwd=ROOT, check=True)
+    return out
+
+
+def graphql(url: str, query: str, token: str = "", variables: dict | None = None) -> dict:
+    body = json.dumps({"query": query, "variables": variables or {}}).encode()
+    headers = {"content-type": "application/json"}
+    if token:
+        headers["authorization"] = f"Bearer {token}"
+    req = fed.urllib.request.Request(url, body, headers)
+    with fed.urllib.request.urlopen(req, timeout=30) as resp:
+        return json.loads(resp.read())
+
+
+def setup(url: str, query: str, token: str = "", variables: dict | None = None) -> dict:
+    """A set-up call, which must not fail."""
+    answer = graphql(url, query, token, variables)
+    if answer.get("errors"):
+        raise RuntimeError(f"set-up call failed: {query[:60]}: {answer['errors']}")
+    return answer
+
+
+def fill_cart(url: str) -> str:
+    """Sign in the seeded customer and put two products in the cart; return the token."""
+    login = setup(url, "mutation($e: String!, $p: String!) { login(email: $e, password: $p) "
+                         "{ token } }", variables={"e": CUSTOMER[0], "p": CUSTOMER[1]})
+    token = login["data"]["login"]["token"]
+    page = setup(url, f"{{ {PRODUCTS_PAGE} }}", token)["data"]["products"]["edges"]
+    setup(url, "mutation { clearCart { version } }", token)
+    for edge in page[:2]:
+        setup(url, "mutation($id: ID!) { addToCart(productId: $id, quantity: 1) { version } }",
+                token, {"id": edge["node"]["id"]})
+    return token
+
+
+def load(url: str, query: str, token: str, args: argparse.Namespace, work: Path,
+         name: str) -> dict:
+    body = work / f"{name}.body.json"
+    body.write_text(json.dumps({"query": query}))
+    lua = work / f"{name}.lua"
+    auth = f'wrk.headers["Authorization"] = "Bearer {token}"\n' if token else ""
+    lua.write_text((fed.HERE / "post.lua").read_text() + auth)
+    env = {**os.environ, "BENCH_BODY": str(body), "BENCH_OUT": str(work / f"{name}.wrk.json")}
+    subprocess.run(["taskset", "-c", fed.LOAD_CPU, "wrk", "-t1", f"-c{args.connections}",
+                    f"-d{args.duration}s", "--timeout", "30s", "-s", str(lua), url],
+                   env=env, check=True, stdout=subprocess.DEVNULL)
+    r = json.loads((work / f"{name}.wrk.json").read_text())
+    return {"rps": round(r["requests"] / r["seconds"], 1), "p50_ms": round(r["p50_us"] / 1e3, 2),
+            "p95_ms": round(r["p95_us"] / 1e3, 2), "p99_ms": round(r["p99_us"] / 1e3, 2),
+            "failed": r["errors"] + r["timeouts"] + r["non2xx"]}
+
+
+def run(args: argparse.Namespace) -> dict:
+    work = Path(tempfile.mkdtemp(prefix="storefront-"))
+    prepare(work)
+    supergraph = compose(work)
+    env = subgraph_env(work)
+    with contextlib.ExitStack() as stack:
+        for name, port in PORTS.items():
+            stack.enter_context(fed.process(
+                [PY, "-m", f"subgraphs.{name}", "serve", "--port", str(port)], fed.LOAD_CPU,
+                work / f"{name}.log", env, ROOT))
+        for port in PORTS.values():
+            fed.wait_port(port)
+        gateway_env = {"GATEWAY_MODE": "production",
+                       "GATEWAY_PERSISTED_QUERIES__ENABLED": "false"}
+        stack.enter_context(fed.process(
+            [PY, "-m", "gateway", "serve", "--supergraph", str(supergraph), "--host", "127.0.0.1",
+             "--port", str(GATEWAY_PORT)], fed.GATEWAY_CPU, work / "gateway.log", gateway_env,
+            ROOT))
+        fed.wait_port(GATEWAY_PORT)
+        gateway_url = f"http://127.0.0.1:{GATEWAY_PORT}/graphql"
+        token = fill_cart(gateway_url)
+        sample = graphql(gateway_url, GATEWAY_QUERY, token)
+        direct_url = f"http://127.0.0.1:{PORTS['products']}/graphql"
+        direct_sample = graphql(direct_url, DIRECT_QUERY, token)
+        valid = ("errors" not in sample and sample["data"]["cart"]["items"]
+                 and sample["data"]["products"] == direct_sample["data"]["products"])
+        print(f"storefront sample valid={bool(valid)}: {json.dumps(sample)[:300]}", flush=True)
+        load(gateway_url, GATEWAY_QUERY, token, args, work, "warmup")
+        gateway = load(gateway_url, GATEWAY_QUERY, token, args, work, "gateway")
+        direct = load(direct_url, DIRECT_QUERY, token, args, work, "direct")
+    ratio = round(gateway["p95_ms"] / direct["p95_ms"], 2) if direct["p95_ms"] else None
+    return {"gateway": gateway, "direct_products": direct, "p95_ratio": ratio,
+            "target_met": ratio is not None and ratio <= 2, "valid": bool(valid),
+            "products_on_page": len(sample["data"]["products"]["edges"]),
+            "cart_items": len(sample["data"]["cart"]["items"]),
+            "meta": {"command": args.command_line, "connections": args.connections,
+                     "duration_s": args.duration, "load_before": os.getloadavg(),
+                     "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+                     "logs": str(work)}}
+
+
+def write(report: dict) -> None:
+    (fed.BENCH / "results").mkdir(exist_ok=True)
+    (fed.BENCH / "results" / "storefront.json").write_text(json.dumps(report, indent=2) + "\n")
+    g, d, meta = report["gateway"], report["direct_products"], report["meta"]
+    section = (
+        "<!-- storefront:begin -->\n## Storefront read path (latest run)\n\n"
+        f"Command: `{meta['command']}`  \nDate: {meta['date']}  \nLoad average before: "
+        f"{', '.join(f'{x:.2f}' for x in meta['load_before'])}  \n"
+        f"{meta['connections']} connections, {meta['duration_s']} s each; gateway on CPU "
+        f"{fed.GATEWAY_CPU}; users, products, cart (SQLite) and wrk on CPU {fed.LOAD_CPU}. "
+        f"Page: {report['products_on_page']} products with price and stock, plus the signed-in "
+        f"viewer's cart ({report['cart_items']} items) through the gateway; the direct call asks "
+        "the products subgraph for the same page without the cart.\n\n"
+        "| path | RPS | p50 ms | p95 ms | p99 ms | failed |\n|---|---:|---:|---:|---:|---:|\n"
+        f"| gateway (products + cart) | {g['rps']} | {g['p50_ms']} | {g['p95_ms']} | "
+        f"{g['p99_ms']} | {g['failed']} |\n"
+        f"| direct products subgraph | {d['rps']} | {d['p50_ms']} | {d['p95_ms']} | "
+        f"{d['p99_ms']} | {d['failed']} |\n\n"
+        f"p95 ratio gateway / direct: **{report['p95_ratio']}** (target <= 2: "
+        f"{'met' if report['target_met'] else 'not met'}); responses valid: {report['valid']}\n"
+        "<!-- storefront:end -->\n")
+    path = fed.BENCH / "RESULTS.md"
+    text = path.read_text() if path.exists() else "# Benchmark results\n\n"
+    if "<!-- storefront:begin -->" in text:
+        head, rest = text.split("<!-- storefront:begin -->", 1)
+        text = head + section + rest.split("<!-- storefront:end -->\n", 1)[1]
+    else:
+        text += "\n" + section
+    path.write_text(text)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=15, help="seconds of load per path")
+    parser.add_argument("--connections", type=int, default=50, help="concurrent connections")
+    args = parser.parse_args()
+    args.command_line = " ".join(["python", "tests/bench/storefront/run.py", *sys.argv[1:]])
+    report = run(args)
+    print(json.dumps({k: v for k, v in report.items() if k != "meta"}, indent=1))
+    write(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
