@@ -120,8 +120,10 @@ class Platform:
             base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
             env[f"{name.upper()}_DATABASE_URL"] = f"{base}/{database}"
         for command in ("migrate", "seed"):
-            subprocess.run([sys.executable, "-m", f"subgraphs.{name}", command], cwd=ROOT,
-                           env=env, check=True, capture_output=True, timeout=120)
+            done = subprocess.run([sys.executable, "-m", f"subgraphs.{name}", command], cwd=ROOT,
+                                  env=env, capture_output=True, text=True, timeout=120)
+            if done.returncode != 0:
+                raise RuntimeError(f"{name} {command} failed:\n{done.stderr[-3000:]}")
 
     def _spawn(self, name: str, args: list[str], env: dict[str, str]) -> None:
         log = (self.logs / f"{name}.log").open("ab")
