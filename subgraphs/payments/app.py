@@ -6,10 +6,8 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI
 
-from streaming.broadcast import Broadcast
 from streaming.consumer import RetryPolicy
 from streaming.settings import KafkaSettings
-from streaming.topics import PAYMENTS
 from subgraphs.kit.app import create_app
 from subgraphs.kit.database import Database
 from subgraphs.kit.messaging import Messaging
@@ -19,9 +17,11 @@ from subgraphs.payments.domain.provider import PaymentProvider
 from subgraphs.payments.domain.sandbox import SandboxProvider
 from subgraphs.payments.domain.sandbox_ledger import SandboxLedger
 from subgraphs.payments.domain.service import PaymentService
+from subgraphs.payments.domain.stripe_provider import StripeProvider
 from subgraphs.payments.domain.watch import PaymentWatch
 from subgraphs.payments.events.handlers import payment_subscription
 from subgraphs.payments.graphql.schema import schema
+from subgraphs.payments.webhooks import stripe_router
 
 __all__ = ["Services", "build_app", "build_provider", "build_services"]
 
@@ -35,15 +35,20 @@ class Services:
     payments: PaymentService
     watch: PaymentWatch
     messaging: Messaging | None
-    status_feed: Broadcast | None = None  # every payment event, for subscriptions
 
     def as_mapping(self) -> dict[str, object]:
-        return {"database": self.database, "payments": self.payments, "watch": self.watch,
-                "status_feed": self.status_feed}
+        return {"database": self.database, "payments": self.payments, "watch": self.watch}
 
 
-def build_provider(settings: PaymentsSettings, database: Database) -> SandboxProvider:
-    """The sandbox (the only provider so far); its ledger shares ``database`` when it can."""
+def build_provider(settings: PaymentsSettings, database: Database) -> PaymentProvider:
+    """Stripe when selected (see config), else the sandbox, whose ledger shares ``database``
+    when it can."""
+    if settings.payment_provider == "stripe":
+        return StripeProvider(
+            settings.stripe_api_key.get_secret_value(), api_base=settings.stripe_api_base,
+            max_network_retries=settings.stripe_max_network_retries,
+            timeout_seconds=settings.stripe_timeout_seconds,
+        )
     same = settings.sandbox_ledger_url == settings.database_url
     ledger = SandboxLedger(database if same else Database(settings.sandbox_ledger_url))
     return SandboxProvider(ledger, fail_refunds=settings.sandbox_fail_refunds)
@@ -67,8 +72,7 @@ def build_services(
         if consume else None
     )
     watch = PaymentWatch(database.sessions, payments, settings.subscription_poll_seconds)
-    feed = Broadcast(kafka, PAYMENTS) if consume else None
-    return Services(database, provider, payments, watch, messaging, feed)
+    return Services(database, provider, payments, watch, messaging)
 
 
 def build_app(settings: PaymentsSettings, services: Services | None = None) -> FastAPI:
@@ -76,7 +80,6 @@ def build_app(settings: PaymentsSettings, services: Services | None = None) -> F
     services = services or build_services(settings)
     ledger = services.provider.ledger if isinstance(services.provider, SandboxProvider) else None
     messaging = services.messaging
-    feed = services.status_feed
     app = create_app(
         settings=settings,
         schema=schema,
@@ -86,10 +89,11 @@ def build_app(settings: PaymentsSettings, services: Services | None = None) -> F
         # outbox), so its counters are reported, not judged.
         ready_details={"messaging": messaging.stats} if messaging else None,
         on_startup=[*([ledger.ensure] if ledger else []),
-                    *([messaging.start] if messaging else []), *([feed.start] if feed else [])],
+                    *([messaging.start] if messaging else [])],
         # Hooks stop in reverse: consumers first, then the databases they use.
         on_shutdown=[services.database.dispose, *([ledger.database.dispose] if ledger else []),
-                     *([messaging.stop] if messaging else []), *([feed.stop] if feed else [])],
+                     *([messaging.stop] if messaging else [])],
     )
+    app.include_router(stripe_router(settings, services.database))
     return app
 

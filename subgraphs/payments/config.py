@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from sqlalchemy.engine import make_url
 
 from subgraphs.kit.settings import ServiceSettings
+from subgraphs.payments.stripe_secrets import check_stripe_secrets
 
 __all__ = ["CONSUMER_GROUP", "MIGRATIONS_DIR", "PORT", "SERVICE", "PaymentsSettings"]
 
@@ -21,8 +22,28 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 class PaymentsSettings(ServiceSettings):
     """Read from ``PAYMENTS_<OPTION>`` then ``<OPTION>``."""
 
-    payment_provider: Literal["sandbox"] = Field(
-        "sandbox", description="Who charges cards; the Stripe provider arrives with its own issue."
+    payment_provider: Literal["sandbox", "stripe"] = Field(
+        "sandbox",
+        description="Who charges cards. Becomes `stripe` when STRIPE_API_KEY is set and this "
+        "option is not; `sandbox` set explicitly keeps the sandbox even with a key.",
+    )
+    stripe_api_key: SecretStr = Field(
+        SecretStr(""), description="Stripe secret key (sk_live_/rk_live_ in production)."
+    )
+    stripe_webhook_secret: SecretStr = Field(
+        SecretStr(""), description="Signing secret (whsec_...) of the /webhooks/stripe endpoint."
+    )
+    stripe_api_base: str = Field(
+        "https://api.stripe.com", description="Stripe's API base URL (a local fake in tests)."
+    )
+    stripe_max_network_retries: int = Field(
+        2, ge=0, le=10, description="Retries the Stripe SDK makes itself, with the same key."
+    )
+    stripe_timeout_seconds: float = Field(
+        30.0, gt=0, le=120, description="Timeout of one Stripe API request."
+    )
+    stripe_webhook_tolerance_seconds: int = Field(
+        300, gt=0, le=3600, description="Oldest Stripe-Signature timestamp accepted."
     )
     sandbox_ledger_url: str = Field(
         "",
@@ -43,6 +64,18 @@ class PaymentsSettings(ServiceSettings):
     def _ledger_default(self) -> Self:
         if not self.sandbox_ledger_url:
             self.sandbox_ledger_url = sandbox_ledger_default(self.database_url)
+        return self
+
+    @model_validator(mode="after")
+    def _stripe_when_keyed(self) -> Self:
+        key = self.stripe_api_key.get_secret_value()
+        if key and "payment_provider" not in self.model_fields_set:
+            self.payment_provider = "stripe"
+        if self.payment_provider == "stripe":
+            check_stripe_secrets(
+                key, self.stripe_webhook_secret.get_secret_value(),
+                production=self.environment == "production",
+            )
         return self
 
 

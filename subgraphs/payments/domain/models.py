@@ -12,7 +12,7 @@ from streaming.outbox import outbox_table
 from subgraphs.kit.columns import UtcDateTime
 from subgraphs.payments.domain.records import PaymentRecord, PaymentStatus
 
-__all__ = ["INBOX", "OUTBOX", "Base", "CancelledOrder", "Payment"]
+__all__ = ["INBOX", "OUTBOX", "Base", "CancelledOrder", "Payment", "WebhookEvent"]
 
 # Named constraints keep Alembic's batch mode (SQLite) and PostgreSQL migrations in step.
 NAMING = {
@@ -75,3 +75,18 @@ class CancelledOrder(Base):
     order_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     reason: Mapped[str] = mapped_column(String(500))
     cancelled_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class WebhookEvent(Base):
+    """A provider webhook event handled once: a replay of its id changes nothing."""
+
+    __tablename__ = "webhook_events"
+
+    event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(32))
+    event_type: Mapped[str] = mapped_column(String(100))
+    # The provider's own creation time of the event, kept to explain out-of-order deliveries.
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    processed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # What it did: "settled SUCCEEDED", "ignored: payment is FAILED", ...
+    outcome: Mapped[str] = mapped_column(String(200))

@@ -12,8 +12,11 @@ from subgraphs.payments.domain.records import PaymentStatus
 __all__ = ["payment_processed", "payment_refunded"]
 
 
-async def payment_processed(session: AsyncSession, payment: Payment, cause: Envelope) -> None:
-    """``PaymentProcessed`` (SUCCEEDED or FAILED), in the saga's correlation and trace."""
+async def payment_processed(
+    session: AsyncSession, payment: Payment, cause: Envelope | None
+) -> None:
+    """``PaymentProcessed`` (SUCCEEDED or FAILED), in the saga's correlation and trace when
+    ``cause`` is the saga's event (a webhook has none: a new correlation id)."""
     payload = PaymentProcessed(
         payment_id=payment.id, order_id=payment.order_id, user_id=payment.user_id,
         amount=_money(payment), status=PaymentStatus(payment.status),
@@ -23,7 +26,9 @@ async def payment_processed(session: AsyncSession, payment: Payment, cause: Enve
     await enqueue(session, Envelope.wrap(payload, cause=cause), table=OUTBOX)
 
 
-async def payment_refunded(session: AsyncSession, payment: Payment, cause: Envelope) -> None:
+async def payment_refunded(
+    session: AsyncSession, payment: Payment, cause: Envelope | None
+) -> None:
     """``PaymentRefunded``; ``transaction_id`` is the refund's own provider reference."""
     payload = PaymentRefunded(
         payment_id=payment.id, order_id=payment.order_id, user_id=payment.user_id,

@@ -33,11 +33,16 @@ class ChargeResult:
     transaction_id: str | None = None
     failure_code: str | None = None
     failure_message: str | None = None
+    # The provider accepted the charge but settles it later (Stripe ``requires_action`` or
+    # ``processing``): the payment stays PENDING until a webhook says how it ended.
+    pending: bool = False
 
     @property
     def failure_reason(self) -> str | None:
         """The stable decline code when there is one (Stripe's), else the message."""
-        return None if self.succeeded else self.failure_code or self.failure_message
+        if self.succeeded or self.pending:
+            return None
+        return self.failure_code or self.failure_message
 
 
 @dataclass(frozen=True, slots=True)

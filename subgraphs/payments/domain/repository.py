@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from subgraphs.payments.domain.models import CancelledOrder, Payment
+from subgraphs.payments.domain.models import CancelledOrder, Payment, WebhookEvent
 
 __all__ = ["PaymentRepository"]
 
@@ -65,6 +65,14 @@ class PaymentRepository:
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         values = {"order_id": order_id, "reason": reason, "cancelled_at": at}
         await session.execute(insert(CancelledOrder).values(**values).on_conflict_do_nothing())
+
+    async def webhook_event(self, session: AsyncSession, event_id: str) -> WebhookEvent | None:
+        return await session.get(WebhookEvent, event_id)
+
+    async def add_webhook_event(self, session: AsyncSession, event: WebhookEvent) -> None:
+        """Insert; the primary key refuses a second row for one event id."""
+        session.add(event)
+        await session.flush()
 
 
 def _lock_key(order_id: str) -> int:

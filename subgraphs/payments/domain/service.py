@@ -63,7 +63,8 @@ class PaymentService:
             return existing.to_record()
         result = await self._charge_unless_refused(session, reserved)
         payment = await self.repository.add(session, self._payment(reserved, result))
-        await payment_processed(session, payment, event)
+        if not result.pending:  # a pending charge is announced when its webhook settles it
+            await payment_processed(session, payment, event)
         return payment.to_record()
 
     async def cancel_order(self, session: AsyncSession, event: Envelope) -> PaymentRecord | None:
@@ -122,7 +123,7 @@ class PaymentService:
 
     def _payment(self, reserved: InventoryReserved, result: ChargeResult) -> Payment:
         now = self.clock()
-        status = PaymentStatus.SUCCEEDED if result.succeeded else PaymentStatus.FAILED
+        status = _status(result)
         return Payment(
             id=str(uuid.uuid5(_PAYMENT_IDS, reserved.order_id)), order_id=reserved.order_id,
             user_id=reserved.user_id, amount=reserved.total.amount,
@@ -132,3 +133,9 @@ class PaymentService:
             failure_code=result.failure_code, failure_reason=result.failure_reason,
             refund_id=None, refund_reason=None, created_at=now, updated_at=now,
         )
+
+
+def _status(result: ChargeResult) -> PaymentStatus:
+    if result.pending:
+        return PaymentStatus.PENDING
+    return PaymentStatus.SUCCEEDED if result.succeeded else PaymentStatus.FAILED
