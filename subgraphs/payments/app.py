@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI
 
+from streaming.broadcast import Broadcast
 from streaming.consumer import RetryPolicy
 from streaming.settings import KafkaSettings
+from streaming.topics import PAYMENTS
 from subgraphs.kit.app import create_app
 from subgraphs.kit.database import Database
 from subgraphs.kit.messaging import Messaging
@@ -35,9 +37,11 @@ class Services:
     payments: PaymentService
     watch: PaymentWatch
     messaging: Messaging | None
+    status_feed: Broadcast | None = None  # every payment event, for subscriptions
 
     def as_mapping(self) -> dict[str, object]:
-        return {"database": self.database, "payments": self.payments, "watch": self.watch}
+        return {"database": self.database, "payments": self.payments, "watch": self.watch,
+                "status_feed": self.status_feed}
 
 
 def build_provider(settings: PaymentsSettings, database: Database) -> PaymentProvider:
@@ -72,7 +76,8 @@ def build_services(
         if consume else None
     )
     watch = PaymentWatch(database.sessions, payments, settings.subscription_poll_seconds)
-    return Services(database, provider, payments, watch, messaging)
+    feed = Broadcast(kafka, PAYMENTS) if consume else None
+    return Services(database, provider, payments, watch, messaging, feed)
 
 
 def build_app(settings: PaymentsSettings, services: Services | None = None) -> FastAPI:
@@ -80,6 +85,7 @@ def build_app(settings: PaymentsSettings, services: Services | None = None) -> F
     services = services or build_services(settings)
     ledger = services.provider.ledger if isinstance(services.provider, SandboxProvider) else None
     messaging = services.messaging
+    feed = services.status_feed
     app = create_app(
         settings=settings,
         schema=schema,
@@ -89,10 +95,10 @@ def build_app(settings: PaymentsSettings, services: Services | None = None) -> F
         # outbox), so its counters are reported, not judged.
         ready_details={"messaging": messaging.stats} if messaging else None,
         on_startup=[*([ledger.ensure] if ledger else []),
-                    *([messaging.start] if messaging else [])],
+                    *([messaging.start] if messaging else []), *([feed.start] if feed else [])],
         # Hooks stop in reverse: consumers first, then the databases they use.
         on_shutdown=[services.database.dispose, *([ledger.database.dispose] if ledger else []),
-                     *([messaging.stop] if messaging else [])],
+                     *([messaging.stop] if messaging else []), *([feed.stop] if feed else [])],
     )
     app.include_router(stripe_router(settings, services.database))
     return app
