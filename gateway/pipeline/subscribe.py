@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.executor import SubscriptionFailed, run_subscription
+from gateway.pipeline.authorize import Decision
 from gateway.pipeline.errors import InternalError, OperationNotSupported
 from gateway.pipeline.pipeline import Pipeline, Prepared
 from gateway.pipeline.variables import coerce_variables
@@ -32,6 +33,7 @@ class Started:
     request: GraphQLRequest
     prepared: Prepared
     variables: dict[str, Any]
+    decision: Decision = field(default_factory=Decision)  # fields removed by authorization
 
     @property
     def kind(self) -> str:
@@ -41,20 +43,20 @@ class Started:
 def begin(pipeline: Pipeline, request: GraphQLRequest) -> Started:
     """Prepare ``request``; RequestError when it cannot run at all."""
     request = pipeline.plugins.request(request)
-    prepared = pipeline.prepare(request)
+    prepared, decision = pipeline.authorize(pipeline.prepare(request), request)
     if prepared.kind == "subscription" and pipeline.streams is None:
         raise OperationNotSupported("Subscriptions are not enabled on this gateway.")
     variables = coerce_variables(
         pipeline.supergraph.api_schema, prepared.operation.operation, request.variables
     )
-    return Started(pipeline, request, prepared, variables)
+    return Started(pipeline, request, prepared, variables, decision)
 
 
 async def results(started: Started) -> AsyncIterator[dict[str, Any]]:
     """One response for a query or mutation; one per event for a subscription."""
     pipeline = started.pipeline
     if started.kind != "subscription":
-        yield await pipeline.execute(started.prepared, started.request)
+        yield started.decision.apply(await pipeline.execute(started.prepared, started.request))
         return
     assert pipeline.streams is not None
 
@@ -65,7 +67,7 @@ async def results(started: Started) -> AsyncIterator[dict[str, Any]]:
                               pipeline.streams, pipeline.fetcher, started.variables, headers_for)
     try:
         async for response in events:
-            yield pipeline.plugins.response(started.request, response)
+            yield pipeline.plugins.response(started.request, started.decision.apply(response))
     except SubscriptionFailed:
         raise
     except Exception as error:  # a gateway bug ends this stream, never the process

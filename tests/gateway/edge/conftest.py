@@ -18,7 +18,7 @@ from gateway.config import GatewayConfig
 from gateway.plugins import Plugin
 from tests.gateway.edge.shop import secure_supergraph, secure_transport
 
-SECRET = "test-secret-of-at-least-32-bytes!!"
+SECRET = "test-secret-" + "long-enough-for-hs512-" * 3
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
 

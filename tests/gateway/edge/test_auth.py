@@ -26,12 +26,26 @@ def unsigned(**claims: Any) -> str:
     return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part({'sub': 'x', **claims})}."
 
 
+def hmac_signed_as_rs256() -> str:
+    """Algorithm confusion: an RS256 header over an HMAC made with the shared secret."""
+    import hashlib
+    import hmac
+
+    def part(value: bytes) -> str:
+        return base64.urlsafe_b64encode(value).rstrip(b"=").decode()
+    header = part(json.dumps({"alg": "RS256", "typ": "JWT"}).encode())
+    payload = part(json.dumps({"sub": "x", "exp": 9_999_999_999}).encode())
+    mac = hmac.new(SECRET.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest()
+    return f"{header}.{payload}.{part(mac)}"
+
+
 BAD_TOKENS = {
     "forged": token(secret="not-the-gateway-secret-but-long-enough"),
     "expired": token(expires_in=-3600),
     "alg-none": unsigned(exp=9_999_999_999),
     "garbage": "not.a.jwt",
     "hs512-not-accepted": token(alg="HS512"),
+    "alg-confusion": hmac_signed_as_rs256(),
 }
 
 
