@@ -6,11 +6,10 @@ Each cancellation enqueues OrderCancelled, so products releases the stock and pa
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 
 from subgraphs.kit.database import Database
+from subgraphs.kit.periodic import PeriodicSweep
 from subgraphs.orders.domain.service import OrderService
 
 __all__ = ["OrderExpiry"]
@@ -18,17 +17,17 @@ __all__ = ["OrderExpiry"]
 log = logging.getLogger("orders.expiry")
 
 
-class OrderExpiry:
+class OrderExpiry(PeriodicSweep):
     """Every ``interval`` seconds, cancel overdue PENDING orders, one transaction per order."""
 
     def __init__(
         self, database: Database, orders: OrderService, interval: float, batch: int = 100
     ) -> None:
+        super().__init__(interval, name="orders-expiry", log=log,
+                         failure="order expiry sweep failed")
         self._database, self._orders = database, orders
-        self.interval, self.batch = interval, batch
+        self.batch = batch
         self.expired = 0  # orders cancelled since start
-        self._stopping = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
 
     async def sweep(self) -> int:
         """Cancel every overdue PENDING order now; returns how many were cancelled."""
@@ -40,26 +39,6 @@ class OrderExpiry:
                 break
         self.expired += count
         return count
-
-    async def start(self) -> None:
-        self._stopping.clear()
-        self._task = asyncio.create_task(self._run(), name="orders-expiry")
-
-    async def stop(self) -> None:
-        self._stopping.set()
-        task, self._task = self._task, None
-        if task is not None:
-            await asyncio.wait([task], timeout=10)
-            task.cancel()
-
-    async def _run(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                await self.sweep()
-            except Exception:  # a database hiccup: try again next round
-                log.exception("order expiry sweep failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), self.interval)
 
     async def _due(self) -> list[str]:
         cutoff = self._orders.clock() - self._orders.payment_timeout

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 
 from subgraphs.kit.database import Database
+from subgraphs.kit.periodic import PeriodicSweep
 from subgraphs.products.domain.cache import CatalogCache
 from subgraphs.products.domain.inventory import InventoryService
 
@@ -15,18 +14,18 @@ __all__ = ["ReservationSweeper"]
 log = logging.getLogger("products.expiry")
 
 
-class ReservationSweeper:
+class ReservationSweeper(PeriodicSweep):
     """Every ``interval`` seconds, expire overdue reservations, one transaction per order."""
 
     def __init__(
         self, database: Database, inventory: InventoryService, catalog: CatalogCache,
         interval: float, batch: int = 100,
     ) -> None:
+        super().__init__(interval, name="products-reservation-sweeper", log=log,
+                         failure="reservation sweep failed")
         self._database, self._inventory, self._catalog = database, inventory, catalog
-        self.interval, self.batch = interval, batch
+        self.batch = batch
         self.expired = 0  # orders expired since start, reported on /ready
-        self._stopping = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
 
     async def sweep(self) -> int:
         """Expire every overdue order now; returns how many were expired."""
@@ -38,26 +37,6 @@ class ReservationSweeper:
                 break
         self.expired += count
         return count
-
-    async def start(self) -> None:
-        self._stopping.clear()
-        self._task = asyncio.create_task(self._run(), name="products-reservation-sweeper")
-
-    async def stop(self) -> None:
-        self._stopping.set()
-        task, self._task = self._task, None
-        if task is not None:
-            await asyncio.wait([task], timeout=10)
-            task.cancel()
-
-    async def _run(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                await self.sweep()
-            except Exception:  # a database hiccup: try again next round
-                log.exception("reservation sweep failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), self.interval)
 
     async def _due(self) -> list[str]:
         async with self._database.sessions() as session:
