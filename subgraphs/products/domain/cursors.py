@@ -6,21 +6,16 @@ silently paging from the wrong place. Clients must treat cursors as opaque (Rela
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
-import orjson
-
+from subgraphs.kit.cursors import instant_of, micros_of, pack_cursor, unpack_cursor
 from subgraphs.products.domain.errors import InvalidCursor
 from subgraphs.products.domain.records import ProductRecord, ProductSort
 
 __all__ = ["Cursor", "cursor_instant", "decode_cursor", "encode_cursor", "sort_key"]
 
 _VERSION = 1
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICRO = timedelta(microseconds=1)
 _INSTANTS = range(0, 2**53)  # microseconds since the epoch
 _PRICES = range(0, 2**31)  # GraphQL Int is 32-bit
 
@@ -40,20 +35,18 @@ def sort_key(sort: ProductSort, record: ProductRecord) -> int | str:
         return record.price_amount
     if sort in (ProductSort.NAME_ASC, ProductSort.NAME_DESC):
         return record.name.casefold()
-    return _micros(record.created_at)
+    return micros_of(record.created_at)
 
 
 def encode_cursor(sort: ProductSort, record: ProductRecord) -> str:
-    raw = orjson.dumps([_VERSION, sort.value, sort_key(sort, record), record.id])
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return pack_cursor([_VERSION, sort.value, sort_key(sort, record), record.id])
 
 
 def decode_cursor(cursor: str, sort: ProductSort) -> Cursor:
     """Parse a cursor made for ``sort``; anything else raises InvalidCursor."""
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        version, sort_name, key, product_id = orjson.loads(raw)
-    except (binascii.Error, ValueError, TypeError, orjson.JSONDecodeError):
+        version, sort_name, key, product_id = unpack_cursor(cursor, 4)
+    except ValueError:
         raise InvalidCursor() from None
     if version != _VERSION or sort_name != sort.value or not isinstance(product_id, str):
         raise InvalidCursor()
@@ -64,7 +57,7 @@ def decode_cursor(cursor: str, sort: ProductSort) -> Cursor:
 
 def cursor_instant(key: int) -> datetime:
     """The creation time a NEWEST cursor key stands for."""
-    return _EPOCH + key * _MICRO
+    return instant_of(key)
 
 
 def _valid_key(sort: ProductSort, key: object) -> bool:
@@ -73,10 +66,6 @@ def _valid_key(sort: ProductSort, key: object) -> bool:
     if not isinstance(key, int) or isinstance(key, bool):
         return False  # checked first: ``x in range`` scans the whole range for non-ints
     return key in (_INSTANTS if sort is ProductSort.NEWEST else _PRICES)
-
-
-def _micros(moment: datetime) -> int:
-    return (moment - _EPOCH) // _MICRO
 
 
 _KEY_TYPES: dict[ProductSort, type] = {
