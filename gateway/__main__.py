@@ -28,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="serve the supergraph over HTTP")
     serve.add_argument("--config", type=Path, help="YAML file of GatewayConfig options")
     serve.add_argument("--supergraph", type=Path, help="supergraph SDL file")
+    serve.add_argument("--supergraph-config", type=Path,
+                       help="rover-style supergraph.yaml: compose it at start-up instead")
     serve.add_argument("--host", help="interface to listen on (default 0.0.0.0)")
     serve.add_argument("--port", type=int, help="port to listen on (default 8080)")
     plan = commands.add_parser("plan", help="print the query plan of an operation")
@@ -56,15 +58,36 @@ def _serve(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as error:  # pydantic's ValidationError is a ValueError
         print(f"invalid configuration: {error}", file=sys.stderr)
         return 2
+    source = args.supergraph_config or config.supergraph_path
     try:
-        app = create_app(config.supergraph_path.read_text(), config=config)
-    except (OSError, SupergraphError) as error:
-        print(f"cannot load supergraph {config.supergraph_path}: {error}", file=sys.stderr)
+        sdl = _composed(args.supergraph_config) if args.supergraph_config else source.read_text()
+        app = create_app(sdl, config=config)
+    except (OSError, SupergraphError, _CompositionFailed) as error:
+        print(f"cannot load supergraph {source}: {error}", file=sys.stderr)
         return 1
     server = _Server(uvicorn.Config(app, host=config.host, port=config.port,
                                     log_config=_JSON_LOGS, access_log=False))
     server.run()
     return 0 if server.started else 1
+
+
+class _CompositionFailed(Exception):
+    """supergraph.yaml did not compose; the message lists every problem."""
+
+
+def _composed(config_path: Path) -> str:
+    """Compose a rover config at start-up; build-time code, imported only on this path."""
+    from gateway.composition.compose import compose
+    from gateway.composition.config import ConfigError, load_config
+    from gateway.composition.sources import load_sources
+
+    try:
+        result = compose(load_sources(load_config(config_path)))
+    except ConfigError as error:
+        raise _CompositionFailed("; ".join(error.problems)) from error
+    if result.supergraph is None:
+        raise _CompositionFailed("; ".join(str(e) for e in result.errors))
+    return result.supergraph
 
 
 class JsonFormatter(logging.Formatter):
