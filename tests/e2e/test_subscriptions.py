@@ -14,6 +14,7 @@ import pytest
 from infra.dev.services import ROOT
 from streaming.broker import free_port
 from tests.e2e.conftest import Client
+from tests.e2e.node_clients import NODE_CLIENTS, node_clients_missing, node_subscribe
 from tests.e2e.platform import Platform
 from tests.e2e.saga import checkout, new_customer, new_product
 from tests.gateway.subscriptions.clients import TRANSPORTS, subscribe
@@ -23,6 +24,17 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 FOLLOW = """subscription($id: ID!) { orderStatusChanged(orderId: $id) {
     id status trackingNumber payment { status } user { email } } }"""
 SHIP = "mutation($id: ID!) { shipOrder(id: $id, trackingNumber: \"TRACK-1\") { status } }"
+# Python clients of each transport, and the real npm graphql-ws and graphql-sse clients.
+CLIENTS = (*TRANSPORTS, *NODE_CLIENTS)
+
+
+def follow(client: str, url: str, order_id: str, token: str | None) -> Any:
+    """The subscription to ``order_id`` through ``client`` (see CLIENTS)."""
+    if client not in NODE_CLIENTS:
+        return subscribe(client, url, FOLLOW, {"id": order_id}, token)
+    if (missing := node_clients_missing()) is not None:
+        pytest.skip(missing)
+    return node_subscribe(client, url, FOLLOW, {"id": order_id}, token)
 
 
 async def _until(results: Any, status: str, seen: list[dict[str, Any]]) -> None:
@@ -34,15 +46,14 @@ async def _until(results: Any, status: str, seen: list[dict[str, Any]]) -> None:
                 return
 
 
-@pytest.mark.parametrize("transport", TRANSPORTS)
+@pytest.mark.parametrize("client", CLIENTS)
 async def test_checkout_paid_then_shipped_arrive_in_order_with_the_payment_joined(
-    transport: str, anonymous: Client, admin: Client
+    client: str, anonymous: Client, admin: Client
 ) -> None:
     customer = new_customer(anonymous)
     order = checkout(customer, new_product(admin, stock=5), 1, "pm_card_visa")
     seen: list[dict[str, Any]] = []
-    async with subscribe(transport, anonymous.url, FOLLOW, {"id": order["id"]},
-                         customer.token) as results:
+    async with follow(client, anonymous.url, order["id"], customer.token) as results:
         await _until(results, "PAID", seen)
         await asyncio.to_thread(admin.data, SHIP, id=order["id"])
         await _until(results, "SHIPPED", seen)
@@ -55,14 +66,13 @@ async def test_checkout_paid_then_shipped_arrive_in_order_with_the_payment_joine
     assert orders[-1]["user"]["email"].startswith("buyer-")
 
 
-@pytest.mark.parametrize("transport", TRANSPORTS)
+@pytest.mark.parametrize("client", CLIENTS)
 async def test_another_user_gets_an_error_and_no_events(
-    transport: str, anonymous: Client, admin: Client
+    client: str, anonymous: Client, admin: Client
 ) -> None:
     owner, other = new_customer(anonymous), new_customer(anonymous)
     order = checkout(owner, new_product(admin, stock=5), 1, "pm_card_visa")
-    async with subscribe(transport, anonymous.url, FOLLOW, {"id": order["id"]},
-                         other.token) as results:
+    async with follow(client, anonymous.url, order["id"], other.token) as results:
         async with asyncio.timeout(30):
             got = [result async for result in results]
     assert len(got) == 1 and got[0].get("data") is None
