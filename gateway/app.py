@@ -123,6 +123,7 @@ class Gateway:
         pools, self._retired = [self.pool, *self._retired], []
         for pool in pools:
             await pool.aclose()
+        await self._wiring.edge.aclose()
         if isinstance(self.pipeline.streams, SubscriptionHub):
             await self.pipeline.streams.aclose()
 

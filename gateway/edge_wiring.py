@@ -36,6 +36,12 @@ class EdgeParts:
     edge: Edge = field(default_factory=Edge)
     persisted: PersistedQueries = field(default_factory=lambda: PersistedQueries(None))
     plugins: tuple[Plugin, ...] = ()
+    redis: Any = None
+
+    async def aclose(self) -> None:
+        """Close the Redis connections (the in-process stores need nothing)."""
+        if self.redis is not None:
+            await self.redis.aclose()
 
 
 def edge_parts(config: GatewayConfig) -> EdgeParts:
@@ -46,7 +52,7 @@ def edge_parts(config: GatewayConfig) -> EdgeParts:
     store: QueryStore = (RedisQueryStore(redis, apq.ttl_seconds) if redis is not None
                          else InProcessQueryStore(apq.cache_size))
     persisted = PersistedQueries(store, apq.enabled, _trusted(config))
-    return EdgeParts(edge, persisted, _plugins(config))
+    return EdgeParts(edge, persisted, _plugins(config), redis)
 
 
 def _trusted(config: GatewayConfig) -> TrustedDocuments | None:
@@ -77,10 +83,14 @@ def _redis(url: str) -> Any:
     return redis.asyncio.from_url(url, decode_responses=True)
 
 
+_PLACEHOLDERS = ("change-me", "changeme", "secret", "dev-secret", "test")
+
+
 def _verifier(config: GatewayConfig) -> TokenVerifier | None:
     auth = config.auth
     if not auth.enabled:
         return None
+    _refuse_placeholder(config, auth.jwt_secret.get_secret_value(), "auth.jwt_secret")
     keys = JwtKeys(auth.jwt_secret.get_secret_value(), auth.jwks_url, auth.jwks_file,
                    tuple(auth.algorithms), auth.issuer, auth.audience, auth.leeway_seconds)
     return TokenVerifier(keys)
@@ -102,7 +112,17 @@ def _plugins(config: GatewayConfig) -> tuple[Plugin, ...]:
     secret = auth.claims_secret.get_secret_value()
     if not secret:
         raise ValueError("auth.claims_header needs auth.claims_secret to sign the claims")
+    _refuse_placeholder(config, secret, "auth.claims_secret")
     return (ForwardClaims(auth.claims_header, secret.encode()),)
+
+
+def _refuse_placeholder(config: GatewayConfig, secret: str, name: str) -> None:
+    # An HMAC key anyone can guess forges every token (STYLE: no placeholder secrets in prod).
+    if config.mode != "production" or not secret:
+        return
+    lowered = secret.lower()
+    if lowered in _PLACEHOLDERS or lowered.startswith("change-me") or len(secret) < 32:
+        raise ValueError(f"{name} is a placeholder or shorter than 32 characters")
 
 
 class Readiness:
