@@ -112,6 +112,7 @@ def load(url: str, query: str, token: str, args: argparse.Namespace, work: Path,
 
 
 def run(args: argparse.Namespace) -> dict:
+    load_before = os.getloadavg()
     work = Path(tempfile.mkdtemp(prefix="storefront-"))
     prepare(work)
     supergraph = compose(work)
@@ -147,7 +148,8 @@ def run(args: argparse.Namespace) -> dict:
             "products_on_page": len(sample["data"]["products"]["edges"]),
             "cart_items": len(sample["data"]["cart"]["items"]),
             "meta": {"command": args.command_line, "connections": args.connections,
-                     "duration_s": args.duration, "load_before": os.getloadavg(),
+                     "duration_s": args.duration, "load_before": load_before,
+                     "load_after": os.getloadavg(),
                      "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
                      "logs": str(work)}}
 
@@ -159,7 +161,8 @@ def write(report: dict) -> None:
     section = (
         "<!-- storefront:begin -->\n## Storefront read path (latest run)\n\n"
         f"Command: `{meta['command']}`  \nDate: {meta['date']}  \nLoad average before: "
-        f"{', '.join(f'{x:.2f}' for x in meta['load_before'])}  \n"
+        f"{', '.join(f'{x:.2f}' for x in meta['load_before'])}, after: "
+        f"{', '.join(f'{x:.2f}' for x in meta['load_after'])}  \n"
         f"{meta['connections']} connections, {meta['duration_s']} s each; gateway on CPU "
         f"{fed.GATEWAY_CPU}; users, products, cart (SQLite) and wrk on CPU {fed.LOAD_CPU}. "
         f"Page: {report['products_on_page']} products with price and stock, plus the signed-in "
