@@ -141,9 +141,12 @@ def run(args: argparse.Namespace) -> dict:
         print(f"storefront sample valid={bool(valid)}: {json.dumps(sample)[:300]}", flush=True)
         load(gateway_url, GATEWAY_QUERY, token, args, work, "warmup")
         gateway = load(gateway_url, GATEWAY_QUERY, token, args, work, "gateway")
+        page_only = load(gateway_url, DIRECT_QUERY, token, args, work, "page_only")
         direct = load(direct_url, DIRECT_QUERY, token, args, work, "direct")
     ratio = round(gateway["p95_ms"] / direct["p95_ms"], 2) if direct["p95_ms"] else None
-    return {"gateway": gateway, "direct_products": direct, "p95_ratio": ratio,
+    page_ratio = round(page_only["p95_ms"] / direct["p95_ms"], 2) if direct["p95_ms"] else None
+    return {"gateway": gateway, "gateway_products_only": page_only, "direct_products": direct,
+            "p95_ratio": ratio, "p95_ratio_products_only": page_ratio,
             "target_met": ratio is not None and ratio <= 2, "valid": bool(valid),
             "products_on_page": len(sample["data"]["products"]["edges"]),
             "cart_items": len(sample["data"]["cart"]["items"]),
@@ -158,6 +161,7 @@ def write(report: dict) -> None:
     (fed.BENCH / "results").mkdir(exist_ok=True)
     (fed.BENCH / "results" / "storefront.json").write_text(json.dumps(report, indent=2) + "\n")
     g, d, meta = report["gateway"], report["direct_products"], report["meta"]
+    o = report["gateway_products_only"]
     section = (
         "<!-- storefront:begin -->\n## Storefront read path (latest run)\n\n"
         f"Command: `{meta['command']}`  \nDate: {meta['date']}  \nLoad average before: "
@@ -171,10 +175,16 @@ def write(report: dict) -> None:
         "| path | RPS | p50 ms | p95 ms | p99 ms | failed |\n|---|---:|---:|---:|---:|---:|\n"
         f"| gateway (products + cart) | {g['rps']} | {g['p50_ms']} | {g['p95_ms']} | "
         f"{g['p99_ms']} | {g['failed']} |\n"
+        f"| gateway (products page only) | {o['rps']} | {o['p50_ms']} | {o['p95_ms']} | "
+        f"{o['p99_ms']} | {o['failed']} |\n"
         f"| direct products subgraph | {d['rps']} | {d['p50_ms']} | {d['p95_ms']} | "
         f"{d['p99_ms']} | {d['failed']} |\n\n"
         f"p95 ratio gateway / direct: **{report['p95_ratio']}** (target <= 2: "
-        f"{'met' if report['target_met'] else 'not met'}); responses valid: {report['valid']}\n"
+        f"{'met' if report['target_met'] else 'not met'}); products page alone "
+        f"through the gateway: {report['p95_ratio_products_only']}; responses valid: "
+        f"{report['valid']}. The cart subgraph looks its products up in the products subgraph "
+        "itself, so the full page costs "
+        "the subgraph core more than the direct call does.\n"
         "<!-- storefront:end -->\n")
     path = fed.BENCH / "RESULTS.md"
     text = path.read_text() if path.exists() else "# Benchmark results\n\n"
