@@ -100,6 +100,6 @@ def build_app(settings: PaymentsSettings, services: Services | None = None) -> F
         on_shutdown=[services.database.dispose, *([ledger.database.dispose] if ledger else []),
                      *([messaging.stop] if messaging else []), *([feed.stop] if feed else [])],
     )
-    app.include_router(stripe_router(settings, services.database))
+    app.include_router(stripe_router(settings, services.database, services.payments))
     return app
 

@@ -10,6 +10,7 @@ the SDK's ``WebhookSignature.verify_header`` over the raw body, before anything 
 | missing, wrong or too old signature        | 401, nothing changed                         |
 | signed but not a JSON event                | 400, nothing changed                         |
 | payment of the order not committed yet     | 503: Stripe redelivers later                 |
+| refund of a cancelled order refused/failed | 503: Stripe redelivers later                 |
 | otherwise                                  | 200 ``{"received": true, "outcome": ...}``   |
 
 The answer never echoes the body, the header or the secret.
@@ -27,6 +28,9 @@ from fastapi.responses import JSONResponse
 
 from subgraphs.kit.database import Database
 from subgraphs.payments.config import PaymentsSettings
+from subgraphs.payments.domain.errors import RefundFailed
+from subgraphs.payments.domain.provider import ProviderError
+from subgraphs.payments.domain.service import PaymentService
 from subgraphs.payments.domain.settlement import (
     PaymentNotRecorded,
     ProviderEvent,
@@ -38,10 +42,13 @@ __all__ = ["parse_event", "stripe_router", "stripe_webhooks"]
 log = logging.getLogger("payments.webhooks")
 
 
-def stripe_router(settings: PaymentsSettings, database: Database) -> APIRouter:
+def stripe_router(
+    settings: PaymentsSettings, database: Database, payments: PaymentService
+) -> APIRouter:
     """The endpoint as configured; with the sandbox (no secret) it answers 503."""
     return stripe_webhooks(
-        database, WebhookSettlement("stripe"), settings.stripe_webhook_secret.get_secret_value(),
+        database, WebhookSettlement("stripe", payments),
+        settings.stripe_webhook_secret.get_secret_value(),
         settings.stripe_webhook_tolerance_seconds,
     )
 
@@ -79,6 +86,9 @@ async def _settle(database: Database, settlement: WebhookSettlement, body: bytes
             outcome = await settlement.apply(session, event)
     except PaymentNotRecorded:
         return _answer(503, "payment not recorded yet, retry later")
+    except (RefundFailed, ProviderError) as exc:  # nothing committed; Stripe redelivers
+        log.warning("stripe webhook %s not settled: %s", event.id, exc)
+        return _answer(503, "could not settle, retry later")
     return JSONResponse({"received": True, "outcome": outcome})
 
 

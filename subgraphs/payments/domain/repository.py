@@ -55,7 +55,10 @@ class PaymentRepository:
         return payment
 
     async def is_cancelled(self, session: AsyncSession, order_id: str) -> bool:
-        return await session.get(CancelledOrder, order_id) is not None
+        return await self.cancellation(session, order_id) is not None
+
+    async def cancellation(self, session: AsyncSession, order_id: str) -> CancelledOrder | None:
+        return await session.get(CancelledOrder, order_id)
 
     async def record_cancelled(
         self, session: AsyncSession, order_id: str, reason: str, at: datetime

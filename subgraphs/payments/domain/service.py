@@ -76,9 +76,7 @@ class PaymentService:
         payment = await self.repository.by_order(session, order_id)
         if payment is None or payment.status != PaymentStatus.SUCCEEDED:
             return None if payment is None else payment.to_record()
-        await self._refund(payment, cancelled.reason)
-        await session.flush()
-        await payment_refunded(session, payment, event)
+        await self.refund(session, payment, cancelled.reason, event)
         return payment.to_record()
 
     async def get_many(
@@ -107,6 +105,15 @@ class PaymentService:
             reserved.order_id, total.amount, total.currency, reserved.payment_method,
             idempotency_key=reserved.order_id,
         )
+
+    async def refund(
+        self, session: AsyncSession, payment: Payment, reason: str, cause: Envelope | None
+    ) -> None:
+        """Refund a SUCCEEDED payment (key refund-<order id>) -> REFUNDED + PaymentRefunded;
+        RefundFailed when the provider refuses."""
+        await self._refund(payment, reason)
+        await session.flush()
+        await payment_refunded(session, payment, cause)
 
     async def _refund(self, payment: Payment, reason: str) -> None:
         assert payment.transaction_id is not None  # every succeeded charge has one

@@ -13,6 +13,10 @@ https://docs.stripe.com/webhooks#handle-duplicate-events, #event-ordering):
   is the only move, the first settling event wins whatever the ``created`` times say; those are
   kept in ``webhook_events`` for the operator. A ``succeeded`` for a payment we saw FAILED would
   mean money moved after the saga gave up: logged as an error, left to an operator.
+- A PENDING charge that succeeds for an order cancelled meanwhile is refunded at once
+  (``refund-<order id>``): PaymentProcessed SUCCEEDED then PaymentRefunded, as when a
+  cancellation follows a synchronous charge. A refused refund raises (the endpoint answers 503,
+  nothing is recorded, Stripe redelivers the event).
 - ``charge.refunded`` (fully refunded, e.g. from the Dashboard) moves SUCCEEDED -> REFUNDED.
 - An event for an order whose payment is not recorded yet (the charge's transaction has not
   committed) raises :class:`PaymentNotRecorded`, so the endpoint answers 503 and Stripe
@@ -33,6 +37,7 @@ from subgraphs.payments.domain.models import Payment, WebhookEvent
 from subgraphs.payments.domain.outbox import payment_processed, payment_refunded
 from subgraphs.payments.domain.records import PaymentStatus
 from subgraphs.payments.domain.repository import PaymentRepository
+from subgraphs.payments.domain.service import PaymentService
 
 __all__ = ["PaymentNotRecorded", "ProviderEvent", "WebhookSettlement"]
 
@@ -66,11 +71,13 @@ class WebhookSettlement:
     def __init__(
         self,
         provider: str,
+        payments: PaymentService,
         *,
         repository: PaymentRepository | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.provider = provider
+        self.payments = payments
         self.repository = repository or PaymentRepository()
         self.clock = clock
 
@@ -113,7 +120,14 @@ class WebhookSettlement:
             payment.failure_reason = payment.failure_code
         await session.flush()
         await payment_processed(session, payment, None)
-        return f"settled {status}"
+        return f"settled {status}" + await self._refund_if_cancelled(session, payment)
+
+    async def _refund_if_cancelled(self, session: AsyncSession, payment: Payment) -> str:
+        cancellation = await self.repository.cancellation(session, payment.order_id)
+        if payment.status != PaymentStatus.SUCCEEDED or cancellation is None:
+            return ""
+        await self.payments.refund(session, payment, cancellation.reason, None)
+        return ", refunded: order cancelled"
 
     async def _refunded(self, session: AsyncSession, payment: Payment, event: ProviderEvent) -> str:
         if payment.transaction_id != event.object.get("payment_intent"):
