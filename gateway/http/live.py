@@ -54,18 +54,18 @@ class LiveSubscriptions:
             pipeline = self.current()
             if pipeline is not self._checked:
                 self._checked = pipeline
-                self.reloaded(pipeline)
+                await self.reloaded(pipeline)
 
-    def reloaded(self, pipeline: Pipeline) -> None:
+    async def reloaded(self, pipeline: Pipeline) -> None:
         """Keep or end every open subscription against ``pipeline`` (see the module docstring)."""
         for ended, started in list(self._open.items()):
-            if not ended.done() and not _plans_the_same(started, pipeline):
+            if not ended.done() and not await _plans_the_same(started, pipeline):
                 ended.set_result(None)
 
 
-def _plans_the_same(started: Started, pipeline: Pipeline) -> bool:
+async def _plans_the_same(started: Started, pipeline: Pipeline) -> bool:
     try:
-        again = begin(pipeline, started.request)
+        again = await begin(pipeline, started.request)
     except RequestError:
         return False
     return again.prepared.plan == started.prepared.plan

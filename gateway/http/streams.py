@@ -72,7 +72,7 @@ def limit_error(message: str) -> list[dict[str, Any]]:
     return [{"message": message, "extensions": {"code": "SUBSCRIPTION_LIMIT"}}]
 
 
-def open_results(
+async def open_results(
     pipeline: Pipeline, request: GraphQLRequest, slots: Slots, live: LiveSubscriptions
 ) -> AsyncIterator[dict[str, Any]]:
     """Start the operation now (StreamEnd when refused) and return its responses to iterate.
@@ -80,7 +80,7 @@ def open_results(
     A subscription holds one of ``slots`` until its iterator finishes; iterate what this returns.
     """
     try:
-        started = begin(pipeline, request)
+        started = await begin(pipeline, request)
     except RequestError as error:
         raise StreamEnd(error.errors, False, error.status) from None
     if started.kind != "subscription":

@@ -7,6 +7,7 @@ and one ``LiveSubscriptions`` registry, so a supergraph reload reaches every ope
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from types import SimpleNamespace
 from typing import Any
 
 from starlette.requests import Request
@@ -36,11 +37,20 @@ class StreamingTransports:
         self.live = LiveSubscriptions(lambda: gateway.pipeline)
 
     async def websocket(self, socket: WebSocket) -> None:
-        await serve_websocket(socket, self.open, self.options)
+        async def open_admitted(request: GraphQLRequest) -> AsyncIterator[dict[str, Any]]:
+            # The connection_init token is checked like an HTTP request's, per operation.
+            peer = SimpleNamespace(headers=request.headers, client=socket.client)
+            try:
+                admitted = await self._admit(peer, request)
+            except HttpError as error:
+                raise StreamEnd(_errors(error), False, error.status) from None
+            return await self.open(admitted)
 
-    def open(self, request: GraphQLRequest) -> AsyncIterator[dict[str, Any]]:
+        await serve_websocket(socket, open_admitted, self.options)
+
+    async def open(self, request: GraphQLRequest) -> AsyncIterator[dict[str, Any]]:
         """The responses of ``request`` on the current pipeline; StreamEnd when refused."""
-        return open_results(self.gateway.pipeline, request, self.slots, self.live)
+        return await open_results(self.gateway.pipeline, request, self.slots, self.live)
 
     async def maybe_stream(self, request: Request) -> Response | None:
         """The streamed response when the client asked for SSE or multipart, else None."""
@@ -52,20 +62,29 @@ class StreamingTransports:
         else:
             return None
         try:
+            edge = getattr(self.gateway, "edge", None)
+            if edge is not None:
+                edge.check_csrf(request)
             read = await read_request(request, self.gateway.max_request_bytes, 0)
-            results = self.open(read)  # type: ignore[arg-type]
+            results = await self.open(await self._admit(request, read))  # type: ignore[arg-type]
         except HttpError as error:
-            return _refused(_bad_request(error.message), error.status)
+            return _refused(_errors(error), error.status, error.headers)
         except StreamEnd as end:
             return _refused(end.errors, end.status)
         return respond(results, self.options.heartbeat_seconds)
 
+    async def _admit(self, request: Any, read: GraphQLRequest) -> GraphQLRequest:
+        """The edge's token and rate checks (HttpError 401/429), as for plain HTTP requests."""
+        edge = getattr(self.gateway, "edge", None)
+        return read if edge is None else await edge.admit(request, read)
 
-def _bad_request(message: str) -> list[dict[str, Any]]:
-    return [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]
+
+def _errors(error: HttpError) -> list[dict[str, Any]]:
+    return [{"message": error.message, "extensions": {"code": error.code}}]
 
 
-def _refused(errors: list[dict[str, Any]], status: int) -> Response:
-    response = graphql_response({"errors": errors}, JSON)
+def _refused(errors: list[dict[str, Any]], status: int,
+             headers: dict[str, str] | None = None) -> Response:
+    response = graphql_response({"errors": errors}, JSON, None, headers)
     response.status_code = status
     return response

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import orjson
@@ -26,7 +26,7 @@ from gateway.subscriptions_config import SubscriptionsConfig
 __all__ = ["PROTOCOL", "serve_websocket"]
 
 PROTOCOL = "graphql-transport-ws"
-Opener = Callable[[GraphQLRequest], AsyncIterator[dict[str, Any]]]
+Opener = Callable[[GraphQLRequest], Awaitable[AsyncIterator[dict[str, Any]]]]
 log = logging.getLogger(__name__)
 
 
@@ -132,7 +132,7 @@ class _Connection:
         try:
             if len(self.operations) > self.options.max_per_connection:
                 raise StreamEnd(limit_error("Too many subscriptions on this connection."), False)
-            async for response in self.open_results(request):
+            async for response in await self.open_results(request):
                 await self._send({"id": op_id, "type": "next", "payload": response})
             await self._send({"id": op_id, "type": "complete"})
         except StreamEnd as end:

@@ -1,7 +1,8 @@
 """Step 6 for streaming transports: start an operation, then run it as one result or a stream.
 
-The transports (WebSocket, SSE, multipart) share this: ``begin`` does the cached preparation
-and the per-request checks (a RequestError refuses the operation before anything runs), then
+The transports (WebSocket, SSE, multipart) share this: ``begin`` does what ``Pipeline.run`` does
+before executing (persisted queries, request hooks, cached preparation, field authorization; a
+RequestError refuses the operation before anything runs), then
 ``results`` yields a query's or mutation's single response, or a subscription's responses one per
 event. A stream that breaks raises ``SubscriptionFailed`` with client-facing errors.
 """
@@ -40,9 +41,9 @@ class Started:
         return self.prepared.kind
 
 
-def begin(pipeline: Pipeline, request: GraphQLRequest) -> Started:
+async def begin(pipeline: Pipeline, request: GraphQLRequest) -> Started:
     """Prepare ``request``; RequestError when it cannot run at all."""
-    request = pipeline.plugins.request(request)
+    request = pipeline.plugins.request(await pipeline.persisted.resolve(request))
     prepared, decision = pipeline.authorize(pipeline.prepare(request), request)
     if prepared.kind == "subscription" and pipeline.streams is None:
         raise OperationNotSupported("Subscriptions are not enabled on this gateway.")
