@@ -49,6 +49,7 @@ def _serve(args: argparse.Namespace) -> int:
     _Server = _graceful_server()
     from gateway.app import create_app
     from gateway.config import GatewayConfig
+    from gateway.fetch.supergraph_source import read_supergraph
     from gateway.supergraph import SupergraphError
 
     overrides = {k: v for k, v in (("supergraph_path", args.supergraph), ("host", args.host),
@@ -58,9 +59,12 @@ def _serve(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as error:  # pydantic's ValidationError is a ValueError
         print(f"invalid configuration: {error}", file=sys.stderr)
         return 2
-    source = args.supergraph_config or config.supergraph_path
+    source = args.supergraph_config or config.supergraph_url or config.supergraph_path
     try:
-        sdl = _composed(args.supergraph_config) if args.supergraph_config else source.read_text()
+        if args.supergraph_config:
+            sdl = _composed(args.supergraph_config)
+        else:
+            sdl = read_supergraph(config.supergraph_path, config.supergraph_url)
         app = create_app(sdl, config=config)
     except (OSError, SupergraphError, _CompositionFailed) as error:
         print(f"cannot load supergraph {source}: {error}", file=sys.stderr)

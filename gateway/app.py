@@ -20,6 +20,7 @@ from gateway.edge_wiring import (
     install_edge_middleware,
 )
 from gateway.fetch import ClientOptions, SubgraphPool, SubscriptionHub
+from gateway.fetch.supergraph_source import read_supergraph
 from gateway.http import build_http_app
 from gateway.pipeline import Limits, Pipeline
 from gateway.plugins import Plugin, Plugins, PropagateHeaders
@@ -102,7 +103,7 @@ class Gateway:
         return await self._readiness.check(self.pool)
 
     async def start(self) -> None:
-        """Start watching the supergraph file when configured (``supergraph_poll_seconds``)."""
+        """Start watching the supergraph (file or URL) when ``supergraph_poll_seconds`` > 0."""
         if self.config.supergraph_poll_seconds > 0 and self._watcher is None:
             self._watcher = asyncio.create_task(self._watch(self.config.supergraph_path))
 
@@ -110,9 +111,10 @@ class Gateway:
         while True:
             await asyncio.sleep(self.config.supergraph_poll_seconds)
             try:
-                sdl = await asyncio.to_thread(path.read_text)
+                sdl = await asyncio.to_thread(read_supergraph, path, self.config.supergraph_url)
             except OSError as error:
-                log.error("cannot read supergraph %s: %s", path, error)
+                log.error("cannot read supergraph %s: %s", self.config.supergraph_url or path,
+                          error)
                 continue
             await self.reload_in_background(sdl)
 

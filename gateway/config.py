@@ -116,6 +116,10 @@ class GatewayConfig(BaseSettings):
         description="Check supergraph_path this often and swap in a changed supergraph that "
         "loads; one that does not is logged and ignored (0: never).",
     )
+    supergraph_url: str = Field(
+        "", description="Fetch the supergraph from this URL (at start and every "
+        "supergraph_poll_seconds) instead of reading supergraph_path (empty: the file)."
+    )
     host: str = Field("0.0.0.0", description="Interface the HTTP server listens on.")
     port: int = Field(8080, ge=0, le=65535, description="Port the HTTP server listens on.")
     subgraph_urls: dict[str, str] = Field(

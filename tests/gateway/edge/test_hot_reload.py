@@ -82,3 +82,26 @@ async def test_supergraph_replaced_twice_under_load_drops_no_request(tmp_path, c
     assert sent > 50 and failures == []
     assert "reloaded" in gateway.supergraph.api_schema.query_type.fields  # still the good one
     assert after.status_code == 200
+
+
+async def test_supergraph_polled_from_a_url_is_swapped_in_and_a_failing_url_ignored(caplog):
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    served_sdl = {"text": secure_supergraph(), "status": 200}
+
+    async def artefact(_):
+        return PlainTextResponse(served_sdl["text"], served_sdl["status"])
+
+    caplog.set_level(logging.ERROR, logger="gateway.app")
+    async with Served(Starlette(routes=[Route("/supergraph", artefact)])) as source:
+        config = GatewayConfig(mode="production", supergraph_url=f"{source.url}/supergraph",
+                               supergraph_poll_seconds=0.05)
+        app = create_app(secure_supergraph(), config=config, transport=secure_transport())
+        gateway = app.state.gateway
+        async with Served(app):
+            served_sdl["status"] = 503
+            await wait_until(lambda: "cannot read supergraph" in caplog.text)
+            served_sdl.update(text=with_extra_field(secure_supergraph()), status=200)
+            await wait_until(lambda: "reloaded" in gateway.supergraph.api_schema.query_type.fields)
