@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal, Self
 
 from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 from subgraphs.kit.settings import ServiceSettings
@@ -21,6 +23,9 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 class PaymentsSettings(ServiceSettings):
     """Read from ``PAYMENTS_<OPTION>`` then ``<OPTION>``."""
+
+    # A refused setting must not echo its input: pydantic would print the Stripe key.
+    model_config = SettingsConfigDict(hide_input_in_errors=True)
 
     payment_provider: Literal["sandbox", "stripe"] = Field(
         "sandbox",
@@ -75,6 +80,7 @@ class PaymentsSettings(ServiceSettings):
             check_stripe_secrets(
                 key, self.stripe_webhook_secret.get_secret_value(),
                 production=self.environment == "production",
+                console_log=os.environ.get("STRIPE_LOG", ""),
             )
         return self
 
