@@ -103,7 +103,7 @@ class SubscriptionHub:
         self.timeout = timeout
         self._shared: dict[Hashable, _Shared] = {}
         self._sockets: dict[Hashable, list[UpstreamSocket]] = {}
-        self._lock = asyncio.Lock()
+        self._locks: dict[Hashable, asyncio.Lock] = {}  # per stream key: joins never queue
         self.upstream_started = 0  # upstream subscribe messages really sent (after dedup)
 
     @property
@@ -126,7 +126,7 @@ class SubscriptionHub:
                     listener: Listener) -> _Shared:
         body = orjson.dumps(request, option=orjson.OPT_SORT_KEYS)
         key = (subgraph, body, _identity(headers))
-        async with self._lock:
+        async with self._locks.setdefault(key, asyncio.Lock()):
             shared = self._shared.get(key)
             if shared is None or shared.done:
                 shared = await self._start(key, subgraph, request, headers)
@@ -157,12 +157,15 @@ class SubscriptionHub:
         return socket
 
     async def _leave(self, shared: _Shared, listener: Listener) -> None:
-        async with self._lock:
+        lock = self._locks.setdefault(shared.key, asyncio.Lock())
+        async with lock:
             shared.listeners.discard(listener)
             if shared.listeners:
                 return
             if self._shared.get(shared.key) is shared:
                 del self._shared[shared.key]
+        if self._locks.get(shared.key) is lock and not lock.locked():
+            del self._locks[shared.key]
         if not shared.done:
             await shared.socket.complete(shared.stream_id)
 
@@ -170,8 +173,7 @@ class SubscriptionHub:
         """Close every upstream socket (their listeners end with an error)."""
         sockets = [s for group in self._sockets.values() for s in group]
         self._sockets, self._shared = {}, {}
-        for socket in sockets:
-            await socket.aclose()
+        await asyncio.gather(*(socket.aclose() for socket in sockets))  # at once: shutdown is quick
 
 
 def _discard(sockets: list[UpstreamSocket], socket: UpstreamSocket) -> None:

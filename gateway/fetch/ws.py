@@ -63,7 +63,7 @@ class UpstreamSocket:
             async with asyncio.timeout(wait):
                 socket = await connect(ws_url(url), subprotocols=[PROTOCOL],  # type: ignore[list-item]
                                        additional_headers=headers, open_timeout=wait,
-                                       max_size=None, ping_interval=None)
+                                       max_size=None, ping_interval=None, close_timeout=2)
                 await _handshake(socket, headers)
         except (OSError, TimeoutError, WebSocketException, ValueError) as error:
             raise SubgraphFetchError(subgraph, f"subscription connection to subgraph "

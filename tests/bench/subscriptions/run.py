@@ -132,6 +132,7 @@ async def bench(args: argparse.Namespace, gateway_pid: int, ws_url: str,
     await asyncio.sleep(5)  # drain
     for task in tasks:
         task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)  # sockets closed before the gateway
     latencies = sorted(x * 1000 for s in subscribers for x in s.latencies)
     expected = sum(args.subscribers // args.orders + (1 if i < args.subscribers % args.orders
                                                        else 0)
@@ -184,13 +185,17 @@ def main() -> None:
             wait_up(f"http://127.0.0.1:{ports['gateway']}/health")
             ws_url = f"ws://127.0.0.1:{ports['gateway']}/graphql"
             result = asyncio.run(bench(args, gateway.pid, ws_url, settings, topic))
+            result["load_average"] = os.getloadavg()
+            result["cpus"] = os.cpu_count()
+            print(json.dumps(result, indent=2), flush=True)
         finally:
             for child in children:
                 child.terminate()
-                child.wait(10)
-    result["load_average"] = os.getloadavg()
-    result["cpus"] = os.cpu_count()
-    print(json.dumps(result, indent=2))
+            for child in children:
+                try:
+                    child.wait(10)
+                except subprocess.TimeoutExpired:
+                    child.kill()
 
 
 if __name__ == "__main__":
