@@ -14,6 +14,7 @@ import contextlib
 import datetime
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -111,6 +112,12 @@ def load(url: str, query: str, token: str, args: argparse.Namespace, work: Path,
             "failed": r["errors"] + r["timeouts"] + r["non2xx"]}
 
 
+def median(runs: list[dict]) -> dict:
+    """Each figure's median over the rounds (failed: the sum)."""
+    merged = {key: statistics.median(r[key] for r in runs) for key in runs[0] if key != "failed"}
+    return {**merged, "failed": sum(r["failed"] for r in runs)}
+
+
 def run(args: argparse.Namespace) -> dict:
     load_before = os.getloadavg()
     work = Path(tempfile.mkdtemp(prefix="storefront-"))
@@ -140,9 +147,15 @@ def run(args: argparse.Namespace) -> dict:
                  and sample["data"]["products"] == direct_sample["data"]["products"])
         print(f"storefront sample valid={bool(valid)}: {json.dumps(sample)[:300]}", flush=True)
         load(gateway_url, GATEWAY_QUERY, token, args, work, "warmup")
-        gateway = load(gateway_url, GATEWAY_QUERY, token, args, work, "gateway")
-        page_only = load(gateway_url, DIRECT_QUERY, token, args, work, "page_only")
-        direct = load(direct_url, DIRECT_QUERY, token, args, work, "direct")
+        # The paths take turns, round after round, and each figure is the median over rounds:
+        # on a machine shared with other work, load that drifts then hits every path alike.
+        paths = {"gateway": (gateway_url, GATEWAY_QUERY), "page_only": (gateway_url, DIRECT_QUERY),
+                 "direct": (direct_url, DIRECT_QUERY)}
+        rounds: dict[str, list[dict]] = {name: [] for name in paths}
+        for _ in range(args.rounds):
+            for name, (url, query) in paths.items():
+                rounds[name].append(load(url, query, token, args, work, name))
+        gateway, page_only, direct = (median(rounds[name]) for name in paths)
     ratio = round(gateway["p95_ms"] / direct["p95_ms"], 2) if direct["p95_ms"] else None
     page_ratio = round(page_only["p95_ms"] / direct["p95_ms"], 2) if direct["p95_ms"] else None
     return {"gateway": gateway, "gateway_products_only": page_only, "direct_products": direct,
@@ -151,7 +164,8 @@ def run(args: argparse.Namespace) -> dict:
             "products_on_page": len(sample["data"]["products"]["edges"]),
             "cart_items": len(sample["data"]["cart"]["items"]),
             "meta": {"command": args.command_line, "connections": args.connections,
-                     "duration_s": args.duration, "load_before": load_before,
+                     "duration_s": args.duration, "rounds": args.rounds,
+                     "load_before": load_before,
                      "load_after": os.getloadavg(),
                      "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
                      "logs": str(work)}}
@@ -167,7 +181,8 @@ def write(report: dict) -> None:
         f"Command: `{meta['command']}`  \nDate: {meta['date']}  \nLoad average before: "
         f"{', '.join(f'{x:.2f}' for x in meta['load_before'])}, after: "
         f"{', '.join(f'{x:.2f}' for x in meta['load_after'])}  \n"
-        f"{meta['connections']} connections, {meta['duration_s']} s each; gateway on CPU "
+        f"{meta['connections']} connections, {meta['duration_s']} s per load, the three paths "
+        f"taking turns for {meta['rounds']} rounds, medians shown; gateway on CPU "
         f"{fed.GATEWAY_CPU}; users, products, cart (SQLite) and wrk on CPU {fed.LOAD_CPU}. "
         f"Page: {report['products_on_page']} products with price and stock, plus the signed-in "
         f"viewer's cart ({report['cart_items']} items) through the gateway; the direct call asks "
@@ -200,6 +215,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=15, help="seconds of load per path")
     parser.add_argument("--connections", type=int, default=50, help="concurrent connections")
+    parser.add_argument("--rounds", type=int, default=3, help="turns each path takes")
     args = parser.parse_args()
     args.command_line = " ".join(["python", "tests/bench/storefront/run.py", *sys.argv[1:]])
     report = run(args)
