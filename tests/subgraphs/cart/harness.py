@@ -13,8 +13,9 @@ from redis.asyncio import Redis
 from subgraphs.cart.app import Services, build_app, build_services
 from subgraphs.cart.config import CartSettings
 from subgraphs.kit.settings import load_settings
-from subgraphs.kit.tokens import Principal, issue_token
+from subgraphs.kit.tokens import Principal
 from tests.subgraphs.cart.fake_products import FakeProducts, Item
+from tests.subgraphs.harness import bearer, post_graphql, serve
 
 __all__ = [
     "ADA",
@@ -70,14 +71,10 @@ class Harness:
         cart_id: str | None = None,
     ) -> dict[str, Any]:
         """POST one operation as ``user`` (a bearer token) and/or a guest cart (X-Cart-Id)."""
-        headers = {}
-        if user is not None:
-            headers["authorization"] = f"Bearer {issue_token(user, self.settings.jwt_secret)[0]}"
+        headers = bearer(user, self.settings.jwt_secret)
         if cart_id is not None:
             headers["x-cart-id"] = cart_id
-        body = {"query": query, "variables": variables or {}}
-        response = await self.client.post("/graphql", json=body, headers=headers)
-        return response.json()
+        return await post_graphql(self.client, query, variables, headers)
 
     async def add(self, product_id: str, quantity: int, **who: Any) -> dict[str, Any]:
         """The raw result of addToCart."""
@@ -106,11 +103,8 @@ async def open_harness(settings: CartSettings) -> AsyncIterator[Harness]:
     products = FakeProducts()
     services = build_services(settings, products_client=products.client())
     app = build_app(settings, services)
-    transport = httpx.ASGITransport(app=app)
     try:
-        async with app.router.lifespan_context(app), httpx.AsyncClient(
-            transport=transport, base_url="http://cart"
-        ) as client:
+        async with serve(app, "http://cart") as client:
             yield Harness(settings, services, products, client)
     finally:
         await forget_namespace(settings)

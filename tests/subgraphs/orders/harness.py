@@ -25,11 +25,12 @@ from streaming.inbox import idempotent
 from streaming.settings import KafkaSettings
 from subgraphs.kit.migrations import upgrade_async
 from subgraphs.kit.settings import load_settings
-from subgraphs.kit.tokens import Principal, issue_token
+from subgraphs.kit.tokens import Principal
 from subgraphs.orders.app import Services, build_app, build_services
 from subgraphs.orders.config import CONSUMER_GROUP, MIGRATIONS_DIR, OrdersSettings
 from subgraphs.orders.domain.models import INBOX, OUTBOX, Order, OrderStatusChange
 from subgraphs.orders.events.handlers import order_handler
+from tests.subgraphs.harness import bearer, post_graphql, serve
 from tests.subgraphs.orders.fakes import FakeCart, FakeProducts, Priced, Stored
 
 __all__ = [
@@ -117,11 +118,8 @@ class Harness:
         self, query: str, variables: dict[str, Any] | None = None, *,
         user: Principal | None = None,
     ) -> dict[str, Any]:
-        headers = {}
-        if user is not None:
-            headers["authorization"] = f"Bearer {issue_token(user, self.settings.jwt_secret)[0]}"
-        body = {"query": query, "variables": variables or {}}
-        return (await self.client.post("/graphql", json=body, headers=headers)).json()
+        headers = bearer(user, self.settings.jwt_secret)
+        return await post_graphql(self.client, query, variables, headers)
 
     async def ok(self, query: str, variables: dict[str, Any] | None = None, **who: Any) -> Any:
         """The data of the only field of an operation that must succeed."""
@@ -195,7 +193,5 @@ async def open_harness(
                               products_client=products.client(), kafka=kafka, retry=retry,
                               consume=kafka is not None)
     app = build_app(settings, services)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://orders"
-    ) as client:
+    async with serve(app, "http://orders") as client:
         yield Harness(settings, services, cart, products, client)

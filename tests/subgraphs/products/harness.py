@@ -18,6 +18,7 @@ from subgraphs.kit.tokens import Principal, issue_token
 from subgraphs.products.app import Services, build_app, build_services
 from subgraphs.products.config import MIGRATIONS_DIR, ProductsSettings
 from subgraphs.products.seed import seed_catalogue
+from tests.subgraphs.harness import bearer, post_graphql
 
 __all__ = ["ADMIN", "CUSTOMER", "PRODUCT_FIELDS", "Harness", "count_queries", "open_harness"]
 
@@ -41,13 +42,9 @@ class Harness:
         self, query: str, variables: dict[str, Any] | None = None, *, as_: str | None = None
     ) -> dict[str, Any]:
         """POST one operation; ``as_`` is "admin", "customer" or None (anonymous)."""
-        headers = {}
-        if as_ is not None:
-            who = ADMIN if as_ == "admin" else CUSTOMER
-            headers["authorization"] = f"Bearer {self.token(who)}"
-        body = {"query": query, "variables": variables or {}}
-        response = await self.client.post("/graphql", json=body, headers=headers)
-        return response.json()
+        who = None if as_ is None else ADMIN if as_ == "admin" else CUSTOMER
+        headers = bearer(who, self.settings.jwt_secret)
+        return await post_graphql(self.client, query, variables, headers)
 
     async def seed(self) -> int:
         async with self.services.database.transaction() as session:
