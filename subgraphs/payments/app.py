@@ -86,6 +86,7 @@ def build_app(settings: PaymentsSettings, services: Services | None = None) -> F
     ledger = services.provider.ledger if isinstance(services.provider, SandboxProvider) else None
     messaging = services.messaging
     feed = services.status_feed
+    stripe = services.provider if isinstance(services.provider, StripeProvider) else None
     app = create_app(
         settings=settings,
         schema=schema,
@@ -98,6 +99,7 @@ def build_app(settings: PaymentsSettings, services: Services | None = None) -> F
                     *([messaging.start] if messaging else []), *([feed.start] if feed else [])],
         # Hooks stop in reverse: consumers first, then the databases they use.
         on_shutdown=[services.database.dispose, *([ledger.database.dispose] if ledger else []),
+                     *([stripe.close] if stripe else []),
                      *([messaging.stop] if messaging else []), *([feed.stop] if feed else [])],
     )
     app.include_router(stripe_router(settings, services.database, services.payments))

@@ -44,7 +44,6 @@ async def stripe_app(database_url: str, fake_stripe: FakeStripe) -> AsyncIterato
     ) as harness:
         assert isinstance(harness.services.provider, StripeProvider)
         yield harness
-        await harness.services.provider.close()
 
 
 def sign(body: bytes, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> str:
