@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from streaming.events import Envelope, PaymentStatus
+from streaming.events import Envelope, PaymentStatus, PoisonMessageError
 from subgraphs.payments.domain.provider import ProviderUnavailable
+from subgraphs.payments.domain.stripe_provider import StripeProvider
 from subgraphs.payments.events.handlers import payment_handler
 from tests.subgraphs.payments.fake_stripe import FakeStripe
 from tests.subgraphs.payments.harness import Harness, reserved
@@ -158,3 +159,33 @@ async def test_a_charge_stripe_has_not_finished_stays_pending_and_announces_noth
     assert payment is not None and payment.status == PaymentStatus.PENDING
     assert payment.transaction_id in fake_stripe.intents and payment.failure_reason is None
     assert await stripe_app.published("PaymentProcessed") == []
+
+
+async def test_a_key_stripe_saw_with_another_amount_is_a_poison_message(
+    stripe_app: Harness, fake_stripe: FakeStripe
+) -> None:
+    # given Stripe already holds this order's key for 9.99 (an attempt whose result was lost)
+    event = reserved(amount=1000)
+    order_id = event.payload.order_id
+    await stripe_app.services.provider.charge(order_id, 999, "EUR", "pm_card_visa", order_id)
+    # when the reservation for 10.00 is handled, it is dead-lettered at once, nothing recorded
+    with pytest.raises(PoisonMessageError, match="IdempotencyError"):
+        await stripe_app.deliver(event)
+    assert await stripe_app.payment(order_id) is None
+    assert len(fake_stripe.intents) == 1
+
+
+async def test_the_fake_serves_a_payment_intent_as_the_sdk_reads_it(
+    stripe_app: Harness, fake_stripe: FakeStripe
+) -> None:
+    # the fake itself: GET /v1/payment_intents/{id} answers the object the SDK created
+    event = reserved(amount=1234)
+    await stripe_app.deliver(event)
+    [intent_id] = fake_stripe.intents
+    provider = stripe_app.services.provider
+    assert isinstance(provider, StripeProvider)
+    intent = await provider.client.v1.payment_intents.retrieve_async(intent_id)
+    assert (intent.id, intent.amount, intent.currency, intent.status) == (
+        intent_id, 1234, "eur", "succeeded")
+    assert intent.metadata["order_id"] == event.payload.order_id
+    assert fake_stripe.requests[-1].path == f"/v1/payment_intents/{intent_id}"
