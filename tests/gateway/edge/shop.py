@@ -47,6 +47,10 @@ class Query:
         received = info.context["request"].headers
         return "|".join(f"{name}={received.get(name, '')}" for name in ECHOED)
 
+    @strawberry.federation.field(authenticated=True)
+    def report(self) -> str | None:
+        return "quarterly"
+
     @strawberry.field
     def big(self) -> str:
         return "x" * 5000

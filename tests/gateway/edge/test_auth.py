@@ -184,3 +184,23 @@ def test_production_refuses_placeholder_secrets(auth):
 
     with pytest.raises(ValueError, match="placeholder"):
         secure_app(auth=auth)
+
+
+async def test_every_root_field_removed_still_answers_with_data_and_errors(serve, http):
+    async with serve() as served:
+        anonymous = await http.post(f"{served.url}/graphql", json={"query": "{ report }"})
+        signed_in = await http.post(f"{served.url}/graphql", headers=bearer(token()),
+                                    json={"query": "{ report }"})
+    assert anonymous.json()["data"] == {"report": None}
+    assert anonymous.json()["errors"][0]["path"] == ["report"]
+    assert signed_in.json() == {"data": {"report": "quarterly"}}
+
+
+async def test_non_null_guarded_field_in_a_non_null_list_nulls_up_to_data(serve, http):
+    # products: [Product!]! and price: Int! -> the null reaches the root (spec §6.4.4).
+    async with serve() as served:
+        response = await http.post(f"{served.url}/graphql",
+                                   json={"query": "{ products { id price } }"})
+    assert response.json() == {"data": None, "errors": [{
+        "message": "Unauthorized field or type", "path": ["products", "price"],
+        "extensions": {"code": "UNAUTHORIZED_FIELD_OR_TYPE"}}]}
