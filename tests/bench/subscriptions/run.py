@@ -112,6 +112,20 @@ async def publish(settings: KafkaSettings, topic: str, orders: int, rate: float,
     return sent
 
 
+async def warm_up(settings: KafkaSettings, topic: str, orders: int,
+                  subscribers: list[Subscriber], within: float = 180) -> None:
+    """One event per order until every subscriber has had one: all streams are established."""
+    deadline = time.monotonic() + within
+    while any(not s.latencies for s in subscribers):
+        if time.monotonic() > deadline:
+            missing = sum(1 for s in subscribers if not s.latencies)
+            raise TimeoutError(f"{missing} subscribers got no warm-up event in {within}s")
+        await publish(settings, topic, orders, rate=orders, duration=1.0)
+        await asyncio.sleep(2)
+    for subscriber in subscribers:
+        subscriber.latencies.clear()
+
+
 async def bench(args: argparse.Namespace, gateway_pid: int, ws_url: str,
                 settings: KafkaSettings, topic: str) -> dict[str, object]:
     baseline = rss_mb(gateway_pid)
@@ -126,7 +140,9 @@ async def bench(args: argparse.Namespace, gateway_pid: int, ws_url: str,
         if index % 50 == 49:
             await asyncio.sleep(0.05)  # do not open a thousand sockets in one burst
     await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), 120)
-    await asyncio.sleep(5)  # every upstream subscription established
+    setup = time.monotonic()
+    await warm_up(settings, topic, args.orders, subscribers)
+    setup = time.monotonic() - setup
     loaded = rss_mb(gateway_pid)
     sent = await publish(settings, topic, args.orders, args.rate, args.duration)
     await asyncio.sleep(5)  # drain
@@ -143,6 +159,7 @@ async def bench(args: argparse.Namespace, gateway_pid: int, ws_url: str,
         "rate_per_s": args.rate, "duration_s": args.duration, "events_published": sent,
         "deliveries_expected": expected, "deliveries_received": len(latencies),
         "errors": sum(s.errors for s in subscribers),
+        "setup_s": round(setup, 1),
         "p50_ms": round(quantiles[49], 1), "p95_ms": round(quantiles[94], 1),
         "p99_ms": round(quantiles[98], 1),
         "max_ms": round(latencies[-1], 1) if latencies else None,
