@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
-from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 
 from gateway.http.request_id import RequestIdMiddleware
 
@@ -19,7 +19,9 @@ def install_middleware(app: Starlette, cors: Any, compression: bool) -> None:
     ``cors`` is a ``gateway.config.CorsConfig`` (read by attribute: http does not import config).
     """
     if compression:
-        app.add_middleware(GZipMiddleware, minimum_size=1000)
+        # Streams stay uncompressed: each event must leave at once (SSE is excluded already).
+        app.add_middleware(GZipMiddleware, minimum_size=1000, exclude_content_types=(
+            *DEFAULT_EXCLUDED_CONTENT_TYPES, "multipart/mixed"))
     if cors.allow_origins:
         app.add_middleware(
             CORSMiddleware,
