@@ -7,9 +7,10 @@ Not supported yet: `@context`/`@fromContext` (join v0.5 `contextArguments`), `@d
 type conditions inside `@requires` field sets (their fields are sent flattened).
 
 Known limits:
-- Internal aliases (`internal.InternalAliases`) are chosen per response path for top-level key and
-  `@requires` fields; fields nested in a composite key (`sku { code }`) keep their plain names, so
-  a client selecting the same composite field with a clashing nested alias conflicts.
+- Internal aliases (`internal.InternalAliases`) are chosen per response path for the top-level
+  fields of key and `@requires` sets; nested fields keep plain names, and a composite field is
+  aliased whole when the client's nested keys under its name clash. Arguments on nested fields
+  of two different internal sets under one composite are not told apart.
 - `__internal_typename` is fixed by the executor contract; a client key of that name where an
   `@interfaceObject` graph needs it is a PlanningError (elsewhere the executor could read a
   client's value under that key as a type name).

@@ -29,10 +29,9 @@ def assemble(groups: list[Group], render: Render, serial: bool) -> PlanNode | No
     if not groups:
         return None
     settle_shared(groups)
-    staged = _staged(groups, render, serial)
     tree = _Tree(groups, render)
     if not tree.is_sound():
-        return staged
+        return _staged(groups, render, serial)
     roots = tree.children[None]
     if serial:
         node = _sequence([tree.subtree(root) for root in roots])
@@ -40,10 +39,13 @@ def assemble(groups: list[Group], render: Render, serial: bool) -> PlanNode | No
         stages = [_parallel([tree.subtree(r) for r in stage]) for stage in tree.stages(roots)]
         node = _sequence(stages)
     if not _respects_deps(node, groups):
-        return staged
+        return _staged(groups, render, serial)
     # the staged layout has no ConditionNode: take it only when it is shallower and loses none
-    unconditioned = all(group.condition is None for group in groups)
-    return staged if unconditioned and _depth(staged) < _depth(node) else node
+    if serial or any(group.condition is not None for group in groups):
+        return node
+    levels = _levels(_topological(groups))
+    shallower = max(levels.values()) + 1 < _depth(node)
+    return _staged(groups, render, serial) if shallower else node
 
 
 def _depth(node: PlanNode | None) -> int:
@@ -191,14 +193,20 @@ def _staged(groups: list[Group], render: Render, serial: bool) -> PlanNode:
     order = _topological(groups)
     if serial:
         return _sequence([_fetch(g, render) for g in order])
-    level: dict[int, int] = {}
-    for group in order:
-        level[group.id] = 1 + max((level[d] for d in group.deps), default=-1)
+    level = _levels(order)
     stages = [
         _parallel([_fetch(g, render) for g in order if level[g.id] == n])
         for n in range(max(level.values()) + 1)
     ]
     return _sequence(stages)
+
+
+def _levels(order: list[Group]) -> dict[int, int]:
+    """Stage of each group (in topological order): one after its latest dependency."""
+    level: dict[int, int] = {}
+    for group in order:
+        level[group.id] = 1 + max((level[d] for d in group.deps), default=-1)
+    return level
 
 
 def _sequence(nodes: list[PlanNode]) -> PlanNode:

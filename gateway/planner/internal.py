@@ -21,8 +21,10 @@ __all__ = [
     "INTERNAL",
     "TYPENAME_ALIAS",
     "InternalAliases",
+    "Reserved",
     "internal_selections",
     "key_fields",
+    "nested_clash",
     "reserved_keys",
 ]
 
@@ -30,7 +32,7 @@ INTERNAL = "__internal_"
 TYPENAME_ALIAS = f"{INTERNAL}typename"  # fixed: the executor reads it (gateway.plan.nodes)
 
 Meaning = tuple[str, str]
-Allocate = Callable[[str, Meaning], "str | None"]
+Allocate = Callable[[str, Meaning, bool], "str | None"]
 
 
 class InternalAliases:
@@ -40,12 +42,22 @@ class InternalAliases:
         self._taken: dict[tuple[str, ...], dict[str, Meaning]] = {}
 
     def allocate(
-        self, path: tuple[str, ...], name: str, meaning: Meaning, reserved: dict
+        self,
+        path: tuple[str, ...],
+        name: str,
+        meaning: Meaning,
+        reserved: dict,
+        plain: bool = True,
     ) -> str | None:
-        """None to keep the plain name, else an alias no client key or other meaning uses."""
+        """None to keep the plain name, else an alias no client key or other meaning uses.
+
+        `plain=False` asks for an alias even when the plain name is free at this level (a
+        composite field whose nested keys the client uses otherwise under the same name).
+        """
         taken = self._taken.setdefault(path, {})
         if (
-            all(m == meaning for m in reserved.get(name, ()))
+            plain
+            and all(m == meaning for m in reserved.get(name, ()))
             and taken.get(name, meaning) == meaning
         ):
             taken[name] = meaning
@@ -61,32 +73,72 @@ class InternalAliases:
         raise AssertionError("unreachable")
 
 
-def reserved_keys(sels: list[Sel]) -> dict[str, set[tuple[str, str]]]:
-    """Response keys the client uses at one level (through fragments) and what they mean."""
-    found: dict[str, set[tuple[str, str]]] = {}
+class Reserved(dict):
+    """Response keys the client uses at one level (through fragments) -> their meanings."""
+
+    def __init__(self, sels: list[Sel]) -> None:
+        super().__init__()
+        self.sels = sels
+        for sel in _level_fields(sels):
+            self.setdefault(sel.response_key, set()).add((sel.name, print_arguments(sel.arguments)))
+
+    def nested(self, key: str) -> Reserved:
+        """The keys the client uses one level below its fields answering under `key`."""
+        inner = [s for f in _level_fields(self.sels) if f.response_key == key for s in f.selections]
+        return Reserved(inner)
+
+
+def _level_fields(sels: list[Sel]) -> list[FieldSel]:
+    found: list[FieldSel] = []
     for sel in sels:
         if isinstance(sel, FragmentSel):
-            for key, meanings in reserved_keys(sel.selections).items():
-                found.setdefault(key, set()).update(meanings)
+            found.extend(_level_fields(sel.selections))
         else:
-            found.setdefault(sel.response_key, set()).add(
-                (sel.name, print_arguments(sel.arguments))
-            )
+            found.append(sel)
     return found
 
 
-def _plain(_name: str, _meaning: Meaning) -> None:
+def reserved_keys(sels: list[Sel]) -> Reserved:
+    """Response keys the client uses at one level (through fragments) and what they mean."""
+    return Reserved(sels)
+
+
+def nested_clash(node: FieldNode | InlineFragmentNode, reserved: dict) -> bool:
+    """True when the client's keys in `reserved` give a nested field of `node` another meaning."""
+    if not isinstance(reserved, Reserved):
+        return False
+    for child in node.selection_set.selections if node.selection_set else ():
+        if isinstance(child, InlineFragmentNode):
+            if nested_clash(child, reserved):
+                return True
+            continue
+        assert isinstance(child, FieldNode)
+        key = child.name.value
+        meaning = (key, print_arguments(tuple(child.arguments or ())))
+        if any(m != meaning for m in reserved.get(key, ())):
+            return True
+        if child.selection_set and nested_clash(child, reserved.nested(key)):
+            return True
+    return False
+
+
+def _plain(_name: str, _meaning: Meaning, _plain_ok: bool) -> None:
     return None
 
 
 def internal_selections(
-    selection: SelectionSetNode, out: OutSelection | None, allocate: Allocate = _plain
+    selection: SelectionSetNode,
+    out: OutSelection | None,
+    allocate: Allocate = _plain,
+    reserved: dict | None = None,
 ) -> list[Sel]:
     """Turn a field set into selections, aliasing fields as `allocate` says.
 
-    A field the fetch already selects with the same meaning is reused under its key.
-    Nested selections keep plain names (see the package notes).
+    A field the fetch already selects with the same meaning is reused under its key, unless
+    the client selects other meanings under that key's nested keys. Nested fields keep plain
+    names: a composite field is aliased as a whole when its nested keys would clash.
     """
+    reserved = reserved or {}
     sels: list[Sel] = []
     for node in selection.selections:
         if isinstance(node, InlineFragmentNode):
@@ -97,13 +149,20 @@ def internal_selections(
         name, arguments = node.name.value, tuple(node.arguments or ())
         meaning = (name, print_arguments(arguments))
         existing = out.response_key_of(*meaning) if out is not None else None
-        if existing is not None:
+        if existing is not None and not _clashes(node, reserved, existing):
             alias = existing if existing != name else None
         else:
-            alias = allocate(name, meaning)
+            alias = allocate(name, meaning, not _clashes(node, reserved, name))
         nested = internal_selections(node.selection_set, None) if node.selection_set else []
         sels.append(FieldSel(name, alias, arguments, (), nested))
     return sels
+
+
+def _clashes(node: FieldNode, reserved: dict, key: str) -> bool:
+    """True when a composite field answering under `key` would meet other client meanings."""
+    if node.selection_set is None or not isinstance(reserved, Reserved):
+        return False
+    return nested_clash(node, reserved.nested(key))
 
 
 def key_fields(sels: list[Sel]) -> tuple[KeyField, ...]:

@@ -201,10 +201,10 @@ class EntityJumps:
     def _internal(self, pos: Position, selection: SelectionSetNode) -> tuple[KeyField, ...]:
         """Plan a key or `@requires` field set at `pos`; return how to read it back."""
 
-        def allocate(name: str, meaning: tuple[str, str]) -> str | None:
-            return self.aliases.allocate(pos.path, name, meaning, pos.reserved)
+        def allocate(name: str, meaning: tuple[str, str], plain: bool) -> str | None:
+            return self.aliases.allocate(pos.path, name, meaning, pos.reserved, plain)
 
-        sels = internal_selections(selection, pos.out, allocate)
+        sels = internal_selections(selection, pos.out, allocate, pos.reserved)
         if self.resolver.type(pos.type_name).is_abstract:
             self.plan_children(pos, sels)
         else:

@@ -162,3 +162,24 @@ def test_a_shared_fetch_is_not_merged_into_a_cycle():
         "b",
         "a",
     ]
+
+
+def test_composite_key_is_aliased_whole_when_the_client_uses_its_nested_keys_otherwise():
+    # given the client selects sku with `code: region`; c's key needs sku { code region }
+    for query in (
+        "{ products { sku { code: region } weight } }",
+        "{ products { weight sku { code: region } } }",
+    ):
+        b, c = fetches(plan("key_chain", query))[1:]
+        # then b answers the key under its own key, apart from the client's sku
+        assert "__internal_sku: sku { code region }" in b.operation
+        assert "sku { code: region }" in b.operation
+        assert "sku { code: region code" not in b.operation
+        assert c.representations is not None
+        (sku,) = c.representations[0].fields
+        assert (sku.name, sku.response_key) == ("sku", "__internal_sku")
+
+
+def test_composite_key_shares_the_clients_field_when_nested_keys_agree():
+    b = fetches(plan("key_chain", "{ products { sku { code region } weight } }"))[1]
+    assert "{ __typename sku { code region } }" in b.operation
