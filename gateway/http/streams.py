@@ -73,14 +73,15 @@ def limit_error(message: str) -> list[dict[str, Any]]:
 
 
 async def open_results(
-    pipeline: Pipeline, request: GraphQLRequest, slots: Slots, live: LiveSubscriptions
+    pipeline: Pipeline, request: GraphQLRequest, slots: Slots, live: LiveSubscriptions,
+    read_only: bool = False,
 ) -> AsyncIterator[dict[str, Any]]:
     """Start the operation now (StreamEnd when refused) and return its responses to iterate.
 
     A subscription holds one of ``slots`` until its iterator finishes; iterate what this returns.
     """
     try:
-        started = await begin(pipeline, request)
+        started = await begin(pipeline, request, read_only)
     except RequestError as error:
         raise StreamEnd(error.errors, False, error.status) from None
     if started.kind != "subscription":

@@ -48,9 +48,11 @@ class StreamingTransports:
 
         await serve_websocket(socket, open_admitted, self.options)
 
-    async def open(self, request: GraphQLRequest) -> AsyncIterator[dict[str, Any]]:
+    async def open(self, request: GraphQLRequest,
+                   read_only: bool = False) -> AsyncIterator[dict[str, Any]]:
         """The responses of ``request`` on the current pipeline; StreamEnd when refused."""
-        return await open_results(self.gateway.pipeline, request, self.slots, self.live)
+        return await open_results(self.gateway.pipeline, request, self.slots, self.live,
+                                  read_only)
 
     async def maybe_stream(self, request: Request) -> Response | None:
         """The streamed response when the client asked for SSE or multipart, else None."""
@@ -66,7 +68,8 @@ class StreamingTransports:
             if edge is not None:
                 edge.check_csrf(request)
             read = await read_request(request, self.gateway.max_request_bytes, 0)
-            results = await self.open(await self._admit(request, read))  # type: ignore[arg-type]
+            admitted = await self._admit(request, read)  # type: ignore[arg-type]
+            results = await self.open(admitted, read_only=request.method != "POST")
         except HttpError as error:
             return _refused(_errors(error), error.status, error.headers)
         except StreamEnd as end:

@@ -16,7 +16,7 @@ from typing import Any
 
 from gateway.executor import SubscriptionFailed, run_subscription
 from gateway.pipeline.authorize import Decision
-from gateway.pipeline.errors import InternalError, OperationNotSupported
+from gateway.pipeline.errors import InternalError, OperationNotAllowed, OperationNotSupported
 from gateway.pipeline.pipeline import Pipeline, Prepared
 from gateway.pipeline.variables import coerce_variables
 from gateway.plugins import GraphQLRequest
@@ -41,10 +41,13 @@ class Started:
         return self.prepared.kind
 
 
-async def begin(pipeline: Pipeline, request: GraphQLRequest) -> Started:
-    """Prepare ``request``; RequestError when it cannot run at all."""
+async def begin(pipeline: Pipeline, request: GraphQLRequest, read_only: bool = False) -> Started:
+    """Prepare ``request``; RequestError when it cannot run at all (``read_only``: a GET, which
+    must not run a mutation, GraphQL over HTTP §6.3.1)."""
     request = pipeline.plugins.request(await pipeline.persisted.resolve(request))
     prepared, decision = pipeline.authorize(pipeline.prepare(request), request)
+    if read_only and prepared.kind == "mutation":
+        raise OperationNotAllowed("Can only perform a mutation operation from a POST request.")
     if prepared.kind == "subscription" and pipeline.streams is None:
         raise OperationNotSupported("Subscriptions are not enabled on this gateway.")
     variables = coerce_variables(

@@ -26,6 +26,7 @@ class Bus:
         self.subscribed = 0  # resolver starts, i.e. upstream subscriptions really opened
         self.auth_seen: list[str | None] = []
         self.entity_auth: list[str | None] = []
+        self.touched = 0  # mutations run
 
     @property
     def active(self) -> int:
@@ -77,7 +78,15 @@ def orders_schema(bus: Bus) -> strawberry.federation.Schema:
             finally:
                 bus.listeners[str(order_id)].discard(queue)
 
-    return strawberry.federation.Schema(query=Query, subscription=Subscription)
+    @strawberry.type
+    class Mutation:
+        @strawberry.mutation
+        def touch(self) -> bool:
+            bus.touched += 1
+            return True
+
+    return strawberry.federation.Schema(query=Query, mutation=Mutation,
+                                        subscription=Subscription)
 
 
 def payments_schema(bus: Bus) -> strawberry.federation.Schema:

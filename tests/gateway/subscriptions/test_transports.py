@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 import pytest
 
 from tests.gateway.subscriptions.clients import TRANSPORTS, subscribe
-from tests.gateway.subscriptions.harness import STATUS, serve_stack
-
-pytestmark = pytest.mark.parametrize("transport", TRANSPORTS)
+from tests.gateway.subscriptions.harness import STATUS, Stack, serve_stack
 
 
+@pytest.mark.parametrize("transport", TRANSPORTS)
 async def test_events_arrive_in_order_with_joined_fields_then_complete(transport: str):
     async with serve_stack() as stack, subscribe(
         transport, stack.url, STATUS, {"id": "o1"}, "alice"
@@ -28,6 +28,7 @@ async def test_events_arrive_in_order_with_joined_fields_then_complete(transport
     assert stack.bus.entity_auth == ["Bearer alice"] * 2
 
 
+@pytest.mark.parametrize("transport", TRANSPORTS)
 async def test_a_refused_subscription_gets_errors_and_no_events(transport: str):
     async with serve_stack() as stack, subscribe(
         transport, stack.url, STATUS, {"id": "o1"}, "mallory"
@@ -37,6 +38,7 @@ async def test_a_refused_subscription_gets_errors_and_no_events(transport: str):
     assert got[0]["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
+@pytest.mark.parametrize("transport", TRANSPORTS)
 async def test_an_invalid_operation_is_refused_before_anything_runs(transport: str):
     query = "subscription { orderStatusChanged(orderId: 1) { nope } }"
     async with serve_stack() as stack, subscribe(transport, stack.url, query, {}) as results:
@@ -45,6 +47,7 @@ async def test_an_invalid_operation_is_refused_before_anything_runs(transport: s
     assert stack.bus.subscribed == 0
 
 
+@pytest.mark.parametrize("transport", TRANSPORTS)
 async def test_a_dying_subgraph_ends_the_stream_with_an_error(transport: str):
     async with serve_stack() as stack, subscribe(
         transport, stack.url, STATUS, {"id": "o1"}, "alice"
@@ -55,6 +58,7 @@ async def test_a_dying_subgraph_ends_the_stream_with_an_error(transport: str):
     assert got[-1]["errors"][0]["extensions"]["code"] == "SUBGRAPH_STREAM_CLOSED"
 
 
+@pytest.mark.parametrize("transport", TRANSPORTS)
 async def test_closing_the_client_stream_closes_the_upstream_one(transport: str):
     async with serve_stack() as stack:
         async with subscribe(transport, stack.url, STATUS, {"id": "o1"}, "alice"):
@@ -62,3 +66,30 @@ async def test_closing_the_client_stream_closes_the_upstream_one(transport: str)
         await stack.bus.wait_active(0)
         await asyncio.sleep(0.05)
         assert stack.hub.upstream_streams == 0
+
+
+# A GET passes CSRF prevention only with a header a browser cannot send cross-origin unasked.
+PREFLIGHT = {"apollo-require-preflight": "true"}
+
+
+async def test_an_event_stream_over_get_serves_subscriptions_but_no_mutation():
+    async with serve_stack() as stack, httpx.AsyncClient(timeout=10) as client:
+        refused = await client.get(stack.url, params={"query": "mutation { touch }"},
+                                   headers={"accept": "text/event-stream", **PREFLIGHT})
+        first = await _first_data_line(client, stack)
+    assert refused.status_code == 405
+    assert stack.bus.touched == 0
+    assert refused.json()["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"
+    assert '"status":"PAID"' in first
+
+
+async def _first_data_line(client: httpx.AsyncClient, stack: Stack) -> str:
+    params = {"query": STATUS, "variables": '{"id": "o1"}'}
+    headers = {"accept": "text/event-stream", "authorization": "Bearer alice", **PREFLIGHT}
+    async with client.stream("GET", stack.url, params=params, headers=headers) as response:
+        await stack.bus.wait_active(1)
+        stack.bus.publish("o1", "PAID")
+        async for line in response.aiter_lines():
+            if line.startswith("data:"):
+                return line
+    return ""
