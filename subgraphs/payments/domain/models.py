@@ -52,6 +52,8 @@ class Payment(Base):
     failure_reason: Mapped[str | None] = mapped_column(String(500))
     refund_id: Mapped[str | None] = mapped_column(String(255))
     refund_reason: Mapped[str | None] = mapped_column(String(500))
+    # The saga's correlation id, so events a webhook causes later stay in the same saga.
+    correlation_id: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from streaming.events import Envelope, Money, PaymentProcessed, PaymentRefunded
+from streaming.events import Envelope, EventPayload, Money, PaymentProcessed, PaymentRefunded
 from streaming.outbox import enqueue
 from subgraphs.payments.domain.models import OUTBOX, Payment
 from subgraphs.payments.domain.records import PaymentStatus
@@ -16,14 +16,14 @@ async def payment_processed(
     session: AsyncSession, payment: Payment, cause: Envelope | None
 ) -> None:
     """``PaymentProcessed`` (SUCCEEDED or FAILED), in the saga's correlation and trace when
-    ``cause`` is the saga's event (a webhook has none: a new correlation id)."""
+    ``cause`` is the saga's event (a webhook has none: the payment's stored correlation id)."""
     payload = PaymentProcessed(
         payment_id=payment.id, order_id=payment.order_id, user_id=payment.user_id,
         amount=_money(payment), status=PaymentStatus(payment.status),
         payment_method=payment.payment_method,
         transaction_id=payment.transaction_id, failure_reason=payment.failure_reason,
     )
-    await enqueue(session, Envelope.wrap(payload, cause=cause), table=OUTBOX)
+    await enqueue(session, _wrap(payload, payment, cause), table=OUTBOX)
 
 
 async def payment_refunded(
@@ -35,7 +35,13 @@ async def payment_refunded(
         amount=_money(payment), reason=payment.refund_reason or "refunded",
         transaction_id=payment.refund_id,
     )
-    await enqueue(session, Envelope.wrap(payload, cause=cause), table=OUTBOX)
+    await enqueue(session, _wrap(payload, payment, cause), table=OUTBOX)
+
+
+def _wrap(payload: EventPayload, payment: Payment, cause: Envelope | None) -> Envelope:
+    # Without a cause (a webhook), the saga's correlation id recorded with the payment.
+    correlation = None if cause is not None else payment.correlation_id
+    return Envelope.wrap(payload, cause=cause, correlation_id=correlation)
 
 
 def _money(payment: Payment) -> Money:

@@ -62,7 +62,9 @@ class PaymentService:
             log.info("order %s already has payment %s", reserved.order_id, existing.id)
             return existing.to_record()
         result = await self._charge_unless_refused(session, reserved)
-        payment = await self.repository.add(session, self._payment(reserved, result))
+        payment = self._payment(reserved, result)
+        payment.correlation_id = event.correlation_id
+        await self.repository.add(session, payment)
         if not result.pending:  # a pending charge is announced when its webhook settles it
             await payment_processed(session, payment, event)
         return payment.to_record()

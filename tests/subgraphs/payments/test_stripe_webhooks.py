@@ -10,16 +10,16 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from streaming.events import PaymentStatus
+from streaming.events import Envelope, PaymentStatus
 from subgraphs.payments.domain.models import WebhookEvent
 from tests.subgraphs.payments.fake_stripe import FakeStripe
 from tests.subgraphs.payments.harness import Harness, reserved
 from tests.subgraphs.payments.stripe_harness import post_webhook, sign
 
 
-async def pending_order(app: Harness) -> tuple[str, str]:
+async def pending_order(app: Harness, event: Envelope | None = None) -> tuple[str, str]:
     """An order whose charge needs 3D Secure: (order id, PaymentIntent id), payment PENDING."""
-    event = reserved(payment_method="pm_card_threeDSecure2Required")
+    event = event or reserved(payment_method="pm_card_threeDSecure2Required")
     await app.deliver(event)
     payment = await app.payment(event.payload.order_id)
     assert payment is not None and payment.status == PaymentStatus.PENDING
@@ -36,7 +36,8 @@ async def test_a_signed_succeeded_event_settles_the_pending_payment_and_announce
     stripe_app: Harness, fake_stripe: FakeStripe
 ) -> None:
     # given a payment waiting for 3D Secure, which the customer then completes
-    order_id, intent_id = await pending_order(stripe_app)
+    reservation = reserved(payment_method="pm_card_threeDSecure2Required")
+    order_id, intent_id = await pending_order(stripe_app, reservation)
     event = fake_stripe.settle(intent_id, "succeeded")
     # when Stripe posts payment_intent.succeeded, correctly signed
     response = await post_webhook(stripe_app, event)
@@ -48,6 +49,7 @@ async def test_a_signed_succeeded_event_settles_the_pending_payment_and_announce
     [processed] = await stripe_app.published("PaymentProcessed")
     assert processed.payload.status == PaymentStatus.SUCCEEDED
     assert processed.payload.transaction_id == intent_id and processed.key == order_id
+    assert processed.correlation_id == reservation.correlation_id  # still the checkout's saga
     assert await handled_events(stripe_app) == 1
 
 

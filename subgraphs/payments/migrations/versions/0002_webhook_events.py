@@ -1,4 +1,5 @@
-"""Create webhook_events: provider webhook ids handled once (Stripe's /webhooks/stripe).
+"""Create webhook_events (provider webhook ids handled once, Stripe's /webhooks/stripe) and
+payments.correlation_id (the saga a webhook-settled payment belongs to).
 
 Revision ID: 0002
 Revises: 0001
@@ -27,7 +28,11 @@ def upgrade() -> None:
         sa.Column("outcome", sa.String(200), nullable=False),
         sa.PrimaryKeyConstraint("event_id", name="pk_webhook_events"),
     )
+    with op.batch_alter_table("payments") as batch:
+        batch.add_column(sa.Column("correlation_id", sa.String(128), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("payments") as batch:
+        batch.drop_column("correlation_id")
     op.drop_table("webhook_events")
