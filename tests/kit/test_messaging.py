@@ -22,6 +22,6 @@ async def test_a_service_starts_and_stops_promptly_while_the_broker_is_down(
     await asyncio.sleep(1.5)  # at least one failed connection attempt
     started = time.monotonic()
     await messaging.stop()
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 8  # not the 10 s a blocked retry would take
     assert messaging.stats()["outbox"]["published"] == 0
     await database.dispose()

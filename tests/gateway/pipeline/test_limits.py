@@ -46,7 +46,7 @@ async def test_many_aliases_are_refused_before_validation():
     error = await refused(limited(max_aliases=100, max_root_fields=10_000, max_tokens=50_000,
                                   max_document_bytes=200_000), query)
     assert error["extensions"]["code"] == "MAX_ALIASES_LIMIT"
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 20.0  # linear, not 2^31
 
 
 async def test_exponential_fragment_spreads_are_measured_without_expanding_them():
@@ -59,7 +59,7 @@ async def test_exponential_fragment_spreads_are_measured_without_expanding_them(
     started = time.perf_counter()
     error = await refused(limited(), query)
     assert error["extensions"]["code"] in ("MAX_ALIASES_LIMIT", "MAX_ROOT_FIELDS_LIMIT")
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 20.0  # linear, not 2^31
 
 
 async def test_too_many_root_fields_are_refused():
