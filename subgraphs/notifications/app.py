@@ -1,4 +1,5 @@
-"""Wiring: settings -> database, sender, service, event consumer -> the kit's FastAPI app."""
+"""Wiring: settings -> database, providers, sender, services, consumers, delivery worker ->
+the kit's FastAPI app."""
 
 from __future__ import annotations
 
@@ -13,14 +14,19 @@ from subgraphs.kit.app import create_app
 from subgraphs.kit.database import Database
 from subgraphs.kit.messaging import Messaging
 from subgraphs.notifications.config import NotificationsSettings
+from subgraphs.notifications.config_check import check_settings
+from subgraphs.notifications.domain.delivery import DeliveryPolicy, DeliveryService
 from subgraphs.notifications.domain.models import INBOX, OUTBOX
+from subgraphs.notifications.domain.preferences import PreferenceService
 from subgraphs.notifications.domain.reads import MailboxReads
-from subgraphs.notifications.domain.sender import DevMailbox, NotificationSender
+from subgraphs.notifications.domain.sender import DevMailbox, NotificationSender, ProviderQueue
 from subgraphs.notifications.domain.service import NotificationService
+from subgraphs.notifications.events.delivery import DeliveryWorker
 from subgraphs.notifications.events.handlers import notification_subscriptions
 from subgraphs.notifications.graphql.schema import schema
+from subgraphs.notifications.providers.selection import Providers, build_providers
 
-__all__ = ["Services", "build_app", "build_sender", "build_services"]
+__all__ = ["Services", "build_app", "build_delivery", "build_sender", "build_services"]
 
 
 @dataclass(frozen=True)
@@ -31,14 +37,35 @@ class Services:
     notifications: NotificationService
     mailbox: MailboxReads
     messaging: Messaging | None
+    preferences: PreferenceService
+    providers: Providers
+    delivery: DeliveryWorker | None
 
     def as_mapping(self) -> dict[str, object]:
-        return {"database": self.database, "mailbox": self.mailbox}
+        return {"database": self.database, "mailbox": self.mailbox,
+                "preferences": self.preferences}
 
 
-def build_sender(settings: NotificationsSettings) -> NotificationSender:
-    """The dev mailbox; SendGrid and Twilio senders (issue 9) are chosen here from their keys."""
-    return DevMailbox()
+def build_sender(providers: Providers) -> NotificationSender:
+    """The dev mailbox, unless a channel has a provider: then its messages are queued for the
+    delivery worker (the other channel still goes to the dev mailbox)."""
+    return ProviderQueue(providers.by_channel) if providers.by_channel else DevMailbox()
+
+
+def build_delivery(
+    settings: NotificationsSettings, database: Database, providers: Providers
+) -> DeliveryWorker | None:
+    """The delivery worker when any provider is configured; None for the dev mailbox alone."""
+    if not providers.by_channel:
+        return None
+    policy = DeliveryPolicy(
+        max_attempts=settings.delivery_max_attempts, backoff=settings.delivery_backoff_seconds,
+        backoff_cap=settings.delivery_backoff_cap_seconds,
+        lease=settings.delivery_lease_seconds, interrupted=settings.delivery_interrupted,
+    )
+    service = DeliveryService(providers.by_channel, policy)
+    return DeliveryWorker(database, service, settings.delivery_interval_seconds,
+                          settings.delivery_batch)
 
 
 def build_services(
@@ -48,31 +75,41 @@ def build_services(
     retry: RetryPolicy | None = None,
     consume: bool = True,
 ) -> Services:
-    """``consume=False`` leaves Kafka out (tests drive the handler directly)."""
+    """``consume=False`` leaves Kafka out (tests drive the handler directly). Refuses unusable
+    provider secrets (config_check.py) before anything is opened."""
+    check_settings(settings)
     database = Database(settings.database_url)
+    providers = build_providers(settings)
     wait = timedelta(seconds=settings.contact_wait_seconds)
-    notifications = NotificationService(build_sender(settings), contact_wait=wait)
+    notifications = NotificationService(build_sender(providers), contact_wait=wait)
     kafka = kafka or KafkaSettings(bootstrap_servers=settings.kafka_bootstrap_servers)
     subscriptions = notification_subscriptions(notifications)
     messaging = (
         Messaging(database, kafka, subscriptions, outbox=OUTBOX, inbox=INBOX, retry=retry)
         if consume else None
     )
-    return Services(database, notifications, MailboxReads(), messaging)
+    return Services(database, notifications, MailboxReads(), messaging, PreferenceService(),
+                    providers, build_delivery(settings, database, providers))
 
 
 def build_app(settings: NotificationsSettings, services: Services | None = None) -> FastAPI:
     """The notifications app; ``services`` lets tests share objects they also inspect."""
     services = services or build_services(settings)
-    messaging = services.messaging
+    messaging, delivery = services.messaging, services.delivery
+    details = {**({"messaging": messaging.stats} if messaging else {}),
+               **({"delivery": delivery.stats} if delivery else {})}
     return create_app(
         settings=settings,
         schema=schema,
         services=services.as_mapping(),
         ready_checks={"database": services.database.ping},
-        # A broker that is down must not make notifications unready: events wait in Kafka.
-        ready_details={"messaging": messaging.stats} if messaging else None,
-        on_startup=[*([messaging.start] if messaging else [])],
-        # Hooks stop in reverse: the consumer first, then the database it writes.
-        on_shutdown=[services.database.dispose, *([messaging.stop] if messaging else [])],
+        # A broker or provider that is down must not make notifications unready: events wait
+        # in Kafka, messages in the queue.
+        ready_details=details or None,
+        on_startup=[*([messaging.start] if messaging else []),
+                    *([delivery.start] if delivery else [])],
+        # Hooks stop in reverse: the worker, the consumer, the provider clients, the database.
+        on_shutdown=[services.database.dispose, services.providers.aclose,
+                     *([messaging.stop] if messaging else []),
+                     *([delivery.stop] if delivery else [])],
     )

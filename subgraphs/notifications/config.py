@@ -1,10 +1,16 @@
-"""Notifications settings: the kit's options plus how long to wait for an unknown contact."""
+"""Notifications settings: the kit's options, the contact wait, providers and delivery.
+
+Provider keys come only from the environment (``NOTIFICATIONS_<OPTION>`` or ``<OPTION>``) and
+are held as ``SecretStr``, so a printed settings object shows ``**********``. Which keys count
+as placeholders, and when the service refuses to start, is ``config_check.py``.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from subgraphs.kit.settings import ServiceSettings
 
@@ -25,4 +31,44 @@ class NotificationsSettings(ServiceSettings):
         "on its way (topics are not ordered with each other): until then the event is retried "
         "with backoff; after it the message is recorded as queued for 'user:<id>'. Kept well "
         "under the consumer's retry budget (~1 min) so such events are never dead-lettered.",
+    )
+    sendgrid_api_key: SecretStr = Field(
+        SecretStr(""), description="SendGrid API key; set = email goes through SendGrid."
+    )
+    sendgrid_base_url: str = Field("https://api.sendgrid.com", description="SendGrid API base.")
+    sendgrid_from_email: str = Field("no-reply@shop.example", description="Sender address.")
+    sendgrid_from_name: str = Field("Shop", description="Sender display name.")
+    sendgrid_template_id: str = Field(
+        "", description="A SendGrid dynamic template id (d-...); empty = our own plain text."
+    )
+    twilio_account_sid: str = Field(
+        "", description="Twilio Account SID (AC...); with the auth token, SMS goes via Twilio."
+    )
+    twilio_auth_token: SecretStr = Field(SecretStr(""), description="Twilio auth token.")
+    twilio_from_number: str = Field("", description="E.164 sender number (or a service SID).")
+    twilio_messaging_service_sid: str = Field(
+        "", description="Twilio Messaging Service SID (MG...); used instead of the from number."
+    )
+    twilio_base_url: str = Field("https://api.twilio.com", description="Twilio API base.")
+    delivery_interval_seconds: float = Field(
+        1.0, gt=0, description="How often the delivery worker looks for due messages."
+    )
+    delivery_batch: int = Field(20, ge=1, le=500, description="Messages claimed per round.")
+    delivery_max_attempts: int = Field(
+        5, ge=1, le=50, description="Provider calls per message before it is dead-lettered."
+    )
+    delivery_backoff_seconds: float = Field(
+        2.0, ge=0, description="First retry delay; doubles per attempt, with jitter."
+    )
+    delivery_backoff_cap_seconds: float = Field(300.0, ge=0, description="Longest retry delay.")
+    delivery_timeout_seconds: float = Field(
+        10.0, gt=0, le=60, description="Timeout of one provider call."
+    )
+    delivery_lease_seconds: float = Field(
+        90.0, gt=0, description="After this long in 'sending' a message counts as interrupted "
+        "(a crash mid-call); must exceed the call timeout, so a live call is never taken.",
+    )
+    delivery_interrupted: Literal["fail", "resend"] = Field(
+        "fail", description="What an interrupted message becomes: 'fail' (never sent twice; "
+        "lastError says the outcome is unknown) or 'resend' (queued again; at least once).",
     )

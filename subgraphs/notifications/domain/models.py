@@ -5,15 +5,32 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from streaming.inbox import inbox_table
 from streaming.outbox import outbox_table
 from subgraphs.kit.columns import UtcDateTime
-from subgraphs.notifications.domain.records import Contact, NotificationRecord
+from subgraphs.notifications.domain.records import Contact, NotificationRecord, Preferences
 
-__all__ = ["INBOX", "OUTBOX", "Base", "ContactRow", "Notification", "OrderTotal"]
+__all__ = [
+    "INBOX",
+    "OUTBOX",
+    "Base",
+    "ContactRow",
+    "Notification",
+    "OrderTotal",
+    "PreferenceRow",
+]
 
 # Named constraints keep Alembic's batch mode (SQLite) and PostgreSQL migrations in step.
 NAMING = {
@@ -66,7 +83,10 @@ class Notification(Base):
     beside the inbox, so no event is ever notified twice on a channel."""
 
     __tablename__ = "notifications"
-    __table_args__ = (UniqueConstraint("event_id", "channel", name="uq_notifications_event"),)
+    __table_args__ = (
+        UniqueConstraint("event_id", "channel", name="uq_notifications_event"),
+        Index("ix_notifications_due", "status", "next_attempt_at"),
+    )
 
     # ``seq`` orders the mailbox (newest first) and backs the cursors; ``id`` is the public id.
     seq: Mapped[int] = mapped_column(
@@ -84,11 +104,35 @@ class Notification(Base):
     user_id: Mapped[str] = mapped_column(String(255), index=True)
     order_id: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Delivery (issue 9): provider calls made, the last failure, the provider's acceptance.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    provider_message_id: Mapped[str | None] = mapped_column(String(100))
+    # When a queued message may be tried (backoff, Retry-After); when it was claimed (lease).
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     def to_record(self) -> NotificationRecord:
         return NotificationRecord(
             id=self.id, event_id=self.event_id, channel=self.channel, template=self.template,
             template_version=self.template_version, recipient=self.recipient,
             subject=self.subject, body=self.body, status=self.status, user_id=self.user_id,
-            order_id=self.order_id, created_at=self.created_at,
+            order_id=self.order_id, created_at=self.created_at, attempts=self.attempts,
+            last_error=self.last_error, sent_at=self.sent_at,
+            provider_message_id=self.provider_message_id,
         )
+
+
+class PreferenceRow(Base):
+    """A user's channel choices; no row means every channel is on."""
+
+    __tablename__ = "notification_preferences"
+
+    user_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    email: Mapped[bool] = mapped_column(Boolean)
+    sms: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    def to_preferences(self) -> Preferences:
+        return Preferences(email=self.email, sms=self.sms)

@@ -6,7 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-__all__ = ["Channel", "Contact", "Delivery", "NotificationPage", "NotificationRecord", "Status"]
+__all__ = [
+    "Channel",
+    "Contact",
+    "Delivery",
+    "NotificationPage",
+    "NotificationRecord",
+    "Preferences",
+    "Status",
+]
 
 
 class Channel(StrEnum):
@@ -15,10 +23,14 @@ class Channel(StrEnum):
 
 
 class Status(StrEnum):
-    """``queued``: no address known yet; ``sent``: handed to the sender (the dev mailbox)."""
+    """``queued``: waiting for the delivery worker (or for an address); ``sending``: claimed by
+    the worker, the provider call under way; ``sent``: accepted by the provider (or stored by the
+    dev mailbox); ``failed``: refused by the provider, or given up after the last attempt."""
 
     QUEUED = "queued"
+    SENDING = "sending"
     SENT = "sent"
+    FAILED = "failed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +72,21 @@ class NotificationRecord:
     user_id: str
     order_id: str | None
     created_at: datetime
+    attempts: int = 0
+    last_error: str | None = None
+    sent_at: datetime | None = None
+    provider_message_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    """Which channels a user accepts; both are on until the user opts out."""
+
+    email: bool = True
+    sms: bool = True
+
+    def allows(self, channel: Channel) -> bool:
+        return self.email if channel is Channel.EMAIL else self.sms
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,7 @@
-"""All SQL of notifications: the contact directory, order totals and the mailbox."""
+"""SQL of notifications' event side: contacts, order totals, preferences, recording messages.
+
+The delivery worker's SQL (claiming and settling queued messages) is in domain/queue.py.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +14,13 @@ from sqlalchemy import Select, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from subgraphs.notifications.domain.models import ContactRow, Notification, OrderTotal
-from subgraphs.notifications.domain.records import Contact, Delivery, Status
+from subgraphs.notifications.domain.models import (
+    ContactRow,
+    Notification,
+    OrderTotal,
+    PreferenceRow,
+)
+from subgraphs.notifications.domain.records import Contact, Delivery, Preferences, Status
 
 __all__ = ["NotificationRepository"]
 
@@ -45,15 +53,32 @@ class NotificationRepository:
         row = await session.get(OrderTotal, order_id)
         return None if row is None else (row.amount, row.currency)
 
+    async def preferences(self, session: AsyncSession, user_id: str) -> Preferences:
+        row = await session.get(PreferenceRow, user_id)
+        return Preferences() if row is None else row.to_preferences()
+
+    async def save_preferences(
+        self, session: AsyncSession, user_id: str, preferences: Preferences
+    ) -> None:
+        values = {"email": preferences.email, "sms": preferences.sms,
+                  "updated_at": datetime.now(UTC)}
+        statement = _insert(session, PreferenceRow).values(user_id=user_id, **values)
+        await session.execute(
+            statement.on_conflict_do_update(index_elements=["user_id"], set_=values)
+        )
+
     async def record(self, session: AsyncSession, delivery: Delivery, status: Status) -> bool:
-        """Store one message; False when (event id, channel) already has one (second guard)."""
+        """Store one message; False when (event id, channel) already has one (second guard).
+        A message stored as ``sent`` (the dev mailbox) counts as one attempt, sent now."""
+        now = datetime.now(UTC)
+        sent = status is Status.SENT
         values = {
             "id": str(uuid.uuid4()), "event_id": delivery.event_id,
             "channel": str(delivery.channel), "template": delivery.template,
             "template_version": delivery.template_version, "recipient": delivery.recipient,
             "subject": delivery.subject, "body": delivery.body, "status": str(status),
             "user_id": delivery.user_id, "order_id": delivery.order_id,
-            "created_at": datetime.now(UTC),
+            "created_at": now, "attempts": int(sent), "sent_at": now if sent else None,
         }
         statement = _insert(session, Notification).values(**values)
         conflict = ["event_id", "channel"]

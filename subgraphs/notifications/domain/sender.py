@@ -1,20 +1,23 @@
 """How a rendered message leaves: the ``NotificationSender`` seam and the dev mailbox.
 
 The dev mailbox (the default, DESIGN.md) "sends" by storing the message in the notifications
-database with status ``sent``, where ``devMailbox`` and ``User.notifications`` show it. SendGrid
-and Twilio senders (issue 9) implement the same protocol, chosen per channel in app.py.
+database with status ``sent``, where ``devMailbox`` and ``User.notifications`` show it. When a
+channel has a real provider (SendGrid, Twilio), ``ProviderQueue`` records its messages
+``queued`` instead, in the same transaction, and the delivery worker sends them
+(domain/delivery.py); channels without a provider still go to the dev mailbox.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from subgraphs.notifications.domain.records import Delivery, Status
+from subgraphs.notifications.domain.records import Channel, Delivery, Status
 from subgraphs.notifications.domain.repository import NotificationRepository
 
-__all__ = ["DevMailbox", "NotificationSender"]
+__all__ = ["DevMailbox", "NotificationSender", "ProviderQueue"]
 
 
 class NotificationSender(Protocol):
@@ -31,3 +34,18 @@ class DevMailbox:
 
     async def send(self, session: AsyncSession, delivery: Delivery) -> None:
         await self.repository.record(session, delivery, Status.SENT)
+
+
+class ProviderQueue:
+    """Queued for the delivery worker on ``channels`` (those with a provider); sent into the
+    dev mailbox on the others."""
+
+    def __init__(
+        self, channels: Collection[Channel], repository: NotificationRepository | None = None
+    ) -> None:
+        self.channels = frozenset(channels)
+        self.repository = repository or NotificationRepository()
+
+    async def send(self, session: AsyncSession, delivery: Delivery) -> None:
+        status = Status.QUEUED if delivery.channel in self.channels else Status.SENT
+        await self.repository.record(session, delivery, status)

@@ -10,7 +10,9 @@
 | OrderStatusChanged (other status)  | none             |
 | OrderShipped                       | order_shipped    |
 
-Channel ``email`` always, ``sms`` too when the user gave a phone number. Never commits.
+Channel ``email`` always, ``sms`` too when the user gave a phone number, each only while the
+user has not opted out of it (``notification_preferences``; checked when the event is handled,
+so an opt-out affects later events only). Never commits.
 """
 
 from __future__ import annotations
@@ -91,7 +93,10 @@ class NotificationService:
             return await self._queue(session, event, template, user_id, order_id, values)
         values = {**values, **await self._order_values(session, order_id, values)}
         values |= {"email": contact.email, "full_name": contact.full_name}
+        preferences = await self.repository.preferences(session, user_id)
         for channel, recipient in _addresses(contact):
+            if not preferences.allows(channel):
+                continue
             delivery = _delivery(event, template, channel, recipient, user_id, order_id, values)
             await self.sender.send(session, delivery)
 
@@ -102,6 +107,8 @@ class NotificationService:
         """No contact: retry while it may still be on its way, then keep the email queued."""
         if datetime.now(UTC) < event.occurred_at + self.contact_wait:
             raise ContactNotYetKnown(user_id)
+        if not (await self.repository.preferences(session, user_id)).email:
+            return None
         values = {**values, **await self._order_values(session, order_id, values)}
         values |= {"full_name": "customer"}
         delivery = _delivery(event, template, Channel.EMAIL, f"user:{user_id}",

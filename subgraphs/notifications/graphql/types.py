@@ -20,12 +20,24 @@ class Notification:
     recipient: str = strawberry.field(
         description="Email address or phone number; 'user:<id>' while the contact is unknown."
     )
-    status: str = strawberry.field(description="sent, or queued while no address is known.")
+    status: str = strawberry.field(
+        description="queued (waiting for the delivery worker, or for an address), sending (a "
+        "provider call under way), sent (accepted by the provider or the dev mailbox), failed "
+        "(refused by the provider, or given up after the last attempt; see lastError)."
+    )
     subject: str
     body: str
     event_id: str = strawberry.field(description="The event this message announces.")
     order_id: strawberry.ID | None
     created_at: datetime
+    attempts: int = strawberry.field(description="Provider calls made so far.")
+    last_error: str | None = strawberry.field(
+        description="Why the last attempt failed (the provider's error), if it did."
+    )
+    sent_at: datetime | None = strawberry.field(description="When the provider accepted it.")
+    provider_message_id: str | None = strawberry.field(
+        description="The provider's id (SendGrid X-Message-Id, Twilio SM...)."
+    )
 
     @classmethod
     def from_record(cls, r: NotificationRecord) -> Notification:
@@ -34,7 +46,8 @@ class Notification:
             id=strawberry.ID(r.id), channel=r.channel, template=r.template,
             template_version=r.template_version, recipient=r.recipient, status=r.status,
             subject=r.subject, body=r.body, event_id=r.event_id, order_id=order_id,
-            created_at=r.created_at,
+            created_at=r.created_at, attempts=r.attempts, last_error=r.last_error,
+            sent_at=r.sent_at, provider_message_id=r.provider_message_id,
         )
 
 

@@ -31,7 +31,7 @@ async def test_migrations_apply_on_a_fresh_database_and_match_the_models(
             diff = await conn.run_sync(_diff)
     finally:
         await database.dispose()
-    assert version == [("0001",)]
+    assert version == [("0002",)]
     assert diff == []
 
 

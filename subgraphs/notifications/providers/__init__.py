@@ -1,0 +1,1 @@
+"""Provider adapters over httpx (SendGrid email, Twilio SMS), wired in app.py."""

@@ -1,0 +1,56 @@
+"""Which provider serves which channel, from the keys in the settings (none: dev mailbox).
+
+SendGrid serves email when ``SENDGRID_API_KEY`` is set; Twilio serves SMS when the Account SID
+and auth token are (config_check.py refuses half a pair). One httpx client per provider, with
+the delivery timeout, closed at shutdown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import httpx
+
+from subgraphs.notifications.config import NotificationsSettings
+from subgraphs.notifications.domain.outcomes import Provider
+from subgraphs.notifications.domain.records import Channel
+from subgraphs.notifications.providers.sendgrid import SendGrid
+from subgraphs.notifications.providers.twilio import Twilio
+
+__all__ = ["Providers", "build_providers"]
+
+
+@dataclass
+class Providers:
+    by_channel: dict[Channel, Provider] = field(default_factory=dict)
+    clients: list[httpx.AsyncClient] = field(default_factory=list)
+
+    async def aclose(self) -> None:
+        for client in self.clients:
+            await client.aclose()
+
+
+def build_providers(settings: NotificationsSettings) -> Providers:
+    providers = Providers()
+    if key := settings.sendgrid_api_key.get_secret_value():
+        client = _client(settings, providers)
+        providers.by_channel[Channel.EMAIL] = SendGrid(
+            client, api_key=key, base_url=settings.sendgrid_base_url,
+            sender=(settings.sendgrid_from_email, settings.sendgrid_from_name),
+            template_id=settings.sendgrid_template_id,
+        )
+    token = settings.twilio_auth_token.get_secret_value()
+    if settings.twilio_account_sid and token:
+        providers.by_channel[Channel.SMS] = Twilio(
+            _client(settings, providers), account_sid=settings.twilio_account_sid,
+            auth_token=token, base_url=settings.twilio_base_url,
+            from_number=settings.twilio_from_number,
+            messaging_service_sid=settings.twilio_messaging_service_sid,
+        )
+    return providers
+
+
+def _client(settings: NotificationsSettings, providers: Providers) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(timeout=settings.delivery_timeout_seconds)
+    providers.clients.append(client)
+    return client
