@@ -256,6 +256,7 @@ def measure(name: str, url: str, pid: int, args: argparse.Namespace, work: Path,
         "peak_rss_mb": round(rss.peak, 1),
         "valid": bool(valid and after and load["non2xx"] == 0 and requests > 0),
         "_failures": failures,
+        "_cpu_share": round(cpu / load["seconds"], 2),
     }
 
 
@@ -316,6 +317,7 @@ def run(args: argparse.Namespace) -> dict:
     body, expected = request_body(), expected_response()
     results: dict[str, dict] = {}
     notes: dict[str, str] = {}
+    cpu_share: dict[str, float | None] = {}  # CPU-seconds the gateway got per second of load
     subgraphs = ["node", str(HERE / "subgraphs.mjs"), str(SUBGRAPH_BASE_PORT)]
     with process(subgraphs, LOAD_CPU, work / "subgraphs.log"):
         for offset in range(len(SUBGRAPHS)):
@@ -343,6 +345,7 @@ def run(args: argparse.Namespace) -> dict:
                     notes[name] = f"failed: {error}"
                     results[name] = dict.fromkeys(("rps", "p50_ms", "p95_ms", "p99_ms",
                                                    "cpu_s_per_1k", "peak_rss_mb", "valid"))
+            cpu_share[name] = results[name].pop("_cpu_share", None)
             failures = {k: v for k, v in results[name].pop("_failures", {}).items() if v}
             if failures:
                 notes[name] = f"failed requests during load: {failures}"
@@ -353,7 +356,7 @@ def run(args: argparse.Namespace) -> dict:
             timespec="seconds"), "machine": machine(), "duration_s": args.duration,
         "connections": args.connections, "warmup_s": args.warmup,
         "load_before": load_before, "load_after": os.getloadavg(),
-        "subgraph_ceiling": meta_ceiling, "notes": notes,
+        "subgraph_ceiling": meta_ceiling, "notes": notes, "gateway_cpu_share": cpu_share,
         "logs": str(work)}}
 
 
@@ -378,7 +381,24 @@ def table(report: dict) -> str:
             continue
         rows.append(f"| {name} | {r['rps']} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | "
                     f"{r['cpu_s_per_1k']} | {r['peak_rss_mb']} | {r['valid']} |")
-    return "\n".join(rows)
+    return "\n".join(rows) + "\n\n" + ratios(report["gateways"])
+
+
+def ratios(gateways: dict[str, dict]) -> str:
+    """Ours beside each peer: RPS ratio (higher is better) and CPU ratio (lower is better)."""
+    lines = ["| ours / peer | RPS ratio | CPU-s per 1k ratio | peak RSS ratio |",
+             "|---|---:|---:|---:|"]
+    for mode in ("ours", "ours+dedup"):
+        mine = gateways.get(mode) or {}
+        if mine.get("rps") is None:
+            continue
+        for peer, theirs in gateways.items():
+            if peer.startswith("ours") or theirs.get("rps") is None:
+                continue
+            lines.append(f"| {mode} / {peer} | {mine['rps'] / theirs['rps']:.3f} | "
+                         f"{mine['cpu_s_per_1k'] / theirs['cpu_s_per_1k']:.2f} | "
+                         f"{mine['peak_rss_mb'] / theirs['peak_rss_mb']:.2f} |")
+    return "\n".join(lines)
 
 
 def write(report: dict) -> None:
@@ -394,7 +414,9 @@ def write(report: dict) -> None:
                f"wrk: 1 thread, {meta['connections']} connections, {meta['duration_s']} s per "
                f"gateway after {meta['warmup_s']} s warm-up; gateway on CPU {GATEWAY_CPU}, wrk "
                f"and subgraphs on CPU {LOAD_CPU}.  \nNo-gateway ceiling (wrk straight at one "
-               f"memoised subgraph call): {meta['subgraph_ceiling']}\n\n{table(report)}\n"
+               f"memoised subgraph call): {meta['subgraph_ceiling']}  \n"
+               f"CPU share each gateway got during its load (1.0 = all of CPU 0): "
+               f"{meta.get('gateway_cpu_share', 'not recorded')}\n\n{table(report)}\n"
                f"<!-- federation:end -->\n")
     path = BENCH / "RESULTS.md"
     old = path.read_text() if path.exists() else "# Benchmark results\n\n"
