@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
 import strawberry
-from strawberry.asgi import GraphQL
 from strawberry.types import Info
+
+from tests.subgraphs.fakes import FakeSubgraph
 
 __all__ = ["FakeCart", "FakeProducts", "Priced", "Stored"]
 
@@ -100,35 +100,15 @@ _SCHEMAS = {
 }
 
 
-class _App(GraphQL):
-    def __init__(self, kind: str, state: dict[str, Any]) -> None:
-        super().__init__(_SCHEMAS[kind])
-        self.state = state
-
-    async def get_context(self, request: Any, response: Any) -> dict[str, Any]:
-        return {"state": self.state, "request": request}
-
-
 @dataclass
-class _Fake(httpx.AsyncBaseTransport):
-    """An httpx transport to one fake subgraph that records requests and can be 'down'."""
+class _Fake(FakeSubgraph):
+    """One fake subgraph (``kind``) over ``state``; records requests and can be 'down'."""
 
     kind: str = ""
     state: dict[str, Any] = field(default_factory=dict)
-    down: bool = False
-    requests: list[httpx.Request] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._inner = httpx.ASGITransport(app=_App(self.kind, self.state))
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        if self.down:
-            raise httpx.ConnectError("connection refused", request=request)
-        return await self._inner.handle_async_request(request)
-
-    def client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=self)
+        self.serve(_SCHEMAS[self.kind], state=self.state)
 
     def authorizations(self) -> list[str | None]:
         return [request.headers.get("authorization") for request in self.requests]
