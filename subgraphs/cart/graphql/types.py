@@ -6,14 +6,9 @@ import strawberry
 
 from subgraphs.cart.domain.records import PricedCart, PricedLine
 from subgraphs.cart.graphql.product import Product
+from subgraphs.kit.money import Money
 
 __all__ = ["Cart", "CartItem", "Money"]
-
-
-@strawberry.federation.type(shareable=True, description="Integer minor units + ISO 4217 code.")
-class Money:
-    amount: int
-    currency: str
 
 
 @strawberry.type(description="One product in a cart, priced at its current price.")

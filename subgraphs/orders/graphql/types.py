@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 
 from streaming.events import OrderStatus as DomainStatus
+from subgraphs.kit.money import Money
 from subgraphs.orders.domain.records import OrderLine, StatusChange
 from subgraphs.orders.graphql.product import Product
 
@@ -18,12 +19,6 @@ OrderStatus = strawberry.enum(
     description="PENDING until paid; then PAID, SHIPPED, DELIVERED. PAYMENT_FAILED and "
     "CANCELLED are final.",
 )
-
-
-@strawberry.federation.type(shareable=True, description="Integer minor units + ISO 4217 code.")
-class Money:
-    amount: int
-    currency: str
 
 
 @strawberry.type(description="One order line, named and priced as at checkout.")

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import strawberry
 
+from subgraphs.kit.money import Money
 from subgraphs.products.domain.records import ProductSort as DomainSort
 
 __all__ = ["Money", "MoneyInput", "ProductInput", "ProductSort", "ProductUpdateInput"]
 
 ProductSort = strawberry.enum(DomainSort, name="ProductSort", description="Listing order.")
-
-
-@strawberry.federation.type(shareable=True, description="Integer minor units + ISO 4217 code.")
-class Money:
-    amount: int
-    currency: str
 
 
 @strawberry.input(description="A price in minor units (cents) and an ISO 4217 currency code.")
