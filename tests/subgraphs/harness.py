@@ -1,17 +1,25 @@
-"""What every subgraph's test harness shares: serve the app in-process, POST one operation."""
+"""What every subgraph's test harness shares: serve the app in-process, POST one operation,
+migrate a fresh database and compare it with the models."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from fastapi import FastAPI
+from sqlalchemy import MetaData, text
+from sqlalchemy.engine import Connection
 
+from subgraphs.kit.database import Database
+from subgraphs.kit.migrations import upgrade_async
 from subgraphs.kit.tokens import Principal, issue_token
 
-__all__ = ["bearer", "post_graphql", "serve"]
+__all__ = ["bearer", "migrate_twice", "post_graphql", "serve"]
 
 
 @asynccontextmanager
@@ -37,3 +45,25 @@ async def post_graphql(
     """POST one operation to /graphql as JSON (GraphQL over HTTP); the response body."""
     body = {"query": query, "variables": variables or {}}
     return (await client.post("/graphql", json=body, headers=headers or {})).json()
+
+
+async def migrate_twice(
+    migrations_dir: Path, database_url: str, metadata: MetaData
+) -> tuple[list[tuple[str]], list[object]]:
+    """Upgrade ``database_url`` to head twice; the recorded revision rows and what differs
+    between the migrated schema and ``metadata`` (Alembic's autogenerate comparison)."""
+    await upgrade_async(migrations_dir, database_url)
+    await upgrade_async(migrations_dir, database_url)
+    database = Database(database_url)
+    try:
+        async with database.engine.connect() as conn:
+            version = (await conn.execute(text("SELECT version_num FROM alembic_version"))).all()
+            diff = await conn.run_sync(lambda sync: _diff(sync, metadata))
+    finally:
+        await database.dispose()
+    return [tuple(row) for row in version], diff
+
+
+def _diff(conn: Connection, metadata: MetaData) -> list[object]:
+    context = MigrationContext.configure(conn, opts={"compare_type": True})
+    return list(compare_metadata(context, metadata))

@@ -5,37 +5,22 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlalchemy import insert, text
-from sqlalchemy.engine import Connection
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
 from subgraphs.kit.database import Database
 from subgraphs.kit.migrations import upgrade_async
 from subgraphs.orders.config import MIGRATIONS_DIR
 from subgraphs.orders.domain.models import Base, Order
+from tests.subgraphs.harness import migrate_twice
 
 
 async def test_migrations_apply_twice_on_a_fresh_database_and_match_the_models(
     database_url: str,
 ) -> None:
-    await upgrade_async(MIGRATIONS_DIR, database_url)
-    await upgrade_async(MIGRATIONS_DIR, database_url)
-    database = Database(database_url)
-    try:
-        async with database.engine.connect() as conn:
-            version = (await conn.execute(text("SELECT version_num FROM alembic_version"))).all()
-            diff = await conn.run_sync(_diff)
-    finally:
-        await database.dispose()
+    version, diff = await migrate_twice(MIGRATIONS_DIR, database_url, Base.metadata)
     assert version == [("0001",)]
     assert diff == []
-
-
-def _diff(conn: Connection) -> list[object]:
-    context = MigrationContext.configure(conn, opts={"compare_type": True})
-    return list(compare_metadata(context, Base.metadata))
 
 
 async def test_the_database_refuses_an_unknown_status(database_url: str) -> None:

@@ -2,37 +2,26 @@
 
 from __future__ import annotations
 
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
-from sqlalchemy.engine import Connection
+from sqlalchemy import inspect
 
 from subgraphs.kit.database import Database
-from subgraphs.kit.migrations import upgrade_async
 from subgraphs.products.config import MIGRATIONS_DIR
 from subgraphs.products.domain.models import Base
+from tests.subgraphs.harness import migrate_twice
 
 
 async def test_migrations_apply_on_a_fresh_database_and_match_the_models(
     database_url: str,
 ) -> None:
     # when migrations run twice on a fresh database
-    await upgrade_async(MIGRATIONS_DIR, database_url)
-    await upgrade_async(MIGRATIONS_DIR, database_url)
+    version, diff = await migrate_twice(MIGRATIONS_DIR, database_url, Base.metadata)
     # then the head revision is recorded and nothing differs from the models
     database = Database(database_url)
     try:
         async with database.engine.connect() as conn:
-            version = (await conn.execute(text("SELECT version_num FROM alembic_version"))).all()
             columns = await conn.run_sync(lambda c: inspect(c).get_columns("products"))
-            diff = await conn.run_sync(_diff)
     finally:
         await database.dispose()
     assert version == [("0002",)]
     assert {c["name"] for c in columns} >= {"id", "sku", "price_amount", "stock", "created_at"}
     assert diff == []
-
-
-def _diff(conn: Connection) -> list[object]:
-    context = MigrationContext.configure(conn, opts={"compare_type": True})
-    return list(compare_metadata(context, Base.metadata))
