@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -84,6 +84,21 @@ class NotificationRepository:
         conflict = ["event_id", "channel"]
         result = await session.execute(statement.on_conflict_do_nothing(index_elements=conflict))
         return result.rowcount == 1
+
+    async def address_waiting(
+        self, session: AsyncSession, user_id: str, email: str, status: Status
+    ) -> None:
+        """Give the emails queued for ``user:<id>`` their address and ``status`` (``sent`` when
+        the dev mailbox is the email channel, ``queued`` for the delivery worker)."""
+        now = datetime.now(UTC)
+        sent = {"attempts": 1, "sent_at": now} if status is Status.SENT else {}
+        await session.execute(
+            update(Notification)
+            .where(Notification.recipient == f"user:{user_id}",
+                   Notification.status == Status.QUEUED.value)
+            .values(recipient=email, status=status.value, **sent)
+            .execution_options(synchronize_session=False)
+        )
 
     async def page(
         self, session: AsyncSession, limit: int, after: int | None, **where: str | None

@@ -25,6 +25,9 @@ class NotificationSender(Protocol):
 
     async def send(self, session: AsyncSession, delivery: Delivery) -> None: ...
 
+    async def address_found(self, session: AsyncSession, user_id: str, email: str) -> None:
+        """Emails queued for ``user:<id>`` (no contact yet) now have an address."""
+
 
 class DevMailbox:
     """Delivery into the local mailbox table: recorded once per (event, channel) as sent."""
@@ -34,6 +37,9 @@ class DevMailbox:
 
     async def send(self, session: AsyncSession, delivery: Delivery) -> None:
         await self.repository.record(session, delivery, Status.SENT)
+
+    async def address_found(self, session: AsyncSession, user_id: str, email: str) -> None:
+        await self.repository.address_waiting(session, user_id, email, Status.SENT)
 
 
 class ProviderQueue:
@@ -47,5 +53,11 @@ class ProviderQueue:
         self.repository = repository or NotificationRepository()
 
     async def send(self, session: AsyncSession, delivery: Delivery) -> None:
-        status = Status.QUEUED if delivery.channel in self.channels else Status.SENT
-        await self.repository.record(session, delivery, status)
+        await self.repository.record(session, delivery, self._status(delivery.channel))
+
+    async def address_found(self, session: AsyncSession, user_id: str, email: str) -> None:
+        status = self._status(Channel.EMAIL)
+        await self.repository.address_waiting(session, user_id, email, status)
+
+    def _status(self, channel: Channel) -> Status:
+        return Status.QUEUED if channel in self.channels else Status.SENT

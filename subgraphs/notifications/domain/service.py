@@ -59,11 +59,12 @@ class NotificationService:
         self.contact_wait = contact_wait
 
     async def user_registered(self, session: AsyncSession, event: Envelope) -> None:
-        """Remember the contact, then welcome the user."""
+        """Remember the contact, address the emails that waited for it, welcome the user."""
         p: UserRegistered = event.payload  # type: ignore[assignment]
         await self.repository.save_contact(
             session, Contact(p.user_id, p.email, p.full_name, p.phone)
         )
+        await self.sender.address_found(session, p.user_id, p.email)
         await self._notify(session, event, "welcome", p.user_id, None, {})
 
     async def order_created(self, session: AsyncSession, event: Envelope) -> None:

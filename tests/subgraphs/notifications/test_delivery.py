@@ -13,7 +13,7 @@ from subgraphs.notifications.domain.outcomes import Outcome
 from subgraphs.notifications.domain.records import Channel, Delivery, NotificationRecord, Status
 from subgraphs.notifications.domain.repository import NotificationRepository
 from subgraphs.notifications.providers.http import retry_after
-from tests.subgraphs.notifications.harness import Harness
+from tests.subgraphs.notifications.harness import Harness, created, registered
 
 
 class Accepting:
@@ -129,3 +129,18 @@ def test_retry_after_is_read_as_seconds_or_an_http_date(
 ) -> None:
     response = httpx.Response(429, headers={"Retry-After": header} if header else {})
     assert retry_after(response) == expected
+
+
+async def test_an_email_waiting_for_its_address_is_sent_once_the_user_registers(
+    app: Harness,
+) -> None:
+    # given an order email kept queued for "user:user-9" (the contact never came in time)
+    await app.deliver(created(user_id="user-9", age=timedelta(seconds=60)))
+    # when the user's UserRegistered arrives at last
+    await app.deliver(registered("user-9", phone=None))
+    # then the dev mailbox delivers the waiting email to the address, beside the welcome
+    [waiting, welcome] = await app.messages()
+    assert (waiting.template, waiting.recipient, waiting.status, waiting.attempts) == (
+        "order_received", "user-9@example.com", "sent", 1,
+    )
+    assert welcome.template == "welcome"

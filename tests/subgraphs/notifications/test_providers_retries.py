@@ -4,7 +4,12 @@ the dead letter after the last attempt; the attempts are visible through GraphQL
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 
+import pytest
+from sqlalchemy import update
+
+from subgraphs.notifications.domain.models import Notification
 from tests.subgraphs.notifications.fake_providers import Canned, FakeSendGrid, FakeTwilio, Slow
 from tests.subgraphs.notifications.harness import registered
 from tests.subgraphs.notifications.provider_harness import (
@@ -103,3 +108,25 @@ async def test_twilio_503_then_201_sends_the_sms(database_url: str, twilio: Fake
         sms = (await settle(app))[1]
     assert len(twilio.requests) == 2
     assert (sms.status, sms.attempts) == ("sent", 2)
+
+
+@pytest.mark.parametrize(("interrupted", "status", "requests"),
+                         [("fail", "failed", 0), ("resend", "sent", 1)])
+async def test_a_send_interrupted_by_a_crash_is_reconciled_when_the_app_starts_again(
+    database_url: str, sendgrid: FakeSendGrid, interrupted: str, status: str, requests: int
+) -> None:
+    # given a process that claimed a message and died before recording the outcome
+    async with open_providers(database_url, None, None) as crashed:
+        await crashed.deliver(registered("user-1", phone=None))
+        async with crashed.services.database.transaction() as session:
+            await session.execute(
+                update(Notification).values(status="sending", attempts=1,
+                                            claimed_at=datetime.now(UTC) - timedelta(hours=1))
+            )
+    # when the service starts again with SendGrid configured
+    async with open_providers(database_url, sendgrid, None,
+                              delivery_interrupted=interrupted) as app:
+        [email] = await settle(app)
+    # then "fail" never sends it again (outcome unknown), "resend" sends it once more
+    assert email.status == status and len(sendgrid.requests) == requests
+    assert email.attempts == 1 + requests

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import timedelta
+
 from tests.subgraphs.notifications.fake_providers import Canned, FakeSendGrid
 from tests.subgraphs.notifications.harness import created, registered
 from tests.subgraphs.notifications.provider_harness import open_providers, settle
@@ -78,3 +81,20 @@ async def test_a_wrong_key_is_refused_with_401_and_not_retried(
     assert len(sendgrid.requests) == 1 and email.status == "failed"
     assert email.last_error is not None and "HTTP 401" in email.last_error
     assert "another-key" not in email.last_error
+
+
+async def test_an_email_waiting_for_its_address_goes_to_sendgrid_after_registration(
+    database_url: str, sendgrid: FakeSendGrid
+) -> None:
+    async with open_providers(database_url, sendgrid, None) as app:
+        # given an order email queued for "user:user-9", which the worker leaves alone
+        await app.deliver(created(user_id="user-9", age=timedelta(seconds=60)))
+        await asyncio.sleep(0.2)
+        assert sendgrid.requests == []
+        # when the user registers, then the waiting email and the welcome are both sent
+        await app.deliver(registered("user-9", phone=None))
+        messages = await settle(app)
+    assert [(m.template, m.status) for m in messages] == [("order_received", "sent"),
+                                                          ("welcome", "sent")]
+    recipients = [r.json()["personalizations"][0]["to"] for r in sendgrid.requests]
+    assert recipients == [[{"email": "user-9@example.com"}]] * 2
