@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -91,3 +92,13 @@ async def test_opting_out_of_everything_records_nothing_for_later_events(
     await update(app, "user-1", email=False, sms=False)
     await app.deliver(created(user_id="user-1"))
     assert {m.template for m in await app.messages()} == {"welcome"}
+
+
+async def test_an_email_opt_out_also_skips_the_email_kept_for_an_unknown_contact(
+    app: Harness,
+) -> None:
+    # given a user who opted out of email before notifications learnt their contact
+    await update(app, "user-9", email=False)
+    # when an old order event of theirs arrives, then nothing is kept for "user:user-9"
+    await app.deliver(created(user_id="user-9", age=timedelta(seconds=60)))
+    assert await app.messages() == []

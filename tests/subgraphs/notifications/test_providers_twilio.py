@@ -56,3 +56,15 @@ async def test_an_invalid_number_fails_with_twilios_code_and_is_not_retried(
     assert sms.last_error == (
         "twilio: HTTP 400: 21211 The 'To' number +1415 is not a valid phone number."
     )
+
+
+async def test_ready_reports_the_delivery_worker_and_its_providers(
+    sqlite_url: str, twilio: FakeTwilio
+) -> None:
+    async with open_providers(sqlite_url, None, twilio) as app:
+        await app.deliver(registered("user-1"))
+        await settle(app)
+        body = (await app.client.get("/ready")).json()
+    assert body["status"] == "ok"
+    assert body["delivery"]["providers"] == {"sms": "twilio"}
+    assert body["delivery"]["sent"] == 1 and body["delivery"]["failed"] == 0
