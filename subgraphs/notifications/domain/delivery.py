@@ -88,12 +88,13 @@ class DeliveryService:
 
     async def settle(
         self, session: AsyncSession, record: NotificationRecord, outcome: Outcome
-    ) -> Status:
-        """Record ``outcome`` of the attempt just made on ``record``; the resulting status."""
+    ) -> Status | None:
+        """Record ``outcome`` of the attempt just made on ``record``; the resulting status, or
+        None when the row was reconciled meanwhile (the outcome is then ignored)."""
         now = self.clock()
         status, values = self._result(record.attempts, outcome, now)
-        await self.queue.settle(session, record.id, status=status.value, **values)
-        return status
+        applied = await self.queue.settle(session, record.id, status=status.value, **values)
+        return status if applied else None
 
     async def reconcile(self, session: AsyncSession) -> int:
         """Settle messages left ``sending`` past their lease (see the module docstring)."""

@@ -48,7 +48,9 @@ class DeliveryWorker(PeriodicSweep):
         outcome = await self.delivery.attempt(record)
         async with self._database.transaction() as session:
             status = await self.delivery.settle(session, record, outcome)
-        self.counts[str(status)] = self.counts.get(str(status), 0) + 1
+        result = "ignored, reconciled meanwhile" if status is None else str(status)
+        if status is not None:
+            self.counts[str(status)] += 1
         # Ids, channel, status and our scrubbed error only: never the recipient's message.
         log.info("notification %s on %s: attempt %d -> %s%s", record.id, record.channel,
-                 record.attempts, status, f" ({outcome.error})" if outcome.error else "")
+                 record.attempts, result, f" ({outcome.error})" if outcome.error else "")
