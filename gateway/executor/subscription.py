@@ -13,6 +13,8 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
+import orjson
+
 from gateway.executor.errors import fetch_failed, root_errors
 from gateway.executor.execute import shape_response
 from gateway.executor.interpreter import run_node
@@ -94,7 +96,9 @@ async def complete_event(
     ex = Execution(fetcher, variables, headers_for)
     data = event.get("data")
     if isinstance(data, dict):
-        deep_merge(ex.data, data)
+        # Subscribers of a deduplicated stream share one event object; entity merges write into
+        # the tree, so each completes its own copy.
+        deep_merge(ex.data, orjson.loads(orjson.dumps(data)))
     else:
         ex.mark_failed([ex.data])
     ex.errors.extend(root_errors(event.get("errors"), subgraph))

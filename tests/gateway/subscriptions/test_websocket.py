@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.gateway.subscriptions.harness import WsClient, serve_stack
+from tests.gateway.subscriptions.harness import STATUS, WsClient, serve_stack
 
 ALICE = {"Authorization": "Bearer alice"}
 
@@ -110,3 +110,19 @@ async def test_a_query_over_the_socket_is_one_next_then_complete():
         assert await client.receive() == {"id": "q", "type": "next", "payload": {"data": {
             "order": {"status": "PENDING", "payment": {"status": "SUCCEEDED:o9"}}}}}
         assert await client.receive() == {"id": "q", "type": "complete"}
+
+
+async def test_subscribers_of_one_stream_with_different_selections_each_get_their_own():
+    joined = STATUS
+    plain = ("subscription S($id: ID!) "
+             "{ orderStatusChanged(orderId: $id) { id status payment { __typename } } }")
+    async with serve_stack() as stack, WsClient.connect(stack.ws_url, ALICE) as client:
+        await client.subscribe("joined", "o1", joined)
+        await client.subscribe("plain", "o1", plain)
+        await stack.bus.wait_active(1)  # one upstream stream: the root selection is the same
+        await asyncio.sleep(0.1)
+        stack.bus.publish("o1", "PAID")
+        got = {m["id"]: m["payload"]["data"]["orderStatusChanged"]
+               for m in [await client.receive(), await client.receive()]}
+    assert got == {"joined": {"id": "o1", "status": "PAID", "payment": {"status": "SUCCEEDED:o1"}},
+                   "plain": {"id": "o1", "status": "PAID", "payment": {"__typename": "Payment"}}}
