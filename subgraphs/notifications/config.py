@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr
+from pydantic_settings import SettingsConfigDict
 
 from subgraphs.kit.settings import ServiceSettings
 
@@ -24,6 +25,10 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 class NotificationsSettings(ServiceSettings):
     """Read from ``NOTIFICATIONS_<OPTION>`` then ``<OPTION>``."""
+
+    # A model-level error (the kit's JWT_SECRET check) would otherwise quote the whole input,
+    # provider keys included, in the message the service dies with.
+    model_config = SettingsConfigDict(hide_input_in_errors=True)
 
     contact_wait_seconds: float = Field(
         10.0, ge=0, le=30,

@@ -118,3 +118,14 @@ async def test_keys_never_reach_logs_errors_or_graphql(
     assert caplog.records, "the worker logs its outcomes"
     for secret in (sendgrid.api_key, twilio.auth_token, twilio.requests[0].authorization or "-"):
         assert all(secret not in text for text in emitted)
+
+
+def test_a_settings_error_never_quotes_the_keys() -> None:
+    # given production with the development JWT secret (the kit refuses it) and real keys
+    with pytest.raises(ValueError) as raised:
+        load_settings(NotificationsSettings, "notifications", environment="production",
+                      database_url="sqlite+aiosqlite://", **GOOD)
+    # then the error names the problem without echoing any input
+    assert "JWT_SECRET" in str(raised.value)
+    for value in GOOD.values():
+        assert value not in str(raised.value) and value[-12:] not in str(raised.value)
