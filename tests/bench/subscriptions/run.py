@@ -120,8 +120,8 @@ async def warm_up(settings: KafkaSettings, topic: str, orders: int,
         if time.monotonic() > deadline:
             missing = sum(1 for s in subscribers if not s.latencies)
             raise TimeoutError(f"{missing} subscribers got no warm-up event in {within}s")
-        await publish(settings, topic, orders, rate=orders, duration=1.0)
-        await asyncio.sleep(2)
+        await publish(settings, topic, orders, rate=10, duration=orders / 10)  # gently
+        await asyncio.sleep(5)
     for subscriber in subscribers:
         subscriber.latencies.clear()
 
