@@ -19,8 +19,6 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
-from gateway.subscriptions_config import SubscriptionsConfig
-
 from gateway.edge_config import (
     AuthConfig,
     CorsConfig,
@@ -29,6 +27,7 @@ from gateway.edge_config import (
     RateLimitConfig,
     TrustedDocumentsConfig,
 )
+from gateway.subscriptions_config import SubscriptionsConfig
 
 __all__ = [
     "BatchingConfig",
