@@ -22,7 +22,10 @@ T = TypeVar("T", bound="ServiceSettings")
 class ServiceSettings(BaseSettings):
     """Options every subgraph understands; a domain subclasses it to add its own."""
 
-    model_config = SettingsConfigDict(extra="forbid", validate_default=True)
+    # Validation errors must never echo a secret the environment passed in.
+    model_config = SettingsConfigDict(
+        extra="forbid", validate_default=True, hide_input_in_errors=True
+    )
 
     service: str = Field(description="Service name; also the prefix of its environment variables.")
     environment: Literal["dev", "test", "production"] = Field(

@@ -28,3 +28,9 @@ def test_production_refuses_the_development_secret() -> None:
 def test_unknown_options_are_rejected() -> None:
     with pytest.raises(ValidationError):
         ServiceSettings(service="users", colour="blue")  # type: ignore[call-arg]
+
+
+def test_a_rejected_secret_is_never_echoed_in_the_error() -> None:
+    with pytest.raises(ValidationError) as failure:
+        load_settings(ServiceSettings, "users", jwt_secret="short-but-secret-value")
+    assert "short-but-secret-value" not in str(failure.value)
