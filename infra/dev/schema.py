@@ -12,6 +12,8 @@ __all__ = ["check_schema", "write_schema"]
 
 SCHEMA_DIR = ROOT / "schema"
 SUPERGRAPH = SCHEMA_DIR / "supergraph.graphql"
+OPERATIONS = SCHEMA_DIR / "operations"
+MANIFEST = SCHEMA_DIR / "persisted-query-manifest.json"
 CONFIG = ROOT / "supergraph.yaml"
 
 
@@ -47,6 +49,18 @@ def compose(config: Path) -> str | None:
     return out.stdout
 
 
+def manifest(check: bool) -> bool:
+    """(Re)write or check the trusted-documents manifest of schema/operations; True when fresh."""
+    if not OPERATIONS.exists():
+        return True
+    command = [sys.executable, "-m", "gateway.manifest", str(OPERATIONS), "--supergraph",
+               str(SUPERGRAPH), "--out", str(MANIFEST), *(["--check"] if check else [])]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0 and not check:
+        raise SystemExit(f"manifest failed:\n{done.stderr or done.stdout}")
+    return done.returncode == 0
+
+
 def expected_files() -> dict[Path, str]:
     names = domains_present()
     files = {SCHEMA_DIR / "subgraphs" / f"{n}.graphql": subgraph_sdl(n) for n in names}
@@ -62,6 +76,7 @@ def write_schema() -> None:
     supergraph = compose(CONFIG)
     if supergraph is not None:
         SUPERGRAPH.write_text(supergraph)
+    manifest(check=False)
     print(f"schema: wrote {len(files)} files" + (" and the supergraph" if supergraph else ""))
 
 
@@ -72,6 +87,8 @@ def check_schema() -> int:
     supergraph = compose(CONFIG) if CONFIG.exists() else None
     if supergraph is not None and (not SUPERGRAPH.exists() or SUPERGRAPH.read_text() != supergraph):
         stale.append(SUPERGRAPH)
+    if not stale and not manifest(check=True):
+        stale.append(MANIFEST)
     for path in stale:
         print(f"stale: {path.relative_to(ROOT)} (run `make schema` and commit)")
     return 1 if stale else 0
