@@ -66,6 +66,23 @@ def test_payments_killed_mid_flow_then_restarted_charges_each_order_once(
     assert stock_of(anonymous, product) == 14
 
 
+def test_a_poison_message_is_parked_and_the_saga_goes_on(
+    faulty: Platform, shop: tuple[Client, Client]
+) -> None:
+    anonymous, admin = shop
+    assert faulty.broker is not None
+    asyncio.run(_send_raw(faulty.broker.bootstrap_servers, "orders", b"{not json"))
+    product = new_product(admin, stock=3)
+    placed = _place_orders(shop, product, 2)
+    _all_paid_once(placed)
+    assert stock_of(anonymous, product) == 1
+    ready = httpx.get(f"http://127.0.0.1:{faulty.ports['payments']}/ready", timeout=5).json()
+    parked = sum(c["dead_lettered"] for c in ready["messaging"]["consumers"])
+    assert parked >= 1
+
+
+
+# Last in the module: when the known race strikes, the platform's consumers stay stale.
 @pytest.mark.xfail(
     strict=False,
     reason="known race (failed 1 run in 3): after the embedded broker restarts empty, a consumer "
@@ -86,21 +103,6 @@ def test_orders_placed_while_the_broker_is_down_all_complete_after_it_returns(
     faulty.broker.start()
     _all_paid_once(placed)
     assert stock_of(anonymous, product) == 6
-
-
-def test_a_poison_message_is_parked_and_the_saga_goes_on(
-    faulty: Platform, shop: tuple[Client, Client]
-) -> None:
-    anonymous, admin = shop
-    assert faulty.broker is not None
-    asyncio.run(_send_raw(faulty.broker.bootstrap_servers, "orders", b"{not json"))
-    product = new_product(admin, stock=3)
-    placed = _place_orders(shop, product, 2)
-    _all_paid_once(placed)
-    assert stock_of(anonymous, product) == 1
-    ready = httpx.get(f"http://127.0.0.1:{faulty.ports['payments']}/ready", timeout=5).json()
-    parked = sum(c["dead_lettered"] for c in ready["messaging"]["consumers"])
-    assert parked >= 1
 
 
 async def _send_raw(servers: str, topic: str, value: bytes) -> None:
