@@ -19,8 +19,8 @@ __all__ = ["SubgraphPool"]
 class SubgraphPool:
     """Send GraphQL requests to subgraphs by name.
 
-    httpx pools belong to one event loop, so the pool remakes its clients when it is used from a
-    new loop (an app served by uvicorn has one loop; tests may run one per test).
+    Connection pools belong to one event loop, so the pool remakes its clients when it is used
+    from a new loop (an app served by uvicorn has one loop; tests may run one per test).
     """
 
     def __init__(
@@ -46,7 +46,8 @@ class SubgraphPool:
 
         async def send() -> bytes:
             self.sent += 1
-            return await client.post(body, headers)
+            # Only a query may be sent again when a keep-alive connection closes under it.
+            return await client.post(body, headers, replayable=dedupe)
 
         if not dedupe:
             return parse_response(subgraph, await send())
