@@ -1,4 +1,8 @@
-"""Collect the objects at a Flatten path and build their deduplicated representations."""
+"""Collect the objects at a Flatten path and build their deduplicated representations.
+
+This runs for every Flatten of every request, so the hot paths are flat loops: objects are
+collected without their response paths, which are found again only when an error needs one.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +13,53 @@ import orjson
 
 from gateway.plan import KeyField, Representation
 
-__all__ = ["Batch", "Origin", "build_batch", "objects_at", "runtime_typenames"]
+__all__ = ["Batch", "Origin", "build_batch", "objects_at", "origins_at", "runtime_typenames"]
 
 Path = tuple[str | int, ...]
 Origin = tuple[dict[str, Any], Path]
 _MISSING = object()
 
 
-def objects_at(tree: Any, path: tuple[str, ...]) -> list[Origin]:
-    """Every object found at ``path`` with its response path; ``@`` walks every list element."""
+def objects_at(tree: Any, path: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Every object found at ``path``; ``@`` walks every list element.
+
+    A list reached by a plain key is walked just the same (``@`` only names the list level), and
+    a type condition segment (``... on T``, Apollo's form) keeps the objects of that type.
+    """
+    level: list[Any] = [tree]
+    for segment in path:
+        found: list[Any] = []
+        if segment == "@":
+            for value in level:
+                if type(value) is list:
+                    found.extend(value)
+        elif segment.startswith(("... on ", "|[")):
+            for value in _flat_objects(level):
+                if _condition_matches(segment, value):
+                    found.append(value)
+        else:
+            for value in level:
+                if type(value) is dict:
+                    found.append(value.get(segment))
+                elif type(value) is list:
+                    found.extend(item.get(segment) for item in _flat_objects(value))
+        level = found
+    if all(type(value) is dict for value in level):
+        return level
+    return list(_flat_objects(level))
+
+
+def _flat_objects(values: list[Any]) -> Iterator[dict[str, Any]]:
+    """The objects among ``values``, lists flattened at any depth, nulls and scalars dropped."""
+    for value in values:
+        if type(value) is dict:
+            yield value
+        elif type(value) is list:
+            yield from _flat_objects(value)
+
+
+def origins_at(tree: Any, path: tuple[str, ...]) -> list[Origin]:
+    """``objects_at`` with each object's response path (only for errors: slower)."""
     return list(_walk(tree, path, 0, ()))
 
 
@@ -25,7 +67,6 @@ def _walk(value: Any, path: tuple[str, ...], depth: int, at: Path) -> Iterator[O
     if value is None:
         return
     if isinstance(value, list):
-        # ``@`` names the list level; a list reached by a plain key is walked just the same.
         step = 1 if depth < len(path) and path[depth] == "@" else 0
         for index, item in enumerate(value):
             yield from _walk(item, path, depth + step, (*at, index))
@@ -36,7 +77,7 @@ def _walk(value: Any, path: tuple[str, ...], depth: int, at: Path) -> Iterator[O
         yield value, at
         return
     segment = path[depth]
-    if segment.startswith(("... on ", "|[")):  # a type condition on the path (Apollo's form)
+    if segment.startswith(("... on ", "|[")):
         if _condition_matches(segment, value):
             yield from _walk(value, path, depth + 1, at)
         return
@@ -57,41 +98,88 @@ def runtime_typenames(value: dict[str, Any]) -> list[str]:
 class Batch:
     """The representations of one ``_entities`` call and the objects each one came from."""
 
+    __slots__ = ("_index", "representations", "sources")
+
     def __init__(self) -> None:
         self.representations: list[dict[str, Any]] = []
-        self.origins: list[list[Origin]] = []
-        self._index: dict[bytes, int] = {}
+        self.sources: list[list[dict[str, Any]]] = []  # i-th: the objects behind representation i
+        self._index: dict[Any, int] = {}
 
-    def add(self, representation: dict[str, Any], origin: Origin) -> None:
-        key = orjson.dumps(representation, option=orjson.OPT_SORT_KEYS)
+    def add(self, representation: dict[str, Any], key: Any, obj: dict[str, Any]) -> None:
         index = self._index.get(key)
         if index is None:
             index = self._index[key] = len(self.representations)
             self.representations.append(representation)
-            self.origins.append([])
-        self.origins[index].append(origin)
+            self.sources.append([obj])
+        else:
+            self.sources[index].append(obj)
 
     @property
     def objects(self) -> list[dict[str, Any]]:
-        return [obj for origins in self.origins for obj, _ in origins]
+        return [obj for objects in self.sources for obj in objects]
+
+    def paths(self, tree: Any, path: tuple[str, ...]) -> list[list[Path]]:
+        """The response paths of each representation's objects, found again in ``tree``.
+
+        An object a later merge replaced is no longer in the tree: it simply has no path.
+        """
+        where: dict[int, list[Path]] = {}
+        for obj, at in origins_at(tree, path):
+            where.setdefault(id(obj), []).append(at)
+        # One object can be reached twice (a shared answer merged at two places): once is enough.
+        return [[at for ident in dict.fromkeys(map(id, objects)) for at in where.get(ident, ())]
+                for objects in self.sources]
 
 
-def build_batch(origins: list[Origin], shapes: tuple[Representation, ...]) -> Batch:
+class _Matcher:
+    """Which representation an object gets, by type name: the first shape that matches it."""
+
+    __slots__ = ("by_name", "shapes")
+
+    def __init__(self, shapes: tuple[Representation, ...]) -> None:
+        self.shapes = shapes
+        self.by_name: dict[str, Representation] = {}
+        for shape in shapes:
+            for name in (shape.type_name, *shape.match_types):
+                self.by_name.setdefault(name, shape)
+
+
+_matchers: dict[int, _Matcher] = {}
+
+
+def _matcher(shapes: tuple[Representation, ...]) -> _Matcher:
+    # Keyed by identity (a plan's tuples live as long as the cached plan); checked, since an id
+    # can be reused once a plan is gone. Bounded: plans come and go with the plan cache.
+    matcher = _matchers.get(id(shapes))
+    if matcher is None or matcher.shapes is not shapes:
+        if len(_matchers) > 4096:
+            _matchers.clear()
+        matcher = _matchers[id(shapes)] = _Matcher(shapes)
+    return matcher
+
+
+def build_batch(objects: list[dict[str, Any]], shapes: tuple[Representation, ...]) -> Batch:
     """Representations for every object a shape matches; skip objects lacking a key value."""
     batch = Batch()
-    for obj, path in origins:
-        shape = _shape_for(obj, shapes)
+    by_name = _matcher(shapes).by_name
+    for obj in objects:
+        name = obj.get("__typename")
+        shape = by_name.get(name) if type(name) is str else None
         if shape is None:
-            continue
+            name = obj.get("__internal_typename")
+            shape = by_name.get(name) if type(name) is str else None
+            if shape is None:
+                continue
         fields = _copy_fields(obj, shape.fields)
-        if fields is not None:
-            batch.add({"__typename": shape.type_name, **fields}, (obj, path))
+        if fields is None:
+            continue
+        key: Any = tuple(fields.items())
+        for _, value in key:
+            if type(value) is not str:  # 1 == True == 1.0 in a tuple: such keys compare as JSON
+                key = orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)
+                break
+        batch.add({"__typename": shape.type_name, **fields}, (shape.type_name, key), obj)
     return batch
-
-
-def _shape_for(obj: dict[str, Any], shapes: tuple[Representation, ...]) -> Representation | None:
-    names = runtime_typenames(obj)
-    return next((s for name in names for s in shapes if s.matches(name)), None)
 
 
 def _copy_fields(obj: dict[str, Any], fields: tuple[KeyField, ...]) -> dict[str, Any] | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.executor.entities import Origin
+from gateway.executor.entities import Path
 from gateway.fetch import SubgraphFetchError
 
 __all__ = ["entity_errors", "fetch_failed", "root_errors"]
@@ -37,17 +37,22 @@ def root_errors(errors: Any, subgraph: str) -> list[dict[str, Any]]:
     return out
 
 
-def entity_errors(errors: Any, subgraph: str, origins: list[list[Origin]]) -> list[dict[str, Any]]:
-    """``["_entities", i, *rest]`` becomes ``[*path of each object behind i, *rest]``."""
+def entity_errors(errors: Any, subgraph: str, paths: list[list[Path]]) -> list[dict[str, Any]]:
+    """``["_entities", i, *rest]`` becomes ``[*path of each object behind i, *rest]``.
+
+    ``paths[i]`` are the response paths of the objects behind representation ``i``.
+    """
     out = []
     for error in _as_list(errors):
         path = error.get("path") if isinstance(error, dict) else None
-        index = _entity_index(path, len(origins))
+        index = _entity_index(path, len(paths))
         if index is None:
             out.append(_client_error(error, subgraph, None))
             continue
         rest = list(path[2:])  # type: ignore[index]
-        for _, at in origins[index]:
+        if not paths[index]:  # its objects left the tree: the error still reaches the client
+            out.append(_client_error(error, subgraph, None))
+        for at in paths[index]:
             out.append(_client_error(error, subgraph, [*at, *rest]))
     return out
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from gateway.executor.fields import FieldCollector
 from gateway.executor.interpreter import run_node
 from gateway.executor.introspection import run_introspection
 from gateway.executor.operation import ClientOperation
@@ -50,9 +49,9 @@ def shape_response(
             operation.schema, operation.introspection, raw_variables
         )
         ex.errors.extend(errors)
-    collector = FieldCollector(operation.schema, operation.fragments, variables)
-    shaper = Shaper(operation.schema, collector, ex.errors, ex.failed, introspection)
-    data = shaper.root(operation.root_type, operation.operation.selection_set, ex.data)
+    shaper = Shaper(operation.schema, operation.shapes, variables, ex.errors, ex.failed,
+                    introspection)
+    data = shaper.root(operation.root_type, ex.data)
     response: dict[str, Any] = {"data": data}
     if ex.errors:
         response["errors"] = ex.errors

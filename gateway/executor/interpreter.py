@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from gateway.executor.entities import build_batch, objects_at
+from gateway.executor.entities import Batch, build_batch, objects_at
 from gateway.executor.errors import entity_errors, fetch_failed, root_errors
 from gateway.executor.merge import deep_merge
 from gateway.executor.state import Execution
@@ -85,17 +85,21 @@ async def _run_flatten(node: FlattenNode, ex: Execution) -> None:
     try:
         response = await _send(fetch, ex, _request(fetch, ex, batch.representations))
     except SubgraphFetchError as error:
-        paths = [at for origins in batch.origins for _, at in origins]
+        paths = [at for ats in batch.paths(ex.data, node.path) for at in ats]
         ex.errors.append(fetch_failed(error, list(paths[0]) if len(paths) == 1 else None))
         ex.mark_failed(batch.objects)
         return
-    _merge_entities(response, fetch.subgraph, batch, ex)
+    _merge_entities(response, fetch.subgraph, batch, ex, node.path)
 
 
-def _merge_entities(response: dict[str, Any], subgraph: str, batch: Any, ex: Execution) -> None:
+def _merge_entities(
+    response: dict[str, Any], subgraph: str, batch: Batch, ex: Execution, path: tuple[str, ...]
+) -> None:
     data = response.get("data")
     entities = data.get("_entities") if isinstance(data, dict) else None
-    ex.errors.extend(entity_errors(response.get("errors"), subgraph, batch.origins))
+    errors = response.get("errors")
+    if errors:
+        ex.errors.extend(entity_errors(errors, subgraph, batch.paths(ex.data, path)))
     if not isinstance(entities, list) or len(entities) != len(batch.representations):
         if not response.get("errors"):
             count = len(entities) if isinstance(entities, list) else 0
@@ -105,7 +109,7 @@ def _merge_entities(response: dict[str, Any], subgraph: str, batch: Any, ex: Exe
                                                              "SUBGRAPH_INVALID_RESPONSE")))
         ex.mark_failed(batch.objects)
         return
-    for entity, origins in zip(entities, batch.origins, strict=True):
-        if isinstance(entity, dict):
-            for obj, _ in origins:
+    for entity, objects in zip(entities, batch.sources, strict=True):
+        if type(entity) is dict:
+            for obj in objects:
                 deep_merge(obj, entity)

@@ -18,11 +18,13 @@ def deep_merge(target: dict[str, Any], source: dict[str, Any]) -> None:
     """
     for key, value in source.items():
         current = target.get(key)
-        if key in _TYPENAME_KEYS and current is not None:
+        if current is None:  # the common case: a field this answer adds
+            target[key] = value
+        elif key in _TYPENAME_KEYS:
             continue
-        if isinstance(current, dict) and isinstance(value, dict):
+        elif type(current) is dict and type(value) is dict:
             deep_merge(current, value)
-        elif isinstance(current, list) and isinstance(value, list) and len(current) == len(value):
+        elif type(current) is list and type(value) is list and len(current) == len(value):
             _merge_lists(current, value)
         else:
             target[key] = value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from graphql import (
     DocumentNode,
@@ -10,9 +11,11 @@ from graphql import (
     GraphQLObjectType,
     GraphQLSchema,
     OperationDefinitionNode,
+    VariableNode,
 )
 
 from gateway.executor.introspection import introspection_document
+from gateway.executor.shape import ShapePlans
 
 __all__ = ["ClientOperation"]
 
@@ -27,6 +30,7 @@ class ClientOperation:
     fragments: dict[str, FragmentDefinitionNode]
     root_type: GraphQLObjectType
     introspection: DocumentNode | None
+    shapes: ShapePlans  # how to shape its responses, worked out once
 
     @property
     def kind(self) -> str:
@@ -43,5 +47,28 @@ class ClientOperation:
         root_type = schema.get_root_type(operation.operation)
         if root_type is None:
             raise ValueError(f"the schema has no {operation.operation.value} type")
+        shapes = ShapePlans(schema, fragments, operation.selection_set,
+                            _condition_variables(operation, fragments))
         return cls(schema, document, operation, fragments, root_type,
-                   introspection_document(operation, fragments))
+                   introspection_document(operation, fragments), shapes)
+
+
+def _condition_variables(
+    operation: OperationDefinitionNode, fragments: dict[str, FragmentDefinitionNode]
+) -> tuple[str, ...]:
+    """The variables any ``@skip``/``@include`` of the operation or its fragments reads."""
+    names: dict[str, None] = {}
+
+    def visit(selection_set: Any) -> None:
+        for selection in selection_set.selections if selection_set is not None else ():
+            for directive in selection.directives or ():
+                if directive.name.value in ("skip", "include"):
+                    for argument in directive.arguments or ():
+                        if isinstance(argument.value, VariableNode):
+                            names[argument.value.name.value] = None
+            visit(getattr(selection, "selection_set", None))
+
+    visit(operation.selection_set)
+    for fragment in fragments.values():
+        visit(fragment.selection_set)
+    return tuple(names)
