@@ -103,16 +103,7 @@ class Batch:
     def __init__(self) -> None:
         self.representations: list[dict[str, Any]] = []
         self.sources: list[list[dict[str, Any]]] = []  # i-th: the objects behind representation i
-        self._index: dict[Any, int] = {}
-
-    def add(self, representation: dict[str, Any], key: Any, obj: dict[str, Any]) -> None:
-        index = self._index.get(key)
-        if index is None:
-            index = self._index[key] = len(self.representations)
-            self.representations.append(representation)
-            self.sources.append([obj])
-        else:
-            self.sources[index].append(obj)
+        self._index: dict[Any, int] = {}  # representation key -> its position
 
     @property
     def objects(self) -> list[dict[str, Any]]:
@@ -162,6 +153,7 @@ def build_batch(objects: list[dict[str, Any]], shapes: tuple[Representation, ...
     """Representations for every object a shape matches; skip objects lacking a key value."""
     batch = Batch()
     by_name = _matcher(shapes).by_name
+    representations, sources, seen = batch.representations, batch.sources, batch._index
     for obj in objects:
         name = obj.get("__typename")
         shape = by_name.get(name) if type(name) is str else None
@@ -178,7 +170,14 @@ def build_batch(objects: list[dict[str, Any]], shapes: tuple[Representation, ...
             if type(value) is not str:  # 1 == True == 1.0 in a tuple: such keys compare as JSON
                 key = orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)
                 break
-        batch.add({"__typename": shape.type_name, **fields}, (shape.type_name, key), obj)
+        key = (shape.type_name, key)
+        index = seen.get(key)  # Batch.add, inlined: this loop runs for every object
+        if index is None:
+            seen[key] = len(representations)
+            representations.append({"__typename": shape.type_name, **fields})
+            sources.append([obj])
+        else:
+            sources[index].append(obj)
     return batch
 
 

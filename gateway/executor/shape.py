@@ -167,7 +167,10 @@ class Shaper:
             elif plan.kind == _TYPENAME:
                 out[key] = runtime.name
                 continue
-            shaped = self._field(plan, value, (path, key), explained)
+            if plan.kind == _PLAIN and plan.type is not None:
+                shaped = self._complete(plan.type, value.get(key), plan, (path, key), explained)
+            else:
+                shaped = self._field(plan, value, (path, key), explained)
             if shaped is _BUBBLE:
                 return _BUBBLE
             out[key] = shaped
@@ -198,7 +201,7 @@ class Shaper:
         elif type(value) is not dict:
             shaped = self._error(f"Expected an object for {plan.label}.", path)
         else:
-            runtime = self._runtime_type(type_, value)
+            runtime = self._runtime_type(type_, value) if type_.abstract else type_.named
             if runtime is None:
                 shaped = self._error(f"Could not resolve the runtime type of {plan.label}.", path)
             else:
@@ -236,8 +239,6 @@ class Shaper:
 
     def _runtime_type(self, type_: _Type, value: dict[str, Any]) -> Any:
         named = type_.named
-        if not type_.abstract:
-            return named
         for name in runtime_typenames(value):
             candidate = self.schema.get_type(name)
             if isinstance(candidate, GraphQLObjectType) and self.schema.is_sub_type(
