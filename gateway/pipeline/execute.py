@@ -24,8 +24,13 @@ async def execute_request(
     plugins: Plugins,
 ) -> dict[str, Any]:
     """The client's response; an executor bug becomes an INTERNAL_SERVER_ERROR, not a crash."""
+    made: dict[str, dict[str, str]] = {}  # a plan fetches one subgraph many times: ask once
+
     def headers_for(subgraph: str) -> dict[str, str]:
-        return plugins.subgraph_headers(subgraph, request)
+        headers = made.get(subgraph)
+        if headers is None:
+            headers = made[subgraph] = plugins.subgraph_headers(subgraph, request)
+        return headers
 
     try:
         return await execute_plan(
