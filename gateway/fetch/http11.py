@@ -12,6 +12,7 @@ millisecond (tests/bench/federation/clients.py).
 from __future__ import annotations
 
 import asyncio
+import select
 import ssl
 import zlib
 from collections import deque
@@ -195,6 +196,15 @@ class _Connection(asyncio.Protocol):
             self.transport.close()
 
 
+def _readable(conn: _Connection) -> bool:
+    sock = conn.transport.get_extra_info("socket")  # type: ignore[union-attr]
+    if sock is None:
+        return False
+    poller = select.poll()
+    poller.register(sock.fileno(), select.POLLIN)
+    return bool(poller.poll(0))
+
+
 def _expire(waiter: asyncio.Future[None]) -> None:
     if not waiter.done():
         waiter.set_exception(TimeoutError())
@@ -247,7 +257,7 @@ class Http11Pool:
         """
         if self.loop is None:
             self.loop = asyncio.get_running_loop()
-        conn, reused = self._take_idle() or (await self._acquire(deadline))
+        conn, reused = self._take_idle(replayable) or (await self._acquire(deadline, replayable))
         try:
             return await self._exchange(conn, data, deadline)
         except ConnectionClosed as error:
@@ -255,7 +265,7 @@ class Http11Pool:
             # processed for sure only if nothing came back, and resending must be harmless.
             if not (reused and replayable and not error.received):
                 raise
-        conn, _ = await self._acquire(deadline, fresh=True)
+        conn, _ = await self._acquire(deadline, replayable, fresh=True)
         return await self._exchange(conn, data, deadline)
 
     async def _exchange(self, conn: _Connection, data: bytes, deadline: float) -> tuple[int, bytes]:
@@ -272,7 +282,7 @@ class Http11Pool:
             self._forget(conn)
         return result
 
-    def _take_idle(self) -> tuple[_Connection, bool] | None:
+    def _take_idle(self, replayable: bool) -> tuple[_Connection, bool] | None:
         idle = self._idle
         if not idle:
             return None
@@ -284,6 +294,12 @@ class Http11Pool:
             if conn.closed or conn.transport.is_closing():  # type: ignore[union-attr]
                 self._drop_idle(conn)
                 continue
+            if not replayable and _readable(conn):
+                # Bytes (or the end) arrived on an idle connection since the loop last looked:
+                # the server is closing it. A request that must not be sent twice takes no
+                # chance on it (a query would be retried instead, without this system call).
+                self._drop_idle(conn)
+                continue
             return conn, True
         return None
 
@@ -291,11 +307,13 @@ class Http11Pool:
         conn.close()
         self._forget(conn)
 
-    async def _acquire(self, deadline: float, fresh: bool = False) -> tuple[_Connection, bool]:
+    async def _acquire(
+        self, deadline: float, replayable: bool = False, fresh: bool = False
+    ) -> tuple[_Connection, bool]:
         while True:
             if self._closed:
                 raise PoolClosed("the client is closed")
-            if not fresh and (found := self._take_idle()) is not None:
+            if not fresh and (found := self._take_idle(replayable)) is not None:
                 return found
             if self.connections < self.max_connections:
                 return await self._connect(deadline), False

@@ -1,10 +1,11 @@
-"""HTTP client cost per subgraph call: httpx (what the gateway uses) against aiohttp.
+"""HTTP client cost per subgraph call: httpx, aiohttp (default and tuned), and the gateway's own
+HTTP/1.1 client (gateway/fetch/http11.py through SubgraphClient, what the gateway uses).
 
 Starts the Node benchmark subgraphs on CPU 1, then, pinned to CPU 0 in this process, sends
 ``--requests`` copies of one realistic entity fetch (the reviews subgraph's _entities call of
 TestQuery) with ``--concurrency`` in flight, through each client in turn, with uvloop; prints
-requests per second and CPU milliseconds per call. aiohttp is not a project dependency: install
-it somewhere and pass ``PYTHONPATH``. ``python tests/bench/federation/clients.py``
+requests per second and CPU milliseconds per call. ``--only`` picks runs by name prefix.
+``.venv/bin/python tests/bench/federation/clients.py``
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))  # the repository, for gateway
 import run as fed
 
 ENTITIES = ("query($representations: [_Any!]!) { _entities(representations: $representations) "
@@ -69,10 +71,42 @@ async def with_aiohttp(requests: int, concurrency: int) -> dict:
         return await drive(send, requests, concurrency)
 
 
+async def with_aiohttp_tuned(requests: int, concurrency: int) -> dict:
+    """What option (a) would be: no cookie jar, no decompression, no default headers."""
+    import aiohttp
+
+    connector = aiohttp.TCPConnector(limit=100, keepalive_timeout=5, ttl_dns_cache=None,
+                                     use_dns_cache=True, enable_cleanup_closed=False)
+    session = aiohttp.ClientSession(
+        connector=connector, cookie_jar=aiohttp.DummyCookieJar(), auto_decompress=False,
+        skip_auto_headers=("User-Agent", "Accept-Encoding"), timeout=aiohttp.ClientTimeout(30),
+    )
+    async with session:
+        async def send() -> bytes:
+            async with session.post(URL, data=BODY, headers=HEADERS) as response:
+                return await response.read()
+        return await drive(send, requests, concurrency)
+
+
+async def with_gateway_client(requests: int, concurrency: int) -> dict:
+    """Option (b): the gateway's SubgraphClient over its own HTTP/1.1 client."""
+    from gateway.fetch.client import ClientOptions, SubgraphClient
+
+    client = SubgraphClient("reviews", URL, ClientOptions(max_keepalive_connections=100))
+    try:
+        async def send() -> bytes:
+            return await client.post(BODY, {}, replayable=True)
+        return await drive(send, requests, concurrency)
+    finally:
+        await client.aclose()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--only", action="append", default=[],
+                        help="run only the clients whose name starts with this (repeatable)")
     args = parser.parse_args()
     import uvloop
 
@@ -85,8 +119,12 @@ def main() -> int:
             "httpx keepalive 20": lambda: with_httpx(args.requests, args.concurrency, 20),
             "httpx keepalive 100": lambda: with_httpx(args.requests, args.concurrency, 100),
             "aiohttp limit 100": lambda: with_aiohttp(args.requests, args.concurrency),
+            "aiohttp tuned": lambda: with_aiohttp_tuned(args.requests, args.concurrency),
+            "gateway http11": lambda: with_gateway_client(args.requests, args.concurrency),
         }
         for name, job in runs.items():
+            if args.only and not name.startswith(tuple(args.only)):
+                continue
             try:
                 print(f"{name}: {uvloop.run(job())}", flush=True)
             except ImportError as error:
