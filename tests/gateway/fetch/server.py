@@ -8,6 +8,7 @@ records every request it received.
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -41,8 +42,9 @@ async def answer(request: Request, writer: asyncio.StreamWriter) -> bool:
 
 
 class ScriptedServer:
-    def __init__(self, handler: Handler = answer) -> None:
+    def __init__(self, handler: Handler = answer, tls: ssl.SSLContext | None = None) -> None:
         self.handler = handler
+        self._tls = tls
         self.connections = 0
         self.open = 0
         self.requests: list[Request] = []
@@ -50,9 +52,9 @@ class ScriptedServer:
         self._changed = asyncio.Event()
 
     async def __aenter__(self) -> ScriptedServer:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0, ssl=self._tls)
         port = self._server.sockets[0].getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}/graphql"
+        self.url = f"{'https' if self._tls else 'http'}://127.0.0.1:{port}/graphql"
         return self
 
     async def __aexit__(self, *exc: Any) -> None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import gzip
 import socket
+from pathlib import Path
 
 import pytest
 import uvloop
 
-from gateway.fetch import ClientOptions, SubgraphClient, SubgraphFetchError
+from gateway.fetch import ClientOptions, SubgraphClient, SubgraphFetchError, SubgraphPool
+from gateway.fetch.http11 import Http11Pool
 from tests.gateway.fetch.server import GRAPHQL, Request, ScriptedServer, answer, response
+from tests.gateway.fetch.tls import contexts
 
 QUERY = b'{"query":"{ me { id } }"}'
 
@@ -176,6 +179,27 @@ async def test_a_query_on_a_connection_closed_as_it_went_out_is_sent_again_on_a_
     assert [r.connection for r in server.requests] == [0, 0, 1]
 
 
+@pytest.mark.parametrize("kind", ["query", "mutation"])
+async def test_the_pool_resends_only_queries_on_a_connection_closed_as_they_went_out(
+    kind: str,
+) -> None:
+    async with _closes_on_second_request() as server:
+        pool = SubgraphPool({"accounts": server.url})
+        request = {"query": f"{kind} {{ me {{ id }} }}"}
+        await pool.fetch("accounts", request, {}, dedupe=kind == "query")
+        try:
+            second = await pool.fetch("accounts", request, {}, dedupe=kind == "query")
+        except SubgraphFetchError:
+            second = None
+        await pool.aclose()
+    if kind == "query":
+        assert second == {"data": {"me": {"id": "1"}}}
+        assert [r.connection for r in server.requests] == [0, 0, 1]
+    else:
+        assert second is None
+        assert [r.connection for r in server.requests] == [0, 0]
+
+
 async def test_a_mutation_on_a_connection_closed_as_it_went_out_is_not_sent_again() -> None:
     async with _closes_on_second_request() as server:
         accounts = client(server)
@@ -328,3 +352,16 @@ def test_the_client_works_on_uvloop() -> None:
     answers, connections = uvloop.run(scenario())
     assert answers == [GRAPHQL] * 7
     assert connections <= 2
+
+
+async def test_an_https_subgraph_is_reached_over_tls(tmp_path: Path) -> None:
+    server_tls, client_tls = contexts(tmp_path)
+    async with ScriptedServer(tls=server_tls) as server:
+        pool = Http11Pool(server.url, ssl_context=client_tls)
+        request = b"POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\n\r\n{}"
+        loop = asyncio.get_running_loop()
+        answers = [await pool.request(request, loop.time() + 10, False) for _ in range(2)]
+        await pool.aclose()
+    assert answers == [(200, GRAPHQL)] * 2
+    assert server.connections == 1
+    assert server.url.startswith("https://")
