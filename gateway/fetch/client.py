@@ -56,6 +56,7 @@ class SubgraphClient:
         self.options = options
         self._http: httpx.AsyncClient | None = None
         self._fast: Http11Pool | None = None
+        self._unusable: str | None = None
         if transport is not None:
             limits = httpx.Limits(
                 max_connections=options.max_connections,
@@ -66,13 +67,17 @@ class SubgraphClient:
                 limits=limits, timeout=None, transport=transport, cookies=_NoCookies()
             )
             return
-        self._fast = Http11Pool(
-            url,
-            max_connections=options.max_connections,
-            max_keepalive=options.max_keepalive_connections,
-            keepalive_expiry=options.keepalive_expiry,
-            max_response_bytes=options.max_response_bytes,
-        )
+        try:
+            self._fast = Http11Pool(
+                url,
+                max_connections=options.max_connections,
+                max_keepalive=options.max_keepalive_connections,
+                keepalive_expiry=options.keepalive_expiry,
+                max_response_bytes=options.max_response_bytes,
+            )
+        except ValueError as error:  # reported by every request, like an unreachable host
+            self._unusable = str(error)
+            return
         # Everything before the caller's headers is the same for every request.
         self._head = (f"POST {self._fast.target} HTTP/1.1\r\nhost: {self._fast.authority}\r\n"
                       f"content-type: application/json\r\naccept: {_ACCEPT}\r\n").encode()
@@ -86,6 +91,9 @@ class SubgraphClient:
         server closed as the request went out is retried once on a fresh one.
         """
         if self._fast is None:
+            if self._unusable is not None:
+                message = f"subgraph '{self.name}' could not be reached: {self._unusable}"
+                raise SubgraphFetchError(self.name, message)
             return await self._post_httpx(body, headers)
         data = self._request_bytes(body, headers)
         loop = asyncio.get_running_loop()

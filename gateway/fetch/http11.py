@@ -130,6 +130,9 @@ class _Connection(asyncio.Protocol):
         self.status = self.parser.get_status_code()
 
     def on_body(self, body: bytes) -> None:
+        if self.waiter is None or self.waiter.done():  # a second response nobody asked for
+            self.keep = False
+            return
         self.size += len(body)
         if self.size > self.pool.max_response_bytes:
             self.keep = False

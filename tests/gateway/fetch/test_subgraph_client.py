@@ -329,6 +329,14 @@ async def test_an_unreachable_subgraph_is_a_fetch_error() -> None:
     assert "could not be reached" in caught.value.message
 
 
+async def test_a_url_that_is_not_http_is_a_fetch_error_of_each_request() -> None:
+    accounts = SubgraphClient("accounts", "ftp://127.0.0.1/graphql")
+    with pytest.raises(SubgraphFetchError) as caught:
+        await accounts.post(QUERY, {})
+    await accounts.aclose()
+    assert "could not be reached" in caught.value.message
+
+
 async def test_aclose_closes_every_connection() -> None:
     async with ScriptedServer() as server:
         accounts = client(server)
