@@ -83,6 +83,35 @@ async def test_concurrent_calls_open_at_most_max_connections() -> None:
     assert server.connections == 3
 
 
+async def test_idle_connections_beyond_max_keepalive_are_closed() -> None:
+    gate = asyncio.Event()
+
+    async def held(request: Request, writer: asyncio.StreamWriter) -> bool:
+        await gate.wait()
+        return await answer(request, writer)
+
+    async with ScriptedServer(held) as server:
+        accounts = client(server, max_keepalive_connections=2)
+        calls = [asyncio.create_task(accounts.post(QUERY, {})) for _ in range(5)]
+        await server.until_open(5)
+        gate.set()
+        await asyncio.gather(*calls)
+        await server.until_open(2)  # returns only once the client closed the other three
+        await accounts.post(QUERY, {})
+        await accounts.aclose()
+    assert server.connections == 5
+
+
+async def test_a_connection_idle_longer_than_the_keepalive_expiry_is_not_reused() -> None:
+    async with ScriptedServer() as server:
+        accounts = client(server, keepalive_expiry=0)
+        for _ in range(3):
+            await accounts.post(QUERY, {})
+        await server.until_open(1)  # the expired ones were closed by the client
+        await accounts.aclose()
+    assert [r.connection for r in server.requests] == [0, 1, 2]
+
+
 async def test_a_chunked_body_arrives_whole() -> None:
     async def chunked(request: Request, writer: asyncio.StreamWriter) -> bool:
         writer.write(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n")
