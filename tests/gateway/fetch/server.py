@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["GRAPHQL", "Request", "ScriptedServer", "answer", "response"]
+__all__ = ["GRAPHQL", "Handler", "Request", "ScriptedServer", "answer", "response"]
 
 GRAPHQL = b'{"data":{"me":{"id":"1"}}}'
 

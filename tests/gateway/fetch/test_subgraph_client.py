@@ -12,7 +12,14 @@ import uvloop
 
 from gateway.fetch import ClientOptions, SubgraphClient, SubgraphFetchError, SubgraphPool
 from gateway.fetch.http11 import Http11Pool
-from tests.gateway.fetch.server import GRAPHQL, Request, ScriptedServer, answer, response
+from tests.gateway.fetch.server import (
+    GRAPHQL,
+    Handler,
+    Request,
+    ScriptedServer,
+    answer,
+    response,
+)
 from tests.gateway.fetch.tls import contexts
 
 QUERY = b'{"query":"{ me { id } }"}'
@@ -61,14 +68,19 @@ async def test_a_caller_header_cannot_replace_framing_headers_or_inject_lines() 
     assert "x-injected" not in request.headers
 
 
-async def test_concurrent_calls_open_at_most_max_connections() -> None:
-    gate = asyncio.Event()
+def held_until(gate: asyncio.Event) -> Handler:
+    """Answers once ``gate`` is set: keeps every connection busy until then."""
 
-    async def slow(request: Request, writer: asyncio.StreamWriter) -> bool:
+    async def held(request: Request, writer: asyncio.StreamWriter) -> bool:
         await gate.wait()
         return await answer(request, writer)
 
-    async with ScriptedServer(slow) as server:
+    return held
+
+
+async def test_concurrent_calls_open_at_most_max_connections() -> None:
+    gate = asyncio.Event()
+    async with ScriptedServer(held_until(gate)) as server:
         accounts = client(server, max_connections=3, max_keepalive_connections=3)
         calls = [asyncio.create_task(accounts.post(QUERY, {})) for _ in range(10)]
         await server.until_open(3)
@@ -85,12 +97,7 @@ async def test_concurrent_calls_open_at_most_max_connections() -> None:
 
 async def test_idle_connections_beyond_max_keepalive_are_closed() -> None:
     gate = asyncio.Event()
-
-    async def held(request: Request, writer: asyncio.StreamWriter) -> bool:
-        await gate.wait()
-        return await answer(request, writer)
-
-    async with ScriptedServer(held) as server:
+    async with ScriptedServer(held_until(gate)) as server:
         accounts = client(server, max_keepalive_connections=2)
         calls = [asyncio.create_task(accounts.post(QUERY, {})) for _ in range(5)]
         await server.until_open(5)
