@@ -6,6 +6,12 @@ effectively once. A failing handler is retried with exponential backoff; after t
 attempt (or at once for a :class:`PoisonMessageError`, e.g. undecodable bytes) the record goes
 to ``<topic>.<group>.dlq`` and consumption moves on. Transient errors (infrastructure down,
 :class:`TransientError`) are retried until they pass.
+
+When a connection to the broker breaks, the runner pauses every assigned partition at once, so
+nothing is fetched at the old positions: a restarted embedded broker has forgotten its logs and
+offsets, and those positions point past the first records of the new logs. Once the broker
+answers again, each partition is moved to its committed offset (its beginning when none
+survived) and resumed. Records handled but not yet committed are delivered again.
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
-from aiokafka.errors import KafkaError
+from aiokafka.conn import CloseReason
+from aiokafka.errors import IllegalStateError, KafkaError
 from aiokafka.structs import ConsumerRecord
 from sqlalchemy.exc import InterfaceError, OperationalError
 
@@ -41,6 +48,10 @@ TRANSIENT: tuple[type[BaseException], ...] = (
     TimeoutError,
     OperationalError,  # database down, SQLite busy: the infrastructure, not the message
     InterfaceError,
+)
+# Why a broker connection may close; the others (idle drop, our own shutdown) are routine.
+_BROKEN = frozenset(
+    {CloseReason.CONNECTION_BROKEN, CloseReason.CONNECTION_TIMEOUT, CloseReason.OUT_OF_SYNC}
 )
 
 
@@ -108,6 +119,7 @@ class EventConsumer:
         self._kafka: AIOKafkaConsumer | None = None
         self._counts = {"consumed": 0, "handled": 0, "retried": 0, "dead_lettered": 0}
         self._next: dict[TopicPartition, int] = {}  # first offset not yet handled
+        self._losses = self._rewound = 0  # broken broker connections seen / rewound after
 
     def stats(self) -> ConsumerStats:
         """Counters since start, and lag = high watermark (as of the last fetch) minus the
@@ -132,6 +144,10 @@ class EventConsumer:
             await self._close()
 
     async def _poll(self) -> None:
+        if self._losses != self._rewound:
+            with contextlib.suppress(IllegalStateError):  # rebalanced meanwhile: next poll
+                await self._unless_stopped(self._rewind())
+            return
         batch = await self._kafka.getmany(timeout_ms=200, max_records=self.max_records)
         await self._track_idle_partitions(batch)
         for tp, records in batch.items():
@@ -166,6 +182,7 @@ class EventConsumer:
             request_timeout_ms=max(self.settings.request_timeout_ms, 40_000),
         )
         kafka.subscribe(self.topics, listener=_Rebalance(self))
+        self._watch_connections(kafka)
         try:
             await kafka.start()
         except BaseException:
@@ -173,19 +190,72 @@ class EventConsumer:
             raise
         self._kafka = kafka
 
+    def _watch_connections(self, kafka: AIOKafkaConsumer) -> None:
+        # aiokafka has no public hook for a broken broker connection; its client's close
+        # callback is the one place that sees it before the fetcher reconnects and fetches.
+        client = kafka._client
+        closed = client._on_connection_closed
+
+        def on_closed(conn: object, reason: CloseReason | None) -> None:
+            closed(conn, reason)
+            if reason in _BROKEN:
+                self._losses += 1
+                kafka.pause(*kafka.assignment())
+
+        client._on_connection_closed = on_closed
+
+    async def _rewind(self) -> None:
+        """Every assigned partition back to its committed offset (the beginning when the broker
+        has none), then fetching resumes; waits while the broker is unreachable."""
+        kafka, losses = self._kafka, self._losses
+        assigned = kafka.assignment()
+        kafka.pause(*assigned)
+        uncommitted = []
+        for tp in sorted(assigned):
+            offset = await kafka.committed(tp)
+            if offset is None:
+                uncommitted.append(tp)
+            else:
+                kafka.seek(tp, offset)
+        if uncommitted:
+            await kafka.seek_to_beginning(*uncommitted)
+        if losses != self._losses:
+            return  # broke again meanwhile: once more on the next poll
+        log.warning("consumer %s: broker connection was lost, rewound to committed", self.group)
+        for tp in assigned:
+            self._next.pop(tp, None)
+        kafka.resume(*assigned)
+        self._rewound = losses
+
+    async def _unless_stopped(self, work: Any) -> None:
+        task, stopping = asyncio.ensure_future(work), asyncio.ensure_future(self._stopping.wait())
+        try:
+            await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+            if not task.done():
+                task.cancel()
+            await asyncio.gather(task, stopping, return_exceptions=True)
+        if not task.cancelled() and task.exception() is not None:
+            raise task.exception()
+
     def _dlq_topics(self) -> list[str]:
         return [dlq_topic(topic, self.group) for topic in self.topics]
 
     async def _consume(self, tp: TopicPartition, records: list[ConsumerRecord]) -> None:
         self._next[tp] = records[0].offset
         for record in records:
-            if self._stopping.is_set() or tp not in self._kafka.assignment():
+            if self._interrupted(tp):
                 return  # uncommitted: redelivered to whoever owns the partition next
             self._counts["consumed"] += 1
-            if not await self._process(record):
-                return
+            if not await self._process(record) or self._losses != self._rewound:
+                return  # a commit now could land on a restarted broker and hide its records
             await self._commit(tp, record.offset + 1)
             self._next[tp] = record.offset + 1
+
+    def _interrupted(self, tp: TopicPartition) -> bool:
+        lost = self._losses != self._rewound
+        return self._stopping.is_set() or lost or tp not in self._kafka.assignment()
 
     async def _process(self, record: ConsumerRecord) -> bool:
         """Handle, retry or dead-letter one record; False when stopped before it was done."""
@@ -253,19 +323,6 @@ class EventConsumer:
             with contextlib.suppress(KafkaError, AssertionError):  # revoked meanwhile
                 self._next[tp] = await self._kafka.position(tp)
 
-    async def _rewind_forgotten(self, assigned: set[TopicPartition]) -> None:
-        # A restarted embedded broker forgets logs and committed offsets, while this member
-        # keeps its old positions and would skip the new log's first records. When a partition
-        # we had committed on has no committed offset any more, read every assigned partition
-        # from the start; the inbox absorbs what was already handled.
-        progressed = [tp for tp in assigned if self._next.get(tp)]
-        for tp in progressed:
-            if await self._kafka.committed(tp) is None:
-                log.warning("consumer %s: broker lost committed offsets, rewinding", self.group)
-                await self._kafka.seek_to_beginning(*assigned)
-                self._next.clear()
-                return
-
     def _lag(self) -> dict[str, int]:
         kafka, lag = self._kafka, {}
         for tp in kafka.assignment() if kafka is not None else ():
@@ -298,6 +355,5 @@ class _Rebalance(ConsumerRebalanceListener):
         self.runner.assigned.clear()
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
-        await self.runner._rewind_forgotten(assigned)
         if assigned:
             self.runner.assigned.set()

@@ -15,7 +15,13 @@ class KafkaSettings(BaseSettings):
 
     bootstrap_servers: str = Field("127.0.0.1:9092", description="Comma-separated host:port list.")
     client_id: str = Field("federated-shop", description="Client id shown in broker logs.")
-    topic_partitions: int = Field(3, ge=1, description="Partitions of topics created at start-up.")
+    topic_partitions: int = Field(
+        4,
+        ge=1,
+        description="Partitions of topics created at start-up. 4 is what the embedded broker "
+        "gives a topic it re-creates on first mention after a restart; with another count, "
+        "consumers keep their old assignment there and never read the extra partitions.",
+    )
     replication_factor: int = Field(1, ge=1, description="Replicas of topics created at start-up.")
     request_timeout_ms: int = Field(
         10_000, ge=100, description="How long one produce or admin request may take."

@@ -37,7 +37,7 @@ def settings_for(broker: EmbeddedBroker, **overrides: object) -> KafkaSettings:
     fast = {
         "bootstrap_servers": broker.bootstrap_servers,
         "client_id": "tests",
-        "topic_partitions": 3,
+        "topic_partitions": 4,  # as the embedded broker re-creates topics after a restart
         "request_timeout_ms": 3_000,
         "metadata_max_age_ms": 1_000,
         "fetch_max_wait_ms": 20,

@@ -81,14 +81,7 @@ def test_a_poison_message_is_parked_and_the_saga_goes_on(
     assert parked >= 1
 
 
-
-# Last in the module: when the known race strikes, the platform's consumers stay stale.
-@pytest.mark.xfail(
-    strict=False,
-    reason="known race (failed 1 run in 3): after the embedded broker restarts empty, a consumer "
-    "may fetch at its stale pre-restart position before it rejoins and skip the new log's first "
-    "records; streaming/consumer.py rewinds only once it notices the committed offset vanished",
-)
+# Last in the module: it restarts the broker under every service.
 def test_orders_placed_while_the_broker_is_down_all_complete_after_it_returns(
     faulty: Platform, shop: tuple[Client, Client]
 ) -> None:

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from uuid import UUID
 
 import pytest
+from aiokafka import AIOKafkaProducer
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from streaming.consumer import EventConsumer
-from streaming.events import Envelope
+from streaming.events import Envelope, encode
 from streaming.inbox import idempotent
 from streaming.lifecycle import running
 from streaming.outbox import OutboxRelay, enqueue
 from streaming.producer import EventProducer
+from streaming.settings import KafkaSettings
 from streaming.testing import eventually, settings_for, unique_name
 from tests.streaming.conftest import EFFECTS
 from tests.streaming.samples import order_created
@@ -109,3 +114,107 @@ async def test_consumer_started_while_the_broker_is_down_waits_and_then_consumes
         async with EventProducer(settings) as producer:
             await producer.publish(event, topic=topic)
         await eventually(lambda: seen == [event.id])
+
+
+async def test_records_produced_after_the_broker_restarts_empty_are_all_consumed_from_offset_zero(
+    fresh_broker,
+):
+    # One key, so one partition with a known stale position (6): the new, empty log gets more
+    # records than that at once, and a fetch at the stale position would hand 6..9 over first.
+    # Heartbeats 3 s apart leave the group time to notice the restart late, as in production.
+    slow_heartbeats = {"session_timeout_ms": 10_000, "heartbeat_interval_ms": 3_000}
+    settings = settings_for(fresh_broker, request_timeout_ms=1000, **slow_heartbeats)
+    topic = unique_name("orders")
+    async with recording(settings, topic) as (consumer, seen):
+        await publish(settings, topic, orders(6))
+        await eventually(lambda: len(seen) == 6 and consumer.stats().total_lag == 0)
+
+        await asyncio.to_thread(fresh_broker.restart)
+        after = orders(10)
+        await publish(settings, topic, after)
+        await eventually(lambda: {e.id for e in after} <= set(seen), within=30)
+    ids = [e.id for e in after]
+    assert [i for i in seen if i in ids][: len(ids)] == ids  # from the first, in order
+
+
+async def test_a_commit_pending_while_the_broker_restarts_empty_does_not_skip_the_new_records(
+    fresh_broker,
+):
+    # The handler of offset 4 finishes while the broker is down, so its commit (offset 5) waits
+    # for the broker; it must not land on the restarted, empty broker and hide its first records.
+    settings = settings_for(fresh_broker, request_timeout_ms=1000)
+    topic, seen = unique_name("orders"), []
+    before = orders(5)
+    handling_last, release = asyncio.Event(), asyncio.Event()
+
+    async def handle(event: Envelope) -> None:
+        if event.id == before[-1].id:
+            handling_last.set()
+            await release.wait()
+        seen.append(event.id)
+
+    consumer = EventConsumer([topic], unique_name("g"), handle, settings=settings)
+    async with running(consumer):
+        await asyncio.wait_for(consumer.assigned.wait(), 15)
+        await publish(settings, topic, before)
+        await asyncio.wait_for(handling_last.wait(), 15)
+        await asyncio.to_thread(fresh_broker.stop)
+        release.set()
+        await eventually(lambda: before[-1].id in seen)
+        await asyncio.to_thread(fresh_broker.start)
+        after = orders(8)
+        await publish(settings, topic, after)
+        await eventually(lambda: {e.id for e in after} <= set(seen), within=30)
+
+
+async def test_every_partition_of_a_topic_the_restarted_broker_re_created_is_consumed(fresh_broker):
+    # Services refresh metadata every 10 s, so they rejoin the restarted broker's group with the
+    # old partition count first; the broker then re-creates the topic on first mention with its
+    # own count (4 on Tansu 0.6) and every partition of it must be read.
+    settings = settings_for(fresh_broker, metadata_max_age_ms=10_000, request_timeout_ms=1000)
+    topic = unique_name("orders")
+    async with recording(settings, topic) as (_, seen):
+        await publish(settings, topic, orders(3))
+        await eventually(lambda: len(seen) == 3)
+
+        await asyncio.to_thread(fresh_broker.restart)
+        producer = AIOKafkaProducer(
+            bootstrap_servers=settings.bootstrap_servers, enable_idempotence=False
+        )
+        await producer.start()
+        try:
+            after = []
+            for partition in sorted(await producer.partitions_for(topic)):  # re-creates it
+                after.append(event := Envelope.wrap(order_created(f"order-{partition}")))
+                await producer.send_and_wait(topic, encode(event), partition=partition)
+        finally:
+            await producer.stop()
+        await eventually(lambda: {e.id for e in after} <= set(seen), within=30)
+
+
+@asynccontextmanager
+async def recording(
+    settings: KafkaSettings, topic: str
+) -> AsyncIterator[tuple[EventConsumer, list[UUID]]]:
+    """A consumer of ``topic`` in a group of its own, running and assigned; and the ids it saw."""
+    seen: list[UUID] = []
+
+    async def handle(event: Envelope) -> None:
+        seen.append(event.id)
+
+    consumer = EventConsumer([topic], unique_name("g"), handle, settings=settings)
+    async with running(consumer):
+        await asyncio.wait_for(consumer.assigned.wait(), 15)
+        yield consumer, seen
+
+
+def orders(n: int) -> list[Envelope]:
+    """``n`` events of one order: one key, so all on one partition, in this order."""
+    return [Envelope.wrap(order_created("order-1")) for _ in range(n)]
+
+
+async def publish(settings, topic: str, events: list[Envelope]) -> None:
+    async with EventProducer(settings) as producer:
+        await producer.ensure_topics([topic])
+        for event in events:
+            await producer.publish(event, topic=topic)
