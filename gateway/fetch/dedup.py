@@ -8,26 +8,68 @@ from collections.abc import Awaitable, Callable, Hashable
 __all__ = ["InFlight"]
 
 
+class _LeaderGone(Exception):
+    """The caller that sent the shared request was cancelled before its answer."""
+
+
+class _Flight:
+    __slots__ = ("followers",)
+
+    def __init__(self) -> None:
+        self.followers: list[asyncio.Future[bytes]] = []
+
+
 class InFlight:
     """Callers with the same key while a request runs await that request instead of a new one.
 
     Only queries may be shared (a mutation must run once per client request). What is shared is
     the raw response body, so each caller parses its own copy and never sees another caller's
     merged data.
+
+    The first caller sends in its own task (no extra task per request: this runs for every
+    subgraph fetch); later callers wait for its answer. If that first caller is cancelled, they
+    do not inherit the cancellation: one of them sends again.
     """
 
     def __init__(self) -> None:
-        self._running: dict[Hashable, asyncio.Future[bytes]] = {}
+        self._running: dict[Hashable, _Flight] = {}
 
     async def run(self, key: Hashable, send: Callable[[], Awaitable[bytes]]) -> bytes:
-        """Await the running request for ``key`` or start ``send()`` as it."""
-        running = self._running.get(key)
-        if running is not None:
-            return await asyncio.shield(running)
-        task = asyncio.ensure_future(send())
-        self._running[key] = task
-        task.add_done_callback(lambda _: self._running.pop(key, None))
-        return await asyncio.shield(task)
+        """Await the running request for ``key`` or send ``send()`` as it."""
+        while (flight := self._running.get(key)) is not None:
+            waiter: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+            flight.followers.append(waiter)
+            try:
+                return await waiter
+            except _LeaderGone:
+                continue
+        flight = self._running[key] = _Flight()
+        try:
+            body = await send()
+        except asyncio.CancelledError:
+            self._finish(key, flight, None, _LeaderGone())
+            raise
+        except BaseException as error:
+            self._finish(key, flight, None, error)
+            raise
+        if flight.followers:
+            self._finish(key, flight, body, None)
+        else:
+            del self._running[key]
+        return body
+
+    def _finish(
+        self, key: Hashable, flight: _Flight, body: bytes | None, error: BaseException | None
+    ) -> None:
+        if self._running.get(key) is flight:
+            del self._running[key]
+        for waiter in flight.followers:
+            if waiter.done():  # a follower cancelled meanwhile
+                continue
+            if error is not None:
+                waiter.set_exception(error)
+            else:
+                waiter.set_result(body)  # type: ignore[arg-type]
 
     def __len__(self) -> int:
         return len(self._running)
