@@ -15,13 +15,24 @@ import orjson
 
 from subgraphs.kit.errors import AppError
 
-__all__ = ["EntityClient", "UpstreamUnavailable"]
+__all__ = ["EntityClient", "UpstreamError", "UpstreamUnavailable"]
 
 
 class UpstreamUnavailable(AppError):
     """Another subgraph could not answer; the request can be retried later."""
 
     code = "UPSTREAM_UNAVAILABLE"
+
+
+class UpstreamError(AppError):
+    """Another subgraph answered with GraphQL errors. ``code`` is the first one's
+    ``extensions.code`` (NOT_FOUND, UNAUTHENTICATED, FORBIDDEN...), so callers can tell them
+    apart; ``errors`` are all of them as the subgraph sent them."""
+
+    def __init__(self, message: str, code: str, errors: Sequence[Mapping[str, Any]]) -> None:
+        super().__init__(message)
+        self.code = code
+        self.errors = list(errors)
 
 
 class EntityClient:
@@ -49,7 +60,9 @@ class EntityClient:
         reps = [{"__typename": typename, **key} for key in keys]
         body = await self._post({"query": query, "variables": {"r": reps}}, authorization)
         entities = (body.get("data") or {}).get("_entities")
-        if body.get("errors") or not isinstance(entities, list) or len(entities) != len(keys):
+        if body.get("errors"):
+            raise _upstream_error(typename, body["errors"])
+        if not isinstance(entities, list) or len(entities) != len(keys):
             raise UpstreamUnavailable(f"{typename} lookup failed upstream")
         return entities
 
@@ -67,3 +80,13 @@ class EntityClient:
 
     async def close(self) -> None:
         await self._client.aclose()
+
+
+def _upstream_error(typename: str, errors: object) -> AppError:
+    """The subgraph's own code when its first error has one; otherwise it is unavailable."""
+    listed = errors if isinstance(errors, list) else []
+    first = listed[0] if listed and isinstance(listed[0], dict) else {}
+    code = (first.get("extensions") or {}).get("code")
+    if not isinstance(code, str) or not code:
+        return UpstreamUnavailable(f"{typename} lookup failed upstream")
+    return UpstreamError(f"{typename} lookup failed upstream ({code})", code, listed)
