@@ -32,7 +32,12 @@ _BAD_VALUE = re.compile(r"[\r\n\x00]")
 
 @dataclass(frozen=True, slots=True)
 class ClientOptions:
-    """Connection pool and timeout of one subgraph's client."""
+    """Connection pool and timeout of one subgraph's client.
+
+    ``max_keepalive_connections`` idle connections stay open for ``keepalive_expiry`` seconds;
+    idle ones beyond that number are closed once unused for a second (a load just above the
+    number would otherwise close and reopen connections all the time).
+    """
 
     timeout: float = 30.0
     max_connections: int = 100

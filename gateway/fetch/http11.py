@@ -2,7 +2,9 @@
 
 One ``Http11Pool`` per subgraph URL. It sends one request per connection at a time (no
 pipelining), parses the response with httptools (Content-Length, chunked, or read until close),
-keeps connections alive up to ``max_keepalive`` for ``keepalive_expiry`` seconds and opens at most
+keeps ``max_keepalive`` idle connections alive for ``keepalive_expiry`` seconds (more only while
+they were used within the last ``SURPLUS_LINGER`` seconds, so that a load above ``max_keepalive``
+concurrent requests does not close and reopen connections at every dip) and opens at most
 ``max_connections``. A request on a reused connection that the server closed before any byte of
 the response arrived is sent again once on a fresh connection, when the caller says it is safe
 to resend. Everything here costs a few microseconds of CPU per request, where httpx costs about a
@@ -28,6 +30,10 @@ __all__ = [
     "ResponseTooLarge",
     "TransportError",
 ]
+
+
+# Idle connections beyond max_keepalive are closed once idle this long (at most keepalive_expiry).
+SURPLUS_LINGER = 1.0
 
 
 class TransportError(Exception):
@@ -239,6 +245,8 @@ class Http11Pool:
         self.max_connections = max(1, max_connections)
         self.max_keepalive = max(0, max_keepalive)
         self.keepalive_expiry = keepalive_expiry
+        self._linger = min(SURPLUS_LINGER, keepalive_expiry)
+        self._pruning: asyncio.TimerHandle | None = None
         self.max_response_bytes = max_response_bytes
         self._ssl = (ssl_context or ssl.create_default_context()) if self.https else None
         self.loop: asyncio.AbstractEventLoop = None  # type: ignore[assignment]  # on first use
@@ -371,12 +379,23 @@ class Http11Pool:
         """A connection is free again: to the first waiter, else to the idle list."""
         if self._hand_over(conn):
             return
-        if len(self._idle) >= self.max_keepalive:
+        if self.max_keepalive == 0 or (len(self._idle) >= self.max_keepalive and self._linger <= 0):
             conn.close()
             self._forget(conn)
             return
         conn.idle_since = self.loop.time()
         self._idle.append(conn)
+        if len(self._idle) > self.max_keepalive and self._pruning is None:
+            self._pruning = self.loop.call_at(conn.idle_since + self._linger, self._prune)
+
+    def _prune(self) -> None:
+        """Close the surplus idle connections unused for ``_linger`` seconds (oldest first)."""
+        self._pruning = None
+        idle, now = self._idle, self.loop.time()
+        while len(idle) > self.max_keepalive and now - idle[0].idle_since >= self._linger:
+            self._drop_idle(idle.popleft())
+        if len(idle) > self.max_keepalive and not self._closed:
+            self._pruning = self.loop.call_at(idle[0].idle_since + self._linger, self._prune)
 
     def _forget(self, conn: _Connection) -> None:
         if conn in self._open:
@@ -408,6 +427,9 @@ class Http11Pool:
     async def aclose(self) -> None:
         """Close every connection, idle or busy; later requests fail with PoolClosed."""
         self._closed = True
+        if self._pruning is not None:
+            self._pruning.cancel()
+            self._pruning = None
         for conn in list(self._open):
             conn.close()
             self._forget(conn)

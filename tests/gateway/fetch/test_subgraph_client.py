@@ -95,7 +95,7 @@ async def test_concurrent_calls_open_at_most_max_connections() -> None:
     assert server.connections == 3
 
 
-async def test_idle_connections_beyond_max_keepalive_are_closed() -> None:
+async def test_idle_connections_beyond_max_keepalive_are_closed_once_unused() -> None:
     gate = asyncio.Event()
     async with ScriptedServer(held_until(gate)) as server:
         accounts = client(server, max_keepalive_connections=2)
@@ -103,9 +103,14 @@ async def test_idle_connections_beyond_max_keepalive_are_closed() -> None:
         await server.until_open(5)
         gate.set()
         await asyncio.gather(*calls)
-        await server.until_open(2)  # returns only once the client closed the other three
+        # A second burst right after the first reuses the surplus connections...
+        await asyncio.gather(*(accounts.post(QUERY, {}) for _ in range(5)))
+        reopened = server.connections - 5
+        # ...which the client closes once they stay unused.
+        await server.until_open(2)
         await accounts.post(QUERY, {})
         await accounts.aclose()
+    assert reopened == 0
     assert server.connections == 5
 
 
