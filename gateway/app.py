@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from starlette.applications import Starlette
 
 from gateway.config import GatewayConfig
 from gateway.edge_wiring import (
@@ -21,7 +20,7 @@ from gateway.edge_wiring import (
 )
 from gateway.fetch import ClientOptions, SubgraphPool, SubscriptionHub
 from gateway.fetch.supergraph_source import read_supergraph
-from gateway.http import build_http_app
+from gateway.http import GatewayApp, build_http_app
 from gateway.pipeline import Limits, Pipeline
 from gateway.plugins import Plugin, Plugins, PropagateHeaders
 from gateway.plugins.request_id import PropagateRequestId
@@ -44,6 +43,8 @@ class Gateway:
         self.max_request_bytes = config.limits.max_request_bytes
         self.max_batch = config.batching.max_operations if config.batching.enabled else 0
         self.expose_query_plan = config.expose_query_plan
+        self.collapse_requests = config.collapse_requests
+        self.propagated_headers = tuple(config.propagate_headers)
         self.edge = wiring.edge.edge
         self.graphiql = config.graphiql
         self._readiness = Readiness(config.ready_cache_seconds)
@@ -186,7 +187,7 @@ def create_app(
     config: GatewayConfig | None = None,
     plugins: list[Plugin] | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
-) -> Starlette:
+) -> GatewayApp:
     """An ASGI app serving the supergraph at ``/graphql``; ``subgraph_urls`` override URLs."""
     gateway = build_gateway(supergraph_sdl, subgraph_urls=subgraph_urls, config=config,
                             plugins=plugins, transport=transport)

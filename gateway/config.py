@@ -166,7 +166,22 @@ class GatewayConfig(BaseSettings):
     csrf_prevention: bool = Field(
         True, description="Refuse 'simple' browser requests that force no CORS preflight."
     )
-    compression: bool = Field(True, description="gzip responses for clients that accept it.")
+    compression: bool = Field(
+        True, description="gzip responses of 1000 bytes or more for clients that accept it."
+    )
+    collapse_requests: bool = Field(
+        False,
+        description="Identical queries in flight at the same time share one execution and one "
+        "serialised response: same body (document, operation name, variables, extensions), "
+        "same verified claims and the same request headers, except request ids, trace context, "
+        "forwarding and transport headers that are not in propagate_headers. Mutations and "
+        "subscriptions never share. Off by default: a shared answer is the leader's (its "
+        "x-request-id reaches the subgraphs), which a deployment should choose knowingly.",
+    )
+    workers: int = Field(
+        1, ge=1, description="Server processes sharing the port (each a full gateway with its "
+        "own caches and connection pools; size to the CPU cores).",
+    )
     graphiql: bool = Field(
         False, description="Serve GraphiQL at GET /graphql to browsers (on by default in dev)."
     )

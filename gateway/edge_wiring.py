@@ -9,10 +9,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.applications import Starlette
-
 from gateway.config import GatewayConfig
 from gateway.fetch import SubgraphPool
+from gateway.http.asgi import GatewayApp
 from gateway.http.edge import Edge
 from gateway.http.middleware import install_middleware
 from gateway.pipeline.apq import InProcessQueryStore, PersistedQueries, QueryStore
@@ -71,7 +70,7 @@ def cost_model(config: GatewayConfig, sdl: str) -> CostModel | None:
     return CostModel.from_sdl(sdl, **config.cost.model_dump())
 
 
-def install_edge_middleware(app: Starlette, config: GatewayConfig) -> None:
+def install_edge_middleware(app: GatewayApp, config: GatewayConfig) -> None:
     install_middleware(app, config.cors, compression=config.compression)
 
 

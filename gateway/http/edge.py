@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,7 +10,7 @@ from starlette.requests import Request
 
 from gateway.http.auth import authenticate, claims_of
 from gateway.http.csrf import check_csrf
-from gateway.http.rate_limit import check_rate, client_key
+from gateway.http.rate_limit import check_rate, client_key, key_of
 from gateway.plugins.auth import TokenVerifier
 from gateway.plugins.rate_limit import Buckets
 
@@ -29,8 +30,21 @@ class Edge:
         if self.csrf_prevention:
             check_csrf(request.headers)
 
+    def check_csrf_headers(self, headers: Mapping[str, str]) -> None:
+        """``check_csrf`` on the request's headers (names lower-case)."""
+        if self.csrf_prevention:
+            check_csrf(headers)
+
     async def admit(self, request: Request, read: Any) -> Any:
         """``read`` with the verified claims; HttpError 401 or 429 when refused."""
         claims = await claims_of(self.verifier, dict(request.headers))
         await check_rate(self.buckets, client_key(request, claims))
         return authenticate(read, claims)
+
+    async def claims(self, headers: dict[str, str], host: str | None) -> dict[str, Any] | None:
+        """The verified claims (None: anonymous) of a request from ``host`` once its token and
+        rate are checked; HttpError 401 or 429 when refused."""
+        claims = await claims_of(self.verifier, headers) if self.verifier is not None else None
+        if self.buckets is not None:
+            await check_rate(self.buckets, key_of(host, claims))
+        return claims

@@ -10,15 +10,19 @@ from starlette.requests import Request
 from gateway.http.errors import HttpError
 from gateway.plugins.rate_limit import Buckets
 
-__all__ = ["check_rate", "client_key"]
+__all__ = ["check_rate", "client_key", "key_of"]
 
 
 def client_key(request: Request, claims: dict[str, Any] | None) -> str:
     """The verified user id when there is one, else the client's IP address."""
+    return key_of(request.client.host if request.client else None, claims)
+
+
+def key_of(host: str | None, claims: dict[str, Any] | None) -> str:
+    """``client_key`` from the client's address (None: unknown)."""
     if claims and isinstance(claims.get("sub"), str | int):
         return f"user:{claims['sub']}"
-    host = request.client.host if request.client else "unknown"
-    return f"ip:{host}"
+    return f"ip:{host or 'unknown'}"
 
 
 async def check_rate(buckets: Buckets | None, key: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterable, Mapping
 from typing import Any
 
 import orjson
@@ -11,7 +11,9 @@ from starlette.requests import Request
 from gateway.http.errors import HttpError
 from gateway.plugins import GraphQLRequest
 
-__all__ = ["read_request"]
+__all__ = [
+    "check_content_type", "from_body", "from_query_params", "read_body", "read_request",
+]
 
 
 async def read_request(
@@ -23,9 +25,20 @@ async def read_request(
     """
     headers = dict(request.headers)
     if request.method in ("GET", "HEAD"):
-        return _from_params(dict(request.query_params), headers, decode_json=True)
-    _check_content_type(request.headers.get("content-type", ""))
-    body = await _read_body(request, max_body_bytes)
+        return from_query_params(request.query_params, headers)
+    check_content_type(headers)
+    body = await read_body(request.stream(), headers, max_body_bytes)
+    return from_body(body, headers, max_batch)
+
+
+def from_query_params(params: Mapping[str, str], headers: dict[str, str]) -> GraphQLRequest:
+    """A GET request's parameters (§5.2: variables and extensions JSON-encoded)."""
+    return _from_params(dict(params), headers, decode_json=True)
+
+
+def from_body(body: bytes, headers: dict[str, str], max_batch: int = 0
+              ) -> GraphQLRequest | list[GraphQLRequest]:
+    """A POST body's request, or its batch; HttpError 400 when malformed."""
     try:
         params = orjson.loads(body)
     except orjson.JSONDecodeError as error:
@@ -49,24 +62,32 @@ def _from_object(params: Any, headers: dict[str, str]) -> GraphQLRequest:
     return _from_params(params, headers, decode_json=False)
 
 
-def _check_content_type(content_type: str) -> None:
-    # §5.3: a POST body is application/json; anything else is 415 Unsupported Media Type.
+_JSON_TYPES = frozenset(("application/json", "application/graphql-request+json"))
+
+
+def check_content_type(headers: Mapping[str, str]) -> None:
+    """§5.3: a POST body is application/json; anything else is 415 Unsupported Media Type."""
+    content_type = headers.get("content-type", "")
+    if content_type in _JSON_TYPES:
+        return
     media = content_type.split(";")[0].strip().lower()
-    if media not in ("application/json", "application/graphql-request+json"):
+    if media not in _JSON_TYPES:
         raise HttpError(415, "POST requests must have Content-Type: application/json.")
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length", "")
+async def read_body(chunks: AsyncIterable[bytes], headers: Mapping[str, str], limit: int
+                    ) -> bytes:
+    """The whole body; HttpError 413 beyond ``limit`` bytes (declared or received)."""
+    declared = headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise HttpError(413, f"Request body is larger than {limit} bytes.")
-    chunks, size = [], 0
-    async for chunk in request.stream():
+    parts, size = [], 0
+    async for chunk in chunks:
         size += len(chunk)
         if size > limit:
             raise HttpError(413, f"Request body is larger than {limit} bytes.")
-        chunks.append(chunk)
-    return b"".join(chunks)
+        parts.append(chunk)
+    return b"".join(parts)
 
 
 def _from_params(

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
-import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.plugins.request_id import REQUEST_ID
 
-__all__ = ["RequestIdMiddleware"]
+__all__ = ["RequestIdMiddleware", "new_request_id", "sane_request_id"]
 
 _SANE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")  # nothing that could forge a log line
 
@@ -24,7 +24,7 @@ class RequestIdMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        request_id = _incoming(scope) or uuid.uuid4().hex
+        request_id = _incoming(scope) or new_request_id()
         token = REQUEST_ID.set(request_id)
 
         async def send_with_id(message: Message) -> None:
@@ -43,6 +43,15 @@ class RequestIdMiddleware:
 def _incoming(scope: Scope) -> str | None:
     for name, value in scope.get("headers", []):
         if name == b"x-request-id":
-            text = value.decode("latin-1")
-            return text if _SANE.match(text) else None
+            return sane_request_id(value.decode("latin-1"))
     return None
+
+
+def sane_request_id(value: str | None) -> str | None:
+    """The client's request id when it is safe to log and echo, else None."""
+    return value if value is not None and _SANE.match(value) else None
+
+
+def new_request_id() -> str:
+    """A fresh id: 32 hex digits (random, like a UUID4's hex)."""
+    return os.urandom(16).hex()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,15 +131,20 @@ class Pipeline:
         )
         return Prepared(prepared.operation, plan, prepared.labels), decision
 
-    async def run(self, request: GraphQLRequest, *, read_only: bool = False) -> Outcome:
+    async def run(self, request: GraphQLRequest, *, read_only: bool = False,
+                  kind_known: Callable[[str], None] | None = None) -> Outcome:
         """The whole chain; a RequestError becomes a response with errors and no data.
 
-        ``read_only`` refuses mutations (a GET request).
+        ``read_only`` refuses mutations (a GET request). ``kind_known`` is told the operation's
+        kind (query, mutation, subscription) once the document is prepared, before anything
+        executes: request collapsing lets identical requests wait only for a query.
         """
         prepared = None
         try:
             request = self.plugins.request(await self.persisted.resolve(request))
             prepared = self.prepare(request)
+            if kind_known is not None:
+                kind_known(prepared.kind)
             _check_kind(prepared.kind, read_only)
             prepared, decision = self.authorize(prepared, request)
             response = decision.apply(await self.execute(prepared, request))

@@ -1,0 +1,128 @@
+"""Inbound request collapsing: identical requests in flight at the same time share one execution.
+
+The first request with a key leads: its work runs in a task of its own, so the leader's client
+going away (its request task cancelled) never cancels what its followers wait for. Followers
+wait on a future each; the leader's result (a value, never an exception raised into the wrong
+request) is handed to all of them. The work may ``decline`` sharing (the operation turned out to
+be a mutation): the followers then get ``DECLINED`` at once and run on their own, and later
+arrivals no longer join the flight. Per-request work (authentication, rate limits, CSRF, request
+ids) is the caller's, before it joins.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine, Hashable
+from typing import Any, Generic, TypeVar
+
+__all__ = ["DECLINED", "Collapser", "Flight"]
+
+log = logging.getLogger(__name__)
+
+V = TypeVar("V")
+
+
+class _Declined:
+    def __repr__(self) -> str:
+        return "DECLINED"
+
+
+DECLINED: Any = _Declined()
+"""What a follower gets when the leader's work declined to share: run the request yourself."""
+
+
+class Flight(Generic[V]):
+    """One execution and the requests waiting for it (the leader's future first)."""
+
+    __slots__ = ("_collapser", "_key", "_waiters", "followers")
+
+    def __init__(self, collapser: Collapser[V], key: Hashable, leader: asyncio.Future[V]) -> None:
+        self._collapser = collapser
+        self._key = key
+        self._waiters = [leader]
+        self.followers = 0
+
+    def decline(self) -> None:
+        """Release the followers (they get DECLINED) and let no one else join."""
+        self._collapser._leave(self._key, self)
+        leader, *followers = self._waiters
+        self._waiters = [leader]
+        for waiter in followers:
+            if not waiter.done():
+                waiter.set_result(DECLINED)
+
+    def _join(self, waiter: asyncio.Future[V]) -> None:
+        self._waiters.append(waiter)
+        self.followers += 1
+
+    def _land(self, value: V | None, error: BaseException | None) -> None:
+        self._collapser._leave(self._key, self)
+        for waiter in self._waiters:
+            if waiter.done():  # its request was cancelled: nobody waits for it any more
+                continue
+            if error is None:
+                waiter.set_result(value)  # type: ignore[arg-type]
+            elif isinstance(error, asyncio.CancelledError):
+                waiter.cancel()
+            else:
+                waiter.set_exception(error)
+
+
+class Collapser(Generic[V]):
+    """The flights in progress, by key."""
+
+    def __init__(self) -> None:
+        self._flights: dict[Hashable, Flight[V]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def __len__(self) -> int:
+        """Executions in flight (that still take followers)."""
+        return len(self._flights)
+
+    def waiting(self) -> int:
+        """Followers waiting, over all flights."""
+        return sum(flight.followers for flight in self._flights.values())
+
+    async def run(self, key: Hashable,
+                  work: Callable[[Flight[V]], Coroutine[Any, Any, V]]) -> V:
+        """``work``'s value, from this request's execution or from the one in flight.
+
+        DECLINED when the flight this request joined declined to share.
+        """
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[V] = loop.create_future()
+        flight = self._flights.get(key)
+        if flight is not None:
+            flight._join(waiter)
+            return await waiter
+        flight = Flight(self, key, waiter)
+        self._flights[key] = flight
+        task = loop.create_task(self._fly(flight, work))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return await waiter
+
+    async def _fly(self, flight: Flight[V],
+                   work: Callable[[Flight[V]], Coroutine[Any, Any, V]]) -> None:
+        try:
+            value = await work(flight)
+        except asyncio.CancelledError as cancelled:  # the server is shutting down
+            flight._land(None, cancelled)
+            raise
+        except Exception as error:  # the work should answer errors itself; never lose waiters
+            log.exception("collapsed request failed")
+            flight._land(None, error)
+        else:
+            flight._land(value, None)
+
+    def _leave(self, key: Hashable, flight: Flight[V]) -> None:
+        if self._flights.get(key) is flight:
+            del self._flights[key]
+
+    async def aclose(self) -> None:
+        """Cancel the executions still in flight (shutdown)."""
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
