@@ -27,15 +27,20 @@ async def run_node(node: PlanNode, ex: Execution) -> None:
     if isinstance(node, SequenceNode):
         for child in node.nodes:
             await run_node(child, ex)
-    elif isinstance(node, ParallelNode):
+    elif isinstance(node, ParallelNode) and node.nodes:
         # A TaskGroup cancels the siblings if one fails unexpectedly (a bug, never a subgraph).
+        # The last child runs in this task: one task fewer per Parallel, on every request.
+        *others, last = node.nodes
         async with asyncio.TaskGroup() as group:
-            for child in node.nodes:
+            for child in others:
                 group.create_task(run_node(child, ex))
+            await run_node(last, ex)
     elif isinstance(node, FetchNode):
         await _run_root_fetch(node, ex)
     elif isinstance(node, FlattenNode):
         await _run_flatten(node, ex)
+    elif isinstance(node, ParallelNode):
+        return  # nothing to run
     elif isinstance(node, ConditionNode):
         branch = node.if_clause if ex.variables.get(node.condition) is True else node.else_clause
         if branch is not None:
