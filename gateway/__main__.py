@@ -6,10 +6,13 @@ import argparse
 import contextlib
 import json
 import logging
+import os
 import signal
+import socket
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 __all__ = ["JsonFormatter", "main"]
 
@@ -44,8 +47,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     _Server = _graceful_server()
     from gateway.app import create_app
     from gateway.config import GatewayConfig
@@ -69,10 +70,53 @@ def _serve(args: argparse.Namespace) -> int:
     except (OSError, SupergraphError, _CompositionFailed) as error:
         print(f"cannot load supergraph {source}: {error}", file=sys.stderr)
         return 1
-    server = _Server(uvicorn.Config(app, host=config.host, port=config.port,
-                                    log_config=_JSON_LOGS, access_log=False))
-    server.run()
+    if config.workers == 1:
+        return _run_server(_Server, app, config)
+    del app  # it proved the configuration loads; each worker builds its own after the fork
+    return _run_workers(_Server, lambda: create_app(sdl, config=config), config)
+
+
+def _uvicorn_config(app: Any, config: Any) -> Any:
+    import uvicorn
+
+    # uvloop and httptools, the fastest pair uvicorn has (both are dependencies): measured in
+    # tests/bench/http_layer.py against uvicorn's pure-Python h11 and against granian.
+    return uvicorn.Config(app, host=config.host, port=config.port, loop="uvloop",
+                          http="httptools", log_config=_JSON_LOGS, access_log=False)
+
+
+def _run_server(server_class: type, app: Any, config: Any,
+                sockets: list[socket.socket] | None = None) -> int:
+    server = server_class(_uvicorn_config(app, config))
+    server.run(sockets=sockets)
     return 0 if server.started else 1
+
+
+def _run_workers(server_class: type, make_app: Callable[[], Any], config: Any) -> int:
+    """``config.workers`` forked processes serving one listening socket (the kernel spreads
+    connections); this process forwards SIGTERM/SIGINT to them and exits 0 when all did."""
+    listener = _uvicorn_config(None, config).bind_socket()
+    children = []
+    for _ in range(config.workers):
+        pid = os.fork()
+        if pid == 0:  # the worker: its own app, event loop, caches and subgraph connections
+            code = 1
+            try:
+                code = _run_server(server_class, make_app(), config, [listener])
+            finally:
+                os._exit(code)
+        children.append(pid)
+    listener.close()
+
+    def forward(signum: int, _: Any) -> None:
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGTERM)
+
+    for sig in _SIGNALS:
+        signal.signal(sig, forward)
+    codes = [os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) for child in children]
+    return 0 if all(code == 0 for code in codes) else 1
 
 
 class _CompositionFailed(Exception):

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.gateway.pipeline.shop import shop_supergraph
 
@@ -31,7 +32,8 @@ def _gateway(*args: str) -> list[str]:
     return [sys.executable, "-m", "gateway", *args]
 
 
-def test_serve_answers_and_exits_zero_on_sigterm(tmp_path: Path):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_answers_and_exits_zero_on_sigterm(tmp_path: Path, workers: str):
     supergraph = tmp_path / "supergraph.graphql"
     supergraph.write_text(shop_supergraph())
     port = _free_port()
@@ -39,7 +41,7 @@ def test_serve_answers_and_exits_zero_on_sigterm(tmp_path: Path):
     process = subprocess.Popen(
         _gateway("serve", "--supergraph", str(supergraph), "--port", str(port)),
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        env={**os.environ, "GATEWAY_MODE": "production"},
+        env={**os.environ, "GATEWAY_MODE": "production", "GATEWAY_WORKERS": workers},
     )
     try:
         health = _wait_for(f"http://127.0.0.1:{port}/health", deadline=started + 10)
