@@ -150,7 +150,7 @@ def _wants_plan(headers: dict[str, str]) -> bool:
 async def _batch(pipeline: Pipeline, batch: list[Any], plan: bool) -> Reply:
     """Run a batch in order (a mutation may depend on an earlier one); one JSON array back."""
     bodies = [_with_plan(await pipeline.run(item), plan) for item in batch]
-    return Reply(200, orjson.dumps(bodies), _CONTENT_TYPES[JSON])
+    return Reply(200, dumps(bodies), _CONTENT_TYPES[JSON])
 
 
 def _with_plan(outcome: Outcome, plan: bool) -> dict[str, Any]:
@@ -176,8 +176,18 @@ def outcome_reply(outcome: Outcome, media_type: str, plan: bool = False) -> Repl
     if error_status is not None and (media_type == GRAPHQL_RESPONSE or error_status >= 405):
         status = error_status
     headers = (("allow", "POST"),) if error_status == 405 else ()
-    body = orjson.dumps(_with_plan(outcome, plan), option=orjson.OPT_NON_STR_KEYS)
-    return Reply(status, body, _CONTENT_TYPES[media_type], headers)
+    return Reply(status, dumps(_with_plan(outcome, plan)), _CONTENT_TYPES[media_type], headers)
+
+
+def dumps(body: Any) -> bytes:
+    """JSON bytes; keys that are not strings (a plugin's doing) are written as strings.
+
+    orjson's OPT_NON_STR_KEYS doubles the cost of a typical answer, so it is only the fallback.
+    """
+    try:
+        return orjson.dumps(body)
+    except TypeError:
+        return orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS)
 
 
 def error_reply(error: HttpError, media_type: str) -> Reply:
