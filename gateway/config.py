@@ -182,6 +182,14 @@ class GatewayConfig(BaseSettings):
         1, ge=1, description="Server processes sharing the port (each a full gateway with its "
         "own caches and connection pools; size to the CPU cores).",
     )
+    gc_young_threshold: int = Field(
+        50_000, ge=0,
+        description="Allocations between collections of Python's youngest generation once "
+        "serving (0: Python's default of 700). Every request builds thousands of short-lived "
+        "dicts and lists; at the default, collections cost ~17% of the gateway's CPU under the "
+        "federation benchmark (1.84 -> 1.52 CPU-s per 1k requests, medians of 3 runs). What was "
+        "loaded at start-up is frozen out of collection as well.",
+    )
     graphiql: bool = Field(
         False, description="Serve GraphiQL at GET /graphql to browsers (on by default in dev)."
     )
