@@ -16,10 +16,11 @@ from subgraphs.cart.domain.service import CartService
 from subgraphs.cart.domain.store import CartStore
 from subgraphs.cart.events.consumer import OrderEvents
 from subgraphs.cart.graphql.schema import schema
+from subgraphs.cart.products_http import ProductsTransport
 from subgraphs.kit.app import Hook, create_app
 from subgraphs.kit.entity_client import EntityClient
 
-__all__ = ["Services", "build_app", "build_services", "make_store"]
+__all__ = ["Services", "build_app", "build_services", "make_store", "products_pool"]
 
 
 @dataclass(frozen=True)
@@ -45,14 +46,20 @@ def make_store(settings: CartSettings) -> CartStore:
     return MemoryCartStore(settings.cart_ttl_seconds)
 
 
+def products_pool(settings: CartSettings) -> httpx.AsyncClient:
+    """One client for every products lookup of this process: up to ``products_max_connections``
+    connections, kept open between requests and reused (``products_http``)."""
+    transport = ProductsTransport(max_connections=settings.products_max_connections)
+    return httpx.AsyncClient(timeout=settings.products_timeout_seconds, transport=transport)
+
+
 def build_services(
     settings: CartSettings, *, products_client: httpx.AsyncClient | None = None
 ) -> Services:
     """``products_client`` lets tests serve products in-process."""
     store = make_store(settings)
-    products = EntityClient(
-        settings.products_url, timeout=settings.products_timeout_seconds, client=products_client
-    )
+    client = products_client or products_pool(settings)
+    products = EntityClient(settings.products_url, client=client)
     carts = CartService(store, currency=settings.default_currency)
     return Services(store, products, carts)
 

@@ -22,6 +22,12 @@ class CartSettings(ServiceSettings):
     products_timeout_seconds: float = Field(
         5.0, gt=0, description="How long one products lookup may take before UPSTREAM_UNAVAILABLE."
     )
+    products_max_connections: int = Field(
+        100,
+        ge=1,
+        description="Connections to products this process opens at most; idle ones stay open "
+        "and are reused, so bursts of concurrent cart reads do not reconnect.",
+    )
     cart_ttl_seconds: int = Field(
         WEEK, ge=1, description="A cart expires after this long without a change."
     )

@@ -57,3 +57,7 @@ class FakeProducts(FakeSubgraph):
 
     def __post_init__(self) -> None:
         self.serve(_SCHEMA, catalog=self.catalog)
+
+    def asgi(self) -> object:
+        """The fake as an ASGI app, to serve it over real TCP."""
+        return self._inner.app
