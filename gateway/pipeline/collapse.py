@@ -35,13 +35,14 @@ DECLINED: Any = _Declined()
 class Flight(Generic[V]):
     """One execution and the requests waiting for it (the leader's future first)."""
 
-    __slots__ = ("_collapser", "_key", "_waiters", "followers")
+    __slots__ = ("_collapser", "_key", "_waiters", "followers", "landed")
 
     def __init__(self, collapser: Collapser[V], key: Hashable, leader: asyncio.Future[V]) -> None:
         self._collapser = collapser
         self._key = key
         self._waiters = [leader]
         self.followers = 0
+        self.landed = False
 
     def decline(self) -> None:
         """Release the followers (they get DECLINED) and let no one else join."""
@@ -57,6 +58,7 @@ class Flight(Generic[V]):
         self.followers += 1
 
     def _land(self, value: V | None, error: BaseException | None) -> None:
+        self.landed = True
         self._collapser._leave(self._key, self)
         for waiter in self._waiters:
             if waiter.done():  # its request was cancelled: nobody waits for it any more
@@ -100,8 +102,13 @@ class Collapser(Generic[V]):
         self._flights[key] = flight
         task = loop.create_task(self._fly(flight, work))
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(lambda done: self._done(done, flight))
         return await waiter
+
+    def _done(self, task: asyncio.Task[None], flight: Flight[V]) -> None:
+        self._tasks.discard(task)
+        if not flight.landed:  # cancelled before it ever ran: its waiters must not hang
+            flight._land(None, asyncio.CancelledError())
 
     async def _fly(self, flight: Flight[V],
                    work: Callable[[Flight[V]], Coroutine[Any, Any, V]]) -> None:
