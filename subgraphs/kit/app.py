@@ -8,8 +8,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.fastapi import GraphQLRouter
 from strawberry.federation import Schema
 
@@ -17,7 +19,7 @@ from subgraphs.kit.context import RequestContext
 from subgraphs.kit.logs import correlation_id, trace_id
 from subgraphs.kit.settings import ServiceSettings
 
-__all__ = ["Hook", "create_app"]
+__all__ = ["CorrelationMiddleware", "Hook", "create_app"]
 
 Hook = Callable[[], Awaitable[None]]
 log = logging.getLogger("kit.app")
@@ -48,7 +50,7 @@ def create_app(
 
     app.include_router(GraphQLRouter(schema, context_getter=context), prefix="/graphql")
     _add_probes(app, ready_checks or {}, ready_details or {})
-    app.middleware("http")(_correlation)
+    app.add_middleware(CorrelationMiddleware)
     return app
 
 
@@ -91,17 +93,38 @@ def _add_probes(
         return JSONResponse(body, status_code=200 if ok else 503)
 
 
-async def _correlation(request: Request, call_next):  # type: ignore[no-untyped-def]
-    # W3C traceparent: "00-<trace-id>-<span-id>-<flags>"; keep the trace id for the logs.
-    parent = request.headers.get("traceparent", "")
-    parts = parent.split("-")
-    trace_token = trace_id.set(parts[1] if len(parts) == 4 else None)
-    corr = request.headers.get("x-correlation-id") or str(uuid.uuid4())
-    corr_token = correlation_id.set(corr[:128])
-    try:
-        response = await call_next(request)
-        response.headers["x-correlation-id"] = corr[:128]
-        return response
-    finally:
-        trace_id.reset(trace_token)
-        correlation_id.reset(corr_token)
+class CorrelationMiddleware:
+    """Pure ASGI: trace and correlation ids into the logging context, x-correlation-id out.
+
+    HTTP only (websockets pass through untouched). The ids stay set for the whole request,
+    body streaming included, and are reset afterwards, also when the app raises; an error
+    that escapes the app (a 500 from the outer server-error handler) carries no header.
+    """
+
+    __slots__ = ("app",)
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        # W3C traceparent: "00-<trace-id>-<span-id>-<flags>"; keep the trace id for the logs.
+        parts = headers.get("traceparent", "").split("-")
+        trace_token = trace_id.set(parts[1] if len(parts) == 4 else None)
+        corr = (headers.get("x-correlation-id") or str(uuid.uuid4()))[:128]
+        corr_token = correlation_id.set(corr)
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                MutableHeaders(scope=message)["x-correlation-id"] = corr
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            trace_id.reset(trace_token)
+            correlation_id.reset(corr_token)

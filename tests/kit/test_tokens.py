@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
 
+from subgraphs.kit import tokens
 from subgraphs.kit.errors import Unauthenticated
 from subgraphs.kit.tokens import Principal, issue_token, principal_from_header, verify_token
 
@@ -66,3 +68,95 @@ def test_header_must_use_bearer_scheme() -> None:
     assert principal_from_header(f"Bearer {token}", SECRET) == ALICE
     with pytest.raises(Unauthenticated):
         principal_from_header(f"Basic {token}", SECRET)
+
+
+# --- cache of verified tokens ---
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    tokens._verified.clear()
+
+
+@pytest.fixture
+def decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    calls: list[str] = []
+    real = jwt.decode
+
+    def spy(token: str, *args: object, **kwargs: object) -> object:
+        calls.append(token)
+        return real(token, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tokens.jwt, "decode", spy)
+    return calls
+
+
+def test_second_verification_is_served_without_decoding(decodes: list[str]) -> None:
+    token, _ = issue_token(ALICE, SECRET)
+    assert verify_token(token, SECRET) == ALICE
+    assert verify_token(token, SECRET) == ALICE
+    assert decodes == [token]
+
+
+def test_cached_token_is_not_accepted_under_another_secret(decodes: list[str]) -> None:
+    token, _ = issue_token(ALICE, SECRET)
+    verify_token(token, SECRET)
+    with pytest.raises(Unauthenticated):
+        verify_token(token, "y" * 40)
+    assert len(decodes) == 2
+
+
+def test_failing_token_is_verified_every_time(decodes: list[str]) -> None:
+    token, _ = issue_token(ALICE, "x" * 40)
+    for _ in range(2):
+        with pytest.raises(Unauthenticated):
+            verify_token(token, SECRET)
+    assert decodes == [token, token]
+    assert not tokens._verified
+
+
+def test_cached_entry_is_not_served_from_exp_on(
+    decodes: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token, expires = issue_token(ALICE, SECRET)
+    exp = int(expires.timestamp())
+    verify_token(token, SECRET)
+    monkeypatch.setattr(tokens, "_clock", lambda: exp - 0.001)
+    verify_token(token, SECRET)
+    assert len(decodes) == 1
+    monkeypatch.setattr(tokens, "_clock", lambda: float(exp))
+    verify_token(token, SECRET)  # still valid for PyJWT's real clock, but re-verified
+    assert len(decodes) == 2
+
+
+def test_token_cached_while_valid_is_refused_once_expired(decodes: list[str]) -> None:
+    now = datetime.now(UTC)
+    # exp about one second from now: valid when cached, expired after the wait
+    token, expires = issue_token(
+        ALICE, SECRET, now=now - timedelta(hours=1), ttl=timedelta(hours=1, seconds=1)
+    )
+    assert verify_token(token, SECRET) == ALICE
+    while time.time() < expires.timestamp():
+        time.sleep(0.05)
+    with pytest.raises(Unauthenticated, match="expired"):
+        verify_token(token, SECRET)
+    assert len(decodes) == 2
+    assert (token, SECRET) not in tokens._verified
+
+
+def test_cache_is_bounded_and_evicts_oldest(
+    decodes: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tokens, "VERIFIED_CACHE_SIZE", 3)
+    issued = [
+        issue_token(Principal(f"u{i}", f"u{i}@example.com", "", ()), SECRET)[0] for i in range(4)
+    ]
+    for token in issued:
+        verify_token(token, SECRET)
+    assert len(tokens._verified) == 3
+    assert (issued[0], SECRET) not in tokens._verified
+    verify_token(issued[3], SECRET)
+    assert len(decodes) == 4
+    verify_token(issued[0], SECRET)  # evicted: verified again
+    assert len(decodes) == 5
+    assert len(tokens._verified) == 3
