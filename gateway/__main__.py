@@ -99,7 +99,10 @@ def _run_workers(server_class: type, make_app: Callable[[], Any], config: Any) -
     """``config.workers`` forked processes serving one listening socket (the kernel spreads
     connections); this process forwards SIGTERM/SIGINT to them and exits 0 when all did."""
     listener = _uvicorn_config(None, config).bind_socket()
-    children = []
+    children: list[int] = []
+    # Blocked until each process has its handler: a SIGTERM during start-up would otherwise
+    # kill a worker outright (exit -15) instead of stopping it gracefully.
+    signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
     for _ in range(config.workers):
         pid = os.fork()
         if pid == 0:  # the worker: its own app, event loop, caches and subgraph connections
@@ -118,6 +121,7 @@ def _run_workers(server_class: type, make_app: Callable[[], Any], config: Any) -
 
     for sig in _SIGNALS:
         signal.signal(sig, forward)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
     codes = [os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) for child in children]
     return 0 if all(code == 0 for code in codes) else 1
 
@@ -182,6 +186,9 @@ def _graceful_server() -> type:
         @contextlib.contextmanager
         def capture_signals(self) -> Iterator[None]:
             previous = {sig: signal.signal(sig, self.handle_exit) for sig in _SIGNALS}
+            # A forked worker starts with these signals blocked (see _run_workers): one that
+            # arrived while it was still starting is delivered now, to a graceful handler.
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
             try:
                 yield
             finally:

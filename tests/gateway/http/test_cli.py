@@ -54,6 +54,34 @@ def test_serve_answers_and_exits_zero_on_sigterm(tmp_path: Path, workers: str):
     assert code == 0
 
 
+def test_sigterm_while_workers_are_still_starting_stops_them_gracefully(tmp_path: Path):
+    # given two workers, signalled as soon as the shared socket listens (before they serve)
+    supergraph = tmp_path / "supergraph.graphql"
+    supergraph.write_text(shop_supergraph())
+    port = _free_port()
+    process = subprocess.Popen(
+        _gateway("serve", "--supergraph", str(supergraph), "--port", str(port)),
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env={**os.environ, "GATEWAY_MODE": "production", "GATEWAY_WORKERS": "2"},
+    )
+    try:
+        _wait_for_listening(port, deadline=time.monotonic() + 30)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=30)
+    # then every worker still stops through its graceful handler: exit 0, not killed mid-start
+    assert code == 0, process.stderr.read().decode() if process.stderr else ""
+
+
+def _wait_for_listening(port: int, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.01)
+    raise AssertionError(f"port {port} never listened")
+
+
 def _wait_for(url: str, deadline: float) -> int:
     while time.monotonic() < deadline:
         try:
