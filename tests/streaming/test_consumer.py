@@ -129,7 +129,8 @@ async def test_failing_handler_is_retried_then_dead_lettered_and_the_next_event_
     kafka_settings,
 ):
     topic, calls = unique_name("orders"), []
-    poison, fine = orders(2)
+    # One order, so one key and one partition: the poison blocks the event behind it.
+    poison, fine = (Envelope.wrap(order_created("order-7")) for _ in range(2))
 
     async def handle(event: Envelope) -> None:
         calls.append(event.id)
