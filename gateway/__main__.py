@@ -10,6 +10,7 @@ import os
 import signal
 import socket
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,15 @@ from typing import Any
 __all__ = ["JsonFormatter", "main"]
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_log = logging.getLogger("gateway.workers")
+# Supervision of `workers: N`: a replacement waits _BACKOFF_SECONDS, doubling with each exit in
+# the window up to _MAX_BACKOFF_SECONDS; _MAX_FAILURES exits within the window end the gateway
+# (a worker that cannot start must not spin).
+_BACKOFF_SECONDS = 0.5
+_MAX_BACKOFF_SECONDS = 10.0
+_MAX_FAILURES = 5
+_FAILURE_WINDOW_SECONDS = 60
+_PR_SET_PDEATHSIG = 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,33 +107,124 @@ def _run_server(server_class: type, app: Any, config: Any,
 
 def _run_workers(server_class: type, make_app: Callable[[], Any], config: Any) -> int:
     """``config.workers`` forked processes serving one listening socket (the kernel spreads
-    connections); this process forwards SIGTERM/SIGINT to them and exits 0 when all did."""
+    connections), supervised by this process: a worker that exits unexpectedly (crash, OOM
+    kill) is replaced after a back-off, and after ``_MAX_FAILURES`` exits within
+    ``_FAILURE_WINDOW_SECONDS`` the supervisor stops the rest and exits 1. SIGTERM/SIGINT are
+    forwarded to the workers, which stop gracefully and are not replaced; exit 0 when all did.
+    Each worker gets SIGTERM when the supervisor itself dies (even by SIGKILL)."""
     listener = _uvicorn_config(None, config).bind_socket()
-    children: list[int] = []
-    # Blocked until each process has its handler: a SIGTERM during start-up would otherwise
-    # kill a worker outright (exit -15) instead of stopping it gracefully.
-    signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
-    for _ in range(config.workers):
+    # Blocked in this process for good: the loop below takes them with sigtimedwait, so no
+    # handler runs between a fork and its bookkeeping. A forked worker inherits the mask; its
+    # server unblocks SIGTERM/SIGINT once its graceful handler is installed (a signal during
+    # start-up then stops it gracefully instead of killing it).
+    signal.signal(signal.SIGCHLD, _ignore)  # a handler, so the kernel queues SIGCHLD for us
+    signal.pthread_sigmask(signal.SIG_BLOCK, {*_SIGNALS, signal.SIGCHLD})
+    supervisor = os.getpid()
+
+    def spawn() -> int:
         pid = os.fork()
         if pid == 0:  # the worker: its own app, event loop, caches and subgraph connections
             code = 1
             try:
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
+                _exit_with_parent(supervisor)
                 code = _run_server(server_class, make_app(), config, [listener])
+            except BaseException:
+                _log.exception("worker %d failed", os.getpid())
             finally:
                 os._exit(code)
-        children.append(pid)
+        return pid
+
+    children = {spawn() for _ in range(config.workers)}
+    failures: list[float] = []  # when workers exited unexpectedly, within the window
+    restarts: list[float] = []  # when each replacement is due
+    stopping = failed = False
+    codes: list[int] = []
+    while children or (restarts and not stopping):
+        now = time.monotonic()
+        while restarts and restarts[0] <= now and not stopping:
+            restarts.pop(0)
+            pid = spawn()
+            children.add(pid)
+            _log.warning("restarted a gateway worker: pid %d", pid)
+        timeout = max(0.0, restarts[0] - now) if restarts and not stopping else 3600.0
+        info = signal.sigtimedwait({*_SIGNALS, signal.SIGCHLD}, timeout)
+        if info is not None and info.si_signo in _SIGNALS and not stopping:
+            stopping = True
+            _log.info("stopping %d gateway workers", len(children))
+            _signal_all(children, signal.SIGTERM)
+        for pid, code in _reap(children):
+            children.discard(pid)
+            if stopping:
+                codes.append(code)
+                continue
+            now = time.monotonic()
+            failures = [at for at in failures if now - at < _FAILURE_WINDOW_SECONDS] + [now]
+            if len(failures) >= _MAX_FAILURES:
+                _log.error("gateway worker %d exited with %s; %d workers exited within %d s: "
+                           "giving up, stopping the others", pid, _describe(code),
+                           len(failures), _FAILURE_WINDOW_SECONDS)
+                stopping = failed = True
+                restarts.clear()
+                _signal_all(children, signal.SIGTERM)
+                continue
+            delay = min(_BACKOFF_SECONDS * 2 ** (len(failures) - 1), _MAX_BACKOFF_SECONDS)
+            _log.warning("gateway worker %d exited with %s; restarting it in %.1f s",
+                         pid, _describe(code), delay)
+            restarts.append(now + delay)
+            restarts.sort()
     listener.close()
+    return 1 if failed or any(code != 0 for code in codes) else 0
 
-    def forward(signum: int, _: Any) -> None:
-        for child in children:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(child, signal.SIGTERM)
 
-    for sig in _SIGNALS:
-        signal.signal(sig, forward)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
-    codes = [os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) for child in children]
-    return 0 if all(code == 0 for code in codes) else 1
+def _ignore(*_: Any) -> None:
+    """A no-op handler (SIGCHLD is blocked and taken by sigtimedwait)."""
+
+
+def _signal_all(children: set[int], signum: int) -> None:
+    for child in children:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child, signum)
+
+
+def _reap(children: set[int]) -> list[tuple[int, int]]:
+    """Every child that has exited, with its exit code (negative: killed by that signal)."""
+    done = []
+    for child in list(children):
+        pid, status = os.waitpid(child, os.WNOHANG)
+        if pid:
+            done.append((pid, os.waitstatus_to_exitcode(status)))
+    return done
+
+
+def _describe(code: int) -> str:
+    if code < 0:
+        with contextlib.suppress(ValueError):
+            return f"signal {signal.Signals(-code).name}"
+    return f"code {code}"
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Have the kernel send this worker SIGTERM when its supervisor dies, even by SIGKILL
+    (Linux ``PR_SET_PDEATHSIG``; elsewhere a thread polls the parent id each second)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    else:
+        import threading
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+        threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    if os.getppid() != parent:  # it died before the request above: nobody would signal us
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 class _CompositionFailed(Exception):
