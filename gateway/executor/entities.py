@@ -109,14 +109,16 @@ class Batch:
     def objects(self) -> list[dict[str, Any]]:
         return [obj for objects in self.sources for obj in objects]
 
-    def paths(self, tree: Any, path: tuple[str, ...]) -> list[list[Path]]:
-        """The response paths of each representation's objects, found again in ``tree``.
+    def paths(self, tree: Any, paths: tuple[tuple[str, ...], ...]) -> list[list[Path]]:
+        """The response paths of each representation's objects, found again in ``tree`` along
+        the plan ``paths`` the batch was collected from.
 
         An object a later merge replaced is no longer in the tree: it simply has no path.
         """
         where: dict[int, list[Path]] = {}
-        for obj, at in origins_at(tree, path):
-            where.setdefault(id(obj), []).append(at)
+        for path in paths:
+            for obj, at in origins_at(tree, path):
+                where.setdefault(id(obj), []).append(at)
         # One object can be reached twice (a shared answer merged at two places): once is enough.
         return [[at for ident in dict.fromkeys(map(id, objects)) for at in where.get(ident, ())]
                 for objects in self.sources]

@@ -84,27 +84,31 @@ async def _run_root_fetch(node: FetchNode, ex: Execution) -> None:
 
 async def _run_flatten(node: FlattenNode, ex: Execution) -> None:
     fetch = node.node
-    batch = build_batch(objects_at(ex.data, node.path), fetch.representations or ())
+    objects = objects_at(ex.data, node.path)
+    for path in node.also:  # sibling fetches merged into this one: their objects join the batch
+        objects += objects_at(ex.data, path)
+    batch = build_batch(objects, fetch.representations or ())
     if not batch.representations:
         return
     try:
         response = await _send(fetch, ex, _request(fetch, ex, batch.representations))
     except SubgraphFetchError as error:
-        paths = [at for ats in batch.paths(ex.data, node.path) for at in ats]
+        paths = [at for ats in batch.paths(ex.data, node.paths) for at in ats]
         ex.errors.append(fetch_failed(error, list(paths[0]) if len(paths) == 1 else None))
         ex.mark_failed(batch.objects)
         return
-    _merge_entities(response, fetch.subgraph, batch, ex, node.path)
+    _merge_entities(response, fetch.subgraph, batch, ex, node.paths)
 
 
 def _merge_entities(
-    response: dict[str, Any], subgraph: str, batch: Batch, ex: Execution, path: tuple[str, ...]
+    response: dict[str, Any], subgraph: str, batch: Batch, ex: Execution,
+    paths: tuple[tuple[str, ...], ...],
 ) -> None:
     data = response.get("data")
     entities = data.get("_entities") if isinstance(data, dict) else None
     errors = response.get("errors")
     if errors:
-        ex.errors.extend(entity_errors(errors, subgraph, batch.paths(ex.data, path)))
+        ex.errors.extend(entity_errors(errors, subgraph, batch.paths(ex.data, paths)))
     if not isinstance(entities, list) or len(entities) != len(batch.representations):
         if not response.get("errors"):
             count = len(entities) if isinstance(entities, list) else 0

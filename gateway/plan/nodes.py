@@ -29,6 +29,8 @@ Data flow contract between planner and executor:
   ``__typename`` comes from a subgraph that knows the concrete type.
 * (Addition) ``Representation.match_types`` lists exactly the concrete types whose objects get
   that representation; objects of other types at the same path are not sent.
+* (Addition) A ``FlattenNode`` with ``also`` collects the objects of every one of its paths
+  into one batch (representations deduplicated across them) and sends one ``_entities`` call.
 * ``ConditionNode`` picks ``if_clause`` when the boolean client variable ``condition`` is true,
   ``else_clause`` otherwise (``@skip``/``@include`` on a whole fetch).
 """
@@ -94,10 +96,20 @@ class FetchNode:
 
 @dataclass(frozen=True, slots=True)
 class FlattenNode:
-    """Run an entity fetch for the objects found at ``path`` of the response so far."""
+    """Run an entity fetch for the objects found at ``path`` of the response so far.
+
+    ``also`` holds further paths whose objects join the same ``_entities`` call: sibling
+    fetches that would send the same document to the same subgraph, merged into one request.
+    """
 
     path: tuple[str, ...]
     node: FetchNode
+    also: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def paths(self) -> tuple[tuple[str, ...], ...]:
+        """Every path whose objects this fetch serves, ``path`` first."""
+        return (self.path, *self.also)
 
 
 @dataclass(frozen=True, slots=True)

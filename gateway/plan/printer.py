@@ -30,8 +30,12 @@ def _node(node: PlanNode, depth: int) -> str:
     if isinstance(node, FetchNode):
         return _fetch(node, depth)
     if isinstance(node, FlattenNode):
-        path = ".".join(node.path)
-        return f'{pad}Flatten(path: "{path}") {{\n{_fetch(node.node, depth + 1)}\n{pad}}}'
+        if node.also:
+            paths = ", ".join(f'"{".".join(path)}"' for path in node.paths)
+            head = f"{pad}Flatten(paths: [{paths}]) {{"
+        else:
+            head = f'{pad}Flatten(path: "{".".join(node.path)}") {{'
+        return f"{head}\n{_fetch(node.node, depth + 1)}\n{pad}}}"
     if isinstance(node, SequenceNode | ParallelNode):
         name = "Sequence" if isinstance(node, SequenceNode) else "Parallel"
         inner = ",\n".join(_node(child, depth + 1) for child in node.nodes)

@@ -14,6 +14,7 @@ from graphql import DocumentNode, print_ast
 
 from gateway.plan import QueryPlan
 from gateway.planner.assemble import assemble
+from gateway.planner.coalesce import coalesce_fetches, count_fetches
 from gateway.planner.operation import Operation, normalise
 from gateway.planner.render import render_fetch
 from gateway.planner.resolution import Resolver
@@ -28,12 +29,13 @@ def build_plan(
 ) -> QueryPlan:
     """Plan a normalised operation (no caching)."""
     groups = Walker(_resolver(supergraph, labels), operation).walk()
-    node = assemble(
+    node = coalesce_fetches(assemble(
         groups,
         lambda group: render_fetch(group, operation.name, operation.variables),
         serial=operation.kind == "mutation",
-    )
-    return QueryPlan(node, operation.kind, {"fetches": str(len(groups))})  # type: ignore[arg-type]
+    ))
+    return QueryPlan(node, operation.kind,  # type: ignore[arg-type]
+                     {"fetches": str(count_fetches(node))})
 
 
 def _resolver(supergraph: Supergraph, labels: frozenset[str]) -> Resolver:
