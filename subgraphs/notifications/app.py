@@ -1,17 +1,19 @@
-"""Wiring: settings -> database, providers, sender, services, consumers, delivery worker ->
-the kit's FastAPI app."""
+"""Wiring: settings -> database, providers, sender, users contacts, services, consumers,
+delivery worker -> the kit's FastAPI app."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
 
+import httpx
 from fastapi import FastAPI
 
 from streaming.consumer import RetryPolicy
 from streaming.settings import KafkaSettings
 from subgraphs.kit.app import create_app
 from subgraphs.kit.database import Database
+from subgraphs.kit.entity_client import EntityClient
 from subgraphs.kit.messaging import Messaging
 from subgraphs.notifications.config import NotificationsSettings
 from subgraphs.notifications.config_check import check_settings
@@ -25,8 +27,16 @@ from subgraphs.notifications.events.delivery import DeliveryWorker
 from subgraphs.notifications.events.handlers import notification_subscriptions
 from subgraphs.notifications.graphql.schema import schema
 from subgraphs.notifications.providers.selection import Providers, build_providers
+from subgraphs.notifications.upstream import UsersContacts
 
-__all__ = ["Services", "build_app", "build_delivery", "build_sender", "build_services"]
+__all__ = [
+    "Services",
+    "build_app",
+    "build_contacts",
+    "build_delivery",
+    "build_sender",
+    "build_services",
+]
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,7 @@ class Services:
     preferences: PreferenceService
     providers: Providers
     delivery: DeliveryWorker | None
+    contacts: UsersContacts | None = None  # the users subgraph, for contacts never announced
 
     def as_mapping(self) -> dict[str, object]:
         return {"database": self.database, "mailbox": self.mailbox,
@@ -68,20 +79,35 @@ def build_delivery(
                           settings.delivery_batch)
 
 
+def build_contacts(
+    settings: NotificationsSettings, client: httpx.AsyncClient | None = None
+) -> UsersContacts | None:
+    """Contacts read from the users subgraph, or None when ``USERS_URL`` is empty."""
+    if not settings.users_url:
+        return None
+    timeout = settings.contact_lookup_timeout_seconds
+    users = EntityClient(settings.users_url, timeout=timeout, client=client)
+    return UsersContacts(users, timeout=timeout, pause=settings.contact_lookup_pause_seconds)
+
+
 def build_services(
     settings: NotificationsSettings,
     *,
     kafka: KafkaSettings | None = None,
     retry: RetryPolicy | None = None,
     consume: bool = True,
+    users_client: httpx.AsyncClient | None = None,
 ) -> Services:
-    """``consume=False`` leaves Kafka out (tests drive the handler directly). Refuses unusable
-    provider secrets (config_check.py) before anything is opened."""
+    """``consume=False`` leaves Kafka out (tests drive the handler directly); ``users_client``
+    lets tests serve users in-process. Refuses unusable provider secrets (config_check.py)
+    before anything is opened."""
     check_settings(settings)
     database = Database(settings.database_url)
     providers = build_providers(settings)
     wait = timedelta(seconds=settings.contact_wait_seconds)
-    notifications = NotificationService(build_sender(providers), contact_wait=wait)
+    contacts = build_contacts(settings, users_client)
+    notifications = NotificationService(build_sender(providers), contact_wait=wait,
+                                        directory=contacts)
     kafka = kafka or KafkaSettings(bootstrap_servers=settings.kafka_bootstrap_servers)
     subscriptions = notification_subscriptions(notifications)
     messaging = (
@@ -89,27 +115,30 @@ def build_services(
         if consume else None
     )
     return Services(database, notifications, MailboxReads(), messaging, PreferenceService(),
-                    providers, build_delivery(settings, database, providers))
+                    providers, build_delivery(settings, database, providers), contacts)
 
 
 def build_app(settings: NotificationsSettings, services: Services | None = None) -> FastAPI:
     """The notifications app; ``services`` lets tests share objects they also inspect."""
     services = services or build_services(settings)
-    messaging, delivery = services.messaging, services.delivery
+    messaging, delivery, contacts = services.messaging, services.delivery, services.contacts
     details = {**({"messaging": messaging.stats} if messaging else {}),
-               **({"delivery": delivery.stats} if delivery else {})}
+               **({"delivery": delivery.stats} if delivery else {}),
+               **({"contacts": contacts.stats} if contacts else {})}
     return create_app(
         settings=settings,
         schema=schema,
         services=services.as_mapping(),
         ready_checks={"database": services.database.ping},
-        # A broker or provider that is down must not make notifications unready: events wait
-        # in Kafka, messages in the queue.
+        # A broker, provider or users that is down must not make notifications unready:
+        # events wait in Kafka, messages in the queue (or for user:<id>).
         ready_details=details or None,
         on_startup=[*([messaging.start] if messaging else []),
                     *([delivery.start] if delivery else [])],
-        # Hooks stop in reverse: the worker, the consumer, the provider clients, the database.
+        # Hooks stop in reverse: the worker, the consumer, the provider and users clients,
+        # the database.
         on_shutdown=[services.database.dispose, services.providers.aclose,
+                     *([contacts.close] if contacts else []),
                      *([messaging.stop] if messaging else []),
                      *([delivery.stop] if delivery else [])],
     )

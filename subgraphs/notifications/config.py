@@ -1,4 +1,4 @@
-"""Notifications settings: the kit's options, the contact wait, providers and delivery.
+"""Notifications settings: the kit's options, the contact wait and lookup, providers and delivery.
 
 Provider keys come only from the environment (``NOTIFICATIONS_<OPTION>`` or ``<OPTION>``) and
 are held as ``SecretStr``, so a printed settings object shows ``**********``. Which keys count
@@ -36,6 +36,21 @@ class NotificationsSettings(ServiceSettings):
         "on its way (topics are not ordered with each other): until then the event is retried "
         "with backoff; after it the message is recorded as queued for 'user:<id>'. Kept well "
         "under the consumer's retry budget (~1 min) so such events are never dead-lettered.",
+    )
+    users_url: str = Field(
+        "http://127.0.0.1:5001/graphql",
+        description="GraphQL endpoint of the users subgraph, asked (federation _entities) for "
+        "the contact of a user whose UserRegistered was never seen; empty = never ask.",
+    )
+    contact_lookup_timeout_seconds: float = Field(
+        2.0, gt=0, le=10,
+        description="How long one contact lookup may take in all; it runs inside the event's "
+        "transaction, so it is kept short. Past it the message falls back as if unknown.",
+    )
+    contact_lookup_pause_seconds: float = Field(
+        30.0, ge=0, le=600,
+        description="After users could not be reached (or timed out), contacts are not asked "
+        "of it for this long, so an outage costs one timeout per pause, not one per event.",
     )
     sendgrid_api_key: SecretStr = Field(
         SecretStr(""), description="SendGrid API key; set = email goes through SendGrid."

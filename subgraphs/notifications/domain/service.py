@@ -13,6 +13,11 @@
 Channel ``email`` always, ``sms`` too when the user gave a phone number, each only while the
 user has not opted out of it (``notification_preferences``; checked when the event is handled,
 so an opt-out affects later events only). Never commits.
+
+The contact comes from the contacts table (UserRegistered). When it is not there, the
+``ContactDirectory`` (the users subgraph) is asked; what it answers is remembered like a
+UserRegistered would be (and addresses the emails queued for ``user:<id>``). When neither knows
+it, the message waits or falls back to ``user:<id>`` (``_queue``).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from streaming.events import (
     OrderStatusChanged,
     UserRegistered,
 )
+from subgraphs.notifications.domain.contacts import ContactDirectory
 from subgraphs.notifications.domain.errors import ContactNotYetKnown
 from subgraphs.notifications.domain.records import Channel, Contact, Delivery, Status
 from subgraphs.notifications.domain.repository import NotificationRepository
@@ -53,10 +59,12 @@ class NotificationService:
         repository: NotificationRepository | None = None,
         *,
         contact_wait: timedelta = timedelta(seconds=10),
+        directory: ContactDirectory | None = None,
     ) -> None:
         self.repository = repository or NotificationRepository()
         self.sender = sender or DevMailbox(self.repository)
         self.contact_wait = contact_wait
+        self.directory = directory
 
     async def user_registered(self, session: AsyncSession, event: Envelope) -> None:
         """Remember the contact, address the emails that waited for it, welcome the user."""
@@ -89,7 +97,7 @@ class NotificationService:
         self, session: AsyncSession, event: Envelope, template: str,
         user_id: str, order_id: str | None, values: dict[str, object],
     ) -> None:
-        contact = await self.repository.contact(session, user_id)
+        contact = await self._contact(session, user_id)
         if contact is None:
             return await self._queue(session, event, template, user_id, order_id, values)
         values = {**values, **await self._order_values(session, order_id, values)}
@@ -100,6 +108,18 @@ class NotificationService:
                 continue
             delivery = _delivery(event, template, channel, recipient, user_id, order_id, values)
             await self.sender.send(session, delivery)
+
+    async def _contact(self, session: AsyncSession, user_id: str) -> Contact | None:
+        """The remembered contact; failing that, the directory's, remembered from now on."""
+        known = await self.repository.contact(session, user_id)
+        if known is not None or self.directory is None:
+            return known
+        found = await self.directory.contact(user_id)
+        if found is None or found.user_id != user_id:
+            return None
+        await self.repository.save_contact(session, found)
+        await self.sender.address_found(session, user_id, found.email)
+        return found
 
     async def _queue(
         self, session: AsyncSession, event: Envelope, template: str,

@@ -136,13 +136,19 @@ async def open_harness(
     *,
     kafka: KafkaSettings | None = None,
     retry: RetryPolicy | None = None,
+    users_client: httpx.AsyncClient | None = None,
     **overrides: Any,
 ) -> AsyncIterator[Harness]:
-    """Migrate, wire and serve the app in-process; Kafka consumers only when ``kafka`` is given."""
+    """Migrate, wire and serve the app in-process; Kafka consumers only when ``kafka`` is given.
+
+    Contacts are never asked of users unless ``users_url`` (or ``users_client``) is given: a
+    users service some other process runs on the default port must not answer these tests."""
     await upgrade_async(MIGRATIONS_DIR, database_url)
+    overrides.setdefault("users_url", "http://users.test/graphql" if users_client else "")
     settings = load_settings(NotificationsSettings, "notifications", database_url=database_url,
                              environment="test", **overrides)
-    services = build_services(settings, kafka=kafka, retry=retry, consume=kafka is not None)
+    services = build_services(settings, kafka=kafka, retry=retry, consume=kafka is not None,
+                              users_client=users_client)
     app = build_app(settings, services)
     transport = httpx.ASGITransport(app=app)
     async with app.router.lifespan_context(app), httpx.AsyncClient(
