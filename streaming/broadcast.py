@@ -5,9 +5,16 @@ that aggregate's events, so each process reads *all* partitions itself, with no 
 assignment, nothing committed), starting at the end of the topic when it starts. Events are
 decoded and handed to the streams listening for their key (the aggregate id). A stream's queue is
 bounded: one that falls ``queue_size`` events behind ends with ``BroadcastOverflow`` instead of
-growing. A broker that goes away is reconnected to; events published meanwhile are not replayed
-(a subscription is live state, not a log). Partitions added after start are picked up on the
-next reconnect only.
+growing. Partitions added to the topic are read from their beginning once the metadata shows
+them (every ``metadata_max_age_ms``).
+
+A broken broker connection pauses every partition at once (:class:`ConnectionLosses`). Once
+the broker answers, a partition whose log went backwards (its end is below the reader's
+position), or whose records written since the loss lie below that position, is read from the
+first such record: a restarted embedded broker comes back empty and its new log may already have
+grown past the old position. Every other partition keeps its position, so a reconnect to a
+broker that kept its log replays nothing. Events the broker lost in a restart are gone; a
+subscription is live state, not a log.
 """
 
 from __future__ import annotations
@@ -21,8 +28,10 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
+from aiokafka.structs import OffsetAndTimestamp
 
 from streaming.events import Envelope, decode
+from streaming.reconnect import ConnectionLosses
 from streaming.settings import KafkaSettings
 from streaming.topics import ensure_topics
 
@@ -47,6 +56,8 @@ class Broadcast:
         self._task: asyncio.Task[None] | None = None
         self.ready = asyncio.Event()  # set once positioned at the end of every partition
         self.received = 0
+        self.recoveries = 0  # times the reader re-positioned itself after a broken connection
+        self._kafka: AIOKafkaConsumer | None = None
 
     async def start(self) -> None:
         if self._task is None:
@@ -107,16 +118,33 @@ class Broadcast:
             auto_offset_reset="latest",
             metadata_max_age_ms=self.settings.metadata_max_age_ms,
             fetch_max_wait_ms=self.settings.fetch_max_wait_ms,
+            request_timeout_ms=self.settings.request_timeout_ms,
         )
+        lost = ConnectionLosses()
+        lost.watch(consumer)
         await consumer.start()
+        self._kafka = consumer
         try:
             await self._assign_at_end(consumer)
             while True:
-                batch = await consumer.getmany(timeout_ms=1000)
-                for records in batch.values():
-                    self._dispatch(records)
+                await self._read(consumer, lost)
         finally:
+            self._kafka = None
             await consumer.stop()
+
+    async def _read(self, consumer: AIOKafkaConsumer, lost: ConnectionLosses) -> None:
+        try:
+            if lost.pending:
+                await self._recover(consumer, lost)
+                return
+            await self._follow_partitions(consumer, lost)
+        except KafkaError as error:  # offset lookups failed: the broker is (still) away
+            log.warning("broadcast %s: offsets not found yet: %r", self.topic, error)
+            await asyncio.sleep(0.2)
+            return
+        batch = await consumer.getmany(timeout_ms=200)
+        for records in batch.values():
+            self._dispatch(records)
 
     async def _assign_at_end(self, consumer: AIOKafkaConsumer) -> None:
         while not (partitions := consumer.partitions_for_topic(self.topic)):
@@ -128,6 +156,56 @@ class Broadcast:
         for tp in tps:  # resolve the end offsets now, so later events are never skipped
             await consumer.position(tp)
         self.ready.set()
+
+    async def _recover(self, consumer: AIOKafkaConsumer, lost: ConnectionLosses) -> None:
+        """Once the broker answers after a broken connection: a partition whose log went
+        backwards, or holds records written since the loss below the reader's position (the
+        broker restarted empty and the new log grew meanwhile), is read again from the first such
+        record (the beginning of the new log); the others keep their position. Then resume."""
+        seen, since = lost.seen, lost.since_ms
+        await self._follow_partitions(consumer, lost)
+        tps = sorted(consumer.assignment())
+        starts, ends = await consumer.beginning_offsets(tps), await consumer.end_offsets(tps)
+        written = await consumer.offsets_for_times(dict.fromkeys(tps, since)) if since else {}
+        moved = {}
+        for tp in tps:
+            position = await consumer.position(tp)
+            first_new = _offset_found(written.get(tp))
+            if position > ends[tp]:
+                moved[tp] = starts[tp]
+            elif first_new is not None and first_new < position:
+                moved[tp] = first_new
+        if seen != lost.seen:
+            return  # broke again meanwhile: the broker may have restarted since, look again
+        for tp, offset in moved.items():
+            consumer.seek(tp, offset)
+        consumer.resume(*tps)
+        lost.recovered(seen)
+        self.recoveries += 1
+        if moved:
+            log.warning("broadcast %s: the broker lost its log, reading again from %s",
+                        self.topic, {tp.partition: offset for tp, offset in moved.items()})
+
+    async def _follow_partitions(self, consumer: AIOKafkaConsumer, lost: ConnectionLosses) -> None:
+        """Read the partitions the topic has now (as of the last metadata): new ones from their
+        beginning (all their events are new), gone ones no more; the others keep their position."""
+        current = consumer.partitions_for_topic(self.topic)
+        assigned = consumer.assignment()
+        if not current or {tp.partition for tp in assigned} == current:
+            return
+        wanted = {TopicPartition(self.topic, p) for p in current}
+        added = sorted(wanted - assigned)
+        offsets = await consumer.beginning_offsets(added) if added else {}
+        for tp in assigned & wanted:
+            offsets[tp] = await consumer.position(tp)
+        if consumer.assignment() != assigned:
+            return  # changed meanwhile: look again on the next pass
+        consumer.assign(sorted(wanted))  # replaces the assignment, positions included
+        for tp, offset in offsets.items():
+            consumer.seek(tp, offset)
+        if lost.pending:
+            consumer.pause(*wanted)
+        log.info("broadcast %s: now reading partitions %s", self.topic, sorted(current))
 
     def _dispatch(self, records: list[Any]) -> None:
         for record in records:
@@ -146,3 +224,11 @@ async def _drain(queue: asyncio.Queue[Any]) -> AsyncIterator[Envelope]:
         if item is _END:
             raise BroadcastOverflow("the listener fell behind its events")
         yield item
+
+
+def _offset_found(found: OffsetAndTimestamp | None) -> int | None:
+    """The offset an offsets-for-times lookup found; None when no record is that recent (the
+    embedded broker then answers offset 0 with timestamp -1 instead of nothing)."""
+    if found is None or found.timestamp < 0:
+        return None
+    return found.offset

@@ -24,7 +24,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
-from aiokafka.conn import CloseReason
 from aiokafka.errors import IllegalStateError, KafkaError
 from aiokafka.structs import ConsumerRecord
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -33,6 +32,7 @@ from streaming.deadletter import dead_letter_message
 from streaming.events import PoisonMessageError, decode
 from streaming.handlers import EventHandler, TransientError
 from streaming.producer import EventProducer
+from streaming.reconnect import ConnectionLosses
 from streaming.settings import KafkaSettings
 from streaming.topics import dlq_topic, ensure_topics
 from streaming.tracing import handling_span
@@ -48,10 +48,6 @@ TRANSIENT: tuple[type[BaseException], ...] = (
     TimeoutError,
     OperationalError,  # database down, SQLite busy: the infrastructure, not the message
     InterfaceError,
-)
-# Why a broker connection may close; the others (idle drop, our own shutdown) are routine.
-_BROKEN = frozenset(
-    {CloseReason.CONNECTION_BROKEN, CloseReason.CONNECTION_TIMEOUT, CloseReason.OUT_OF_SYNC}
 )
 
 
@@ -119,7 +115,7 @@ class EventConsumer:
         self._kafka: AIOKafkaConsumer | None = None
         self._counts = {"consumed": 0, "handled": 0, "retried": 0, "dead_lettered": 0}
         self._next: dict[TopicPartition, int] = {}  # first offset not yet handled
-        self._losses = self._rewound = 0  # broken broker connections seen / rewound after
+        self._lost = ConnectionLosses()  # broken broker connections not yet rewound after
 
     def stats(self) -> ConsumerStats:
         """Counters since start, and lag = high watermark (as of the last fetch) minus the
@@ -144,7 +140,7 @@ class EventConsumer:
             await self._close()
 
     async def _poll(self) -> None:
-        if self._losses != self._rewound:
+        if self._lost.pending:
             with contextlib.suppress(IllegalStateError):  # rebalanced meanwhile: next poll
                 await self._unless_stopped(self._rewind())
             return
@@ -182,7 +178,7 @@ class EventConsumer:
             request_timeout_ms=max(self.settings.request_timeout_ms, 40_000),
         )
         kafka.subscribe(self.topics, listener=_Rebalance(self))
-        self._watch_connections(kafka)
+        self._lost.watch(kafka)
         try:
             await kafka.start()
         except BaseException:
@@ -190,24 +186,10 @@ class EventConsumer:
             raise
         self._kafka = kafka
 
-    def _watch_connections(self, kafka: AIOKafkaConsumer) -> None:
-        # aiokafka has no public hook for a broken broker connection; its client's close
-        # callback is the one place that sees it before the fetcher reconnects and fetches.
-        client = kafka._client
-        closed = client._on_connection_closed
-
-        def on_closed(conn: object, reason: CloseReason | None) -> None:
-            closed(conn, reason)
-            if reason in _BROKEN:
-                self._losses += 1
-                kafka.pause(*kafka.assignment())
-
-        client._on_connection_closed = on_closed
-
     async def _rewind(self) -> None:
         """Every assigned partition back to its committed offset (the beginning when the broker
         has none), then fetching resumes; waits while the broker is unreachable."""
-        kafka, losses = self._kafka, self._losses
+        kafka, losses = self._kafka, self._lost.seen
         assigned = kafka.assignment()
         kafka.pause(*assigned)
         uncommitted = []
@@ -219,13 +201,13 @@ class EventConsumer:
                 kafka.seek(tp, offset)
         if uncommitted:
             await kafka.seek_to_beginning(*uncommitted)
-        if losses != self._losses:
+        if losses != self._lost.seen:
             return  # broke again meanwhile: once more on the next poll
         log.warning("consumer %s: broker connection was lost, rewound to committed", self.group)
         for tp in assigned:
             self._next.pop(tp, None)
         kafka.resume(*assigned)
-        self._rewound = losses
+        self._lost.recovered(losses)
 
     async def _unless_stopped(self, work: Any) -> None:
         task, stopping = asyncio.ensure_future(work), asyncio.ensure_future(self._stopping.wait())
@@ -248,14 +230,14 @@ class EventConsumer:
             if self._interrupted(tp):
                 return  # uncommitted: redelivered to whoever owns the partition next
             self._counts["consumed"] += 1
-            if not await self._process(record) or self._losses != self._rewound:
+            if not await self._process(record) or self._lost.pending:
                 return  # a commit now could land on a restarted broker and hide its records
             await self._commit(tp, record.offset + 1)
             self._next[tp] = record.offset + 1
 
     def _interrupted(self, tp: TopicPartition) -> bool:
-        lost = self._losses != self._rewound
-        return self._stopping.is_set() or lost or tp not in self._kafka.assignment()
+        stopping, lost = self._stopping.is_set(), self._lost.pending
+        return stopping or lost or tp not in self._kafka.assignment()
 
     async def _process(self, record: ConsumerRecord) -> bool:
         """Handle, retry or dead-letter one record; False when stopped before it was done."""

@@ -7,12 +7,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pytest
+from aiokafka import AIOKafkaProducer
+from aiokafka.conn import CloseReason
 
 from streaming.broadcast import Broadcast, BroadcastOverflow
-from streaming.events import Envelope, OrderStatus, OrderStatusChanged
+from streaming.events import Envelope, OrderStatus, OrderStatusChanged, encode
 from streaming.producer import EventProducer
 from streaming.settings import KafkaSettings
-from streaming.testing import unique_name
+from streaming.testing import eventually, settings_for, unique_name
 
 pytestmark = pytest.mark.integration
 
@@ -86,3 +88,105 @@ async def test_a_listener_that_falls_behind_is_ended_not_grown():
         with pytest.raises(BroadcastOverflow):
             await statuses(events, 1)
     assert broadcast.listeners == 0
+
+
+async def test_events_published_after_the_broker_restarts_empty_are_all_delivered_in_order(
+    fresh_broker,
+):
+    # One order, so one partition: the reader's position there (3) is stale after the restart,
+    # and the new log gets as many records at once, so a position left at 3 (or a check that
+    # comes after they arrived) would miss some of them.
+    settings = settings_for(fresh_broker, request_timeout_ms=1000)
+    topic = unique_name("orders")
+    before = (OrderStatus.PENDING, OrderStatus.PAID, OrderStatus.SHIPPED)
+    after = (OrderStatus.CANCELLED, OrderStatus.PAID, OrderStatus.DELIVERED)
+    async with producer(settings) as sender:
+        await sender.ensure_topics([topic])
+        async with started(settings, topic) as broadcast, broadcast.listen("o1") as events:
+            for status in before:
+                await sender.publish(changed("o1", status), topic=topic)
+            assert await statuses(events, 3) == [s.value for s in before]
+
+            await asyncio.to_thread(fresh_broker.restart)
+            async with producer(settings) as again:
+                await again.ensure_topics([topic])
+                for status in after:
+                    await again.publish(changed("o1", status), topic=topic)
+            assert await statuses(events, 3) == [s.value for s in after]
+
+
+async def test_every_partition_of_a_topic_the_restarted_broker_re_created_is_read(fresh_broker):
+    # Created with one partition; after the restart the broker re-creates it with its own count.
+    settings = settings_for(fresh_broker, request_timeout_ms=1000, topic_partitions=1)
+    topic = unique_name("orders")
+    async with producer(settings) as sender:
+        await sender.ensure_topics([topic])
+        async with started(settings, topic) as broadcast, broadcast.listen("o1") as events:
+            await sender.publish(changed("o1", OrderStatus.PAID), topic=topic)
+            assert await statuses(events, 1) == ["PAID"]
+
+            await asyncio.to_thread(fresh_broker.restart)
+            sent = await one_event_per_partition(settings, topic, "o1")
+            assert len(sent) > 1
+            got = []
+            async with asyncio.timeout(20):
+                async for event in events:
+                    got.append(event.id)
+                    if len(got) == len(sent):
+                        break
+            assert sorted(got) == sorted(sent)
+
+
+async def test_a_broken_connection_to_a_broker_that_kept_its_log_neither_replays_nor_skips(
+    kafka_settings,
+):
+    topic = unique_name("orders")
+    async with producer(kafka_settings) as sender:
+        await sender.ensure_topics([topic])
+        async with started(kafka_settings, topic) as broadcast, broadcast.listen("o1") as events:
+            for status in (OrderStatus.PENDING, OrderStatus.PAID):
+                await sender.publish(changed("o1", status), topic=topic)
+            assert await statuses(events, 2) == ["PENDING", "PAID"]
+
+            recovered = broadcast.recoveries
+            break_connections(broadcast)
+            await eventually(lambda: broadcast.recoveries > recovered)
+            await sender.publish(changed("o1", OrderStatus.SHIPPED), topic=topic)
+            assert await statuses(events, 1) == ["SHIPPED"]
+            await asyncio.sleep(0.5)  # room for a replayed event to show up
+            assert broadcast.received == 3
+
+
+async def test_a_live_read_delivers_each_event_once_across_metadata_refreshes(embedded_broker):
+    settings = settings_for(embedded_broker, metadata_max_age_ms=100)
+    topic = unique_name("orders")
+    async with producer(settings) as sender:
+        await sender.ensure_topics([topic])
+        await sender.publish(changed("o1", OrderStatus.PENDING), topic=topic)
+        async with started(settings, topic) as broadcast, broadcast.listen("o1") as events:
+            for status in (OrderStatus.PAID, OrderStatus.SHIPPED):
+                await sender.publish(changed("o1", status), topic=topic)
+                assert await statuses(events, 1) == [status.value]
+                await asyncio.sleep(0.5)  # several metadata refreshes in between
+            assert broadcast.received == 2
+
+
+async def one_event_per_partition(settings: KafkaSettings, topic: str, order_id: str) -> list:
+    """One event of ``order_id`` on each partition the broker has (naming the topic creates it)."""
+    kafka = AIOKafkaProducer(bootstrap_servers=settings.bootstrap_servers, enable_idempotence=False)
+    await kafka.start()
+    try:
+        sent = []
+        for partition in sorted(await kafka.partitions_for(topic)):
+            event = changed(order_id, OrderStatus.PAID)
+            await kafka.send_and_wait(topic, encode(event), partition=partition)
+            sent.append(event.id)
+        return sent
+    finally:
+        await kafka.stop()
+
+
+def break_connections(broadcast: Broadcast) -> None:
+    """Drop the reader's broker connections as a network failure would (the broker stays up)."""
+    for conn in list(broadcast._kafka._client._conns.values()):
+        conn.close(reason=CloseReason.CONNECTION_BROKEN)
