@@ -1,12 +1,15 @@
 """The gateway's ASGI application: Starlette for everything, plus a direct path for the request
 that dominates traffic.
 
-``POST /graphql`` that asks for no stream skips Starlette's middleware, router, ``Request`` and
-``Response`` objects: the headers are decoded once, the body read straight from ``receive``, and
-the answer (``endpoint.Reply``) sent as two ASGI messages with what the middleware would have
-added: ``x-request-id``, the CORS headers (the same ``CORSMiddleware`` policy decides), gzip for
-large bodies when the client accepts it. Every other request (GET, streams, WebSocket, GraphiQL,
-health, CORS preflights) goes through Starlette with pure-ASGI middleware: request ids, CORS,
+``POST /graphql`` and ``GET /graphql`` (queries in the query string, hash-only persisted
+queries) that ask for no stream skip Starlette's middleware, router, ``Request`` and ``Response``
+objects: the headers are decoded once (the first of a repeated header counts, as in Starlette's
+``Headers``), the body read straight from ``receive``, and the answer (``endpoint.Reply``) sent
+as two ASGI messages with what the middleware would have added: ``x-request-id``, the CORS
+headers (the same ``CORSMiddleware`` policy decides), gzip for large bodies when the client
+accepts it. CSRF, queries-only for GET (405), APQ and media types are the endpoint's, on both
+paths. A GET accepting ``text/html`` (a browser: perhaps GraphiQL), HEAD, streams, WebSocket,
+health and CORS preflights go through Starlette with pure-ASGI middleware: request ids, CORS,
 gzip (outermost first). Middleware someone adds with ``add_middleware`` turns the direct path
 off, so it then sees every request.
 """
@@ -40,11 +43,12 @@ log = logging.getLogger(__name__)
 GZIP_MINIMUM = 1000  # bytes; smaller bodies gain little and cost a compression each
 GZIP_LEVEL = 6  # zlib's default: level 9 costs about twice the CPU for 1-3% smaller JSON
 _THREAD_MINIMUM = 128 * 1024  # compress larger bodies off the event loop (as Starlette does)
+_DIRECT_METHODS = ("POST", "GET")  # HEAD (rare) stays with Starlette
 _INTERNAL_ERROR = Reply(500, b"Internal Server Error", "text/plain; charset=utf-8")
 
 
 class GatewayApp(Starlette):
-    """Starlette plus the direct ``POST /graphql`` path (see the module docstring)."""
+    """Starlette plus the direct ``POST``/``GET /graphql`` path (see the module docstring)."""
 
     def __init__(self, endpoint: GraphQLEndpoint, **starlette: Any) -> None:
         super().__init__(**starlette)
@@ -72,25 +76,31 @@ class GatewayApp(Starlette):
         return RequestIdMiddleware(app)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == "/graphql"
-                and not self.user_middleware):
+        if (scope["type"] == "http" and scope["path"] == "/graphql" and not self.user_middleware
+                and (method := scope["method"]) in _DIRECT_METHODS):
+            raw = scope["headers"]
+            if not isinstance(raw, list):  # ASGI allows any iterable
+                raw = list(raw)
+            # reversed: the first of a repeated header wins, as in Starlette's Headers
             headers = {name.decode("latin-1"): value.decode("latin-1")
-                       for name, value in scope["headers"]}
+                       for name, value in reversed(raw)}
             accept = headers.get("accept")
-            if not (accept and (wants_sse(accept) or wants_multipart(accept))):
-                await self._direct(scope, receive, send, headers)
+            if not (accept and (wants_sse(accept) or wants_multipart(accept)
+                                or (method == "GET" and "text/html" in accept.lower()))):
+                await self._direct(scope, receive, send, headers, method)
                 return
         await super().__call__(scope, receive, send)
 
     async def _direct(self, scope: Scope, receive: Receive, send: Send,
-                      headers: dict[str, str]) -> None:
+                      headers: dict[str, str], method: str) -> None:
         request_id = sane_request_id(headers.get("x-request-id")) or new_request_id()
         token = REQUEST_ID.set(request_id)
         try:
             client = scope.get("client")
             reader = _BodyReader(receive, headers)
-            reply = await self.endpoint.answer("POST", headers, client[0] if client else None,
-                                               b"", reader.read)
+            query_string = scope.get("query_string", b"") if method == "GET" else b""
+            reply = await self.endpoint.answer(method, headers, client[0] if client else None,
+                                               query_string, reader.read)
         except ClientDisconnect:
             return  # nobody to answer
         except Exception:  # a bug: 500 without details, as Starlette's ServerErrorMiddleware
