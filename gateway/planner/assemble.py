@@ -17,6 +17,7 @@ from gateway.plan import (
     PlanNode,
     SequenceNode,
 )
+from gateway.planner.coalesce import coalesce_fetches, count_fetches, merge_key
 from gateway.planner.groups import Group, settle_shared
 
 __all__ = ["assemble"]
@@ -39,13 +40,18 @@ def assemble(groups: list[Group], render: Render, serial: bool) -> PlanNode | No
         stages = [_parallel([tree.subtree(r) for r in stage]) for stage in tree.stages(roots)]
         node = _sequence(stages)
     if not _respects_deps(node, groups):
-        return _staged(groups, render, serial)
+        return coalesce_fetches(_staged(groups, render, serial))
+    node = coalesce_fetches(node)
     # the staged layout has no ConditionNode: take it only when it is shallower and loses none
     if serial or any(group.condition is not None for group in groups):
         return node
     levels = _levels(_topological(groups))
-    shallower = max(levels.values()) + 1 < _depth(node)
-    return _staged(groups, render, serial) if shallower else node
+    staged = coalesce_fetches(_staged(groups, render, serial))
+    if max(levels.values()) + 1 < _depth(node):
+        return staged
+    # Same depth, but stages line up the fetches of independent branches: take them when that
+    # lets requests merge (each stage then waits for its slowest fetch, never for a new round)
+    return staged if count_fetches(staged) < count_fetches(node) else node
 
 
 def _depth(node: PlanNode | None) -> int:
@@ -191,14 +197,34 @@ def _topological(groups: list[Group]) -> list[Group]:
 
 def _staged(groups: list[Group], render: Render, serial: bool) -> PlanNode:
     order = _topological(groups)
+    fetches = {g.id: _fetch(g, render) for g in order}
     if serial:
-        return _sequence([_fetch(g, render) for g in order])
+        return _sequence([fetches[g.id] for g in order])
     level = _levels(order)
+    _join_later_peers(order, fetches, level)
     stages = [
-        _parallel([_fetch(g, render) for g in order if level[g.id] == n])
+        _parallel([fetches[g.id] for g in order if level[g.id] == n])
         for n in range(max(level.values()) + 1)
     ]
     return _sequence(stages)
+
+
+def _join_later_peers(order: list[Group], fetches: dict[int, PlanNode],
+                      level: dict[int, int]) -> None:
+    """Move a fetch nothing depends on to a later stage holding a fetch it can merge with.
+
+    Its result is read only when the response is shaped, so running it later delays nothing
+    but the stage it joins, which waits for that peer anyway.
+    """
+    needed = {dep for group in order for dep in group.deps}
+    for group in order:
+        key = merge_key(fetches[group.id])
+        if group.id in needed or key is None:
+            continue
+        peers = {level[g.id] for g in order if g is not group and merge_key(fetches[g.id]) == key}
+        later = sorted(n for n in peers if n >= level[group.id])
+        if later and level[group.id] not in peers:
+            level[group.id] = later[0]
 
 
 def _levels(order: list[Group]) -> dict[int, int]:

@@ -21,7 +21,7 @@ from gateway.plan import (
     SequenceNode,
 )
 
-__all__ = ["coalesce_fetches", "count_fetches"]
+__all__ = ["coalesce_fetches", "count_fetches", "merge_key"]
 
 
 def coalesce_fetches(node: PlanNode | None) -> PlanNode | None:
@@ -56,7 +56,7 @@ def _merge_siblings(nodes: list[PlanNode]) -> list[PlanNode]:
     out: list[PlanNode] = []
     at: dict[tuple, int] = {}  # merge key -> position in `out` of the fetch that absorbs others
     for child in nodes:
-        key = _merge_key(child)
+        key = merge_key(child)
         if key is None:
             out.append(child)
         elif key not in at:
@@ -69,7 +69,7 @@ def _merge_siblings(nodes: list[PlanNode]) -> list[PlanNode]:
     return out
 
 
-def _merge_key(node: PlanNode) -> tuple | None:
+def merge_key(node: PlanNode) -> tuple | None:
     """What must be equal for two fetches to share one request; None: never merged."""
     if not isinstance(node, FlattenNode) or node.node.operation_kind != "query":
         return None

@@ -14,7 +14,7 @@ from graphql import DocumentNode, print_ast
 
 from gateway.plan import QueryPlan
 from gateway.planner.assemble import assemble
-from gateway.planner.coalesce import coalesce_fetches, count_fetches
+from gateway.planner.coalesce import count_fetches
 from gateway.planner.operation import Operation, normalise
 from gateway.planner.render import render_fetch
 from gateway.planner.resolution import Resolver
@@ -29,11 +29,11 @@ def build_plan(
 ) -> QueryPlan:
     """Plan a normalised operation (no caching)."""
     groups = Walker(_resolver(supergraph, labels), operation).walk()
-    node = coalesce_fetches(assemble(
+    node = assemble(
         groups,
         lambda group: render_fetch(group, operation.name, operation.variables),
         serial=operation.kind == "mutation",
-    ))
+    )
     return QueryPlan(node, operation.kind,  # type: ignore[arg-type]
                      {"fetches": str(count_fetches(node))})
 

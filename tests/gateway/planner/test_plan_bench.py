@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graphql import parse
 
-from gateway.plan import FlattenNode, SequenceNode
+from gateway.plan import FlattenNode, ParallelNode, SequenceNode
 from gateway.planner import build_plan
 from gateway.planner.operation import normalise
 from tests.gateway.planner.planning import FIXTURES, fetches, plan, supergraph
@@ -12,25 +12,39 @@ from tests.gateway.planner.planning import FIXTURES, fetches, plan, supergraph
 BENCH_QUERY = (FIXTURES / "bench" / "federation-query.graphql").read_text()
 
 
-def test_bench_query_plans_in_eleven_fetches():
+def test_bench_query_plans_in_seven_fetches_one_stage_per_level():
     # given the 4-subgraph benchmark and its 5-level query over users and topProducts
     result = plan("bench", BENCH_QUERY)
-    # then one fetch per (subgraph, response path) that needs one, all lists batched (13), less
-    # two: the users branch asks products and inventory the same thing at two paths at once
-    assert len(fetches(result)) == 11
-    assert result.metadata["fetches"] == "11"
+    # then one fetch per (subgraph, response path) would be 13; lined up in stages, the fetches
+    # sending one document to one subgraph merge across both branches: 7, in 4 rounds as before
+    assert len(fetches(result)) == 7
+    assert result.metadata["fetches"] == "7"
+    assert isinstance(result.node, SequenceNode) and len(result.node.nodes) == 4
+    rounds = [sorted(f.subgraph for f in fetches(stage)) for stage in result.node.nodes]
+    assert rounds == [["accounts", "products"], ["reviews", "reviews"],
+                      ["accounts", "products"], ["inventory"]]
 
 
-def test_bench_sibling_fetches_of_one_document_share_one_request():
-    merged = [node for node in flattens(plan("bench", BENCH_QUERY).node) if node.also]
-    assert sorted((node.node.subgraph, node.paths) for node in merged) == [
-        ("inventory", (("users", "@", "reviews", "@", "product"),
-                       ("users", "@", "reviews", "@", "product", "reviews", "@", "author",
-                        "reviews", "@", "product"))),
-        ("products", (("users", "@", "reviews", "@", "product"),
-                      ("users", "@", "reviews", "@", "product", "reviews", "@", "author",
-                       "reviews", "@", "product"))),
-    ]
+def test_bench_fetches_of_one_document_share_one_request_across_branches():
+    merged = {node.node.subgraph: {".".join(path) for path in node.paths}
+              for node in flattens(plan("bench", BENCH_QUERY).node) if node.also}
+    product = "users.@.reviews.@.product"
+    deep = "users.@.reviews.@.product.reviews.@.author.reviews.@.product"
+    top = "topProducts.@.reviews.@.author.reviews.@.product"
+    assert merged == {
+        "products": {product, deep, top},
+        "accounts": {"users.@.reviews.@.product.reviews.@.author", "topProducts.@.reviews.@.author"},
+        # topProducts' own stock needs only the root fetch, yet waits for the last round: it
+        # joins the request there instead of costing one of its own
+        "inventory": {product, deep, "topProducts.@", top},
+    }
+
+
+def test_plans_keep_their_tree_layout_when_stages_would_merge_nothing():
+    result = plan("bench", "{ users { reviews { body } } topProducts { reviews { body } } }")
+    # the two reviews fetches ask for different entity types: no request saved, no waiting
+    assert len(fetches(result)) == 4
+    assert isinstance(result.node, ParallelNode)
 
 
 def flattens(node) -> list[FlattenNode]:
