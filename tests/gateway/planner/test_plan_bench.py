@@ -33,7 +33,8 @@ def test_bench_fetches_of_one_document_share_one_request_across_branches():
     top = "topProducts.@.reviews.@.author.reviews.@.product"
     assert merged == {
         "products": {product, deep, top},
-        "accounts": {"users.@.reviews.@.product.reviews.@.author", "topProducts.@.reviews.@.author"},
+        "accounts": {"users.@.reviews.@.product.reviews.@.author",
+                     "topProducts.@.reviews.@.author"},
         # topProducts' own stock needs only the root fetch, yet waits for the last round: it
         # joins the request there instead of costing one of its own
         "inventory": {product, deep, "topProducts.@", top},
