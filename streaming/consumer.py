@@ -5,7 +5,9 @@ delivery is at-least-once; handlers wrapped by :func:`streaming.inbox.idempotent
 effectively once. A failing handler is retried with exponential backoff; after the last
 attempt (or at once for a :class:`PoisonMessageError`, e.g. undecodable bytes) the record goes
 to ``<topic>.<group>.dlq`` and consumption moves on. Transient errors (infrastructure down,
-:class:`TransientError`) are retried until they pass.
+:class:`TransientError`) are retried until they pass. An attempt that runs longer than
+``KafkaSettings.handler_timeout_ms`` is cancelled and fails with :class:`HandlerTimeoutError`,
+so a hung handler cannot hold its partition forever.
 
 When a connection to the broker breaks, the runner pauses every assigned partition at once, so
 nothing is fetched at the old positions: a restarted embedded broker has forgotten its logs and
@@ -29,7 +31,7 @@ from aiokafka.structs import ConsumerRecord
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from streaming.deadletter import dead_letter_message
-from streaming.events import PoisonMessageError, decode
+from streaming.events import Envelope, PoisonMessageError, decode
 from streaming.handlers import EventHandler, TransientError
 from streaming.producer import EventProducer
 from streaming.reconnect import ConnectionLosses
@@ -37,7 +39,7 @@ from streaming.settings import KafkaSettings
 from streaming.topics import dlq_topic, ensure_topics
 from streaming.tracing import handling_span
 
-__all__ = ["TRANSIENT", "ConsumerStats", "EventConsumer", "RetryPolicy"]
+__all__ = ["TRANSIENT", "ConsumerStats", "EventConsumer", "HandlerTimeoutError", "RetryPolicy"]
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,14 @@ TRANSIENT: tuple[type[BaseException], ...] = (
     OperationalError,  # database down, SQLite busy: the infrastructure, not the message
     InterfaceError,
 )
+
+
+class HandlerTimeoutError(Exception):
+    """A handler attempt ran longer than ``KafkaSettings.handler_timeout_ms`` and was cancelled.
+
+    A failed attempt like any other error (retried, then dead-lettered); deliberately not a
+    ``TimeoutError``, which counts as transient and would be retried without limit.
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +260,7 @@ class EventConsumer:
             attempt += 1
             try:
                 with handling_span(event, self.group):
-                    await self.handler(event)
+                    await self._attempt(event)
             except PoisonMessageError as exc:
                 return await self._dead_letter(record, exc, attempts=attempt)
             except Exception as exc:
@@ -261,6 +271,18 @@ class EventConsumer:
             else:
                 self._counts["handled"] += 1
                 return True
+
+    async def _attempt(self, event: Envelope) -> None:
+        """One call of the handler, cancelled after ``handler_timeout_ms`` (0: never)."""
+        limit = self.settings.handler_timeout_ms / 1000 or None
+        deadline = asyncio.timeout(limit)
+        try:
+            async with deadline:
+                await self.handler(event)
+        except TimeoutError as exc:
+            if not deadline.expired():
+                raise  # the handler's own (transient) timeout, e.g. its database's
+            raise HandlerTimeoutError(f"handler did not finish within {limit:g} s") from exc
 
     async def _backoff(self, record: ConsumerRecord, exc: Exception, attempt: int) -> bool:
         self._counts["retried"] += 1

@@ -47,3 +47,10 @@ class KafkaSettings(BaseSettings):
     heartbeat_interval_ms: int = Field(
         3_000, ge=50, description="Consumer heartbeat interval; under a third of the session."
     )
+    handler_timeout_ms: int = Field(
+        30_000,
+        ge=0,
+        description="Longest one attempt of a consumer's handler on one event may run; then it is "
+        "cancelled and counts as a failed attempt (retried with backoff, then dead-lettered), so "
+        "a hung handler cannot block its partition forever. 0: no limit.",
+    )
