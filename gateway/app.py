@@ -207,6 +207,7 @@ def _client_options(config: GatewayConfig, urls: dict[str, str]) -> dict[str, Cl
             max_keepalive_connections=traffic.max_keepalive_connections,
             keepalive_expiry=traffic.keepalive_expiry_seconds,
             max_response_bytes=traffic.max_response_bytes,
+            accept_compressed=traffic.accept_compressed,
         )
     return options
 

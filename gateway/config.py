@@ -49,9 +49,16 @@ class SubgraphTraffic(_Strict):
     timeout_seconds: float = Field(30.0, gt=0, description="Whole-request timeout of one fetch.")
     max_connections: int = Field(100, ge=1, description="Connections open to the subgraph.")
     max_keepalive_connections: int = Field(20, ge=0, description="Idle connections kept open.")
-    keepalive_expiry_seconds: float = Field(5.0, ge=0, description="How long idle ones stay.")
+    keepalive_expiry_seconds: float = Field(
+        4.0, ge=0, description="How long idle ones stay (below the 5 s idle timeout of uvicorn "
+        "and Node servers, so the gateway, not the subgraph, closes them)."
+    )
     max_response_bytes: int = Field(
         50_000_000, ge=1, description="Larger subgraph answers are refused (memory bound)."
+    )
+    accept_compressed: bool = Field(
+        False, description="Send Accept-Encoding: gzip, deflate. Off: next to the gateway a "
+        "compressing subgraph costs more CPU than it saves; on for a slow or metered network."
     )
 
 
@@ -63,6 +70,7 @@ class TrafficOverride(_Strict):
     max_keepalive_connections: int | None = Field(None, ge=0, description="See SubgraphTraffic.")
     keepalive_expiry_seconds: float | None = Field(None, ge=0, description="See SubgraphTraffic.")
     max_response_bytes: int | None = Field(None, ge=1, description="See SubgraphTraffic.")
+    accept_compressed: bool | None = Field(None, description="See SubgraphTraffic.")
 
 
 class TrafficConfig(_Strict):

@@ -1,24 +1,31 @@
 """A minimal keep-alive HTTP/1.1 client for subgraph POSTs: asyncio.Protocol plus httptools.
 
-One ``Http11Pool`` per subgraph URL. It sends one request per connection at a time (no
-pipelining), parses the response with httptools (Content-Length, chunked, or read until close),
-keeps ``max_keepalive`` idle connections alive for ``keepalive_expiry`` seconds (more only while
-they were used within the last ``SURPLUS_LINGER`` seconds, so that a load above ``max_keepalive``
-concurrent requests does not close and reopen connections at every dip) and opens at most
-``max_connections``. A request on a reused connection that the server closed before any byte of
-the response arrived is sent again once on a fresh connection, when the caller says it is safe
-to resend. Everything here costs a few microseconds of CPU per request, where httpx costs about a
-millisecond (tests/bench/federation/clients.py).
+One ``Http11Pool`` per subgraph URL, optionally through an HTTP proxy (``proxy_for`` reads
+``HTTP_PROXY``/``HTTPS_PROXY``/``ALL_PROXY``/``NO_PROXY`` as httpx did): an ``http://`` target
+is requested in absolute form from the proxy, an ``https://`` one through a ``CONNECT`` tunnel
+with TLS end to end. ``user:pass@`` in the URL (or the proxy's) becomes a Basic
+``Authorization`` (``Proxy-Authorization``) header; ``safe_url`` hides the password. It sends
+one request per connection at a time (no pipelining), parses the response with httptools
+(Content-Length, chunked, or read until close), keeps ``max_keepalive`` idle connections alive
+for ``keepalive_expiry`` seconds (more only while they were used within the last
+``SURPLUS_LINGER`` seconds, so that a load above ``max_keepalive`` concurrent requests does not
+close and reopen connections at every dip) and opens at most ``max_connections``. A request on a
+reused connection that the server closed before any byte of the response arrived is sent again
+once on a fresh connection, when the caller says it is safe to resend. Everything here costs a
+few microseconds of CPU per request, where httpx costs about a millisecond
+(tests/bench/federation/clients.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import select
 import ssl
+import urllib.request
 import zlib
 from collections import deque
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 import httptools
 
@@ -27,8 +34,12 @@ __all__ = [
     "Http11Pool",
     "MalformedResponse",
     "PoolClosed",
+    "ProxyError",
     "ResponseTooLarge",
     "TransportError",
+    "basic_credentials",
+    "proxy_for",
+    "safe_url",
 ]
 
 
@@ -58,6 +69,46 @@ class ResponseTooLarge(TransportError):
 
 class PoolClosed(TransportError):
     """The pool was closed."""
+
+
+class ProxyError(TransportError):
+    """The proxy refused to open a tunnel, or did not answer like an HTTP proxy."""
+
+
+def proxy_for(url: str) -> str | None:
+    """The proxy URL the environment gives for ``url``, or None (direct, or in ``NO_PROXY``).
+
+    ``http_proxy``/``HTTP_PROXY`` for ``http://`` targets, ``https_proxy``/``HTTPS_PROXY`` for
+    ``https://`` ones, ``all_proxy``/``ALL_PROXY`` for both; ``no_proxy``/``NO_PROXY`` lists
+    hosts (``host``, ``.domain`` or ``domain`` for its subdomains, ``host:port``, ``*``) reached
+    directly. A proxy without a scheme is an ``http://`` one.
+    """
+    parts = urlsplit(url)
+    proxies = urllib.request.getproxies_environment()
+    proxy = proxies.get(parts.scheme) or proxies.get("all")
+    if not proxy or not parts.hostname:
+        return None
+    address = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
+    if urllib.request.proxy_bypass_environment(address, proxies):
+        return None
+    return proxy if "://" in proxy else f"http://{proxy}"
+
+
+def basic_credentials(parts: SplitResult) -> str | None:
+    """``Basic <base64>`` of the URL's ``user:pass@`` (percent-decoded), None without one."""
+    if parts.username is None:
+        return None
+    pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+    return "Basic " + base64.b64encode(pair.encode()).decode("ascii")
+
+
+def safe_url(url: str) -> str:
+    """``url`` with the password of its ``user:pass@`` replaced by ``***`` (for messages)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rpartition("@")[2]
+    return parts._replace(netloc=f"{parts.username}:***@{netloc}").geturl()
 
 
 _FRAMING = frozenset({b"content-length", b"transfer-encoding"})
@@ -205,6 +256,36 @@ class _Connection(asyncio.Protocol):
             self.transport.close()
 
 
+class _Tunnel(asyncio.Protocol):
+    """Reads a proxy's answer to ``CONNECT`` (status line and headers, no body)."""
+
+    LIMIT = 65536
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.answered: asyncio.Future[int] = loop.create_future()
+        self.buffer = b""
+
+    def data_received(self, data: bytes) -> None:
+        if self.answered.done():
+            return
+        self.buffer += data
+        end = self.buffer.find(b"\r\n\r\n")
+        if end < 0:
+            if len(self.buffer) > self.LIMIT:
+                self.answered.set_exception(ProxyError("the proxy's answer to CONNECT is too long"))
+            return
+        status_line = self.buffer[:end].split(b"\r\n", 1)[0].split()
+        if len(status_line) < 2 or not status_line[0].startswith(b"HTTP/") \
+                or not status_line[1].isdigit():
+            self.answered.set_exception(ProxyError("the proxy did not answer CONNECT in HTTP"))
+            return
+        self.answered.set_result(int(status_line[1]))
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.answered.done():
+            self.answered.set_exception(ProxyError("the proxy closed the connection on CONNECT"))
+
+
 def _readable(conn: _Connection) -> bool:
     sock = conn.transport.get_extra_info("socket")  # type: ignore[union-attr]
     if sock is None:
@@ -228,13 +309,14 @@ class Http11Pool:
         *,
         max_connections: int = 100,
         max_keepalive: int = 20,
-        keepalive_expiry: float = 5.0,
+        keepalive_expiry: float = 4.0,
         max_response_bytes: int = 50_000_000,
         ssl_context: ssl.SSLContext | None = None,
+        proxy: str | None = None,
     ) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"not an http(s) URL: {url!r}")
+            raise ValueError(f"not an http(s) URL: {safe_url(url)!r}")
         self.https = parts.scheme == "https"
         self.host = parts.hostname
         self.port = parts.port or (443 if self.https else 80)
@@ -242,6 +324,14 @@ class Http11Pool:
         netloc = f"[{self.host}]" if ":" in self.host else self.host
         self.authority = netloc if self.port == default_port else f"{netloc}:{self.port}"
         self.target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        # Header lines every request carries: credentials from the URL, the proxy's.
+        self.authorization = basic_credentials(parts)
+        self.head_lines = "" if self.authorization is None else (
+            f"authorization: {self.authorization}\r\n")
+        self._proxy: tuple[str, int] | None = None
+        self._connect_request = b""
+        if proxy:
+            self._use_proxy(proxy)
         self.max_connections = max(1, max_connections)
         self.max_keepalive = max(0, max_keepalive)
         self.keepalive_expiry = keepalive_expiry
@@ -255,6 +345,24 @@ class Http11Pool:
         self._opening = 0
         self._waiters: deque[asyncio.Future[_Connection | None]] = deque()
         self._closed = False
+
+    def _use_proxy(self, proxy: str) -> None:
+        parts = urlsplit(proxy)
+        if parts.scheme != "http" or not parts.hostname:
+            raise ValueError(f"not an http:// proxy URL: {safe_url(proxy)!r}")
+        self._proxy = (parts.hostname, parts.port or 80)
+        credentials = basic_credentials(parts)
+        if self.https:  # a tunnel: the proxy sees CONNECT only, TLS runs end to end
+            host = f"[{self.host}]" if ":" in self.host else self.host
+            target = f"{host}:{self.port}"  # CONNECT's authority form always names the port
+            head = f"CONNECT {target} HTTP/1.1\r\nhost: {target}\r\n"
+            if credentials is not None:
+                head += f"proxy-authorization: {credentials}\r\n"
+            self._connect_request = (head + "\r\n").encode("latin-1")
+            return
+        self.target = f"http://{self.authority}{self.target}"  # the absolute form for a proxy
+        if credentials is not None:
+            self.head_lines += f"proxy-authorization: {credentials}\r\n"
 
     @property
     def connections(self) -> int:
@@ -357,10 +465,16 @@ class Http11Pool:
         self._opening += 1
         try:
             async with asyncio.timeout_at(deadline):
-                _, conn = await self.loop.create_connection(
-                    lambda: _Connection(self), self.host, self.port, ssl=self._ssl,
-                    server_hostname=self.host if self._ssl is not None else None,
-                )
+                if self._proxy is None:
+                    _, conn = await self.loop.create_connection(
+                        lambda: _Connection(self), self.host, self.port, ssl=self._ssl,
+                        server_hostname=self.host if self._ssl is not None else None,
+                    )
+                elif self._ssl is None:  # requests in absolute form to the proxy
+                    _, conn = await self.loop.create_connection(
+                        lambda: _Connection(self), *self._proxy)
+                else:
+                    conn = await self._tunnel()
         except BaseException:
             self._opening -= 1
             self._wake()
@@ -373,6 +487,27 @@ class Http11Pool:
                 raise PoolClosed("the client is closed")
             raise ConnectionClosed("connection closed before answering", False)
         self._open.add(conn)
+        return conn
+
+    async def _tunnel(self) -> _Connection:
+        """A TLS connection to the origin through the proxy's ``CONNECT`` tunnel."""
+        assert self._proxy is not None and self._ssl is not None
+        transport, tunnel = await self.loop.create_connection(
+            lambda: _Tunnel(self.loop), *self._proxy)
+        try:
+            transport.write(self._connect_request)
+            status = await tunnel.answered
+            if not 200 <= status < 300:
+                raise ProxyError(f"the proxy answered CONNECT with HTTP {status}")
+            conn = _Connection(self)
+            tls = await self.loop.start_tls(transport, conn, self._ssl,
+                                            server_hostname=self.host)
+        except BaseException:
+            transport.close()
+            raise
+        if tls is None:  # the connection closed during the handshake
+            raise ConnectionClosed("connection closed before answering", False)
+        conn.connection_made(tls)
         return conn
 
     def _release(self, conn: _Connection) -> None:
