@@ -8,15 +8,18 @@ import base64
 import gzip
 from pathlib import Path
 
+import httpx
 import pytest
 import uvloop
 
+from gateway.app import create_app
 from gateway.config import GatewayConfig
 from gateway.fetch import ClientOptions, SubgraphClient, SubgraphFetchError
 from gateway.fetch.http11 import Http11Pool, proxy_for, safe_url
 from tests.gateway.fetch.proxy import Proxy
 from tests.gateway.fetch.server import GRAPHQL, Request, ScriptedServer, response
 from tests.gateway.fetch.tls import contexts
+from tests.gateway.pipeline.shop import shop_supergraph
 
 QUERY = b'{"query":"{ me { id } }"}'
 PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
@@ -182,3 +185,24 @@ def test_idle_connections_expire_before_uvicorns_and_nodes_5_second_idle_timeout
     assert config.traffic.all.keepalive_expiry_seconds == 4.0
     assert Http11Pool("http://a/graphql").keepalive_expiry == 4.0
     assert config.traffic.all.accept_compressed is False
+
+
+async def _whoami(request: Request, writer: asyncio.StreamWriter) -> bool:
+    writer.write(response(b'{"data":{"whoami":"subgraph"}}'))
+    return True
+
+
+async def test_the_gateway_sends_url_credentials_and_asks_for_compression_when_configured() -> None:
+    async with ScriptedServer(_whoami) as server:
+        config = GatewayConfig(
+            subgraph_urls={"products": _with_credentials(server.url, "gateway:s3cret")},
+            traffic={"all": {"accept_compressed": True}}, csrf_prevention=False)
+        app = create_app(shop_supergraph(), config=config)
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://gw") as http:
+                answer = await http.post("/graphql", json={"query": "{ whoami }"})
+    assert answer.json() == {"data": {"whoami": "subgraph"}}
+    [request] = server.requests
+    assert request.headers["authorization"] == _basic("gateway:s3cret")
+    assert request.headers["accept-encoding"] == "gzip, deflate"
