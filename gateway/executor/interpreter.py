@@ -12,6 +12,7 @@ from gateway.executor.state import Execution
 from gateway.fetch import SubgraphFetchError
 from gateway.plan import (
     ConditionNode,
+    EntityBatchNode,
     FetchNode,
     FlattenNode,
     ParallelNode,
@@ -39,6 +40,8 @@ async def run_node(node: PlanNode, ex: Execution) -> None:
         await _run_root_fetch(node, ex)
     elif isinstance(node, FlattenNode):
         await _run_flatten(node, ex)
+    elif isinstance(node, EntityBatchNode):
+        await _run_entity_batch(node, ex)
     elif isinstance(node, ParallelNode):
         return  # nothing to run
     elif isinstance(node, ConditionNode):
@@ -84,33 +87,90 @@ async def _run_root_fetch(node: FetchNode, ex: Execution) -> None:
 
 async def _run_flatten(node: FlattenNode, ex: Execution) -> None:
     fetch = node.node
-    objects = objects_at(ex.data, node.path)
-    for path in node.also:  # sibling fetches merged into this one: their objects join the batch
-        objects += objects_at(ex.data, path)
-    batch = build_batch(objects, fetch.representations or ())
+    batch = _batch_of(node, ex)
     if not batch.representations:
         return
     try:
         response = await _send(fetch, ex, _request(fetch, ex, batch.representations))
     except SubgraphFetchError as error:
-        paths = [at for ats in batch.paths(ex.data, node.paths) for at in ats]
-        ex.errors.append(fetch_failed(error, list(paths[0]) if len(paths) == 1 else None))
-        ex.mark_failed(batch.objects)
+        _fetch_failed(error, ex, [(node, batch)])
         return
-    _merge_entities(response, fetch.subgraph, batch, ex, node.paths)
+    data = response.get("data")
+    entities = data.get("_entities") if isinstance(data, dict) else None
+    _merge_entities(entities, response.get("errors"), fetch.subgraph, batch, ex, node.paths)
+
+
+def _batch_of(node: FlattenNode, ex: Execution) -> Batch:
+    objects = objects_at(ex.data, node.path)
+    for path in node.also:  # sibling fetches merged into this one: their objects join
+        objects += objects_at(ex.data, path)
+    return build_batch(objects, node.node.representations or ())
+
+
+async def _run_entity_batch(node: EntityBatchNode, ex: Execution) -> None:
+    """Each part's batch as its own ``$r{i}``, one request, each part's answer at ``_e{i}``."""
+    batches = [_batch_of(part, ex) for part in node.parts]
+    if not any(batch.representations for batch in batches):
+        return
+    variables = {n: ex.variables[n] for n in node.variable_usages if n in ex.variables}
+    for index, batch in enumerate(batches):
+        variables[f"r{index}"] = batch.representations
+    request: dict[str, Any] = {"query": node.operation, "variables": variables}
+    if node.operation_name:
+        request["operationName"] = node.operation_name
+    try:
+        ex.fetches += 1
+        response = await ex.fetcher.fetch(node.subgraph, request,
+                                          ex.headers_for(node.subgraph), True)
+    except SubgraphFetchError as error:
+        _fetch_failed(error, ex, list(zip(node.parts, batches, strict=True)))
+        return
+    data = response.get("data")
+    errors = response.get("errors")
+    by_part = _errors_by_part(errors, len(batches))
+    for index, (part, batch) in enumerate(zip(node.parts, batches, strict=True)):
+        entities = data.get(f"_e{index}") if isinstance(data, dict) else None
+        part_errors = by_part.get(index)
+        if not batch.representations:
+            continue
+        if entities is None and not part_errors and errors:
+            # the request failed as a whole (data null): its errors were reported with part 0
+            ex.mark_failed(batch.objects)
+            continue
+        _merge_entities(entities, part_errors, node.subgraph, batch, ex, part.paths)
+
+
+def _errors_by_part(errors: Any, parts: int) -> dict[int, list[Any]]:
+    """Errors at ``_e{i}`` become part i's, at ``_entities``; the rest go with part 0."""
+    out: dict[int, list[Any]] = {}
+    for error in errors if isinstance(errors, list) else [errors] if errors else []:
+        path = error.get("path") if isinstance(error, dict) else None
+        head = path[0] if isinstance(path, list) and path else None
+        if isinstance(head, str) and head.startswith("_e") and head[2:].isdigit() \
+                and int(head[2:]) < parts:
+            out.setdefault(int(head[2:]), []).append({**error, "path": ["_entities", *path[1:]]})
+        else:
+            out.setdefault(0, []).append(error)
+    return out
+
+
+def _fetch_failed(error: SubgraphFetchError, ex: Execution,
+                  parts: list[tuple[FlattenNode, Batch]]) -> None:
+    """One error for a request that got no GraphQL answer; every object it served fails."""
+    paths = [at for node, batch in parts for ats in batch.paths(ex.data, node.paths) for at in ats]
+    ex.errors.append(fetch_failed(error, list(paths[0]) if len(paths) == 1 else None))
+    for _, batch in parts:
+        ex.mark_failed(batch.objects)
 
 
 def _merge_entities(
-    response: dict[str, Any], subgraph: str, batch: Batch, ex: Execution,
+    entities: Any, errors: Any, subgraph: str, batch: Batch, ex: Execution,
     paths: tuple[tuple[str, ...], ...],
 ) -> None:
-    data = response.get("data")
-    entities = data.get("_entities") if isinstance(data, dict) else None
-    errors = response.get("errors")
     if errors:
         ex.errors.extend(entity_errors(errors, subgraph, batch.paths(ex.data, paths)))
     if not isinstance(entities, list) or len(entities) != len(batch.representations):
-        if not response.get("errors"):
+        if not errors:
             count = len(entities) if isinstance(entities, list) else 0
             message = (f"subgraph '{subgraph}' returned {count} entities for "
                        f"{len(batch.representations)} representations")

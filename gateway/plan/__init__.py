@@ -2,6 +2,7 @@
 
 from gateway.plan.nodes import (
     ConditionNode,
+    EntityBatchNode,
     FetchNode,
     FlattenNode,
     KeyField,
@@ -15,6 +16,7 @@ from gateway.plan.printer import print_plan
 
 __all__ = [
     "ConditionNode",
+    "EntityBatchNode",
     "FetchNode",
     "FlattenNode",
     "KeyField",

@@ -31,6 +31,9 @@ Data flow contract between planner and executor:
   that representation; objects of other types at the same path are not sent.
 * (Addition) A ``FlattenNode`` with ``also`` collects the objects of every one of its paths
   into one batch (representations deduplicated across them) and sends one ``_entities`` call.
+* (Addition) An ``EntityBatchNode`` runs its parts like ``FlattenNode``s, but in one request:
+  part i's representations are sent as ``$r{i}`` and answered at ``data._e{i}``; an error whose
+  path starts with ``_e{i}`` belongs to part i.
 * ``ConditionNode`` picks ``if_clause`` when the boolean client variable ``condition`` is true,
   ``else_clause`` otherwise (``@skip``/``@include`` on a whole fetch).
 """
@@ -42,6 +45,7 @@ from typing import Literal
 
 __all__ = [
     "ConditionNode",
+    "EntityBatchNode",
     "FetchNode",
     "FlattenNode",
     "KeyField",
@@ -113,6 +117,23 @@ class FlattenNode:
 
 
 @dataclass(frozen=True, slots=True)
+class EntityBatchNode:
+    """Several entity fetches to one subgraph, sent as one request.
+
+    ``operation`` selects one ``_entities`` field per part, the i-th aliased ``_e{i}`` and fed
+    the variable ``$r{i}``. Each part keeps its own paths and representation shapes (its
+    ``FetchNode.operation`` is only the document it would have sent alone), so objects are
+    matched and answers merged exactly as if every part ran on its own.
+    """
+
+    subgraph: str
+    operation: str
+    parts: tuple[FlattenNode, ...]
+    variable_usages: tuple[str, ...] = ()
+    operation_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SequenceNode:
     """Run children one after another (later ones read what earlier ones produced)."""
 
@@ -135,7 +156,9 @@ class ConditionNode:
     else_clause: PlanNode | None = None
 
 
-PlanNode = FetchNode | FlattenNode | SequenceNode | ParallelNode | ConditionNode
+PlanNode = (
+    FetchNode | FlattenNode | EntityBatchNode | SequenceNode | ParallelNode | ConditionNode
+)
 
 
 @dataclass(frozen=True, slots=True)

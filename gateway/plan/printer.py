@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from gateway.plan.nodes import (
     ConditionNode,
+    EntityBatchNode,
     FetchNode,
     FlattenNode,
     KeyField,
@@ -36,6 +37,8 @@ def _node(node: PlanNode, depth: int) -> str:
         else:
             head = f'{pad}Flatten(path: "{".".join(node.path)}") {{'
         return f"{head}\n{_fetch(node.node, depth + 1)}\n{pad}}}"
+    if isinstance(node, EntityBatchNode):
+        return _batch(node, depth)
     if isinstance(node, SequenceNode | ParallelNode):
         name = "Sequence" if isinstance(node, SequenceNode) else "Parallel"
         inner = ",\n".join(_node(child, depth + 1) for child in node.nodes)
@@ -56,6 +59,16 @@ def _fetch(node: FetchNode, depth: int) -> str:
         lines.append(f"{pad}{_INDENT}{line}")
     lines.append(f"{pad}}}")
     return "\n".join(lines)
+
+
+def _batch(node: EntityBatchNode, depth: int) -> str:
+    """The request as sent, then each part (as it would be sent alone) under its alias."""
+    pad, inner = _INDENT * depth, _INDENT * (depth + 1)
+    lines = [f'{pad}Batch(service: "{node.subgraph}") {{']
+    lines += [f"{inner}{line}" for line in node.operation.strip().splitlines()]
+    parts = [f"{inner}_e{i}: {_node(part, depth + 1).lstrip()}"
+             for i, part in enumerate(node.parts)]
+    return "\n".join(lines) + "\n" + ",\n".join(parts) + f"\n{pad}}}"
 
 
 def _keys(fields: tuple[KeyField, ...]) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from gateway.plan import (
     ConditionNode,
+    EntityBatchNode,
     FetchNode,
     FlattenNode,
     ParallelNode,
@@ -58,7 +59,7 @@ def _depth(node: PlanNode | None) -> int:
     """The longest chain of fetches that run one after another."""
     if node is None:
         return 0
-    if isinstance(node, FetchNode | FlattenNode):
+    if isinstance(node, FetchNode | FlattenNode | EntityBatchNode):
         return 1
     if isinstance(node, SequenceNode):
         return sum(_depth(child) for child in node.nodes)

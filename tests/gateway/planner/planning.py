@@ -7,7 +7,7 @@ from pathlib import Path
 
 from graphql import parse, validate
 
-from gateway.plan import FetchNode, FlattenNode, PlanNode, QueryPlan, print_plan
+from gateway.plan import EntityBatchNode, FetchNode, FlattenNode, PlanNode, QueryPlan, print_plan
 from gateway.planner import plan_operation
 from gateway.supergraph import Supergraph, load_supergraph
 
@@ -52,6 +52,8 @@ def fetches(node: PlanNode | QueryPlan | None) -> list[FetchNode]:
         return [node]
     if isinstance(node, FlattenNode):
         return [node.node]
+    if isinstance(node, EntityBatchNode):
+        return [part.node for part in node.parts]
     children = getattr(node, "nodes", None)
     if children is not None:
         return [f for child in children for f in fetches(child)]

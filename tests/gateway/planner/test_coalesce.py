@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from graphql import build_schema, parse, validate
+
 from gateway.plan import (
     ConditionNode,
+    EntityBatchNode,
     FetchNode,
     FlattenNode,
     KeyField,
@@ -42,12 +45,52 @@ def test_three_siblings_merge_in_order_and_other_siblings_keep_their_place():
     assert merged.nodes[0].paths == (("a", "@"), ("b",), ("c",))
 
 
-def test_fetches_differing_in_selection_type_or_subgraph_stay_apart():
-    plan = ParallelNode((
-        entity_fetch("a"), entity_fetch("b", selection="{ price }"),
-        entity_fetch("c", type_name="Book"), entity_fetch("d", subgraph="pricing"),
-    ))
+def test_fetches_to_other_subgraphs_stay_apart():
+    plan = ParallelNode((entity_fetch("a"), entity_fetch("d", subgraph="pricing")))
     assert coalesce_fetches(plan) == plan
+
+
+def test_different_documents_to_one_subgraph_become_parts_of_one_request():
+    stock = entity_fetch("a", number=1)
+    price = entity_fetch("b", selection="{ price }", number=2)
+    book = entity_fetch("c", type_name="Book", number=3)
+    batch = coalesce_fetches(ParallelNode((stock, price, book)))
+    assert isinstance(batch, EntityBatchNode) and batch.parts == (stock, price, book)
+    assert count_fetches(batch) == 1
+    assert batch.operation == (
+        "query Q__inventory__1($r0: [_Any!]!, $r1: [_Any!]!, $r2: [_Any!]!) { "
+        "_e0: _entities(representations: $r0) { ... on Product { stock } } "
+        "_e1: _entities(representations: $r1) { ... on Product { price } } "
+        "_e2: _entities(representations: $r2) { ... on Book { stock } } }"
+    )
+    assert not validate(SCHEMA, parse(batch.operation))
+
+
+def test_parts_declare_the_client_variables_they_use_once():
+    first = with_variable(entity_fetch("a", selection="{ stock(at: $at) }"), 1)
+    second = with_variable(entity_fetch("b", selection="{ price(at: $at) }"), 2)
+    batch = coalesce_fetches(ParallelNode((first, second)))
+    assert isinstance(batch, EntityBatchNode) and batch.variable_usages == ("at",)
+    assert batch.operation.startswith("query Q__inventory__1($r0: [_Any!]!, $r1: [_Any!]!, "
+                                      "$at: Int) {")
+    assert not validate(SCHEMA, parse(batch.operation))
+
+
+def with_variable(node: FlattenNode, number: int) -> FlattenNode:
+    fetch = node.node
+    operation = fetch.operation.replace("$representations: [_Any!]!)",
+                                        "$representations: [_Any!]!, $at: Int)")
+    return FlattenNode(node.path, FetchNode(fetch.subgraph, operation, "query", ("at",),
+                                            fetch.representations, fetch.operation_name, number))
+
+
+SCHEMA = build_schema("""
+scalar _Any
+union _Entity = Product | Book
+type Product { id: ID! stock(at: Int): Int price(at: Int): Int }
+type Book { id: ID! stock: Int }
+type Query { _entities(representations: [_Any!]!): [_Entity]! }
+""")
 
 
 def test_fetches_one_after_another_are_not_merged():

@@ -4,25 +4,39 @@ from __future__ import annotations
 
 from graphql import parse
 
-from gateway.plan import FlattenNode, ParallelNode, SequenceNode
+from gateway.plan import EntityBatchNode, FetchNode, FlattenNode, ParallelNode, SequenceNode
 from gateway.planner import build_plan
+from gateway.planner.coalesce import count_fetches
 from gateway.planner.operation import normalise
 from tests.gateway.planner.planning import FIXTURES, fetches, plan, supergraph
 
 BENCH_QUERY = (FIXTURES / "bench" / "federation-query.graphql").read_text()
 
 
-def test_bench_query_plans_in_seven_fetches_one_stage_per_level():
+def test_bench_query_plans_in_six_requests_one_stage_per_level():
     # given the 4-subgraph benchmark and its 5-level query over users and topProducts
     result = plan("bench", BENCH_QUERY)
     # then one fetch per (subgraph, response path) would be 13; lined up in stages, the fetches
-    # sending one document to one subgraph merge across both branches: 7, in 4 rounds as before
-    assert len(fetches(result)) == 7
-    assert result.metadata["fetches"] == "7"
+    # to one subgraph share a request across both branches: 6, in 4 rounds as before
+    assert count_fetches(result.node) == 6
+    assert result.metadata["fetches"] == "6"
     assert isinstance(result.node, SequenceNode) and len(result.node.nodes) == 4
-    rounds = [sorted(f.subgraph for f in fetches(stage)) for stage in result.node.nodes]
-    assert rounds == [["accounts", "products"], ["reviews", "reviews"],
-                      ["accounts", "products"], ["inventory"]]
+    rounds = [sorted(f.subgraph for f in requests(stage)) for stage in result.node.nodes]
+    assert rounds == [["accounts", "products"], ["reviews"], ["accounts", "products"],
+                      ["inventory"]]
+    # the reviews of users and of top products: one request, each part its own entity type
+    batch = result.node.nodes[1]
+    assert isinstance(batch, EntityBatchNode)
+    assert [part.path for part in batch.parts] == [("users", "@"), ("topProducts", "@")]
+    assert [part.node.representations[0].type_name for part in batch.parts] == ["User", "Product"]
+
+
+def requests(node) -> list:
+    if isinstance(node, FetchNode | EntityBatchNode):
+        return [node]
+    if isinstance(node, FlattenNode):
+        return [node.node]
+    return [found for child in getattr(node, "nodes", ()) for found in requests(child)]
 
 
 def test_bench_fetches_of_one_document_share_one_request_across_branches():
@@ -42,8 +56,8 @@ def test_bench_fetches_of_one_document_share_one_request_across_branches():
 
 
 def test_plans_keep_their_tree_layout_when_stages_would_merge_nothing():
-    result = plan("bench", "{ users { reviews { body } } topProducts { reviews { body } } }")
-    # the two reviews fetches ask for different entity types: no request saved, no waiting
+    result = plan("bench", "{ users { reviews { body } } topProducts { inStock } }")
+    # the second round asks reviews and inventory: no request saved, so no waiting either
     assert len(fetches(result)) == 4
     assert isinstance(result.node, ParallelNode)
 

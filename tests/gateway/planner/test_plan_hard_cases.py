@@ -89,6 +89,7 @@ def test_circular_requires_across_two_subgraphs_orders_three_fetches():
 
 def test_provides_under_an_interface_and_a_union_skips_the_jump_only_for_the_provided_type():
     # given feed provides Book.title, items provides Movie.title: the other member jumps to b
+    # (both jumps in one request to b, each with its own representations)
     plan = printed(
         "provides_abstract",
         "{ feed { id title } items { ... on Book { title } ... on Movie { title } } }",
@@ -100,15 +101,16 @@ def test_provides_under_an_interface_and_a_union_skips_the_jump_only_for_the_pro
     Fetch(service: "a") {
       { feed { __typename id ... on Book { title } ... on Movie { __typename id } } items { __typename ... on Book { __typename id } ... on Movie { title } } }
     },
-    Parallel {
-      Flatten(path: "feed.@") {
+    Batch(service: "b") {
+      query($r0: [_Any!]!, $r1: [_Any!]!) { _e0: _entities(representations: $r0) { ... on Movie { __typename title } } _e1: _entities(representations: $r1) { ... on Book { __typename title } } }
+      _e0: Flatten(path: "feed.@") {
         Fetch(service: "b") {
           ... on Movie { id }
           =>
           query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Movie { __typename title } } }
         }
       },
-      Flatten(path: "items.@") {
+      _e1: Flatten(path: "items.@") {
         Fetch(service: "b") {
           ... on Book { id }
           =>
