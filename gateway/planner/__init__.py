@@ -1,7 +1,9 @@
 """Query planning: from a validated client operation to a QueryPlan over the subgraphs.
 
 The chain (see `planner.build_plan`): `operation.normalise` -> `walker.Walker.walk` (fetch groups)
--> `assemble.assemble` (Sequence/Parallel/Flatten/Condition) with `render.render_fetch` per group.
+-> `assemble.assemble` (Sequence/Parallel/Flatten/Condition) with `render.render_fetch` per group,
+then `coalesce.coalesce_fetches` (side-by-side entity fetches to one subgraph share a request;
+the staged layout wins when it lets more requests merge at the same depth).
 
 Not supported yet: `@context`/`@fromContext` (join v0.5 `contextArguments`), `@defer`/`@stream`,
 type conditions inside `@requires` field sets (their fields are sent flattened).
@@ -16,8 +18,8 @@ Known limits:
   client's value under that key as a type name).
 - Entity fetches are shared across producers only when they enter with the same key; a shared
   fetch first entered inside a conditional fragment waits for every producer.
-- The staged layout (used when the tree layout cannot order a shared fetch, or is deeper and no
-  fetch is conditional) has no ConditionNode: fetches still carry their `@include`/`@skip`.
+- The staged layout (used when the tree layout cannot order a shared fetch, or is deeper or
+  merges fewer requests and no fetch is conditional) has no ConditionNode: fetches still carry their `@include`/`@skip`.
 """
 
 from gateway.planner.errors import PlanningError
