@@ -19,7 +19,10 @@ Known limits:
 - Entity fetches are shared across producers only when they enter with the same key; a shared
   fetch first entered inside a conditional fragment waits for every producer.
 - The staged layout (used when the tree layout cannot order a shared fetch, or is deeper or
-  merges fewer requests and no fetch is conditional) has no ConditionNode: fetches still carry their `@include`/`@skip`.
+  merges fewer requests and no fetch is conditional) has no ConditionNode: fetches still carry
+  their `@include`/`@skip`. Staged, a round waits for its slowest fetch even where a branch
+  could go on: with subgraphs of very different latency that can cost more than the requests
+  it saves (there is no option to turn it off yet).
 """
 
 from gateway.planner.errors import PlanningError
