@@ -1,12 +1,16 @@
 """App factory: a Strawberry federation schema on FastAPI at /graphql, with /health, /ready.
 
 HTTP requests to exactly ``/graphql`` are answered by Strawberry's own ASGI view
-(``GraphQLEndpoint``), dispatched by a pure-ASGI step inside the correlation middleware, so they
-skip FastAPI's routing and per-request dependency solving (~15% of the products subgraph's CPU
-in the storefront benchmark). The same view class serves the FastAPI route that stays
-registered for everything else under the prefix (websockets, ``/graphql/``), so both paths give
-the same answers. JSON in and out goes through orjson (Strawberry's documented
-``encode_json``/``decode_json`` hooks), falling back to the stdlib for anything orjson refuses.
+(``GraphQLEndpoint``) behind the correlation middleware only: ``SubgraphApp`` hands them over
+before FastAPI's middleware stack, routing and per-request dependency solving (together ~20% of
+a small request's CPU in the storefront benchmark; FastAPI's telemetry middleware alone reads
+the environment on every request). Once anyone adds middleware after ``create_app``, the fast
+path turns itself off, so added middleware always sees every request. The same view class
+serves the FastAPI route that stays registered for everything else under the prefix
+(websockets, ``/graphql/``), so both paths give the same answers. JSON in and out goes through
+orjson (Strawberry's documented ``encode_json``/``decode_json`` hooks), falling back to the
+stdlib for anything orjson refuses. An exception escaping the view reaches the server, which
+answers 500 as FastAPI's error middleware would.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from subgraphs.kit.context import RequestContext
 from subgraphs.kit.logs import correlation_id, trace_id
 from subgraphs.kit.settings import ServiceSettings
 
-__all__ = ["CorrelationMiddleware", "GraphQLEndpoint", "Hook", "create_app"]
+__all__ = ["CorrelationMiddleware", "GraphQLEndpoint", "Hook", "SubgraphApp", "create_app"]
 
 Hook = Callable[[], Awaitable[None]]
 log = logging.getLogger("kit.app")
@@ -57,7 +61,9 @@ def create_app(
     it (e.g. event counters: a broker that is down must not make a service unready, since the
     outbox keeps its events).
     """
-    app = FastAPI(title=settings.service, lifespan=_lifespan(on_startup or [], on_shutdown or []))
+    app = SubgraphApp(
+        title=settings.service, lifespan=_lifespan(on_startup or [], on_shutdown or [])
+    )
     app.state.settings = settings
     app.state.services = dict(services)
 
@@ -66,10 +72,30 @@ def create_app(
 
     app.include_router(_OrjsonRouter(schema, context_getter=context), prefix="/graphql")
     _add_probes(app, ready_checks or {}, ready_details or {})
-    endpoint = GraphQLEndpoint(schema, context)
-    app.add_middleware(_GraphQLFastPath, endpoint=endpoint)  # inside the correlation middleware
     app.add_middleware(CorrelationMiddleware)
+    app.graphql_fast_path(CorrelationMiddleware(GraphQLEndpoint(schema, context)))
     return app
+
+
+class SubgraphApp(FastAPI):
+    """FastAPI, except that HTTP requests for exactly ``/graphql`` go to the fast path while
+    the app has no middleware beyond what it had when the fast path was set."""
+
+    _fast_path: ASGIApp | None = None
+    _fast_path_middleware = 0
+
+    def graphql_fast_path(self, app: ASGIApp) -> None:
+        self._fast_path = app
+        self._fast_path_middleware = len(self.user_middleware)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        fast = self._fast_path
+        if (fast is not None and scope["type"] == "http" and scope["path"] == "/graphql"
+                and len(self.user_middleware) == self._fast_path_middleware):
+            scope["app"] = self
+            await fast(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
 
 
 def _encode_json(data: object) -> bytes:
@@ -118,22 +144,6 @@ class GraphQLEndpoint(GraphQL):
 
     def decode_json(self, data: str | bytes) -> object:
         return _decode_json(data)
-
-
-class _GraphQLFastPath:
-    """Pure ASGI: HTTP requests for exactly ``/graphql`` go straight to ``endpoint``."""
-
-    __slots__ = ("app", "endpoint")
-
-    def __init__(self, app: ASGIApp, endpoint: GraphQLEndpoint) -> None:
-        self.app = app
-        self.endpoint = endpoint
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] == "/graphql":
-            await self.endpoint(scope, receive, send)
-        else:
-            await self.app(scope, receive, send)
 
 
 def _lifespan(on_startup: list[Hook], on_shutdown: list[Hook]):  # type: ignore[no-untyped-def]

@@ -1,0 +1,106 @@
+"""POST /graphql skips FastAPI's stack (``SubgraphApp``) yet answers as the router does: same
+bodies, correlation ids, the caller's principal in the context, background tasks run; and any
+middleware added after ``create_app`` still sees every /graphql request."""
+
+from __future__ import annotations
+
+import strawberry
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from strawberry.types import Info
+
+from subgraphs.kit.app import create_app
+from subgraphs.kit.logs import correlation_id
+from subgraphs.kit.schema import federation_schema
+from subgraphs.kit.settings import ServiceSettings
+from subgraphs.kit.tokens import Principal, issue_token
+
+SECRET = "fast-path-secret-0123456789abcdef0123"
+RAN: list[str] = []
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def viewer(self, info: Info) -> str | None:
+        principal = info.context.principal
+        return None if principal is None else principal.id
+
+    @strawberry.field
+    def correlation(self) -> str | None:
+        return correlation_id.get()
+
+    @strawberry.field
+    def later(self, info: Info) -> str:
+        info.context.background_tasks.add_task(RAN.append, "ran")
+        return "ok"
+
+    @strawberry.field
+    def text(self) -> str:
+        return "é \u2028 \"quoted\""
+
+
+def _app() -> FastAPI:
+    return create_app(
+        settings=ServiceSettings(service="fast-test", environment="test", jwt_secret=SECRET),
+        schema=federation_schema(query=Query),
+        services={},
+    )
+
+
+def _routed_app() -> FastAPI:
+    """An app whose fast path is off (middleware added after create_app): the router answers."""
+    app = _app()
+
+    @app.middleware("http")
+    async def passthrough(request, call_next):  # type: ignore[no-untyped-def]
+        return await call_next(request)
+
+    return app
+
+
+def test_fast_path_answers_like_the_router() -> None:
+    with TestClient(_app()) as client, TestClient(_routed_app()) as router:
+        query = {"query": "{ text correlation }"}
+        fast = client.post("/graphql", json=query, headers={"x-correlation-id": "abc"})
+        routed = router.post("/graphql", json=query, headers={"x-correlation-id": "abc"})
+        assert fast.status_code == routed.status_code == 200
+        assert fast.json() == routed.json() == {
+            "data": {"text": "é \u2028 \"quoted\"", "correlation": "abc"}}
+        assert fast.headers["x-correlation-id"] == "abc"
+        assert fast.headers["content-type"] == "application/json"
+        for app_client in (client, router):
+            bad = app_client.post("/graphql", content=b"{not json", headers={
+                "content-type": "application/json"})
+            assert bad.status_code == 400
+        invalid = {"query": "{ nope }"}
+        assert client.post("/graphql", json=invalid).json() == router.post(
+            "/graphql", json=invalid).json()
+
+
+def test_principal_and_background_tasks() -> None:
+    token, _ = issue_token(Principal("u-1", "a@b.c", "A", ("customer",)), SECRET)
+    RAN.clear()
+    with TestClient(_app()) as client:
+        answer = client.post("/graphql", json={"query": "{ viewer later }"},
+                             headers={"authorization": f"Bearer {token}"})
+        assert answer.json() == {"data": {"viewer": "u-1", "later": "ok"}}
+        assert RAN == ["ran"]
+        anonymous = client.post("/graphql", json={"query": "{ viewer }"})
+        assert anonymous.json() == {"data": {"viewer": None}}
+
+
+def test_middleware_added_later_sees_graphql_requests() -> None:
+    app = _app()
+    seen: list[str] = []
+
+    @app.middleware("http")
+    async def record(request, call_next):  # type: ignore[no-untyped-def]
+        seen.append(request.url.path)
+        return await call_next(request)
+
+    with TestClient(app) as client:
+        answer = client.post("/graphql", json={"query": "{ text }"})
+        assert answer.status_code == 200
+        assert seen == ["/graphql"]
+        assert answer.headers["x-correlation-id"]
