@@ -161,6 +161,7 @@ class Wiring:
             persisted=self.edge.persisted,
             cost=cost_model(config, sdl),
             streams=_streams(config, urls),
+            merge_across_branches=config.merge_requests_across_branches,
         )
         return supergraph, pool, pipeline
 

@@ -186,6 +186,14 @@ class GatewayConfig(BaseSettings):
         "subscriptions never share. Off by default: a shared answer is the leader's (its "
         "x-request-id reaches the subgraphs), which a deployment should choose knowingly.",
     )
+    merge_requests_across_branches: bool = Field(
+        True,
+        description="Let independent branches of a plan line up in rounds when that lets their "
+        "entity fetches to one subgraph share requests (same number of rounds, fewer requests: "
+        "the federation benchmark's query takes 6 instead of 11). A round then waits for its "
+        "slowest fetch; turn this off when subgraph latencies differ widely and latency matters "
+        "more than subgraph load. Side-by-side fetches share requests either way.",
+    )
     workers: int = Field(
         1, ge=1, description="Server processes sharing the port (each a full gateway with its "
         "own caches and connection pools; size to the CPU cores).",

@@ -66,8 +66,10 @@ class Pipeline:
         persisted: PersistedQueries | None = None,
         cost: CostModel | None = None,
         streams: Streamer | None = None,
+        merge_across_branches: bool = True,
     ) -> None:
         self.supergraph = supergraph
+        self.merge_across_branches = merge_across_branches
         self.fetcher = fetcher
         self.streams = streams  # subgraph subscription streams (None: subscriptions refused)
         self.plugins = plugins or Plugins()
@@ -104,7 +106,8 @@ class Pipeline:
                 raise ValidationFailed("Introspection is disabled on this gateway.")
             if self.cost is not None:
                 self.cost.check(operation)
-            plan = plan_for(self.supergraph, document, request.operation_name, labels)
+            plan = plan_for(self.supergraph, document, request.operation_name, labels,
+                            self.merge_across_branches)
         except RequestError as error:
             return error
         return Prepared(operation, plan, labels)
@@ -127,7 +130,7 @@ class Pipeline:
         plan = self.authorizer.filtered_plan(
             prepared.operation, decision, prepared.labels,
             lambda document: plan_for(self.supergraph, document, request.operation_name,
-                                      prepared.labels),
+                                      prepared.labels, self.merge_across_branches),
         )
         return Prepared(prepared.operation, plan, prepared.labels), decision
 

@@ -22,10 +22,12 @@ def plan_for(
     document: DocumentNode,
     operation_name: str | None,
     override_labels: frozenset[str] = frozenset(),
+    across_branches: bool = True,
 ) -> QueryPlan:
     """Plan a validated operation; a planner failure is a PlanningFailed, never a crash."""
     try:
-        return plan_operation(supergraph, document, operation_name, override_labels)
+        return plan_operation(supergraph, document, operation_name, override_labels,
+                              across_branches)
     except PlanningError as error:
         raise PlanningFailed(f"The operation could not be planned: {error}") from error
     except Exception as error:  # a planner bug must not take the request down with a 500 page

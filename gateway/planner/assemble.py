@@ -26,8 +26,10 @@ __all__ = ["assemble"]
 Render = Callable[[Group], FetchNode]
 
 
-def assemble(groups: list[Group], render: Render, serial: bool) -> PlanNode | None:
-    """The plan's root node; `serial` keeps root groups in order (mutations)."""
+def assemble(groups: list[Group], render: Render, serial: bool,
+             across_branches: bool = True) -> PlanNode | None:
+    """The plan's root node; `serial` keeps root groups in order (mutations); `across_branches`
+    lets independent branches line up in stages when that merges requests."""
     if not groups:
         return None
     settle_shared(groups)
@@ -52,7 +54,8 @@ def assemble(groups: list[Group], render: Render, serial: bool) -> PlanNode | No
         return staged
     # Same depth, but stages line up the fetches of independent branches: take them when that
     # lets requests merge (each stage then waits for its slowest fetch, never for a new round)
-    return staged if count_fetches(staged) < count_fetches(node) else node
+    merges = across_branches and count_fetches(staged) < count_fetches(node)
+    return staged if merges else node
 
 
 def _depth(node: PlanNode | None) -> int:

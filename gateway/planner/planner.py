@@ -25,14 +25,17 @@ __all__ = ["QueryPlanner", "build_plan", "plan_operation"]
 
 
 def build_plan(
-    supergraph: Supergraph, operation: Operation, labels: frozenset[str] = frozenset()
+    supergraph: Supergraph, operation: Operation, labels: frozenset[str] = frozenset(),
+    across_branches: bool = True,
 ) -> QueryPlan:
-    """Plan a normalised operation (no caching)."""
+    """Plan a normalised operation (no caching); ``across_branches``: let independent branches
+    wait for each other's rounds when that merges subgraph requests."""
     groups = Walker(_resolver(supergraph, labels), operation).walk()
     node = assemble(
         groups,
         lambda group: render_fetch(group, operation.name, operation.variables),
         serial=operation.kind == "mutation",
+        across_branches=across_branches,
     )
     return QueryPlan(node, operation.kind,  # type: ignore[arg-type]
                      {"fetches": str(count_fetches(node))})
@@ -60,16 +63,16 @@ class QueryPlanner:
         document: DocumentNode,
         operation_name: str | None = None,
         override_labels: frozenset[str] = frozenset(),
+        across_branches: bool = True,
     ) -> QueryPlan:
         """The cached plan for this document, operation and enabled override labels."""
-        key = (_digest(document), operation_name, frozenset(override_labels))
+        key = (_digest(document), operation_name, frozenset(override_labels), across_branches)
         with self._lock:
             if key in self._plans:
                 self._plans.move_to_end(key)
                 return self._plans[key]
-        plan = build_plan(
-            self.supergraph, normalise(document, operation_name), frozenset(override_labels)
-        )
+        plan = build_plan(self.supergraph, normalise(document, operation_name),
+                          frozenset(override_labels), across_branches)
         with self._lock:
             self._plans[key] = plan
             while len(self._plans) > self.max_size:
@@ -91,9 +94,10 @@ def plan_operation(
     document: DocumentNode,
     operation_name: str | None = None,
     override_labels: frozenset[str] = frozenset(),
+    across_branches: bool = True,
 ) -> QueryPlan:
     """Plan a validated operation, through the supergraph's own plan cache."""
     planner = supergraph.cache.get("planner")
     if planner is None:
         planner = supergraph.cache.setdefault("planner", QueryPlanner(supergraph))
-    return planner.plan(document, operation_name, override_labels)
+    return planner.plan(document, operation_name, override_labels, across_branches)

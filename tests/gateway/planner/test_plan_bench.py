@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from graphql import parse
 
+from gateway.app import build_gateway
+from gateway.config import GatewayConfig
 from gateway.plan import EntityBatchNode, FetchNode, FlattenNode, ParallelNode, SequenceNode
 from gateway.planner import build_plan
 from gateway.planner.coalesce import count_fetches
 from gateway.planner.operation import normalise
+from gateway.plugins import GraphQLRequest
 from tests.gateway.planner.planning import FIXTURES, fetches, plan, supergraph
 
 BENCH_QUERY = (FIXTURES / "bench" / "federation-query.graphql").read_text()
@@ -89,3 +92,20 @@ def test_bench_plans_are_deterministic():
     document = parse(BENCH_QUERY)
     first = build_plan(supergraph("bench"), normalise(document))
     assert build_plan(supergraph("bench"), normalise(document)) == first
+
+
+def test_without_merging_across_branches_each_branch_keeps_its_own_rounds():
+    document = parse(BENCH_QUERY)
+    result = build_plan(supergraph("bench"), normalise(document), across_branches=False)
+    # the tree layout: users and topProducts each go at their own pace; only the fetches side
+    # by side within a branch share requests (products and inventory under users' reviews)
+    assert isinstance(result.node, ParallelNode)
+    assert count_fetches(result.node) == 11
+
+
+def test_the_gateway_option_reaches_the_planner():
+    sdl = (FIXTURES / "bench" / "federation-supergraph.graphql").read_text()
+    for merge, requests_made in ((True, 6), (False, 11)):
+        gateway = build_gateway(sdl, config=GatewayConfig(merge_requests_across_branches=merge))
+        prepared = gateway.pipeline.prepare(GraphQLRequest(query=BENCH_QUERY))
+        assert prepared.plan.metadata["fetches"] == str(requests_made)
