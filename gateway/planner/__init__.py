@@ -22,7 +22,7 @@ Known limits:
   merges fewer requests and no fetch is conditional) has no ConditionNode: fetches still carry
   their `@include`/`@skip`. Staged, a round waits for its slowest fetch even where a branch
   could go on: with subgraphs of very different latency that can cost more than the requests
-  it saves (there is no option to turn it off yet).
+  it saves (the gateway's `merge_requests_across_branches: false` keeps the tree layout).
 """
 
 from gateway.planner.errors import PlanningError
