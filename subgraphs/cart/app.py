@@ -16,7 +16,7 @@ from subgraphs.cart.domain.service import CartService
 from subgraphs.cart.domain.store import CartStore
 from subgraphs.cart.events.consumer import OrderEvents
 from subgraphs.cart.graphql.schema import schema
-from subgraphs.cart.products_http import ProductsTransport
+from subgraphs.cart.products_http import ProductsClient
 from subgraphs.kit.app import Hook, create_app
 from subgraphs.kit.entity_client import EntityClient
 
@@ -49,8 +49,8 @@ def make_store(settings: CartSettings) -> CartStore:
 def products_pool(settings: CartSettings) -> httpx.AsyncClient:
     """One client for every products lookup of this process: up to ``products_max_connections``
     connections, kept open between requests and reused (``products_http``)."""
-    transport = ProductsTransport(max_connections=settings.products_max_connections)
-    return httpx.AsyncClient(timeout=settings.products_timeout_seconds, transport=transport)
+    return ProductsClient(timeout=settings.products_timeout_seconds,
+                          max_connections=settings.products_max_connections)
 
 
 def build_services(

@@ -262,3 +262,46 @@ async def test_concurrent_cart_reads_price_right_and_reuse_their_connections_to_
     finally:
         server.should_exit = True
         await serving
+
+
+async def test_the_plain_post_writes_the_request_httpx_would_and_falls_back_to_httpx() -> None:
+    heads: list[bytes] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                              if line.lower().startswith(b"content-length:"))
+                heads.append(head + await reader.readexactly(length))
+                writer.write(ok())
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    url = f"http://127.0.0.1:{port}/graphql"
+    client = products_pool(cart_settings(products_url=url))
+    try:
+        body = b'{"query":"{ x }"}'
+        fast = await client.post(url, content=body, headers={
+            "content-type": "application/json", "authorization": "Bearer t0k"})
+        assert (fast.status_code, fast.content) == (200, ANSWER)
+        assert fast.headers["content-type"] == "application/json"
+        request_line, *lines = heads[-1].split(b"\r\n\r\n")[0].split(b"\r\n")
+        assert request_line == b"POST /graphql HTTP/1.1"
+        sent = dict(line.lower().split(b": ", 1) for line in lines)
+        assert sent[b"host"] == f"127.0.0.1:{port}".encode()
+        assert sent[b"authorization"] == b"bearer t0k"
+        assert sent[b"content-length"] == str(len(body)).encode()
+        assert heads[-1].endswith(body)
+        # what the plain path cannot write is left to httpx, with httpx's own verdict
+        with pytest.raises(UnicodeEncodeError):
+            await client.post(url, content=body, headers={"authorization": "Bearer é"})
+        via_httpx = await client.post(url, json={"query": "{ x }"})
+        assert (via_httpx.status_code, via_httpx.content) == (200, ANSWER)
+        assert len(heads) == 2
+    finally:
+        await client.aclose()
+        server.close()
