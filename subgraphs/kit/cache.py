@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Protocol
 
 from redis.asyncio import Redis
@@ -15,6 +16,9 @@ class Cache(Protocol):
     """Bytes in, bytes out, with a time to live; misses return None."""
 
     async def get(self, key: str) -> bytes | None: ...
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        """The values of ``keys`` in order (None for misses), in one round trip."""
+        ...
     async def set(self, key: str, value: bytes, ttl_seconds: int) -> None: ...
     async def delete(self, *keys: str) -> None: ...
     async def ping(self) -> None: ...
@@ -38,6 +42,9 @@ class MemoryCache:
             return None
         self._entries.move_to_end(self._key(key))
         return entry[1]
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        return [await self.get(key) for key in keys]
 
     async def set(self, key: str, value: bytes, ttl_seconds: int) -> None:
         self._entries[self._key(key)] = (time.monotonic() + ttl_seconds, value)
@@ -68,6 +75,11 @@ class RedisCache:
 
     async def get(self, key: str) -> bytes | None:
         return await self._redis.get(self._key(key))
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        if not keys:
+            return []
+        return list(await self._redis.mget([self._key(k) for k in keys]))
 
     async def set(self, key: str, value: bytes, ttl_seconds: int) -> None:
         await self._redis.set(self._key(key), value, ex=ttl_seconds)

@@ -54,3 +54,10 @@ async def test_namespaces_do_not_see_each_other(redis_url: str) -> None:
 
 async def test_ping_answers_when_the_store_is_up(cache: Cache) -> None:
     await cache.ping()
+
+
+async def test_many_keys_are_read_in_order_with_misses_as_none(cache: Cache) -> None:
+    await cache.set("a", b"1", 60)
+    await cache.set("c", b"3", 60)
+    assert await cache.get_many(["a", "b", "c", "a"]) == [b"1", None, b"3", b"1"]
+    assert await cache.get_many([]) == []

@@ -59,7 +59,7 @@ class CatalogCache:
 
     async def _value_keys(self, ids: list[str]) -> dict[str, str]:
         try:
-            generations = await asyncio.gather(*(self.cache.get(f"gen:{i}") for i in ids))
+            generations = await self.cache.get_many([f"gen:{i}" for i in ids])
         except Exception:
             log.warning("cache unavailable; reading from the database", exc_info=True)
             return {}
@@ -70,7 +70,7 @@ class CatalogCache:
 
     async def _cached(self, keys: dict[str, str]) -> dict[str, ProductRecord]:
         try:
-            values = await asyncio.gather(*(self.cache.get(key) for key in keys.values()))
+            values = await self.cache.get_many(list(keys.values()))
         except Exception:
             log.warning("cache unavailable; reading from the database", exc_info=True)
             return {}
