@@ -10,11 +10,11 @@ from subgraphs.kit.entity_client import EntityClient, UpstreamUnavailable
 
 __all__ = ["ProductsCatalog"]
 
-SELECTION = "id price { amount currency } stock"
+SELECTION = "id name price { amount currency } stock"
 
 
 class ProductsCatalog:
-    """Current price and stock, asked of products on behalf of one caller."""
+    """Current name, price and stock, asked of products on behalf of one caller."""
 
     def __init__(self, client: EntityClient, authorization: str | None = None) -> None:
         self._client = client
@@ -34,7 +34,7 @@ class ProductsCatalog:
 def _product(product_id: str, row: dict[str, Any]) -> CatalogProduct:
     try:
         price = row["price"]
-        return CatalogProduct(product_id, int(price["amount"]), str(price["currency"]),
-                              int(row["stock"]))
+        return CatalogProduct(product_id, str(row["name"]), int(price["amount"]),
+                              str(price["currency"]), int(row["stock"]))
     except (KeyError, TypeError, ValueError) as exc:
         raise UpstreamUnavailable("products answered with an unexpected shape") from exc

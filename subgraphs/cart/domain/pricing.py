@@ -17,6 +17,7 @@ class CatalogProduct:
     """What the cart needs to know about a product right now."""
 
     id: str
+    name: str
     amount: int
     currency: str
     stock: int
@@ -33,7 +34,7 @@ def price(
 ) -> PricedCart:
     """Price every line at the current price; products that no longer exist are left out."""
     lines = tuple(
-        PricedLine(line.product_id, line.quantity, p.amount, p.currency)
+        PricedLine(line.product_id, line.quantity, p.amount, p.currency, p.name)
         for line in cart.lines
         if (p := products.get(line.product_id)) is not None
     )

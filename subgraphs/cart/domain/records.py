@@ -60,6 +60,7 @@ class PricedLine:
     quantity: int
     unit_amount: int
     currency: str
+    name: str  # the product's current name, read with its price
 
     @property
     def line_amount(self) -> int:

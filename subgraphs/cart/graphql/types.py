@@ -13,7 +13,9 @@ __all__ = ["Cart", "CartItem", "Money"]
 
 @strawberry.type(description="One product in a cart, priced at its current price.")
 class CartItem:
-    product: Product
+    product: Product = strawberry.federation.field(
+        provides=["name"], description="The product, with its current name."
+    )
     quantity: int = strawberry.field(description="1..99, never more than the stock left.")
     unit_price: Money = strawberry.field(description="The product's current price.")
     line_total: Money = strawberry.field(description="unitPrice x quantity.")
@@ -21,7 +23,7 @@ class CartItem:
     @classmethod
     def from_line(cls, line: PricedLine) -> CartItem:
         return cls(
-            product=Product(id=strawberry.ID(line.product_id)),
+            product=Product(id=strawberry.ID(line.product_id), name=line.name),
             quantity=line.quantity,
             unit_price=Money(amount=line.unit_amount, currency=line.currency),
             line_total=Money(amount=line.line_amount, currency=line.currency),

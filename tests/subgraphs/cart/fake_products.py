@@ -18,6 +18,7 @@ class Item:
     amount: int
     stock: int
     currency: str = "USD"
+    name: str = ""  # empty: "Product <id>"
 
 
 @strawberry.type
@@ -29,6 +30,7 @@ class Money:
 @strawberry.federation.type(keys=["id"])
 class Product:
     id: strawberry.ID
+    name: str
     price: Money
     stock: int
 
@@ -37,8 +39,8 @@ class Product:
         item = info.context["catalog"].get(str(id))
         if item is None:
             return None
-        return cls(id=id, price=Money(amount=item.amount, currency=item.currency),
-                   stock=item.stock)
+        return cls(id=id, name=item.name or f"Product {id}",
+                   price=Money(amount=item.amount, currency=item.currency), stock=item.stock)
 
 
 @strawberry.type

@@ -58,9 +58,10 @@ class Harness:
     products: FakeProducts
     client: httpx.AsyncClient
 
-    def stock(self, product_id: str, amount: int, stock: int, currency: str = "USD") -> None:
-        """Put a product in the fake catalog (or change its price and stock)."""
-        self.products.catalog[product_id] = Item(amount, stock, currency)
+    def stock(self, product_id: str, amount: int, stock: int, currency: str = "USD",
+              name: str = "") -> None:
+        """Put a product in the fake catalog (or change its price, stock and name)."""
+        self.products.catalog[product_id] = Item(amount, stock, currency, name)
 
     async def gql(
         self,

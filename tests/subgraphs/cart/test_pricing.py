@@ -64,3 +64,24 @@ async def test_a_cart_whose_prices_ended_up_in_two_currencies_has_no_total(app: 
     app.stock("p2", 90, stock=10, currency="EUR")
     result = await app.gql("{ cart { total { amount } } }", user=ADA)
     assert [e["extensions"]["code"] for e in result["errors"]] == ["CONFLICT"]
+
+
+async def test_items_carry_the_products_current_name_from_the_same_lookup(app: Harness) -> None:
+    # given a cart line whose product products renames afterwards
+    app.stock("p1", 1000, stock=10, name="Desk lamp")
+    await app.added("p1", 1, user=ADA)
+    app.stock("p1", 1000, stock=10, name="Brass desk lamp")
+    app.products.requests.clear()
+    result = await app.gql("{ cart { items { product { id name } } } }", user=ADA)
+    # then the new name shows, read with the price in the one lookup the cart makes anyway
+    assert result["data"]["cart"]["items"] == [{"product": {"id": "p1", "name": "Brass desk lamp"}}]
+    assert len(app.products.requests) == 1
+
+
+async def test_the_schema_provides_the_product_name_so_a_gateway_asks_products_nothing(
+    app: Harness,
+) -> None:
+    result = await app.gql("{ _service { sdl } }")
+    sdl = result["data"]["_service"]["sdl"]
+    assert 'product: Product! @provides(fields: "name")' in sdl
+    assert "name: String! @external" in sdl

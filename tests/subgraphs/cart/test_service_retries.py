@@ -23,7 +23,7 @@ class AlwaysRaced(MemoryCartStore):
 
 class OneProduct:
     async def lookup(self, product_ids: list[str]) -> dict[str, CatalogProduct]:
-        return {"p1": CatalogProduct("p1", 100, "USD", 10)}
+        return {"p1": CatalogProduct("p1", "Lamp", 100, "USD", 10)}
 
 
 async def test_a_change_that_always_loses_the_race_gives_up_with_conflict() -> None:
