@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from subgraphs.kit.errors import AppError
+from subgraphs.kit.tokens import Principal
 
-__all__ = ["ErrorCodes"]
+__all__ = ["ErrorCodes", "coded", "subscriber"]
 
 log = logging.getLogger("graphql.errors")
 
@@ -27,6 +29,20 @@ class ErrorCodes(SchemaExtension):
         result = self.execution_context.result
         if result is not None and getattr(result, "errors", None):
             result.errors = [_with_code(error) for error in result.errors]
+
+
+def coded(error: AppError) -> GraphQLError:
+    """``error`` as a GraphQLError carrying its code, for a subscription to raise: its errors
+    never pass through ``ErrorCodes``, which rewrites query and mutation results only."""
+    return GraphQLError(error.message, extensions={**error.extensions, "code": error.code})
+
+
+def subscriber(info: Any) -> Principal:
+    """The signed-in caller of a subscription; UNAUTHENTICATED (coded) without one."""
+    try:
+        return info.context.require_user()
+    except AppError as exc:
+        raise coded(exc) from None
 
 
 def _with_code(error: GraphQLError) -> GraphQLError:

@@ -13,12 +13,11 @@ import dataclasses
 from collections.abc import AsyncGenerator
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.types import Info
 
 from streaming.events import Envelope, OrderStatusChanged
-from subgraphs.kit.errors import AppError, Forbidden
-from subgraphs.kit.tokens import Principal
+from subgraphs.kit.errors import Forbidden
+from subgraphs.kit.graphql_errors import coded, subscriber
 from subgraphs.orders.domain.records import OrderRecord
 from subgraphs.orders.graphql.access import visible
 from subgraphs.orders.graphql.order import Order
@@ -37,12 +36,12 @@ class Subscription:
     async def order_status_changed(
         self, info: Info, order_id: strawberry.ID
     ) -> AsyncGenerator[Order, None]:
-        viewer = _viewer(info)
+        viewer = subscriber(info)
         # Listen first, then read: a change committed in between is in the read or the stream.
         async with info.context.status_feed.listen(str(order_id)) as events:
             record = visible(viewer, await _read(info, str(order_id)))
             if record is None:
-                raise _coded(Forbidden("Only the order's owner or an admin may follow it"))
+                raise coded(Forbidden("Only the order's owner or an admin may follow it"))
             seen = {change.status for change in record.history} | {record.status}
             yield Order.from_record(record)
             async for event in events:
@@ -69,16 +68,3 @@ async def _read(info: Info, order_id: str) -> OrderRecord | None:
     # A fresh read per event: the request's DataLoader would keep the first answer forever.
     async with info.context.database.sessions() as session:
         return (await info.context.reads.get_many(session, [order_id]))[0]
-
-
-def _viewer(info: Info) -> Principal:
-    try:
-        return info.context.require_user()
-    except AppError as exc:
-        raise _coded(exc) from None
-
-
-def _coded(error: AppError) -> GraphQLError:
-    # The kit's ErrorCodes extension rewrites query and mutation results only; a subscription's
-    # errors never pass through it, so the code is attached here.
-    return GraphQLError(error.message, extensions={**error.extensions, "code": error.code})

@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, AsyncIterator
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.types import Info
 
 from streaming.broadcast import Broadcast
-from subgraphs.kit.errors import AppError, Forbidden
-from subgraphs.kit.tokens import Principal
+from subgraphs.kit.errors import Forbidden
+from subgraphs.kit.graphql_errors import coded, subscriber
 from subgraphs.payments.domain.records import PaymentRecord
 from subgraphs.payments.domain.watch import FINAL
 from subgraphs.payments.graphql.access import visible
@@ -34,14 +33,14 @@ class Subscription:
     async def payment_status_changed(
         self, info: Info, order_id: strawberry.ID
     ) -> AsyncGenerator[Payment, None]:
-        viewer = _viewer(info)
+        viewer = subscriber(info)
         feed = info.context.status_feed
         watch = info.context.watch
         changes = watch.changes(str(order_id)) if feed is None else _changes(info, feed,
                                                                              str(order_id))
         async for record in changes:
             if visible(viewer, record) is None:
-                raise _coded(Forbidden("Only the order's owner or an admin may follow it"))
+                raise coded(Forbidden("Only the order's owner or an admin may follow it"))
             yield Payment.from_record(record)
 
 
@@ -63,16 +62,3 @@ async def _changes(info: Info, feed: Broadcast, order_id: str) -> AsyncIterator[
 async def _current(info: Info, order_id: str) -> PaymentRecord | None:
     async with info.context.database.sessions() as session:
         return (await info.context.payments.by_orders(session, [order_id]))[0]
-
-
-def _viewer(info: Info) -> Principal:
-    try:
-        return info.context.require_user()
-    except AppError as exc:
-        raise _coded(exc) from None
-
-
-def _coded(error: AppError) -> GraphQLError:
-    # The kit's ErrorCodes extension rewrites query and mutation results only; a subscription's
-    # events never pass through it, so the code is attached here.
-    return GraphQLError(error.message, extensions={**error.extensions, "code": error.code})
