@@ -221,11 +221,12 @@ def _join_later_peers(order: list[Group], fetches: dict[int, PlanNode],
     but the stage it joins, which waits for that peer anyway.
     """
     needed = {dep for group in order for dep in group.deps}
+    keys = {group.id: merge_key(fetches[group.id]) for group in order}  # once, not per pair
     for group in order:
-        key = merge_key(fetches[group.id])
+        key = keys[group.id]
         if group.id in needed or key is None:
             continue
-        peers = {level[g.id] for g in order if g is not group and merge_key(fetches[g.id]) == key}
+        peers = {level[g.id] for g in order if g is not group and keys[g.id] == key}
         later = sorted(n for n in peers if n >= level[group.id])
         if later and level[group.id] not in peers:
             level[group.id] = later[0]
