@@ -14,6 +14,7 @@ from gateway.planner.groups import Group, Position
 from gateway.planner.internal import TYPENAME_ALIAS, InternalAliases, reserved_keys
 from gateway.planner.jumps import EntityJumps
 from gateway.planner.operation import FieldSel, FragmentSel, Operation, Sel
+from gateway.planner.reach import Reach
 from gateway.planner.resolution import Resolver, provided_field
 from gateway.planner.selection import (
     print_arguments,
@@ -35,6 +36,8 @@ class Walker(EntityJumps):
         self.entity_groups: dict[tuple, Group] = {}
         self.touched: set[int] = set()
         self.aliases = InternalAliases()
+        self.reach = Reach(resolver)
+        self.root_wrappers: tuple = ()
 
     # -- root -------------------------------------------------------------------------------
 
@@ -49,8 +52,11 @@ class Walker(EntityJumps):
                 self._root_field(root, field_sel, wrappers)
         return self.groups
 
-    def _root_field(self, root: str, sel: FieldSel, wrappers: tuple) -> None:
-        group = self._root_group(root, sel)
+    def _root_field(
+        self, root: str, sel: FieldSel, wrappers: tuple, graph: str | None = None
+    ) -> None:
+        group = self._root_group(root, sel) if graph is None else self._root_group_in(graph)
+        self.root_wrappers = wrappers
         out = group.selection
         for directives, nodes in wrappers:
             out = out.add_fragment(None, directives).selection
@@ -75,6 +81,12 @@ class Walker(EntityJumps):
                 return group
         return self._new_group(self._best(graphs, root, sel), (), None)
 
+    def _root_group_in(self, graph: str) -> Group:
+        for group in self.groups:
+            if group.parent is None and group.graph == graph:
+                return group
+        return self._new_group(graph, (), None)
+
     def _new_group(self, graph: str, path: tuple[str, ...], parent: Group | None) -> Group:
         kind = self.operation.kind if parent is None else "query"
         group = Group(len(self.groups), graph, path, parent, kind)
@@ -89,6 +101,7 @@ class Walker(EntityJumps):
         return min(
             graphs,
             key=lambda g: (
+                not self.reach.delivers(g, type_name, sel),
                 self._stuck(g, spec.type_name, sel.selections),
                 -self._reach(g, spec.type_name, sel.selections, 2),
                 self.resolver.order.get(g, 0),
@@ -228,7 +241,7 @@ class Walker(EntityJumps):
         if unstuck and requires is None:
             self._jump_for_field(pos, sel, unstuck)
         elif shortcut is not None or (here and requires is None):
-            self._descend(pos, sel, shortcut)
+            self._descend_or_split(pos, sel, shortcut)
         elif here and pos.origin is not None:
             self._with_requirements(pos, sel, requires)  # type: ignore[arg-type]
         else:
@@ -272,6 +285,49 @@ class Walker(EntityJumps):
                 if sel.selections and self._stuck(graph, child, sel.selections):
                     return True
         return False
+
+    def _descend_or_split(self, pos: Position, sel: FieldSel, shortcut: FieldNode | None) -> None:
+        """Descend with what this graph delivers; send the rest through another fetch."""
+        if not sel.selections:
+            self._descend(pos, sel, shortcut)
+            return
+        here, rest = self.reach.field_split(pos.group.graph, pos.type_name, sel, pos.provided)
+        if here is not None:
+            self._descend(pos, here, shortcut)
+        if rest is not None:
+            self._deliver_rest(pos, rest)
+
+    def _deliver_rest(self, pos: Position, rest: FieldSel) -> None:
+        """The part of a field the current graph cannot deliver from this position."""
+        type_name, graph = pos.type_name, pos.group.graph
+        root = pos.group.parent is None and not pos.path and pos.origin is None
+        if root and self.operation.kind == "query":
+            # A query root field is an entry point of every subgraph that resolves it: ask
+            # another one for the rest (Federation: @shareable root fields), merged at the root.
+            options = [g for g in self.resolver.field_graphs(type_name, rest.name) if g != graph]
+            target = self._most_delivering(options, type_name, rest)
+            self._root_field(type_name, rest, self.root_wrappers, target)
+            return
+        options = [
+            g
+            for g in self.resolver.field_graphs(type_name, rest.name)
+            if g != graph and g in self.reach.jump_targets(graph, type_name)
+        ]
+        target = self._most_delivering(options, type_name, rest)
+        entered = self._jump(pos, type_name, (target,), rest)
+        self.plan_children(entered, [rest])
+
+    def _most_delivering(self, graphs: list[str], type_name: str, sel: FieldSel) -> str:
+        """The graph that delivers all of `sel` (else the one delivering some of it)."""
+        for graph in graphs:
+            if self.reach.delivers(graph, type_name, sel):
+                return graph
+        for graph in graphs:
+            if self.reach.field_split(graph, type_name, sel, None)[0] is not None:
+                return graph
+        raise PlanningError(
+            f"no subgraph delivers {type_name}.{sel.name} with its selection from here"
+        )
 
     def _descend(self, pos: Position, sel: FieldSel, shortcut: FieldNode | None) -> None:
         out_field = self._add(pos, sel, composite=bool(sel.selections))

@@ -1,0 +1,71 @@
+# ruff: noqa: E501
+"""Selections no single subgraph delivers: split at the root or at the nearest entity above."""
+
+from __future__ import annotations
+
+import pytest
+
+from gateway.planner import PlanningError
+from tests.gateway.planner.planning import printed
+
+
+def test_a_shareable_root_field_split_across_subgraphs_asks_each_for_its_part():
+    # given feed and product are @shareable roots of a and b; Feed and Info are value types
+    # whose fields differ per subgraph, and b's Product key is not resolvable
+    text = printed("shared_root", "{ feed { title size } product { name price info { color weight } } }")
+    # then both root fetches run side by side and their answers merge at the root
+    assert text == """QueryPlan {
+  Parallel {
+    Fetch(service: "a") {
+      { feed { title } product { name info { color } } }
+    },
+    Fetch(service: "b") {
+      { feed { size } product { price info { weight } } }
+    }
+  }
+}"""
+
+
+def test_a_shareable_root_field_whole_in_one_subgraph_is_one_fetch():
+    text = printed("shared_root", "{ feed { size } product { price } }")
+    assert text == """QueryPlan {
+  Fetch(service: "b") {
+    { feed { size } product { price } }
+  }
+}"""
+
+
+def test_a_value_type_split_across_subgraphs_re_enters_its_entity_parent_by_key():
+    # given category (a value type) has name only in a and details only in b, at any depth
+    text = printed("parent_reentry", "{ products { category { name details sub { name details } } } }")
+    # then b is asked for the Product again, by its key, for the value type's other half
+    assert text == """QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      { products { category { name sub { name } } __typename id } }
+    },
+    Flatten(path: "products.@") {
+      Fetch(service: "b") {
+        ... on Product { id }
+        =>
+        query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { __typename category { details sub { details } } } } }
+      }
+    }
+  }
+}"""
+
+
+def test_a_mutation_root_field_is_never_asked_twice(tmp_path):
+    # a mutation root field runs once (GraphQL spec §6.2.2): splitting it would run it twice
+    from graphql import parse
+
+    from gateway.planner import plan_operation
+    from gateway.supergraph import load_supergraph
+    from tests.gateway.planner.planning import FIXTURES
+
+    text = (FIXTURES / "shared_root" / "supergraph.graphql").read_text()
+    text = text.replace("type Query\n", "type Mutation\n  @join__type(graph: A)\n  @join__type(graph: B)\n{\n  touch: Feed\n}\n\ntype Query\n", 1)
+    text = text.replace("  query: Query\n", "  query: Query\n  mutation: Mutation\n", 1)
+    graph = load_supergraph(text)
+    with pytest.raises(PlanningError):
+        plan_operation(graph, parse("mutation { touch { title size } }"))
