@@ -123,8 +123,12 @@ class EntityJumps:
         hop, its key fields carry that field's `@include`/`@skip` (GraphQL spec §3.13).
         """
         self._add_typename(pos)
+        before, self.touched = self.touched, set()
         key_fields = self._internal(pos, key.selection)
+        producers = self.touched - {pos.group.id}  # fetches that supply key fields from elsewhere
+        self.touched |= before
         group = self._entity_group(key.graph, pos, bucket, rep_type, key)
+        group.deps |= producers
         group.keys.setdefault(rep_type, key.fields)
         rep = group.reps.setdefault(rep_type, RepBuilder(rep_type))
         rep.widen(self._match_types(rep_type, pos.type_name))

@@ -13,6 +13,7 @@ from functools import cache
 
 from graphql import FieldNode, InlineFragmentNode, SelectionSetNode
 
+from gateway.planner.operation import selections_of
 from gateway.supergraph import FieldJoin, Key, Supergraph, TypeInfo
 
 __all__ = ["Resolver"]
@@ -27,6 +28,7 @@ class Resolver:
         self.order = {name: i for i, name in enumerate(supergraph.subgraphs)}
         self.field_graphs = cache(self._field_graphs)
         self.route = cache(self._route)
+        self._deliverable: dict[tuple, bool] = {}
 
     def type(self, name: str) -> TypeInfo:
         return self.supergraph.types[name]
@@ -128,14 +130,32 @@ class Resolver:
         return None
 
     def entry_keys(self, info: TypeInfo, source: str, at_type: str | None = None) -> list[Key]:
-        """Resolvable keys of other graphs whose fields `source` can select (on `at_type`)."""
+        """Resolvable keys of other graphs whose fields `source` can select (on `at_type`), or
+        deliver with jumps below the entity (a key whose fields live partly elsewhere)."""
         return [
             key
             for key in info.keys
             if key.resolvable
             and key.graph != source
-            and self.can_select(source, at_type or info.name, key.selection)
+            and (
+                self.can_select(source, at_type or info.name, key.selection)
+                or self.key_deliverable(source, at_type or info.name, key)
+            )
         ]
+
+    def key_deliverable(self, source: str, type_name: str, key: Key) -> bool:
+        """True when a fetch in `source` at `type_name` delivers `key`'s fields, jumping to other
+        graphs below the entity where needed (PLANNER.md: a condition is a planning problem)."""
+        memo = (source, type_name, key.graph, key.fields)
+        known = self._deliverable.get(memo)
+        if known is not None:
+            return known
+        self._deliverable[memo] = False  # a key that needs itself is not deliverable
+        from gateway.planner.reach import Reach  # reach builds on this module
+
+        _here, rest = Reach(self).split(source, type_name, selections_of(key.selection))
+        self._deliverable[memo] = not rest
+        return not rest
 
 
 def provided_field(

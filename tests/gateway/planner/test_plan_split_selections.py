@@ -69,3 +69,30 @@ def test_a_mutation_root_field_is_never_asked_twice(tmp_path):
     graph = load_supergraph(text)
     with pytest.raises(PlanningError):
         plan_operation(graph, parse("mutation { touch { title size } }"))
+
+
+def test_a_key_whose_fields_live_partly_in_a_third_subgraph_is_assembled_before_the_jump():
+    # given c resolves Box by `items { id code }`; a has items { id }, only b has Item.code
+    text = printed("key_needs_jump", "{ box { label } }")
+    # then b fills in the codes first, and c waits for them
+    assert text == """QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      { box { __typename items { id __typename } } }
+    },
+    Flatten(path: "box.items.@") {
+      Fetch(service: "b") {
+        ... on Item { id }
+        =>
+        query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Item { __typename code } } }
+      }
+    },
+    Flatten(path: "box") {
+      Fetch(service: "c") {
+        ... on Box { items { id code } }
+        =>
+        query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Box { __typename label } } }
+      }
+    }
+  }
+}"""
