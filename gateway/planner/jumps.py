@@ -31,6 +31,7 @@ class EntityJumps:
     entity_groups: dict[tuple, Group]
     touched: set[int]
     aliases: InternalAliases
+    entering: set[tuple]
 
     def _jump_for_field(
         self, pos: Position, sel: FieldSel, graphs: tuple[str, ...] | None = None
@@ -83,10 +84,12 @@ class EntityJumps:
         options = []
         for graph in graphs:
             hops = self._hops(pos, rep_type, graph)
-            if hops is not None:
+            if hops is not None and (pos.path, pos.group.graph, hops[0]) not in self.entering:
                 existing = (graph, pos.path, pos.group.id, 0) in self.entity_groups
                 reach = self._reach(graph, rep_type, [sel], 3) if sel else 0
-                cost = (len(hops), not existing, -self._cover(pos, graph), -reach)
+                indirect = self._indirect_keys(pos, rep_type, hops)
+                cover = -self._cover(pos, graph)
+                cost = (len(hops) + indirect, indirect, not existing, cover, -reach)
                 options.append(((*cost, self.resolver.order.get(graph, 0)), hops))
         if not options:
             raise PlanningError(
@@ -96,6 +99,14 @@ class EntityJumps:
         for key in min(options, key=lambda option: option[0])[1]:
             target = self._enter(target, rep_type, key, via=sel)
         return target
+
+    def _indirect_keys(self, pos: Position, rep_type: str, hops: tuple[Key, ...]) -> int:
+        """Keys on the route whose fields need another fetch first (each costs a round)."""
+        source, at_type, count = pos.group.graph, pos.type_name, 0
+        for key in hops:
+            count += not self.resolver.can_select(source, at_type, key.selection)
+            source, at_type = key.graph, rep_type
+        return count
 
     def _cover(self, pos: Position, graph: str) -> int:
         """Sibling fields the current graph lacks that `graph` would resolve in the same fetch."""
@@ -124,7 +135,10 @@ class EntityJumps:
         """
         self._add_typename(pos)
         before, self.touched = self.touched, set()
+        marker = (pos.path, pos.group.graph, key)
+        self.entering.add(marker)  # a key field is never fetched through that same key
         key_fields = self._internal(pos, key.selection)
+        self.entering.discard(marker)
         producers = self.touched - {pos.group.id}  # fetches that supply key fields from elsewhere
         self.touched |= before
         group = self._entity_group(key.graph, pos, bucket, rep_type, key)

@@ -28,8 +28,9 @@ Split = tuple[list[Sel], list[Sel]]
 class Reach:
     """Splits selections into what a graph delivers from a position and what it cannot."""
 
-    def __init__(self, resolver: Resolver) -> None:
+    def __init__(self, resolver: Resolver, deep: bool = True) -> None:
         self.resolver = resolver
+        self.deep = deep
         self.supergraph = resolver.supergraph
         self._memo: dict[tuple, tuple[object, Split]] = {}
 
@@ -181,8 +182,7 @@ class Reach:
         targets = []
         for key in info.keys:
             if key.resolvable and key.graph != graph and key.graph not in targets:
-                at_type = None
-                if self.resolver.route(type_name, graph, key.graph, at_type) is not None:
+                if self.resolver.route(type_name, graph, key.graph, None, self.deep) is not None:
                     targets.append(key.graph)
         return targets
 

@@ -107,21 +107,33 @@ class Resolver:
         )
 
     def _route(
-        self, type_name: str, source: str, target: str, at_type: str | None = None
+        self, type_name: str, source: str, target: str, at_type: str | None = None,
+        deep: bool = True,
     ) -> tuple[Key, ...] | None:
         """Shortest chain of keys leading from `source` to `target` for entities of this type.
 
         A hop to graph B uses a key B can resolve whose fields the previous graph can select
         (PLANNER.md: a chain A->B by key 1, B->C by key 2). `at_type` is the concrete type the
         source holds when it differs from `type_name` (an interface's key read on an
-        implementation the source may know without knowing the interface).
+        implementation the source may know without knowing the interface). With `deep`, a key
+        whose fields need another fetch first may be used; it costs one hop more, and a chain of
+        keys selectable as they are wins a tie.
         """
+        plain = self.route(type_name, source, target, at_type, False) if deep else None
+        found = self._shortest(type_name, source, target, at_type, deep)
+        if plain is None or found is None:
+            return plain or found
+        return found if len(found) + 1 < len(plain) else plain
+
+    def _shortest(
+        self, type_name: str, source: str, target: str, at_type: str | None, deep: bool
+    ) -> tuple[Key, ...] | None:
         info = self.type(type_name)
         queue: deque[tuple[str, tuple[Key, ...]]] = deque([(source, ())])
         seen = {source}
         while queue:
             graph, hops = queue.popleft()
-            for key in self.entry_keys(info, graph, None if hops else at_type):
+            for key in self.entry_keys(info, graph, None if hops else at_type, deep):
                 if key.graph == target:
                     return (*hops, key)
                 if key.graph not in seen and len(hops) < 3:
@@ -129,19 +141,20 @@ class Resolver:
                     queue.append((key.graph, (*hops, key)))
         return None
 
-    def entry_keys(self, info: TypeInfo, source: str, at_type: str | None = None) -> list[Key]:
-        """Resolvable keys of other graphs whose fields `source` can select (on `at_type`), or
-        deliver with jumps below the entity (a key whose fields live partly elsewhere)."""
-        return [
-            key
-            for key in info.keys
-            if key.resolvable
-            and key.graph != source
-            and (
-                self.can_select(source, at_type or info.name, key.selection)
-                or self.key_deliverable(source, at_type or info.name, key)
-            )
-        ]
+    def entry_keys(
+        self, info: TypeInfo, source: str, at_type: str | None = None, deep: bool = True
+    ) -> list[Key]:
+        """Resolvable keys of other graphs whose fields `source` can select (on `at_type`);
+        `deep`: also those it delivers with other jumps (a key whose fields live elsewhere)."""
+        selectable, deliverable = [], []
+        for key in info.keys:
+            if not key.resolvable or key.graph == source:
+                continue
+            if self.can_select(source, at_type or info.name, key.selection):
+                selectable.append(key)
+            elif deep and self.key_deliverable(source, at_type or info.name, key):
+                deliverable.append(key)
+        return selectable + deliverable  # a route prefers keys that need no extra fetch
 
     def key_deliverable(self, source: str, type_name: str, key: Key) -> bool:
         """True when a fetch in `source` at `type_name` delivers `key`'s fields, jumping to other
@@ -153,7 +166,9 @@ class Resolver:
         self._deliverable[memo] = False  # a key that needs itself is not deliverable
         from gateway.planner.reach import Reach  # reach builds on this module
 
-        _here, rest = Reach(self).split(source, type_name, selections_of(key.selection))
+        reach = Reach(self, deep=False)  # its jumps use only keys selectable as they are
+        _here, rest = reach.split(source, type_name, selections_of(key.selection))
+        rest = reach.left_after_jumps(source, type_name, rest)  # key fields by another key
         self._deliverable[memo] = not rest
         return not rest
 

@@ -38,6 +38,7 @@ class Walker(EntityJumps):
         self.aliases = InternalAliases()
         self.reach = Reach(resolver)
         self.root_wrappers: tuple = ()
+        self.entering: set[tuple] = set()
 
     # -- root -------------------------------------------------------------------------------
 
