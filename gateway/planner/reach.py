@@ -142,9 +142,10 @@ class Reach:
             if shortcut is not None
             else resolver.provides(type_name, sel.name, graph)
         )
-        inner_here, inner_rest = self.split(graph, spec.type_name, sel.selections, inner_provided)
+        inner_type = resolver.field_type(type_name, sel.name, graph)
+        inner_here, inner_rest = self.split(graph, inner_type, sel.selections, inner_provided)
         if inner_rest:
-            inner_rest = self.left_after_jumps(graph, spec.type_name, inner_rest)
+            inner_rest = self.left_after_jumps(graph, inner_type, inner_rest)
         if not inner_rest:
             return sel, None
         here_sel = replace(sel, selections=inner_here) if _has_fields(inner_here) else None

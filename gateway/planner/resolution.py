@@ -63,6 +63,16 @@ class Resolver:
         join = spec.join(graph) if spec else None
         return join.requires if join else None
 
+    def field_type(self, type_name: str, field_name: str, graph: str) -> str:
+        """The named type of the field as `graph` declares it: join spec `type:` records a
+        subgraph's own type where it differs (an object where the supergraph has a union, say)."""
+        spec = self.type(type_name).fields[field_name]
+        join = spec.join(graph)
+        if join is None or not join.type:
+            return spec.type_name
+        named = join.type.replace("[", "").replace("]", "").replace("!", "").strip()
+        return named if named in self.supergraph.types else spec.type_name
+
     def provides(self, type_name: str, field_name: str, graph: str) -> SelectionSetNode | None:
         """The `@provides` field set of the field in `graph`, if any."""
         spec = self.type(type_name).fields.get(field_name)

@@ -344,7 +344,7 @@ class Walker(EntityJumps):
         child = Position(
             pos.group,
             out_field.selection,
-            spec.type_name,
+            self.resolver.field_type(pos.type_name, sel.name, pos.group.graph),
             path,
             provided,
             reserved_keys(sel.selections),

@@ -36,6 +36,10 @@ CASES = [
     "requires_two",
     "sibling_choice",
     "merge_paths",
+    "shared_root",
+    "parent_reentry",
+    "key_needs_jump",
+    "field_type_differs",
 ]
 
 

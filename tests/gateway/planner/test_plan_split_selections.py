@@ -96,3 +96,14 @@ def test_a_key_whose_fields_live_partly_in_a_third_subgraph_is_assembled_before_
     }
   }
 }"""
+
+
+def test_a_field_typed_as_an_object_in_one_subgraph_gets_no_fragment_on_other_members():
+    # given desk.pen is the union Item in the supergraph and in b, but the object Pen in a
+    text = printed("field_type_differs", "{ desk { pen { __typename ... on Pen { label } ... on Cup { label } ... on Lamp { label } } } }")
+    # then a is asked for Pen's fields only: a fragment on Cup or Lamp there would not validate
+    assert text == """QueryPlan {
+  Fetch(service: "a") {
+    { desk { pen { __typename label } } }
+  }
+}"""
