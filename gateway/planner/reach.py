@@ -23,6 +23,7 @@ from gateway.planner.resolution import Resolver, provided_field
 __all__ = ["Reach", "Split"]
 
 Split = tuple[list[Sel], list[Sel]]
+_FAR = 1_000  # no route: costlier than any real plan
 
 
 class Reach:
@@ -187,6 +188,49 @@ class Reach:
                     targets.append(key.graph)
         return targets
 
+    def fetches(
+        self, graph: str, type_name: str, sels: list[Sel], provided=None, depth: int = 0
+    ) -> int:
+        """About how many more fetches a fetch in `graph` at `type_name` needs to deliver
+        `sels` (entity jumps below it, each target counted once per entity position)."""
+        key = ("fetches", graph, type_name, id(sels), id(provided))
+        hit = self._memo.get(key)
+        if hit is not None and hit[0] is sels:
+            return hit[1]  # type: ignore[return-value]
+        count = self._fetches(graph, type_name, sels, provided, depth)
+        self._memo[key] = (sels, count)  # type: ignore[assignment]
+        return count
+
+    def _fetches(self, graph: str, type_name: str, sels: list[Sel], provided, depth: int) -> int:
+        if depth > 8:
+            return _FAR
+        info = self.resolver.type(type_name)
+        if info.is_abstract and graph not in info.interface_object_graphs:
+            return sum(
+                self.fetches(graph, runtime, self._narrow(sels, type_name, runtime), provided,
+                             depth)
+                for runtime in self.supergraph.possible_types_in(type_name, graph)
+            )
+        here, rest = self.split(graph, type_name, sels, provided)
+        total = 0
+        for sel in _fields(here):
+            if sel.selections and sel.name in info.fields:
+                inner = self.resolver.field_type(type_name, sel.name, graph)
+                below = provided_field(provided, type_name, sel.name, self.supergraph)
+                inner_provided = (
+                    below.selection_set if below is not None
+                    else self.resolver.provides(type_name, sel.name, graph)
+                )
+                total += self.fetches(graph, inner, sel.selections, inner_provided, depth + 1)
+        if rest:
+            costs = [
+                1 + self.fetches(target, type_name, rest, None, depth + 1)
+                for target in self.jump_targets(graph, type_name)
+                if self.split(target, type_name, rest)[0]
+            ]
+            total += min(costs, default=_FAR)
+        return total
+
     def delivers(self, graph: str, type_name: str, sel: FieldSel) -> bool:
         """True when a fetch in `graph` at `type_name` delivers all of `sel` (jumps below)."""
         _here, rest = self.field_split(graph, type_name, sel, None)
@@ -196,6 +240,17 @@ class Reach:
         if condition is None or condition == type_name:
             return True
         return type_name in self.supergraph.possible_types(condition)
+
+
+def _fields(sels: list[Sel]) -> list[FieldSel]:
+    """The fields of one level, looking through inline fragments."""
+    found: list[FieldSel] = []
+    for sel in sels:
+        if isinstance(sel, FieldSel):
+            found.append(sel)
+        else:
+            found.extend(_fields(sel.selections))
+    return found
 
 
 def _with(sel: FragmentSel, inner: list[Sel], original: list[Sel]) -> FragmentSel | None:

@@ -103,6 +103,7 @@ class Walker(EntityJumps):
             graphs,
             key=lambda g: (
                 not self.reach.delivers(g, type_name, sel),
+                self.reach.fetches(g, type_name, [sel]),
                 self._stuck(g, spec.type_name, sel.selections),
                 -self._reach(g, spec.type_name, sel.selections, 2),
                 self.resolver.order.get(g, 0),
@@ -177,7 +178,9 @@ class Walker(EntityJumps):
                     self._plan_object(self._wrapped(pos, sel, type_name), sel.selections)
 
     def _abstract_field(self, pos: Position, sel: FieldSel, runtime: list[str]) -> None:
-        if sel.name == "__typename" or self._interface_level(pos, sel.name, runtime):
+        if sel.name == "__typename" or (
+            self._interface_level(pos, sel.name, runtime) and self._whole_here(pos, sel)
+        ):
             self.plan_field(pos, sel)
             return
         if self._interface_object_target(pos.type_name, sel.name):
@@ -186,6 +189,12 @@ class Walker(EntityJumps):
             return
         for type_name in runtime:
             self.plan_field(pos.at(pos.out.add_fragment(type_name, "").selection, type_name), sel)
+
+    def _whole_here(self, pos: Position, sel: FieldSel) -> bool:
+        """True when the graph delivers all of the field from the interface itself; else each
+        implementation goes its own way (an entity among them can jump for the rest)."""
+        split = self.reach.field_split(pos.group.graph, pos.type_name, sel, pos.provided)
+        return split[1] is None
 
     def _interface_level(self, pos: Position, name: str, runtime: list[str]) -> bool:
         """True when the graph resolves the field the same way on every possible type."""
@@ -319,10 +328,11 @@ class Walker(EntityJumps):
         self.plan_children(entered, [rest])
 
     def _most_delivering(self, graphs: list[str], type_name: str, sel: FieldSel) -> str:
-        """The graph that delivers all of `sel` (else the one delivering some of it)."""
-        for graph in graphs:
-            if self.reach.delivers(graph, type_name, sel):
-                return graph
+        """The graph that delivers all of `sel` with the fewest further fetches (else the one
+        delivering some of it)."""
+        delivering = [g for g in graphs if self.reach.delivers(g, type_name, sel)]
+        if delivering:
+            return min(delivering, key=lambda g: self.reach.fetches(g, type_name, [sel]))
         for graph in graphs:
             if self.reach.field_split(graph, type_name, sel, None)[0] is not None:
                 return graph
