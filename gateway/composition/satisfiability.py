@@ -5,6 +5,11 @@ walk each path from the root fields, keeping every subgraph that could have reso
 a field is reachable when one of them resolves it, or moves through a resolvable `@key` whose
 fields it can send to a subgraph that does, and an `@external` field counts where a `@provides`
 on the path supplies it. Like the reference check, each path is judged on its own.
+
+A path this walk cannot complete is then put to the query planner as a query on the composed
+supergraph (`planner_check`): the planner and this check share one notion of "reachable", so
+composition never refuses a field the gateway can plan (a key whose fields come partly from a
+third subgraph, say).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from graphql import FieldNode, InlineFragmentNode, print_ast
 from .diagnostics import Diagnostic, error
 from .fieldsets import parse_field_set
 from .joins import context_arguments
+from .planner_check import unplannable
 from .supergraph_model import Merged, SType
 from .typing_rules import named_type
 
@@ -24,8 +30,10 @@ __all__ = ["check_satisfiability"]
 # a path may continue in any subgraph that resolved its last field (a planner picks one):
 # options are (subgraph, field set the path provides there, "" for none)
 Options = frozenset[tuple[str, str]]
+# the (concrete type, field) pairs from the root down to a field
+Path = tuple[tuple[str, str], ...]
 # a type still to walk: its name, options, `@context`s set above it ("graph__name"), path
-Step = tuple[str, Options, frozenset[str], str]
+Step = tuple[str, Options, frozenset[str], Path]
 
 
 def _contexts(stype: SType) -> frozenset[str]:
@@ -41,13 +49,13 @@ def _contexts_available(stype: SType, field: str, graph: str, contexts: frozense
 
 def check_satisfiability(merged: Merged) -> list[Diagnostic]:
     """Report, once per field, a path from a root field that no subgraph can complete."""
-    found: dict[str, Diagnostic] = {}
+    found: dict[str, tuple[Diagnostic, Path]] = {}
     queue: deque[Step] = deque()
     seen: set[tuple[str, Options, frozenset[str]]] = set()
     for root in merged.roots.values():
         for name, sfield in merged.types[root].fields.items():
             options = frozenset((g, f.string("provides") or "") for g, f in sfield.by_graph.items())
-            queue.append((named_type(sfield.type), options, frozenset(), f"{root}.{name}"))
+            queue.append((named_type(sfield.type), options, frozenset(), ((root, name),)))
     while queue:
         type_name, options, contexts, path = queue.popleft()
         if (type_name, options, contexts) in seen or type_name not in merged.types:
@@ -56,7 +64,7 @@ def check_satisfiability(merged: Merged) -> list[Diagnostic]:
         for concrete, narrowed in _concrete_types(merged, merged.types[type_name], options):
             _visit(merged, concrete, (narrowed, contexts | _contexts(concrete), path), queue,
                    found)
-    return list(found.values())
+    return unplannable(merged, list(found.values())) if found else []
 
 
 def _concrete_types(merged: Merged, stype: SType, options: Options):
@@ -98,8 +106,8 @@ def _possible_types(merged: Merged, stype: SType, graph: str) -> list[SType]:
     return []
 
 
-def _visit(merged: Merged, stype: SType, where: tuple[Options, frozenset[str], str],
-           queue: deque[Step], found: dict[str, Diagnostic]) -> None:
+def _visit(merged: Merged, stype: SType, where: tuple[Options, frozenset[str], Path],
+           queue: deque[Step], found: dict[str, tuple[Diagnostic, Path]]) -> None:
     options, contexts, path = where
     for name, sfield in stype.fields.items():
         if sfield.from_interface_object:
@@ -116,9 +124,17 @@ def _visit(merged: Merged, stype: SType, where: tuple[Options, frozenset[str], s
                       and _contexts_available(stype, name, r, contexts)}
         if not nexts:
             graph = min(g for g, _ in options)
-            found.setdefault(f"{stype.name}.{name}", _unsatisfiable(stype, name, graph, path))
+            found.setdefault(f"{stype.name}.{name}",
+                             (_unsatisfiable(stype, name, graph, _text(path)),
+                              (*path, (stype.name, name))))
             continue
-        queue.append((named_type(sfield.type), frozenset(nexts), contexts, f"{path} > {name}"))
+        queue.append((named_type(sfield.type), frozenset(nexts), contexts,
+                      (*path, (stype.name, name))))
+
+
+def _text(path: Path) -> str:
+    (root, first), *rest = path
+    return " > ".join([f"{root}.{first}", *(name for _type, name in rest)])
 
 
 def _resolves(stype: SType, field: str, graph: str) -> bool:

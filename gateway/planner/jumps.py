@@ -14,6 +14,7 @@ from gateway.planner.errors import PlanningError
 from gateway.planner.groups import Group, Position, RepBuilder
 from gateway.planner.internal import InternalAliases, internal_selections, key_fields
 from gateway.planner.operation import FieldSel
+from gateway.planner.reach import Reach
 from gateway.planner.resolution import Resolver
 from gateway.planner.selection import variables_in
 from gateway.supergraph import Key, Supergraph
@@ -32,6 +33,7 @@ class EntityJumps:
     touched: set[int]
     aliases: InternalAliases
     entering: set[tuple]
+    reach: Reach
 
     def _jump_for_field(
         self, pos: Position, sel: FieldSel, graphs: tuple[str, ...] | None = None
@@ -89,7 +91,8 @@ class EntityJumps:
                 reach = self._reach(graph, rep_type, [sel], 3) if sel else 0
                 indirect = self._indirect_keys(pos, rep_type, hops)
                 cover = -self._cover(pos, graph)
-                cost = (len(hops) + indirect, indirect, not existing, cover, -reach)
+                whole = sel is None or self.reach.delivers(graph, rep_type, sel)
+                cost = (not whole, len(hops) + indirect, indirect, not existing, cover, -reach)
                 options.append(((*cost, self.resolver.order.get(graph, 0)), hops))
         if not options:
             raise PlanningError(

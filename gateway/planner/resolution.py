@@ -108,13 +108,18 @@ class Resolver:
         return True
 
     def key_field(self, graph: str, type_name: str, name: str) -> bool:
-        """Fields of a graph's own `@key` are always selectable there."""
-        keys = self.type(type_name).keys_in(graph, resolvable_only=False)
-        return any(
+        """Fields of a graph's own `@key` are selectable there, unless `@external` in a type
+        that is not an extension: Federation 2 then says the graph only receives them."""
+        info = self.type(type_name)
+        keys = info.keys_in(graph, resolvable_only=False)
+        if not any(
             isinstance(n, FieldNode) and n.name.value == name
             for key in keys
             for n in key.selection.selections
-        )
+        ):
+            return False
+        join = info.fields[name].join(graph) if name in info.fields else None
+        return join is None or not join.external or graph in info.extension_graphs
 
     def _route(
         self, type_name: str, source: str, target: str, at_type: str | None = None,

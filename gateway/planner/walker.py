@@ -318,14 +318,28 @@ class Walker(EntityJumps):
             target = self._most_delivering(options, type_name, rest)
             self._root_field(type_name, rest, self.root_wrappers, target)
             return
-        options = [
-            g
-            for g in self.resolver.field_graphs(type_name, rest.name)
-            if g != graph and g in self.reach.jump_targets(graph, type_name)
-        ]
+        origin = pos.origin
+        if origin is not None and pos.path == pos.group.path and origin.type_name == type_name:
+            # At the top of an entity fetch: jump from where this fetch was entered, side by
+            # side with it, rather than after it (and the origin may hold keys this graph
+            # only receives).
+            if self._jump_targets_for(origin, rest, exclude=graph):
+                pos = origin
+        options = self._jump_targets_for(pos, rest, exclude=graph)
         target = self._most_delivering(options, type_name, rest)
         entered = self._jump(pos, type_name, (target,), rest)
         self.plan_children(entered, [rest])
+
+    def _jump_targets_for(self, pos: Position, sel: FieldSel, exclude: str) -> list[str]:
+        """Graphs resolving `sel` that an entity fetch from `pos` can reach (not `exclude`)."""
+        graph, type_name = pos.group.graph, pos.type_name
+        return [
+            g
+            for g in self.resolver.field_graphs(type_name, sel.name)
+            if g not in (graph, exclude)
+            and g in self.reach.jump_targets(graph, type_name)
+            and self.reach.field_split(g, type_name, sel, None)[0] is not None
+        ]
 
     def _most_delivering(self, graphs: list[str], type_name: str, sel: FieldSel) -> str:
         """The graph that delivers all of `sel` with the fewest further fetches (else the one

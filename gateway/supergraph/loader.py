@@ -149,6 +149,8 @@ def _join_type(reader: _Reader, info: TypeInfo, args: dict) -> None:
         info.graphs.append(graph)
     if args.get("isInterfaceObject"):
         info.interface_object_graphs.add(graph)
+    if args.get("extension"):
+        info.extension_graphs.add(graph)
     if args.get("key") is not None:
         resolvable = args.get("resolvable", True) is not False
         info.keys.append(Key(graph, args["key"], parse_field_set(args["key"]), resolvable))

@@ -82,6 +82,7 @@ class TypeInfo:
     graphs: list[str] = field(default_factory=list)
     keys: list[Key] = field(default_factory=list)
     interface_object_graphs: set[str] = field(default_factory=set)
+    extension_graphs: set[str] = field(default_factory=set)  # `@join__type(extension: true)`
     fields: dict[str, FieldInfo] = field(default_factory=dict)
     interfaces: list[str] = field(default_factory=list)
     implements: dict[str, set[str]] = field(default_factory=dict)

@@ -1,4 +1,5 @@
-"""Composition is build-time only: the runtime never imports it, and it imports no runtime."""
+"""Composition is build-time only: the runtime never imports it, and it imports no runtime
+(only the pure planner and supergraph model, to share the planner's notion of reachable)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,13 @@ def test_runtime_modules_never_import_composition() -> None:
     assert offenders == []
 
 
-def test_composition_imports_no_other_gateway_package() -> None:
-    offenders = {str(p.name): sorted(n for n in _imports(p) if n.startswith("gateway"))
+# The pure planning packages (no I/O, no asyncio): satisfiability asks the query planner, so the
+# two share one notion of "reachable" and cannot disagree.
+PURE = ("gateway.planner", "gateway.supergraph")
+
+
+def test_composition_imports_no_runtime_package_only_the_pure_planner() -> None:
+    offenders = {str(p.name): sorted(n for n in _imports(p)
+                                     if n.startswith("gateway") and not n.startswith(PURE))
                  for p in (GATEWAY / "composition").glob("*.py")}
     assert {k: v for k, v in offenders.items() if v} == {}

@@ -40,6 +40,7 @@ CASES = [
     "parent_reentry",
     "key_needs_jump",
     "field_type_differs",
+    "split_from_origin",
 ]
 
 

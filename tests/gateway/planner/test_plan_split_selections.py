@@ -107,3 +107,42 @@ def test_a_field_typed_as_an_object_in_one_subgraph_gets_no_fragment_on_other_me
     { desk { pen { __typename label } } }
   }
 }"""
+
+
+def test_the_rest_of_an_entity_fetch_jumps_from_where_the_fetch_was_entered():
+    # given Genre is split between shelf (blurb) and tags (code), whose Book ids are @external
+    # (they only receive them), and genres resolves Genre by code
+    text = printed("split_from_origin", '{ book(id: "1") { name genre { code title blurb } } }')
+    # then shelf and tags are both entered from catalog, side by side; genres follows tags
+    assert text == """QueryPlan {
+  Sequence {
+    Fetch(service: "catalog") {
+      { book(id: "1") { name __typename id } }
+    },
+    Parallel {
+      Flatten(path: "book") {
+        Fetch(service: "shelf") {
+          ... on Book { id }
+          =>
+          query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Book { __typename genre { blurb } } } }
+        }
+      },
+      Sequence {
+        Flatten(path: "book") {
+          Fetch(service: "tags") {
+            ... on Book { id }
+            =>
+            query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Book { __typename genre { code __typename } } } }
+          }
+        },
+        Flatten(path: "book.genre") {
+          Fetch(service: "genres") {
+            ... on Genre { code }
+            =>
+            query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Genre { __typename title } } }
+          }
+        }
+      }
+    }
+  }
+}"""
