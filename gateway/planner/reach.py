@@ -75,32 +75,44 @@ class Reach:
     def _split_abstract(
         self, graph: str, type_name: str, sels: list[Sel], provided: SelectionSetNode | None
     ) -> Split:
-        """Interfaces and unions: what a runtime type the graph knows cannot get is the rest,
-        under a type condition on that runtime type."""
+        """Interfaces and unions. A field selected on the interface itself must be delivered for
+        every runtime type the graph may return, or it is rest as a whole (GraphQL spec §6.3.2:
+        one selection, whatever the runtime type); what a type condition selects is split type
+        by type, its rest kept under that condition."""
         info = self.resolver.type(type_name)
         if graph in info.interface_object_graphs:
             return sels, []  # the walker hands type conditions to a graph that knows the types
-        rest: list[Sel] = []
-        for runtime in self.supergraph.possible_types_in(type_name, graph):
-            narrowed = self._narrow(sels, type_name, runtime)
+        runtimes = self.supergraph.possible_types_in(type_name, graph)
+        rest: list[Sel] = [
+            sel for sel in sels
+            if isinstance(sel, FieldSel) and sel.name != "__typename"
+            and not all(self._delivered(graph, t, [sel], provided) for t in runtimes)
+        ]
+        conditioned = [sel for sel in sels if isinstance(sel, FragmentSel)]
+        per_type: list[tuple[str, list[Sel], list[Sel]]] = []
+        for runtime in runtimes:
+            narrowed = self._narrow(conditioned, type_name, runtime)
             if not narrowed:
                 continue
-            _here, left = self.split(graph, runtime, narrowed, provided)
-            left = self.left_after_jumps(graph, runtime, left)
-            if left:
-                rest.append(FragmentSel(runtime, (), left))
+            part, left = self.split(graph, runtime, narrowed, provided)
+            remainder = self.left_after_jumps(graph, runtime, left)
+            if remainder:
+                rest.append(FragmentSel(runtime, (), remainder))
+                absorbed = [s for s in left if all(s is not r for r in remainder)]
+                per_type.append((runtime, [*part, *absorbed], remainder))
+            else:
+                per_type.append((runtime, narrowed, []))
         if not rest:
             return sels, []
-        # Deliver here only what the graph can, type by type.
-        here: list[Sel] = []
-        for runtime in self.supergraph.possible_types_in(type_name, graph):
-            narrowed = self._narrow(sels, type_name, runtime)
-            part, left = self.split(graph, runtime, narrowed, provided)
-            chosen = narrowed if not left else part
-            if chosen:
-                here.append(FragmentSel(runtime, (), chosen))
-        typename = [s for s in sels if isinstance(s, FieldSel) and s.name == "__typename"]
-        return [*typename, *here], rest
+        here: list[Sel] = [s for s in sels if isinstance(s, FieldSel) and s not in rest]
+        here += [FragmentSel(runtime, (), chosen) for runtime, chosen, _ in per_type if chosen]
+        return here, rest
+
+    def _delivered(
+        self, graph: str, type_name: str, sels: list[Sel], provided: SelectionSetNode | None
+    ) -> bool:
+        _here, left = self.split(graph, type_name, sels, provided)
+        return not self.left_after_jumps(graph, type_name, left)
 
     def _narrow(self, sels: list[Sel], type_name: str, runtime: str) -> list[Sel]:
         """The selections that apply to objects of `runtime`, fragments flattened one level."""

@@ -33,6 +33,11 @@ SUPERGRAPHS = sorted(
     + [p for p in SAMPLES.glob("*/supergraph.graphql")]
 )
 MAX_DEPTH = 4
+# Paths a composer accepts that no subgraph can answer, refused as Apollo's planner refuses them
+# (an interface field no one subgraph delivers for every implementation).
+UNPLANNABLE = {
+    "shared_root_interface": {"query($v0: ID!) { entry(id: $v0) { id } }"},
+}
 
 
 def _arguments(field) -> str:
@@ -102,4 +107,5 @@ def test_every_field_reachable_from_a_root_plans_on_its_own(path: Path):
             plan_operation(graph, document)
         except Exception as error:
             failures.append((repr(error), query))
-    assert not failures, failures[:10]
+    refused = {query for _error, query in failures}
+    assert refused == UNPLANNABLE.get(path.parent.name, set()), failures[:10]

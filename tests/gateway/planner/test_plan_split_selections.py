@@ -146,3 +146,24 @@ def test_the_rest_of_an_entity_fetch_jumps_from_where_the_fetch_was_entered():
     }
   }
 }"""
+
+
+def test_an_interface_field_on_a_shared_root_comes_from_one_subgraph_for_every_type():
+    # given Entry.id is @external on Post in a and on User in b: no one subgraph's `entry`
+    # delivers `id` whatever the entry turns out to be, and a's Post id must never be read
+    with pytest.raises(PlanningError):
+        printed("shared_root_interface", '{ entry(id: "1") { id } }')
+
+
+def test_type_conditions_on_a_shared_root_go_each_to_the_subgraph_that_resolves_them():
+    text = printed("shared_root_interface", '{ entry(id: "1") { ... on User { id login } ... on Post { id body } } }')
+    assert text == """QueryPlan {
+  Parallel {
+    Fetch(service: "a") {
+      { entry(id: "1") { __typename ... on User { id login } } }
+    },
+    Fetch(service: "b") {
+      { entry(id: "1") { __typename ... on Post { id body } } }
+    }
+  }
+}"""
