@@ -38,6 +38,7 @@ __all__ = ["ShapePlans", "Shaper"]
 Path = tuple[str | int, ...]
 Linked = tuple[Any, ...]  # () or (parent: Linked, key)
 _BUBBLE = object()  # "this value is null because a non-null child was null"
+_HIDDEN = object()  # "the runtime type is @inaccessible: the object is null for clients"
 _META_ROOT_FIELDS = ("__schema", "__type")
 _JSON_SCALARS = (str, int, float, bool)
 # What a built-in scalar may hold once serialised (GraphQL spec §3.5); custom scalars take any JSON.
@@ -202,7 +203,9 @@ class Shaper:
             shaped = self._error(f"Expected an object for {plan.label}.", path)
         else:
             runtime = self._runtime_type(type_, value) if type_.abstract else type_.named
-            if runtime is None:
+            if runtime is _HIDDEN:
+                shaped = None  # an @inaccessible type: clients never see such an object
+            elif runtime is None:
                 shaped = self._error(f"Could not resolve the runtime type of {plan.label}.", path)
             else:
                 shaped = self._object(runtime, value, plan, path)
@@ -239,12 +242,17 @@ class Shaper:
 
     def _runtime_type(self, type_: _Type, value: dict[str, Any]) -> Any:
         named = type_.named
-        for name in runtime_typenames(value):
+        names = runtime_typenames(value)
+        for name in names:
             candidate = self.schema.get_type(name)
             if isinstance(candidate, GraphQLObjectType) and self.schema.is_sub_type(
                 named, candidate
             ):
                 return candidate
+        if names and all(self.schema.get_type(name) is None for name in names):
+            # Federation @inaccessible: the type exists in the subgraphs but not in the API
+            # schema; the object is null for clients, as the reference gateways answer.
+            return _HIDDEN
         # An @interfaceObject subgraph knows only the interface; when the client asks nothing
         # type-specific the planner fetches no concrete __typename, and interface fields suffice.
         if isinstance(named, GraphQLInterfaceType):

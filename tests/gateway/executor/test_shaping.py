@@ -57,6 +57,16 @@ async def test_fragments_on_abstract_types_apply_by_runtime_typename():
     ]}}
 
 
+async def test_an_object_of_a_type_hidden_from_clients_is_null():
+    # given a subgraph answers a field of an interface type with an object whose type is
+    # @inaccessible (a subgraph type that is not in the API schema)
+    data = {"node": {"__typename": "Voucher", "id": "v1", "code": "secret"}}
+    query = 'query { node(id: "v1") { __typename id } }'
+    response = await execute(SCHEMA, query, fetch("products", "{ ... }"), _answer(data))
+    # then the client sees null in its place, never the hidden type or its fields
+    assert response == {"data": {"node": None}}
+
+
 async def test_typename_is_answered_by_the_gateway_including_aliases_and_root():
     data = {"product": {"name": "Chair"}}
     query = '{ __typename product(id: "p1") { t: __typename name __typename } }'
