@@ -29,9 +29,10 @@ _FAR = 1_000  # no route: costlier than any real plan
 class Reach:
     """Splits selections into what a graph delivers from a position and what it cannot."""
 
-    def __init__(self, resolver: Resolver, deep: bool = True) -> None:
+    def __init__(self, resolver: Resolver, deep: bool = True, jumps: bool = True) -> None:
         self.resolver = resolver
         self.deep = deep
+        self.jumps = jumps  # False: only what the graph delivers without any entity jump
         self.supergraph = resolver.supergraph
         self._memo: dict[tuple, tuple[object, Split]] = {}
 
@@ -168,7 +169,7 @@ class Reach:
 
     def left_after_jumps(self, graph: str, type_name: str, rest: list[Sel]) -> list[Sel]:
         """What of `rest` no graph reachable by a key jump from (graph, type) delivers."""
-        if not rest:
+        if not rest or not self.jumps:
             return rest
         for target in self.jump_targets(graph, type_name):
             _here, rest = self.split(target, type_name, rest)
@@ -234,6 +235,10 @@ class Reach:
                     else self.resolver.provides(type_name, sel.name, graph)
                 )
                 total += self.fetches(graph, inner, sel.selections, inner_provided, depth + 1)
+        through_interface_object = [s for s in rest if self._interface_object_field(type_name, s)]
+        if through_interface_object:
+            total += 1  # one jump to the @interfaceObject graph (see left_after_jumps)
+            rest = [s for s in rest if s not in through_interface_object]
         if rest:
             costs = [
                 1 + self.fetches(target, type_name, rest, None, depth + 1)

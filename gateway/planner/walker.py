@@ -24,6 +24,9 @@ from gateway.planner.selection import (
 
 __all__ = ["Walker"]
 
+_FAR = 1_000  # no way to answer: costlier than any real plan
+_NOWHERE = (_FAR * 10, _FAR * 10)  # a root option that answers nothing of the field
+
 
 class Walker(EntityJumps):
     """Builds the fetch groups of one operation."""
@@ -37,6 +40,8 @@ class Walker(EntityJumps):
         self.touched: set[int] = set()
         self.aliases = InternalAliases()
         self.reach = Reach(resolver)
+        self.local = Reach(resolver, jumps=False)  # a root field split with no jump below it
+        self.root_split: Reach = self.reach
         self.root_wrappers: tuple = ()
         self.entering: set[tuple] = set()
 
@@ -56,6 +61,7 @@ class Walker(EntityJumps):
     def _root_field(
         self, root: str, sel: FieldSel, wrappers: tuple, graph: str | None = None
     ) -> None:
+        self.root_split = self.reach
         group = self._root_group(root, sel) if graph is None else self._root_group_in(graph)
         self.root_wrappers = wrappers
         out = group.selection
@@ -77,10 +83,39 @@ class Walker(EntityJumps):
             if last is not None and last.graph in graphs:
                 return last
             return self._new_group(self._best(graphs, root, sel), (), None)
-        for group in roots:
-            if group.graph in graphs:
-                return group
-        return self._new_group(self._best(graphs, root, sel), (), None)
+        used = frozenset(g.graph for g in roots)
+        ranked = self._ranked(graphs, root, sel)
+        options = [
+            (self._root_cost(g, root, sel, used, reach), g not in used, ranked.index(g), local, g)
+            for g in graphs
+            for local, reach in ((False, self.reach), (True, self.local))
+        ]
+        *_, local, graph = min(options)
+        self.root_split = self.local if local else self.reach
+        return self._root_group_in(graph)
+
+    def _root_cost(
+        self, graph: str, root: str, sel: FieldSel, used: frozenset[str], reach: Reach,
+        depth: int = 0,
+    ) -> tuple[int, int]:
+        """(fetches, of which run after another) to answer a query root field starting in
+        `graph`: a root fetch unless one is already planned there, the entity jumps below it,
+        and the cheapest other root fetches for what `graph` does not deliver (with `reach`
+        splitting off, or not, what it could only deliver through entity jumps)."""
+        here, rest = reach.field_split(graph, root, sel, None)
+        if here is None or depth > 3:
+            return _NOWHERE  # no progress from this graph
+        after = self.reach.fetches(graph, root, [here])
+        total = (graph not in used) + after
+        if rest is None:
+            return total, after
+        others = [
+            self._root_cost(g, root, rest, used | {graph}, self.reach, depth + 1)
+            for g in self.resolver.field_graphs(root, rest.name)
+            if g != graph
+        ]
+        more_total, more_after = min(others, default=_NOWHERE)
+        return total + more_total, after + more_after
 
     def _root_group_in(self, graph: str) -> Group:
         for group in self.groups:
@@ -98,8 +133,11 @@ class Walker(EntityJumps):
 
     def _best(self, graphs: tuple[str, ...], type_name: str, sel: FieldSel) -> str:
         """Prefer the graph that resolves most of the field's sub-selection itself."""
+        return self._ranked(graphs, type_name, sel)[0]
+
+    def _ranked(self, graphs: tuple[str, ...], type_name: str, sel: FieldSel) -> list[str]:
         spec = self.resolver.type(type_name).fields[sel.name]
-        return min(
+        return sorted(
             graphs,
             key=lambda g: (
                 not self.reach.delivers(g, type_name, sel),
@@ -301,7 +339,9 @@ class Walker(EntityJumps):
         if not sel.selections:
             self._descend(pos, sel, shortcut)
             return
-        here, rest = self.reach.field_split(pos.group.graph, pos.type_name, sel, pos.provided)
+        root = pos.group.parent is None and not pos.path
+        reach = self.root_split if root else self.reach
+        here, rest = reach.field_split(pos.group.graph, pos.type_name, sel, pos.provided)
         if here is not None:
             self._descend(pos, here, shortcut)
         if rest is not None:
@@ -374,6 +414,10 @@ class Walker(EntityJumps):
             reserved_keys(sel.selections),
         )
         self.plan_children(child, sel.selections)
+        if child.type_name != spec.type_name and self.resolver.type(spec.type_name).is_abstract:
+            # abstract for the client, an object in this subgraph: the executor still needs
+            # the runtime type to apply the client's type conditions (GraphQL spec §6.3.2)
+            self._add_typename(child)
 
     def _add(self, pos: Position, sel: FieldSel, composite: bool):
         self.touched.add(pos.group.id)
