@@ -9,6 +9,7 @@ from gateway.plan.nodes import (
     ParallelNode,
     PlanNode,
     QueryPlan,
+    Rename,
     Representation,
     SequenceNode,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "ParallelNode",
     "PlanNode",
     "QueryPlan",
+    "Rename",
     "Representation",
     "SequenceNode",
     "print_plan",

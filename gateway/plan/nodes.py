@@ -34,6 +34,12 @@ Data flow contract between planner and executor:
 * (Addition) An ``EntityBatchNode`` runs its parts like ``FlattenNode``s, but in one request:
   part i's representations are sent as ``$r{i}`` and answered at ``data._e{i}``; an error whose
   path starts with ``_e{i}`` belongs to part i.
+* (Addition) ``FetchNode.renames``: where a subgraph could not merge fields under one response
+  key (GraphQL spec §5.3.2, e.g. ``id: ID!`` on one member and ``id: ID`` on another there), the
+  document answers some under a fresh alias. Before an answer is merged (the root fetch's
+  ``data``, each ``_entities`` item), each ``Rename`` moves the value under ``answer_key`` to
+  ``key`` (merging with a value already there), after applying its ``nested`` renames to it,
+  at any depth and through lists. Error paths from that fetch are renamed the same way.
 * ``ConditionNode`` picks ``if_clause`` when the boolean client variable ``condition`` is true,
   ``else_clause`` otherwise (``@skip``/``@include`` on a whole fetch).
 """
@@ -52,6 +58,7 @@ __all__ = [
     "ParallelNode",
     "PlanNode",
     "QueryPlan",
+    "Rename",
     "Representation",
     "SequenceNode",
 ]
@@ -86,6 +93,15 @@ class Representation:
 
 
 @dataclass(frozen=True, slots=True)
+class Rename:
+    """An aliased response key of a fetch's document and the key its answer belongs under."""
+
+    answer_key: str
+    key: str
+    nested: tuple[Rename, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class FetchNode:
     """One request to one subgraph."""
 
@@ -96,6 +112,7 @@ class FetchNode:
     representations: tuple[Representation, ...] | None = None
     operation_name: str | None = None
     id: int = 0
+    renames: tuple[Rename, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from gateway.plan.nodes import (
     ParallelNode,
     PlanNode,
     QueryPlan,
+    Rename,
     SequenceNode,
 )
 
@@ -57,8 +58,20 @@ def _fetch(node: FetchNode, depth: int) -> str:
         lines.append(f"{pad}{_INDENT}=>")
     for line in node.operation.strip().splitlines():
         lines.append(f"{pad}{_INDENT}{line}")
+    if node.renames:
+        lines.append(f"{pad}{_INDENT}renames {_renames(node.renames)}")
     lines.append(f"{pad}}}")
     return "\n".join(lines)
+
+
+def _renames(renames: tuple[Rename, ...]) -> str:
+    """`{ accounts { __alias_1_id -> id } }`: where aliased answers go back to their keys."""
+    parts = []
+    for rename in renames:
+        head = rename.key if rename.answer_key == rename.key else (
+            f"{rename.answer_key} -> {rename.key}")
+        parts.append(f"{head} {_renames(rename.nested)}" if rename.nested else head)
+    return "{ " + " ".join(parts) + " }"
 
 
 def _batch(node: EntityBatchNode, depth: int) -> str:
