@@ -12,12 +12,14 @@ Data flow contract between planner and executor:
   found there. For each object whose ``__typename`` (or its internal alias) matches one of the
   fetch's ``representations`` it builds a representation ``{"__typename": ..., key: value}`` by
   reading each ``KeyField`` (``response_key`` in the tree, written as ``name`` in the
-  representation, recursively for nested selections). Objects that are null or lack a required
-  value are skipped. Identical representations are sent once. The fetch's ``operation`` takes
-  ``$representations: [_Any!]!`` and selects ``_entities(representations: $representations)``;
-  the i-th result is deep-merged back into every object that produced the i-th representation.
-  A merge never overwrites an existing ``__typename`` (an ``@interfaceObject`` subgraph answers
-  with the interface name, the tree keeps the concrete type).
+  representation, recursively for nested selections; a ``KeyFragment``'s fields only for
+  objects whose ``__typename`` is one of its ``types``). Objects that are null or lack a
+  required value are skipped. Identical representations are sent once. The fetch's
+  ``operation`` takes ``$representations: [_Any!]!`` and selects
+  ``_entities(representations: $representations)``; the i-th result is deep-merged back into
+  every object that produced the i-th representation. A merge never overwrites an existing
+  ``__typename`` (an ``@interfaceObject`` subgraph answers with the interface name, the tree
+  keeps the concrete type).
 * ``variable_usages`` lists the client variables the fetch's document declares; only those are
   sent (plus ``representations``).
 * Response keys the planner adds for its own needs (keys, ``@requires`` inputs, ``__typename``)
@@ -55,6 +57,7 @@ __all__ = [
     "FetchNode",
     "FlattenNode",
     "KeyField",
+    "KeyFragment",
     "ParallelNode",
     "PlanNode",
     "QueryPlan",
@@ -72,7 +75,21 @@ class KeyField:
 
     name: str
     response_key: str
-    selections: tuple[KeyField, ...] = ()
+    selections: tuple[KeyField | KeyFragment, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class KeyFragment:
+    """Fields copied only from objects of some runtime types (an inline fragment of a
+    ``@requires`` field set that narrows the type: ``... on Box { depth }``).
+
+    ``type_condition`` is the fragment's type as written; ``types`` the concrete types it
+    applies to where it stands, matched against the object's ``__typename``.
+    """
+
+    type_condition: str
+    types: tuple[str, ...]
+    selections: tuple[KeyField | KeyFragment, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +97,7 @@ class Representation:
     """How to build the representation of one concrete type for an ``_entities`` call."""
 
     type_name: str
-    fields: tuple[KeyField, ...]
+    fields: tuple[KeyField | KeyFragment, ...]
     match_types: tuple[str, ...] = ()
 
     def matches(self, typename: str) -> bool:

@@ -8,6 +8,7 @@ from gateway.plan.nodes import (
     FetchNode,
     FlattenNode,
     KeyField,
+    KeyFragment,
     ParallelNode,
     PlanNode,
     QueryPlan,
@@ -84,9 +85,12 @@ def _batch(node: EntityBatchNode, depth: int) -> str:
     return "\n".join(lines) + "\n" + ",\n".join(parts) + f"\n{pad}}}"
 
 
-def _keys(fields: tuple[KeyField, ...]) -> str:
+def _keys(fields: tuple[KeyField | KeyFragment, ...]) -> str:
     parts = []
     for key in fields:
+        if isinstance(key, KeyFragment):
+            parts.append(f"... on {key.type_condition} {_keys(key.selections)}")
+            continue
         alias = f"{key.response_key}: " if key.response_key != key.name else ""
         nested = f" {_keys(key.selections)}" if key.selections else ""
         parts.append(f"{alias}{key.name}{nested}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from graphql import SelectionSetNode
 
-from gateway.plan import KeyField
+from gateway.plan import KeyField, KeyFragment
 from gateway.planner.errors import PlanningError
 from gateway.planner.groups import Group, Position, RepBuilder
 from gateway.planner.internal import InternalAliases, internal_selections, key_fields
@@ -19,6 +19,8 @@ from gateway.planner.selection import variables_in
 from gateway.supergraph import Key, Supergraph
 
 __all__ = ["EntityJumps"]
+
+KeyRead = KeyField | KeyFragment
 
 
 class EntityJumps:
@@ -198,18 +200,20 @@ class EntityJumps:
                     return group
         return None
 
-    def _internal(self, pos: Position, selection: SelectionSetNode) -> tuple[KeyField, ...]:
+    def _internal(self, pos: Position, selection: SelectionSetNode) -> tuple[KeyRead, ...]:
         """Plan a key or `@requires` field set at `pos`; return how to read it back."""
 
-        def allocate(name: str, meaning: tuple[str, str], plain: bool) -> str | None:
-            return self.aliases.allocate(pos.path, name, meaning, pos.reserved, plain)
+        def allocate(
+            at: tuple[str, ...], name: str, meaning: tuple[str, str], reserved: dict, plain: bool
+        ) -> str | None:
+            return self.aliases.allocate((*pos.path, *at), name, meaning, reserved, plain)
 
         sels = internal_selections(selection, pos.out, allocate, pos.reserved)
         if self.resolver.type(pos.type_name).is_abstract:
             self.plan_children(pos, sels)
         else:
             self._plan_object(pos, sels)
-        return key_fields(sels)
+        return key_fields(sels, self.supergraph, pos.type_name)
 
     def _with_requirements(self, pos: Position, sel: FieldSel, requires: SelectionSetNode) -> None:
         """Fetch the required fields before this entity fetch and send them along.
@@ -225,7 +229,10 @@ class EntityJumps:
         producers = self.touched - {origin.group.id}
         self.touched |= before
         bucket = 0
-        while self._reaches(producers, pos.group.id):
+        # another fetch when this one already sends a required field from another response key
+        while self._reaches(producers, pos.group.id) or pos.group.reps[
+            pos.type_name
+        ].conflicts(key_fields):
             bucket += 1
             pos = self._enter(origin, pos.type_name, pos.key, bucket)
         pos.group.deps |= producers
