@@ -80,7 +80,9 @@ class Group:
     deps: set[int] = field(default_factory=set)
     conditions: list[tuple[str, bool] | None] = field(default_factory=list)
     variables: set[str] = field(default_factory=set)
-    bucket: int = 0  # > 0: a second fetch to the same place, to break a `@requires` cycle
+    # another fetch to the same place: > 0 breaks a `@requires` cycle or keeps apart required
+    # fields read from other keys; < 0 one per concrete type into an `@interfaceObject` graph
+    bucket: int = 0
     keys: dict[str, str] = field(default_factory=dict)  # representation type -> key entered by
     home: Group | None = None  # the first producer, when others share the fetch
     shared: set[int] = field(default_factory=set)  # producers that joined by the same key

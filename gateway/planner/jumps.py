@@ -10,6 +10,7 @@ from __future__ import annotations
 from graphql import SelectionSetNode
 
 from gateway.plan import KeyField, KeyFragment
+from gateway.planner.clashes import is_ambiguous
 from gateway.planner.errors import PlanningError
 from gateway.planner.groups import Group, Position, RepBuilder
 from gateway.planner.internal import InternalAliases, internal_selections, key_fields
@@ -53,13 +54,16 @@ class EntityJumps:
         for interface in self.resolver.type(pos.type_name).interfaces:
             target_graph = self._interface_object_target(interface, sel.name)
             if target_graph is not None:
-                target = self._enter_interface_object(pos, interface, target_graph, sel)
+                bucket = 0  # one fetch for every type, unless they would meet under one key
+                if is_ambiguous(pos.reserved):
+                    bucket = -1 - self.supergraph.possible_types(interface).index(pos.type_name)
+                target = self._enter_interface_object(pos, interface, target_graph, sel, bucket)
                 self.plan_children(target, [sel])
                 return
         raise PlanningError(f"no subgraph resolves {pos.type_name}.{sel.name}")
 
     def _enter_interface_object(
-        self, pos: Position, interface: str, graph: str, sel: FieldSel
+        self, pos: Position, interface: str, graph: str, sel: FieldSel, bucket: int = 0
     ) -> Position:
         """Reach `graph`, which sees `interface` as an object, from a concrete type at `pos`.
 
@@ -69,17 +73,18 @@ class EntityJumps:
         own key, to a graph that knows the type as an implementation of the interface.
         """
         if self._hops(pos, interface, graph) is not None:
-            return self._jump(pos, interface, (graph,), sel)
+            return self._jump(pos, interface, (graph,), sel, bucket)
         owners = tuple(
             g
             for g in self.resolver.type(interface).graphs
             if pos.type_name in self.supergraph.possible_types_in(interface, g)
         )
         owner = self._jump(pos, pos.type_name, owners, sel)
-        return self._jump(owner, interface, (graph,), sel)
+        return self._jump(owner, interface, (graph,), sel, bucket)
 
     def _jump(
-        self, pos: Position, rep_type: str, graphs: tuple[str, ...], sel: FieldSel | None = None
+        self, pos: Position, rep_type: str, graphs: tuple[str, ...], sel: FieldSel | None = None,
+        bucket: int = 0,
     ) -> Position:
         """Enter an `_entities` fetch on the cheapest reachable graph among `graphs`."""
         options = []
@@ -95,8 +100,9 @@ class EntityJumps:
                 f"no key leads from {pos.group.graph} to {', '.join(graphs)} for {rep_type}"
             )
         target = pos
-        for key in min(options, key=lambda option: option[0])[1]:
-            target = self._enter(target, rep_type, key, via=sel)
+        hops = min(options, key=lambda option: option[0])[1]
+        for i, key in enumerate(hops):  # `bucket` picks the fetch of the last hop
+            target = self._enter(target, rep_type, key, bucket if i == len(hops) - 1 else 0, sel)
         return target
 
     def _cover(self, pos: Position, graph: str) -> int:
