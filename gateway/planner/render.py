@@ -29,7 +29,7 @@ def render_fetch(
     entity fetches select `_entities(representations:)`."""
     selection, renames = fit_to_subgraph(group, supergraph)
     body = selection.text()
-    used = _used(body, variables, group.variables)
+    used = _used(body, variables)
     declared = [print_ast(variables[name]) for name in used]
     name = _name(operation_name, group)
     if group.is_entity:
@@ -60,14 +60,13 @@ def fit_to_subgraph(group: Group, supergraph: Supergraph) -> tuple[OutSelection,
     return selection, alias_unmergeable_fields(schema, selection, parent)
 
 
-def _used(
-    body: str, variables: dict[str, VariableDefinitionNode], planned: set[str]
-) -> tuple[str, ...]:
-    """The client variables the document still uses once pruned (§5.8.4: no unused ones)."""
-    if not planned:
+def _used(body: str, variables: dict[str, VariableDefinitionNode]) -> tuple[str, ...]:
+    """The client variables the document uses, once pruned: exactly those are declared
+    (GraphQL spec §5.8.3 all variable uses defined, §5.8.4 all variables used)."""
+    if not variables:
         return ()
     present = variables_in((parse("query " + body, no_location=True),))
-    return tuple(name for name in variables if name in planned and name in present)
+    return tuple(name for name in variables if name in present)
 
 
 def _name(operation_name: str | None, group: Group) -> str | None:
