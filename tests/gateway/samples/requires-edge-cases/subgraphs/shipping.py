@@ -74,6 +74,10 @@ class Product:
             return f"{detail['label']} {detail['size']}x{detail['length']}"
         return f"{detail['label']} ({', '.join(sorted(detail))})"
 
+    @strawberry.federation.field(requires=["detail { ... on Secret { code } }"])
+    def secret_code(self) -> int:
+        return self.given["detail"].get("code", 0)  # a detail that is no Secret: {}
+
     @classmethod
     def resolve_reference(cls, id: strawberry.ID, **required: Any) -> "Product":
         return Product(id=id, weight=required.get("weight", 0), given=required)
