@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
-from graphql import print_schema
+from graphql import build_schema, parse, print_schema
 
+from gateway.executor import ClientOperation
 from gateway.executor.renames import restore_keys, restore_path
-from gateway.plan import Rename
+from gateway.executor.subscription import complete_event
+from gateway.pipeline.normalise import select_operation
+from gateway.plan import FetchNode, Rename
 from tests.gateway.executor.harness import Subgraphs, entities, execute
 from tests.gateway.planner.planning import plan, supergraph
 
@@ -86,3 +89,30 @@ async def test_a_planned_query_with_aliased_fields_answers_under_the_clients_key
         "errors": [{"message": "no name", "path": ["accounts", 1, "name"],
                     "extensions": {"serviceName": "b"}}],
     }
+
+
+SUBSCRIPTION_SCHEMA = """
+type Query { none: Int }
+type Subscription { accountAdded: Account }
+union Account = User | Admin
+type User { id: ID }
+type Admin { id: ID }
+"""
+
+
+async def test_a_subscription_event_answering_under_an_alias_reaches_the_client_under_its_key():
+    # given the stream's document aliases Admin.id (another shape than User.id in its subgraph)
+    document = parse("subscription { accountAdded { ... on User { id } ... on Admin { id } } }")
+    schema = build_schema(SUBSCRIPTION_SCHEMA)
+    operation = ClientOperation.prepare(schema, document, select_operation(document, None))
+    renames = (Rename("accountAdded", "accountAdded", (Rename("__alias_1_id", "id"),)),)
+    root = FetchNode("a", "subscription { ... }", "subscription", renames=renames)
+    event = {"data": {"accountAdded": {"__typename": "Admin", "__alias_1_id": "a1"}},
+             "errors": [{"message": "late", "path": ["accountAdded", "__alias_1_id"]}]}
+    # when one event completes
+    async with asyncio.timeout(10):
+        response = await complete_event(event, root, None, operation, Subgraphs({}).pool(),
+                                        {}, lambda _: {})
+    # then the client's key holds the value, and the error's path names it
+    assert response["data"] == {"accountAdded": {"id": "a1"}}
+    assert [e["path"] for e in response["errors"]] == [["accountAdded", "id"]]
