@@ -59,8 +59,9 @@ def _conflicts(fields: dict[object, Read], reads: tuple[Read, ...]) -> bool:
         known = fields.get(_identity(read))
         if known is None:
             continue
-        if isinstance(known, KeyField) and known.response_key != read.response_key:  # type: ignore[union-attr]
-            return True
+        if isinstance(known, KeyField) and isinstance(read, KeyField):
+            if known.response_key != read.response_key:
+                return True
         if _conflicts({_identity(k): k for k in known.selections}, read.selections):
             return True
     return False
