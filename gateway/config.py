@@ -7,7 +7,6 @@ e.g. ``GATEWAY_SUBGRAPH_URLS='{"products": "http://products:5002/graphql"}'``.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Literal
 
@@ -19,6 +18,7 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
+from gateway.config_env import KnownEnvironment
 from gateway.edge_config import (
     AuthConfig,
     CorsConfig,
@@ -108,7 +108,8 @@ class BatchingConfig(_Strict):
 
 
 class GatewayConfig(BaseSettings):
-    """Everything the gateway can be told; unknown keys are an error."""
+    """Everything the gateway can be told; unknown keys are an error (in the environment: a
+    warning, since other tools set ``GATEWAY_*`` variables too)."""
 
     model_config = SettingsConfigDict(
         env_prefix="GATEWAY_", env_nested_delimiter="__", extra="forbid", frozen=True
@@ -214,10 +215,23 @@ class GatewayConfig(BaseSettings):
     )
 
     @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Arguments, then the environment (unknown ``GATEWAY_*`` names only logged)."""
+        return init_settings, KnownEnvironment(settings_cls, env_settings)
+
+    @classmethod
     def load(cls, yaml_file: Path | None = None, **overrides: object) -> GatewayConfig:
         """Settings from, by priority: ``overrides`` > ``GATEWAY_*`` env > YAML file > defaults.
 
-        The YAML file holds the same keys as this model (unknown keys are an error too).
+        The YAML file holds the same keys as this model (unknown keys are an error); a
+        ``GATEWAY_*`` variable naming no option is logged once and ignored (``config_env``).
         """
         if yaml_file is None:
             return cls(**overrides)  # type: ignore[arg-type]
@@ -229,26 +243,13 @@ class GatewayConfig(BaseSettings):
 
             @classmethod
             def settings_customise_sources(
-                cls,
-                settings_cls: type[BaseSettings],
-                init_settings: PydanticBaseSettingsSource,
-                env_settings: PydanticBaseSettingsSource,
-                dotenv_settings: PydanticBaseSettingsSource,
-                file_secret_settings: PydanticBaseSettingsSource,
+                cls, settings_cls: type[BaseSettings], **sources: PydanticBaseSettingsSource
             ) -> tuple[PydanticBaseSettingsSource, ...]:
-                return init_settings, env_settings, YamlConfigSettingsSource(settings_cls)
+                # the file ranks below the arguments and the environment
+                env_first = super().settings_customise_sources(settings_cls, **sources)
+                return (*env_first, YamlConfigSettingsSource(settings_cls))
 
         return FromFile(**overrides)
-
-    @model_validator(mode="after")
-    def _no_unknown_env_names(self) -> GatewayConfig:
-        # pydantic-settings ignores env vars it does not know: a typo would pass silently.
-        for name in os.environ:
-            if name.upper().startswith("GATEWAY_"):
-                option = name[len("GATEWAY_"):].split("__")[0].lower()
-                if option not in type(self).model_fields:
-                    raise ValueError(f"unknown setting in environment variable {name}")
-        return self
 
     @model_validator(mode="after")
     def _dev_defaults(self) -> GatewayConfig:

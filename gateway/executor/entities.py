@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from gateway.plan import KeyField, Representation
+from gateway.plan import KeyField, KeyFragment, Representation
 
 __all__ = ["Batch", "Origin", "build_batch", "objects_at", "origins_at", "runtime_typenames"]
 
@@ -183,9 +183,15 @@ def build_batch(objects: list[dict[str, Any]], shapes: tuple[Representation, ...
     return batch
 
 
-def _copy_fields(obj: dict[str, Any], fields: tuple[KeyField, ...]) -> dict[str, Any] | None:
-    out: dict[str, Any] = {}
+def _copy_fields(obj: dict[str, Any], fields: tuple[KeyField | KeyFragment, ...],
+                 out: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    out = {} if out is None else out
     for key in fields:
+        if type(key) is KeyFragment:
+            # GraphQL spec §6.3.2 DoesFragmentTypeApply: only objects of the fragment's types
+            if _is_one_of(obj, key.types) and _copy_fields(obj, key.selections, out) is None:
+                return None
+            continue
         value = obj.get(key.response_key, _MISSING)
         if value is _MISSING:
             return None
@@ -193,11 +199,28 @@ def _copy_fields(obj: dict[str, Any], fields: tuple[KeyField, ...]) -> dict[str,
             value = _copy_nested(value, key.selections)
             if value is _MISSING:
                 return None
+        if key.name in out:  # selected again inside a fragment: the two halves merge
+            value = _combine(out[key.name], value)
         out[key.name] = value
     return out
 
 
-def _copy_nested(value: Any, fields: tuple[KeyField, ...]) -> Any:
+def _is_one_of(obj: dict[str, Any], types: tuple[str, ...]) -> bool:
+    return any(name in types for name in runtime_typenames(obj))
+
+
+def _combine(left: Any, right: Any) -> Any:
+    if type(left) is dict and type(right) is dict:
+        merged = dict(left)
+        for name, value in right.items():
+            merged[name] = _combine(merged[name], value) if name in merged else value
+        return merged
+    if type(left) is list and type(right) is list and len(left) == len(right):
+        return [_combine(a, b) for a, b in zip(left, right, strict=True)]
+    return right
+
+
+def _copy_nested(value: Any, fields: tuple[KeyField | KeyFragment, ...]) -> Any:
     if isinstance(value, list):
         items = [_copy_nested(item, fields) if item is not None else None for item in value]
         return _MISSING if any(item is _MISSING for item in items) else items

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.executor.entities import Path
+from gateway.executor.renames import restore_path
 from gateway.fetch import SubgraphFetchError
+from gateway.plan import Rename
 
 __all__ = ["entity_errors", "fetch_failed", "root_errors"]
 
@@ -28,19 +30,26 @@ def _client_error(error: Any, subgraph: str, path: list[Any] | None) -> dict[str
     return out
 
 
-def root_errors(errors: Any, subgraph: str) -> list[dict[str, Any]]:
-    """Errors of a root fetch: its response paths are already client paths."""
+def root_errors(
+    errors: Any, subgraph: str, renames: tuple[Rename, ...] = ()
+) -> list[dict[str, Any]]:
+    """Errors of a root fetch: its response paths are client paths, once aliases the planner
+    added for the subgraph are renamed back."""
     out = []
     for error in _as_list(errors):
         path = error.get("path") if isinstance(error, dict) else None
-        out.append(_client_error(error, subgraph, list(path) if isinstance(path, list) else None))
+        path = restore_path(path, renames) if isinstance(path, list) else None
+        out.append(_client_error(error, subgraph, path))
     return out
 
 
-def entity_errors(errors: Any, subgraph: str, paths: list[list[Path]]) -> list[dict[str, Any]]:
+def entity_errors(
+    errors: Any, subgraph: str, paths: list[list[Path]], renames: tuple[Rename, ...] = ()
+) -> list[dict[str, Any]]:
     """``["_entities", i, *rest]`` becomes ``[*path of each object behind i, *rest]``.
 
-    ``paths[i]`` are the response paths of the objects behind representation ``i``.
+    ``paths[i]`` are the response paths of the objects behind representation ``i``; ``rest``
+    has the fetch's aliases renamed back.
     """
     out = []
     for error in _as_list(errors):
@@ -49,7 +58,7 @@ def entity_errors(errors: Any, subgraph: str, paths: list[list[Path]]) -> list[d
         if index is None:
             out.append(_client_error(error, subgraph, None))
             continue
-        rest = list(path[2:])  # type: ignore[index]
+        rest = restore_path(list(path[2:]), renames)  # type: ignore[index]
         if not paths[index]:  # its objects left the tree: the error still reaches the client
             out.append(_client_error(error, subgraph, None))
         for at in paths[index]:

@@ -8,6 +8,7 @@ from typing import Any
 from gateway.executor.entities import Batch, build_batch, objects_at
 from gateway.executor.errors import entity_errors, fetch_failed, root_errors
 from gateway.executor.merge import deep_merge
+from gateway.executor.renames import restore_keys
 from gateway.executor.state import Execution
 from gateway.fetch import SubgraphFetchError
 from gateway.plan import (
@@ -79,10 +80,12 @@ async def _run_root_fetch(node: FetchNode, ex: Execution) -> None:
         return
     data = response.get("data")
     if isinstance(data, dict):
+        if node.renames:
+            restore_keys(data, node.renames)
         deep_merge(ex.data, data)
     else:
         ex.mark_failed([ex.data])
-    ex.errors.extend(root_errors(response.get("errors"), node.subgraph))
+    ex.errors.extend(root_errors(response.get("errors"), node.subgraph, node.renames))
 
 
 async def _run_flatten(node: FlattenNode, ex: Execution) -> None:
@@ -97,7 +100,7 @@ async def _run_flatten(node: FlattenNode, ex: Execution) -> None:
         return
     data = response.get("data")
     entities = data.get("_entities") if isinstance(data, dict) else None
-    _merge_entities(entities, response.get("errors"), fetch.subgraph, batch, ex, node.paths)
+    _merge_entities(entities, response.get("errors"), fetch, batch, ex, node.paths)
 
 
 def _batch_of(node: FlattenNode, ex: Execution) -> Batch:
@@ -137,7 +140,7 @@ async def _run_entity_batch(node: EntityBatchNode, ex: Execution) -> None:
             # the request failed as a whole (data null): its errors were reported with part 0
             ex.mark_failed(batch.objects)
             continue
-        _merge_entities(entities, part_errors, node.subgraph, batch, ex, part.paths)
+        _merge_entities(entities, part_errors, part.node, batch, ex, part.paths)
 
 
 def _errors_by_part(errors: Any, parts: int) -> dict[int, list[Any]]:
@@ -164,11 +167,13 @@ def _fetch_failed(error: SubgraphFetchError, ex: Execution,
 
 
 def _merge_entities(
-    entities: Any, errors: Any, subgraph: str, batch: Batch, ex: Execution,
+    entities: Any, errors: Any, fetch: FetchNode, batch: Batch, ex: Execution,
     paths: tuple[tuple[str, ...], ...],
 ) -> None:
+    subgraph = fetch.subgraph
     if errors:
-        ex.errors.extend(entity_errors(errors, subgraph, batch.paths(ex.data, paths)))
+        where = batch.paths(ex.data, paths)
+        ex.errors.extend(entity_errors(errors, subgraph, where, fetch.renames))
     if not isinstance(entities, list) or len(entities) != len(batch.representations):
         if not errors:
             count = len(entities) if isinstance(entities, list) else 0
@@ -180,5 +185,7 @@ def _merge_entities(
         return
     for entity, objects in zip(entities, batch.sources, strict=True):
         if type(entity) is dict:
+            if fetch.renames:
+                restore_keys(entity, fetch.renames)
             for obj in objects:
                 deep_merge(obj, entity)

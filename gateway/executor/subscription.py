@@ -20,6 +20,7 @@ from gateway.executor.execute import shape_response
 from gateway.executor.interpreter import run_node
 from gateway.executor.merge import deep_merge
 from gateway.executor.operation import ClientOperation
+from gateway.executor.renames import restore_keys
 from gateway.executor.state import Execution, Fetcher
 from gateway.fetch import StreamError, SubgraphFetchError
 from gateway.plan import FetchNode, PlanNode, QueryPlan, SequenceNode
@@ -75,7 +76,7 @@ async def run_subscription(
     try:
         async with streamer.stream(root.subgraph, request, headers_for(root.subgraph)) as events:
             async for event in events:
-                yield await complete_event(event, root.subgraph, rest, operation, fetcher,
+                yield await complete_event(event, root, rest, operation, fetcher,
                                            variables, headers_for)
     except SubgraphFetchError as error:
         raise SubscriptionFailed([fetch_failed(error)]) from error
@@ -85,7 +86,7 @@ async def run_subscription(
 
 async def complete_event(
     event: dict[str, Any],
-    subgraph: str,
+    root: FetchNode,
     rest: PlanNode | None,
     operation: ClientOperation,
     fetcher: Fetcher,
@@ -98,10 +99,12 @@ async def complete_event(
     if isinstance(data, dict):
         # Subscribers of a deduplicated stream share one event object; entity merges write into
         # the tree, so each completes its own copy.
-        deep_merge(ex.data, orjson.loads(orjson.dumps(data)))
+        data = orjson.loads(orjson.dumps(data))
+        restore_keys(data, root.renames)
+        deep_merge(ex.data, data)
     else:
         ex.mark_failed([ex.data])
-    ex.errors.extend(root_errors(event.get("errors"), subgraph))
+    ex.errors.extend(root_errors(event.get("errors"), root.subgraph, root.renames))
     if rest is not None and isinstance(data, dict):
         await run_node(rest, ex)
     return shape_response(ex, operation, variables)

@@ -12,12 +12,14 @@ Data flow contract between planner and executor:
   found there. For each object whose ``__typename`` (or its internal alias) matches one of the
   fetch's ``representations`` it builds a representation ``{"__typename": ..., key: value}`` by
   reading each ``KeyField`` (``response_key`` in the tree, written as ``name`` in the
-  representation, recursively for nested selections). Objects that are null or lack a required
-  value are skipped. Identical representations are sent once. The fetch's ``operation`` takes
-  ``$representations: [_Any!]!`` and selects ``_entities(representations: $representations)``;
-  the i-th result is deep-merged back into every object that produced the i-th representation.
-  A merge never overwrites an existing ``__typename`` (an ``@interfaceObject`` subgraph answers
-  with the interface name, the tree keeps the concrete type).
+  representation, recursively for nested selections; a ``KeyFragment``'s fields only for
+  objects whose ``__typename`` is one of its ``types``). Objects that are null or lack a
+  required value are skipped. Identical representations are sent once. The fetch's
+  ``operation`` takes ``$representations: [_Any!]!`` and selects
+  ``_entities(representations: $representations)``; the i-th result is deep-merged back into
+  every object that produced the i-th representation. A merge never overwrites an existing
+  ``__typename`` (an ``@interfaceObject`` subgraph answers with the interface name, the tree
+  keeps the concrete type).
 * ``variable_usages`` lists the client variables the fetch's document declares; only those are
   sent (plus ``representations``).
 * Response keys the planner adds for its own needs (keys, ``@requires`` inputs, ``__typename``)
@@ -34,6 +36,12 @@ Data flow contract between planner and executor:
 * (Addition) An ``EntityBatchNode`` runs its parts like ``FlattenNode``s, but in one request:
   part i's representations are sent as ``$r{i}`` and answered at ``data._e{i}``; an error whose
   path starts with ``_e{i}`` belongs to part i.
+* (Addition) ``FetchNode.renames``: where a subgraph could not merge fields under one response
+  key (GraphQL spec §5.3.2, e.g. ``id: ID!`` on one member and ``id: ID`` on another there), the
+  document answers some under a fresh alias. Before an answer is merged (the root fetch's
+  ``data``, each ``_entities`` item), each ``Rename`` moves the value under ``answer_key`` to
+  ``key`` (merging with a value already there), after applying its ``nested`` renames to it,
+  at any depth and through lists. Error paths from that fetch are renamed the same way.
 * ``ConditionNode`` picks ``if_clause`` when the boolean client variable ``condition`` is true,
   ``else_clause`` otherwise (``@skip``/``@include`` on a whole fetch).
 """
@@ -49,9 +57,11 @@ __all__ = [
     "FetchNode",
     "FlattenNode",
     "KeyField",
+    "KeyFragment",
     "ParallelNode",
     "PlanNode",
     "QueryPlan",
+    "Rename",
     "Representation",
     "SequenceNode",
 ]
@@ -65,7 +75,21 @@ class KeyField:
 
     name: str
     response_key: str
-    selections: tuple[KeyField, ...] = ()
+    selections: tuple[KeyField | KeyFragment, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class KeyFragment:
+    """Fields copied only from objects of some runtime types (an inline fragment of a
+    ``@requires`` field set that narrows the type: ``... on Box { depth }``).
+
+    ``type_condition`` is the fragment's type as written; ``types`` the concrete types it
+    applies to where it stands, matched against the object's ``__typename``.
+    """
+
+    type_condition: str
+    types: tuple[str, ...]
+    selections: tuple[KeyField | KeyFragment, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +97,7 @@ class Representation:
     """How to build the representation of one concrete type for an ``_entities`` call."""
 
     type_name: str
-    fields: tuple[KeyField, ...]
+    fields: tuple[KeyField | KeyFragment, ...]
     match_types: tuple[str, ...] = ()
 
     def matches(self, typename: str) -> bool:
@@ -83,6 +107,15 @@ class Representation:
         ``@interfaceObject`` subgraph receives the interface name for every implementing type.
         """
         return typename == self.type_name or typename in self.match_types
+
+
+@dataclass(frozen=True, slots=True)
+class Rename:
+    """An aliased response key of a fetch's document and the key its answer belongs under."""
+
+    answer_key: str
+    key: str
+    nested: tuple[Rename, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +129,7 @@ class FetchNode:
     representations: tuple[Representation, ...] | None = None
     operation_name: str | None = None
     id: int = 0
+    renames: tuple[Rename, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,9 +8,11 @@ from gateway.plan.nodes import (
     FetchNode,
     FlattenNode,
     KeyField,
+    KeyFragment,
     ParallelNode,
     PlanNode,
     QueryPlan,
+    Rename,
     SequenceNode,
 )
 
@@ -57,8 +59,20 @@ def _fetch(node: FetchNode, depth: int) -> str:
         lines.append(f"{pad}{_INDENT}=>")
     for line in node.operation.strip().splitlines():
         lines.append(f"{pad}{_INDENT}{line}")
+    if node.renames:
+        lines.append(f"{pad}{_INDENT}renames {_renames(node.renames)}")
     lines.append(f"{pad}}}")
     return "\n".join(lines)
+
+
+def _renames(renames: tuple[Rename, ...]) -> str:
+    """`{ accounts { __alias_1_id -> id } }`: where aliased answers go back to their keys."""
+    parts = []
+    for rename in renames:
+        head = rename.key if rename.answer_key == rename.key else (
+            f"{rename.answer_key} -> {rename.key}")
+        parts.append(f"{head} {_renames(rename.nested)}" if rename.nested else head)
+    return "{ " + " ".join(parts) + " }"
 
 
 def _batch(node: EntityBatchNode, depth: int) -> str:
@@ -71,9 +85,12 @@ def _batch(node: EntityBatchNode, depth: int) -> str:
     return "\n".join(lines) + "\n" + ",\n".join(parts) + f"\n{pad}}}"
 
 
-def _keys(fields: tuple[KeyField, ...]) -> str:
+def _keys(fields: tuple[KeyField | KeyFragment, ...]) -> str:
     parts = []
     for key in fields:
+        if isinstance(key, KeyFragment):
+            parts.append(f"... on {key.type_condition} {_keys(key.selections)}")
+            continue
         alias = f"{key.response_key}: " if key.response_key != key.name else ""
         nested = f" {_keys(key.selections)}" if key.selections else ""
         parts.append(f"{alias}{key.name}{nested}")

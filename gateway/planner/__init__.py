@@ -1,18 +1,21 @@
 """Query planning: from a validated client operation to a QueryPlan over the subgraphs.
 
 The chain (see `planner.build_plan`): `operation.normalise` -> `walker.Walker.walk` (fetch groups)
--> `assemble.assemble` (Sequence/Parallel/Flatten/Condition) with `render.render_fetch` per group,
-then `coalesce.coalesce_fetches` (side-by-side entity fetches to one subgraph share a request;
-the staged layout wins when it lets more requests merge at the same depth).
+-> `assemble.assemble` (Sequence/Parallel/Flatten/Condition) with `render.render_fetch` per group
+(which fits each document to its subgraph's own schema: `prune`, then `field_merging`), then
+`coalesce.coalesce_fetches` (side-by-side entity fetches to one subgraph share a request; the
+staged layout wins when it lets more requests merge at the same depth).
 
-Not supported yet: `@context`/`@fromContext` (join v0.5 `contextArguments`), `@defer`/`@stream`,
-type conditions inside `@requires` field sets (their fields are sent flattened).
+Not supported yet: `@context`/`@fromContext` (join v0.5 `contextArguments`), `@defer`/`@stream`.
 
 Known limits:
-- Internal aliases (`internal.InternalAliases`) are chosen per response path for the top-level
-  fields of key and `@requires` sets; nested fields keep plain names, and a composite field is
-  aliased whole when the client's nested keys under its name clash. Arguments on nested fields
-  of two different internal sets under one composite are not told apart.
+- Internal aliases (`internal.InternalAliases`) are chosen per response path (list levels
+  share one) for key and `@requires` sets at every depth; a composite field is aliased whole
+  when the client's nested keys under its name clash.
+- `field_merging` renames an aliased answer back under its key. That is right where the two
+  fields' parents exclude each other or the two are one field under two shapes; two meanings
+  under one key on one object (which the walker avoids: internal aliases, one fetch per type
+  into an `@interfaceObject` graph) would keep the last one.
 - `__internal_typename` is fixed by the executor contract; a client key of that name where an
   `@interfaceObject` graph needs it is a PlanningError (elsewhere the executor could read a
   client's value under that key as a type name).

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gateway.plan import KeyField
+from gateway.plan import KeyField, KeyFragment
 from gateway.planner.selection import OutSelection
 from gateway.supergraph import Key
 
 __all__ = ["Group", "Position", "RepBuilder", "settle_shared"]
+
+
+Read = KeyField | KeyFragment
 
 
 @dataclass(slots=True)
@@ -17,23 +20,51 @@ class RepBuilder:
 
     type_name: str
     match_types: tuple[str, ...] = ()
-    fields: dict[str, KeyField] = field(default_factory=dict)
+    fields: dict[object, Read] = field(default_factory=dict)
 
     def widen(self, match_types: tuple[str, ...]) -> None:
         """Also build this representation for objects of `match_types`."""
         self.match_types += tuple(t for t in match_types if t not in self.match_types)
 
-    def add(self, key_fields: tuple[KeyField, ...]) -> None:
-        for key_field in key_fields:
-            known = self.fields.get(key_field.name)
-            self.fields[key_field.name] = _merge(known, key_field) if known else key_field
+    def add(self, key_fields: tuple[Read, ...]) -> None:
+        _add(self.fields, key_fields)
+
+    def conflicts(self, key_fields: tuple[Read, ...]) -> bool:
+        """True when a field would go into the representation under a name it already fills
+        from another response key (`price` read from `price(currency: "USD")` here, from
+        `price(currency: "EUR")` there): one representation cannot carry both."""
+        return _conflicts(self.fields, key_fields)
 
 
-def _merge(left: KeyField, right: KeyField) -> KeyField:
-    nested = {k.name: k for k in left.selections}
-    for key in right.selections:
-        nested[key.name] = _merge(nested[key.name], key) if key.name in nested else key
+def _identity(read: Read) -> object:
+    return read.name if isinstance(read, KeyField) else ("...", read.type_condition)
+
+
+def _add(fields: dict[object, Read], reads: tuple[Read, ...]) -> None:
+    for read in reads:
+        known = fields.get(_identity(read))
+        fields[_identity(read)] = _merge(known, read) if known is not None else read
+
+
+def _merge(left: Read, right: Read) -> Read:
+    nested = {_identity(k): k for k in left.selections}
+    _add(nested, right.selections)
+    if isinstance(left, KeyFragment):
+        return KeyFragment(left.type_condition, left.types, tuple(nested.values()))
     return KeyField(left.name, left.response_key, tuple(nested.values()))
+
+
+def _conflicts(fields: dict[object, Read], reads: tuple[Read, ...]) -> bool:
+    for read in reads:
+        known = fields.get(_identity(read))
+        if known is None:
+            continue
+        if isinstance(known, KeyField) and isinstance(read, KeyField):
+            if known.response_key != read.response_key:
+                return True
+        if _conflicts({_identity(k): k for k in known.selections}, read.selections):
+            return True
+    return False
 
 
 @dataclass(eq=False, slots=True)
@@ -50,7 +81,9 @@ class Group:
     deps: set[int] = field(default_factory=set)
     conditions: list[tuple[str, bool] | None] = field(default_factory=list)
     variables: set[str] = field(default_factory=set)
-    bucket: int = 0  # > 0: a second fetch to the same place, to break a `@requires` cycle
+    # another fetch to the same place: > 0 breaks a `@requires` cycle or keeps apart required
+    # fields read from other keys; < 0 one per concrete type into an `@interfaceObject` graph
+    bucket: int = 0
     keys: dict[str, str] = field(default_factory=dict)  # representation type -> key entered by
     home: Group | None = None  # the first producer, when others share the fetch
     shared: set[int] = field(default_factory=set)  # producers that joined by the same key

@@ -13,9 +13,10 @@ from itertools import count
 
 from graphql import FieldNode, InlineFragmentNode, SelectionSetNode
 
-from gateway.plan import KeyField
+from gateway.plan import KeyField, KeyFragment
 from gateway.planner.operation import FieldSel, FragmentSel, Sel
 from gateway.planner.selection import OutSelection, print_arguments
+from gateway.supergraph import Supergraph
 
 __all__ = [
     "INTERNAL",
@@ -32,7 +33,8 @@ INTERNAL = "__internal_"
 TYPENAME_ALIAS = f"{INTERNAL}typename"  # fixed: the executor reads it (gateway.plan.nodes)
 
 Meaning = tuple[str, str]
-Allocate = Callable[[str, Meaning, bool], "str | None"]
+# (response keys below the position, field name, meaning, client keys there, plain name allowed)
+Allocate = Callable[[tuple[str, ...], str, Meaning, dict, bool], "str | None"]
 
 
 class InternalAliases:
@@ -54,7 +56,8 @@ class InternalAliases:
         `plain=False` asks for an alias even when the plain name is free at this level (a
         composite field whose nested keys the client uses otherwise under the same name).
         """
-        taken = self._taken.setdefault(path, {})
+        # list levels (`@`) hold the same objects: one namespace per object, whatever the path
+        taken = self._taken.setdefault(tuple(p for p in path if p != "@"), {})
         if (
             plain
             and all(m == meaning for m in reserved.get(name, ()))
@@ -122,7 +125,7 @@ def nested_clash(node: FieldNode | InlineFragmentNode, reserved: dict) -> bool:
     return False
 
 
-def _plain(_name: str, _meaning: Meaning, _plain_ok: bool) -> None:
+def _plain(*_args: object) -> None:
     return None
 
 
@@ -131,19 +134,23 @@ def internal_selections(
     out: OutSelection | None,
     allocate: Allocate = _plain,
     reserved: dict | None = None,
+    at: tuple[str, ...] = (),
 ) -> list[Sel]:
-    """Turn a field set into selections, aliasing fields as `allocate` says.
+    """Turn a field set into selections, aliasing fields as `allocate` says, at every depth.
 
     A field the fetch already selects with the same meaning is reused under its key, unless
-    the client selects other meanings under that key's nested keys. Nested fields keep plain
-    names: a composite field is aliased as a whole when its nested keys would clash.
+    the client selects other meanings under that key's nested keys; a composite field is then
+    aliased as a whole. Nested fields are allocated one level down (`at`), against the
+    client's keys there: two field sets asking `category { averagePrice(currency:) }` with
+    different arguments answer under two keys. Inline fragments stay on the same level.
     """
     reserved = reserved or {}
     sels: list[Sel] = []
     for node in selection.selections:
         if isinstance(node, InlineFragmentNode):
             condition = node.type_condition.name.value if node.type_condition else None
-            sels.append(FragmentSel(condition, (), internal_selections(node.selection_set, None)))
+            inner = internal_selections(node.selection_set, out, allocate, reserved, at)
+            sels.append(FragmentSel(condition, (), inner))
             continue
         assert isinstance(node, FieldNode)
         name, arguments = node.name.value, tuple(node.arguments or ())
@@ -152,8 +159,16 @@ def internal_selections(
         if existing is not None and not _clashes(node, reserved, existing):
             alias = existing if existing != name else None
         else:
-            alias = allocate(name, meaning, not _clashes(node, reserved, name))
-        nested = internal_selections(node.selection_set, None) if node.selection_set else []
+            plain = not _clashes(node, reserved, name)
+            alias = allocate(at, name, meaning, reserved, plain)
+        nested: list[Sel] = []
+        if node.selection_set is not None:
+            key = alias or name
+            below = out.selection_of(key) if out is not None else None
+            inner_reserved = reserved.nested(key) if isinstance(reserved, Reserved) else {}
+            nested = internal_selections(
+                node.selection_set, below, allocate, inner_reserved, (*at, key)
+            )
         sels.append(FieldSel(name, alias, arguments, (), nested))
     return sels
 
@@ -165,11 +180,47 @@ def _clashes(node: FieldNode, reserved: dict, key: str) -> bool:
     return nested_clash(node, reserved.nested(key))
 
 
-def key_fields(sels: list[Sel]) -> tuple[KeyField, ...]:
-    result: list[KeyField] = []
+def key_fields(
+    sels: list[Sel], supergraph: Supergraph | None = None, parent: str | None = None
+) -> tuple[KeyField | KeyFragment, ...]:
+    """How to read planned key or `@requires` selections back from the response tree.
+
+    A fragment that keeps only some of the objects possible at `parent` becomes a
+    `KeyFragment` of those types (Federation spec, @requires: the representation carries the
+    field set as the object answers it, GraphQL spec §6.3.2 CollectFields); one that keeps
+    them all is read like its fields.
+    """
+    result: list[KeyField | KeyFragment] = []
     for sel in sels:
         if isinstance(sel, FragmentSel):
-            result.extend(key_fields(sel.selections))
+            inner = key_fields(sel.selections, supergraph, sel.type_condition or parent)
+            types = _narrowed(supergraph, sel.type_condition, parent)
+            if types is None:
+                result.extend(inner)
+            else:
+                result.append(KeyFragment(sel.type_condition or "", types, inner))
         else:
-            result.append(KeyField(sel.name, sel.response_key, key_fields(sel.selections)))
+            child = _field_type(supergraph, parent, sel.name)
+            nested = key_fields(sel.selections, supergraph, child)
+            result.append(KeyField(sel.name, sel.response_key, nested))
     return tuple(result)
+
+
+def _narrowed(
+    supergraph: Supergraph | None, condition: str | None, parent: str | None
+) -> tuple[str, ...] | None:
+    """The concrete types a fragment keeps at `parent`; None when it keeps all of them."""
+    if supergraph is None or condition is None or parent is None or condition == parent:
+        return None
+    if condition not in supergraph.types or parent not in supergraph.types:
+        return None
+    here = supergraph.possible_types(parent)
+    allowed = set(supergraph.possible_types(condition))
+    kept = tuple(t for t in here if t in allowed)
+    return None if len(kept) == len(here) else kept
+
+
+def _field_type(supergraph: Supergraph | None, parent: str | None, name: str) -> str | None:
+    info = supergraph.types.get(parent) if supergraph is not None and parent else None
+    spec = info.fields.get(name) if info is not None else None
+    return spec.type_name if spec is not None else None

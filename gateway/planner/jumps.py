@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from graphql import SelectionSetNode
 
-from gateway.plan import KeyField
+from gateway.plan import KeyField, KeyFragment
+from gateway.planner.clashes import is_ambiguous
 from gateway.planner.errors import PlanningError
 from gateway.planner.groups import Group, Position, RepBuilder
 from gateway.planner.internal import InternalAliases, internal_selections, key_fields
@@ -20,6 +21,8 @@ from gateway.planner.selection import variables_in
 from gateway.supergraph import Key, Supergraph
 
 __all__ = ["EntityJumps"]
+
+KeyRead = KeyField | KeyFragment
 
 
 class EntityJumps:
@@ -54,13 +57,16 @@ class EntityJumps:
         for interface in self.resolver.type(pos.type_name).interfaces:
             target_graph = self._interface_object_target(interface, sel.name)
             if target_graph is not None:
-                target = self._enter_interface_object(pos, interface, target_graph, sel)
+                bucket = 0  # one fetch for every type, unless they would meet under one key
+                if is_ambiguous(pos.reserved):
+                    bucket = -1 - self.supergraph.possible_types(interface).index(pos.type_name)
+                target = self._enter_interface_object(pos, interface, target_graph, sel, bucket)
                 self.plan_children(target, [sel])
                 return
         raise PlanningError(f"no subgraph resolves {pos.type_name}.{sel.name}")
 
     def _enter_interface_object(
-        self, pos: Position, interface: str, graph: str, sel: FieldSel
+        self, pos: Position, interface: str, graph: str, sel: FieldSel, bucket: int = 0
     ) -> Position:
         """Reach `graph`, which sees `interface` as an object, from a concrete type at `pos`.
 
@@ -70,17 +76,18 @@ class EntityJumps:
         own key, to a graph that knows the type as an implementation of the interface.
         """
         if self._hops(pos, interface, graph) is not None:
-            return self._jump(pos, interface, (graph,), sel)
+            return self._jump(pos, interface, (graph,), sel, bucket)
         owners = tuple(
             g
             for g in self.resolver.type(interface).graphs
             if pos.type_name in self.supergraph.possible_types_in(interface, g)
         )
         owner = self._jump(pos, pos.type_name, owners, sel)
-        return self._jump(owner, interface, (graph,), sel)
+        return self._jump(owner, interface, (graph,), sel, bucket)
 
     def _jump(
-        self, pos: Position, rep_type: str, graphs: tuple[str, ...], sel: FieldSel | None = None
+        self, pos: Position, rep_type: str, graphs: tuple[str, ...], sel: FieldSel | None = None,
+        bucket: int = 0,
     ) -> Position:
         """Enter an `_entities` fetch on the cheapest reachable graph among `graphs`."""
         options = []
@@ -99,8 +106,9 @@ class EntityJumps:
                 f"no key leads from {pos.group.graph} to {', '.join(graphs)} for {rep_type}"
             )
         target = pos
-        for key in min(options, key=lambda option: option[0])[1]:
-            target = self._enter(target, rep_type, key, via=sel)
+        hops = min(options, key=lambda option: option[0])[1]
+        for i, key in enumerate(hops):  # `bucket` picks the fetch of the last hop
+            target = self._enter(target, rep_type, key, bucket if i == len(hops) - 1 else 0, sel)
         return target
 
     def _indirect_keys(self, pos: Position, rep_type: str, hops: tuple[Key, ...]) -> int:
@@ -219,18 +227,20 @@ class EntityJumps:
                     return group
         return None
 
-    def _internal(self, pos: Position, selection: SelectionSetNode) -> tuple[KeyField, ...]:
+    def _internal(self, pos: Position, selection: SelectionSetNode) -> tuple[KeyRead, ...]:
         """Plan a key or `@requires` field set at `pos`; return how to read it back."""
 
-        def allocate(name: str, meaning: tuple[str, str], plain: bool) -> str | None:
-            return self.aliases.allocate(pos.path, name, meaning, pos.reserved, plain)
+        def allocate(
+            at: tuple[str, ...], name: str, meaning: tuple[str, str], reserved: dict, plain: bool
+        ) -> str | None:
+            return self.aliases.allocate((*pos.path, *at), name, meaning, reserved, plain)
 
         sels = internal_selections(selection, pos.out, allocate, pos.reserved)
         if self.resolver.type(pos.type_name).is_abstract:
             self.plan_children(pos, sels)
         else:
             self._plan_object(pos, sels)
-        return key_fields(sels)
+        return key_fields(sels, self.supergraph, pos.type_name)
 
     def _with_requirements(self, pos: Position, sel: FieldSel, requires: SelectionSetNode) -> None:
         """Fetch the required fields before this entity fetch and send them along.
@@ -246,7 +256,10 @@ class EntityJumps:
         producers = self.touched - {origin.group.id}
         self.touched |= before
         bucket = 0
-        while self._reaches(producers, pos.group.id):
+        # another fetch when this one already sends a required field from another response key
+        while self._reaches(producers, pos.group.id) or pos.group.reps[
+            pos.type_name
+        ].conflicts(key_fields):
             bucket += 1
             pos = self._enter(origin, pos.type_name, pos.key, bucket)
         pos.group.deps |= producers

@@ -33,7 +33,7 @@ def build_plan(
     groups = Walker(_resolver(supergraph, labels), operation).walk()
     node = assemble(
         groups,
-        lambda group: render_fetch(group, operation.name, operation.variables),
+        lambda group: render_fetch(group, operation.name, operation.variables, supergraph),
         serial=operation.kind == "mutation",
         across_branches=across_branches,
     )

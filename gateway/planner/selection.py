@@ -114,6 +114,13 @@ class OutSelection:
                     return item.response_key
         return None
 
+    def selection_of(self, key: str) -> OutSelection | None:
+        """The sub-selection of the unconditional composite field answering under `key`."""
+        for item in self.items.values():
+            if isinstance(item, OutField) and item.response_key == key and not item.directives:
+                return item.selection
+        return None
+
     def is_empty(self) -> bool:
         return not self.items
 

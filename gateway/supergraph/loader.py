@@ -16,6 +16,7 @@ from graphql import (
     SchemaDefinitionNode,
     TypeNode,
     UnionTypeDefinitionNode,
+    print_ast,
     value_from_ast_untyped,
 )
 
@@ -158,7 +159,7 @@ def _join_type(reader: _Reader, info: TypeInfo, args: dict) -> None:
 
 def _field(reader: _Reader, node) -> FieldInfo:
     name, depth = _unwrap(node.type)
-    info = FieldInfo(node.name.value, name, depth)
+    info = FieldInfo(node.name.value, name, depth, type_text=print_ast(node.type))
     info.inaccessible, info.access = reader.inaccessible(node), reader.access(node)
     for args in reader.joins(node, "field"):
         info.joins.append(_field_join(reader, args))

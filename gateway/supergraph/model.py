@@ -67,6 +67,13 @@ class FieldInfo:
     joins: list[FieldJoin] = field(default_factory=list)
     inaccessible: bool = False
     access: Access = field(default_factory=Access)
+    type_text: str = ""  # the supergraph's printed type, e.g. `[ID!]!`
+
+    def type_in(self, graph: str) -> str:
+        """The field's printed type in `graph`: join__field(type:) where given (a subgraph may
+        differ in nullability or return a subtype), else the supergraph's."""
+        join = self.join(graph)
+        return (join.type if join is not None and join.type else None) or self.type_text
 
     def join(self, graph: str) -> FieldJoin | None:
         """The `@join__field` entry for `graph`, if any."""

@@ -72,10 +72,14 @@ ORACLE_ENV = {
     "APOLLO_TELEMETRY_DISABLED": "true",
     "METADATA_SERVER_DETECTION": "none",
 }
-HEADER = (
-    "# Composed by tests/gateway/compose_samples.py from subgraphs/*.py with "
-    "@theguild/federation-composition; do not edit.\n"
-)
+COMPOSERS = {"guild": "@theguild/federation-composition", "apollo": "@apollo/composition"}
+
+
+def header(composer: str) -> str:
+    return (
+        "# Composed by tests/gateway/compose_samples.py from subgraphs/*.py with "
+        f"{COMPOSERS[composer]}; do not edit.\n"
+    )
 
 # Strawberry logs every resolver error; the samples raise some on purpose.
 logging.getLogger("strawberry.execution").setLevel(logging.CRITICAL)
@@ -125,6 +129,16 @@ class Case:
     def config(self) -> dict[str, Any]:
         file = self.path / "case.json"
         return json.loads(file.read_text()) if file.exists() else {}
+
+    @property
+    def composer(self) -> str:
+        """guild (default) or apollo: Apollo's composition, as `rover` runs it, records where
+        a subgraph types a shared field more narrowly (`@join__field(type:)`); the Guild's
+        does not."""
+        composer = self.config.get("composer", "guild")
+        if composer not in COMPOSERS:
+            raise ValueError(f"{self.name}/case.json: unknown composer {composer!r}")
+        return composer
 
     @property
     def down(self) -> list[str]:
@@ -237,7 +251,8 @@ def compose_supergraphs(cases: list[Case]) -> dict[str, str]:
     """Each case's supergraph SDL with the digest header, composed in one node process."""
     done = subprocess.run(
         ["node", str(ORACLE_DIR / "compose.mjs")],
-        input=json.dumps({case.name: _services(case) for case in cases}),
+        input=json.dumps({case.name: {"composer": case.composer, "services": _services(case)}
+                          for case in cases}),
         capture_output=True,
         text=True,
         cwd=ORACLE_DIR,
@@ -251,7 +266,7 @@ def compose_supergraphs(cases: list[Case]) -> dict[str, str]:
                 f"composition of {case.name} failed:\n" + "\n".join(result["errors"])
             )
         body = result["supergraph"].rstrip()
-        out[case.name] = f"{HEADER}{DIGEST_PREFIX}{sdl_digest(case)}\n\n{body}\n"
+        out[case.name] = f"{header(case.composer)}{DIGEST_PREFIX}{sdl_digest(case)}\n\n{body}\n"
     return out
 
 

@@ -98,6 +98,18 @@ def test_serve_with_a_missing_supergraph_fails_with_a_message(tmp_path: Path):
     assert "cannot load supergraph" in done.stderr
 
 
+def test_serve_goes_on_past_gateway_env_vars_other_tools_set(tmp_path: Path):
+    # given CGI's GATEWAY_INTERFACE and a harness's GATEWAY_TIMEOUT in the environment
+    env = {**os.environ, "GATEWAY_INTERFACE": "CGI/1.1", "GATEWAY_TIMEOUT": "30"}
+    done = subprocess.run(_gateway("serve", "--supergraph", str(tmp_path / "none.graphql")),
+                          cwd=ROOT, capture_output=True, text=True, timeout=30, env=env)
+    # then the configuration loads (a warning names each) and serving fails only later, here
+    # for the missing supergraph (exit 1), not for the configuration (exit 2)
+    assert done.returncode == 1, done.stderr
+    assert "GATEWAY_INTERFACE" in done.stderr and "GATEWAY_TIMEOUT" in done.stderr
+    assert "invalid configuration" not in done.stderr
+
+
 def test_plan_prints_the_query_plan(tmp_path: Path):
     supergraph = tmp_path / "supergraph.graphql"
     supergraph.write_text(shop_supergraph())

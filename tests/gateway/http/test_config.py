@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -19,10 +20,41 @@ def test_unknown_keys_are_rejected_at_every_level():
         GatewayConfig(limits={"max_dept": 3})
 
 
-def test_unknown_gateway_env_var_is_rejected(monkeypatch):
-    monkeypatch.setenv("GATEWAY_SUPERGRAPH_PAHT", "x")
+def test_unknown_gateway_env_vars_are_logged_once_and_ignored(monkeypatch, caplog):
+    # given variables other tools set (CGI, a test harness) and a typo in a nested section
+    monkeypatch.setenv("GATEWAY_INTERFACE", "CGI/1.1")
+    monkeypatch.setenv("GATEWAY_TIMEOUT", "30")
+    monkeypatch.setenv("GATEWAY_LIMITS__MAX_DEPHT", "3")
+    monkeypatch.setenv("GATEWAY_LIMITS__MAX_DEPTH", "9")
+    with caplog.at_level(logging.WARNING, logger="gateway.config"):
+        # when the settings load twice (a reload, a worker)
+        first, second = GatewayConfig(), GatewayConfig()
+    # then the known ones apply and each unknown name is logged once
+    assert first.limits.max_depth == second.limits.max_depth == 9
+    warned = [r.getMessage() for r in caplog.records if r.name == "gateway.config"]
+    for name in ("GATEWAY_INTERFACE", "GATEWAY_TIMEOUT", "GATEWAY_LIMITS__MAX_DEPHT"):
+        assert sum(name in message for message in warned) == 1, (name, warned)
+
+
+def test_unknown_gateway_env_vars_are_ignored_next_to_a_yaml_file(tmp_path: Path, monkeypatch):
+    file = tmp_path / "gateway.yaml"
+    file.write_text("port: 7000\n")
+    monkeypatch.setenv("GATEWAY_INTERFACE", "CGI/1.1")
+    assert GatewayConfig.load(file).port == 7000
+
+
+def test_a_bad_value_of_a_known_gateway_env_var_is_still_rejected(monkeypatch):
+    monkeypatch.setenv("GATEWAY_PORT", "not-a-port")
     with pytest.raises(ValidationError):
         GatewayConfig()
+
+
+def test_unknown_keys_in_the_yaml_file_are_rejected(tmp_path: Path):
+    file = tmp_path / "gateway.yaml"
+    file.write_text("port: 7000\ninterface: cgi\nlimits:\n  max_dept: 3\n")
+    with pytest.raises(ValidationError) as raised:
+        GatewayConfig.load(file)
+    assert {e["loc"] for e in raised.value.errors()} == {("interface",), ("limits", "max_dept")}
 
 
 def test_every_option_is_described():

@@ -77,3 +77,20 @@ def test_concrete_type_without_the_interface_key_goes_through_the_interface_owne
     assert fetches(plan_)[2].representations == (
         Representation("Media", fetches(plan_)[2].representations[0].fields, ("Book",)),
     )
+
+
+def test_one_key_with_other_meanings_per_type_gets_one_interface_object_fetch_per_type():
+    # given the client asks `reviews` with other arguments per concrete type; b sees both
+    # types as Media, where one key cannot carry both answers
+    query = "{ media { ... on Book { reviews(first: 1) } ... on Movie { reviews(first: 2) } } }"
+    # then each type's representations go to their own b fetch, so each answer stays its own
+    plan_ = plan("interface_object", query)
+    _a, book, movie = fetches(plan_)
+    assert [r.match_types for r in book.representations or ()] == [("Book",)]
+    assert [r.match_types for r in movie.representations or ()] == [("Movie",)]
+
+
+def test_types_agreeing_on_every_key_share_one_interface_object_fetch():
+    plan_ = plan("interface_object", "{ media { ... on Book { reviews } ... on Movie { reviews } } }")
+    _a, both = fetches(plan_)
+    assert [r.match_types for r in both.representations or ()] == [("Book", "Movie")]

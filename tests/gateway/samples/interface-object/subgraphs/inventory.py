@@ -13,6 +13,10 @@ class Media:
     def stock_count(self) -> int:
         return STOCK[self.id]
 
+    @strawberry.field
+    def stock_at(self, warehouse: str) -> int:
+        return STOCK[self.id] + (10 if warehouse == "south" else 0)
+
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> "Media":
         return Media(id=id)
