@@ -6,9 +6,26 @@ The chain (see `planner.build_plan`): `operation.normalise` -> `walker.Walker.wa
 `coalesce.coalesce_fetches` (side-by-side entity fetches to one subgraph share a request; the
 staged layout wins when it lets more requests merge at the same depth).
 
-Not supported yet: `@context`/`@fromContext` (join v0.5 `contextArguments`), `@defer`/`@stream`.
+Choosing subgraphs (`reach.Reach`, PLANNER.md "Planning as a search"): at every composite field
+the walker asks which part of the selection the current subgraph delivers, counting entity jumps
+below it (to any subgraph a key route reaches, keys whose fields come partly from elsewhere
+included, `resolution.Resolver.key_deliverable`), and sends the rest through another fetch: a
+query root field's rest to another subgraph's root (shared roots), an entity's rest by its key
+from the nearest entity above (from the fetch's origin when at the top of an entity fetch).
+Root fields are placed by cost (`Walker._root_cost`: fetches, then fetches that wait), jumps by
+whether the target delivers the whole field, then hops. A field selected on an interface must be
+delivered by one subgraph for every implementation (else it is refused, as Apollo's planner
+does). Composition asks the same planner about paths its own walk cannot complete
+(`gateway.composition.planner_check`), so the two share one notion of "reachable".
+
+Not supported yet: `@context`/`@fromContext` (join v0.5 `contextArguments`: the argument is not
+sent), `@defer`/`@stream`.
 
 Known limits:
+- The choice is greedy with a cost look-ahead, not an exhaustive search over every combination
+  of paths: on shapes where the cheapest plan needs a non-local trade (say, giving up a jump so
+  another subgraph's root answers more), the plan is correct but may make one fetch more than
+  Apollo's or Hive's.
 - Internal aliases (`internal.InternalAliases`) are chosen per response path (list levels
   share one) for key and `@requires` sets at every depth; a composite field is aliased whole
   when the client's nested keys under its name clash.
