@@ -420,6 +420,7 @@ class Walker(EntityJumps):
             self._add_typename(child)
 
     def _add(self, pos: Position, sel: FieldSel, composite: bool):
+        self._refuse_context_arguments(pos, sel)
         self.touched.add(pos.group.id)
         if pos.origin is not None and pos.path == pos.group.path:
             # key fields for a further hop count with the condition of the field they lead to
@@ -432,6 +433,17 @@ class Walker(EntityJumps):
             print_directives(sel.directives),
             composite,
         )
+
+    def _refuse_context_arguments(self, pos: Position, sel: FieldSel) -> None:
+        """`@fromContext` arguments (join v0.5 `contextArguments`) are not planned yet: sending
+        the field without them would answer with a value computed from no argument at all."""
+        spec = self.resolver.type(pos.type_name).fields.get(sel.name)
+        join = spec.join(pos.group.graph) if spec is not None else None
+        if join is not None and join.context_arguments:
+            raise PlanningError(
+                f"{pos.type_name}.{sel.name} takes {', '.join(join.context_arguments)} from a "
+                f"@context in {pos.group.graph}, which this gateway does not plan yet"
+            )
 
     def _add_typename(self, pos: Position) -> str:
         """Add `__typename` for the executor (aliased where the graph would answer wrongly)."""

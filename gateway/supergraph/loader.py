@@ -179,6 +179,9 @@ def _field_join(reader: _Reader, args: dict) -> FieldJoin:
         override_label=args.get("overrideLabel"),
         used_overridden=bool(args.get("usedOverridden")),
         type=args.get("type"),
+        context_arguments=tuple(
+            str(a.get("name")) for a in args.get("contextArguments") or () if isinstance(a, dict)
+        ),
     )
 
 

@@ -46,6 +46,7 @@ class FieldJoin:
     override_label: str | None = None
     used_overridden: bool = False
     type: str | None = None
+    context_arguments: tuple[str, ...] = ()  # join v0.5: arguments filled from a `@context`
 
 
 @dataclass(frozen=True, slots=True)

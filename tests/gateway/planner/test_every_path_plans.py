@@ -37,6 +37,10 @@ MAX_DEPTH = 4
 # (an interface field no one subgraph delivers for every implementation).
 UNPLANNABLE = {
     "shared_root_interface": {"query($v0: ID!) { entry(id: $v0) { id } }"},
+    "from_context": {  # @fromContext: not planned yet
+        "query { me { cart { total } } }",
+        "query { me { cart { id total } } }",
+    },
     "shareable-interface-root": {
         "query($v0: ID!) { entry(id: $v0) { id } }",
         "query($v0: [ID!]!) { entries(ids: $v0) { id } }",

@@ -109,7 +109,7 @@ def _documents(node: PlanNode | None) -> list[tuple[str, str]]:
 
 # Supergraphs with selections no subgraph can answer, refused by the planner on purpose (see
 # test_every_path_plans.UNPLANNABLE): a refused query has no documents to check.
-REFUSING = {"shared_root_interface", "shareable-interface-root"}
+REFUSING = {"shared_root_interface", "shareable-interface-root", "from_context"}
 
 
 def _planned(case: str, plan_it):
