@@ -21,7 +21,8 @@ process.env.METADATA_SERVER_DETECTION = "none";
 const quiet = { debug() {}, info() {}, warn: console.error, error: console.error };
 
 async function serveHive({ supergraph, port }) {
-  const { createGatewayRuntime } = await import("@graphql-hive/gateway");
+  // Hive Gateway's runtime without its CLI (@graphql-hive/gateway wraps it): half the load time.
+  const { createGatewayRuntime } = await import("@graphql-hive/gateway-runtime");
   const { unifiedGraphHandler } = await import("@graphql-hive/router-runtime");
   const gateway = createGatewayRuntime({
     supergraph: readFileSync(supergraph, "utf8"),
@@ -64,6 +65,7 @@ const { values } = parseArgs({
   },
 });
 const serve = values.runtime === "hive-router" ? serveHive : serveApollo;
+process.setMaxListeners(0); // each Hive runtime listens for SIGTERM
 const gateways = values.config
   ? JSON.parse(readFileSync(values.config, "utf8"))
   : [

@@ -3,7 +3,8 @@
 //   node subgraphs.mjs --config FILE
 //   FILE: [{"name": CASE, "world": {"objects": {ID: {...}}, "roots": {FIELD: [ID]}},
 //           "subgraphs": {NAME: SDL}}]
-// POST /<case>/<subgraph> is a GraphQL request. Prints "ready <port>" once listening.
+// POST /<case>/<subgraph> is a GraphQL request. Prints "broken <case> <why>" for each case
+// whose schemas @apollo/subgraph refuses, then "ready <port>" once listening.
 //
 // Resolvers are generic, read from the SDL and the case's world:
 // - an entity object travels as {__typename, id, ...}: a local field reads world.objects[id];
@@ -172,7 +173,12 @@ function subgraph(sdl, world) {
 const { values } = parseArgs({ options: { config: { type: "string" }, port: { type: "string", default: "0" } } });
 const schemas = new Map();
 for (const c of JSON.parse(readFileSync(values.config, "utf8"))) {
-  for (const [name, sdl] of Object.entries(c.subgraphs)) schemas.set(`/${c.name}/${name}`, subgraph(sdl, c.world));
+  try {
+    for (const [name, sdl] of Object.entries(c.subgraphs)) schemas.set(`/${c.name}/${name}`, subgraph(sdl, c.world));
+  } catch (error) {
+    // A schema @apollo/subgraph refuses although it composed: reported, and not served.
+    console.log(`broken ${c.name} ${JSON.stringify(error.message)}`);
+  }
 }
 
 async function answer(schema, body) {
