@@ -21,7 +21,8 @@ from tests.gateway.harness import ORACLE_DIR, OracleProcess, asgi_poster, start_
 
 from .model import PLACEHOLDER_HOST, GeneratedCase
 
-__all__ = ["CRASHED", "GATEWAYS", "Answers", "Asked", "Reference", "ask_all", "serving"]
+__all__ = ["CRASHED", "GATEWAYS", "Answers", "Asked", "Reference", "ask_all", "ask_one",
+           "serving"]
 
 GATEWAYS = ("ours", "apollo", "hive")
 Asked = tuple[str, GeneratedCase, dict[str, Any]]  # (operation id, case, request body)
@@ -64,7 +65,7 @@ def serving(composed: dict[str, tuple[GeneratedCase, str]], workdir: Path) -> It
             gateways.append({"name": name, "supergraph": str(path), "urls": {}})
         # Both load in parallel (a few seconds of node module loading each).
         references["apollo"] = Reference(gateways, workdir, "apollo")
-        references["hive"] = Reference(gateways, workdir, "hive-router", serial=True)
+        references["hive"] = Reference(gateways, workdir, "hive-router")
         for reference in references.values():
             reference.process.wait_ready()
         yield Served(supergraphs, references, broken, workdir)
@@ -136,14 +137,22 @@ def hive_planner_panics(workdir: Path, asked: list[Asked]) -> set[str]:
     return panics
 
 
-async def _ask_references(client: httpx.AsyncClient, served: Served, asked: Asked,
-                          answers: Answers) -> None:
+async def _ask_reference(client: httpx.AsyncClient, served: Served, name: str, asked: Asked,
+                         answers: Answers) -> None:
     op_id, case, body = asked
-    for name, reference in served.references.items():
-        if name == "hive" and op_id in served.hive_panics:
-            answers[op_id][name] = CRASHED
-            continue
-        answers[op_id][name] = await reference.ask(client, case.name, body)
+    if name == "hive" and op_id in served.hive_panics:
+        answers[op_id][name] = CRASHED
+    else:
+        answers[op_id][name] = await served.references[name].ask(client, case.name, body)
+
+
+async def ask_one(client: httpx.AsyncClient, served: Served, post: Callable[..., Any],
+                  case: GeneratedCase, body: dict[str, Any]) -> dict[str, Any]:
+    """One operation's answers from all three gateways (`post`: our app's, see asgi_poster)."""
+    answers: Answers = {"one": {"ours": await post(body)}}
+    for name in ("apollo", "hive"):
+        await _ask_reference(client, served, name, ("one", case, body), answers)
+    return answers["one"]
 
 
 async def _ask_ours(create_app: Callable[..., Any], served: Served, case: GeneratedCase,
@@ -157,7 +166,8 @@ async def _ask_ours(create_app: Callable[..., Any], served: Served, case: Genera
 async def _ask_all(create_app: Callable[..., Any], served: Served, asked: list[Asked],
                    concurrency: int) -> Answers:
     asked = [item for item in asked if item[1].name in served.supergraphs]
-    served.hive_panics = await asyncio.to_thread(hive_planner_panics, served.workdir, asked)
+    # The probe runs while ours and Apollo are asked; Hive is asked once it is done.
+    probe = asyncio.ensure_future(asyncio.to_thread(hive_planner_panics, served.workdir, asked))
     answers: Answers = {op_id: {} for op_id, _, _ in asked}
     by_case: dict[str, list[Asked]] = {}
     for item in asked:
@@ -168,7 +178,10 @@ async def _ask_all(create_app: Callable[..., Any], served: Served, asked: list[A
         async with limit:
             await _ask_ours(create_app, served, items[0][1], items, answers)
             for item in items:
-                await _ask_references(client, served, item, answers)
+                await _ask_reference(client, served, "apollo", item, answers)
+            served.hive_panics = await probe
+            for item in items:
+                await _ask_reference(client, served, "hive", item, answers)
 
     limits = httpx.Limits(max_connections=concurrency * 2)
     async with httpx.AsyncClient(timeout=60, limits=limits) as client:

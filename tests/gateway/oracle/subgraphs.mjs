@@ -56,9 +56,11 @@ function requiredValues(value, selectionSet, where) {
   return out;
 }
 
+// A field with arguments answers a value that shows them: "v(x=2)", or v + 1000 * x for Int.
 function withArguments(value, args) {
   const entries = Object.entries(args).sort(([a], [b]) => (a < b ? -1 : 1));
   if (!entries.length || value === null || value === undefined) return value;
+  if (typeof value === "number") return value + 1000 * entries.reduce((n, [, v]) => n + Number(v), 0);
   return `${value}(${entries.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(",")})`;
 }
 
