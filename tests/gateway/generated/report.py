@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="generated-"))
     run = run_corpus(workdir, create_app, range(args.seeds))
     print(json.dumps(run.counts(), indent=1, sort_keys=True))
-    print(f"seconds: {run.seconds:.0f}")
+    print("seconds:", {phase: round(t) for phase, t in run.seconds.items()})
     by_cause = groups(run)
     for cause, op_ids in by_cause.items():
         print(f"{len(op_ids):4d}  {cause}\n      e.g. {', '.join(op_ids[:6])}")

@@ -70,7 +70,7 @@ class Run:
     requests: dict[str, dict[str, Any]]  # op id -> request body
     cases: dict[str, GeneratedCase]  # op id -> its case
     broken: dict[str, str] = field(default_factory=dict)
-    seconds: float = 0.0
+    seconds: dict[str, float] = field(default_factory=dict)  # phase -> wall-clock seconds
 
     def verdict(self, op_id: str) -> Verdict:
         return judge(self.answers[op_id])
@@ -113,6 +113,7 @@ def run_corpus(workdir: Path, create_app: Any, seeds: range = SEEDS,
                operations_per_case: int = OPERATIONS_PER_CASE) -> Run:
     """Generate, compose, serve and ask: the whole corpus plus the kept cases."""
     started = time.monotonic()
+    phases: dict[str, float] = {}
     corpus = build_corpus(seeds, operations_per_case)
     kept = kept_cases()
     kept_composed = compose([k.case for k in kept]) if kept else {}
@@ -124,12 +125,15 @@ def run_corpus(workdir: Path, create_app: Any, seeds: range = SEEDS,
             raise RuntimeError(f"kept case {k.path.name} no longer composes: {result['errors']}")
         composed[k.case.name] = (k.case, str(result["supergraph"]))
         asked.append((k.op_id, k.case, k.operation))
+    phases["generate and compose"] = time.monotonic() - started
     with serving(composed, workdir) as served:
+        phases["start node processes"] = time.monotonic() - started - sum(phases.values())
         answers = ask_all(create_app, served, asked)
+        phases["ask"] = time.monotonic() - started - sum(phases.values())
     expectations = {name: Expectation(sdl, case.world) for name, (case, sdl) in composed.items()}
     for op_id, case, body in asked:
         if op_id in answers:
             answers[op_id]["world"] = expectations[case.name].answer(body)
+    phases["expected answers"] = time.monotonic() - started - sum(phases.values())
     return Run(corpus, answers, {op_id: body for op_id, _, body in asked},
-               {op_id: case for op_id, case, _ in asked}, served.broken,
-               time.monotonic() - started)
+               {op_id: case for op_id, case, _ in asked}, served.broken, phases)

@@ -41,6 +41,7 @@ def _explain(run: Run, op_id: str) -> str:
 def test_the_corpus_compares_at_least_2000_operations(run: Run) -> None:
     counts = run.counts()
     print(json.dumps(counts, indent=1, sort_keys=True))  # shown with -s or on failure
+    print("seconds:", {phase: round(t) for phase, t in run.seconds.items()})
     assert counts["compared"] >= MIN_OPERATIONS, counts
 
 

@@ -45,8 +45,12 @@ function requiredValues(value, selectionSet, where) {
   const out = [];
   for (const s of selectionSet.selections) {
     if (s.kind === Kind.INLINE_FRAGMENT) {
-      if (value.__typename === s.typeCondition.name.value)
-        out.push(requiredValues(value, s.selectionSet, where));
+      // A representation need not carry __typename: then the fragment applies when its
+      // fields were sent.
+      const applies = value.__typename === undefined
+        ? s.selectionSet.selections.every((f) => f.kind !== Kind.FIELD || f.name.value in value)
+        : value.__typename === s.typeCondition.name.value;
+      if (applies) out.push(requiredValues(value, s.selectionSet, where));
       continue;
     }
     const key = s.name.value;
