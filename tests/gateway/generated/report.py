@@ -34,30 +34,45 @@ from .shrink import shrink_operation
 __all__ = ["main", "signature"]
 
 
-def signature(ours: dict[str, Any], right: dict[str, Any] | None, failure_class: str) -> str:
+def _field_kind(name: str) -> str:
+    if re.fullmatch(r"x[a-d]", name):
+        return "a field an @interfaceObject subgraph adds"
+    if re.fullmatch(r"q[a-d]\d+", name):
+        return "a @requires field"
+    return "a field"
+
+
+def _field_named(query: str, key: str) -> str:
+    """The field a response key names (its alias resolved)."""
+    found = re.search(rf"\b{re.escape(key)}: (\w+)", query)
+    return found.group(1) if found else key
+
+
+def signature(ours: dict[str, Any], world: dict[str, Any], failure_class: str,
+              query: str) -> str:
     """A root-cause guess: the class, then our first error's message with names and numbers
-    blanked, or the shape of the first data difference."""
+    blanked, or where the first data difference is (root field kind, field kind, null or not).
+    """
     errors = ours.get("errors") or []
-    if errors and not (right or {}).get("errors"):
+    if errors and not world.get("errors"):
         message = re.sub(r'"[^"]*"|\'[^\']*\'|\b[A-Za-z]+\d+\b|\d+', "_", errors[0]["message"])
         return f"{failure_class}: {message[:120]}"
-    _, mine, theirs = first_difference(ours.get("data"), (right or {}).get("data"))
-    if mine is None:
-        shape = "ours null, reference a value"
-    elif theirs is None:
-        shape = "ours a value, reference null"
-    elif isinstance(mine, list) and isinstance(theirs, list):
-        shape = "lists differ (keys or length)"
-    else:
-        shape = "values differ"
-    return f"{failure_class}: {shape}" + (" (+ errors differ)" if errors else "")
+    path, mine, theirs = first_difference(ours.get("data"), world.get("data"))
+    keys = [_field_named(query, p) for p in path if isinstance(p, str)]
+    if not keys:
+        return f"{failure_class}: whole answer differs"
+    root = {"io": "an @interfaceObject root", "i0": "an interface root",
+            "u0": "a union root"}.get(keys[0][:2], "an entity root")
+    state = "null" if mine is None else "a value" if theirs is None else "another value"
+    return f"{failure_class}: {_field_kind(keys[-1])} under {root} is {state}"
 
 
 def groups(run: Run) -> dict[str, list[str]]:
     by_cause: dict[str, list[str]] = defaultdict(list)
     for op_id, failure_class in run.failures().items():
         answers = run.answers[op_id]
-        by_cause[signature(answers["ours"], answers["world"], failure_class)].append(op_id)
+        by_cause[signature(answers["ours"], answers["world"], failure_class,
+                           run.requests[op_id]["query"])].append(op_id)
     return dict(sorted(by_cause.items(), key=lambda kv: -len(kv[1])))
 
 
@@ -73,7 +88,7 @@ async def _shrink_one(client: httpx.AsyncClient, served: Any, create_app: Any,
             answers = await ask_one(client, served, post, case, trial)
             answers["world"] = expectation.answer(trial)
             return not judge(answers).ok and cause == signature(
-                answers["ours"], answers["world"], failure_class)
+                answers["ours"], answers["world"], failure_class, trial["query"])
 
         return await shrink_operation(api_schema(supergraph), body, still_fails)
 
