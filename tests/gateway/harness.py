@@ -59,12 +59,12 @@ __all__ = [
     "case_named",
     "compose_supergraph",
     "compose_supergraphs",
-    "error_paths",
     "oracle_available",
     "recorded_digest",
     "require_oracle",
     "sample_gateways",
     "sdl_digest",
+    "sorted_error_paths",
     "start_node",
     "stop_node",
     "without_builtin_types",
@@ -642,7 +642,7 @@ def assert_matches_expected(
     assert not unmatched, f"unexpected errors: {unmatched}"
 
 
-def error_paths(response: dict[str, Any]) -> list[str]:
+def sorted_error_paths(response: dict[str, Any]) -> list[str]:
     return sorted(json.dumps(e.get("path")) for e in response.get("errors", []))
 
 
@@ -656,4 +656,4 @@ def assert_same_as_oracle(
     """
     assert canonical(ours.get("data"), unordered) == canonical(oracle.get("data"), unordered)
     if error_paths:
-        assert error_paths(ours) == error_paths(oracle)
+        assert sorted_error_paths(ours) == sorted_error_paths(oracle)

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from tests.gateway.harness import canonical, error_paths
+from tests.gateway.harness import canonical, sorted_error_paths
 
 from .runner import CRASHED
 
@@ -83,4 +83,4 @@ def first_difference(a: Any, b: Any, path: tuple[str | int, ...] = ()) -> tuple[
 
 def paths_agree(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """The same error paths (sorted); reported, not asserted."""
-    return error_paths(a) == error_paths(b)
+    return sorted_error_paths(a) == sorted_error_paths(b)
