@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .compare import Verdict, agree, classify, judge
+from .compare import Verdict, agree, classify, judge, paths_agree
 from .corpus import CASES_DIR, Corpus, build_corpus, compose
 from .expected import Expectation
 from .model import GeneratedCase
@@ -95,6 +95,9 @@ class Run:
             counts["ours = world"] += verdict.ok
             counts["apollo = world"] += verdict.apollo_right
             counts["ours = apollo"] += agree(a["ours"], a["apollo"])
+            if a["ours"].get("errors") and a["apollo"].get("errors"):
+                counts["both ours and apollo with errors"] += 1
+                counts["... at the same paths"] += paths_agree(a["ours"], a["apollo"])
             if verdict.hive_right is None:
                 counts["hive planner panicked"] += 1
                 continue
