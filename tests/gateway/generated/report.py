@@ -4,6 +4,7 @@ shrunk examples kept under cases/, and the known-failure list.
     python -m tests.gateway.generated.report                 # counts and groups
     python -m tests.gateway.generated.report --write-known   # rewrite known_failures.json
     python -m tests.gateway.generated.report --shrink 1      # keep N shrunk examples per group
+    python -m tests.gateway.generated.report --shrink-ops g7/q1   # shrink and keep these
 """
 
 from __future__ import annotations
@@ -125,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=len(SEEDS))
     parser.add_argument("--write-known", action="store_true")
     parser.add_argument("--shrink", type=int, default=0, metavar="N")
+    parser.add_argument("--shrink-ops", default="", metavar="ID,ID",
+                        help="shrink these failing operations (e.g. g7/q1) instead")
     parser.add_argument("--dump", type=Path, help="write every answer to this JSON file")
     args = parser.parse_args(argv)
     from gateway.app import create_app
@@ -143,9 +146,12 @@ def main(argv: list[str] | None = None) -> int:
                  for cause, op_ids in by_cause.items() for op_id in op_ids
                  if not op_id.endswith("/kept")}
         KNOWN_FILE.write_text(json.dumps(dict(sorted(known.items())), indent=1) + "\n")
-    if args.shrink:
-        examples = {cause: [o for o in op_ids if not o.endswith("/kept")][:args.shrink]
+    wanted = set(filter(None, args.shrink_ops.split(",")))
+    if args.shrink or wanted:
+        examples = {cause: [o for o in op_ids if not o.endswith("/kept")
+                            and (o in wanted or not wanted)][:args.shrink or len(op_ids)]
                     for cause, op_ids in by_cause.items()}
+        examples = {cause: op_ids for cause, op_ids in examples.items() if op_ids}
         (workdir / "shrink").mkdir()
         for path in asyncio.run(_shrink_all(run, examples, workdir / "shrink")):
             print(f"kept {path}")

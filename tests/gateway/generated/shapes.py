@@ -220,8 +220,14 @@ class Builder:
                 directives.append(f'@provides(fields: "{" ".join(provided)}")')
             pool = self.world.ids_of({target})
         else:
-            pool = self.world.ids_of(set(self.world.implementers.get("I0", [])) if target == "I0"
-                                     else set(self.decl(sub, "U0", "union").members))
+            members = (self.world.implementers.get("I0", []) if target == "I0"
+                       else self.decl(sub, "U0", "union").members)
+            pool = self.world.ids_of(set(members))
+            if target == "U0":  # @provides through fragments on the members sub knows
+                fragments = [f"... on {m} {{ {' '.join(fields)} }}"
+                             for m in members if (fields := self.provided(sub, m))]
+                if fragments:
+                    directives.append(f'@provides(fields: "{" ".join(fragments)}")')
         gql_type = f"[{target}]" if many else target
         if not self.declare(sub, entity, FieldDecl(fname, gql_type, directives=directives)):
             return
