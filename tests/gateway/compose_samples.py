@@ -23,6 +23,7 @@ from tests.gateway.harness import (
     all_cases,
     compose_supergraphs,
     oracle_available,
+    sample_gateways,
     without_builtin_types,
 )
 
@@ -52,7 +53,7 @@ def draft(response: dict) -> dict:
 
 def record(case: Case, force: bool) -> None:
     subgraphs = SubgraphServer(case).start()
-    process = OracleProcess({case.name: subgraphs.urls}, Path(tempfile.mkdtemp()))
+    process = OracleProcess(sample_gateways({case.name: subgraphs.urls}), Path(tempfile.mkdtemp()))
     oracle = process.gateways[case.name]
     try:
         for op in case.operations:

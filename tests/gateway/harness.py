@@ -24,7 +24,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -52,14 +52,21 @@ __all__ = [
     "all_cases",
     "all_operations",
     "asgi_post",
+    "asgi_poster",
     "assert_matches_expected",
     "assert_same_as_oracle",
+    "canonical",
     "case_named",
     "compose_supergraph",
     "compose_supergraphs",
     "oracle_available",
     "recorded_digest",
+    "require_oracle",
+    "sample_gateways",
     "sdl_digest",
+    "sorted_error_paths",
+    "start_node",
+    "stop_node",
     "without_builtin_types",
 ]
 
@@ -369,17 +376,30 @@ class SubgraphServer:
         self._dead.close()
 
 
+ORACLE_PACKAGES = ("@apollo/gateway", "@apollo/subgraph", "@graphql-hive/gateway",
+                   "@graphql-hive/router-runtime", "@theguild/federation-composition")
+
+
 def oracle_available() -> str | None:
     """Why the oracle cannot run here, or None; installs node_modules from the lock if needed."""
     if shutil.which("node") is None:
         return "node is not installed"
-    if not (ORACLE_DIR / "node_modules" / "@apollo" / "gateway").is_dir():
+    if not all((ORACLE_DIR / "node_modules" / p).is_dir() for p in ORACLE_PACKAGES):
         if shutil.which("npm") is None:
             return "npm is not installed"
         subprocess.run(
             ["npm", "ci", "--silent", "--no-audit", "--no-fund"], cwd=ORACLE_DIR, check=True
         )
-    return None
+    missing = [p for p in ORACLE_PACKAGES if not (ORACLE_DIR / "node_modules" / p).is_dir()]
+    return f"npm packages missing: {missing}" if missing else None
+
+
+def require_oracle() -> None:
+    """Skip when node or the oracle's packages are missing; with CI=true, fail instead."""
+    if reason := oracle_available():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true and the node oracle is unavailable: {reason}")
+        pytest.skip(f"node oracle unavailable: {reason}")
 
 
 class OracleGateway:
@@ -393,50 +413,73 @@ class OracleGateway:
         return self._client.post(self.url, json=body).json()
 
 
+def sample_gateways(urls_by_case: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
+    """`serve.mjs --config` entries for sample cases: supergraph file and live subgraph URLs."""
+    return [
+        {"name": name, "supergraph": str(case_named(name).supergraph_path), "urls": urls}
+        for name, urls in urls_by_case.items()
+    ]
+
+
+def start_node(script: str, args: list[str]) -> subprocess.Popen[str]:
+    """A node script of the oracle folder, its stdout piped for its "ready" lines."""
+    return subprocess.Popen(
+        ["node", str(ORACLE_DIR / script), *args],
+        cwd=ORACLE_DIR,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **ORACLE_ENV},
+    )
+
+
+def stop_node(proc: subprocess.Popen[str]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 class OracleProcess:
-    """One node process serving Apollo Gateway for several cases, one port each.
+    """One node process serving a reference gateway for several cases, one port each.
 
     Loading node and Apollo costs about a second of CPU, so all cases share one process.
+    `runtime` is "apollo" (Apollo Gateway) or "hive-router" (Hive Gateway, Rust planner).
     """
 
-    def __init__(self, urls_by_case: dict[str, dict[str, str]], config_dir: Path) -> None:
-        config = [
-            {"name": name, "supergraph": str(case_named(name).supergraph_path), "urls": urls}
-            for name, urls in urls_by_case.items()
-        ]
-        config_file = config_dir / "oracle.json"
-        config_file.write_text(json.dumps(config))
-        self._proc = subprocess.Popen(
-            ["node", str(ORACLE_DIR / "serve.mjs"), "--config", str(config_file)],
-            cwd=ORACLE_DIR,
-            stdout=subprocess.PIPE,
-            text=True,
-            env={**os.environ, **ORACLE_ENV},
-        )
+    def __init__(
+        self,
+        gateways: list[dict[str, Any]],
+        config_dir: Path,
+        runtime: str = "apollo",
+        wait: bool = True,
+    ) -> None:
+        config_file = config_dir / f"oracle-{runtime}.json"
+        config_file.write_text(json.dumps(gateways))
+        self._proc = start_node("serve.mjs", ["--config", str(config_file), "--runtime", runtime])
         self._client = httpx.Client(timeout=30)
-        self.gateways = self._wait_ready()
+        self.gateways = self.wait_ready() if wait else {}
 
-    def _wait_ready(self) -> dict[str, OracleGateway]:
+    def wait_ready(self) -> dict[str, OracleGateway]:
+        """Each gateway by name, once all listen (`wait=False` starts without waiting)."""
         assert self._proc.stdout is not None
         gateways = {}
         while (line := self._proc.stdout.readline().split()) != ["ready"]:
             if not line or line[0] != "ready":
                 self.stop()
-                raise RuntimeError(f"Apollo Gateway did not start: {line!r}")
+                raise RuntimeError(f"reference gateway did not start: {line!r}")
             gateways[line[1]] = OracleGateway(self._client, f"http://127.0.0.1:{line[2]}/")
+        self.gateways = gateways
         return gateways
 
     def stop(self) -> None:
         self._client.close()
-        self._proc.terminate()
-        try:
-            self._proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self._proc.kill()
+        stop_node(self._proc)
 
 
-async def asgi_post(app: Any, body: dict[str, Any]) -> dict[str, Any]:
-    """POST a GraphQL request to an ASGI app, inside its lifespan when it has one."""
+@contextlib.asynccontextmanager
+async def asgi_poster(app: Any) -> AsyncIterator[Callable[[dict[str, Any]], Awaitable[Any]]]:
+    """Inside the app's lifespan (when it has one): a function POSTing GraphQL requests."""
     lifespan = getattr(getattr(app, "router", None), "lifespan_context", None)
     async with contextlib.AsyncExitStack() as stack:
         if lifespan is not None:
@@ -444,13 +487,23 @@ async def asgi_post(app: Any, body: dict[str, Any]) -> dict[str, Any]:
         transport = httpx.ASGITransport(app=app)
         client = httpx.AsyncClient(transport=transport, base_url="http://gateway", timeout=30)
         await stack.enter_async_context(client)
-        response = await client.post("/graphql", json=body)
-        result = response.json()
-        # GraphQL over HTTP: a response with a data entry (even null) is a 2xx, whatever
-        # failed in the subgraphs; only requests that fail before execution may be 4xx.
-        if "data" in result:
-            assert response.status_code == 200, f"HTTP {response.status_code} with data"
-        return result
+
+        async def post(body: dict[str, Any]) -> dict[str, Any]:
+            response = await client.post("/graphql", json=body)
+            result = response.json()
+            # GraphQL over HTTP: a response with a data entry (even null) is a 2xx, whatever
+            # failed in the subgraphs; only requests that fail before execution may be 4xx.
+            if "data" in result:
+                assert response.status_code == 200, f"HTTP {response.status_code} with data"
+            return result
+
+        yield post
+
+
+async def asgi_post(app: Any, body: dict[str, Any]) -> dict[str, Any]:
+    """POST a GraphQL request to an ASGI app, inside its lifespan when it has one."""
+    async with asgi_poster(app) as post:
+        return await post(body)
 
 
 class Samples:
@@ -511,11 +564,10 @@ class Samples:
 
     def oracle(self, name: str) -> OracleGateway:
         if self._oracle is None:
-            if reason := oracle_available():
-                pytest.skip(f"Apollo Gateway oracle unavailable: {reason}")
+            require_oracle()
             # Node and Apollo take a second to load: one process serves every case.
             urls = {case.name: self.urls(case.name) for case in all_cases()}
-            self._oracle = OracleProcess(urls, self._workdir)
+            self._oracle = OracleProcess(sample_gateways(urls), self._workdir)
         return self._oracle.gateways[name]
 
     def our_app(self, name: str, create_app: Callable[..., Any]) -> Any:
@@ -558,7 +610,7 @@ def _error_matches(expected: dict[str, Any], actual: dict[str, Any]) -> bool:
     return True
 
 
-def _canonical(value: Any, unordered: bool = False) -> str:
+def canonical(value: Any, unordered: bool = False) -> str:
     """JSON text that keeps field order; 1.0 and 1 are the same JSON number.
 
     `unordered` sorts every list, for answers whose list order no spec fixes.
@@ -596,7 +648,7 @@ def assert_matches_expected(
     assert set(actual) - {"extensions"} == set(expected), f"top-level keys differ: {actual}"
     if "data" in expected:
         got, want = actual.get("data"), expected["data"]
-        assert _canonical(got, unordered) == _canonical(want, unordered)
+        assert canonical(got, unordered) == canonical(want, unordered)
     unmatched = list(actual.get("errors", []))
     for want in expected.get("errors", []):
         found = next((e for e in unmatched if _error_matches(want, e)), None)
@@ -605,7 +657,7 @@ def assert_matches_expected(
     assert not unmatched, f"unexpected errors: {unmatched}"
 
 
-def _error_paths(response: dict[str, Any]) -> list[str]:
+def sorted_error_paths(response: dict[str, Any]) -> list[str]:
     return sorted(json.dumps(e.get("path")) for e in response.get("errors", []))
 
 
@@ -617,6 +669,6 @@ def assert_same_as_oracle(
     Messages are not compared: transport failures are worded differently by every gateway;
     `assert_matches_expected` checks the messages that matter.
     """
-    assert _canonical(ours.get("data"), unordered) == _canonical(oracle.get("data"), unordered)
+    assert canonical(ours.get("data"), unordered) == canonical(oracle.get("data"), unordered)
     if error_paths:
-        assert _error_paths(ours) == _error_paths(oracle)
+        assert sorted_error_paths(ours) == sorted_error_paths(oracle)

@@ -1,0 +1,1 @@
+"""Generated differential corpus: random Federation v2 subgraph sets against two references."""
