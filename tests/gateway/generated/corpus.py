@@ -42,13 +42,26 @@ class Corpus:
 
 
 def compose(cases: list[GeneratedCase]) -> dict[str, dict[str, object]]:
-    """Each case's {"supergraph"} or {"errors"}, from @theguild/federation-composition."""
+    """Each case's {"supergraph"} or {"errors"}, from @theguild/federation-composition; a case
+    Apollo's composition refuses counts as not composed too (`{"errors", "apollo": True}`): the
+    Guild composer accepts shapes the Federation rules forbid (an @interfaceObject subgraph
+    that also defines the interface's implementations: INTERFACE_OBJECT_USAGE_ERROR), and no
+    gateway owes an answer on a supergraph the reference composition refuses."""
+    jobs: dict[str, object] = {c.name: c.services() for c in cases}
+    jobs |= {f"{c.name}\tapollo": {"composer": "apollo", "services": c.services()} for c in cases}
     done = subprocess.run(
         ["node", str(ORACLE_DIR / "compose.mjs")],
-        input=json.dumps({c.name: c.services() for c in cases}),
-        capture_output=True, text=True, cwd=ORACLE_DIR, check=True,
+        input=json.dumps(jobs), capture_output=True, text=True, cwd=ORACLE_DIR, check=True,
     )
-    return json.loads(done.stdout)
+    results = json.loads(done.stdout)
+    out: dict[str, dict[str, object]] = {}
+    for case in cases:
+        result = results[case.name]
+        apollo = results[f"{case.name}\tapollo"]
+        if "errors" not in result and "errors" in apollo:
+            result = {"errors": apollo["errors"], "apollo": True}
+        out[case.name] = result
+    return out
 
 
 def build_corpus(seeds: range, operations_per_case: int) -> Corpus:
@@ -58,6 +71,7 @@ def build_corpus(seeds: range, operations_per_case: int) -> Corpus:
     for case, result in zip(cases, compose(cases).values(), strict=True):
         if "errors" in result:
             corpus.counts["did not compose"] += 1
+            corpus.counts["refused by Apollo's composition only"] += bool(result.get("apollo"))
             continue
         supergraph = str(result["supergraph"])
         composed = Composed(case, supergraph)

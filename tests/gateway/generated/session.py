@@ -26,7 +26,7 @@ __all__ = [
     "run_corpus",
 ]
 
-SEEDS = range(210)
+SEEDS = range(240)
 OPERATIONS_PER_CASE = 12
 KNOWN_FILE = Path(__file__).parent / "known_failures.json"
 
