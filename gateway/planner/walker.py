@@ -42,6 +42,7 @@ class Walker(EntityJumps):
         self.reach = Reach(resolver)
         self.local = Reach(resolver, jumps=False)  # a root field split with no jump below it
         self.root_split: Reach = self.reach
+        self._by_path: dict[tuple[str, ...], list[Sel]] | None = None
         self.root_wrappers: tuple = ()
         self.entering: set[tuple] = set()
 
@@ -411,13 +412,30 @@ class Walker(EntityJumps):
             self.resolver.field_type(pos.type_name, sel.name, pos.group.graph),
             path,
             provided,
-            reserved_keys(sel.selections),
+            reserved_keys([*sel.selections, *self._client_selections(path)]),
         )
         self.plan_children(child, sel.selections)
         if child.type_name != spec.type_name and self.resolver.type(spec.type_name).is_abstract:
             # abstract for the client, an object in this subgraph: the executor still needs
             # the runtime type to apply the client's type conditions (GraphQL spec §6.3.2)
             self._add_typename(child)
+
+    def _client_selections(self, path: tuple[str, ...]) -> list[Sel]:
+        """Everything the client selects at a response path: a split hands the walker part of
+        a field, but internal aliases must dodge every key the client uses there."""
+        if self._by_path is None:
+            self._by_path = {}
+            self._collect(self.operation.selections, ())
+        return self._by_path.get(tuple(p for p in path if p != "@"), [])
+
+    def _collect(self, sels: list[Sel], prefix: tuple[str, ...]) -> None:
+        for sel in sels:
+            if isinstance(sel, FragmentSel):
+                self._collect(sel.selections, prefix)
+            elif sel.selections:
+                path = (*prefix, sel.response_key)
+                self._by_path.setdefault(path, []).extend(sel.selections)  # type: ignore[union-attr]
+                self._collect(sel.selections, path)
 
     def _add(self, pos: Position, sel: FieldSel, composite: bool):
         self._refuse_context_arguments(pos, sel)
