@@ -8,6 +8,7 @@ define (Federation subgraph spec), which plain GraphQL would reject.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from graphql import (
     DirectiveDefinitionNode,
@@ -94,12 +95,31 @@ def _spans(node, position: int) -> bool:
 def _buildable(document: DocumentNode, links: LinkInfo) -> DocumentNode:
     defined = {d.name.value for d in document.definitions
                if isinstance(d, TypeDefinitionNode | DirectiveDefinitionNode)}
-    missing = [n for n in [*links.names, "link"] if n not in defined]
-    declarations = parse("scalar _FederationAny\n" + "\n".join(
-        f"directive @{n}({_ARGUMENTS}) repeatable on {_LOCATIONS}" for n in missing),
-        no_location=True)
+    # declare only the federation names the document applies: fewer definitions to validate
+    applied = _applied_directives(document)
+    missing = tuple(sorted(n for n in [*links.names, "link"]
+                           if n not in defined and n in applied))
     return DocumentNode(definitions=(*_with_bases(document, defined),
-                                     *declarations.definitions))
+                                     *_declarations(missing)))
+
+
+@lru_cache(maxsize=256)
+def _declarations(names: tuple[str, ...]) -> tuple:
+    return parse("scalar _FederationAny\n" + "\n".join(
+        f"directive @{n}({_ARGUMENTS}) repeatable on {_LOCATIONS}" for n in names),
+        no_location=True).definitions
+
+
+def _applied_directives(document: DocumentNode) -> set[str]:
+    """Names of every directive applied anywhere in the document."""
+    names: set[str] = set()
+    pending: list = list(document.definitions)
+    while pending:
+        node = pending.pop()
+        names.update(d.name.value for d in getattr(node, "directives", None) or ())
+        for attr in ("fields", "arguments", "values"):
+            pending.extend(getattr(node, attr, None) or ())
+    return names
 
 
 def _with_bases(document: DocumentNode, defined: set[str]) -> list:
