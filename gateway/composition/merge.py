@@ -114,18 +114,22 @@ def _merge_input_fields(stype: SType, errors: list[Diagnostic]) -> None:
 
 
 def _intersect(by_graph: dict, coordinate: str, errors: list[Diagnostic]) -> dict[str, SArg]:
-    """Keep arguments (input fields) every subgraph defines; a required one must be everywhere."""
+    """Keep arguments (input fields) every subgraph defines; a required one must be everywhere.
+    An `@inaccessible` input field may be missing somewhere (clients cannot send it)."""
     result: dict[str, SArg] = {}
     names = list(dict.fromkeys(n for args in by_graph.values() for n in args))
+    argument = "." in coordinate
     for name in names:
         present = {g: args[name] for g, args in by_graph.items() if name in args}
-        where = f"{coordinate}({name}:)" if "." in coordinate else f"{coordinate}.{name}"
-        if len(present) < len(by_graph):
+        where = f"{coordinate}({name}:)" if argument else f"{coordinate}.{name}"
+        hidden = not argument and any(a.has("inaccessible") for a in present.values())
+        if len(present) < len(by_graph) and not hidden:
             required = [g for g, a in present.items() if a.type.endswith("!") and a.default is None]
             if required:
                 missing = sorted(set(by_graph) - set(present))
+                what = "ARGUMENT" if argument else "INPUT_FIELD"
                 errors.append(error(
-                    "REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH",
+                    f"REQUIRED_{what}_MISSING_IN_SOME_SUBGRAPH",
                     f"is required in subgraph {required[0]!r} but missing in {missing}",
                     subgraph=required[0], coordinate=where,
                     hint="add it to every subgraph or make it optional"))
@@ -133,42 +137,47 @@ def _intersect(by_graph: dict, coordinate: str, errors: list[Diagnostic]) -> dic
         types = [a.type for a in present.values()]
         merged = merge_input_types(types)
         if merged is None:
-            errors.append(_type_conflict(where, present, "input"))
-        errors += _default_conflict(where, present)
+            errors.append(_type_conflict(where, present, "argument" if argument else "input"))
+        errors += _default_conflict(where, present, argument)
         result[name] = SArg(name, merged or types[0], present)
     return result
 
 
-def _default_conflict(coordinate: str, present: dict) -> list[Diagnostic]:
-    """Default values, where given, must agree (INPUT_FIELD_DEFAULT_MISMATCH)."""
+def _default_conflict(coordinate: str, present: dict, argument: bool) -> list[Diagnostic]:
+    """Default values, where given, must agree (FIELD_ARGUMENT_DEFAULT_MISMATCH,
+    INPUT_FIELD_DEFAULT_MISMATCH); one given in only some subgraphs is dropped."""
     defaults = {g: a.default for g, a in present.items() if a.default is not None}
     if len(set(defaults.values())) < 2:
         return []
     detail = ", ".join(f"{d} in {g!r}" for g, d in defaults.items())
-    return [error("DEFAULT_VALUE_MISMATCH", f"has different default values: {detail}",
+    code = "FIELD_ARGUMENT_DEFAULT_MISMATCH" if argument else "INPUT_FIELD_DEFAULT_MISMATCH"
+    return [error(code, f"has different default values: {detail}",
                   subgraph=next(iter(defaults)), coordinate=coordinate,
                   hint="use the same default value in every subgraph")]
 
 
 def _merge_enum(stype: SType, usage: set[str], errors: list[Diagnostic]) -> None:
-    """Output-only enums take the union of values, input-only the intersection, both: equal."""
+    """Output-only enums take the union of values, input-only the intersection, both: equal.
+    An `@inaccessible` value (in any subgraph) is exempt: clients can neither send nor receive
+    it, so it may be missing anywhere (Federation v2 enum merge rules)."""
     for graph, typedef in stype.by_graph.items():
         for name, value in typedef.values.items():
             stype.values.setdefault(name, {})[graph] = value
-    everywhere = {n: v for n, v in stype.values.items() if len(v) == len(stype.by_graph)}
+    odd = [n for n, v in stype.values.items() if len(v) != len(stype.by_graph)
+           and not any(e.has("inaccessible") for e in v.values())]
     if usage == {"input"}:
-        stype.values = everywhere
-        if not everywhere:
+        stype.values = {n: v for n, v in stype.values.items() if n not in odd}
+        if not stype.values:
             errors.append(_empty(stype, "value"))
-    elif "input" in usage and len(everywhere) != len(stype.values):
-        odd = sorted(set(stype.values) - set(everywhere))
+    elif "input" in usage and odd:
         graph = next(iter(stype.values[odd[0]]))
         errors.append(error(
             "ENUM_VALUE_MISMATCH",
             f"is used as both input and output, so every subgraph must define the same values; "
-            f"{odd} are missing in some subgraphs",
+            f"{sorted(odd)} are missing in some subgraphs",
             subgraph=graph, coordinate=stype.name,
-            hint="define the same values in every subgraph that defines the enum"))
+            hint="define the same values in every subgraph that defines the enum, or mark "
+                 "the extra ones @inaccessible"))
 
 
 def _empty(stype: SType, what: str) -> Diagnostic:
@@ -182,8 +191,9 @@ def _empty(stype: SType, what: str) -> Diagnostic:
 
 def _type_conflict(coordinate: str, by_graph: dict, kind: str) -> Diagnostic:
     detail = ", ".join(f"{t.type!r} in {g!r}" for g, t in by_graph.items())
+    code = "FIELD_ARGUMENT_TYPE_MISMATCH" if kind == "argument" else "FIELD_TYPE_MISMATCH"
     return error(
-        "FIELD_TYPE_MISMATCH", f"has incompatible {kind} types across subgraphs: {detail}",
+        code, f"has incompatible {kind} types across subgraphs: {detail}",
         subgraph=next(iter(by_graph)), coordinate=coordinate,
         hint="use the same type (or compatible nullability/subtypes) in every subgraph")
 
