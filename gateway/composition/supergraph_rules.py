@@ -151,7 +151,7 @@ def _external_arguments(stype: SType, sfield: SField) -> Iterator[Diagnostic]:
 
 
 def description_warnings(merged: Merged) -> Iterator[Diagnostic]:
-    """Different descriptions of one element: the first subgraph's wins (a hint, not an error)."""
+    """Different descriptions of one element: the most common wins (a hint, not an error)."""
     for stype in merged.types.values():
         yield from _descriptions(stype.name, stype.by_graph)
         for sfield in stype.fields.values():
@@ -164,6 +164,6 @@ def _descriptions(coordinate: str, by_graph: dict) -> Iterator[Diagnostic]:
         graphs = list(described)
         yield warning("INCONSISTENT_DESCRIPTION",
                       f"has different descriptions in {', '.join(graphs)}; "
-                      f"the one from {graphs[0]!r} is used",
+                      "the one most subgraphs give is used",
                       subgraph=graphs[0], coordinate=coordinate,
                       hint="use the same description everywhere, or describe it in one subgraph")

@@ -37,6 +37,10 @@ def upgrade_federation1(subgraphs: list[Subgraph], names: set[str]) -> list[Diag
             continue
         interface_keys = {t.name for t in subgraph.types.values()
                           if t.kind == "interface" and t.keys}
+        unbased = _extensions_without_base(subgraph, subgraphs)
+        if unbased:
+            found += unbased
+            continue
         _drop_externals_on_interfaces_and_types(subgraph)
         _drop_externals_on_extension_keys(subgraph, subgraphs)
         drop_inactive_selections(subgraph)
@@ -67,6 +71,23 @@ def _interface_keys_under_interface_objects(
                     "in a Federation 1 subgraph, which cannot resolve the interface's __typename",
                     subgraph=subgraph.name, coordinate=name,
                     hint="upgrade this subgraph to Federation 2, or drop @key from the interface"))
+    return found
+
+
+def _extensions_without_base(subgraph: Subgraph, subgraphs: list[Subgraph]) -> list[Diagnostic]:
+    """A Federation 1 `extend type` (or `@extends`) needs a definition in some other subgraph
+    (EXTENSION_WITH_NO_BASE); root types excepted."""
+    found = []
+    for typedef in subgraph.types.values():
+        if not typedef.extension or typedef.kind not in ("object", "interface") \
+                or typedef.name in (*_ROOTS, "Subscription"):
+            continue
+        if not any(s is not subgraph and getattr(s.types.get(typedef.name), "defined", False)
+                   for s in subgraphs):
+            found.append(error("EXTENSION_WITH_NO_BASE",
+                               "is only extended (`extend type`); no subgraph defines it",
+                               subgraph=subgraph.name, coordinate=typedef.name,
+                               hint=f"define `type {typedef.name}` in the subgraph that owns it"))
     return found
 
 
