@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .diagnostics import Diagnostic, error
+from .metadata import Metadata, metadata
 from .model import Subgraph, TypeDef
 from .supergraph_model import Merged, SArg, SField, SType
 from .typing_rules import (
@@ -25,8 +26,9 @@ def merge(subgraphs: list[Subgraph], errors: list[Diagnostic]) -> Merged:
         merged.roots.update(graph.roots)
     hierarchy = _hierarchy(merged)
     usage = _enum_usage(merged)
+    metas = {name: metadata(graph) for name, graph in merged.subgraphs.items()}
     for stype in merged.types.values():
-        _merge_type(stype, hierarchy, usage.get(stype.name, set()), errors)
+        _merge_type(stype, hierarchy, metas, usage.get(stype.name, set()), errors)
     _copy_interface_object_fields(merged)
     return merged
 
@@ -73,35 +75,53 @@ def _enum_usage(merged: Merged) -> dict[str, set[str]]:
     return usage
 
 
-def _merge_type(stype: SType, hierarchy: Hierarchy, usage: set[str],
-                errors: list[Diagnostic]) -> None:
+def _merge_type(stype: SType, hierarchy: Hierarchy, metas: dict[str, Metadata],
+                usage: set[str], errors: list[Diagnostic]) -> None:
     if stype.kind in ("object", "interface"):
-        _merge_fields(stype, hierarchy, errors)
+        _merge_fields(stype, hierarchy, metas, errors)
     elif stype.kind == "input":
         _merge_input_fields(stype, errors)
     elif stype.kind == "enum":
         _merge_enum(stype, usage, errors)
 
 
-def _merge_fields(stype: SType, hierarchy: Hierarchy, errors: list[Diagnostic]) -> None:
+def _merge_fields(stype: SType, hierarchy: Hierarchy, metas: dict[str, Metadata],
+                  errors: list[Diagnostic]) -> None:
     for graph, typedef in stype.by_graph.items():
         for name, f in typedef.fields.items():
             sfield = stype.fields.setdefault(name, SField(name, f.type))
             sfield.by_graph[graph] = f
     for sfield in stype.fields.values():
         coordinate = f"{stype.name}.{sfield.name}"
-        types = [f.type for f in sfield.by_graph.values()]
-        # resolving subgraphs decide the type; an @external copy must be compatible with it
-        owned = [f.type for f in sfield.by_graph.values() if not f.has("external")] or types
-        merged = merge_output_types(owned, hierarchy)
-        if merged is not None and not all(is_subtype(t, merged, hierarchy) for t in types):
-            merged = None
+        # the subgraphs resolving the field decide its type and arguments (Federation v2
+        # merge: an @external copy only states what it expects, and is checked against them)
+        external = {g for g in sfield.by_graph if metas[g].is_external(stype.name, sfield.name)}
+        owned = {g: f for g, f in sfield.by_graph.items() if g not in external} \
+            or sfield.by_graph
+        types = [f.type for f in owned.values()]
+        merged = merge_output_types(types, hierarchy)
         if merged is None:
-            errors.append(_type_conflict(coordinate, sfield.by_graph, "output"))
+            errors.append(_type_conflict(coordinate, owned, "output"))
         sfield.type = merged or types[0]
+        errors += _external_types(coordinate, sfield, external, len(set(types)) == 1, hierarchy)
         sfield.args = {name: arg for name, arg in _intersect(
-            {g: f.args for g, f in sfield.by_graph.items()}, coordinate, errors).items()
+            {g: f.args for g, f in owned.items()}, coordinate, errors).items()
             if not any(a.has("fromContext") for a in arg.by_graph.values())}
+
+
+def _external_types(coordinate: str, sfield: SField, external: set[str], all_equal: bool,
+                    hierarchy: Hierarchy) -> list[Diagnostic]:
+    """An @external copy has the merged type, or a subtype of it when the resolving subgraphs
+    already disagree among themselves (EXTERNAL_TYPE_MISMATCH)."""
+    wrong = [g for g in sorted(external) if sfield.by_graph[g].type != sfield.type and (
+        all_equal or not is_subtype(sfield.by_graph[g].type, sfield.type, hierarchy))]
+    if not wrong:
+        return []
+    detail = ", ".join(f"{sfield.by_graph[g].type!r} in {g!r}" for g in wrong)
+    return [error("EXTERNAL_TYPE_MISMATCH",
+                  f"is {sfield.type!r} where resolved, but @external as {detail}",
+                  subgraph=wrong[0], coordinate=coordinate,
+                  hint=f"declare the @external copy as {sfield.type}")]
 
 
 def _merge_input_fields(stype: SType, errors: list[Diagnostic]) -> None:

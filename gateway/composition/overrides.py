@@ -17,7 +17,7 @@ from .diagnostics import Diagnostic, error
 from .metadata import Metadata
 from .supergraph_model import Merged, SField, SType
 
-__all__ = ["check_overrides", "overridden"]
+__all__ = ["check_interface_overrides", "check_overrides", "overridden"]
 
 # labels are a name or `percent(x)` with 0 <= x <= 100 (join v0.4 overrideLabel)
 _LABEL = re.compile(r"^[a-zA-Z][a-zA-Z0-9_\-:./]*$|^percent\((\d{1,2}(\.\d{1,8})?|100)\)$")
@@ -42,6 +42,23 @@ def overridden(merged: Merged, metas: dict[str, Metadata], stype: SType,
         if not metas[source].is_external(stype.name, sfield.name):
             found.add(source)
     return found
+
+
+def check_interface_overrides(stype: SType, sfield: SField) -> Iterator[Diagnostic]:
+    """No `@override` on interface fields, nor (yet) on an `@interfaceObject`'s fields."""
+    for graph, f in sfield.by_graph.items():
+        if not f.has("override"):
+            continue
+        coordinate = f"{stype.name}.{sfield.name}"
+        if stype.by_graph[graph].has("interfaceObject"):
+            yield error("OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE",
+                        "@override is not supported on fields of an @interfaceObject",
+                        subgraph=graph, coordinate=coordinate,
+                        hint="move the field without @override, or override it on the types")
+        else:
+            yield error("OVERRIDE_ON_INTERFACE", "@override is not supported on interface "
+                        "fields", subgraph=graph, coordinate=coordinate,
+                        hint="override the field on the implementations instead")
 
 
 def check_overrides(stype: SType, sfield: SField, merged: Merged) -> Iterator[Diagnostic]:

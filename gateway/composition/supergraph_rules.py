@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from .diagnostics import Diagnostic, error, warning
 from .metadata import metadata
-from .overrides import check_overrides
+from .overrides import check_interface_overrides, check_overrides
 from .satisfiability import check_satisfiability
 from .sharing import check_sharing
 from .supergraph_model import Merged, SField, SType
@@ -22,6 +22,8 @@ def check_supergraph(merged: Merged) -> list[Diagnostic]:
     metas = {name: metadata(graph) for name, graph in merged.subgraphs.items()}
     found: list[Diagnostic] = []
     for stype in merged.types.values():
+        if stype.kind == "interface":
+            found += [d for f in stype.fields.values() for d in check_interface_overrides(stype, f)]
         if stype.kind != "object":
             continue
         for sfield in stype.fields.values():

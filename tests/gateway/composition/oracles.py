@@ -46,9 +46,19 @@ class ComposerProcess:
     def compose(self, sources: list[SubgraphSource],
                 composers: tuple[str, ...] = COMPOSERS) -> dict[str, dict]:
         """`{composer: {"supergraph": sdl} | {"errors": [...], "codes": [...]}}`."""
-        assert self._process.stdin is not None and self._process.stdout is not None
+        self.send(sources, composers)
+        return self.receive()
+
+    def send(self, sources: list[SubgraphSource],
+             composers: tuple[str, ...] = COMPOSERS) -> None:
+        """Ask for one set; node composes it while the caller does something else."""
+        assert self._process.stdin is not None
         self._process.stdin.write(_request(sources, composers))
         self._process.stdin.flush()
+
+    def receive(self) -> dict[str, dict]:
+        """The answer to the oldest set sent and not yet received."""
+        assert self._process.stdout is not None
         line = self._process.stdout.readline()
         if not line:
             self._stderr.seek(0)

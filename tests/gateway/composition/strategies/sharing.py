@@ -18,11 +18,12 @@ def _role(draw: st.DrawFn, graph: Graph, others: list[Graph], n: int) -> tuple[s
     """The field `f` as one subgraph declares it, and any field using it there."""
     role = draw(st.sampled_from(_FED1_ROLES if graph.fed1 else _FED2_ROLES))
     source = draw(st.sampled_from([o.name for o in others]))
+    expected = "Int" + maybe(draw, "!", 0.15)  # an external copy's type may disagree
     return {
         "plain": ("f: Int", ""),
         "shareable": ("f: Int @shareable", ""),
-        "external": ("f: Int @external", ""),
-        "required": ("f: Int @external", 'g: Int @requires(fields: "f")'),
+        "external": (f"f: {expected} @external", ""),
+        "required": (f"f: {expected} @external", 'g: Int @requires(fields: "f")'),
         "provided": ("f: Int @external", ""),
         "override": (f'f: Int @override(from: "{source}")', ""),
         "override_label": (f'f: Int @override(from: "{source}", label: "percent(50)")' +
@@ -49,7 +50,8 @@ def sharing(draw: st.DrawFn, graphs: list[Graph], n: int) -> None:
         body = " ".join(p for p in ("id: ID!" + (" @external" if graph.fed1 and index else ""),
                                     field, user) if p)
         if interface and index == 0:
-            graph.parts.append(f'interface S{n} @key(fields: "id") {{ id: ID! {field} }}')
+            declared = field.replace(" @shareable", "")  # not allowed on interface fields
+            graph.parts.append(f'interface S{n} @key(fields: "id") {{ id: ID! {declared} }}')
             graph.parts.append(f'type SO{n} implements S{n} @key(fields: "id") '
                                f"{{ id: ID! {field} }}")
         elif interface and not graph.fed1:
