@@ -23,9 +23,16 @@ def js_composers(js_oracle: None) -> dict[str, dict[str, dict]]:
     return dict(zip(CASES, oracles_batch([case_sources(c) for c in CASES]), strict=True))
 
 
+def _case(name: str):
+    """Known gaps (KNOWN_GAP.md) are expected to differ until fixed, and must not pass."""
+    if (HERE / "cases" / name / "KNOWN_GAP.md").exists():
+        return pytest.param(name, marks=pytest.mark.xfail(strict=True, reason="KNOWN_GAP.md"))
+    return name
+
+
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("composer", COMPOSERS)
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", [_case(c) for c in CASES])
 def test_case_composes_as_the_js_composer_does(case: str, composer: str,
                                                js_composers: dict[str, dict[str, dict]]) -> None:
     # given the case's subgraphs, when we and the JS composer compose them

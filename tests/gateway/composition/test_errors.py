@@ -13,6 +13,15 @@ ERRORS = {
     "error_non_shareable_field": ("INVALID_FIELD_SHARING", "a", "Product.name"),
     "error_key_missing_field": ("KEY_INVALID_FIELDS", "a", "Product"),
     "error_requires_not_external": ("REQUIRES_FIELDS_MISSING_EXTERNAL", "b", "Product.ship"),
+    "error_requires_nested_local_leaf": ("REQUIRES_FIELDS_MISSING_EXTERNAL", "b", "Review.score"),
+    "error_provides_fragment_local_field": ("PROVIDES_FIELDS_MISSING_EXTERNAL", "b",
+                                            "Zoo.animals"),
+    "error_argument_type_conflict": ("FIELD_ARGUMENT_TYPE_MISMATCH", "a", "Query.f(x:)"),
+    "error_external_type_mismatch": ("EXTERNAL_TYPE_MISMATCH", "b", "P.w"),
+    "error_enum_only_inaccessible_values": ("ONLY_INACCESSIBLE_CHILDREN", "a", "Mode"),
+    "error_interface_object_field_not_shareable": ("INVALID_FIELD_SHARING", "a", "Book.title"),
+    "error_federation_v1_type_with_only_unused_externals": ("TYPE_WITH_ONLY_UNUSED_EXTERNAL",
+                                                            "b", "User"),
     "error_requires_key_field_of_extension": ("REQUIRES_FIELDS_MISSING_EXTERNAL", "b",
                                               "Product.slug"),
     "error_provides_not_external": ("PROVIDES_FIELDS_MISSING_EXTERNAL", "a", "Review.author"),
@@ -53,10 +62,27 @@ ERRORS = {
 }
 
 
+# Refusals we do not make yet, each with a KNOWN_GAP.md: satisfiability differences are left to
+# the planner rework (satisfiability will share the planner's notion of "reachable").
+KNOWN_GAPS = {
+    "error_progressive_override_of_required_field": ("SATISFIABILITY_ERROR", "a", "S.g"),
+}
+
+
 def test_every_error_case_has_an_expectation() -> None:
-    assert sorted(c for c in CASES if c.startswith("error_")) == sorted(ERRORS)
+    assert sorted(c for c in CASES if c.startswith("error_")) == sorted(ERRORS | KNOWN_GAPS)
 
 
+@pytest.mark.parametrize("case", sorted(KNOWN_GAPS))
+@pytest.mark.xfail(strict=True, reason="satisfiability ignores @override labels: see the case's "
+                                       "KNOWN_GAP.md (left to the planner rework)")
+def test_known_satisfiability_gap_is_refused(case: str) -> None:
+    result = compose_case(case)
+    assert result.supergraph is None
+    assert KNOWN_GAPS[case] == next((e.code, e.subgraph, e.coordinate) for e in result.errors)
+
+
+@pytest.mark.timeout(60)
 @pytest.mark.parametrize("case", sorted(ERRORS))
 def test_error_case_reports_code_subgraph_coordinate_and_fix(case: str) -> None:
     # given a case breaking one rule, when composed
