@@ -177,7 +177,8 @@ def _object_join_fields(merged: Merged, stype: SType, sfield: SField, usage: Usa
     graphs = sfield.by_graph
     used = {g: usage.get((g, stype.name, sfield.name), set()) for g in graphs}
     type_differs = any(f.type != sfield.type for f in graphs.values())
-    has_override = any(f.has("override") for f in graphs.values())
+    # an override whose source does not even know the type changes nothing there
+    has_override = any(f.string("override", "from") in stype.by_graph for f in graphs.values())
     everywhere = len(graphs) == len(stype.by_graph)
     if has_override:
         interface_graphs = {g for i in stype.interfaces if i in merged.types

@@ -8,7 +8,7 @@ from gateway.composition import CompositionResult
 
 from .harness import normalise
 
-__all__ = ["Verdict", "judge"]
+__all__ = ["Verdict", "composers_agree", "judge"]
 
 
 @dataclass(frozen=True)
@@ -46,3 +46,14 @@ def judge(ours: CompositionResult, theirs: dict) -> Verdict:
         return Verdict("decision", ours_codes or "composed", their_codes or "composed")
     same = normalise(ours.supergraph) == normalise(theirs["supergraph"])
     return Verdict("agree" if same else "supergraph", "composed", "composed")
+
+
+def composers_agree(answer: dict[str, dict]) -> bool:
+    """The two JS composers decide alike: both compose the same supergraph, or both refuse
+    naming the same rules (a composer that crashed, EXCEPTION, decided nothing)."""
+    apollo, guild = answer["apollo"], answer["guild"]
+    if "EXCEPTION" in [*apollo.get("codes", ()), *guild.get("codes", ())]:
+        return False
+    if "supergraph" in apollo and "supergraph" in guild:
+        return normalise(apollo["supergraph"]) == normalise(guild["supergraph"])
+    return set(apollo.get("codes", ["composed"])) == set(guild.get("codes", ["composed"]))
