@@ -47,7 +47,8 @@ def compose(sources: list[SubgraphSource]) -> CompositionResult:
     """Compose; errors in one subgraph do not hide errors in the others."""
     diagnostics: list[Diagnostic] = []
     if not sources:
-        return CompositionResult(None, [error("NO_SUBGRAPHS", "there is nothing to compose",
+        # no subgraph, no Query root: composition's NO_QUERIES
+        return CompositionResult(None, [error("NO_QUERIES", "there is nothing to compose",
                                               hint="list at least one subgraph")])
     diagnostics += _graph_names(sources)
     subgraphs: list[Subgraph] = []

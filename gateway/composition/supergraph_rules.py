@@ -5,20 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .diagnostics import Diagnostic, error, warning
-from .metadata import metadata
+from .metadata import Metadata, metadata
 from .overrides import check_interface_overrides, check_overrides
 from .satisfiability import check_satisfiability
 from .sharing import check_sharing
 from .supergraph_model import Merged, SField, SType
 from .typing_rules import named_type
-from .usage import Usage, field_usage
 
 __all__ = ["check_supergraph", "description_warnings"]
 
 
 def check_supergraph(merged: Merged) -> list[Diagnostic]:
     """Sharing and external rules first; satisfiability only once those hold."""
-    usage = field_usage(merged.subgraphs)
     metas = {name: metadata(graph) for name, graph in merged.subgraphs.items()}
     found: list[Diagnostic] = []
     for stype in merged.types.values():
@@ -32,7 +30,7 @@ def check_supergraph(merged: Merged) -> list[Diagnostic]:
             found += check_sharing(merged, metas, stype, sfield)
             if sfield.from_interface_object:
                 continue
-            found += _external_on_base(merged, stype, sfield, usage)
+            found += _external_on_base(merged, stype, sfield, metas)
             found += _external_arguments(stype, sfield)
     found += _extensions_without_base(merged)
     found += _orphan_interface_objects(merged)
@@ -118,18 +116,17 @@ def _only_inaccessible_children(merged: Merged) -> Iterator[Diagnostic]:
 
 
 def _external_on_base(merged: Merged, stype: SType, sfield: SField,
-                      usage: Usage) -> Iterator[Diagnostic]:
-    """A field `@external` everywhere has no subgraph resolving it (EXTERNAL_MISSING_ON_BASE).
-    Key fields of type extensions are the extension's own: they do not count as external."""
-    def external(graph: str) -> bool:
-        used = usage.get((graph, stype.name, sfield.name), set())
-        if "key" in used:
-            return sfield.by_graph[graph].has("external") and not stype.by_graph[graph].extension
-        if merged.subgraphs[graph].version == "v1.0":
-            return sfield.by_graph[graph].has("external") and bool(used)
-        return sfield.by_graph[graph].has("external")
-
-    if all(external(g) for g in sfield.by_graph):
+                      metas: dict[str, Metadata]) -> Iterator[Diagnostic]:
+    """A field external in every subgraph declaring it, itself or through an
+    `@interfaceObject`, has no subgraph resolving it (EXTERNAL_MISSING_ON_BASE). Key fields of
+    type extensions are the extension's own: they are not external."""
+    external = [metas[g].is_external(stype.name, sfield.name) for g in sfield.by_graph]
+    for interface in stype.interfaces:
+        for graph, typedef in getattr(merged.types.get(interface), "by_graph", {}).items():
+            if graph not in stype.by_graph and typedef.has("interfaceObject") \
+                    and sfield.name in typedef.fields:
+                external.append(metas[graph].is_external(interface, sfield.name))
+    if all(external):
         graphs = ", ".join(sfield.by_graph)
         yield error("EXTERNAL_MISSING_ON_BASE",
                     f"is @external in every subgraph that declares it ({graphs}), "

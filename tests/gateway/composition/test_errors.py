@@ -122,3 +122,9 @@ def test_subgraph_names_need_distinct_valid_graph_values(names: tuple[str, ...],
     assert result.supergraph is None
     assert [e.code for e in result.errors] == ["INVALID_SUBGRAPH_NAME"]
     assert message in result.errors[0].message
+
+
+def test_nothing_to_compose_has_no_query_root() -> None:
+    result = compose([])
+    assert result.supergraph is None
+    assert [e.code for e in result.errors] == ["NO_QUERIES"]

@@ -9,13 +9,15 @@ from gateway.composition import SubgraphSource
 from .enums import enums
 from .field_sets import provides, requires
 from .field_types import field_types
+from .keys import keys, value_types
 from .sharing import sharing
 from .world import draw_graphs, render
 
 __all__ = ["SCENARIOS", "subgraph_sets"]
 
 SCENARIOS = {"field_types": field_types, "enums": enums, "requires": requires,
-             "provides": provides, "sharing": sharing}
+             "provides": provides, "sharing": sharing, "keys": keys,
+             "value_types": value_types}
 
 
 @st.composite
