@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .diagnostics import Diagnostic, error, warning
+from .merged_requires import check_merged_requires
 from .metadata import Metadata, metadata
 from .overrides import check_interface_overrides, check_overrides
 from .satisfiability import check_satisfiability
@@ -32,6 +33,7 @@ def check_supergraph(merged: Merged) -> list[Diagnostic]:
                 continue
             found += _external_on_base(merged, stype, sfield, metas)
             found += _external_arguments(stype, sfield)
+    found += check_merged_requires(merged)
     found += _extensions_without_base(merged)
     found += _orphan_interface_objects(merged)
     if not found:  # the API schema's rules, on a merged supergraph
