@@ -13,6 +13,7 @@ from .printer import print_supergraph
 from .subgraph import parse_subgraph
 from .subgraph_rules import check_subgraph
 from .supergraph_rules import check_supergraph
+from .upgrade import upgrade_federation1
 
 __all__ = ["CompositionResult", "SubgraphSource", "compose"]
 
@@ -46,7 +47,8 @@ def compose(sources: list[SubgraphSource]) -> CompositionResult:
     """Compose; errors in one subgraph do not hide errors in the others."""
     diagnostics: list[Diagnostic] = []
     if not sources:
-        return CompositionResult(None, [error("NO_SUBGRAPHS", "there is nothing to compose",
+        # no subgraph, no Query root: composition's NO_QUERIES
+        return CompositionResult(None, [error("NO_QUERIES", "there is nothing to compose",
                                               hint="list at least one subgraph")])
     diagnostics += _graph_names(sources)
     subgraphs: list[Subgraph] = []
@@ -56,8 +58,15 @@ def compose(sources: list[SubgraphSource]) -> CompositionResult:
         except CompositionFailed as failed:
             diagnostics += failed.diagnostics
     names = {s.name for s in subgraphs}
+    # Federation 2 subgraphs are checked as written; Federation 1 ones once upgraded, and only
+    # when every subgraph parsed and every Federation 2 one passed (the order composition
+    # reports errors in, so a refusal names the rule the first failing stage breaks)
     for subgraph in subgraphs:
-        diagnostics += check_subgraph(subgraph, names)
+        if subgraph.version != "v1.0":
+            diagnostics += check_subgraph(subgraph, names)
+    if _has_errors(diagnostics):
+        return CompositionResult(None, diagnostics)
+    diagnostics += upgrade_federation1(subgraphs, names)
     if _has_errors(diagnostics):
         return CompositionResult(None, diagnostics)
     diagnostics += _cost_import_names(subgraphs)

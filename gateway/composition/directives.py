@@ -1,7 +1,7 @@
 """Executable directive definitions (`on QUERY | FIELD ...`) carried into the supergraph.
 
-A client may send them, so the supergraph keeps those every subgraph can accept: the same
-arguments with the same types everywhere, on the executable locations all definers share.
+A client may send them, so the supergraph keeps those every subgraph can accept: defined by
+every subgraph, on the executable locations all share, with the arguments all define.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from graphql import DirectiveDefinitionNode, print_ast
 
 from .model import Subgraph
+from .typing_rules import merge_input_types
 
 __all__ = ["executable_directives"]
 
@@ -32,28 +33,35 @@ def _locations(node: DirectiveDefinitionNode) -> set[str]:
 
 
 def _merged(nodes: list[DirectiveDefinitionNode], total: int) -> str | None:
+    """Kept only when every subgraph defines it, on the locations all share, repeatable only
+    if repeatable everywhere, with the arguments all define (merged as input positions)."""
+    if len(nodes) < total:
+        return None
     shared = set.intersection(*(_locations(n) for n in nodes))
     locations = [loc for loc in _EXECUTABLE if loc in shared]
-    arguments = _arguments(nodes, total)
+    arguments = _arguments(nodes)
     if not locations or arguments is None:
         return None
-    repeatable = " repeatable" if any(n.repeatable for n in nodes) else ""
+    repeatable = " repeatable" if all(n.repeatable for n in nodes) else ""
     args = f"({', '.join(arguments)})" if arguments else ""
     return f"directive @{nodes[0].name.value}{args}{repeatable} on {' | '.join(locations)}"
 
 
-def _arguments(nodes: list[DirectiveDefinitionNode], total: int) -> list[str] | None:
-    """Each argument must be defined, with one type, by every subgraph; else None."""
-    printed: dict[str, set[str]] = {}
-    defaults: dict[str, str] = {}
+def _arguments(nodes: list[DirectiveDefinitionNode]) -> list[str] | None:
+    """Arguments every definition has, each typed as the most restrictive of its types, with
+    a default only when all give the same; None when types conflict."""
+    by_name: dict[str, list] = {}
     for node in nodes:
         for arg in node.arguments or ():
-            printed.setdefault(arg.name.value, set()).add(print_ast(arg.type))
-            if arg.default_value is not None:
-                defaults[arg.name.value] = print_ast(arg.default_value)
-    counts = {name: sum(1 for n in nodes for a in n.arguments or () if a.name.value == name)
-              for name in printed}
-    if any(len(types) > 1 or counts[name] != total for name, types in printed.items()):
-        return None
-    return [f"{name}: {types.pop()}" + (f" = {defaults[name]}" if name in defaults else "")
-            for name, types in printed.items()]
+            by_name.setdefault(arg.name.value, []).append(arg)
+    printed = []
+    for name, args in by_name.items():
+        if len(args) < len(nodes):
+            continue
+        merged = merge_input_types([print_ast(a.type) for a in args])
+        if merged is None:
+            return None
+        defaults = {print_ast(a.default_value) if a.default_value else None for a in args}
+        default = next(iter(defaults)) if len(defaults) == 1 else None
+        printed.append(f"{name}: {merged}" + (f" = {default}" if default else ""))
+    return printed

@@ -82,17 +82,21 @@ def _without(selection_set: SelectionSetNode, drop: frozenset[str],
     return replace(selection_set, selections=tuple(kept)) if kept else None
 
 
-def field_paths(graph: Subgraph, type_name: str, fields: str) -> Iterator[tuple[str, str]]:
-    """Every (type, field) a field set selects, nested ones included; raise when one is missing."""
-    yield from _walk(graph, type_name, parse_field_set(fields))
+def field_paths(graph: Subgraph, type_name: str, fields: str,
+                implementations: bool = False) -> Iterator[tuple[str, str]]:
+    """Every (type, field) a field set selects, nested ones included; raise when one is missing.
+    With `implementations`, a field selected on an interface also names that field of each
+    implementation in the subgraph (how federation marks fields used by a field set)."""
+    yield from _walk(graph, type_name, parse_field_set(fields), implementations)
 
 
-def _walk(graph: Subgraph, type_name: str, selection_set: SelectionSetNode):
+def _walk(graph: Subgraph, type_name: str, selection_set: SelectionSetNode,
+          implementations: bool):
     typedef = graph.types.get(type_name)
     for selection in selection_set.selections:
         if isinstance(selection, InlineFragmentNode):
             target = selection.type_condition.name.value if selection.type_condition else type_name
-            yield from _walk(graph, target, selection.selection_set)
+            yield from _walk(graph, target, selection.selection_set, implementations)
             continue
         if not isinstance(selection, FieldNode):
             continue
@@ -103,5 +107,9 @@ def _walk(graph: Subgraph, type_name: str, selection_set: SelectionSetNode):
         if field is None:
             raise FieldSetError(f"field {type_name}.{name} is not defined in this subgraph")
         yield type_name, name
+        if implementations and typedef is not None and typedef.kind == "interface":
+            yield from ((t.name, name) for t in graph.types.values()
+                        if type_name in t.interfaces and name in t.fields)
         if selection.selection_set:
-            yield from _walk(graph, named_type(field.type), selection.selection_set)
+            yield from _walk(graph, named_type(field.type), selection.selection_set,
+                             implementations)

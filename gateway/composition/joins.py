@@ -115,7 +115,12 @@ def _present(args: JoinArgs) -> JoinArgs:
 
 
 def _interface_join_fields(stype: SType, sfield: SField) -> list[JoinArgs]:
-    if len(sfield.by_graph) == len(stype.by_graph):
+    """None when every subgraph of the interface resolves the field alike; otherwise one per
+    declaring subgraph, so an `@interfaceObject`'s `@external` copy is not taken for a
+    resolver (join spec: `external`)."""
+    special = any(f.type != sfield.type or f.has("external") or f.has("provides")
+                  or f.has("requires") for f in sfield.by_graph.values())
+    if len(sfield.by_graph) == len(stype.by_graph) and not special:
         return []
     return [{"graph": g, "type": f.type if f.type != sfield.type else None,
              "override": f.string("override", "from"), "provides": f.string("provides"),
@@ -126,8 +131,9 @@ def _interface_join_fields(stype: SType, sfield: SField) -> list[JoinArgs]:
 def _query_join_fields(merged: Merged, sfield: SField) -> list[JoinArgs]:
     if any(f.has("override") for f in sfield.by_graph.values()) and len(merged.subgraphs) > 1:
         overridden = _overridden(merged, sfield)
+        # a progressive override labels both copies: the label decides which one answers
         return [{"graph": g, "override": f.string("override", "from"),
-                 "overrideLabel": f.string("override", "label"),
+                 "overrideLabel": overridden.get(g),
                  "external": f.has("external") or None}
                 for g, f in sfield.by_graph.items()
                 if f.has("override") or overridden.get(g)
@@ -152,7 +158,9 @@ def _overridden(merged: Merged, sfield: SField) -> dict[str, str | None]:
     for graph, f in sfield.by_graph.items():
         source = f.string("override", "from")
         if source in merged.subgraphs:
-            labels[source] = f.string("override", "label")
+            # a label only applies while the source still has the field to answer with
+            labels[source] = f.string("override", "label") if source in sfield.by_graph \
+                else None
             if labels[source]:
                 labels[graph] = labels[source]
     return labels
@@ -169,7 +177,8 @@ def _object_join_fields(merged: Merged, stype: SType, sfield: SField, usage: Usa
     graphs = sfield.by_graph
     used = {g: usage.get((g, stype.name, sfield.name), set()) for g in graphs}
     type_differs = any(f.type != sfield.type for f in graphs.values())
-    has_override = any(f.has("override") for f in graphs.values())
+    # an override whose source does not even know the type changes nothing there
+    has_override = any(f.string("override", "from") in stype.by_graph for f in graphs.values())
     everywhere = len(graphs) == len(stype.by_graph)
     if has_override:
         interface_graphs = {g for i in stype.interfaces if i in merged.types
@@ -224,7 +233,8 @@ def _override_join_fields(merged: Merged, stype: SType, sfield: SField, used: di
     for graph, f in sfield.by_graph.items():
         source = f.string("override", "from")
         if source in merged.subgraphs:
-            source_labels[source] = f.string("override", "label")
+            source_labels[source] = f.string("override", "label") \
+                if source in sfield.by_graph else None
             if source_labels[source]:
                 source_labels[graph] = source_labels[source]
     sources = {s for g, f in sfield.by_graph.items()

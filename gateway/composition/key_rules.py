@@ -60,7 +60,7 @@ def _interface_keys(subgraph: Subgraph, interface: TypeDef) -> Iterator[Diagnost
         own = {k.fields for k in typedef.keys}
         for key in interface.keys:
             if key.fields not in own:
-                yield error("INTERFACE_KEY_MISSING_IMPLEMENTATION_TYPE",
+                yield error("INTERFACE_KEY_NOT_ON_IMPLEMENTATION",
                             f'@key(fields: "{key.fields}") of interface {interface.name} is '
                             f"missing on its implementation {typedef.name}",
                             subgraph=subgraph.name, coordinate=typedef.name,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .diagnostics import Diagnostic, error
+from .metadata import Metadata, metadata
 from .model import Subgraph, TypeDef
 from .supergraph_model import Merged, SArg, SField, SType
 from .typing_rules import (
@@ -25,8 +26,9 @@ def merge(subgraphs: list[Subgraph], errors: list[Diagnostic]) -> Merged:
         merged.roots.update(graph.roots)
     hierarchy = _hierarchy(merged)
     usage = _enum_usage(merged)
+    metas = {name: metadata(graph) for name, graph in merged.subgraphs.items()}
     for stype in merged.types.values():
-        _merge_type(stype, hierarchy, usage.get(stype.name, set()), errors)
+        _merge_type(stype, hierarchy, metas, usage.get(stype.name, set()), errors)
     _copy_interface_object_fields(merged)
     return merged
 
@@ -73,35 +75,53 @@ def _enum_usage(merged: Merged) -> dict[str, set[str]]:
     return usage
 
 
-def _merge_type(stype: SType, hierarchy: Hierarchy, usage: set[str],
-                errors: list[Diagnostic]) -> None:
+def _merge_type(stype: SType, hierarchy: Hierarchy, metas: dict[str, Metadata],
+                usage: set[str], errors: list[Diagnostic]) -> None:
     if stype.kind in ("object", "interface"):
-        _merge_fields(stype, hierarchy, errors)
+        _merge_fields(stype, hierarchy, metas, errors)
     elif stype.kind == "input":
         _merge_input_fields(stype, errors)
     elif stype.kind == "enum":
         _merge_enum(stype, usage, errors)
 
 
-def _merge_fields(stype: SType, hierarchy: Hierarchy, errors: list[Diagnostic]) -> None:
+def _merge_fields(stype: SType, hierarchy: Hierarchy, metas: dict[str, Metadata],
+                  errors: list[Diagnostic]) -> None:
     for graph, typedef in stype.by_graph.items():
         for name, f in typedef.fields.items():
             sfield = stype.fields.setdefault(name, SField(name, f.type))
             sfield.by_graph[graph] = f
     for sfield in stype.fields.values():
         coordinate = f"{stype.name}.{sfield.name}"
-        types = [f.type for f in sfield.by_graph.values()]
-        # resolving subgraphs decide the type; an @external copy must be compatible with it
-        owned = [f.type for f in sfield.by_graph.values() if not f.has("external")] or types
-        merged = merge_output_types(owned, hierarchy)
-        if merged is not None and not all(is_subtype(t, merged, hierarchy) for t in types):
-            merged = None
+        # the subgraphs resolving the field decide its type and arguments (Federation v2
+        # merge: an @external copy only states what it expects, and is checked against them)
+        external = {g for g in sfield.by_graph if metas[g].is_external(stype.name, sfield.name)}
+        owned = {g: f for g, f in sfield.by_graph.items() if g not in external} \
+            or sfield.by_graph
+        types = [f.type for f in owned.values()]
+        merged = merge_output_types(types, hierarchy)
         if merged is None:
-            errors.append(_type_conflict(coordinate, sfield.by_graph, "output"))
+            errors.append(_type_conflict(coordinate, owned, "output"))
         sfield.type = merged or types[0]
+        errors += _external_types(coordinate, sfield, external, len(set(types)) == 1, hierarchy)
         sfield.args = {name: arg for name, arg in _intersect(
-            {g: f.args for g, f in sfield.by_graph.items()}, coordinate, errors).items()
+            {g: f.args for g, f in owned.items()}, coordinate, errors).items()
             if not any(a.has("fromContext") for a in arg.by_graph.values())}
+
+
+def _external_types(coordinate: str, sfield: SField, external: set[str], all_equal: bool,
+                    hierarchy: Hierarchy) -> list[Diagnostic]:
+    """An @external copy has the merged type, or a subtype of it when the resolving subgraphs
+    already disagree among themselves (EXTERNAL_TYPE_MISMATCH)."""
+    wrong = [g for g in sorted(external) if sfield.by_graph[g].type != sfield.type and (
+        all_equal or not is_subtype(sfield.by_graph[g].type, sfield.type, hierarchy))]
+    if not wrong:
+        return []
+    detail = ", ".join(f"{sfield.by_graph[g].type!r} in {g!r}" for g in wrong)
+    return [error("EXTERNAL_TYPE_MISMATCH",
+                  f"is {sfield.type!r} where resolved, but @external as {detail}",
+                  subgraph=wrong[0], coordinate=coordinate,
+                  hint=f"declare the @external copy as {sfield.type}")]
 
 
 def _merge_input_fields(stype: SType, errors: list[Diagnostic]) -> None:
@@ -114,18 +134,22 @@ def _merge_input_fields(stype: SType, errors: list[Diagnostic]) -> None:
 
 
 def _intersect(by_graph: dict, coordinate: str, errors: list[Diagnostic]) -> dict[str, SArg]:
-    """Keep arguments (input fields) every subgraph defines; a required one must be everywhere."""
+    """Keep arguments (input fields) every subgraph defines; a required one must be everywhere.
+    An `@inaccessible` input field may be missing somewhere (clients cannot send it)."""
     result: dict[str, SArg] = {}
     names = list(dict.fromkeys(n for args in by_graph.values() for n in args))
+    argument = "." in coordinate
     for name in names:
         present = {g: args[name] for g, args in by_graph.items() if name in args}
-        where = f"{coordinate}({name}:)" if "." in coordinate else f"{coordinate}.{name}"
-        if len(present) < len(by_graph):
+        where = f"{coordinate}({name}:)" if argument else f"{coordinate}.{name}"
+        hidden = not argument and any(a.has("inaccessible") for a in present.values())
+        if len(present) < len(by_graph) and not hidden:
             required = [g for g, a in present.items() if a.type.endswith("!") and a.default is None]
             if required:
                 missing = sorted(set(by_graph) - set(present))
+                what = "ARGUMENT" if argument else "INPUT_FIELD"
                 errors.append(error(
-                    "REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH",
+                    f"REQUIRED_{what}_MISSING_IN_SOME_SUBGRAPH",
                     f"is required in subgraph {required[0]!r} but missing in {missing}",
                     subgraph=required[0], coordinate=where,
                     hint="add it to every subgraph or make it optional"))
@@ -133,42 +157,47 @@ def _intersect(by_graph: dict, coordinate: str, errors: list[Diagnostic]) -> dic
         types = [a.type for a in present.values()]
         merged = merge_input_types(types)
         if merged is None:
-            errors.append(_type_conflict(where, present, "input"))
-        errors += _default_conflict(where, present)
+            errors.append(_type_conflict(where, present, "argument" if argument else "input"))
+        errors += _default_conflict(where, present, argument)
         result[name] = SArg(name, merged or types[0], present)
     return result
 
 
-def _default_conflict(coordinate: str, present: dict) -> list[Diagnostic]:
-    """Default values, where given, must agree (INPUT_FIELD_DEFAULT_MISMATCH)."""
+def _default_conflict(coordinate: str, present: dict, argument: bool) -> list[Diagnostic]:
+    """Default values, where given, must agree (FIELD_ARGUMENT_DEFAULT_MISMATCH,
+    INPUT_FIELD_DEFAULT_MISMATCH); one given in only some subgraphs is dropped."""
     defaults = {g: a.default for g, a in present.items() if a.default is not None}
     if len(set(defaults.values())) < 2:
         return []
     detail = ", ".join(f"{d} in {g!r}" for g, d in defaults.items())
-    return [error("DEFAULT_VALUE_MISMATCH", f"has different default values: {detail}",
+    code = "FIELD_ARGUMENT_DEFAULT_MISMATCH" if argument else "INPUT_FIELD_DEFAULT_MISMATCH"
+    return [error(code, f"has different default values: {detail}",
                   subgraph=next(iter(defaults)), coordinate=coordinate,
                   hint="use the same default value in every subgraph")]
 
 
 def _merge_enum(stype: SType, usage: set[str], errors: list[Diagnostic]) -> None:
-    """Output-only enums take the union of values, input-only the intersection, both: equal."""
+    """Output-only enums take the union of values, input-only the intersection, both: equal.
+    An `@inaccessible` value (in any subgraph) is exempt: clients can neither send nor receive
+    it, so it may be missing anywhere (Federation v2 enum merge rules)."""
     for graph, typedef in stype.by_graph.items():
         for name, value in typedef.values.items():
             stype.values.setdefault(name, {})[graph] = value
-    everywhere = {n: v for n, v in stype.values.items() if len(v) == len(stype.by_graph)}
+    odd = [n for n, v in stype.values.items() if len(v) != len(stype.by_graph)
+           and not any(e.has("inaccessible") for e in v.values())]
     if usage == {"input"}:
-        stype.values = everywhere
-        if not everywhere:
+        stype.values = {n: v for n, v in stype.values.items() if n not in odd}
+        if not stype.values:
             errors.append(_empty(stype, "value"))
-    elif "input" in usage and len(everywhere) != len(stype.values):
-        odd = sorted(set(stype.values) - set(everywhere))
+    elif "input" in usage and odd:
         graph = next(iter(stype.values[odd[0]]))
         errors.append(error(
             "ENUM_VALUE_MISMATCH",
             f"is used as both input and output, so every subgraph must define the same values; "
-            f"{odd} are missing in some subgraphs",
+            f"{sorted(odd)} are missing in some subgraphs",
             subgraph=graph, coordinate=stype.name,
-            hint="define the same values in every subgraph that defines the enum"))
+            hint="define the same values in every subgraph that defines the enum, or mark "
+                 "the extra ones @inaccessible"))
 
 
 def _empty(stype: SType, what: str) -> Diagnostic:
@@ -182,8 +211,9 @@ def _empty(stype: SType, what: str) -> Diagnostic:
 
 def _type_conflict(coordinate: str, by_graph: dict, kind: str) -> Diagnostic:
     detail = ", ".join(f"{t.type!r} in {g!r}" for g, t in by_graph.items())
+    code = "FIELD_ARGUMENT_TYPE_MISMATCH" if kind == "argument" else "FIELD_TYPE_MISMATCH"
     return error(
-        "FIELD_TYPE_MISMATCH", f"has incompatible {kind} types across subgraphs: {detail}",
+        code, f"has incompatible {kind} types across subgraphs: {detail}",
         subgraph=next(iter(by_graph)), coordinate=coordinate,
         hint="use the same type (or compatible nullability/subtypes) in every subgraph")
 

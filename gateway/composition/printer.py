@@ -27,7 +27,7 @@ def print_supergraph(merged: Merged) -> str:
     composed += executable_directives(merged.subgraphs, set(merged.composed))
     join_version = JOIN_VERSIONS.get(_max_version(merged), "v0.3")
     head = [_schema(merged, join_version, carried),
-            spec_definitions(join_version, _used(carried), carried.cost_names),
+            spec_definitions(join_version, _used(carried), _declared_cost_names(carried)),
             _graph_enum(merged)]
     return "\n\n".join(head + composed + types) + "\n"
 
@@ -40,6 +40,14 @@ def _cost_names(merged: Merged) -> dict[str, str]:
             if canonical in ("cost", "listSize"):
                 names.setdefault(canonical, local)
     return {"cost": "cost", "listSize": "listSize"} | names
+
+
+def _declared_cost_names(carried: Carried) -> dict[str, str]:
+    """`@listSize` is only imported when applied; otherwise the link spec names the cost spec's
+    directive `@cost__listSize` (https://specs.apollo.dev/link/v1.0, prefixed names)."""
+    if "cost.listSize" in carried.used:
+        return carried.cost_names
+    return carried.cost_names | {"listSize": "cost__listSize"}
 
 
 def _used(carried: Carried) -> list[str]:
@@ -116,8 +124,12 @@ def _description(text: str | None, indent: str) -> str:
     return "\n".join(indent + line if line else line for line in block.split("\n")) + "\n"
 
 
-def _first_description(elements) -> str | None:
-    return next((e.description for e in elements if e.description), None)
+def _merged_description(elements) -> str | None:
+    """The description most subgraphs give (the first of equally common ones); an external
+    copy describes nothing (Federation v2 composition: descriptions)."""
+    given = [e.description for e in elements if e.description and not e.has("external")]
+    counts = {d: given.count(d) for d in dict.fromkeys(given)}
+    return max(counts, key=lambda d: counts[d]) if counts else None
 
 
 def _type(merged: Merged, stype: SType, usage, carried: Carried) -> str:
@@ -134,7 +146,7 @@ def _type(merged: Merged, stype: SType, usage, carried: Carried) -> str:
         header += " implements " + " & ".join(stype.interfaces)
     header += "".join(" " + d for d in directives)
     body = _body(merged, stype, usage, carried, types)
-    return _description(_first_description(elements), "") + header + body
+    return _description(_merged_description(elements), "") + header + body
 
 
 def _contexts(stype: SType, carried: Carried) -> list[str]:
@@ -178,7 +190,7 @@ def _body(merged: Merged, stype: SType, usage, carried: Carried, types: list[Joi
 def _enum_value(name: str, by_graph: dict, carried: Carried) -> str:
     directives = [_join("join__enumValue", {"graph": g}) for g in by_graph]
     directives += carried.directives(list(by_graph.values()))
-    text = _description(_first_description(by_graph.values()), "  ")
+    text = _description(_merged_description(by_graph.values()), "  ")
     return text + f"  {name}" + "".join(" " + d for d in directives)
 
 
@@ -190,7 +202,7 @@ def _input_field(arg: SArg, carried: Carried) -> str:
 
 
 def _argument(arg: SArg, carried: Carried, indent: str, joins: list[str] | None = None) -> str:
-    text = _description(_first_description(arg.by_graph.values()), indent)
+    text = _description(_merged_description(arg.by_graph.values()), indent)
     text += f"{indent}{arg.name}: {arg.type}"
     if arg.default is not None:
         text += f" = {arg.default}"
@@ -201,7 +213,7 @@ def _argument(arg: SArg, carried: Carried, indent: str, joins: list[str] | None 
 def _field(merged: Merged, stype: SType, sfield: SField, usage, carried: Carried,
            types: list[JoinArgs]) -> str:
     elements = list(sfield.by_graph.values())
-    text = _description(_first_description(elements), "  ") + f"  {sfield.name}"
+    text = _description(_merged_description(elements), "  ") + f"  {sfield.name}"
     if sfield.args:
         args = [_argument(a, carried, "    ") for a in sfield.args.values()]
         text += "(\n" + "\n".join(args) + "\n  )"

@@ -5,26 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .diagnostics import Diagnostic, error, warning
-from .fieldsets import FieldSetError, field_paths, parse_field_set
+from .field_set_rules import check_field_sets
 from .key_rules import check_keys
+from .metadata import Metadata, metadata
 from .model import Field, Subgraph, TypeDef
-from .typing_rules import named_type
-from .usage import field_usage
 
 __all__ = ["check_subgraph"]
 
 
 def check_subgraph(subgraph: Subgraph, names: set[str]) -> list[Diagnostic]:
     """Keys, `@requires`, `@provides`, `@external` and `@override` of one subgraph."""
+    meta = metadata(subgraph)
     found: list[Diagnostic] = check_keys(subgraph)
+    found += check_field_sets(subgraph, meta)
     for typedef in subgraph.types.values():
         for field in typedef.fields.values():
-            found += _requires(subgraph, typedef, field)
-            found += _provides(subgraph, typedef, field)
             found += _override(subgraph, typedef, field, names)
             found += _misplaced(subgraph, typedef, field)
     if not found:
-        found += _unused_externals(subgraph)
+        found += _unused_externals(subgraph, meta)
     found += [warning("UNUSED_IMPORT", f"@{name} is imported by the federation @link but "
                       "never applied", subgraph=subgraph.name,
                       hint=f'remove "@{name}" from the import list')
@@ -47,45 +46,6 @@ def _misplaced(subgraph: Subgraph, typedef: TypeDef, field: Field) -> Iterator[D
                     hint="mark the implementations' fields @shareable instead")
 
 
-def _requires(subgraph: Subgraph, typedef: TypeDef, field: Field) -> Iterator[Diagnostic]:
-    fields = field.string("requires")
-    if fields is not None:
-        yield from _field_set_of_externals(subgraph, typedef.name, field, fields, "requires",
-                                           typedef.name)
-
-
-def _provides(subgraph: Subgraph, typedef: TypeDef, field: Field) -> Iterator[Diagnostic]:
-    fields = field.string("provides")
-    if fields is not None:
-        yield from _field_set_of_externals(subgraph, typedef.name, field, fields, "provides",
-                                           named_type(field.type))
-
-
-def _field_set_of_externals(subgraph: Subgraph, owner: str, field: Field, fields: str,
-                            directive: str, target: str) -> Iterator[Diagnostic]:
-    """Fields named by `@requires`/`@provides` must exist and be `@external` (Federation v2)."""
-    coordinate = f"{owner}.{field.name}"
-    try:
-        list(field_paths(subgraph, target, fields))
-    except FieldSetError as exc:
-        yield error(f"{directive.upper()}_INVALID_FIELDS",
-                    f'@{directive}(fields: "{fields}") is invalid: {exc}',
-                    subgraph=subgraph.name, coordinate=coordinate,
-                    hint="name only fields of the type, declared in this subgraph")
-        return
-    typedef = subgraph.types.get(target)
-    for selection in parse_field_set(fields).selections:
-        name = getattr(getattr(selection, "name", None), "value", None)
-        member = typedef.fields.get(name) if typedef and name else None
-        if member is not None and not member.has("external"):
-            yield error(f"{directive.upper()}_FIELDS_MISSING_EXTERNAL",
-                        f'@{directive}(fields: "{fields}") names {target}.{name}, which this '
-                        "subgraph resolves itself (it is not @external)",
-                        subgraph=subgraph.name, coordinate=coordinate,
-                        hint=f"mark {target}.{name} @external in this subgraph, or drop it "
-                             f"from @{directive}")
-
-
 def _override(subgraph: Subgraph, typedef: TypeDef, field: Field,
               names: set[str]) -> Iterator[Diagnostic]:
     source = field.string("override", "from")
@@ -104,16 +64,19 @@ def _override(subgraph: Subgraph, typedef: TypeDef, field: Field,
                       hint="fix the subgraph name, or remove @override once the move is done")
 
 
-def _unused_externals(subgraph: Subgraph) -> Iterator[Diagnostic]:
-    """An `@external` field nothing uses (key, requires, provides, interface) is an error."""
-    usage = field_usage({subgraph.name: subgraph})
+def _unused_externals(subgraph: Subgraph, meta: Metadata) -> Iterator[Diagnostic]:
+    """An `@external` field that no `@key`, `@requires` or `@provides` of this subgraph uses,
+    and that implements no interface field, is an error (EXTERNAL_UNUSED); an interface field
+    cannot be `@external` at all (EXTERNAL_ON_INTERFACE)."""
     for typedef in subgraph.types.values():
-        interface_fields = {name for i in typedef.interfaces
-                            for name in getattr(subgraph.types.get(i), "fields", {})}
         for name, field in typedef.fields.items():
-            used = usage.get((subgraph.name, typedef.name, name))
-            if field.has("external") and not used and name not in interface_fields:
+            coordinate = f"{typedef.name}.{name}"
+            if typedef.kind == "interface" and field.has("external"):
+                yield error("EXTERNAL_ON_INTERFACE", "an interface field cannot be @external",
+                            subgraph=subgraph.name, coordinate=coordinate,
+                            hint="drop @external (mark the implementations' fields instead)")
+            elif meta.is_external(typedef.name, name) and not meta.is_used(typedef.name, name):
                 yield error("EXTERNAL_UNUSED",
                             "is @external but no @key, @requires or @provides uses it",
-                            subgraph=subgraph.name, coordinate=f"{typedef.name}.{name}",
+                            subgraph=subgraph.name, coordinate=coordinate,
                             hint="remove the field from this subgraph or drop @external")

@@ -8,6 +8,7 @@ define (Federation subgraph spec), which plain GraphQL would reject.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from graphql import (
     DirectiveDefinitionNode,
@@ -29,14 +30,16 @@ __all__ = ["validate_subgraph_sdl"]
 
 _LOCATIONS = ("SCHEMA | SCALAR | OBJECT | FIELD_DEFINITION | ARGUMENT_DEFINITION | INTERFACE"
               " | UNION | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION")
-# Permissive signatures: argument checks of federation directives are the subgraph rules' job.
-_ARGUMENTS = ("fields: _FederationAny, resolvable: _FederationAny, from: _FederationAny, "
-              "label: _FederationAny, name: _FederationAny, scopes: _FederationAny, "
-              "policies: _FederationAny, weight: _FederationAny, assumedSize: _FederationAny, "
-              "slicingArguments: _FederationAny, sizedFields: _FederationAny, "
-              "requireOneSlicingArgument: _FederationAny, field: _FederationAny, "
-              "url: _FederationAny, as: _FederationAny, for: _FederationAny, "
-              "import: _FederationAny")
+# Each federation directive with its arguments (federation spec v2.x); argument types stay
+# permissive, since checking values is the subgraph rules' job. `label:` of @override is v2.7+.
+_ARGUMENTS = {
+    "key": ("fields", "resolvable"), "requires": ("fields",), "provides": ("fields",),
+    "external": ("reason",), "override": ("from", "label"), "tag": ("name",),
+    "composeDirective": ("name",), "requiresScopes": ("scopes",), "policy": ("policies",),
+    "context": ("name",), "fromContext": ("field",), "cost": ("weight",),
+    "listSize": ("assumedSize", "slicingArguments", "sizedFields", "requireOneSlicingArgument"),
+    "link": ("url", "as", "for", "import"),
+}
 _EXTENSION_TO_DEFINITION = {
     ast.ObjectTypeExtensionNode: ast.ObjectTypeDefinitionNode,
     ast.InterfaceTypeExtensionNode: ast.InterfaceTypeDefinitionNode,
@@ -94,12 +97,39 @@ def _spans(node, position: int) -> bool:
 def _buildable(document: DocumentNode, links: LinkInfo) -> DocumentNode:
     defined = {d.name.value for d in document.definitions
                if isinstance(d, TypeDefinitionNode | DirectiveDefinitionNode)}
-    missing = [n for n in [*links.names, "link"] if n not in defined]
-    declarations = parse("scalar _FederationAny\n" + "\n".join(
-        f"directive @{n}({_ARGUMENTS}) repeatable on {_LOCATIONS}" for n in missing),
-        no_location=True)
+    # declare only the federation names the document applies: fewer definitions to validate
+    applied = _applied_directives(document)
+    names = links.names | {"link": "link"}
+    label = links.version not in ("v1.0", *(f"v2.{minor}" for minor in range(7)))
+    missing = tuple(sorted((n, names[n], label) for n in names
+                           if n not in defined and n in applied))
     return DocumentNode(definitions=(*_with_bases(document, defined),
-                                     *declarations.definitions))
+                                     *_declarations(missing)))
+
+
+@lru_cache(maxsize=256)
+def _declarations(names: tuple[tuple[str, str, bool], ...]) -> tuple:
+    """`(local name, canonical name, label allowed)` to permissive directive definitions."""
+    return parse("scalar _FederationAny\n" + "\n".join(
+        f"directive @{local}{_signature(canonical, label)} repeatable on {_LOCATIONS}"
+        for local, canonical, label in names), no_location=True).definitions
+
+
+def _signature(canonical: str, label: bool) -> str:
+    arguments = [a for a in _ARGUMENTS.get(canonical, ()) if label or a != "label"]
+    return f"({', '.join(f'{a}: _FederationAny' for a in arguments)})" if arguments else ""
+
+
+def _applied_directives(document: DocumentNode) -> set[str]:
+    """Names of every directive applied anywhere in the document."""
+    names: set[str] = set()
+    pending: list = list(document.definitions)
+    while pending:
+        node = pending.pop()
+        names.update(d.name.value for d in getattr(node, "directives", None) or ())
+        for attr in ("fields", "arguments", "values"):
+            pending.extend(getattr(node, attr, None) or ())
+    return names
 
 
 def _with_bases(document: DocumentNode, defined: set[str]) -> list:

@@ -21,11 +21,10 @@ class SArg:
 
     @property
     def default(self) -> str | None:
-        """Arguments keep a default any subgraph gives; input fields only one all give."""
+        """A default every subgraph gives; given in only some, there is none (composition
+        cannot know which one clients rely on)."""
         defaults = [a.default for a in self.by_graph.values()]
-        if self.input_field and None in defaults:
-            return None
-        return next((d for d in defaults if d is not None), None)
+        return None if None in defaults else defaults[0]
 
 
 @dataclass

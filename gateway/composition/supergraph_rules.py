@@ -5,31 +5,40 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .diagnostics import Diagnostic, error, warning
+from .merged_requires import check_merged_requires
+from .metadata import Metadata, metadata
+from .overrides import check_interface_overrides, check_overrides
 from .satisfiability import check_satisfiability
+from .sharing import check_sharing
 from .supergraph_model import Merged, SField, SType
 from .typing_rules import named_type
-from .usage import Usage, field_usage
 
 __all__ = ["check_supergraph", "description_warnings"]
 
 
 def check_supergraph(merged: Merged) -> list[Diagnostic]:
     """Sharing and external rules first; satisfiability only once those hold."""
-    usage = field_usage(merged.subgraphs)
+    metas = {name: metadata(graph) for name, graph in merged.subgraphs.items()}
     found: list[Diagnostic] = []
     for stype in merged.types.values():
+        if stype.kind == "interface":
+            found += [d for f in stype.fields.values() for d in check_interface_overrides(stype, f)]
         if stype.kind != "object":
             continue
         for sfield in stype.fields.values():
+            if not sfield.from_interface_object:
+                found += check_overrides(stype, sfield, merged)
+            found += check_sharing(merged, metas, stype, sfield)
             if sfield.from_interface_object:
                 continue
-            found += _external_on_base(merged, stype, sfield, usage)
-            found += _sharing(merged, stype, sfield, usage)
+            found += _external_on_base(merged, stype, sfield, metas)
             found += _external_arguments(stype, sfield)
-            found += _progressive_sources(merged, stype, sfield)
+    found += check_merged_requires(merged)
     found += _extensions_without_base(merged)
-    found += _inaccessible_references(merged)
     found += _orphan_interface_objects(merged)
+    if not found:  # the API schema's rules, on a merged supergraph
+        found += _inaccessible_references(merged)
+        found += _only_inaccessible_children(merged)
     if not found:
         found += check_satisfiability(merged)
     return found + list(description_warnings(merged))
@@ -89,19 +98,37 @@ def _inaccessible_references(merged: Merged) -> Iterator[Diagnostic]:
                                      "visible")
 
 
-def _external_on_base(merged: Merged, stype: SType, sfield: SField,
-                      usage: Usage) -> Iterator[Diagnostic]:
-    """A field `@external` everywhere has no subgraph resolving it (EXTERNAL_MISSING_ON_BASE).
-    Key fields of type extensions are the extension's own: they do not count as external."""
-    def external(graph: str) -> bool:
-        used = usage.get((graph, stype.name, sfield.name), set())
-        if "key" in used:
-            return sfield.by_graph[graph].has("external") and not stype.by_graph[graph].extension
-        if merged.subgraphs[graph].version == "v1.0":
-            return sfield.by_graph[graph].has("external") and bool(used)
-        return sfield.by_graph[graph].has("external")
+def _only_inaccessible_children(merged: Merged) -> Iterator[Diagnostic]:
+    """A visible type needs a visible field, value or member, or the API schema would hold an
+    empty type (inaccessible v0.2: ONLY_INACCESSIBLE_CHILDREN)."""
+    hidden = {t.name for t in merged.types.values() if _inaccessible(t.by_graph.values())}
+    for stype in merged.types.values():
+        if stype.name in hidden:
+            continue
+        children = [_inaccessible(v.values()) for v in stype.values.values()]
+        children += [_inaccessible(f.by_graph.values()) for f in stype.fields.values()]
+        children += [_inaccessible(a.by_graph.values()) for a in stype.inputs.values()]
+        children += [m in hidden for m in stype.members]
+        if children and all(children):
+            yield error("ONLY_INACCESSIBLE_CHILDREN",
+                        "is visible, but every one of its fields, values or members is "
+                        "@inaccessible", subgraph=next(iter(stype.by_graph)),
+                        coordinate=stype.name,
+                        hint="make one of them visible, or mark the type @inaccessible too")
 
-    if all(external(g) for g in sfield.by_graph):
+
+def _external_on_base(merged: Merged, stype: SType, sfield: SField,
+                      metas: dict[str, Metadata]) -> Iterator[Diagnostic]:
+    """A field external in every subgraph declaring it, itself or through an
+    `@interfaceObject`, has no subgraph resolving it (EXTERNAL_MISSING_ON_BASE). Key fields of
+    type extensions are the extension's own: they are not external."""
+    external = [metas[g].is_external(stype.name, sfield.name) for g in sfield.by_graph]
+    for interface in stype.interfaces:
+        for graph, typedef in getattr(merged.types.get(interface), "by_graph", {}).items():
+            if graph not in stype.by_graph and typedef.has("interfaceObject") \
+                    and sfield.name in typedef.fields:
+                external.append(metas[graph].is_external(interface, sfield.name))
+    if all(external):
         graphs = ", ".join(sfield.by_graph)
         yield error("EXTERNAL_MISSING_ON_BASE",
                     f"is @external in every subgraph that declares it ({graphs}), "
@@ -124,62 +151,8 @@ def _external_arguments(stype: SType, sfield: SField) -> Iterator[Diagnostic]:
                         hint="declare the same arguments on the @external field")
 
 
-def _progressive_sources(merged: Merged, stype: SType, sfield: SField) -> Iterator[Diagnostic]:
-    """While a progressive `@override(label:)` is off, its source resolves the field, so the
-    source must define it."""
-    for graph, f in sfield.by_graph.items():
-        source = f.string("override", "from")
-        knows_type = source in stype.by_graph or stype.name == "Query"
-        if f.string("override", "label") and source in merged.subgraphs and knows_type \
-                and source not in sfield.by_graph:
-            yield error("OVERRIDE_LABEL_SOURCE_MISSING_FIELD",
-                        f'@override(from: "{source}", label:) names a subgraph that does not '
-                        "define the field, yet it answers whenever the label is off",
-                        subgraph=graph, coordinate=f"{stype.name}.{sfield.name}",
-                        hint=f"define the field in {source!r} or drop the label")
-
-
-def _sharing(merged: Merged, stype: SType, sfield: SField, usage: Usage) -> Iterator[Diagnostic]:
-    """Two subgraphs may resolve a field only if it is `@shareable` in each (Federation v2)."""
-    if all("key" in usage.get((g, stype.name, sfield.name), set()) for g in sfield.by_graph):
-        return
-    resolving = _resolving_graphs(stype, sfield)
-    if stype.name == merged.roots.get("subscription") and len(sfield.by_graph) > 1:
-        yield error("INVALID_FIELD_SHARING", "subscription root fields cannot be shared",
-                    subgraph=resolving[0], coordinate=f"{stype.name}.{sfield.name}",
-                    hint="resolve each subscription field in exactly one subgraph")
-        return
-    if len(resolving) < 2:
-        return
-    unshared = [g for g in resolving if not _shareable(merged, stype, sfield, g, usage)]
-    if unshared:
-        coordinate = f"{stype.name}.{sfield.name}"
-        yield error("INVALID_FIELD_SHARING",
-                    f"is resolved by subgraphs {', '.join(resolving)} but is not @shareable "
-                    f"in {', '.join(unshared)}",
-                    subgraph=unshared[0], coordinate=coordinate,
-                    hint="mark the field (or its type) @shareable in every subgraph that "
-                         "resolves it, or move it with @override(from:)")
-
-
-def _resolving_graphs(stype: SType, sfield: SField) -> list[str]:
-    """Subgraphs resolving the field, not counting `@external` declarations nor a subgraph
-    whose `@override(from:)` source still declares the field (the move is in progress)."""
-    return [g for g, f in sfield.by_graph.items()
-            if not f.has("external") and f.string("override", "from") not in sfield.by_graph]
-
-
-def _shareable(merged: Merged, stype: SType, sfield: SField, graph: str, usage: Usage) -> bool:
-    typedef = stype.by_graph[graph]
-    if merged.subgraphs[graph].version == "v1.0":
-        return True  # Federation 1 subgraphs share every field (composition v2 rule)
-    if sfield.by_graph[graph].has("shareable") or typedef.has("shareable"):
-        return True
-    return "key" in usage.get((graph, stype.name, sfield.name), set())
-
-
 def description_warnings(merged: Merged) -> Iterator[Diagnostic]:
-    """Different descriptions of one element: the first subgraph's wins (a hint, not an error)."""
+    """Different descriptions of one element: the most common wins (a hint, not an error)."""
     for stype in merged.types.values():
         yield from _descriptions(stype.name, stype.by_graph)
         for sfield in stype.fields.values():
@@ -192,6 +165,6 @@ def _descriptions(coordinate: str, by_graph: dict) -> Iterator[Diagnostic]:
         graphs = list(described)
         yield warning("INCONSISTENT_DESCRIPTION",
                       f"has different descriptions in {', '.join(graphs)}; "
-                      f"the one from {graphs[0]!r} is used",
+                      "the one most subgraphs give is used",
                       subgraph=graphs[0], coordinate=coordinate,
                       hint="use the same description everywhere, or describe it in one subgraph")

@@ -38,9 +38,9 @@ def merge_output_types(types: list[str], hierarchy: Hierarchy) -> str | None:
 
 
 def merge_input_types(types: list[str]) -> str | None:
-    """Inputs may differ only in top-level nullability, and the non-null one wins (a value
-    every subgraph accepts); inner list items must agree exactly."""
-    inner = {t.removesuffix("!") for t in types}
-    if len(inner) != 1:
-        return None
-    return inner.pop() + ("!" if any(t.endswith("!") for t in types) else "")
+    """Inputs merge to the most restrictive type, the one every subgraph accepts values of
+    (`Int!` over `Int`, `[Int!]` over `[Int]`), or None when the types are unrelated."""
+    for candidate in types:
+        if all(is_subtype(candidate, t, {}) for t in types):
+            return candidate
+    return None

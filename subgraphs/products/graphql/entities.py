@@ -15,7 +15,9 @@ __all__ = ["Product", "load_product"]
 class Product:
     id: strawberry.ID
     sku: str
-    name: str
+    # @shareable: cart's CartItem.product @provides(fields: "name") resolves it there too, and
+    # Federation v2 needs every subgraph resolving a field to share it (INVALID_FIELD_SHARING).
+    name: str = strawberry.federation.field(shareable=True)
     description: str
     price: Money
     category: str | None

@@ -4,23 +4,38 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import replace
 from pathlib import Path
 
-from graphql import parse, print_ast
-from graphql.language import DocumentNode, Node, StringValueNode
+from graphql import GraphQLError, parse, print_ast, strip_ignored_characters
+from graphql.language import ArgumentNode, DirectiveNode, DocumentNode, Node, StringValueNode
 
 from gateway.composition import CompositionResult, SubgraphSource, compose
 
-__all__ = ["CASES", "apollo_gateway_load", "case_sources", "compose_case", "normalise", "oracle",
-           "oracle_available", "oracle_batch"]
+from .oracles import COMPOSERS, ComposerProcess, compose_all
+
+__all__ = [
+    "CASES",
+    "apollo_gateway_load",
+    "case_sources",
+    "compose_case",
+    "composer_process",
+    "normalise",
+    "oracle",
+    "oracle_available",
+    "oracle_batch",
+    "oracles_batch",
+]
 
 HERE = Path(__file__).parent
 CASES = sorted(p.name for p in (HERE / "cases").iterdir() if p.is_dir())
 NODE_DIR = HERE / "node"
 SHARED_MODULES = HERE.parent / "oracle" / "node_modules"
+_FIELD_SETS = ("key", "requires", "provides")
+PACKAGES = ("@theguild/federation-composition", "@apollo/composition", "@apollo/gateway")
 
 
 def case_sources(name: str) -> list[SubgraphSource]:
@@ -36,8 +51,7 @@ def compose_case(name: str) -> CompositionResult:
 
 def _node_path() -> Path | None:
     for modules in (SHARED_MODULES, NODE_DIR / "node_modules"):
-        if all((modules / p).is_dir() for p in ("@theguild/federation-composition",
-                                                  "@apollo/gateway")):
+        if all((modules / p).is_dir() for p in PACKAGES):
             return modules
     return None
 
@@ -53,21 +67,41 @@ def oracle_available() -> bool:
 
 
 def _node(script: str, payload: object) -> object:
-    env = os.environ | {"NODE_PATH": str(_node_path())}
+    env = os.environ | {"NODE_PATH": str(_modules())}
     done = subprocess.run(["node", str(NODE_DIR / script)], input=json.dumps(payload), env=env,
                           capture_output=True, text=True, timeout=300, check=True)
     return json.loads(done.stdout)
 
 
-def oracle(sources: list[SubgraphSource]) -> dict:
-    """Compose with @theguild/federation-composition: {"supergraph": sdl} or {"errors": [...]}."""
-    return oracle_batch([sources])[0]
+def oracle(sources: list[SubgraphSource], composer: str = "guild") -> dict:
+    """Compose with @theguild/federation-composition ("guild") or @apollo/composition
+    ("apollo"): {"supergraph": sdl} or {"errors": [...], "codes": [...]}."""
+    return oracle_batch([sources], composer)[0]
 
 
-def oracle_batch(batch: list[list[SubgraphSource]]) -> list[dict]:
-    """Several compositions in one node process (node start-up dominates small cases)."""
-    return _node("compose.cjs", [[{"name": s.name, "url": s.url, "sdl": s.sdl} for s in sources]
-                                 for sources in batch])
+def oracle_batch(batch: list[list[SubgraphSource]], composer: str = "guild") -> list[dict]:
+    """Several compositions by one composer in one node process (node start-up dominates
+    small cases)."""
+    return [answer[composer] for answer in oracles_batch(batch, (composer,))]
+
+
+def oracles_batch(batch: list[list[SubgraphSource]],
+                  composers: tuple[str, ...] = COMPOSERS) -> list[dict[str, dict]]:
+    """Each set composed by every composer named, in one node process: per set
+    `{composer: {"supergraph": sdl} | {"errors": [...], "codes": [...]}}`."""
+    return compose_all(_modules(), batch, composers)
+
+
+def composer_process() -> ComposerProcess:
+    """A node process composing one set at a time (for property tests); close it after use."""
+    return ComposerProcess(_modules())
+
+
+def _modules() -> Path:
+    modules = _node_path()
+    if modules is None:
+        raise RuntimeError("the composition oracles are not installed (npm ci in node/)")
+    return modules
 
 
 def apollo_gateway_load(supergraphs: list[str]) -> list[str | None]:
@@ -76,11 +110,20 @@ def apollo_gateway_load(supergraphs: list[str]) -> list[str | None]:
 
 
 def normalise(sdl: str) -> str:
-    """Sort definitions, fields, arguments, values, members and directive applications."""
+    """Sort definitions, fields, arguments, values, members and directive applications;
+    print join field sets compactly; drop the join spec's `@join__directive` definitions when
+    nothing applies them (Apollo prints them with join v0.5, The Guild and we do not)."""
     document = parse(sdl, no_location=True)
-    definitions = sorted((_sorted(d) for d in document.definitions),
+    kept = [d for d in document.definitions if not _unused_join_directive(d, sdl)]
+    definitions = sorted((_sorted(d) for d in kept),
                          key=lambda d: (d.kind, getattr(getattr(d, "name", None), "value", "")))
     return print_ast(DocumentNode(definitions=tuple(definitions)))
+
+
+def _unused_join_directive(node: Node, sdl: str) -> bool:
+    name = getattr(getattr(node, "name", None), "value", "")
+    applied = re.search(r"(?<!directive )@join__directive\(", sdl)
+    return name in ("join__directive", "join__DirectiveArguments") and not applied
 
 
 def _sorted(node: Node) -> Node:
@@ -95,7 +138,23 @@ def _sorted(node: Node) -> Node:
     description = getattr(node, "description", None)
     if isinstance(description, StringValueNode):
         changes["description"] = StringValueNode(value=description.value.strip(), block=False)
+    if isinstance(node, DirectiveNode) and node.name.value.startswith("join__") and \
+            node.arguments:
+        changes["arguments"] = tuple(_compact_field_set(a) for a in changes.get(
+            "arguments", node.arguments))
     return replace(node, **changes) if changes else node
+
+
+def _compact_field_set(argument: ArgumentNode) -> ArgumentNode:
+    """`dims { w h }` and `dims{w h}` are one field set (join spec `join__FieldSet`)."""
+    if argument.name.value not in _FIELD_SETS or not isinstance(argument.value, StringValueNode):
+        return argument
+    try:
+        selections = parse("{" + argument.value.value + "}", no_location=True)
+    except GraphQLError:
+        return argument
+    text = strip_ignored_characters(print_ast(selections))[1:-1]
+    return replace(argument, value=StringValueNode(value=text))
 
 
 def _key(node: Node) -> str:

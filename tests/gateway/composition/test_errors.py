@@ -13,6 +13,18 @@ ERRORS = {
     "error_non_shareable_field": ("INVALID_FIELD_SHARING", "a", "Product.name"),
     "error_key_missing_field": ("KEY_INVALID_FIELDS", "a", "Product"),
     "error_requires_not_external": ("REQUIRES_FIELDS_MISSING_EXTERNAL", "b", "Product.ship"),
+    "error_requires_argument_not_everywhere": ("REQUIRES_INVALID_FIELDS", "b", "Product.tax"),
+    "error_requires_nested_local_leaf": ("REQUIRES_FIELDS_MISSING_EXTERNAL", "b", "Review.score"),
+    "error_provides_fragment_local_field": ("PROVIDES_FIELDS_MISSING_EXTERNAL", "b",
+                                            "Zoo.animals"),
+    "error_argument_type_conflict": ("FIELD_ARGUMENT_TYPE_MISMATCH", "a", "Query.f(x:)"),
+    "error_external_type_mismatch": ("EXTERNAL_TYPE_MISMATCH", "b", "P.w"),
+    "error_enum_only_inaccessible_values": ("ONLY_INACCESSIBLE_CHILDREN", "a", "Mode"),
+    "error_interface_object_field_not_shareable": ("INVALID_FIELD_SHARING", "a", "Book.title"),
+    "error_federation_v1_type_with_only_unused_externals": ("TYPE_WITH_ONLY_UNUSED_EXTERNAL",
+                                                            "b", "User"),
+    "error_requires_key_field_of_extension": ("REQUIRES_FIELDS_MISSING_EXTERNAL", "b",
+                                              "Product.slug"),
     "error_provides_not_external": ("PROVIDES_FIELDS_MISSING_EXTERNAL", "a", "Review.author"),
     "error_entity_unresolvable": ("EXTERNAL_MISSING_ON_BASE", "reviews", "User.name"),
     "error_unreachable_field": ("SATISFIABILITY_ERROR", "a", "Money.currency"),
@@ -21,10 +33,9 @@ ERRORS = {
     "error_required_argument_missing": ("REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH", "a",
                                         "Query.search(term:)"),
     "error_inaccessible_type_referenced": ("REFERENCED_INACCESSIBLE", "a", "Query.q"),
-    "error_argument_default_mismatch": ("DEFAULT_VALUE_MISMATCH", "a", "Query.a(x:)"),
-    "error_input_default_mismatch": ("DEFAULT_VALUE_MISMATCH", "a", "F.limit"),
+    "error_argument_default_mismatch": ("FIELD_ARGUMENT_DEFAULT_MISMATCH", "a", "Query.a(x:)"),
+    "error_input_default_mismatch": ("INPUT_FIELD_DEFAULT_MISMATCH", "a", "F.limit"),
     "error_subscription_shared": ("INVALID_FIELD_SHARING", "a", "Subscription.ticks"),
-    "error_input_list_nullability": ("FIELD_TYPE_MISMATCH", "a", "In.xs"),
     "error_external_key_field_unresolvable": ("SATISFIABILITY_ERROR", "a", "P.id"),
     "error_requires_unreachable": ("SATISFIABILITY_ERROR", "a", "P.w"),
     "error_value_type_shadows_entity": ("SATISFIABILITY_ERROR", "a", "T.code"),
@@ -37,11 +48,21 @@ ERRORS = {
     "error_empty_merged_enum": ("EMPTY_MERGED_ENUM_TYPE", "a", "E"),
     "error_empty_merged_input": ("EMPTY_MERGED_INPUT_TYPE", "a", "In"),
     "error_interface_key_missing_on_implementation": (
-        "INTERFACE_KEY_MISSING_IMPLEMENTATION_TYPE", "a", "X"),
+        "INTERFACE_KEY_NOT_ON_IMPLEMENTATION", "a", "X"),
     "error_interface_object_without_interface": ("INTERFACE_OBJECT_USAGE_ERROR", "b", "I"),
     "error_interface_object_without_key": ("INTERFACE_OBJECT_USAGE_ERROR", "b", "I"),
     "error_key_field_abstract": ("KEY_FIELDS_SELECT_INVALID_TYPE", "a", "T"),
     "error_key_field_with_arguments": ("KEY_FIELDS_HAS_ARGS", "a", "T"),
+    "error_override_chain": ("OVERRIDE_SOURCE_HAS_OVERRIDE", "c", "T.f"),
+    "error_override_on_interface_object_field": ("OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE",
+                                                 "b", "Media.title"),
+    "error_override_label_before_federation_v2_7": ("INVALID_GRAPHQL", "b", "P.f"),
+    "error_federation_v1_interface_key_under_interface_object": (
+        "INTERFACE_OBJECT_USAGE_ERROR", "a", "Media"),
+    "error_federation_v1_extension_without_base": ("EXTENSION_WITH_NO_BASE", "a", "User"),
+    "error_federation_v1_requires_unknown_field": ("REQUIRES_INVALID_FIELDS", "b", "P.score"),
+    "error_override_unshared_next_to_shared_copy": ("INVALID_FIELD_SHARING", "c", "Product.name"),
+    "error_provided_field_not_shareable": ("INVALID_FIELD_SHARING", "b", "User.name"),
     "error_override_with_external": ("OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE", "b", "T.f"),
     "error_shareable_on_interface_field": ("INVALID_SHAREABLE_USAGE", "a", "I.x"),
     "error_type_kind_mismatch": ("TYPE_KIND_MISMATCH", "b", "T"),
@@ -49,10 +70,27 @@ ERRORS = {
 }
 
 
+# Refusals we do not make yet, each with a KNOWN_GAP.md: satisfiability differences are left to
+# the planner rework (satisfiability will share the planner's notion of "reachable").
+KNOWN_GAPS = {
+    "error_progressive_override_of_required_field": ("SATISFIABILITY_ERROR", "a", "S.g"),
+}
+
+
 def test_every_error_case_has_an_expectation() -> None:
-    assert sorted(c for c in CASES if c.startswith("error_")) == sorted(ERRORS)
+    assert sorted(c for c in CASES if c.startswith("error_")) == sorted(ERRORS | KNOWN_GAPS)
 
 
+@pytest.mark.parametrize("case", sorted(KNOWN_GAPS))
+@pytest.mark.xfail(strict=True, reason="satisfiability ignores @override labels: see the case's "
+                                       "KNOWN_GAP.md (left to the planner rework)")
+def test_known_satisfiability_gap_is_refused(case: str) -> None:
+    result = compose_case(case)
+    assert result.supergraph is None
+    assert KNOWN_GAPS[case] == next((e.code, e.subgraph, e.coordinate) for e in result.errors)
+
+
+@pytest.mark.timeout(60)
 @pytest.mark.parametrize("case", sorted(ERRORS))
 def test_error_case_reports_code_subgraph_coordinate_and_fix(case: str) -> None:
     # given a case breaking one rule, when composed
@@ -92,3 +130,9 @@ def test_subgraph_names_need_distinct_valid_graph_values(names: tuple[str, ...],
     assert result.supergraph is None
     assert [e.code for e in result.errors] == ["INVALID_SUBGRAPH_NAME"]
     assert message in result.errors[0].message
+
+
+def test_nothing_to_compose_has_no_query_root() -> None:
+    result = compose([])
+    assert result.supergraph is None
+    assert [e.code for e in result.errors] == ["NO_QUERIES"]

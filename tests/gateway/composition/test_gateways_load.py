@@ -29,3 +29,15 @@ def test_apollo_gateway_loads_every_supergraph(js_oracle: None) -> None:
     failures = {c: r for c, r in zip(SUCCESSFUL, results, strict=True)
                 if r is not None and "is for: SECURITY but is unsupported" not in r}
     assert failures == {}
+
+
+@pytest.mark.timeout(60)
+def test_interface_object_requires_reads_the_external_field_from_the_owner() -> None:
+    # given `Media` as an @interfaceObject in b, whose `title` is @external and only required
+    # by `shout @requires(fields: "title")`, when composed and loaded by our gateway
+    model = load_supergraph(compose_case("interface_object_requires").supergraph or "")
+    title = model.type("Media").fields["title"]
+    # then b is known not to resolve `title` (it receives it through @requires), a does
+    assert title.join("b").external is True
+    assert title.join("a") is not None and title.join("a").external is False
+    assert model.type("Media").fields["shout"].join("b").requires is not None

@@ -20,9 +20,11 @@ def test_imported_but_unused_directive_warns() -> None:
         ("UNUSED_IMPORT", "a", "@key"), ("UNUSED_IMPORT", "a", "@tag")]
 
 
-def test_different_descriptions_warn_and_the_first_subgraph_wins() -> None:
+def test_different_descriptions_warn_and_the_most_common_wins() -> None:
+    # "Desc B" in b and c, "Desc A" in a; "amount A" and "amount B" once each: the first
     result = compose_case("descriptions_merge")
     described = [w for w in result.warnings if w.code == "INCONSISTENT_DESCRIPTION"]
     assert result.supergraph is not None
     assert {w.coordinate for w in described} == {"Money", "Money.amount"}
-    assert '"""\nDesc A\n"""\ntype Money' in result.supergraph
+    assert '"""\nDesc B\n"""\ntype Money' in result.supergraph
+    assert '"""\n  amount A\n  """\n  amount' in result.supergraph
