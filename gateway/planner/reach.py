@@ -96,10 +96,9 @@ class Reach:
             if not narrowed:
                 continue
             part, left = self.split(graph, runtime, narrowed, provided)
-            remainder = self.left_after_jumps(graph, runtime, left)
+            absorbed, remainder = self.absorb(graph, runtime, left)
             if remainder:
                 rest.append(FragmentSel(runtime, (), remainder))
-                absorbed = [s for s in left if all(s is not r for r in remainder)]
                 per_type.append((runtime, [*part, *absorbed], remainder))
             else:
                 per_type.append((runtime, narrowed, []))
@@ -159,7 +158,8 @@ class Reach:
         inner_type = resolver.field_type(type_name, sel.name, graph)
         inner_here, inner_rest = self.split(graph, inner_type, sel.selections, inner_provided)
         if inner_rest:
-            inner_rest = self.left_after_jumps(graph, inner_type, inner_rest)
+            absorbed, inner_rest = self.absorb(graph, inner_type, inner_rest)
+            inner_here = [*inner_here, *absorbed]  # reached by a jump from here: delivered
         if not inner_rest:
             return sel, None
         here_sel = replace(sel, selections=inner_here) if _has_fields(inner_here) else None
@@ -169,13 +169,21 @@ class Reach:
 
     def left_after_jumps(self, graph: str, type_name: str, rest: list[Sel]) -> list[Sel]:
         """What of `rest` no graph reachable by a key jump from (graph, type) delivers."""
+        return self.absorb(graph, type_name, rest)[1]
+
+    def absorb(self, graph: str, type_name: str, rest: list[Sel]) -> Split:
+        """(the part of `rest` entity jumps from (graph, type) deliver, what is left over)."""
         if not rest or not self.jumps:
-            return rest
+            return [], rest
+        absorbed: list[Sel] = []
         for target in self.jump_targets(graph, type_name):
-            _here, rest = self.split(target, type_name, rest)
+            delivered, rest = self.split(target, type_name, rest)
+            if delivered is not rest:
+                absorbed += delivered
             if not rest:
                 break
-        return [s for s in rest if not self._interface_object_field(type_name, s)]
+        through = [s for s in rest if self._interface_object_field(type_name, s)]
+        return [*absorbed, *through], [s for s in rest if s not in through]
 
     def _interface_object_field(self, type_name: str, sel: Sel) -> bool:
         """Fields an `@interfaceObject` graph adds to an interface `type_name` implements: the
