@@ -14,7 +14,7 @@ from itertools import count
 from graphql import FieldNode, InlineFragmentNode, SelectionSetNode
 
 from gateway.plan import KeyField, KeyFragment
-from gateway.planner.operation import FieldSel, FragmentSel, Sel
+from gateway.planner.operation import FieldSel, FragmentSel, Sel, level_fields
 from gateway.planner.selection import OutSelection, print_arguments
 from gateway.supergraph import Supergraph
 
@@ -82,23 +82,14 @@ class Reserved(dict):
     def __init__(self, sels: list[Sel]) -> None:
         super().__init__()
         self.sels = sels
-        for sel in _level_fields(sels):
+        for sel in level_fields(sels):
             self.setdefault(sel.response_key, set()).add((sel.name, print_arguments(sel.arguments)))
 
     def nested(self, key: str) -> Reserved:
         """The keys the client uses one level below its fields answering under `key`."""
-        inner = [s for f in _level_fields(self.sels) if f.response_key == key for s in f.selections]
+        inner = [s for f in level_fields(self.sels) if f.response_key == key for s in f.selections]
         return Reserved(inner)
 
-
-def _level_fields(sels: list[Sel]) -> list[FieldSel]:
-    found: list[FieldSel] = []
-    for sel in sels:
-        if isinstance(sel, FragmentSel):
-            found.extend(_level_fields(sel.selections))
-        else:
-            found.append(sel)
-    return found
 
 
 def reserved_keys(sels: list[Sel]) -> Reserved:

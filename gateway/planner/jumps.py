@@ -14,7 +14,7 @@ from gateway.planner.clashes import is_ambiguous
 from gateway.planner.errors import PlanningError
 from gateway.planner.groups import Group, Position, RepBuilder
 from gateway.planner.internal import InternalAliases, internal_selections, key_fields
-from gateway.planner.operation import FieldSel
+from gateway.planner.operation import FieldSel, level_fields
 from gateway.planner.reach import Reach
 from gateway.planner.resolution import Resolver
 from gateway.planner.selection import variables_in
@@ -123,7 +123,7 @@ class EntityJumps:
         """Sibling fields the current graph lacks that `graph` would resolve in the same fetch."""
         fields = self.resolver.type(pos.type_name).fields
         count = 0
-        for sel in _flat_fields(pos.siblings):
+        for sel in level_fields(pos.siblings):
             if sel.name in fields:
                 graphs = self.resolver.field_graphs(pos.type_name, sel.name)
                 count += graph in graphs and pos.group.graph not in graphs
@@ -291,14 +291,3 @@ def _common_ancestor(left: Group, right: Group) -> Group | None:
     while node is not None and node.id not in chain:
         node = node.parent
     return node
-
-
-def _flat_fields(sels: list) -> list[FieldSel]:
-    """The fields of one level, looking through inline fragments."""
-    found: list[FieldSel] = []
-    for sel in sels:
-        if isinstance(sel, FieldSel):
-            found.append(sel)
-        else:
-            found.extend(_flat_fields(sel.selections))
-    return found

@@ -23,7 +23,9 @@ from graphql import (
 
 from gateway.planner.errors import PlanningError
 
-__all__ = ["FieldSel", "FragmentSel", "Operation", "Sel", "normalise", "selections_of"]
+__all__ = [
+    "FieldSel", "FragmentSel", "Operation", "Sel", "level_fields", "normalise", "selections_of",
+]
 
 
 @dataclass(slots=True)
@@ -51,6 +53,17 @@ class FragmentSel:
 
 
 Sel = FieldSel | FragmentSel
+
+
+def level_fields(sels: list[Sel]) -> list[FieldSel]:
+    """The fields of one level, looking through inline fragments (GraphQL spec §6.3.2)."""
+    found: list[FieldSel] = []
+    for sel in sels:
+        if isinstance(sel, FragmentSel):
+            found.extend(level_fields(sel.selections))
+        else:
+            found.append(sel)
+    return found
 
 
 @dataclass(slots=True)

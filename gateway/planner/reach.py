@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from graphql import SelectionSetNode
 
-from gateway.planner.operation import FieldSel, FragmentSel, Sel
+from gateway.planner.operation import FieldSel, FragmentSel, Sel, level_fields
 from gateway.planner.resolution import Resolver, provided_field
 
 __all__ = ["Reach", "Split"]
@@ -234,7 +234,7 @@ class Reach:
             )
         here, rest = self.split(graph, type_name, sels, provided)
         total = 0
-        for sel in _fields(here):
+        for sel in level_fields(here):
             if sel.selections and sel.name in info.fields:
                 inner = self.resolver.field_type(type_name, sel.name, graph)
                 below = provided_field(provided, type_name, sel.name, self.supergraph)
@@ -266,16 +266,6 @@ class Reach:
             return True
         return type_name in self.supergraph.possible_types(condition)
 
-
-def _fields(sels: list[Sel]) -> list[FieldSel]:
-    """The fields of one level, looking through inline fragments."""
-    found: list[FieldSel] = []
-    for sel in sels:
-        if isinstance(sel, FieldSel):
-            found.append(sel)
-        else:
-            found.extend(_fields(sel.selections))
-    return found
 
 
 def _with(sel: FragmentSel, inner: list[Sel], original: list[Sel]) -> FragmentSel | None:
