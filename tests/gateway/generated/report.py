@@ -114,6 +114,7 @@ async def _shrink_all(run: Run, examples: dict[str, list[str]], workdir: Path) -
 
 def _keep(case: GeneratedCase, op_id: str, body: dict[str, Any], cause: str) -> Path:
     failure_class, _, reason = cause.partition(": ")
+    CASES_DIR.mkdir(exist_ok=True)  # empty (so not in git) while no failure is kept
     path = CASES_DIR / f"{op_id.replace('/', '-')}.json"
     path.write_text(json.dumps({
         "class": failure_class, "reason": reason, "found_as": op_id, "operation": body,
