@@ -153,12 +153,16 @@ def test_every_fetch_document_of_a_sample_supergraph_validates_in_its_subgraph(c
             _assert_valid(_sample_schema(sample, subgraph), text, (query, subgraph))
 
 
-@pytest.mark.parametrize("op", all_operations(), ids=lambda op: op.id)
+def _plannable_operations() -> list:
+    """Sample operations that pass the gateway's validation (the others never reach a planner)."""
+    return [op for op in all_operations()
+            if not validate(_sample_supergraph(op.case).api_schema, parse(op.document))]
+
+
+@pytest.mark.parametrize("op", _plannable_operations(), ids=lambda op: op.id)
 def test_every_fetch_document_of_a_sample_operation_validates_in_its_subgraph(op):
     graph, sample = _sample_supergraph(op.case), case_named(op.case)
     document = parse(op.document)
-    if validate(graph.api_schema, document):
-        pytest.skip("the operation is meant to fail validation at the gateway")
     node = _planned(op.case, lambda: plan_operation(graph, document, op.operation_name))
     for subgraph, text in _documents(node):
         _assert_valid(_sample_schema(sample, subgraph), text, subgraph)
