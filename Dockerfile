@@ -6,6 +6,7 @@ COPY pyproject.toml README.md ./
 COPY gateway ./gateway
 COPY subgraphs ./subgraphs
 COPY streaming ./streaming
+COPY common ./common
 COPY schema ./schema
 COPY supergraph.yaml ./
 RUN pip install . && useradd --system --uid 10001 app

@@ -33,7 +33,7 @@ dev: install
 	$(PY) -m infra.dev up
 
 lint: install
-	$(BIN)/ruff check gateway subgraphs streaming infra tests
+	$(BIN)/ruff check gateway subgraphs streaming common infra tests
 	$(BIN)/lint-imports
 
 oracle:
