@@ -1,0 +1,1 @@
+"""Token verification every process shares: end-user access tokens and service credentials."""
