@@ -1,0 +1,1 @@
+"""Backups of every service database with a manifest, retention, upload and verified restore."""
