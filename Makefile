@@ -5,7 +5,8 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: dev test install migrate seed schema schema-check lint unit integration clean oracle
+.PHONY: dev test install migrate seed schema schema-check lint unit integration clean oracle \
+        backup-db restore-db
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -54,3 +55,13 @@ bench: DURATION ?= 30
 bench: install
 	@# The federation benchmark (tests/bench/federation/run.py); `make bench DURATION=10` for a short run.
 	$(PY) tests/bench/federation/run.py --duration $(DURATION)
+
+backup-db: install
+	@# Every service database (or SERVICE=orders) into var/backups (BACKUP_DIR), 7 days kept;
+	@# UPLOAD=1 copies to BACKUP_S3_BUCKET as well (README, "Backups and restore").
+	$(PY) -m infra.backup backup $(if $(SERVICE),--service $(SERVICE)) $(if $(UPLOAD),--upload)
+
+restore-db: install
+	@# make restore-db SERVICE=orders FROM=var/backups [TARGET=postgresql://...] [FORCE=1]
+	@test -n "$(SERVICE)" -a -n "$(FROM)" || { echo "usage: make restore-db SERVICE=orders FROM=var/backups"; exit 2; }
+	$(PY) -m infra.backup restore --service $(SERVICE) --from $(FROM) $(if $(TARGET),--target $(TARGET)) $(if $(FORCE),--force)
