@@ -1,4 +1,4 @@
-"""``python -m infra.smoke --url https://shop.example/graphql``: register -> cart -> checkout -> PAID.
+"""``python -m infra.smoke --url https://shop.example/graphql``: register, cart, checkout, PAID.
 
 The deployment pipeline runs it against staging and production after each deploy; tests/e2e runs
 it against the dev platform so it is known to work. It places one real order with the sandbox's
@@ -60,8 +60,8 @@ def run_smoke(url: str, *, payment_method: str = "pm_card_visa", timeout: float 
     )["register"]["token"]
     say(f"registered {email}")
     product = product or _product_in_stock(gateway)
-    gateway.data("add to cart", "mutation($p: ID!) { addToCart(productId: $p, quantity: 1) { id } }",
-                 p=product)
+    gateway.data("add to cart",
+                 "mutation($p: ID!) { addToCart(productId: $p, quantity: 1) { id } }", p=product)
     order = gateway.data("checkout", "mutation($m: String!) { checkout(paymentMethod: $m) { id } }",
                          m=payment_method)["checkout"]["id"]
     say(f"checked out order {order}")

@@ -1,4 +1,4 @@
-"""``python -m infra.backup backup|restore|list``: the commands behind ``make backup-db``/``restore-db``.
+"""``python -m infra.backup backup|restore|list``: behind ``make backup-db`` and ``restore-db``.
 
 Exit status: 0 done, 1 a backup or upload failed, 2 a restore was refused or did not match.
 """

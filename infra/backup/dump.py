@@ -64,7 +64,7 @@ async def _pg_dump(db: Database, target: Path):
     finally:
         await conn.close()
     if dump.returncode != 0:
-        target.unlink(missing_ok=True)
+        await asyncio.to_thread(target.unlink, missing_ok=True)
         raise BackupFailed(f"pg_dump of {db.service} failed: {err.decode(errors='replace')}")
     return revision, tables
 

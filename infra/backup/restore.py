@@ -71,7 +71,8 @@ async def _pg_restore(dump: Path, target: Database, *, force: bool) -> dict[str,
     )
     _, err = await proc.communicate()
     if proc.returncode != 0:
-        raise RestoreRefused(f"pg_restore into {target.name} failed: {err.decode(errors='replace')}")
+        reason = err.decode(errors="replace")
+        raise RestoreRefused(f"pg_restore into {target.name} failed: {reason}")
     conn = await asyncpg.connect(target.libpq_url)
     try:
         async with conn.transaction(isolation="repeatable_read", readonly=True):

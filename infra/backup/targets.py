@@ -53,7 +53,7 @@ class Database:
 
 
 def database_of(service: str, env: Mapping[str, str] | None = None) -> Database:
-    """``<SERVICE>_DATABASE_URL``, then ``DATABASE_URL``, else the dev SQLite file (kit settings)."""
+    """``<SERVICE>_DATABASE_URL``, then ``DATABASE_URL``, else the dev SQLite file (as the kit)."""
     if service not in SERVICES:
         raise ValueError(f"unknown service {service!r}; one of {', '.join(SERVICES)}")
     env = os.environ if env is None else env

@@ -48,7 +48,8 @@ def upload(manifest_path: Path, env: Mapping[str, str] | None = None) -> list[st
         try:
             client.upload_file(str(path), bucket, key)
         except Exception as exc:  # boto3 raises many types; the operator needs the message
-            raise UploadFailed(f"upload of {path.name} to s3://{bucket}/{key} failed: {exc}") from exc
+            where = f"s3://{bucket}/{key}"
+            raise UploadFailed(f"upload of {path.name} to {where} failed: {exc}") from exc
         keys.append(key)
     return keys
 

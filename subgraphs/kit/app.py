@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -39,7 +40,12 @@ from subgraphs.kit.context import RequestContext
 from subgraphs.kit.logs import correlation_id, trace_id
 from subgraphs.kit.settings import ServiceSettings
 
-__all__ = ["CorrelationMiddleware", "GraphQLEndpoint", "Hook", "SubgraphApp", "create_app"]
+__all__ = [
+    "READY_CACHE_SECONDS", "CorrelationMiddleware", "GraphQLEndpoint", "Hook", "SubgraphApp",
+    "create_app",
+]
+
+READY_CACHE_SECONDS = 1.0
 
 Hook = Callable[[], Awaitable[None]]
 log = logging.getLogger("kit.app")
@@ -170,8 +176,14 @@ def _add_probes(
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
+    last: list[Any] = [float("-inf"), None, 503]  # when checked, the checks' results, status
+
     @app.get("/ready")
     async def ready() -> JSONResponse:
+        # Probes from every load balancer and kubelet share one check per READY_CACHE_SECONDS,
+        # so a burst of probes never becomes a burst of database round trips.
+        if time.monotonic() - last[0] < READY_CACHE_SECONDS:
+            return _ready_response(last[1], details, last[2])
         results: dict[str, str] = {}
         for name, check in checks.items():
             try:
@@ -179,10 +191,17 @@ def _add_probes(
                 results[name] = "ok"
             except Exception as exc:  # a probe reports, it never raises
                 results[name] = f"unavailable: {type(exc).__name__}"
-        ok = all(v == "ok" for v in results.values())
-        body: dict[str, Any] = {"status": "ok" if ok else "unavailable", "checks": results}
-        body.update({name: detail() for name, detail in details.items()})
-        return JSONResponse(body, status_code=200 if ok else 503)
+        status = 200 if all(v == "ok" for v in results.values()) else 503
+        last[:] = [time.monotonic(), results, status]
+        return _ready_response(results, details, status)
+
+
+def _ready_response(
+    results: dict[str, str], details: Mapping[str, Callable[[], Any]], status: int
+) -> JSONResponse:
+    body: dict[str, Any] = {"status": "ok" if status == 200 else "unavailable", "checks": results}
+    body.update({name: detail() for name, detail in details.items()})  # always fresh
+    return JSONResponse(body, status_code=status)
 
 
 class CorrelationMiddleware:

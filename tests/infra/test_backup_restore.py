@@ -1,4 +1,4 @@
-"""Backups of a service database on the real PostgreSQL: consistent under writes, verified on restore."""
+"""Backups on the real PostgreSQL: consistent while orders keep coming, verified on restore."""
 
 from __future__ import annotations
 

@@ -59,7 +59,8 @@ def small_backup(tmp_path, when: datetime):
         with closing(sqlite3.connect(source)) as conn:
             conn.execute("CREATE TABLE orders (id TEXT)")
             conn.commit()
-    manifest = back_up(Database("orders", f"sqlite+aiosqlite:///{source}"), tmp_path / "b", now=when)
+    db = Database("orders", f"sqlite+aiosqlite:///{source}")
+    manifest = back_up(db, tmp_path / "b", now=when)
     return tmp_path / "b" / f"{manifest.stem}.json", manifest
 
 

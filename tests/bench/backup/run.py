@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
-from infra.backup.dump import back_up  # noqa: E402
-from infra.backup.restore import restore  # noqa: E402
-from infra.backup.targets import Database  # noqa: E402
-from tests.infra.backup_data import create_orders_database, drop_database, place_orders  # noqa: E402
+from infra.backup.dump import back_up
+from infra.backup.restore import restore
+from infra.backup.targets import Database
+from tests.infra.backup_data import create_orders_database, drop_database, place_orders
 
 
 def main() -> int:
