@@ -18,7 +18,9 @@ from streaming.broker import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 
-BIN = Path("/usr/lib/postgresql/15/bin")
+# Debian's server binaries, newest version installed (initdb and pg_ctl are not on PATH there)
+BIN = max(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name),
+          default=Path("/usr/lib/postgresql/15/bin"))
 
 
 def compose_settings() -> list[str]:
