@@ -26,3 +26,15 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
 # Examples: `python -m gateway serve --supergraph schema/supergraph.graphql`
 #           `python -m subgraphs.users serve --host 0.0.0.0`
 CMD ["python", "-m", "gateway", "serve", "--supergraph", "schema/supergraph.graphql"]
+
+# The nightly backup job's image (infra/k8s/backup.yaml): the runtime plus pg_dump and the
+# backup tool. Build with `docker build --target backup -t federated-shop-backup .`
+FROM runtime AS backup
+USER root
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/* && pip install boto3
+COPY infra/__init__.py ./infra/__init__.py
+COPY infra/backup ./infra/backup
+USER app
+HEALTHCHECK NONE
+CMD ["python", "-m", "infra.backup", "backup", "--upload", "--dir", "/backups"]

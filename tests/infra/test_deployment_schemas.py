@@ -14,7 +14,7 @@ import yaml
 from infra.dev.services import DOMAINS, ROOT
 
 K8S_VERSION = "1.30.0"
-MANIFESTS = ["platform.yaml", "availability.yaml", "namespace.yaml"]
+MANIFESTS = ["platform.yaml", "availability.yaml", "namespace.yaml", "backup.yaml"]
 DOCS = [doc for name in MANIFESTS
         for doc in yaml.safe_load_all((ROOT / "infra" / "k8s" / name).read_text()) if doc]
 DEPLOYMENTS = {d["metadata"]["name"]: d for d in DOCS if d["kind"] == "Deployment"}
@@ -74,3 +74,8 @@ def test_secrets_reach_containers_only_from_secret_objects():
             for var in container.get("env", []):
                 if any(word in var["name"] for word in SECRET_WORDS):
                     assert "secretKeyRef" in var.get("valueFrom", {}), f"{name}: {var['name']}"
+
+
+def test_every_manifest_is_deployed_by_the_kustomization():
+    kustomization = yaml.safe_load((ROOT / "infra" / "k8s" / "kustomization.yaml").read_text())
+    assert sorted(kustomization["resources"]) == sorted(MANIFESTS)
