@@ -1,5 +1,5 @@
-"""The Starlette application: ``/graphql`` (GET, POST, WebSocket, SSE, multipart), ``/health``
-and ``/ready``."""
+"""The Starlette application: ``/graphql`` (GET, POST, WebSocket, SSE, multipart), ``/health``,
+``/ready`` and ``/metrics`` (Prometheus)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
+from common.telemetry.metrics import CONTENT_TYPE, scrape
 from gateway.http.asgi import GatewayApp
 from gateway.http.edge import Edge
 from gateway.http.endpoint import GraphQLEndpoint
@@ -77,6 +78,9 @@ def build_http_app(gateway: GatewayHttp) -> GatewayApp:
             return JSONResponse({"status": "ok"})
         return JSONResponse({"status": "unavailable"}, status_code=503)
 
+    async def metrics(_: Request) -> Response:
+        return Response(await scrape(), media_type=CONTENT_TYPE)
+
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         await gateway.start()
@@ -91,6 +95,7 @@ def build_http_app(gateway: GatewayHttp) -> GatewayApp:
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/health", health, methods=["GET"]),
         Route("/ready", ready, methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
         *([Route(ASSET_PATH, graphiql_asset, methods=["GET"])] if gateway.graphiql else []),
         WebSocketRoute("/graphql", streaming.websocket),
     ]

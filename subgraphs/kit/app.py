@@ -1,4 +1,5 @@
-"""App factory: a Strawberry federation schema on FastAPI at /graphql, with /health, /ready.
+"""App factory: a Strawberry federation schema on FastAPI at /graphql, with /health, /ready
+and /metrics (Prometheus; ``kit.metrics``).
 
 HTTP requests to exactly ``/graphql`` are answered by Strawberry's own ASGI view
 (``GraphQLEndpoint``) behind the correlation middleware only: ``SubgraphApp`` hands them over
@@ -35,8 +36,10 @@ from strawberry.asgi import GraphQL
 from strawberry.fastapi import GraphQLRouter
 from strawberry.federation import Schema
 
+from common.telemetry.metrics import CONTENT_TYPE, scrape
 from subgraphs.kit.context import RequestContext
 from subgraphs.kit.logs import correlation_id, trace_id
+from subgraphs.kit.metrics import RequestMetrics, observe
 from subgraphs.kit.settings import ServiceSettings
 
 __all__ = ["CorrelationMiddleware", "GraphQLEndpoint", "Hook", "SubgraphApp", "create_app"]
@@ -59,10 +62,15 @@ def create_app(
 
     ``ready_checks`` decide readiness; ``ready_details`` are reported on /ready without deciding
     it (e.g. event counters: a broker that is down must not make a service unready, since the
-    outbox keeps its events).
+    outbox keeps its events). The ``Database`` and ``Messaging`` among ``services`` and the
+    owners of the start hooks get scrape-time gauges (``kit.metrics.observe``).
     """
+    on_startup, on_shutdown = list(on_startup or []), list(on_shutdown or [])
+    parts = [*services.values(), *(getattr(hook, "__self__", None) for hook in on_startup)]
+    start_metrics, stop_metrics = observe(settings.service, parts)
     app = SubgraphApp(
-        title=settings.service, lifespan=_lifespan(on_startup or [], on_shutdown or [])
+        title=settings.service,
+        lifespan=_lifespan([*on_startup, start_metrics], [stop_metrics, *on_shutdown]),
     )
     app.state.settings = settings
     app.state.services = dict(services)
@@ -72,8 +80,10 @@ def create_app(
 
     app.include_router(_OrjsonRouter(schema, context_getter=context), prefix="/graphql")
     _add_probes(app, ready_checks or {}, ready_details or {})
+    app.add_middleware(RequestMetrics, service=settings.service)
     app.add_middleware(CorrelationMiddleware)
-    app.graphql_fast_path(CorrelationMiddleware(GraphQLEndpoint(schema, context)))
+    endpoint = GraphQLEndpoint(schema, context)
+    app.graphql_fast_path(CorrelationMiddleware(RequestMetrics(endpoint, settings.service)))
     return app
 
 
@@ -169,6 +179,10 @@ def _add_probes(
     @app.get("/health")
     async def health() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get("/metrics")
+    async def metrics() -> Response:
+        return Response(await scrape(), media_type=CONTENT_TYPE)
 
     @app.get("/ready")
     async def ready() -> JSONResponse:
