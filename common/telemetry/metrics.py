@@ -13,7 +13,7 @@ from pathlib import Path
 
 import prometheus_client
 from prometheus_client import CollectorRegistry, multiprocess, values
-from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4, generate_latest
 
 __all__ = [
     "CONTENT_TYPE",
@@ -29,7 +29,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-CONTENT_TYPE = CONTENT_TYPE_LATEST  # text format 0.0.4
+# Text format 0.0.4, which every Prometheus reads (2.x included); names here need no escaping.
+CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 # Seconds. 2 is a bound of its own so that the "p95 above 2 s" alert reads an edge, not an
 # interpolation between 1 and 2.5 (histogram_quantile is linear inside a bucket).
