@@ -1,15 +1,17 @@
 """The gateway's Prometheus metrics: operations, subgraph fetches, GraphQL error codes, the plan
 cache and open subscriptions. Labels are bounded: operation names and error codes through
-``BoundedNames``, subgraph names come from the supergraph, kinds and transports are fixed."""
+``BoundedNames``, subgraph names come from the supergraph, kinds and transports are fixed.
+What every request touches is a lock-free tally (``common.telemetry.tally``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Gauge
 
 from common.telemetry.labels import BoundedNames
 from common.telemetry.metrics import LATENCY_BUCKETS
+from common.telemetry.tally import Counter, Histogram
 
 __all__ = [
     "FETCHES",

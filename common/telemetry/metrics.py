@@ -1,5 +1,6 @@
 """Prometheus metrics of one process: ``GET /metrics`` in the text format, summed over forked
-workers (prometheus-client's multiprocess mode), with gauges refreshed at scrape time."""
+workers (prometheus-client's multiprocess mode for its own metrics, shared snapshots for the hot
+path's tallies, ``tally.py``), with gauges refreshed at scrape time."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ import prometheus_client
 from prometheus_client import CollectorRegistry, multiprocess, values
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4, generate_latest
 
+from common.telemetry.tally import TALLIES, SharedTallies, share
+
 __all__ = [
     "CONTENT_TYPE",
     "LATENCY_BUCKETS",
@@ -25,6 +28,7 @@ __all__ = [
     "render",
     "run_directory",
     "scrape",
+    "share_forever",
 ]
 
 log = logging.getLogger(__name__)
@@ -36,6 +40,9 @@ MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 # interpolation between 1 and 2.5 (histogram_quantile is linear inside a bucket).
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0)
 _REFRESH_SECONDS = 2.0  # one scrape waits at most this long for the slowest refresher
+SHARE_SECONDS = 1.0  # how stale another worker's tallies may be in a scrape
+
+prometheus_client.REGISTRY.register(TALLIES)
 
 Refresher = Callable[[], Awaitable[None]]
 _refreshers: dict[object, Refresher] = {}
@@ -81,11 +88,26 @@ async def _refresh_all() -> None:
 
 def render() -> bytes:
     """The text exposition of this process, or of every process in multiprocess mode."""
-    if not os.environ.get(MULTIPROCESS_ENV):
+    directory = os.environ.get(MULTIPROCESS_ENV)
+    if not directory:
         return generate_latest(prometheus_client.REGISTRY)
+    share(directory)  # this worker's tallies as of now; the others' at most SHARE_SECONDS old
     registry = CollectorRegistry()
     multiprocess.MultiProcessCollector(registry)
+    registry.register(SharedTallies(directory))
     return generate_latest(registry)
+
+
+async def share_forever() -> None:
+    """In multiprocess mode, write this worker's tallies every ``SHARE_SECONDS`` (a task for
+    the server's lifetime); otherwise return at once."""
+    directory = os.environ.get(MULTIPROCESS_ENV)
+    while directory:
+        await asyncio.sleep(SHARE_SECONDS)
+        try:
+            share(directory)
+        except OSError as error:  # a full disk must not stop the worker; the next try may pass
+            log.warning("cannot share this worker's metrics: %r", error)
 
 
 async def scrape() -> bytes:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from typing import Protocol
@@ -12,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from common.telemetry.metrics import CONTENT_TYPE, scrape
+from common.telemetry.metrics import CONTENT_TYPE, scrape, share_forever
 from gateway.http.asgi import GatewayApp
 from gateway.http.edge import Edge
 from gateway.http.endpoint import GraphQLEndpoint
@@ -84,9 +85,11 @@ def build_http_app(gateway: GatewayHttp) -> GatewayApp:
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         await gateway.start()
+        sharing = asyncio.create_task(share_forever())  # with workers: for the others' scrapes
         try:
             yield
         finally:
+            sharing.cancel()
             if endpoint.collapser is not None:
                 await endpoint.collapser.aclose()
             await gateway.aclose()

@@ -12,8 +12,8 @@ import yaml
 from prometheus_client import REGISTRY
 
 import gateway.metrics  # noqa: F401  (registers the gateway's metric families)
-import subgraphs.kit.cache  # noqa: F401
-import subgraphs.kit.metrics  # noqa: F401
+import subgraphs.kit.cache
+import subgraphs.kit.metrics
 import subgraphs.notifications.events.delivery  # noqa: F401
 from tests.infra.test_alert_rules import OBSERVABILITY, _promtool
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import httpx
 
 from gateway.app import create_app
-from tests.gateway.pipeline.shop import shop_supergraph
 from tests.gateway.http.test_cli import _free_port
+from tests.gateway.pipeline.shop import shop_supergraph
 from tests.scrape import sample
 
 NAMED = "query ProductName($id: ID!) { product(id: $id) { name } }"
