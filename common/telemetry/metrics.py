@@ -16,7 +16,7 @@ import prometheus_client
 from prometheus_client import CollectorRegistry, multiprocess, values
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4, generate_latest
 
-from common.telemetry.tally import TALLIES, SharedTallies, share
+from common.telemetry.tally import SharedTallies, share
 
 __all__ = [
     "CONTENT_TYPE",
@@ -41,8 +41,6 @@ MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0)
 _REFRESH_SECONDS = 2.0  # one scrape waits at most this long for the slowest refresher
 SHARE_SECONDS = 1.0  # how stale another worker's tallies may be in a scrape
-
-prometheus_client.REGISTRY.register(TALLIES)
 
 Refresher = Callable[[], Awaitable[None]]
 _refreshers: dict[object, Refresher] = {}

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from prometheus_client import REGISTRY
 from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector
 
@@ -177,3 +178,8 @@ def _cumulative(bounds: list[float], counts: list[int]) -> list[tuple[str, float
 
 def _float_text(bound: float) -> str:
     return repr(float(bound))
+
+
+# A single process's scrape reads the tallies with everything else (registered last: the
+# registry collects once right away, and the families are added to TALLIES as they are made).
+REGISTRY.register(TALLIES)

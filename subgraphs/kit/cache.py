@@ -11,8 +11,9 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Protocol
 
-from prometheus_client import Counter
 from redis.asyncio import Redis
+
+from common.telemetry.tally import Counter
 
 __all__ = ["Cache", "MemoryCache", "RedisCache", "make_cache"]
 

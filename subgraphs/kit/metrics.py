@@ -9,11 +9,12 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Gauge
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from common.telemetry.labels import BoundedNames
 from common.telemetry.metrics import LATENCY_BUCKETS, on_scrape
+from common.telemetry.tally import Counter, Histogram
 from subgraphs.kit.database import Database
 from subgraphs.kit.messaging import Messaging
 
