@@ -15,6 +15,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from common.telemetry.labels import BoundedNames
 from common.telemetry.metrics import LATENCY_BUCKETS, on_scrape
 from common.telemetry.tally import Counter, Histogram
+from streaming.consumer import EventConsumer
+from streaming.outbox import OutboxRelay
 from subgraphs.kit.database import Database
 from subgraphs.kit.messaging import Messaging
 
@@ -77,19 +79,22 @@ class RequestMetrics:
 
 
 def observe(service: str, parts: Iterable[Any]) -> tuple[Any, Any]:
-    """Start and stop hooks that refresh the gauges of ``parts`` (its ``Database`` and
-    ``Messaging``, others ignored) at each scrape of this process."""
+    """Start and stop hooks that refresh the gauges of ``parts`` at each scrape of this
+    process: each ``Database``'s pool, each ``Messaging``'s outbox and consumers, and the
+    ``consumer`` (an ``EventConsumer``) of any other part (the cart's order events)."""
+    parts = list(parts)
     databases = [p for p in parts if isinstance(p, Database)]
-    messaging = [p for p in parts if isinstance(p, Messaging)]
+    relays = [p.relay for p in parts if isinstance(p, Messaging)]
+    consumers = [c for p in parts for c in _consumers_of(p)]
     owner = object()
     series: set[tuple[str, ...]] = set()
 
     async def refresh() -> None:
         for database in databases:
             _pool(service, database)
-        for part in messaging:
-            await _outbox(service, part)
-            await _consumers(part, series)
+        for relay in relays:
+            await _outbox(service, relay)
+        await _consumers(consumers, series)
 
     async def start() -> None:
         on_scrape(owner, refresh)
@@ -100,6 +105,13 @@ def observe(service: str, parts: Iterable[Any]) -> tuple[Any, Any]:
     return start, stop
 
 
+def _consumers_of(part: Any) -> list[EventConsumer]:
+    if isinstance(part, Messaging):
+        return list(part.consumers)
+    consumer = getattr(part, "consumer", None)
+    return [consumer] if isinstance(consumer, EventConsumer) else []
+
+
 def _pool(service: str, database: Database) -> None:
     pool = database.engine.sync_engine.pool
     checked_out = getattr(pool, "checkedout", None)
@@ -108,17 +120,17 @@ def _pool(service: str, database: Database) -> None:
         POOL_SIZE.labels(service).set(pool.size())
 
 
-async def _outbox(service: str, messaging: Messaging) -> None:
-    count, oldest = await messaging.relay.backlog()
+async def _outbox(service: str, relay: OutboxRelay) -> None:
+    count, oldest = await relay.backlog()
     OUTBOX_BACKLOG.labels(service).set(count)
     age = 0.0 if oldest is None else (datetime.now(UTC) - oldest).total_seconds()
     OUTBOX_AGE.labels(service).set(max(age, 0.0))
 
 
-async def _consumers(messaging: Messaging, series: set[tuple[str, ...]]) -> None:
+async def _consumers(consumers: list[EventConsumer], series: set[tuple[str, ...]]) -> None:
     """Lag per partition this process is assigned; a partition moved elsewhere is dropped."""
     seen: set[tuple[str, ...]] = set()
-    for consumer in messaging.consumers:
+    for consumer in consumers:
         for tp, lag in (await consumer.committed_lag()).items():
             labels = (consumer.group, tp.topic, str(tp.partition))
             LAG.labels(*labels).set(lag)

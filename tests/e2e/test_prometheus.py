@@ -118,9 +118,14 @@ def test_prometheus_reads_a_checkout_back_from_every_process(
     # and consumer lag per group and partition, from the services that consume events
     lag = _series(prometheus, "kafka_consumer_lag")
     groups = {s["metric"]["group"] for s in lag}
-    assert {"orders", "payments", "notifications"} <= groups, groups
+    assert {"cart", "orders", "payments", "notifications"} <= groups, groups
     assert all({"topic", "partition"} <= s["metric"].keys() for s in lag)
     # and each outbox's backlog and the age of its oldest row
     backlog = _series(prometheus, "outbox_backlog")
     assert {"orders", "payments"} <= {s["metric"]["job"] for s in backlog}
     assert _series(prometheus, "outbox_oldest_age_seconds")
+    # and the dead-letter topics and database pools the gauges read at each scrape
+    assert {"orders", "payments"} <= {s["metric"]["group"]
+                                      for s in _series(prometheus, "kafka_dlq_messages")}
+    pools = _series(prometheus, "subgraph_db_pool_size")
+    assert {"users", "orders", "payments"} <= {s["metric"]["service"] for s in pools}
