@@ -80,6 +80,7 @@ def create_app(
 
     app.include_router(_OrjsonRouter(schema, context_getter=context), prefix="/graphql")
     _add_probes(app, ready_checks or {}, ready_details or {})
+    app.add_api_route("/metrics", _metrics, methods=["GET"], include_in_schema=False)
     app.add_middleware(RequestMetrics, service=settings.service)
     app.add_middleware(CorrelationMiddleware)
     endpoint = GraphQLEndpoint(schema, context)
@@ -180,10 +181,6 @@ def _add_probes(
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/metrics")
-    async def metrics() -> Response:
-        return Response(await scrape(), media_type=CONTENT_TYPE)
-
     @app.get("/ready")
     async def ready() -> JSONResponse:
         results: dict[str, str] = {}
@@ -234,3 +231,8 @@ class CorrelationMiddleware:
         finally:
             trace_id.reset(trace_token)
             correlation_id.reset(corr_token)
+
+
+async def _metrics() -> Response:
+    """Prometheus text format: this process's metrics, gauges refreshed first."""
+    return Response(await scrape(), media_type=CONTENT_TYPE)
