@@ -7,6 +7,7 @@ import contextlib
 import json
 import logging
 import os
+import shutil
 import signal
 import socket
 import sys
@@ -58,7 +59,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     _Server = _graceful_server()
-    from gateway.app import create_app
     from gateway.config import GatewayConfig
     from gateway.fetch.supergraph_source import read_supergraph
     from gateway.supergraph import SupergraphError
@@ -70,6 +70,10 @@ def _serve(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as error:  # pydantic's ValidationError is a ValueError
         print(f"invalid configuration: {error}", file=sys.stderr)
         return 2
+    # Before any metric exists, so that /metrics sums over the workers.
+    temporary = _shared_metrics() if config.workers > 1 else None
+    from gateway.app import create_app
+
     source = args.supergraph_config or config.supergraph_url or config.supergraph_path
     try:
         if args.supergraph_config:
@@ -83,7 +87,23 @@ def _serve(args: argparse.Namespace) -> int:
     if config.workers == 1:
         return _run_server(_Server, app, config)
     del app  # it proved the configuration loads; each worker builds its own after the fork
-    return _run_workers(_Server, lambda: create_app(sdl, config=config), config)
+    try:
+        return _run_workers(_Server, lambda: create_app(sdl, config=config), config)
+    finally:
+        if temporary is not None:
+            shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _shared_metrics() -> Path | None:
+    """Workers write their metrics to files of a fresh per-run directory (the one in
+    ``PROMETHEUS_MULTIPROC_DIR`` when set, emptied first), so any worker's /metrics sums them.
+    The temporary directory made when none is set, to delete at exit."""
+    from common.telemetry.metrics import MULTIPROCESS_ENV, enable_multiprocess, run_directory
+
+    configured = os.environ.get(MULTIPROCESS_ENV)
+    directory = run_directory(configured)
+    enable_multiprocess(directory)
+    return None if configured else directory
 
 
 def _uvicorn_config(app: Any, config: Any) -> Any:
@@ -112,6 +132,8 @@ def _run_workers(server_class: type, make_app: Callable[[], Any], config: Any) -
     ``_FAILURE_WINDOW_SECONDS`` the supervisor stops the rest and exits 1. SIGTERM/SIGINT are
     forwarded to the workers, which stop gracefully and are not replaced; exit 0 when all did.
     Each worker gets SIGTERM when the supervisor itself dies (even by SIGKILL)."""
+    from common.telemetry.metrics import process_exited
+
     listener = _uvicorn_config(None, config).bind_socket()
     # Blocked in this process for good: the loop below takes them with sigtimedwait, so no
     # handler runs between a fork and its bookkeeping. A forked worker inherits the mask; its
@@ -156,6 +178,7 @@ def _run_workers(server_class: type, make_app: Callable[[], Any], config: Any) -
             _signal_all(children, signal.SIGTERM)
         for pid, code in _reap(children):
             children.discard(pid)
+            process_exited(pid)
             if stopping:
                 codes.append(code)
                 continue

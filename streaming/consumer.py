@@ -132,6 +132,34 @@ class EventConsumer:
         first unhandled offset, per assigned partition."""
         return ConsumerStats(self.group, **self._counts, lag=self._lag())
 
+    async def committed_lag(self) -> dict[TopicPartition, int]:
+        """Records behind per assigned partition, from the broker: end offset minus the
+        group's committed offset (the beginning when none is committed). Empty unless running."""
+        kafka = self._kafka
+        assigned = sorted(kafka.assignment()) if kafka is not None else []
+        if not assigned:
+            return {}
+        ends = await kafka.end_offsets(assigned)
+        starts = await kafka.beginning_offsets(assigned)
+        lag = {}
+        for tp in assigned:
+            committed = await kafka.committed(tp)
+            lag[tp] = max(ends[tp] - (starts[tp] if committed is None else committed), 0)
+        return lag
+
+    async def dead_letters(self) -> dict[str, int]:
+        """Messages kept in each of this group's dead-letter topics (end minus start offsets)."""
+        kafka = self._kafka
+        if kafka is None:
+            return {}
+        depth = {}
+        for topic in self._dlq_topics():  # created with the configured partitions at start
+            partitions = kafka.partitions_for_topic(topic) or range(self.settings.topic_partitions)
+            tps = [TopicPartition(topic, p) for p in partitions]
+            ends, starts = await kafka.end_offsets(tps), await kafka.beginning_offsets(tps)
+            depth[topic] = sum(ends[tp] - starts[tp] for tp in tps)
+        return depth
+
     def stop(self) -> None:
         """Ask :meth:`run` to return after the current record; the rest is redelivered later."""
         self._stopping.set()

@@ -191,6 +191,16 @@ class OutboxRelay:
             query = select(func.count()).where(self.table.c.published_at.is_(None))
             return int(await conn.scalar(query) or 0)
 
+    async def backlog(self) -> tuple[int, datetime | None]:
+        """How many rows wait to be published, and when the oldest of them was written."""
+        t = self.table
+        query = select(func.count(), func.min(t.c.created_at)).where(t.c.published_at.is_(None))
+        async with self.engine.connect() as conn:
+            count, oldest = (await conn.execute(query)).one()
+        if oldest is not None and oldest.tzinfo is None:  # SQLite keeps no zone: it was UTC
+            oldest = oldest.replace(tzinfo=UTC)
+        return int(count or 0), oldest
+
     async def purge(self, older_than: timedelta) -> int:
         """Delete rows published more than ``older_than`` ago; how many were deleted."""
         t, cutoff = self.table, datetime.now(UTC) - older_than

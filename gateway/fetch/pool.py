@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,6 +13,7 @@ import orjson
 from gateway.fetch.client import ClientOptions, SubgraphClient, parse_response
 from gateway.fetch.dedup import InFlight
 from gateway.fetch.errors import SubgraphFetchError
+from gateway.metrics import record_fetch
 
 __all__ = ["SubgraphPool"]
 
@@ -46,8 +48,15 @@ class SubgraphPool:
 
         async def send() -> bytes:
             self.sent += 1
-            # Only a query may be sent again when a keep-alive connection closes under it.
-            return await client.post(body, headers, replayable=dedupe)
+            started = time.perf_counter()
+            try:
+                # Only a query may be sent again when a keep-alive connection closes under it.
+                answer = await client.post(body, headers, replayable=dedupe)
+            except SubgraphFetchError as error:
+                record_fetch(subgraph, time.perf_counter() - started, error.code)
+                raise
+            record_fetch(subgraph, time.perf_counter() - started)
+            return answer
 
         if not dedupe:
             return parse_response(subgraph, await send())

@@ -1,8 +1,9 @@
-"""The Starlette application: ``/graphql`` (GET, POST, WebSocket, SSE, multipart), ``/health``
-and ``/ready``."""
+"""The Starlette application: ``/graphql`` (GET, POST, WebSocket, SSE, multipart), ``/health``,
+``/ready`` and ``/metrics`` (Prometheus)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from typing import Protocol
@@ -12,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
+from common.telemetry.metrics import CONTENT_TYPE, scrape, share_forever
 from gateway.http.asgi import GatewayApp
 from gateway.http.edge import Edge
 from gateway.http.endpoint import GraphQLEndpoint
@@ -77,12 +79,17 @@ def build_http_app(gateway: GatewayHttp) -> GatewayApp:
             return JSONResponse({"status": "ok"})
         return JSONResponse({"status": "unavailable"}, status_code=503)
 
+    async def metrics(_: Request) -> Response:
+        return Response(await scrape(), media_type=CONTENT_TYPE)
+
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         await gateway.start()
+        sharing = asyncio.create_task(share_forever())  # with workers: for the others' scrapes
         try:
             yield
         finally:
+            sharing.cancel()
             if endpoint.collapser is not None:
                 await endpoint.collapser.aclose()
             await gateway.aclose()
@@ -91,6 +98,7 @@ def build_http_app(gateway: GatewayHttp) -> GatewayApp:
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/health", health, methods=["GET"]),
         Route("/ready", ready, methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
         *([Route(ASSET_PATH, graphiql_asset, methods=["GET"])] if gateway.graphiql else []),
         WebSocketRoute("/graphql", streaming.websocket),
     ]

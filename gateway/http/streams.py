@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from gateway.http.live import RELOAD_ERRORS, LiveSubscriptions
+from gateway.metrics import SUBSCRIPTIONS
 from gateway.pipeline import (
     Pipeline,
     RequestError,
@@ -74,11 +75,12 @@ def limit_error(message: str) -> list[dict[str, Any]]:
 
 async def open_results(
     pipeline: Pipeline, request: GraphQLRequest, slots: Slots, live: LiveSubscriptions,
-    read_only: bool = False,
+    read_only: bool = False, transport: str = "ws",
 ) -> AsyncIterator[dict[str, Any]]:
     """Start the operation now (StreamEnd when refused) and return its responses to iterate.
 
     A subscription holds one of ``slots`` until its iterator finishes; iterate what this returns.
+    ``transport`` (ws, sse, multipart) labels the open subscription in ``gateway.metrics``.
     """
     try:
         started = await begin(pipeline, request, read_only)
@@ -89,13 +91,15 @@ async def open_results(
     if not slots.take():
         raise StreamEnd(limit_error("Too many subscriptions are open on this gateway."), False,
                         503)
-    return _events(started, slots, live)
+    return _events(started, slots, live, transport)
 
 
 async def _events(
-    started: Started, slots: Slots, live: LiveSubscriptions
+    started: Started, slots: Slots, live: LiveSubscriptions, transport: str
 ) -> AsyncIterator[dict[str, Any]]:
     stream = results(started)
+    gauge = SUBSCRIPTIONS.labels(transport)
+    gauge.inc()
     try:
         with live.track(started) as reloaded:
             async with contextlib.aclosing(_pumped(stream, reloaded, None)) as pumped:
@@ -106,6 +110,7 @@ async def _events(
     except SubscriptionFailed as error:
         raise StreamEnd(error.errors, True) from None
     finally:
+        gauge.dec()
         slots.give_back()
         await stream.aclose()
 

@@ -44,23 +44,23 @@ class StreamingTransports:
                 admitted = await self._admit(peer, request)
             except HttpError as error:
                 raise StreamEnd(_errors(error), False, error.status) from None
-            return await self.open(admitted)
+            return await self.open(admitted, transport="ws")
 
         await serve_websocket(socket, open_admitted, self.options)
 
-    async def open(self, request: GraphQLRequest,
-                   read_only: bool = False) -> AsyncIterator[dict[str, Any]]:
+    async def open(self, request: GraphQLRequest, read_only: bool = False,
+                   transport: str = "ws") -> AsyncIterator[dict[str, Any]]:
         """The responses of ``request`` on the current pipeline; StreamEnd when refused."""
         return await open_results(self.gateway.pipeline, request, self.slots, self.live,
-                                  read_only)
+                                  read_only, transport)
 
     async def maybe_stream(self, request: Request) -> Response | None:
         """The streamed response when the client asked for SSE or multipart, else None."""
         accept = request.headers.get("accept")
         if wants_sse(accept):
-            respond = sse_response
+            respond, transport = sse_response, "sse"
         elif wants_multipart(accept):
-            respond = multipart_response
+            respond, transport = multipart_response, "multipart"
         else:
             return None
         try:
@@ -69,7 +69,7 @@ class StreamingTransports:
                 edge.check_csrf(request)
             read = await read_request(request, self.gateway.max_request_bytes, 0)
             admitted = await self._admit(request, read)  # type: ignore[arg-type]
-            results = await self.open(admitted, read_only=request.method != "POST")
+            results = await self.open(admitted, request.method != "POST", transport)
         except HttpError as error:
             return _refused(_errors(error), error.status, error.headers)
         except StreamEnd as end:

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from gateway.executor import ClientOperation, Fetcher, Streamer
+from gateway.metrics import PLAN_HIT, PLAN_MISS, record_request
 from gateway.pipeline.apq import PersistedQueries
 from gateway.pipeline.authorize import Authorizer, Decision
 from gateway.pipeline.cost import CostModel
@@ -89,9 +91,11 @@ class Pipeline:
         self._validator.validate(text_digest, document)
         labels = self.labels.draw()
         key = (text_digest, request.operation_name, labels)
+        misses = self._prepared.misses
         prepared = self._prepared.get_or_make(
             key, lambda: self._prepare(document, request, labels), weight=len(request.query)
         )
+        (PLAN_HIT if self._prepared.misses == misses else PLAN_MISS).inc()
         if isinstance(prepared, RequestError):
             raise prepared.fresh()
         return prepared
@@ -140,8 +144,22 @@ class Pipeline:
 
         ``read_only`` refuses mutations (a GET request). ``kind_known`` is told the operation's
         kind (query, mutation, subscription) once the document is prepared, before anything
-        executes: request collapsing lets identical requests wait only for a query.
+        executes: request collapsing lets identical requests wait only for a query. Each run
+        is counted and timed in ``gateway.metrics``.
         """
+        started = time.perf_counter()
+        outcome = await self._run(request, read_only, kind_known)
+        prepared = outcome.prepared
+        if prepared is None:
+            record_request(None, "unknown", outcome.response, time.perf_counter() - started)
+        else:
+            name = prepared.operation.operation.name
+            record_request(name.value if name else None, prepared.kind, outcome.response,
+                           time.perf_counter() - started)
+        return outcome
+
+    async def _run(self, request: GraphQLRequest, read_only: bool,
+                   kind_known: Callable[[str], None] | None) -> Outcome:
         prepared = None
         try:
             request = self.plugins.request(await self.persisted.resolve(request))
@@ -151,10 +169,10 @@ class Pipeline:
             _check_kind(prepared.kind, read_only)
             prepared, decision = self.authorize(prepared, request)
             response = decision.apply(await self.execute(prepared, request))
-            return Outcome(response, None, prepared.plan)
+            return Outcome(response, None, prepared.plan, prepared)
         except RequestError as error:
             plan = prepared.plan if prepared is not None else None
-            return Outcome({"errors": error.errors}, error.status, plan)
+            return Outcome({"errors": error.errors}, error.status, plan, prepared)
         except Exception as error:  # a gateway bug answers 500 with no details, never a crash
             log.exception("request failed")
             internal = InternalError("Internal gateway error.")
@@ -174,8 +192,10 @@ def _check_kind(kind: str, read_only: bool) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """A response and, for a request error (no execution), the HTTP status it calls for."""
+    """A response and, for a request error (no execution), the HTTP status it calls for;
+    ``prepared`` once the operation was known."""
 
     response: dict[str, Any]
     request_error_status: int | None
     plan: QueryPlan | None
+    prepared: Prepared | None = None

@@ -1,4 +1,5 @@
-"""App factory: a Strawberry federation schema on FastAPI at /graphql, with /health, /ready.
+"""App factory: a Strawberry federation schema on FastAPI at /graphql, with /health, /ready
+and /metrics (Prometheus; ``kit.metrics``).
 
 HTTP requests to exactly ``/graphql`` are answered by Strawberry's own ASGI view
 (``GraphQLEndpoint``) behind the correlation middleware only: ``SubgraphApp`` hands them over
@@ -36,8 +37,10 @@ from strawberry.asgi import GraphQL
 from strawberry.fastapi import GraphQLRouter
 from strawberry.federation import Schema
 
+from common.telemetry.metrics import CONTENT_TYPE, scrape
 from subgraphs.kit.context import RequestContext
 from subgraphs.kit.logs import correlation_id, trace_id
+from subgraphs.kit.metrics import RequestMetrics, observe
 from subgraphs.kit.settings import ServiceSettings
 
 __all__ = [
@@ -65,10 +68,15 @@ def create_app(
 
     ``ready_checks`` decide readiness; ``ready_details`` are reported on /ready without deciding
     it (e.g. event counters: a broker that is down must not make a service unready, since the
-    outbox keeps its events).
+    outbox keeps its events). The ``Database`` and ``Messaging`` among ``services`` and the
+    owners of the start hooks get scrape-time gauges (``kit.metrics.observe``).
     """
+    on_startup, on_shutdown = list(on_startup or []), list(on_shutdown or [])
+    parts = [*services.values(), *(getattr(hook, "__self__", None) for hook in on_startup)]
+    start_metrics, stop_metrics = observe(settings.service, parts)
     app = SubgraphApp(
-        title=settings.service, lifespan=_lifespan(on_startup or [], on_shutdown or [])
+        title=settings.service,
+        lifespan=_lifespan([*on_startup, start_metrics], [stop_metrics, *on_shutdown]),
     )
     app.state.settings = settings
     app.state.services = dict(services)
@@ -78,8 +86,11 @@ def create_app(
 
     app.include_router(_OrjsonRouter(schema, context_getter=context), prefix="/graphql")
     _add_probes(app, ready_checks or {}, ready_details or {})
+    app.add_api_route("/metrics", _metrics, methods=["GET"], include_in_schema=False)
+    app.add_middleware(RequestMetrics, service=settings.service)
     app.add_middleware(CorrelationMiddleware)
-    app.graphql_fast_path(CorrelationMiddleware(GraphQLEndpoint(schema, context)))
+    endpoint = GraphQLEndpoint(schema, context)
+    app.graphql_fast_path(CorrelationMiddleware(RequestMetrics(endpoint, settings.service)))
     return app
 
 
@@ -239,3 +250,8 @@ class CorrelationMiddleware:
         finally:
             trace_id.reset(trace_token)
             correlation_id.reset(corr_token)
+
+
+async def _metrics() -> Response:
+    """Prometheus text format: this process's metrics, gauges refreshed first."""
+    return Response(await scrape(), media_type=CONTENT_TYPE)

@@ -20,6 +20,7 @@ from strawberry.types import ExecutionContext, Info
 
 from subgraphs.kit.errors import AppError, BadUserInput
 from subgraphs.kit.graphql_errors import ErrorCodes
+from subgraphs.kit.metrics import count_graphql_error
 
 __all__ = ["QuietSchema", "federation_schema"]
 
@@ -50,12 +51,22 @@ class QuietSchema(strawberry.federation.Schema):
     ) -> None:
         for error in errors:
             original = error.original_error
+            count_graphql_error(_code(error))
             if isinstance(original, AppError):
                 fields = {"code": original.code, "path": error.path}
                 log.info("request failed: %s", original.message, extra={"fields": fields})
             elif original is None:
                 code = (error.extensions or {}).get("code", "GRAPHQL_VALIDATION_FAILED")
                 log.info("invalid request", extra={"fields": {"code": code}})
+
+
+def _code(error: GraphQLError) -> str:
+    original = error.original_error
+    if isinstance(original, AppError):
+        return original.code
+    if original is None:
+        return str((error.extensions or {}).get("code", "GRAPHQL_VALIDATION_FAILED"))
+    return "INTERNAL_SERVER_ERROR"  # what ErrorCodes shows the client
 
 
 def federation_schema(*, extensions: Iterable[Any] = (), **options: Any) -> QuietSchema:

@@ -15,9 +15,9 @@ ADMIN = ("admin@shop.local", "ShopAdmin-dev-2026")
 
 @pytest.fixture(scope="session")
 def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
-    running = Platform(logs=tmp_path_factory.mktemp("e2e-logs")).start()
-    try:
-        yield running
+    running = Platform(logs=tmp_path_factory.mktemp("e2e-logs"))
+    try:  # a start that fails half-way stops what it started (processes, broker, databases)
+        yield running.start()
     finally:
         running.stop()
 

@@ -39,7 +39,8 @@ def test_compose_volumes_are_declared() -> None:
     for spec in COMPOSE["services"].values():
         for volume in spec.get("volumes", []):
             source = volume.split(":")[0]
-            assert source.startswith(".") or source in declared, source
+            # relative: a file of this repository; absolute: the host's (node-exporter's /)
+            assert source.startswith((".", "/")) or source in declared, source
 
 
 def test_compose_mounted_config_files_exist() -> None:
@@ -63,3 +64,23 @@ def test_every_kubernetes_deployment_has_probes_and_a_matching_service() -> None
 def test_present_domains_can_be_started_by_the_commands_deployments_use() -> None:
     for name in domains_present():
         assert (ROOT / "subgraphs" / name / "__main__.py").exists()
+
+
+def test_every_kubernetes_pod_is_annotated_for_scraping_its_metrics_port() -> None:
+    for deployment in (d for d in K8S if d["kind"] == "Deployment"):
+        template = deployment["spec"]["template"]
+        annotations = template["metadata"].get("annotations", {})
+        port = template["spec"]["containers"][0]["ports"][0]["containerPort"]
+        assert annotations.get("prometheus.io/scrape") == "true", deployment["metadata"]["name"]
+        assert annotations["prometheus.io/port"] == str(port)
+        assert annotations["prometheus.io/path"] == "/metrics"
+
+
+def test_prometheus_in_compose_scrapes_every_service_on_its_port() -> None:
+    config = yaml.safe_load((ROOT / "infra/observability/prometheus.yml").read_text())
+    targets = {job["job_name"]: job["dns_sd_configs"][0] for job in config["scrape_configs"]
+               if "dns_sd_configs" in job}
+    for name, port in {**DOMAINS, "gateway": 8080}.items():
+        assert targets[name] == {"names": [name], "type": "A", "port": port}, name
+        command = " ".join(COMPOSE["services"][name]["command"])
+        assert str(port) in command

@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from prometheus_client import Counter
+
 from subgraphs.kit.database import Database
 from subgraphs.kit.periodic import PeriodicSweep
 from subgraphs.notifications.domain.delivery import DeliveryService
@@ -19,6 +21,9 @@ from subgraphs.notifications.domain.records import NotificationRecord
 __all__ = ["DeliveryWorker"]
 
 log = logging.getLogger("notifications.delivery")
+DELIVERIES = Counter("notification_deliveries_total",
+                     "Provider attempts by channel (email, sms) and result (sent, retry, refused)",
+                     ["channel", "result"])
 
 
 class DeliveryWorker(PeriodicSweep):
@@ -46,6 +51,7 @@ class DeliveryWorker(PeriodicSweep):
 
     async def _deliver(self, record: NotificationRecord) -> None:
         outcome = await self.delivery.attempt(record)
+        DELIVERIES.labels(str(record.channel), str(outcome.verdict)).inc()
         async with self._database.transaction() as session:
             status = await self.delivery.settle(session, record, outcome)
         result = "ignored, reconciled meanwhile" if status is None else str(status)

@@ -9,8 +9,10 @@ import pytest
 
 GATEWAY = Path(__file__).resolve().parents[3] / "gateway"
 
-# package -> the gateway packages it may import (besides itself)
+# package -> the gateway packages it may import (besides itself); ``metrics`` is a leaf (it
+# imports no gateway module) that every layer counts into, as it would log.
 ALLOWED = {
+    "metrics": set(),
     "fetch": set(),
     "executor": {"fetch", "plan"},
     "plugins": {"executor", "fetch", "plan"},
@@ -50,6 +52,7 @@ def _modules(package: str) -> list[Path]:
 
 @pytest.mark.parametrize("package", sorted(ALLOWED))
 def test_runtime_package_imports_only_what_lies_below_it(package: str):
+    leaf = set() if package == "metrics" else {"metrics"}
     for module in _modules(package):
-        wrong = _gateway_imports(module) - ALLOWED[package] - {package}
+        wrong = _gateway_imports(module) - ALLOWED[package] - {package} - leaf
         assert not wrong, f"{module.relative_to(GATEWAY)} imports {sorted(wrong)}"
