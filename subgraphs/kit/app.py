@@ -15,12 +15,13 @@ answers 500 as FastAPI's error middleware would.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 from fastapi import FastAPI
@@ -32,11 +33,13 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.extensions import DisableIntrospection
 from strawberry.fastapi import GraphQLRouter
 from strawberry.federation import Schema
 
 from subgraphs.kit.context import RequestContext
 from subgraphs.kit.logs import correlation_id, trace_id
+from subgraphs.kit.service_auth import ServiceAuthMiddleware, trusted_callers
 from subgraphs.kit.settings import ServiceSettings
 
 __all__ = ["CorrelationMiddleware", "GraphQLEndpoint", "Hook", "SubgraphApp", "create_app"]
@@ -70,11 +73,26 @@ def create_app(
     async def context() -> RequestContext:
         return RequestContext(settings.jwt_secret, app.state.services)
 
-    app.include_router(_OrjsonRouter(schema, context_getter=context), prefix="/graphql")
+    production = settings.environment == "production"
+    schema, ide = (_without_introspection(schema), None) if production else (schema, "graphiql")
+    app.include_router(_OrjsonRouter(schema, context_getter=context, graphql_ide=ide),
+                       prefix="/graphql")
     _add_probes(app, ready_checks or {}, ready_details or {})
+    callers = trusted_callers(settings)  # reads the keys now: a missing one fails the start
+    app.add_middleware(ServiceAuthMiddleware, callers=callers)
     app.add_middleware(CorrelationMiddleware)
-    app.graphql_fast_path(CorrelationMiddleware(GraphQLEndpoint(schema, context)))
+    endpoint = GraphQLEndpoint(schema, context, graphql_ide=ide)
+    app.graphql_fast_path(CorrelationMiddleware(ServiceAuthMiddleware(endpoint, callers)))
     return app
+
+
+def _without_introspection(schema: Schema) -> Schema:
+    """``schema`` refusing ``__schema``/``__type`` (production: the gateway composes from the
+    checked-in SDL and plans with ``_service``, so nobody needs introspection). A copy: the
+    module-level schema stays as it is for other apps in the process."""
+    locked = copy.copy(schema)
+    locked.extensions = (*schema.extensions, DisableIntrospection)
+    return locked
 
 
 class SubgraphApp(FastAPI):
@@ -124,8 +142,9 @@ class GraphQLEndpoint(GraphQL):
     """Strawberry's ASGI view with the kit's ``RequestContext`` (request, response and
     background tasks filled in as the FastAPI router would) and orjson for JSON."""
 
-    def __init__(self, schema: Schema, context: Callable[[], Awaitable[RequestContext]]) -> None:
-        super().__init__(schema)
+    def __init__(self, schema: Schema, context: Callable[[], Awaitable[RequestContext]],
+                 graphql_ide: Literal["graphiql"] | None = "graphiql") -> None:
+        super().__init__(schema, graphql_ide=graphql_ide)
         self._context = context
 
     async def get_context(

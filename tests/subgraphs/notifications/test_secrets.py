@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +16,7 @@ from subgraphs.notifications.config import NotificationsSettings
 from subgraphs.notifications.config_check import InsecureSettings
 from tests.subgraphs.notifications.fake_providers import Canned, FakeSendGrid, FakeTwilio, Recorded
 from tests.subgraphs.notifications.harness import registered
+from tests.service_trust import generated_keys
 from tests.subgraphs.notifications.provider_harness import MESSAGE_FIELDS, open_providers, settle
 
 PRODUCTION_JWT = "a-production-jwt-secret-of-enough-length-0123456789"
@@ -25,10 +28,13 @@ GOOD = {
 }
 
 
+KEYS = generated_keys(Path(tempfile.mkdtemp(prefix="notifications-keys-")))
+
+
 def settings(environment: str = "production", **values: Any) -> NotificationsSettings:
     return load_settings(NotificationsSettings, "notifications", environment=environment,
                          jwt_secret=PRODUCTION_JWT, database_url="sqlite+aiosqlite://",
-                         **(GOOD | values))
+                         service_auth_required=True, service_keys_dir=KEYS, **(GOOD | values))
 
 
 def refusal(config: NotificationsSettings) -> str:
