@@ -10,6 +10,7 @@ import httpx
 import orjson
 
 from gateway.fetch.client import ClientOptions, SubgraphClient, parse_response
+from gateway.fetch.credentials import SubgraphCredentials
 from gateway.fetch.dedup import InFlight
 from gateway.fetch.errors import SubgraphFetchError
 
@@ -28,8 +29,10 @@ class SubgraphPool:
         urls: Mapping[str, str],
         options: Mapping[str, ClientOptions] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        credentials: SubgraphCredentials | None = None,
     ) -> None:
         self.urls = dict(urls)
+        self.credentials = credentials
         self.options = dict(options or {})
         self._transport = transport
         self._clients: dict[str, SubgraphClient] = {}
@@ -43,11 +46,15 @@ class SubgraphPool:
         """POST ``request`` to ``subgraph``; identical concurrent queries share one request."""
         client = self._client(subgraph)
         body = orjson.dumps(request, option=orjson.OPT_SORT_KEYS)
+        # The gateway's own credential goes on after the dedup key is taken (it is the same
+        # for every request to this subgraph until renewed).
+        sent = headers if self.credentials is None else {
+            **headers, **self.credentials.headers_for(subgraph)}
 
         async def send() -> bytes:
             self.sent += 1
             # Only a query may be sent again when a keep-alive connection closes under it.
-            return await client.post(body, headers, replayable=dedupe)
+            return await client.post(body, sent, replayable=dedupe)
 
         if not dedupe:
             return parse_response(subgraph, await send())
