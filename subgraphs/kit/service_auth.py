@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable, Iterable
 
 import orjson
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -53,12 +54,17 @@ def trusted_callers(settings: ServiceSettings) -> TrustedCallers | None:
     """The callers ``settings`` trusts, their public keys read now (None: service auth off)."""
     if not settings.service_auth_required:
         return None
-    callers = {
-        name: TrustedCaller(load_public_key(public_key_path(settings.service_keys_dir, name)),
-                            frozenset(scopes))
-        for name, scopes in settings.trusted_callers.items()
-    }
+    callers = {name: TrustedCaller(_public_key(settings, name), frozenset(scopes))
+               for name, scopes in settings.trusted_callers.items()}
     return TrustedCallers(settings.service, callers)
+
+
+def _public_key(settings: ServiceSettings, caller: str) -> Ed25519PublicKey:
+    try:
+        return load_public_key(public_key_path(settings.service_keys_dir, caller))
+    except ValueError as exc:
+        raise ValueError(f"TRUSTED_CALLERS names {caller!r}, but SERVICE_KEYS_DIR has no usable "
+                         f"public key for it: {exc}") from exc
 
 
 def service_issuer(settings: ServiceSettings) -> ServiceTokenIssuer | None:
@@ -67,7 +73,12 @@ def service_issuer(settings: ServiceSettings) -> ServiceTokenIssuer | None:
     path = private_key_path(settings.service_keys_dir, settings.service)
     if not settings.service_auth_required and not path.is_file():
         return None
-    return ServiceTokenIssuer(settings.service, load_private_key(path),
+    try:
+        key = load_private_key(path)
+    except ValueError as exc:
+        raise ValueError(f"SERVICE_KEYS_DIR has no usable private key for {settings.service}'s "
+                         f"calls to its peers: {exc}") from exc
+    return ServiceTokenIssuer(settings.service, key,
                               ttl_seconds=settings.service_token_ttl_seconds)
 
 
