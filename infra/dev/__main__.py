@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 
+from infra.dev.keys import service_key_env
 from infra.dev.schema import check_schema, write_schema
 from infra.dev.services import ROOT, domains_present, platform_processes
 from infra.dev.supervisor import Supervisor
@@ -25,7 +26,8 @@ DEV_ENV = {
 
 
 def _env() -> dict[str, str]:
-    return {**DEV_ENV, **os.environ}
+    keys = service_key_env(ROOT / "var" / "keys", domains_present())
+    return {**DEV_ENV, **keys, **os.environ}
 
 
 def _each_domain(command: str) -> None:
