@@ -46,6 +46,11 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _environment() -> str:
+    value = os.environ.get("ENVIRONMENT", "dev")
+    return value if value in ("dev", "test", "production") else "dev"
+
+
 class SubgraphTraffic(_Strict):
     """How the gateway talks to a subgraph."""
 
@@ -119,10 +124,14 @@ class GatewayConfig(BaseSettings):
     )
 
     mode: Literal["dev", "production"] = Field(
-        default_factory=lambda: "production" if os.environ.get("ENVIRONMENT") == "production"
-        else "dev",
-        description="dev turns debug aids on; production (the default when ENVIRONMENT="
-        "production) makes unset options safe and refuses unsafe ones (production_profile.py).",
+        default_factory=lambda: "production" if _environment() == "production" else "dev",
+        description="dev turns debug aids on (production is the default when ENVIRONMENT="
+        "production).",
+    )
+    environment: Literal["dev", "test", "production"] = Field(
+        default_factory=lambda: _environment(),
+        description="The deployment, from ENVIRONMENT as for every service: production makes "
+        "unset options safe and refuses unsafe ones (production_profile.py).",
     )
     supergraph_path: Path = Field(
         Path("schema/supergraph.graphql"), description="The composed supergraph SDL file."
@@ -268,10 +277,10 @@ class GatewayConfig(BaseSettings):
         for option in ("expose_query_plan", "graphiql"):
             if option not in self.model_fields_set and self.mode == "dev":
                 object.__setattr__(self, option, True)
-        if self.mode == "production":
+        if self.environment == "production":
             for option, value in production_defaults(self).items():
                 object.__setattr__(self, option, value)
             refused = production_refusals(self)
             if refused:
-                raise ValueError("refused in production mode: " + "; ".join(refused))
+                raise ValueError("refused with environment=production: " + "; ".join(refused))
         return self

@@ -1,4 +1,5 @@
-"""The production profile (``mode: production``): safe defaults, and unsafe settings refused.
+"""The production profile (``environment: production``, from ENVIRONMENT): safe defaults, and
+unsafe settings refused.
 
 In production, options left unset take their safe value (introspection and GraphiQL off,
 trusted documents enforced, a cost limit, rate limiting on); an unsafe value set explicitly
@@ -21,9 +22,10 @@ PRODUCTION_MAX_COST = 5_000
 def production_defaults(config: GatewayConfig) -> dict[str, Any]:
     """Safe values for the options (and sections) that were not set explicitly."""
     chosen = config.model_fields_set
-    updates: dict[str, Any] = {}
-    if "introspection" not in chosen:
-        updates["introspection"] = False
+    updates: dict[str, Any] = {} if "mode" in chosen else {"mode": "production"}
+    for option in ("introspection", "graphiql", "expose_query_plan"):
+        if option not in chosen:
+            updates[option] = False
     if "mode" not in config.trusted_documents.model_fields_set:
         updates["trusted_documents"] = config.trusted_documents.model_copy(
             update={"mode": "safelist"})
@@ -37,6 +39,8 @@ def production_defaults(config: GatewayConfig) -> dict[str, Any]:
 def production_refusals(config: GatewayConfig) -> list[str]:
     """Why ``config`` may not run in production mode (empty: it may)."""
     refused = []
+    if config.mode != "production":
+        refused.append("mode=dev: debugging aids are for development")
     if config.introspection:
         refused.append("introspection=true: the schema would be readable by anyone")
     if config.graphiql:

@@ -31,7 +31,7 @@ def key_file(tmp_path_factory: pytest.TempPathFactory) -> str:
 def production(key_file: str, **options: Any) -> GatewayConfig:
     options.setdefault("service_auth", {"key_file": key_file})
     options.setdefault("trusted_documents", {"manifest": MANIFEST})
-    return GatewayConfig(mode="production", **options)
+    return GatewayConfig(environment="production", **options)
 
 
 def test_unset_options_take_their_safe_values(key_file: str) -> None:
@@ -46,6 +46,7 @@ def test_unset_options_take_their_safe_values(key_file: str) -> None:
 @pytest.mark.parametrize(
     ("unsafe", "named"),
     [
+        ({"mode": "dev"}, "mode=dev"),
         ({"introspection": True}, "introspection=true"),
         ({"graphiql": True}, "graphiql=true"),
         ({"expose_query_plan": True}, "expose_query_plan=true"),
@@ -66,9 +67,10 @@ def test_each_unsafe_setting_is_refused_by_name(
     assert named in str(refused.value)
 
 
-def test_the_same_settings_are_allowed_in_dev(key_file: str) -> None:
-    config = GatewayConfig(mode="dev", introspection=True, cost={"max_cost": 0})
-    assert config.introspection and config.graphiql
+def test_the_same_settings_are_allowed_outside_production(key_file: str) -> None:
+    config = GatewayConfig(environment="test", mode="production", introspection=True,
+                           cost={"max_cost": 0}, trusted_documents={"mode": "off"})
+    assert config.introspection and config.cost.max_cost == 0
 
 
 def test_ad_hoc_queries_for_tools_are_an_explicit_choice(key_file: str) -> None:
@@ -76,12 +78,15 @@ def test_ad_hoc_queries_for_tools_are_an_explicit_choice(key_file: str) -> None:
     assert production(key_file, trusted_documents=trusted).trusted_documents.mode == "audit"
 
 
-def test_environment_production_selects_the_production_mode(
-    monkeypatch: pytest.MonkeyPatch
+def test_environment_production_selects_the_production_profile(
+    monkeypatch: pytest.MonkeyPatch, key_file: str
 ) -> None:
     monkeypatch.setenv("ENVIRONMENT", "production")
-    with pytest.raises(ValidationError, match="service_auth.key_file"):
+    with pytest.raises(ValidationError, match=r"service_auth\.key_file"):
         GatewayConfig()
+    config = GatewayConfig(service_auth={"key_file": key_file})
+    assert (config.environment, config.mode, config.graphiql) == ("production", "production",
+                                                                  False)
 
 
 @contextlib.asynccontextmanager

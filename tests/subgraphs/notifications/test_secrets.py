@@ -14,9 +14,9 @@ from subgraphs.kit.settings import load_settings
 from subgraphs.notifications.app import build_services
 from subgraphs.notifications.config import NotificationsSettings
 from subgraphs.notifications.config_check import InsecureSettings
+from tests.service_trust import generated_keys
 from tests.subgraphs.notifications.fake_providers import Canned, FakeSendGrid, FakeTwilio, Recorded
 from tests.subgraphs.notifications.harness import registered
-from tests.service_trust import generated_keys
 from tests.subgraphs.notifications.provider_harness import MESSAGE_FIELDS, open_providers, settle
 
 PRODUCTION_JWT = "a-production-jwt-secret-of-enough-length-0123456789"
