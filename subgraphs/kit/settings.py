@@ -74,7 +74,12 @@ class ServiceSettings(BaseSettings):
     @field_validator("trusted_callers", mode="before")
     @classmethod
     def _json_map(cls, value: object) -> object:
-        return json.loads(value) if isinstance(value, str) else value
+        if not isinstance(value, str):
+            return value
+        try:
+            return json.loads(value)
+        except ValueError as exc:
+            raise ValueError('TRUSTED_CALLERS must be JSON: {"caller": ["scope", ...]}') from exc
 
     @model_validator(mode="after")
     def _defaults_and_secrets(self) -> Self:
