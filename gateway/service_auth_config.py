@@ -42,7 +42,8 @@ class ServiceAuthConfig(_Strict):
     name: str = Field("gateway", min_length=1, description="The tokens' `iss`: the name "
                       "subgraphs know the gateway's public key by.")
     header: str = Field("x-service-token", min_length=1,
-                        description="Request header carrying the token.")
+                        description="Request header carrying the token (the subgraphs of this "
+                        "repository read x-service-token; another name is for other subgraphs).")
     ttl_seconds: int = Field(300, ge=10, le=900, description="Lifetime of one token; a new "
                              "one is signed when four fifths of it have passed.")
     all: ServiceAuthTarget = Field(ServiceAuthTarget(), description="Defaults for every subgraph.")
