@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from common.auth.service_tokens import (  # noqa: E402
+from common.auth.service_tokens import (
     ServiceTokenIssuer,
     TrustedCaller,
     TrustedCallers,
