@@ -18,12 +18,13 @@ from gateway.edge_wiring import (
     edge_parts,
     install_edge_middleware,
 )
-from gateway.fetch import ClientOptions, SubgraphPool, SubscriptionHub
+from gateway.fetch import ClientOptions, SubgraphCredentials, SubgraphPool, SubscriptionHub
 from gateway.fetch.supergraph_source import read_supergraph
 from gateway.http import GatewayApp, build_http_app
 from gateway.pipeline import Limits, Pipeline
 from gateway.plugins import Plugin, Plugins, PropagateHeaders
 from gateway.plugins.request_id import PropagateRequestId
+from gateway.service_auth import subgraph_credentials
 from gateway.supergraph import Supergraph, SupergraphError, load_supergraph
 
 __all__ = ["Gateway", "Wiring", "build_gateway", "create_app"]
@@ -140,6 +141,7 @@ class Wiring:
     plugins: tuple[Plugin, ...]
     transport: httpx.AsyncBaseTransport | None
     edge: EdgeParts = field(default_factory=EdgeParts)
+    credentials: SubgraphCredentials | None = None
 
     def build(self, sdl: str) -> tuple[Supergraph, SubgraphPool, Pipeline]:
         config = self.config
@@ -147,7 +149,8 @@ class Wiring:
         overrides = {**config.subgraph_urls, **self.subgraph_urls}
         _warn_unknown(supergraph, overrides, config)
         urls = {**supergraph.subgraphs, **overrides}
-        pool = SubgraphPool(urls, _client_options(config, urls), self.transport)
+        pool = SubgraphPool(urls, _client_options(config, urls), self.transport,
+                            self.credentials)
         pipeline = Pipeline(
             supergraph,
             pool,
@@ -160,7 +163,7 @@ class Wiring:
             override_labels=frozenset(config.override_labels),
             persisted=self.edge.persisted,
             cost=cost_model(config, sdl),
-            streams=_streams(config, urls),
+            streams=_streams(config, urls, self.credentials),
             merge_across_branches=config.merge_requests_across_branches,
         )
         return supergraph, pool, pipeline
@@ -177,7 +180,7 @@ def build_gateway(
     """Load the supergraph and wire the pipeline; SupergraphError when it does not load."""
     config = config or GatewayConfig()
     wiring = Wiring(config, dict(subgraph_urls or {}), tuple(plugins or ()), transport,
-                    edge_parts(config))
+                    edge_parts(config), subgraph_credentials(config.service_auth))
     return Gateway(supergraph_sdl, config, wiring)
 
 
@@ -219,13 +222,14 @@ def _warn_unknown(supergraph: Supergraph, urls: dict[str, str], config: GatewayC
         log.warning("configuration names subgraph '%s', which the supergraph does not have", name)
 
 
-def _streams(config: GatewayConfig, urls: dict[str, str]) -> SubscriptionHub | None:
+def _streams(config: GatewayConfig, urls: dict[str, str],
+             credentials: SubgraphCredentials | None) -> SubscriptionHub | None:
     options = config.subscriptions
     if not options.enabled:
         return None
     return SubscriptionHub(urls, per_socket=options.upstream_per_connection,
                            queue_size=options.queue_size,
-                           timeout=options.upstream_timeout_seconds)
+                           timeout=options.upstream_timeout_seconds, credentials=credentials)
 
 
 def _limits(config: GatewayConfig) -> Limits:

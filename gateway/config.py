@@ -7,6 +7,7 @@ e.g. ``GATEWAY_SUBGRAPH_URLS='{"products": "http://products:5002/graphql"}'``.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -27,6 +28,8 @@ from gateway.edge_config import (
     RateLimitConfig,
     TrustedDocumentsConfig,
 )
+from gateway.production_profile import production_defaults, production_refusals
+from gateway.service_auth_config import ServiceAuthConfig
 from gateway.subscriptions_config import SubscriptionsConfig
 
 __all__ = [
@@ -41,6 +44,11 @@ __all__ = [
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _environment() -> str:
+    value = os.environ.get("ENVIRONMENT", "dev")
+    return value if value in ("dev", "test", "production") else "dev"
 
 
 class SubgraphTraffic(_Strict):
@@ -115,7 +123,16 @@ class GatewayConfig(BaseSettings):
         env_prefix="GATEWAY_", env_nested_delimiter="__", extra="forbid", frozen=True
     )
 
-    mode: Literal["dev", "production"] = Field("dev", description="dev turns debug aids on.")
+    mode: Literal["dev", "production"] = Field(
+        default_factory=lambda: "production" if _environment() == "production" else "dev",
+        description="dev turns debug aids on (production is the default when ENVIRONMENT="
+        "production).",
+    )
+    environment: Literal["dev", "test", "production"] = Field(
+        default_factory=lambda: _environment(),
+        description="The deployment, from ENVIRONMENT as for every service: production makes "
+        "unset options safe and refuses unsafe ones (production_profile.py).",
+    )
     supergraph_path: Path = Field(
         Path("schema/supergraph.graphql"), description="The composed supergraph SDL file."
     )
@@ -169,6 +186,9 @@ class GatewayConfig(BaseSettings):
         TrustedDocumentsConfig(), description="Trusted documents (safelisting)."
     )
     auth: AuthConfig = Field(AuthConfig(), description="JWT verification and claims forwarding.")
+    service_auth: ServiceAuthConfig = Field(
+        ServiceAuthConfig(), description="The gateway's credential towards the subgraphs."
+    )
     cost: CostConfig = Field(CostConfig(), description="Static cost estimate and its maximum.")
     rate_limit: RateLimitConfig = Field(RateLimitConfig(), description="Per-client rate limit.")
     cors: CorsConfig = Field(CorsConfig(), description="Cross-origin browser requests.")
@@ -257,4 +277,10 @@ class GatewayConfig(BaseSettings):
         for option in ("expose_query_plan", "graphiql"):
             if option not in self.model_fields_set and self.mode == "dev":
                 object.__setattr__(self, option, True)
+        if self.environment == "production":
+            for option, value in production_defaults(self).items():
+                object.__setattr__(self, option, value)
+            refused = production_refusals(self)
+            if refused:
+                raise ValueError("refused with environment=production: " + "; ".join(refused))
         return self

@@ -47,6 +47,11 @@ class TrustedDocumentsConfig(_Strict):
         Path("schema/persisted-query-manifest.json"),
         description="The manifest made by `python -m gateway.manifest`.",
     )
+    allow_ad_hoc_queries: bool = Field(
+        False, description="Let a production gateway run with mode off or audit, i.e. accept "
+        "operations outside the manifest: for a separate, internal gateway serving tools "
+        "(scripts, an admin console). Without it production requires safelist."
+    )
 
 
 class AuthConfig(_Strict):

@@ -119,6 +119,7 @@ class Broadcast:
             metadata_max_age_ms=self.settings.metadata_max_age_ms,
             fetch_max_wait_ms=self.settings.fetch_max_wait_ms,
             request_timeout_ms=self.settings.request_timeout_ms,
+            **self.settings.client_security(),
         )
         lost = ConnectionLosses()
         lost.watch(consumer)

@@ -214,6 +214,7 @@ class EventConsumer:
             metadata_max_age_ms=self.settings.metadata_max_age_ms,
             fetch_max_wait_ms=self.settings.fetch_max_wait_ms,
             request_timeout_ms=max(self.settings.request_timeout_ms, 40_000),
+            **self.settings.client_security(),
         )
         kafka.subscribe(self.topics, listener=_Rebalance(self))
         self._lost.watch(kafka)

@@ -53,7 +53,8 @@ async def count_dead_letters(settings: KafkaSettings, topic: str, group: str) ->
     Unlike :meth:`EventConsumer.stats`, this survives restarts: it reads the topic's offsets.
     """
     reader = AIOKafkaConsumer(
-        bootstrap_servers=settings.bootstrap_servers, client_id=settings.client_id
+        bootstrap_servers=settings.bootstrap_servers, client_id=settings.client_id,
+        **settings.client_security(),
     )
     await reader.start()
     try:
@@ -83,6 +84,7 @@ async def replay_dead_letters(
         group_id=f"{name}.replay",
         enable_auto_commit=False,
         auto_offset_reset="earliest",
+        **settings.client_security(),
     )
     await reader.start()
     try:

@@ -67,6 +67,7 @@ class EventProducer:
             enable_idempotence=False,
             request_timeout_ms=self.settings.request_timeout_ms,
             metadata_max_age_ms=self.settings.metadata_max_age_ms,
+            **self.settings.client_security(),
         )
         try:
             await producer.start()

@@ -1,8 +1,17 @@
-"""Kafka client settings read from ``KAFKA_*`` environment variables (12-factor)."""
+"""Kafka client settings read from ``KAFKA_*`` environment variables (12-factor).
+
+Security (issue 15): SASL (PLAIN, SCRAM-SHA-256/512) and TLS reach every aiokafka client
+through ``client_security()``; with ``ENVIRONMENT=production`` a PLAINTEXT connection (anyone
+on the network could publish ``PaymentProcessed``) is refused unless explicitly allowed.
+"""
 
 from __future__ import annotations
 
-from pydantic import Field
+import os
+from typing import Any, Literal, Self
+
+from aiokafka.helpers import create_ssl_context
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["KafkaSettings"]
@@ -11,7 +20,9 @@ __all__ = ["KafkaSettings"]
 class KafkaSettings(BaseSettings):
     """Everything the producer, consumers, relay and topic admin need to reach the brokers."""
 
-    model_config = SettingsConfigDict(env_prefix="KAFKA_", extra="forbid", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="KAFKA_", extra="forbid", frozen=True, hide_input_in_errors=True
+    )
 
     bootstrap_servers: str = Field("127.0.0.1:9092", description="Comma-separated host:port list.")
     client_id: str = Field("federated-shop", description="Client id shown in broker logs.")
@@ -54,3 +65,44 @@ class KafkaSettings(BaseSettings):
         "cancelled and counts as a failed attempt (retried with backoff, then dead-lettered), so "
         "a hung handler cannot block its partition forever. 0: no limit.",
     )
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        "PLAINTEXT", description="How clients reach the brokers; SASL_SSL in production."
+    )
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = Field(
+        "SCRAM-SHA-512", description="SASL mechanism (with a SASL_* security_protocol)."
+    )
+    sasl_username: str = Field("", description="SASL user of this service.")
+    sasl_password: SecretStr = Field(SecretStr(""), description="SASL password of that user.")
+    ssl_cafile: str = Field("", description="CA bundle verifying the brokers (empty: system).")
+    ssl_certfile: str = Field("", description="Client certificate for mutual TLS (optional).")
+    ssl_keyfile: str = Field("", description="Key of that client certificate.")
+    environment: str = Field(
+        default_factory=lambda: os.environ.get("ENVIRONMENT", "dev"),
+        description="Read from ENVIRONMENT; production refuses PLAINTEXT (see below).",
+    )
+    allow_plaintext_in_production: bool = Field(
+        False, description="Let production use PLAINTEXT (a private, trusted network only)."
+    )
+
+    @model_validator(mode="after")
+    def _secure_in_production(self) -> Self:
+        if self.security_protocol.startswith("SASL") and not self.sasl_username:
+            raise ValueError("KAFKA_SASL_USERNAME is required with a SASL security protocol")
+        if (self.environment == "production" and self.security_protocol == "PLAINTEXT"
+                and not self.allow_plaintext_in_production):
+            raise ValueError("KAFKA_SECURITY_PROTOCOL=PLAINTEXT is refused in production: set "
+                             "SASL_SSL (or KAFKA_ALLOW_PLAINTEXT_IN_PRODUCTION=true)")
+        return self
+
+    def client_security(self) -> dict[str, Any]:
+        """The keyword arguments every aiokafka client gets (producer, consumers, admin)."""
+        options: dict[str, Any] = {"security_protocol": self.security_protocol}
+        if self.security_protocol.startswith("SASL"):
+            options.update(sasl_mechanism=self.sasl_mechanism,
+                           sasl_plain_username=self.sasl_username,
+                           sasl_plain_password=self.sasl_password.get_secret_value())
+        if self.security_protocol.endswith("SSL"):
+            options["ssl_context"] = create_ssl_context(
+                cafile=self.ssl_cafile or None, certfile=self.ssl_certfile or None,
+                keyfile=self.ssl_keyfile or None)
+        return options

@@ -84,6 +84,7 @@ async def consume(
         bootstrap_servers=settings.bootstrap_servers,
         enable_auto_commit=False,
         fetch_max_wait_ms=settings.fetch_max_wait_ms,
+        **settings.client_security(),
     )
     await consumer.start()
     try:

@@ -35,6 +35,7 @@ async def ensure_topics(settings: KafkaSettings, names: Iterable[str]) -> None:
         bootstrap_servers=settings.bootstrap_servers,
         client_id=settings.client_id,
         request_timeout_ms=settings.request_timeout_ms,
+        **settings.client_security(),
     )
     await admin.start()
     try:

@@ -13,6 +13,11 @@ import pytest
 PG_ADMIN_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
+# Subgraphs served in-process by the unit suites trust every caller (the explicit dev/test
+# setting production refuses); the service-auth tests turn it on with generated keys, and the
+# e2e platform runs every process with it on (tests/e2e/platform.py).
+os.environ.setdefault("SERVICE_AUTH_REQUIRED", "false")
+
 
 @pytest.fixture
 async def postgres_url() -> AsyncIterator[str]:

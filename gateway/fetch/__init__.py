@@ -2,6 +2,7 @@
 subscription streams over graphql-transport-ws."""
 
 from gateway.fetch.client import ClientOptions, SubgraphClient, parse_response
+from gateway.fetch.credentials import SubgraphCredentials
 from gateway.fetch.dedup import InFlight
 from gateway.fetch.errors import SubgraphFetchError
 from gateway.fetch.headers import HeaderPropagation
@@ -15,6 +16,7 @@ __all__ = [
     "Listener",
     "StreamError",
     "SubgraphClient",
+    "SubgraphCredentials",
     "SubgraphFetchError",
     "SubgraphPool",
     "SubscriptionHub",

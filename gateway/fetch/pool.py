@@ -11,6 +11,7 @@ import httpx
 import orjson
 
 from gateway.fetch.client import ClientOptions, SubgraphClient, parse_response
+from gateway.fetch.credentials import SubgraphCredentials
 from gateway.fetch.dedup import InFlight
 from gateway.fetch.errors import SubgraphFetchError
 from gateway.metrics import record_fetch
@@ -30,8 +31,10 @@ class SubgraphPool:
         urls: Mapping[str, str],
         options: Mapping[str, ClientOptions] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        credentials: SubgraphCredentials | None = None,
     ) -> None:
         self.urls = dict(urls)
+        self.credentials = credentials
         self.options = dict(options or {})
         self._transport = transport
         self._clients: dict[str, SubgraphClient] = {}
@@ -45,13 +48,17 @@ class SubgraphPool:
         """POST ``request`` to ``subgraph``; identical concurrent queries share one request."""
         client = self._client(subgraph)
         body = orjson.dumps(request, option=orjson.OPT_SORT_KEYS)
+        # The gateway's own credential goes on after the dedup key is taken (it is the same
+        # for every request to this subgraph until renewed).
+        sent = headers if self.credentials is None else {
+            **headers, **self.credentials.headers_for(subgraph)}
 
         async def send() -> bytes:
             self.sent += 1
             started = time.perf_counter()
             try:
                 # Only a query may be sent again when a keep-alive connection closes under it.
-                answer = await client.post(body, headers, replayable=dedupe)
+                answer = await client.post(body, sent, replayable=dedupe)
             except SubgraphFetchError as error:
                 record_fetch(subgraph, time.perf_counter() - started, error.code)
                 raise

@@ -19,6 +19,7 @@ from typing import Any
 
 import orjson
 
+from gateway.fetch.credentials import SubgraphCredentials
 from gateway.fetch.errors import SubgraphFetchError
 from gateway.fetch.ws import UpstreamSocket
 
@@ -96,8 +97,9 @@ class SubscriptionHub:
     """Every subgraph subscription of one gateway process (see the module docstring)."""
 
     def __init__(self, urls: Mapping[str, str], *, per_socket: int = 100, queue_size: int = 32,
-                 timeout: float = 10.0) -> None:
+                 timeout: float = 10.0, credentials: SubgraphCredentials | None = None) -> None:
         self.urls = dict(urls)
+        self.credentials = credentials
         self.per_socket = per_socket
         self.queue_size = queue_size
         self.timeout = timeout
@@ -151,6 +153,8 @@ class SubscriptionHub:
         url = self.urls.get(subgraph)
         if url is None:
             raise SubgraphFetchError(subgraph, f"no URL configured for subgraph '{subgraph}'")
+        if self.credentials is not None:  # checked on the upgrade; not part of the socket's key
+            headers = {**headers, **self.credentials.headers_for(subgraph)}
         socket = await UpstreamSocket.open(subgraph, url, headers, self.per_socket, self.timeout)
         socket.on_close = lambda closed: _discard(sockets, closed)
         sockets.append(socket)

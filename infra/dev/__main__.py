@@ -1,4 +1,5 @@
-"""``python -m infra.dev migrate|seed|schema [--check]|up``: the commands behind the Makefile."""
+"""``python -m infra.dev migrate|seed|schema [--check]|keys [DIR]|up``: the commands behind the
+Makefile (``keys`` writes every process's service key pair, e.g. for compose or Kubernetes)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import asyncio
 import os
 import subprocess
 import sys
+from pathlib import Path
 
+from infra.dev.keys import service_key_env
 from infra.dev.schema import check_schema, write_schema
-from infra.dev.services import ROOT, domains_present, platform_processes
+from infra.dev.services import DOMAINS, ROOT, domains_present, platform_processes
 from infra.dev.supervisor import Supervisor
 
 # Dev defaults (README); the demo admin's defaults live in subgraphs/users/config.py.
@@ -25,7 +28,8 @@ DEV_ENV = {
 
 
 def _env() -> dict[str, str]:
-    return {**DEV_ENV, **os.environ}
+    keys = service_key_env(ROOT / "var" / "keys", domains_present())
+    return {**DEV_ENV, **keys, **os.environ}
 
 
 def _each_domain(command: str) -> None:
@@ -37,9 +41,15 @@ def _each_domain(command: str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m infra.dev")
-    parser.add_argument("command", choices=["migrate", "seed", "schema", "up"])
+    parser.add_argument("command", choices=["migrate", "seed", "schema", "keys", "up"])
+    parser.add_argument("directory", nargs="?", default=str(ROOT / "var" / "keys"),
+                        help="keys: where to write them (existing ones are kept)")
     parser.add_argument("--check", action="store_true", help="schema: fail when stale")
     args = parser.parse_args()
+    if args.command == "keys":
+        service_key_env(Path(args.directory), list(DOMAINS))
+        print(f"service keys in {args.directory}")
+        return 0
     if args.command == "schema":
         return check_schema() if args.check else (write_schema() or 0)
     if args.command in ("migrate", "seed"):

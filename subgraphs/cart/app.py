@@ -19,6 +19,7 @@ from subgraphs.cart.graphql.schema import schema
 from subgraphs.cart.products_http import ProductsClient
 from subgraphs.kit.app import Hook, create_app
 from subgraphs.kit.entity_client import EntityClient
+from subgraphs.kit.service_auth import peer_credential
 
 __all__ = ["Services", "build_app", "build_services", "make_store", "products_pool"]
 
@@ -59,7 +60,8 @@ def build_services(
     """``products_client`` lets tests serve products in-process."""
     store = make_store(settings)
     client = products_client or products_pool(settings)
-    products = EntityClient(settings.products_url, client=client)
+    products = EntityClient(settings.products_url, client=client,
+                            credential=peer_credential(settings, "products"))
     carts = CartService(store, currency=settings.default_currency)
     return Services(store, products, carts)
 

@@ -16,6 +16,12 @@ WEEK = 7 * 24 * 3600
 class CartSettings(ServiceSettings):
     """Read from ``CART_<OPTION>`` then ``<OPTION>`` (see ``kit.settings.load_settings``)."""
 
+    trusted_callers: dict[str, list[str]] = Field(
+        default_factory=lambda: {"gateway": [], "orders": []},
+        description="Services allowed to call this one -> the scopes each may hold (JSON); "
+        "by default the gateway, and orders reading the buyer's cart at checkout.",
+    )
+
     products_url: str = Field(
         "http://127.0.0.1:5002/graphql", description="GraphQL endpoint of the products subgraph."
     )

@@ -16,13 +16,14 @@ answers 500 as FastAPI's error middleware would.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 from fastapi import FastAPI
@@ -34,6 +35,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.extensions import DisableIntrospection
 from strawberry.fastapi import GraphQLRouter
 from strawberry.federation import Schema
 
@@ -41,6 +43,7 @@ from common.telemetry.metrics import CONTENT_TYPE, scrape
 from subgraphs.kit.context import RequestContext
 from subgraphs.kit.logs import correlation_id, trace_id
 from subgraphs.kit.metrics import RequestMetrics, observe
+from subgraphs.kit.service_auth import ServiceAuthMiddleware, trusted_callers
 from subgraphs.kit.settings import ServiceSettings
 
 __all__ = [
@@ -84,14 +87,30 @@ def create_app(
     async def context() -> RequestContext:
         return RequestContext(settings.jwt_secret, app.state.services)
 
-    app.include_router(_OrjsonRouter(schema, context_getter=context), prefix="/graphql")
+    production = settings.environment == "production"
+    schema, ide = (_without_introspection(schema), None) if production else (schema, "graphiql")
+    app.include_router(_OrjsonRouter(schema, context_getter=context, graphql_ide=ide),
+                       prefix="/graphql")
     _add_probes(app, ready_checks or {}, ready_details or {})
     app.add_api_route("/metrics", _metrics, methods=["GET"], include_in_schema=False)
+    callers = trusted_callers(settings)  # reads the keys now: a missing one fails the start
+    # outermost first: correlation ids, then metrics (refused callers are counted), then trust
+    app.add_middleware(ServiceAuthMiddleware, callers=callers)
     app.add_middleware(RequestMetrics, service=settings.service)
     app.add_middleware(CorrelationMiddleware)
-    endpoint = GraphQLEndpoint(schema, context)
-    app.graphql_fast_path(CorrelationMiddleware(RequestMetrics(endpoint, settings.service)))
+    endpoint = GraphQLEndpoint(schema, context, graphql_ide=ide)
+    app.graphql_fast_path(CorrelationMiddleware(
+        RequestMetrics(ServiceAuthMiddleware(endpoint, callers), settings.service)))
     return app
+
+
+def _without_introspection(schema: Schema) -> Schema:
+    """``schema`` refusing ``__schema``/``__type`` (production: the gateway composes from the
+    checked-in SDL and plans with ``_service``, so nobody needs introspection). A copy: the
+    module-level schema stays as it is for other apps in the process."""
+    locked = copy.copy(schema)
+    locked.extensions = (*schema.extensions, DisableIntrospection)
+    return locked
 
 
 class SubgraphApp(FastAPI):
@@ -141,8 +160,9 @@ class GraphQLEndpoint(GraphQL):
     """Strawberry's ASGI view with the kit's ``RequestContext`` (request, response and
     background tasks filled in as the FastAPI router would) and orjson for JSON."""
 
-    def __init__(self, schema: Schema, context: Callable[[], Awaitable[RequestContext]]) -> None:
-        super().__init__(schema)
+    def __init__(self, schema: Schema, context: Callable[[], Awaitable[RequestContext]],
+                 graphql_ide: Literal["graphiql"] | None = "graphiql") -> None:
+        super().__init__(schema, graphql_ide=graphql_ide)
         self._context = context
 
     async def get_context(

@@ -54,6 +54,11 @@ class RequestContext(BaseContext):
             raise Forbidden(f"Requires role '{role}'")
         return principal
 
+    def service_allows(self, scope: str) -> bool:
+        """Whether the calling service's credential holds ``scope`` (kit/service_auth.py)."""
+        caller = self.request.scope.get("service_caller") if self.request else None
+        return caller is not None and caller.allows(scope)
+
     def loader(
         self, name: str, load_fn: Callable[[list[Any]], Awaitable[Sequence[Any]]]
     ) -> DataLoader[Any, Any]:

@@ -2,7 +2,9 @@
 
 Domains never import each other; when one needs another's authoritative data at request time
 (cart needs current prices), it asks that subgraph for entities by key, forwarding the caller's
-Authorization header, in one batched request.
+Authorization header, in one batched request, with this service's own credential (a service
+token for that subgraph, ``credential``) in its own header: the end user and the calling
+service are told apart (issue 15).
 
 Two ways to read the answer:
 
@@ -19,7 +21,7 @@ Two ways to read the answer:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,9 +74,12 @@ class EntityBatch:
 class EntityClient:
     """Batched ``_entities`` reads against one subgraph URL."""
 
-    def __init__(self, url: str, *, timeout: float = 5.0, client: httpx.AsyncClient | None = None):
+    def __init__(self, url: str, *, timeout: float = 5.0, client: httpx.AsyncClient | None = None,
+                 credential: Callable[[], Mapping[str, str]] | None = None):
+        """``credential``: the headers proving this service to that one (renewed as it likes)."""
         self._url = url
         self._client = client or httpx.AsyncClient(timeout=timeout)
+        self._credential = credential
 
     async def fetch(
         self,
@@ -146,6 +151,8 @@ class EntityClient:
 
     async def _post(self, payload: dict[str, Any], authorization: str | None) -> dict[str, Any]:
         headers = {"content-type": "application/json"}
+        if self._credential is not None:
+            headers.update(self._credential())
         if authorization:
             headers["authorization"] = authorization
         try:

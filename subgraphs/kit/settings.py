@@ -6,16 +6,20 @@ hold per-service databases (``USERS_DATABASE_URL``) beside shared values (``JWT_
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any, Literal, Self, TypeVar
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-__all__ = ["DEV_JWT_SECRET", "ServiceSettings", "load_settings"]
+__all__ = ["DEV_JWT_SECRET", "EXAMPLE_SECRETS", "ServiceSettings", "load_settings"]
 
 DEV_JWT_SECRET = "dev-only-secret-change-me-0123456789abcdef"
+# Published values (the built-in dev secret, infra/k8s/secrets.example.yaml's placeholder):
+# anyone can sign tokens with them, so production refuses them.
+EXAMPLE_SECRETS = frozenset({DEV_JWT_SECRET, "replace-with-at-least-32-random-characters"})
 T = TypeVar("T", bound="ServiceSettings")
 
 
@@ -39,6 +43,22 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap_servers: str = Field("127.0.0.1:9092", description="Kafka brokers.")
     log_level: str = Field("INFO", description="Root log level.")
     data_dir: Path = Field(Path("var"), description="Where SQLite files live in dev.")
+    service_auth_required: bool = Field(
+        True, description="Refuse /graphql requests without a trusted service credential "
+        "(x-service-token). false (dev and test only; refused in production): every caller is "
+        "trusted with every scope."
+    )
+    service_keys_dir: Path = Field(
+        Path("var/keys"), description="Ed25519 PEM keys: <service>.key signs this service's own "
+        "calls; <caller>.pub verifies each trusted caller's."
+    )
+    trusted_callers: dict[str, list[str]] = Field(
+        default_factory=lambda: {"gateway": []},
+        description="Services allowed to call this one -> the scopes each may hold (JSON).",
+    )
+    service_token_ttl_seconds: int = Field(
+        300, ge=10, le=900, description="Lifetime of the service tokens this service signs."
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -51,13 +71,27 @@ class ServiceSettings(BaseSettings):
         # names here as well would let a stray PORT or HOST leak into every service.
         return (init_settings,)
 
+    @field_validator("trusted_callers", mode="before")
+    @classmethod
+    def _json_map(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        try:
+            return json.loads(value)
+        except ValueError as exc:
+            raise ValueError('TRUSTED_CALLERS must be JSON: {"caller": ["scope", ...]}') from exc
+
     @model_validator(mode="after")
     def _defaults_and_secrets(self) -> Self:
         if not self.database_url:
             self.data_dir.mkdir(parents=True, exist_ok=True)
             self.database_url = f"sqlite+aiosqlite:///{self.data_dir / self.service}.db"
-        if self.environment == "production" and self.jwt_secret == DEV_JWT_SECRET:
-            raise ValueError("JWT_SECRET must be set outside dev and test")
+        if self.environment == "production" and self.jwt_secret in EXAMPLE_SECRETS:
+            raise ValueError("JWT_SECRET must be set outside dev and test (the built-in and "
+                             "example values are published)")
+        if self.environment == "production" and not self.service_auth_required:
+            raise ValueError("SERVICE_AUTH_REQUIRED=false is refused in production: subgraphs "
+                             "must accept only the gateway and named peer services")
         if len(self.jwt_secret) < 32:
             raise ValueError("JWT_SECRET must be at least 32 characters")
         return self

@@ -15,6 +15,7 @@ from subgraphs.kit.app import create_app
 from subgraphs.kit.database import Database
 from subgraphs.kit.entity_client import EntityClient
 from subgraphs.kit.messaging import Messaging
+from subgraphs.kit.service_auth import peer_credential
 from subgraphs.notifications.config import NotificationsSettings
 from subgraphs.notifications.config_check import check_settings
 from subgraphs.notifications.domain.delivery import DeliveryPolicy, DeliveryService
@@ -86,7 +87,9 @@ def build_contacts(
     if not settings.users_url:
         return None
     timeout = settings.contact_lookup_timeout_seconds
-    users = EntityClient(settings.users_url, timeout=timeout, client=client)
+    # users discloses email and phone to this lookup through exactly this scope
+    credential = peer_credential(settings, "users", ["users:contact"])
+    users = EntityClient(settings.users_url, timeout=timeout, client=client, credential=credential)
     return UsersContacts(users, timeout=timeout, pause=settings.contact_lookup_pause_seconds)
 
 

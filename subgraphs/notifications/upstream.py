@@ -3,8 +3,9 @@ UserRegistered notifications never saw.
 
 One ``_entities`` read of ``User { email fullName phone }`` per unknown user, through the kit's
 ``EntityClient`` (``fetch_partial``, so an error of this one entity is told apart from an
-outage). No Authorization is sent: users discloses those fields to entity resolution, which is
-reachable only inside the platform (users' README, "Visibility").
+outage). No Authorization is sent (no end user is involved): users discloses email and phone
+to this service's credential, whose scope ``users:contact`` allows exactly that (app.py,
+``build_contacts``; users' README, "Visibility").
 
 Never raises and never waits long: the whole read is bounded by ``timeout``; an unreachable or
 slow users (or a malformed answer) is logged and answered None, and after such a failure users

@@ -19,6 +19,7 @@ from subgraphs.kit.app import Hook, create_app
 from subgraphs.kit.database import Database
 from subgraphs.kit.entity_client import EntityClient
 from subgraphs.kit.messaging import Messaging
+from subgraphs.kit.service_auth import peer_credential
 from subgraphs.orders.config import OrdersSettings
 from subgraphs.orders.domain.checkout import Checkout
 from subgraphs.orders.domain.models import INBOX, OUTBOX
@@ -71,8 +72,10 @@ def build_services(
     Kafka out (tests drive the handlers directly)."""
     database = Database(settings.database_url)
     timeout = settings.upstream_timeout_seconds
-    cart = EntityClient(settings.cart_url, timeout=timeout, client=cart_client)
-    products = EntityClient(settings.products_url, timeout=timeout, client=products_client)
+    cart = EntityClient(settings.cart_url, timeout=timeout, client=cart_client,
+                        credential=peer_credential(settings, "cart"))
+    products = EntityClient(settings.products_url, timeout=timeout, client=products_client,
+                            credential=peer_credential(settings, "products"))
     orders = OrderService(payment_timeout=timedelta(seconds=settings.payment_timeout_seconds))
     expiry = OrderExpiry(database, orders, settings.expiry_interval_seconds)
     kafka = kafka or KafkaSettings(bootstrap_servers=settings.kafka_bootstrap_servers)

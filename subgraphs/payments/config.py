@@ -57,6 +57,10 @@ class PaymentsSettings(ServiceSettings):
         "a SQLite one, because SQLite has one writer and the ledger commits apart from "
         "payments' own transactions, as a real provider would.",
     )
+    allow_sandbox_in_production: bool = Field(
+        False, description="Let ENVIRONMENT=production run on the sandbox provider, where orders "
+        "become PAID with no money moving (a staging deployment); refused otherwise."
+    )
     sandbox_fail_refunds: bool = Field(
         False, description="Make every sandbox refund fail (to exercise the dead-letter path)."
     )
@@ -82,6 +86,10 @@ class PaymentsSettings(ServiceSettings):
                 production=self.environment == "production",
                 console_log=os.environ.get("STRIPE_LOG", ""),
             )
+        elif self.environment == "production" and not self.allow_sandbox_in_production:
+            raise ValueError("PAYMENT_PROVIDER=sandbox is refused in production (orders would "
+                             "be PAID with no money moving): set STRIPE_API_KEY, or "
+                             "ALLOW_SANDBOX_IN_PRODUCTION=true for a staging deployment")
         return self
 
 

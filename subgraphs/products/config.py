@@ -18,6 +18,12 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 class ProductsSettings(ServiceSettings):
     """Read from ``PRODUCTS_<OPTION>`` then ``<OPTION>`` (see ``kit.settings.load_settings``)."""
 
+    trusted_callers: dict[str, list[str]] = Field(
+        default_factory=lambda: {"gateway": [], "cart": [], "orders": []},
+        description="Services allowed to call this one -> the scopes each may hold (JSON); "
+        "by default the gateway, and cart's and orders' price lookups.",
+    )
+
     cache_ttl_seconds: int = Field(1800, ge=1, description="Time to live of cached products.")
     cache_namespace: str = Field(
         "products", min_length=1, description="Key prefix in the shared cache (Redis)."

@@ -27,6 +27,12 @@ DEV_ADMIN_PASSWORD = "ShopAdmin-dev-2026"  # dev only; the seed refuses it in pr
 class UsersSettings(ServiceSettings):
     """Read from ``USERS_<OPTION>`` then ``<OPTION>`` (so ``ADMIN_EMAIL`` works unprefixed)."""
 
+    trusted_callers: dict[str, list[str]] = Field(
+        default_factory=lambda: {"gateway": [], "notifications": ["users:contact"]},
+        description="Services allowed to call this one -> the scopes each may hold (JSON); "
+        "by default the gateway, and notifications' contact lookup (scope users:contact).",
+    )
+
     bcrypt_rounds: int = Field(
         10, ge=4, le=16, description="bcrypt cost factor (log2 rounds); tests use 4."
     )

@@ -2,11 +2,13 @@
 
 Dev defaults (see config.py): admin@shop.local / ShopAdmin-dev-2026, and the customers
 alice@shop.local and bob@shop.local, both with password Customer-dev-2026. Accounts whose email
-already exists are left untouched (their password is not reset). Outside dev and test the seed
-refuses the default admin password.
+already exists are left untouched (their password is not reset). In production the seed refuses
+the default admin password and adds no demo customers (their password is published).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,10 +27,13 @@ DEMO_CUSTOMERS = (
 )
 
 
-async def seed_accounts(session: AsyncSession, service: UserService, admin: Registration) -> int:
-    """Register every demo account whose email is absent; returns how many were added."""
+async def seed_accounts(
+    session: AsyncSession, service: UserService, admin: Registration,
+    customers: Sequence[Registration] = DEMO_CUSTOMERS,
+) -> int:
+    """Register every account whose email is absent; returns how many were added."""
     wanted = [(admin, (Role.CUSTOMER, Role.ADMIN))]
-    wanted += [(customer, (Role.CUSTOMER,)) for customer in DEMO_CUSTOMERS]
+    wanted += [(customer, (Role.CUSTOMER,)) for customer in customers]
     present = await service.repository.emails_present(
         session, [normalise_email(draft.email) for draft, _ in wanted]
     )
@@ -45,11 +50,12 @@ async def seed(settings: UsersSettings) -> None:
     if settings.environment == "production" and settings.admin_password == DEV_ADMIN_PASSWORD:
         raise SystemExit("users seed: set ADMIN_PASSWORD; the dev default is refused in production")
     admin = Registration(settings.admin_email, settings.admin_password, "Shop Admin")
+    customers = () if settings.environment == "production" else DEMO_CUSTOMERS
     service = UserService(settings.jwt_secret, PasswordHasher(settings.bcrypt_rounds))
     database = Database(settings.database_url)
     try:
         async with database.transaction() as session:
-            added = await seed_accounts(session, service, admin)
-        print(f"users: seeded {added} of {1 + len(DEMO_CUSTOMERS)} demo accounts")
+            added = await seed_accounts(session, service, admin, customers)
+        print(f"users: seeded {added} of {1 + len(customers)} accounts")
     finally:
         await database.dispose()

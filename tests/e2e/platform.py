@@ -21,6 +21,7 @@ import httpx
 
 from infra.dev.services import ROOT, domains_present
 from streaming.broker import EmbeddedBroker, free_port
+from tests.service_trust import generated_keys
 
 __all__ = ["Platform"]
 
@@ -92,6 +93,7 @@ class Platform:
     def _env(self) -> dict[str, str]:
         assert self.broker is not None
         run = uuid.uuid4().hex[:8]
+        keys = generated_keys(self.logs / "keys", [*self.domains, "gateway"])
         env = {
             **os.environ,
             "PYTHONUNBUFFERED": "1",
@@ -105,7 +107,13 @@ class Platform:
             "KAFKA_HEARTBEAT_INTERVAL_MS": "200",
             "GATEWAY_PROPAGATE_HEADERS": '["authorization", "x-cart-id"]',
             "GATEWAY_SUBGRAPH_URLS": _json({d: self.url(d) for d in self.domains}),
+            # services authenticate each other, as in production (issue 15)
+            "SERVICE_AUTH_REQUIRED": "true",
+            "SERVICE_KEYS_DIR": str(keys),
+            "GATEWAY_SERVICE_AUTH__KEY_FILE": str(keys / "gateway.key"),
         }
+        if "users" in self.ports:
+            env["NOTIFICATIONS_USERS_URL"] = self.url("users")
         for name in self.domains:
             env[f"{name.upper()}_PRODUCTS_URL"] = self.url("products")
             if "cart" in self.ports:

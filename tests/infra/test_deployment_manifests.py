@@ -46,7 +46,8 @@ def test_compose_volumes_are_declared() -> None:
 def test_compose_mounted_config_files_exist() -> None:
     for spec in COMPOSE["services"].values():
         for volume in spec.get("volumes", []):
-            if volume.startswith("./"):
+            # ./var/ is generated before deploying (service keys: python -m infra.dev keys)
+            if volume.startswith("./") and not volume.startswith("./var/"):
                 assert (ROOT / volume.split(":")[0]).exists(), volume
 
 

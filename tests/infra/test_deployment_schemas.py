@@ -14,7 +14,8 @@ import yaml
 from infra.dev.services import DOMAINS, ROOT
 
 K8S_VERSION = "1.30.0"
-MANIFESTS = ["platform.yaml", "availability.yaml", "namespace.yaml", "backup.yaml"]
+MANIFESTS = ["platform.yaml", "availability.yaml", "namespace.yaml", "backup.yaml",
+             "network-policies.yaml"]
 DOCS = [doc for name in MANIFESTS
         for doc in yaml.safe_load_all((ROOT / "infra" / "k8s" / name).read_text()) if doc]
 DEPLOYMENTS = {d["metadata"]["name"]: d for d in DOCS if d["kind"] == "Deployment"}

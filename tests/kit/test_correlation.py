@@ -35,7 +35,8 @@ def _ids() -> dict[str, str | None]:
 
 def _app() -> FastAPI:
     app = create_app(
-        settings=ServiceSettings(service="corr-test", environment="test"),
+        settings=ServiceSettings(service="corr-test", environment="test",
+                                 service_auth_required=False),
         schema=federation_schema(query=Query),
         services={},
     )

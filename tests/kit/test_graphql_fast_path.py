@@ -42,7 +42,8 @@ class Query:
 
 def _app() -> FastAPI:
     return create_app(
-        settings=ServiceSettings(service="fast-test", environment="test", jwt_secret=SECRET),
+        settings=ServiceSettings(service="fast-test", environment="test",
+                                 service_auth_required=False, jwt_secret=SECRET),
         schema=federation_schema(query=Query),
         services={},
     )

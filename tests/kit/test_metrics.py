@@ -34,7 +34,7 @@ class Query:
 
 
 def _app(service: str, services: dict[str, object] | None = None) -> FastAPI:
-    settings = ServiceSettings(service=service, environment="test",
+    settings = ServiceSettings(service=service, environment="test", service_auth_required=False,
                                jwt_secret="metrics-secret-0123456789abcdef0123")
     return create_app(settings=settings, schema=federation_schema(query=Query),
                       services=services or {})

@@ -25,7 +25,8 @@ def probed_app(outcomes: list[Exception | None], calls: list[int]):
             raise outcome
 
     return kit_app.create_app(
-        settings=ServiceSettings(service="ready-test", environment="test"),
+        settings=ServiceSettings(service="ready-test", environment="test",
+                                 service_auth_required=False),
         schema=federation_schema(query=Query), services={},
         ready_checks={"database": database}, ready_details={"probes": lambda: len(calls)},
     )

@@ -1,9 +1,10 @@
 """The ``User`` entity (Federation v2 ``@key(fields: "id")``), its visibility and batched loads.
 
 Visibility: ``id`` and ``fullName`` are public. ``email``, ``phone`` and ``roles`` are shown to
-the user themself, to admins, and to entity resolution (``_entities``): the gateway reaches
-``_entities`` only on behalf of a subgraph that already decided the caller may see the object
-holding the reference (an order, a cart), and subgraphs are not exposed to clients directly.
+the user themself, to admins, and to a calling service whose credential holds the field's scope
+(``users:contact`` for email and phone: notifications' contact lookup; ``users:roles`` for
+roles). Entity resolution (``_entities``) gets no exception: whoever reaches this subgraph,
+the gateway included, sees another user's private fields only through one of those three.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from subgraphs.kit.errors import Forbidden
 from subgraphs.kit.tokens import Principal
 from subgraphs.users.domain.records import UserRecord
 
-__all__ = ["User", "load_user", "may_see_private"]
+__all__ = ["CONTACT_SCOPE", "ROLES_SCOPE", "User", "load_user", "may_see_private"]
+
+CONTACT_SCOPE = "users:contact"
+ROLES_SCOPE = "users:roles"
 
 
 @strawberry.federation.type(keys=["id"], description="A customer or staff account.")
@@ -33,25 +37,28 @@ class User:
 
     @strawberry.field(description="Normalised (trimmed, lowercase). The user or an admin only.")
     def email(self, info: Info) -> str:
-        return self._private(info).email
+        return self._private(info, CONTACT_SCOPE).email
 
     @strawberry.field(description="E.164, e.g. +14155550123. The user or an admin only.")
     def phone(self, info: Info) -> str | None:
-        return self._private(info).phone
+        return self._private(info, CONTACT_SCOPE).phone
 
     @strawberry.field(description="`customer` and/or `admin`. The user or an admin only.")
     def roles(self, info: Info) -> list[str]:
-        return list(self._private(info).roles)
+        return list(self._private(info, ROLES_SCOPE).roles)
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> User | None:
         # Federation spec, _entities: one result per representation, in order, null if unknown.
         record = await load_user(info, str(id))
-        return None if record is None else cls.from_record(record, disclosed=True)
+        return None if record is None else cls.from_record(record, disclosed=False)
 
-    def _private(self, info: Info) -> UserRecord:
-        if not self.disclosed and not may_see_private(info.context.principal, self.record.id):
-            raise Forbidden("Only the user themself or an admin may see this field")
+    def _private(self, info: Info, scope: str) -> UserRecord:
+        if self.disclosed or info.context.service_allows(scope):
+            return self.record
+        if not may_see_private(info.context.principal, self.record.id):
+            raise Forbidden(f"Only the user themself, an admin or a service with scope {scope} "
+                            "may see this field")
         return self.record
 
 

@@ -47,7 +47,10 @@ DIRECT_CART_QUERY = "query Cart { cart { items { quantity product { name } } } }
 
 
 def subgraph_env(data_dir: Path) -> dict[str, str]:
+    # Service auth off: the direct paths compared against the gateway have no service token
+    # (its cost per request is measured apart: tests/bench/service_tokens.py).
     return {"DATA_DIR": str(data_dir), "LOG_LEVEL": "WARNING", "PRODUCTS_EVENT_WORKERS": "false",
+            "SERVICE_AUTH_REQUIRED": "false",
             "CART_CONSUME_ORDER_EVENTS": "false",
             "CART_PRODUCTS_URL": f"http://127.0.0.1:{PORTS['products']}/graphql"}
 

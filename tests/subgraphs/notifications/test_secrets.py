@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +14,7 @@ from subgraphs.kit.settings import load_settings
 from subgraphs.notifications.app import build_services
 from subgraphs.notifications.config import NotificationsSettings
 from subgraphs.notifications.config_check import InsecureSettings
+from tests.service_trust import generated_keys
 from tests.subgraphs.notifications.fake_providers import Canned, FakeSendGrid, FakeTwilio, Recorded
 from tests.subgraphs.notifications.harness import registered
 from tests.subgraphs.notifications.provider_harness import MESSAGE_FIELDS, open_providers, settle
@@ -25,10 +28,13 @@ GOOD = {
 }
 
 
+KEYS = generated_keys(Path(tempfile.mkdtemp(prefix="notifications-keys-")))
+
+
 def settings(environment: str = "production", **values: Any) -> NotificationsSettings:
     return load_settings(NotificationsSettings, "notifications", environment=environment,
                          jwt_secret=PRODUCTION_JWT, database_url="sqlite+aiosqlite://",
-                         **(GOOD | values))
+                         service_auth_required=True, service_keys_dir=KEYS, **(GOOD | values))
 
 
 def refusal(config: NotificationsSettings) -> str:

@@ -31,7 +31,8 @@ def settings(**values: str) -> PaymentsSettings:
 
 
 def production(**values: str) -> PaymentsSettings:
-    return settings(environment="production", jwt_secret=PRODUCTION_JWT, **values)
+    return settings(environment="production", jwt_secret=PRODUCTION_JWT,
+                    service_auth_required="true", **values)
 
 
 def test_the_sandbox_stays_the_default_without_a_key() -> None:
