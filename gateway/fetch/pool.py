@@ -1,4 +1,10 @@
-"""Every subgraph's client, created on first use in the running event loop, with dedup."""
+"""Every subgraph's client, created on first use in the running event loop, with dedup.
+
+With a tracer, each request that really goes out is a CLIENT span (OpenTelemetry HTTP semantic
+conventions) whose W3C ``traceparent``/``tracestate`` the subgraph receives; a request whose
+trace is not sampled gets no span, only the caller's context, so the subgraph does not sample
+it either.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,10 @@ from typing import Any
 
 import httpx
 import orjson
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind, Tracer
 
+from common.telemetry.propagation import traced_headers
 from gateway.fetch.client import ClientOptions, SubgraphClient, parse_response
 from gateway.fetch.dedup import InFlight
 from gateway.fetch.errors import SubgraphFetchError
@@ -28,8 +37,10 @@ class SubgraphPool:
         urls: Mapping[str, str],
         options: Mapping[str, ClientOptions] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        tracer: Tracer | None = None,
     ) -> None:
         self.urls = dict(urls)
+        self.tracer = tracer
         self.options = dict(options or {})
         self._transport = transport
         self._clients: dict[str, SubgraphClient] = {}
@@ -46,6 +57,8 @@ class SubgraphPool:
 
         async def send() -> bytes:
             self.sent += 1
+            if self.tracer is not None:
+                return await self._traced(client, body, headers, dedupe)
             # Only a query may be sent again when a keep-alive connection closes under it.
             return await client.post(body, headers, replayable=dedupe)
 
@@ -53,6 +66,19 @@ class SubgraphPool:
             return parse_response(subgraph, await send())
         key = (subgraph, body, tuple(sorted(headers.items())))
         return parse_response(subgraph, await self._inflight.run(key, send))
+
+    async def _traced(self, client: SubgraphClient, body: bytes, headers: dict[str, str],
+                      replayable: bool) -> bytes:
+        """``client.post`` in a CLIENT span, its context in the request's headers."""
+        assert self.tracer is not None
+        if not trace.get_current_span().is_recording():  # unsampled: pass the decision on
+            return await client.post(body, traced_headers(headers), replayable=replayable)
+        attributes = {"http.request.method": "POST", "url.full": client.url,
+                      "subgraph.name": client.name}
+        # HTTP semconv: "{method} {target}"; the subgraph's name stands for its URL
+        with self.tracer.start_as_current_span(f"POST {client.name}", kind=SpanKind.CLIENT,
+                                               attributes=attributes):
+            return await client.post(body, traced_headers(headers), replayable=replayable)
 
     def _client(self, subgraph: str) -> SubgraphClient:
         loop = asyncio.get_running_loop()

@@ -12,7 +12,6 @@ import strawberry
 from fastapi import FastAPI, HTTPException, WebSocket
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.testclient import TestClient
-
 from opentelemetry import trace
 
 from common.telemetry.context import correlation_id, request_id
