@@ -41,6 +41,7 @@ class Platform:
     children: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     broker: EmbeddedBroker | None = None
     env: dict[str, str] = field(default_factory=dict)
+    extra_env: dict[str, str] = field(default_factory=dict)  # e.g. where traces go
 
     @property
     def gateway_url(self) -> str:
@@ -105,6 +106,7 @@ class Platform:
             "KAFKA_HEARTBEAT_INTERVAL_MS": "200",
             "GATEWAY_PROPAGATE_HEADERS": '["authorization", "x-cart-id"]',
             "GATEWAY_SUBGRAPH_URLS": _json({d: self.url(d) for d in self.domains}),
+            **self.extra_env,
         }
         for name in self.domains:
             env[f"{name.upper()}_PRODUCTS_URL"] = self.url("products")
