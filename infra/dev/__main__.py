@@ -25,7 +25,10 @@ DEV_ENV = {
 
 
 def _env() -> dict[str, str]:
-    return {**DEV_ENV, **os.environ}
+    # The children write into a pipe the supervisor prefixes: on a terminal they are told to
+    # write readable coloured lines instead of JSON (common/telemetry/logs.py).
+    terminal = {"LOG_FORMAT": "console"} if sys.stdout.isatty() else {}
+    return {**DEV_ENV, **terminal, **os.environ}
 
 
 def _each_domain(command: str) -> None:
