@@ -30,9 +30,9 @@ def platform(tmp_path_factory: pytest.TempPathFactory, traces: OtlpReceiver) -> 
     tracing = {"OTEL_EXPORTER_OTLP_ENDPOINT": traces.endpoint, "OTEL_TRACES_EXPORTER": "otlp",
                "OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": "1",
                "OTEL_BSP_SCHEDULE_DELAY": "200"}
-    running = Platform(logs=tmp_path_factory.mktemp("e2e-logs"), extra_env=tracing).start()
-    try:
-        yield running
+    running = Platform(logs=tmp_path_factory.mktemp("e2e-logs"), extra_env=tracing)
+    try:  # a start that fails half-way still stops what it started
+        yield running.start()
     finally:
         running.stop()
 
