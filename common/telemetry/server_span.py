@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from opentelemetry import trace
-from opentelemetry.trace import SpanKind, StatusCode, Tracer
+from opentelemetry.context import attach, detach
+from opentelemetry.trace import Span, SpanKind, StatusCode, Tracer, set_span_in_context
 
 from common.telemetry.propagation import context_from
 
@@ -37,23 +38,39 @@ class ServerSpans:
                    if k in (b"traceparent", b"tracestate")}
         method = scope.get("method", "GET")
         name = f"{method} {scope['path']}" if kind == "http" else f"WS {scope['path']}"
-        with self.tracer.start_as_current_span(
-            name, context=context_from(headers), kind=SpanKind.SERVER,
-            attributes=_attributes(scope, method), record_exception=True,
-        ) as span:
-            if not span.is_recording():
+        parent = context_from(headers)
+        # start_span and attach by hand: a third of start_as_current_span's cost, which an
+        # unsampled request pays in full
+        span = self.tracer.start_span(name, context=parent, kind=SpanKind.SERVER)
+        token = attach(set_span_in_context(span, parent))
+        try:
+            if span.is_recording():
+                await self._recorded(span, app, scope, receive, send, method)
+            else:
                 await app(scope, receive, send)
-                return
+        finally:
+            detach(token)
+            span.end()
 
-            async def send_with_status(message: dict[str, Any]) -> None:
-                if message["type"] == "http.response.start":
-                    status = message["status"]
-                    span.set_attribute("http.response.status_code", status)
-                    if status >= 500:  # HTTP semconv: 4xx is the client's error, not ours
-                        span.set_status(StatusCode.ERROR)
-                await send(message)
+    @staticmethod
+    async def _recorded(span: Span, app: Any, scope: Scope, receive: Any, send: Any,
+                        method: str) -> None:
+        span.set_attributes(_attributes(scope, method))
 
+        async def send_with_status(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                span.set_attribute("http.response.status_code", status)
+                if status >= 500:  # HTTP semconv: 4xx is the client's error, not ours
+                    span.set_status(StatusCode.ERROR)
+            await send(message)
+
+        try:
             await app(scope, receive, send_with_status)
+        except BaseException as error:
+            span.record_exception(error)
+            span.set_status(StatusCode.ERROR, type(error).__name__)
+            raise
 
 
 def _attributes(scope: Scope, method: str) -> dict[str, Any]:

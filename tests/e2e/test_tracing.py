@@ -52,7 +52,7 @@ def _saga_trace(spans: list[ReceivedSpan]) -> list[ReceivedSpan] | None:
     return trace if done else None
 
 
-@pytest.mark.timeout(180)
+@pytest.mark.timeout(600)  # the platform may start inside it
 def test_a_checkout_is_one_trace_across_every_service_and_kafka_hop(
     anonymous: Client, admin: Client, traces: OtlpReceiver
 ) -> None:
@@ -97,7 +97,7 @@ def _describe(spans: list[ReceivedSpan], root: ReceivedSpan | None) -> str:
     return "the saga never reached notifications in one trace:\n" + "\n".join(lines)
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(600)  # the platform may start inside it
 def test_the_logs_of_a_run_never_carry_its_passwords_tokens_or_secrets(
     anonymous: Client, admin: Client, platform: Platform
 ) -> None:
