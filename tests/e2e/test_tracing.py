@@ -19,9 +19,13 @@ CHECKOUT = "mutation Checkout($m: String!) { checkout(paymentMethod: $m) { id st
 SAGA = ["gateway", "orders", "products", "payments", "orders", "notifications"]
 
 
-def _checkout(customer: Client, product: str) -> str:
+def _paid_checkout(anonymous: Client, admin: Client) -> Client:
+    """A new customer buys a new product (a named Checkout operation); waits until PAID."""
+    customer, product = new_customer(anonymous), new_product(admin, stock=3)
     customer.data("mutation($p: ID!) { addToCart(productId: $p, quantity: 1) { id } }", p=product)
-    return customer.data(CHECKOUT, m="pm_card_visa")["checkout"]["id"]
+    order = customer.data(CHECKOUT, m="pm_card_visa")["checkout"]["id"]
+    wait_for_status(customer, order, {"PAID"})
+    return customer
 
 
 def _root(spans: list[ReceivedSpan]) -> ReceivedSpan | None:
@@ -41,7 +45,8 @@ def _hops(span: ReceivedSpan, by_id: dict[str, ReceivedSpan]) -> list[str]:
 
 
 def _saga_trace(spans: list[ReceivedSpan]) -> list[ReceivedSpan] | None:
-    """The checkout's trace once it reaches notifications through the whole saga."""
+    """The checkout's trace once it reaches notifications through the whole saga, with every
+    span's parent received."""
     root = _root(spans)
     if root is None:
         return None
@@ -49,22 +54,23 @@ def _saga_trace(spans: list[ReceivedSpan]) -> list[ReceivedSpan] | None:
     by_id = {s.span_id: s for s in trace}
     done = any(s.service == "notifications" and s.kind == "CONSUMER"
                and _hops(s, by_id) == SAGA for s in trace)
-    return trace if done else None
+    # every parent exported too (a process exports a span when it ends, in its own batches)
+    whole = all(s.parent_id in by_id for s in trace if s is not root)
+    return trace if done and whole else None
 
 
 @pytest.mark.timeout(600)  # the platform may start inside it
 def test_a_checkout_is_one_trace_across_every_service_and_kafka_hop(
     anonymous: Client, admin: Client, traces: OtlpReceiver
 ) -> None:
-    # given a customer with a product in the cart, and every process exporting its spans
-    customer, product = new_customer(anonymous), new_product(admin, stock=3)
-    # when the customer checks out through the gateway and the saga pays the order
-    order = _checkout(customer, product)
-    wait_for_status(customer, order, {"PAID"})
-    trace = traces.wait_for(_saga_trace, within=60)
+    # given every process exporting its spans (those of earlier tests left aside)
+    earlier = len(traces.spans)
+    # when a customer checks out through the gateway and the saga pays the order
+    _paid_checkout(anonymous, admin)
+    trace = traces.wait_for(lambda spans: _saga_trace(spans[earlier:]), within=60)
     # then one trace holds it all, rooted at the gateway's server span, every span linked
-    root = _root(traces.spans)
-    assert trace is not None, _describe(traces.spans, root)
+    root = _root(traces.spans[earlier:])
+    assert trace is not None, _describe(traces.spans[earlier:], root)
     by_id = {s.span_id: s for s in trace}
     assert [s for s in trace if s.parent_id not in by_id] == [root]
     assert {"gateway", "cart", "orders", "products", "payments", "notifications"} <= {
@@ -102,9 +108,7 @@ def test_the_logs_of_a_run_never_carry_its_passwords_tokens_or_secrets(
     anonymous: Client, admin: Client, platform: Platform
 ) -> None:
     # given a run in which customers registered, signed in and checked out with bearer tokens
-    customer, product = new_customer(anonymous), new_product(admin, stock=2)
-    order = _checkout(customer, product)
-    wait_for_status(customer, order, {"PAID"})
+    customer = _paid_checkout(anonymous, admin)
     anonymous("mutation { login(email: \"nobody@example.com\", password: \"Wrong-pass-9\") "
               "{ token } }")
     # when every process's log is read
