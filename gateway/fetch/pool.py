@@ -58,7 +58,8 @@ class SubgraphPool:
         async def send() -> bytes:
             self.sent += 1
             if self.tracer is not None:
-                return await self._traced(client, body, headers, dedupe)
+                return await self._traced(client, body, headers, dedupe,
+                                          request.get("operationName"))
             # Only a query may be sent again when a keep-alive connection closes under it.
             return await client.post(body, headers, replayable=dedupe)
 
@@ -68,13 +69,13 @@ class SubgraphPool:
         return parse_response(subgraph, await self._inflight.run(key, send))
 
     async def _traced(self, client: SubgraphClient, body: bytes, headers: dict[str, str],
-                      replayable: bool) -> bytes:
+                      replayable: bool, operation: str | None) -> bytes:
         """``client.post`` in a CLIENT span, its context in the request's headers."""
         assert self.tracer is not None
         if not trace.get_current_span().is_recording():  # unsampled: pass the decision on
             return await client.post(body, traced_headers(headers), replayable=replayable)
         attributes = {"http.request.method": "POST", "url.full": client.url,
-                      "subgraph.name": client.name}
+                      "subgraph.name": client.name, "graphql.operation.name": operation or ""}
         # HTTP semconv: "{method} {target}"; the subgraph's name stands for its URL
         with self.tracer.start_as_current_span(f"POST {client.name}", kind=SpanKind.CLIENT,
                                                attributes=attributes):
