@@ -133,7 +133,7 @@ class Platform:
             [sys.executable, "-m", *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
 
-    def _wait_healthy(self, name: str, timeout: float = 60.0) -> None:
+    def _wait_healthy(self, name: str, timeout: float = 120.0) -> None:
         # generous: seven processes import (tracing instrumentation included) at once on a
         # loaded 2-core machine
         url = f"http://127.0.0.1:{self.ports[name]}/health"
