@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import logging
 import os
 import shutil
@@ -16,7 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["JsonFormatter", "main"]
+__all__ = ["main"]
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _log = logging.getLogger("gateway.workers")
@@ -58,6 +57,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from common.telemetry.logs import configure_logging
+    from common.telemetry.tracing import setup_tracing
+
+    configure_logging("gateway")  # the one format of every process (common/telemetry/logs.py)
+    setup_tracing("gateway")  # before the app: it traces only when a provider is installed
     _Server = _graceful_server()
     from gateway.config import GatewayConfig
     from gateway.fetch.supergraph_source import read_supergraph
@@ -112,7 +116,7 @@ def _uvicorn_config(app: Any, config: Any) -> Any:
     # uvloop and httptools, the fastest pair uvicorn has (both are dependencies): measured in
     # tests/bench/http_layer.py against uvicorn's pure-Python h11 and against granian.
     return uvicorn.Config(app, host=config.host, port=config.port, loop="uvloop",
-                          http="httptools", log_config=_JSON_LOGS, access_log=False)
+                          http="httptools", log_config=None, access_log=False)
 
 
 def _run_server(server_class: type, app: Any, config: Any,
@@ -267,34 +271,6 @@ def _composed(config_path: Path) -> str:
     if result.supergraph is None:
         raise _CompositionFailed("; ".join(str(e) for e in result.errors))
     return result.supergraph
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line on stdout (DESIGN.md: structured logs, never secrets)."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        entry = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry)
-
-
-_JSON_LOGS = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"json": {"()": JsonFormatter}},
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json",
-                            "stream": "ext://sys.stdout"}},
-    "root": {"handlers": ["stdout"], "level": "INFO"},
-    # httpx logs every subgraph request at INFO: 1-2.5% of the gateway's CPU under load.
-    "loggers": {"uvicorn": {"level": "INFO"}, "uvicorn.error": {"level": "INFO"},
-                "httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
-}
 
 
 def _graceful_server() -> type:

@@ -9,7 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.trace import Tracer
 
+from common.telemetry.server_span import ServerSpans
+from common.telemetry.tracing import tracer_provider as installed_provider
 from gateway.config import GatewayConfig
 from gateway.edge_wiring import (
     EdgeParts,
@@ -142,6 +146,7 @@ class Wiring:
     transport: httpx.AsyncBaseTransport | None
     edge: EdgeParts = field(default_factory=EdgeParts)
     credentials: SubgraphCredentials | None = None
+    tracer: Tracer | None = None  # None: no spans, no trace headers (tracing is off)
 
     def build(self, sdl: str) -> tuple[Supergraph, SubgraphPool, Pipeline]:
         config = self.config
@@ -150,7 +155,7 @@ class Wiring:
         _warn_unknown(supergraph, overrides, config)
         urls = {**supergraph.subgraphs, **overrides}
         pool = SubgraphPool(urls, _client_options(config, urls), self.transport,
-                            self.credentials)
+                            credentials=self.credentials, tracer=self.tracer)
         pipeline = Pipeline(
             supergraph,
             pool,
@@ -165,6 +170,7 @@ class Wiring:
             cost=cost_model(config, sdl),
             streams=_streams(config, urls, self.credentials),
             merge_across_branches=config.merge_requests_across_branches,
+            tracer=self.tracer,
         )
         return supergraph, pool, pipeline
 
@@ -176,11 +182,12 @@ def build_gateway(
     config: GatewayConfig | None = None,
     plugins: list[Plugin] | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    tracer: Tracer | None = None,
 ) -> Gateway:
     """Load the supergraph and wire the pipeline; SupergraphError when it does not load."""
     config = config or GatewayConfig()
     wiring = Wiring(config, dict(subgraph_urls or {}), tuple(plugins or ()), transport,
-                    edge_parts(config), subgraph_credentials(config.service_auth))
+                    edge_parts(config), subgraph_credentials(config.service_auth), tracer)
     return Gateway(supergraph_sdl, config, wiring)
 
 
@@ -191,11 +198,20 @@ def create_app(
     config: GatewayConfig | None = None,
     plugins: list[Plugin] | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    tracer_provider: TracerProvider | None = None,
 ) -> GatewayApp:
-    """An ASGI app serving the supergraph at ``/graphql``; ``subgraph_urls`` override URLs."""
+    """An ASGI app serving the supergraph at ``/graphql``; ``subgraph_urls`` override URLs.
+
+    ``tracer_provider`` (default: the one ``common.telemetry.tracing.setup_tracing`` installed,
+    if any) turns on server, preparation and subgraph fetch spans.
+    """
+    provider = tracer_provider or installed_provider()
+    tracer = provider.get_tracer("gateway") if provider is not None else None
     gateway = build_gateway(supergraph_sdl, subgraph_urls=subgraph_urls, config=config,
-                            plugins=plugins, transport=transport)
+                            plugins=plugins, transport=transport, tracer=tracer)
     app = build_http_app(gateway)
+    if tracer is not None:
+        app.trace_requests(ServerSpans(tracer))
     install_edge_middleware(app, gateway.config)
     app.state.gateway = gateway
     return app

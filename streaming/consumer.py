@@ -288,7 +288,7 @@ class EventConsumer:
         while True:
             attempt += 1
             try:
-                with handling_span(event, self.group):
+                with handling_span(event, self.group, record.headers or ()):
                     await self._attempt(event)
             except PoisonMessageError as exc:
                 return await self._dead_letter(record, exc, attempts=attempt)

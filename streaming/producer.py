@@ -18,6 +18,7 @@ from aiokafka.structs import RecordMetadata
 from streaming.events import Envelope, encode
 from streaming.settings import KafkaSettings
 from streaming.topics import ensure_topics as create_topics
+from streaming.tracing import end_sending, start_sending
 
 __all__ = ["EventProducer", "Message", "event_headers"]
 
@@ -103,14 +104,32 @@ class EventProducer:
         return await self.send(message)
 
     async def send(self, message: Message) -> RecordMetadata:
-        """Send one record and wait for the broker's acknowledgement."""
-        return await self._client().send_and_wait(
-            message.topic, message.value, key=_bytes(message.key), headers=message.headers
-        )
+        """Send one record and wait for the broker's acknowledgement (in a PRODUCER span)."""
+        client = self._client()
+        (message,), spans = start_sending([message])
+        try:
+            result = await client.send_and_wait(
+                message.topic, message.value, key=_bytes(message.key), headers=message.headers
+            )
+        except BaseException as exc:
+            end_sending(spans, 0, exc)
+            raise
+        end_sending(spans, 1, None)
+        return result
 
     async def send_batch(self, messages: Sequence[Message]) -> tuple[int, BaseException | None]:
-        """Send all at once; how many leading messages were acknowledged, and the first error."""
-        client, pending, error = self._client(), [], None
+        """Send all at once; how many leading messages were acknowledged, and the first error.
+
+        Each record is sent in its own PRODUCER span (streaming/tracing.py)."""
+        client = self._client()
+        messages, spans = start_sending(messages)
+        acked, error = await self._send_all(client, messages)
+        end_sending(spans, acked, error)
+        return acked, error
+
+    async def _send_all(self, client: AIOKafkaProducer, messages: Sequence[Message]
+                        ) -> tuple[int, BaseException | None]:
+        pending, error = [], None
         for m in messages:
             try:
                 pending.append(

@@ -1,4 +1,10 @@
-"""Every subgraph's client, created on first use in the running event loop, with dedup."""
+"""Every subgraph's client, created on first use in the running event loop, with dedup.
+
+With a tracer, each request that really goes out is a CLIENT span (OpenTelemetry HTTP semantic
+conventions) whose W3C ``traceparent``/``tracestate`` the subgraph receives; a request whose
+trace is not sampled gets no span, only the caller's context, so the subgraph does not sample
+it either.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,10 @@ from typing import Any
 
 import httpx
 import orjson
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind, Tracer
 
+from common.telemetry.propagation import traced_headers
 from gateway.fetch.client import ClientOptions, SubgraphClient, parse_response
 from gateway.fetch.credentials import SubgraphCredentials
 from gateway.fetch.dedup import InFlight
@@ -32,9 +41,11 @@ class SubgraphPool:
         options: Mapping[str, ClientOptions] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         credentials: SubgraphCredentials | None = None,
+        tracer: Tracer | None = None,
     ) -> None:
         self.urls = dict(urls)
         self.credentials = credentials
+        self.tracer = tracer
         self.options = dict(options or {})
         self._transport = transport
         self._clients: dict[str, SubgraphClient] = {}
@@ -57,8 +68,12 @@ class SubgraphPool:
             self.sent += 1
             started = time.perf_counter()
             try:
-                # Only a query may be sent again when a keep-alive connection closes under it.
-                answer = await client.post(body, sent, replayable=dedupe)
+                if self.tracer is not None:
+                    answer = await self._traced(client, body, sent, dedupe,
+                                                request.get("operationName"))
+                else:
+                    # Only a query may be sent again when a keep-alive connection closes under it.
+                    answer = await client.post(body, sent, replayable=dedupe)
             except SubgraphFetchError as error:
                 record_fetch(subgraph, time.perf_counter() - started, error.code)
                 raise
@@ -69,6 +84,19 @@ class SubgraphPool:
             return parse_response(subgraph, await send())
         key = (subgraph, body, tuple(sorted(headers.items())))
         return parse_response(subgraph, await self._inflight.run(key, send))
+
+    async def _traced(self, client: SubgraphClient, body: bytes, headers: dict[str, str],
+                      replayable: bool, operation: str | None) -> bytes:
+        """``client.post`` in a CLIENT span, its context in the request's headers."""
+        assert self.tracer is not None
+        if not trace.get_current_span().is_recording():  # unsampled: pass the decision on
+            return await client.post(body, traced_headers(headers), replayable=replayable)
+        attributes = {"http.request.method": "POST", "url.full": client.url,
+                      "subgraph.name": client.name, "graphql.operation.name": operation or ""}
+        # HTTP semconv: "{method} {target}"; the subgraph's name stands for its URL
+        with self.tracer.start_as_current_span(f"POST {client.name}", kind=SpanKind.CLIENT,
+                                               attributes=attributes):
+            return await client.post(body, traced_headers(headers), replayable=replayable)
 
     def _client(self, subgraph: str) -> SubgraphClient:
         loop = asyncio.get_running_loop()

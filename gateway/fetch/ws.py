@@ -20,6 +20,7 @@ import orjson
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import WebSocketException
 
+from common.telemetry.propagation import traced_headers
 from gateway.fetch.errors import SubgraphFetchError
 
 __all__ = ["PROTOCOL", "Sink", "UpstreamSocket", "ws_url"]
@@ -58,7 +59,10 @@ class UpstreamSocket:
     async def open(
         cls, subgraph: str, url: str, headers: dict[str, str], capacity: int, wait: float
     ) -> UpstreamSocket:
-        """Connect and complete the handshake within ``wait`` seconds; SubgraphFetchError if not."""
+        """Connect and complete the handshake within ``wait`` seconds; SubgraphFetchError if not.
+
+        The upgrade request carries the current trace context (W3C ``traceparent``)."""
+        headers = traced_headers(headers)
         try:
             async with asyncio.timeout(wait):
                 socket = await connect(ws_url(url), subprotocols=[PROTOCOL],  # type: ignore[list-item]

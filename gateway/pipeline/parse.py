@@ -18,7 +18,7 @@ class Parser:
         self, limits: Limits, cache_size: int = 512, cache_bytes: int | None = None
     ) -> None:
         self.limits = limits
-        self._cache: LRU[DocumentNode | ParseFailed] = LRU(cache_size, cache_bytes)
+        self.cache: LRU[DocumentNode | ParseFailed] = LRU(cache_size, cache_bytes)
 
     def parse(self, text: str, key: bytes | None = None) -> DocumentNode:
         size = len(text.encode())
@@ -28,7 +28,7 @@ class Parser:
                 "MAX_DOCUMENT_SIZE_LIMIT",
             )
         key = key or text_key(text)
-        result = self._cache.get_or_make(key, lambda: self._parse(text), weight=size)
+        result = self.cache.get_or_make(key, lambda: self._parse(text), weight=size)
         if isinstance(result, ParseFailed):
             raise result.fresh()
         return result

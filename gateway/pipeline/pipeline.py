@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from opentelemetry.trace import Tracer
+
 from gateway.executor import ClientOperation, Fetcher, Streamer
 from gateway.metrics import PLAN_HIT, PLAN_MISS, record_request
 from gateway.pipeline.apq import PersistedQueries
@@ -27,6 +29,7 @@ from gateway.pipeline.lru import LRU, text_key
 from gateway.pipeline.normalise import prepare_operation
 from gateway.pipeline.parse import Parser
 from gateway.pipeline.plan import OverrideLabels, plan_for
+from gateway.pipeline.tracing import PipelineSpans, annotate_operation
 from gateway.pipeline.validate import Validator
 from gateway.pipeline.variables import coerce_variables
 from gateway.plan import QueryPlan
@@ -69,6 +72,7 @@ class Pipeline:
         cost: CostModel | None = None,
         streams: Streamer | None = None,
         merge_across_branches: bool = True,
+        tracer: Tracer | None = None,
     ) -> None:
         self.supergraph = supergraph
         self.merge_across_branches = merge_across_branches
@@ -83,12 +87,35 @@ class Pipeline:
         self._parser = Parser(limits, cache_size, cache_bytes)
         self._validator = Validator(supergraph.api_schema, limits, cache_size)
         self._prepared: LRU[Prepared | RequestError] = LRU(cache_size, cache_bytes)
+        self._spans = PipelineSpans(tracer) if tracer is not None else None
 
     def prepare(self, request: GraphQLRequest) -> Prepared:
         """Parse, validate, pick the operation and plan it: cached per document and name."""
+        if self._spans is not None and self._spans.wanted():
+            return self._prepare_traced(request, self._spans)
         text_digest = text_key(request.query)
         document = self._parser.parse(request.query, text_digest)
         self._validator.validate(text_digest, document)
+        return self._planned(document, request, text_digest)
+
+    def _prepare_traced(self, request: GraphQLRequest, spans: PipelineSpans) -> Prepared:
+        """``prepare`` with a span per step; each says whether its cache answered."""
+        text_digest = text_key(request.query)
+        with spans.step("parse") as span:
+            hits = self._parser.cache.hits
+            document = self._parser.parse(request.query, text_digest)
+            span.set_attribute("gateway.cache.hit", self._parser.cache.hits > hits)
+        with spans.step("validate") as span:
+            hits = self._validator.cache.hits
+            self._validator.validate(text_digest, document)
+            span.set_attribute("gateway.cache.hit", self._validator.cache.hits > hits)
+        with spans.step("plan") as span:
+            hits = self._prepared.hits
+            prepared = self._planned(document, request, text_digest)
+            span.set_attribute("gateway.plan.cache_hit", self._prepared.hits > hits)
+        return prepared
+
+    def _planned(self, document: Any, request: GraphQLRequest, text_digest: bytes) -> Prepared:
         labels = self.labels.draw()
         key = (text_digest, request.operation_name, labels)
         misses = self._prepared.misses
@@ -164,6 +191,9 @@ class Pipeline:
         try:
             request = self.plugins.request(await self.persisted.resolve(request))
             prepared = self.prepare(request)
+            if self._spans is not None:
+                name = prepared.operation.operation.name
+                annotate_operation(prepared.kind, name.value if name else None)
             if kind_known is not None:
                 kind_known(prepared.kind)
             _check_kind(prepared.kind, read_only)

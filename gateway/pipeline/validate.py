@@ -17,11 +17,11 @@ class Validator:
     def __init__(self, schema: GraphQLSchema, limits: Limits, cache_size: int = 512) -> None:
         self.schema = schema
         self.limits = limits
-        self._cache: LRU[RequestError | None] = LRU(cache_size)
+        self.cache: LRU[RequestError | None] = LRU(cache_size)
 
     def validate(self, key: bytes, document: DocumentNode) -> None:
         """``key`` identifies the document's text (``lru.text_key``)."""
-        error = self._cache.get_or_make(key, lambda: self._validate(document))
+        error = self.cache.get_or_make(key, lambda: self._validate(document))
         if error is not None:
             raise error.fresh()
 

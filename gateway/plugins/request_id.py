@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from contextvars import ContextVar
-
+from common.telemetry.context import request_id as REQUEST_ID
 from gateway.plugins.hooks import Plugin
 from gateway.plugins.request import GraphQLRequest
 
 __all__ = ["REQUEST_ID", "PropagateRequestId", "current_request_id"]
 
-REQUEST_ID: ContextVar[str] = ContextVar("request_id", default="")
-
 
 def current_request_id() -> str:
     """The id of the request being served ('' outside one)."""
-    return REQUEST_ID.get()
+    return REQUEST_ID.get() or ""
 
 
 class PropagateRequestId(Plugin):

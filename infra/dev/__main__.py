@@ -29,7 +29,10 @@ DEV_ENV = {
 
 def _env() -> dict[str, str]:
     keys = service_key_env(ROOT / "var" / "keys", domains_present())
-    return {**DEV_ENV, **keys, **os.environ}
+    # The children write into a pipe the supervisor prefixes: on a terminal they are told to
+    # write readable coloured lines instead of JSON (common/telemetry/logs.py).
+    terminal = {"LOG_FORMAT": "console"} if sys.stdout.isatty() else {}
+    return {**DEV_ENV, **keys, **terminal, **os.environ}
 
 
 def _each_domain(command: str) -> None:

@@ -109,4 +109,11 @@ def child_traceparent(parent: str) -> str:
 
 
 def _trace_of(cause: Envelope | None) -> str:
-    return child_traceparent(cause.traceparent) if cause else current_traceparent()
+    # A handler runs in a span of the cause's trace (streaming/tracing.py): the new event is
+    # that span's child, so the trace stays connected; elsewhere, a new id in the same trace.
+    if cause is None:
+        return current_traceparent()
+    context = trace.get_current_span().get_span_context()
+    if context.is_valid and f"{context.trace_id:032x}" == cause.traceparent.split("-")[1]:
+        return current_traceparent()
+    return child_traceparent(cause.traceparent)

@@ -29,6 +29,8 @@ from typing import Any
 import httptools
 import httpx
 
+from common.telemetry.propagation import traced_headers
+
 __all__ = ["ProductsClient", "ProductsTransport"]
 
 Origin = tuple[str, str, int]
@@ -223,6 +225,9 @@ class ProductsClient(httpx.AsyncClient):
         data = None
         if (not options and isinstance(url, str) and isinstance(content, bytes)
                 and isinstance(headers, Mapping)):
+            # our transport is not one the httpx instrumentation wraps: the request's trace
+            # context (W3C traceparent) is added here, so products continues the cart's trace
+            headers = traced_headers(headers)
             data = self._request_bytes(url, content, headers)
         if data is None:
             return await super().post(url, content=content, headers=headers, **options)

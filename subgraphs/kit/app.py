@@ -12,6 +12,10 @@ serves the FastAPI route that stays registered for everything else under the pre
 orjson (Strawberry's documented ``encode_json``/``decode_json`` hooks), falling back to the
 stdlib for anything orjson refuses. An exception escaping the view reaches the server, which
 answers 500 as FastAPI's error middleware would.
+
+Every request and WebSocket runs inside an OpenTelemetry SERVER span continuing the caller's
+``traceparent`` (common/telemetry/server_span.py), on both paths; without a tracer provider the
+span only carries the caller's ids for the logs.
 """
 
 from __future__ import annotations
@@ -39,9 +43,10 @@ from strawberry.extensions import DisableIntrospection
 from strawberry.fastapi import GraphQLRouter
 from strawberry.federation import Schema
 
+from common.telemetry.context import correlation_id, request_id
 from common.telemetry.metrics import CONTENT_TYPE, scrape
+from common.telemetry.server_span import ServerSpans
 from subgraphs.kit.context import RequestContext
-from subgraphs.kit.logs import correlation_id, trace_id
 from subgraphs.kit.metrics import RequestMetrics, observe
 from subgraphs.kit.service_auth import ServiceAuthMiddleware, trusted_callers
 from subgraphs.kit.settings import ServiceSettings
@@ -119,12 +124,16 @@ class SubgraphApp(FastAPI):
 
     _fast_path: ASGIApp | None = None
     _fast_path_middleware = 0
+    _spans = ServerSpans()
 
     def graphql_fast_path(self, app: ASGIApp) -> None:
         self._fast_path = app
         self._fast_path_middleware = len(self.user_middleware)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._spans.serve(self._route, scope, receive, send)
+
+    async def _route(self, scope: Scope, receive: Receive, send: Send) -> None:
         fast = self._fast_path
         if (fast is not None and scope["type"] == "http" and scope["path"] == "/graphql"
                 and len(self.user_middleware) == self._fast_path_middleware):
@@ -236,7 +245,7 @@ def _ready_response(
 
 
 class CorrelationMiddleware:
-    """Pure ASGI: trace and correlation ids into the logging context, x-correlation-id out.
+    """Pure ASGI: request and correlation ids into the logging context, x-correlation-id out.
 
     HTTP only (websockets pass through untouched). The ids stay set for the whole request,
     body streaming included, and are reset afterwards, also when the app raises; an error
@@ -253,9 +262,7 @@ class CorrelationMiddleware:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        # W3C traceparent: "00-<trace-id>-<span-id>-<flags>"; keep the trace id for the logs.
-        parts = headers.get("traceparent", "").split("-")
-        trace_token = trace_id.set(parts[1] if len(parts) == 4 else None)
+        request_token = request_id.set((headers.get("x-request-id") or "")[:128] or None)
         corr = (headers.get("x-correlation-id") or str(uuid.uuid4()))[:128]
         corr_token = correlation_id.set(corr)
 
@@ -268,7 +275,7 @@ class CorrelationMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            trace_id.reset(trace_token)
+            request_id.reset(request_token)
             correlation_id.reset(corr_token)
 
 

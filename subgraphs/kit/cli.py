@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from subgraphs.kit.logs import configure_logging
+from common.telemetry.logs import configure_logging
+from common.telemetry.tracing import setup_tracing
 from subgraphs.kit.migrations import upgrade
 from subgraphs.kit.settings import ServiceSettings, load_settings
 
@@ -59,6 +60,11 @@ def _serve(spec: ServiceSpec, args: argparse.Namespace) -> None:
     import uvicorn
 
     settings = _settings(spec, args)
+    # before the app: the instrumented libraries must be patched before engines and clients exist
+    if setup_tracing(spec.name) is not None:
+        from common.telemetry.instrument import instrument_libraries
+
+        instrument_libraries()
     app = spec.build_app(settings)
     uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
 

@@ -6,12 +6,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy import event, text
-from sqlalchemy.ext.asyncio import (
-    AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
-    create_async_engine,
-)
+from sqlalchemy.ext import asyncio as sa_asyncio
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 __all__ = ["Database"]
 
@@ -44,6 +40,9 @@ class Database:
 
 
 def _make_engine(url: str, echo: bool) -> AsyncEngine:
+    # Looked up at call time: the OpenTelemetry instrumentation wraps the module's function at
+    # start-up (common/telemetry/instrument.py), after this module was imported.
+    create_async_engine = sa_asyncio.create_async_engine
     if url.startswith("sqlite"):
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

@@ -8,15 +8,30 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.e2e.otlp import OtlpReceiver
 from tests.e2e.platform import Platform
 
 ADMIN = ("admin@shop.local", "ShopAdmin-dev-2026")
 
 
 @pytest.fixture(scope="session")
-def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
-    running = Platform(logs=tmp_path_factory.mktemp("e2e-logs"))
-    try:  # a start that fails half-way stops what it started (processes, broker, databases)
+def traces() -> Iterator[OtlpReceiver]:
+    """Every span the platform's processes export (OTLP/HTTP, decoded in the test)."""
+    receiver = OtlpReceiver().start()
+    try:
+        yield receiver
+    finally:
+        receiver.stop()
+
+
+@pytest.fixture(scope="session")
+def platform(tmp_path_factory: pytest.TempPathFactory, traces: OtlpReceiver) -> Iterator[Platform]:
+    # Every trace kept and exported within 0.2 s, so a test can wait for a checkout's spans.
+    tracing = {"OTEL_EXPORTER_OTLP_ENDPOINT": traces.endpoint, "OTEL_TRACES_EXPORTER": "otlp",
+               "OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": "1",
+               "OTEL_BSP_SCHEDULE_DELAY": "200"}
+    running = Platform(logs=tmp_path_factory.mktemp("e2e-logs"), extra_env=tracing)
+    try:  # a start that fails half-way still stops what it started
         yield running.start()
     finally:
         running.stop()

@@ -42,6 +42,7 @@ class Platform:
     children: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     broker: EmbeddedBroker | None = None
     env: dict[str, str] = field(default_factory=dict)
+    extra_env: dict[str, str] = field(default_factory=dict)  # e.g. where traces go
 
     @property
     def gateway_url(self) -> str:
@@ -111,6 +112,7 @@ class Platform:
             "SERVICE_AUTH_REQUIRED": "true",
             "SERVICE_KEYS_DIR": str(keys),
             "GATEWAY_SERVICE_AUTH__KEY_FILE": str(keys / "gateway.key"),
+            **self.extra_env,
         }
         if "users" in self.ports:
             env["NOTIFICATIONS_USERS_URL"] = self.url("users")
@@ -139,7 +141,9 @@ class Platform:
             [sys.executable, "-m", *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
 
-    def _wait_healthy(self, name: str, timeout: float = 30.0) -> None:
+    def _wait_healthy(self, name: str, timeout: float = 120.0) -> None:
+        # generous: seven processes import (tracing instrumentation included) at once on a
+        # loaded 2-core machine
         url = f"http://127.0.0.1:{self.ports[name]}/health"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

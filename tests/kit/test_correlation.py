@@ -1,5 +1,6 @@
-"""Correlation ids: x-correlation-id and the traceparent's trace id reach the logging context
-for the whole request and the correlation id comes back on every response the app sends."""
+"""Correlation ids: x-correlation-id and the traceparent's trace id (through the server span)
+reach the logging context for the whole request and the correlation id comes back on every
+response the app sends."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ import strawberry
 from fastapi import FastAPI, HTTPException, WebSocket
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.testclient import TestClient
+from opentelemetry import trace
 
+from common.telemetry.context import correlation_id, request_id
 from subgraphs.kit import app as kit_app
 from subgraphs.kit.app import create_app
-from subgraphs.kit.logs import correlation_id, trace_id
 from subgraphs.kit.schema import federation_schema
 from subgraphs.kit.settings import ServiceSettings
 
@@ -22,15 +24,24 @@ TRACE = "0af7651916cd43dd8448eb211c80319c"
 TRACEPARENT = f"00-{TRACE}-b7ad6b7169203331-01"
 
 
+def _trace_id() -> str | None:
+    context = trace.get_current_span().get_span_context()
+    return f"{context.trace_id:032x}" if context.is_valid else None
+
+
 @strawberry.type
 class Query:
     @strawberry.field
     def ids(self) -> str:
-        return f"{correlation_id.get()}|{trace_id.get()}"
+        return f"{correlation_id.get()}|{_trace_id()}"
 
 
 def _ids() -> dict[str, str | None]:
-    return {"correlation": correlation_id.get(), "trace": trace_id.get()}
+    return {"correlation": correlation_id.get(), "trace": _trace_id()}
+
+
+def _middleware_ids() -> dict[str, str | None]:
+    return {"correlation": correlation_id.get(), "request": request_id.get()}
 
 
 def _app() -> FastAPI:
@@ -49,7 +60,7 @@ def _app() -> FastAPI:
     async def stream() -> StreamingResponse:
         async def body() -> AsyncIterator[str]:
             for _ in range(3):
-                yield f"{correlation_id.get()} {trace_id.get()}\n"
+                yield f"{correlation_id.get()} {_trace_id()}\n"
 
         return StreamingResponse(body(), media_type="text/plain")
 
@@ -170,24 +181,24 @@ async def test_ids_are_reset_after_the_request_and_after_an_error() -> None:
     sent: list[dict[str, object]] = []
 
     async def ok(scope: object, receive: object, send) -> None:  # type: ignore[no-untyped-def]
-        seen.append(_ids())
+        seen.append(_middleware_ids())
         await send({"type": "http.response.start", "status": 200})  # no "headers" key
         await send({"type": "http.response.body", "body": b"ok"})
 
     async def failing(scope: object, receive: object, send: object) -> None:
-        seen.append(_ids())
+        seen.append(_middleware_ids())
         raise RuntimeError("boom")
 
     async def record(message: dict[str, object]) -> None:
         sent.append(message)
 
-    headers = [(b"x-correlation-id", b"c-9"), (b"traceparent", TRACEPARENT.encode())]
+    headers = [(b"x-correlation-id", b"c-9"), (b"x-request-id", b"r-9")]
     await kit_app.CorrelationMiddleware(ok)(_scope(headers), _receive, record)
-    assert _ids() == {"correlation": None, "trace": None}
+    assert _middleware_ids() == {"correlation": None, "request": None}
     assert (b"x-correlation-id", b"c-9") in sent[0]["headers"]  # type: ignore[operator]
     assert sent[1] == {"type": "http.response.body", "body": b"ok"}
 
     with pytest.raises(RuntimeError):
         await kit_app.CorrelationMiddleware(failing)(_scope(headers), _receive, record)
-    assert _ids() == {"correlation": None, "trace": None}
-    assert seen == [{"correlation": "c-9", "trace": TRACE}] * 2
+    assert _middleware_ids() == {"correlation": None, "request": None}
+    assert seen == [{"correlation": "c-9", "request": "r-9"}] * 2

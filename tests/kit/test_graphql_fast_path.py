@@ -9,8 +9,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from strawberry.types import Info
 
+from common.telemetry.context import correlation_id
 from subgraphs.kit.app import create_app
-from subgraphs.kit.logs import correlation_id
 from subgraphs.kit.schema import federation_schema
 from subgraphs.kit.settings import ServiceSettings
 from subgraphs.kit.tokens import Principal, issue_token

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.telemetry.context import correlation_id
 from streaming.events import (
     Envelope,
     EventPayload,
@@ -16,7 +17,6 @@ from streaming.events import (
     OrderStatusChanged,
 )
 from streaming.outbox import enqueue
-from subgraphs.kit.logs import correlation_id
 from subgraphs.orders.domain.models import OUTBOX
 from subgraphs.orders.domain.records import OrderRecord
 
@@ -65,7 +65,8 @@ async def order_shipped(session: AsyncSession, order: OrderRecord, cause: Envelo
 
 async def _enqueue(session: AsyncSession, payload: EventPayload, cause: Envelope | None) -> None:
     # An event caused by another keeps the saga's correlation id and trace; one caused by a
-    # request takes the request's correlation id (kit.logs), so logs and events line up.
+    # request takes the request's correlation id (common.telemetry.context), so logs and
+    # events line up.
     correlation = None if cause is not None else correlation_id.get()
     event = Envelope.wrap(payload, cause=cause, correlation_id=correlation)
     await enqueue(session, event, table=OUTBOX)

@@ -147,7 +147,9 @@ def test_workers_exit_when_the_supervisor_is_killed(tmp_path: Path):
 _FAILING_WORKERS = textwrap.dedent("""
     import sys, types
     import gateway.__main__ as cli
+    from common.telemetry.logs import configure_logging
 
+    configure_logging("gateway")  # as `serve` does before it starts the workers
     cli._BACKOFF_SECONDS = 0.01
     cli._MAX_FAILURES = 4
 

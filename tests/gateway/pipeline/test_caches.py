@@ -30,5 +30,5 @@ async def test_many_distinct_big_documents_keep_the_parse_cache_within_its_budge
     for i in range(40):
         padding = " " * 5_000
         await pipeline.run(GraphQLRequest(f"{{ a{i}: whoami }}{padding}"))
-    assert pipeline._parser._cache.weight <= 50_000
+    assert pipeline._parser.cache.weight <= 50_000
     assert pipeline._prepared.weight <= 50_000

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from subgraphs.kit.logs import JsonFormatter
+from common.telemetry.logs import JsonFormatter
 from subgraphs.kit.settings import load_settings
 from subgraphs.notifications.app import build_services
 from subgraphs.notifications.config import NotificationsSettings

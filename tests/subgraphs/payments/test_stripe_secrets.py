@@ -8,7 +8,7 @@ import logging
 import pytest
 from pydantic import ValidationError
 
-from subgraphs.kit.logs import JsonFormatter
+from common.telemetry.logs import JsonFormatter
 from subgraphs.kit.settings import load_settings
 from subgraphs.payments.app import build_provider
 from subgraphs.payments.config import PaymentsSettings

@@ -1,0 +1,23 @@
+"""Library instrumentation for the subgraphs: SQLAlchemy, Redis and outgoing httpx requests."""
+
+from __future__ import annotations
+
+__all__ = ["instrument_libraries"]
+
+
+def instrument_libraries() -> None:
+    """Patch the libraries once, when tracing is on (the instrumentors guard repeats).
+
+    SQLAlchemy's instrumentor wraps ``create_async_engine`` from now on: engines must be made
+    after this call, through the module attribute (subgraphs/kit/database.py does).
+    """
+    from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+    from opentelemetry.instrumentation.redis import RedisInstrumentor
+    from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+
+    for instrumentor in (SQLAlchemyInstrumentor(), RedisInstrumentor(), HTTPXClientInstrumentor()):
+        if not instrumentor.is_instrumented_by_opentelemetry:
+            # The SQLAlchemy instrumentation declares "< 2.1" and would refuse to run on the
+            # 2.1 we use, whose cursor events it relies on are unchanged (the e2e trace test
+            # checks that database spans arrive).
+            instrumentor.instrument(skip_dep_check=True)

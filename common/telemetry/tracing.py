@@ -1,0 +1,88 @@
+"""The OpenTelemetry tracer provider, set up once per process, or none when nothing exports."""
+
+from __future__ import annotations
+
+import sys
+from importlib import metadata
+
+from opentelemetry import trace
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import (
+    BatchSpanProcessor,
+    ConsoleSpanExporter,
+    SpanExporter,
+)
+from opentelemetry.sdk.trace.sampling import (
+    ALWAYS_OFF,
+    ALWAYS_ON,
+    ParentBased,
+    Sampler,
+    TraceIdRatioBased,
+)
+
+from common.telemetry.settings import TelemetrySettings
+
+__all__ = ["sampler_for", "setup_tracing", "span_exporters", "tracer_provider"]
+
+_installed: list[TracerProvider] = []
+
+
+def tracer_provider() -> TracerProvider | None:
+    """The provider ``setup_tracing`` installed in this process; None: tracing is off."""
+    return _installed[0] if _installed else None
+
+
+def setup_tracing(service: str, settings: TelemetrySettings | None = None) -> TracerProvider | None:
+    """Install the global provider once (later calls return the first); None when no exporter
+    is configured, so un-traced processes pay nothing."""
+    if _installed:
+        return _installed[0]
+    settings = settings or TelemetrySettings()
+    exporters = span_exporters(settings)
+    if not exporters:
+        return None
+    provider = TracerProvider(resource=_resource(service, settings),
+                              sampler=sampler_for(settings))
+    for exporter in exporters:  # batches: export never blocks a request (OTEL_BSP_* honoured)
+        provider.add_span_processor(BatchSpanProcessor(exporter))
+    trace.set_tracer_provider(provider)
+    _installed.append(provider)
+    return provider
+
+
+def span_exporters(settings: TelemetrySettings) -> list[SpanExporter]:
+    """OTLP over HTTP/protobuf to the configured endpoint, and/or the console (dev)."""
+    exporters: list[SpanExporter] = []
+    for name in settings.exporters():
+        if name == "otlp":
+            # imported only when used; it reads the other OTEL_EXPORTER_OTLP_* variables itself
+            from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+            exporters.append(OTLPSpanExporter(endpoint=_traces_url(settings.otlp_endpoint)))
+        else:
+            exporters.append(ConsoleSpanExporter(out=sys.stderr))
+    return exporters
+
+
+def sampler_for(settings: TelemetrySettings) -> Sampler:
+    """The sampler ``OTEL_TRACES_SAMPLER``/``OTEL_TRACES_SAMPLER_ARG`` name."""
+    name, ratio = settings.sampler, settings.sampler_arg
+    root = {"always_on": ALWAYS_ON, "always_off": ALWAYS_OFF}.get(
+        name.removeprefix("parentbased_"), None) or TraceIdRatioBased(ratio)
+    return ParentBased(root) if name.startswith("parentbased_") else root
+
+
+def _traces_url(endpoint: str) -> str:
+    # OTLP exporter specification: the signal path is appended to the base endpoint only.
+    endpoint = endpoint.rstrip("/")
+    return endpoint if endpoint.endswith("/v1/traces") else f"{endpoint}/v1/traces"
+
+
+def _resource(service: str, settings: TelemetrySettings) -> Resource:
+    try:
+        version = metadata.version("federated-shop")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    return Resource.create({"service.name": service, "service.version": version,
+                            "deployment.environment.name": settings.environment})

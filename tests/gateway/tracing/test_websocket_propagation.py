@@ -1,0 +1,36 @@
+"""The subscription WebSocket to a subgraph carries the trace context of the request opening it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from opentelemetry.sdk.trace import TracerProvider
+from websockets.asyncio.server import ServerConnection, serve
+
+from gateway.fetch.ws import PROTOCOL, UpstreamSocket
+
+
+async def test_the_upgrade_request_carries_the_current_traceparent() -> None:
+    # given a subgraph's WebSocket endpoint that records the upgrade's headers
+    seen: list[Any] = []
+
+    async def handler(socket: ServerConnection) -> None:
+        seen.append(socket.request.headers)
+        await socket.recv()  # connection_init
+        await socket.send('{"type":"connection_ack"}')
+        await socket.wait_closed()
+
+    async with serve(handler, "127.0.0.1", 0, subprotocols=[PROTOCOL]) as server:  # type: ignore[list-item]
+        port = server.sockets[0].getsockname()[1]
+        tracer = TracerProvider().get_tracer("test")
+        # when the gateway opens the socket while serving a traced request
+        with tracer.start_as_current_span("request") as span:
+            upstream = await UpstreamSocket.open("reviews", f"http://127.0.0.1:{port}/graphql",
+                                                 {"authorization": "Bearer t"}, 10, 5.0)
+        await upstream.aclose()
+    # then the subgraph sees that request's trace and span, beside the propagated headers
+    context = span.get_span_context()
+    [headers] = seen
+    ids, flags = f"{context.trace_id:032x}-{context.span_id:016x}", int(context.trace_flags)
+    assert headers["traceparent"] == f"00-{ids}-{flags:02x}"
+    assert headers["authorization"] == "Bearer t"
