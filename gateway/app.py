@@ -19,7 +19,9 @@ from gateway.edge_wiring import (
     install_edge_middleware,
 )
 from gateway.fetch import ClientOptions, SubgraphPool, SubscriptionHub
+from gateway.fetch.guard import Guard
 from gateway.fetch.supergraph_source import read_supergraph
+from gateway.fetch_policy import build_guard
 from gateway.http import GatewayApp, build_http_app
 from gateway.pipeline import Limits, Pipeline
 from gateway.plugins import Plugin, Plugins, PropagateHeaders
@@ -49,6 +51,8 @@ class Gateway:
         self.graphiql = config.graphiql
         self._readiness = Readiness(config.ready_cache_seconds)
         self._wiring = wiring
+        # Subgraph circuit breakers; ``breakers.snapshot()`` is what a metrics exporter reads.
+        self.breakers = wiring.guard.breakers
         self.supergraph, self.pool, self.pipeline = wiring.build(sdl)
         self._sdl = sdl
         self._retired: list[SubgraphPool] = []
@@ -140,6 +144,7 @@ class Wiring:
     plugins: tuple[Plugin, ...]
     transport: httpx.AsyncBaseTransport | None
     edge: EdgeParts = field(default_factory=EdgeParts)
+    guard: Guard = field(default_factory=Guard)  # breakers and stale answers outlive a reload
 
     def build(self, sdl: str) -> tuple[Supergraph, SubgraphPool, Pipeline]:
         config = self.config
@@ -147,7 +152,7 @@ class Wiring:
         overrides = {**config.subgraph_urls, **self.subgraph_urls}
         _warn_unknown(supergraph, overrides, config)
         urls = {**supergraph.subgraphs, **overrides}
-        pool = SubgraphPool(urls, _client_options(config, urls), self.transport)
+        pool = SubgraphPool(urls, _client_options(config, urls), self.transport, self.guard)
         pipeline = Pipeline(
             supergraph,
             pool,
@@ -177,7 +182,7 @@ def build_gateway(
     """Load the supergraph and wire the pipeline; SupergraphError when it does not load."""
     config = config or GatewayConfig()
     wiring = Wiring(config, dict(subgraph_urls or {}), tuple(plugins or ()), transport,
-                    edge_parts(config))
+                    edge_parts(config), build_guard(config))
     return Gateway(supergraph_sdl, config, wiring)
 
 

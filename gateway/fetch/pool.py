@@ -1,9 +1,10 @@
-"""Every subgraph's client, created on first use in the running event loop, with dedup."""
+"""Every subgraph's client, created on first use in the running event loop, with dedup,
+breakers, retries and stale answers (``guard``)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from typing import Any
 
 import httpx
@@ -12,6 +13,7 @@ import orjson
 from gateway.fetch.client import ClientOptions, SubgraphClient, parse_response
 from gateway.fetch.dedup import InFlight
 from gateway.fetch.errors import SubgraphFetchError
+from gateway.fetch.guard import Guard
 
 __all__ = ["SubgraphPool"]
 
@@ -28,8 +30,10 @@ class SubgraphPool:
         urls: Mapping[str, str],
         options: Mapping[str, ClientOptions] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        guard: Guard | None = None,
     ) -> None:
         self.urls = dict(urls)
+        self.guard = guard or Guard()
         self.options = dict(options or {})
         self._transport = transport
         self._clients: dict[str, SubgraphClient] = {}
@@ -40,7 +44,11 @@ class SubgraphPool:
     async def fetch(
         self, subgraph: str, request: dict[str, Any], headers: dict[str, str], dedupe: bool
     ) -> dict[str, Any]:
-        """POST ``request`` to ``subgraph``; identical concurrent queries share one request."""
+        """POST ``request`` to ``subgraph``; identical concurrent queries share one request.
+
+        ``dedupe`` marks a query: it may also be retried and, when the subgraph fails, answered
+        from the stale cache (a :class:`StaleAnswer`).
+        """
         client = self._client(subgraph)
         body = orjson.dumps(request, option=orjson.OPT_SORT_KEYS)
 
@@ -49,10 +57,22 @@ class SubgraphPool:
             # Only a query may be sent again when a keep-alive connection closes under it.
             return await client.post(body, headers, replayable=dedupe)
 
+        def guarded() -> Awaitable[bytes]:
+            return self.guard.send(subgraph, dedupe, send)
+
         if not dedupe:
-            return parse_response(subgraph, await send())
+            return parse_response(subgraph, await guarded())
         key = (subgraph, body, tuple(sorted(headers.items())))
-        return parse_response(subgraph, await self._inflight.run(key, send))
+        try:
+            raw = await self._inflight.run(key, guarded)
+        except SubgraphFetchError:
+            stale = self.guard.stale_answer(subgraph, body, headers)
+            if stale is None:
+                raise
+            return stale
+        response = parse_response(subgraph, raw)
+        self.guard.remember(subgraph, body, headers, raw, response)
+        return response
 
     def _client(self, subgraph: str) -> SubgraphClient:
         loop = asyncio.get_running_loop()

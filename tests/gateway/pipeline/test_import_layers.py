@@ -16,13 +16,15 @@ ALLOWED = {
     "plugins": {"executor", "fetch", "plan"},
     "pipeline": {"plugins", "executor", "fetch", "planner", "supergraph", "plan"},
     "http": {"pipeline", "plugins", "plan", "subscriptions_config"},
-    "config": {"config_env", "edge_config", "subscriptions_config"},
+    "config": {"config_env", "edge_config", "subscriptions_config", "resilience_config"},
     "config_env": set(),
+    "resilience_config": set(),
+    "fetch_policy": {"config", "fetch"},
     "edge_config": set(),
     "subscriptions_config": set(),
     "edge_wiring": {"config", "edge_config", "http", "pipeline", "plugins", "fetch"},
-    "app": {"config", "edge_wiring", "http", "pipeline", "plugins", "executor", "fetch",
-            "supergraph", "plan"},
+    "app": {"config", "edge_wiring", "fetch_policy", "http", "pipeline", "plugins", "executor",
+            "fetch", "supergraph", "plan"},
 }
 
 
