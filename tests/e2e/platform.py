@@ -84,6 +84,17 @@ class Platform:
         self._spawn(name, list(child.args[2:]), self.env)  # type: ignore[index]
         self._wait_healthy(name)
 
+    def down(self, name: str) -> None:
+        """Stop one service and leave it stopped (an outage) until ``up``."""
+        child = self.children[name]
+        child.terminate()
+        child.wait(10)
+
+    def up(self, name: str) -> None:
+        """Start a service that ``down`` stopped, and wait until it is healthy."""
+        self._spawn(name, list(self.children[name].args[2:]), self.env)  # type: ignore[index]
+        self._wait_healthy(name)
+
     def kill(self, name: str) -> None:
         """SIGKILL one service: no clean shutdown."""
         self.children[name].kill()
@@ -105,6 +116,8 @@ class Platform:
             "KAFKA_HEARTBEAT_INTERVAL_MS": "200",
             "GATEWAY_PROPAGATE_HEADERS": '["authorization", "x-cart-id"]',
             "GATEWAY_SUBGRAPH_URLS": _json({d: self.url(d) for d in self.domains}),
+            # the catalogue is answered from the gateway's cache while products is down
+            "GATEWAY_TRAFFIC__SUBGRAPHS": _json({"products": {"serve_stale_seconds": 600}}),
         }
         for name in self.domains:
             env[f"{name.upper()}_PRODUCTS_URL"] = self.url("products")
