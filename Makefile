@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: dev test install migrate seed schema schema-check lint unit integration clean oracle
+.PHONY: dev test install migrate seed schema schema-check lint unit integration clean oracle fuzz
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,13 @@ oracle:
 
 test: install lint oracle
 	$(BIN)/pytest
+
+fuzz: EXAMPLES ?= 100
+fuzz: SEED ?= 20261204
+fuzz: install
+	@# schemathesis against the gateway and every subgraph (tests/fuzz/); `make test` runs 3 examples
+	@# per operation, this many more. FUZZ_HEADERS='{"x-...": "..."}' adds headers to every request.
+	FUZZ_EXAMPLES=$(EXAMPLES) FUZZ_SEED=$(SEED) $(BIN)/pytest tests/fuzz -s --timeout 3600
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

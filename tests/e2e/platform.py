@@ -144,7 +144,8 @@ class Platform:
             [sys.executable, "-m", *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
 
-    def _wait_healthy(self, name: str, timeout: float = 30.0) -> None:
+    def _wait_healthy(self, name: str, timeout: float = 120.0) -> None:
+        # generous: six services importing at once on a loaded 2-core machine take ~30 s
         url = f"http://127.0.0.1:{self.ports[name]}/health"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
