@@ -50,9 +50,9 @@ test: install lint oracle
 fuzz: EXAMPLES ?= 100
 fuzz: SEED ?= 20261204
 fuzz: install
-	@# schemathesis against the gateway and every subgraph (tests/fuzz/); `make test` runs 3 examples
+	@# schemathesis against the gateway and every subgraph (tests/e2e/test_fuzz.py); `make test` runs 3 examples
 	@# per operation, this many more. FUZZ_HEADERS='{"x-...": "..."}' adds headers to every request.
-	FUZZ_EXAMPLES=$(EXAMPLES) FUZZ_SEED=$(SEED) $(BIN)/pytest tests/fuzz -s --timeout 3600
+	FUZZ_EXAMPLES=$(EXAMPLES) FUZZ_SEED=$(SEED) $(BIN)/pytest tests/e2e/test_fuzz.py -s --timeout 3600
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

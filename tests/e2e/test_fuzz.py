@@ -1,5 +1,5 @@
-"""Fuzzing with schemathesis' GraphQL mode against the real platform: the gateway and every
-subgraph through its own endpoint. No input may answer 5xx, mask an unhandled exception as
+"""Fuzzing with schemathesis' GraphQL mode against the real platform (the e2e session's): the
+gateway and every subgraph through its own endpoint. No input may answer 5xx, mask an unhandled exception as
 INTERNAL_SERVER_ERROR, or take a process down.
 
 Bounded for CI (``FUZZ_EXAMPLES`` per operation, default 3, seed ``FUZZ_SEED``); ``make fuzz``
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -30,17 +29,8 @@ SUBGRAPHS = ["users", "products", "cart", "orders", "payments", "notifications"]
 
 
 @pytest.fixture(scope="module")
-def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
-    running = Platform(logs=tmp_path_factory.mktemp("fuzz-logs")).start()
-    try:
-        yield running
-    finally:
-        running.stop()
-
-
-@pytest.fixture(scope="module")
-def customer_token(fuzzed: Platform) -> str:
-    customer = new_customer(Client(fuzzed.gateway_url))
+def customer_token(platform: Platform) -> str:
+    customer = new_customer(Client(platform.gateway_url))
     assert customer.token is not None
     return customer.token
 
@@ -55,18 +45,18 @@ def _targets() -> list[tuple[str, str, bool]]:
 @pytest.mark.parametrize(("target", "process", "signed_in"), _targets(),
                          ids=[t[0] for t in _targets()])
 def test_no_generated_operation_breaks_the_endpoint_or_its_process(
-    fuzzed: Platform, customer_token: str, target: str, process: str, signed_in: bool
+    platform: Platform, customer_token: str, target: str, process: str, signed_in: bool
 ) -> None:
     headers = dict(EXTRA_HEADERS)
     if signed_in:
         headers["authorization"] = f"Bearer {customer_token}"
-    url = fuzzed.gateway_url if process == "gateway" else fuzzed.url(process)
+    url = platform.gateway_url if process == "gateway" else platform.url(process)
     report = fuzz_endpoint(target, url, headers=headers, examples=EXAMPLES, fixed_seed=SEED,
                            federation=process != "gateway")
     _print(report)
     assert report.total > 0
     assert report.findings == []
-    for name, child in fuzzed.children.items():
+    for name, child in platform.children.items():
         assert child.poll() is None, f"{name} exited"
     health = httpx.get(url.replace("/graphql", "/health"), timeout=10)
     assert health.status_code == 200
