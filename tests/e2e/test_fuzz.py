@@ -1,6 +1,6 @@
 """Fuzzing with schemathesis' GraphQL mode against the real platform (the e2e session's): the
-gateway and every subgraph through its own endpoint. No input may answer 5xx, mask an unhandled exception as
-INTERNAL_SERVER_ERROR, or take a process down.
+gateway and every subgraph through its own endpoint. No input may answer 5xx, mask an unhandled
+exception as INTERNAL_SERVER_ERROR, or take a process down.
 
 Bounded for CI (``FUZZ_EXAMPLES`` per operation, default 3, seed ``FUZZ_SEED``); ``make fuzz``
 runs many more. ``FUZZ_HEADERS`` (JSON) adds headers to every request, e.g. a service credential
