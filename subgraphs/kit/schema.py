@@ -20,6 +20,7 @@ from strawberry.types import ExecutionContext, Info
 
 from subgraphs.kit.errors import AppError, BadUserInput
 from subgraphs.kit.graphql_errors import ErrorCodes
+from subgraphs.kit.nul_guard import RefuseNulCharacters
 
 __all__ = ["QuietSchema", "federation_schema"]
 
@@ -59,5 +60,6 @@ class QuietSchema(strawberry.federation.Schema):
 
 
 def federation_schema(*, extensions: Iterable[Any] = (), **options: Any) -> QuietSchema:
-    """``strawberry.federation.Schema(**options)`` with ``ErrorCodes`` first among extensions."""
-    return QuietSchema(extensions=[ErrorCodes, *extensions], **options)
+    """``strawberry.federation.Schema(**options)`` with ``ErrorCodes`` first among extensions,
+    then ``RefuseNulCharacters``."""
+    return QuietSchema(extensions=[ErrorCodes, RefuseNulCharacters, *extensions], **options)

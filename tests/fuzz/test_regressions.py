@@ -31,3 +31,33 @@ async def test_a_malformed_entity_representation_is_bad_user_input_not_a_crash(
     result = await _schema(subgraph).execute(ENTITIES, variable_values={"r": [representation]})
     codes = [(e.extensions or {}).get("code") for e in result.errors or []]
     assert codes == ["BAD_USER_INPUT"], result.errors
+
+
+def _entity_type(subgraph: str) -> str:
+    return _schema(subgraph)._schema.get_type("_Entity").types[0].name
+
+
+@pytest.mark.parametrize("subgraph", SUBGRAPHS)
+@pytest.mark.parametrize("where", ["variable", "literal"])
+async def test_a_nul_character_in_any_string_input_is_bad_user_input(
+    subgraph: str, where: str
+) -> None:
+    # users' login with an email holding U+0000 reached PostgreSQL, which refused it: an
+    # INTERNAL_SERVER_ERROR; every subgraph now refuses such input before running anything
+    representation = {"__typename": _entity_type(subgraph), "id": "k\x00"}
+    if where == "variable":
+        result = await _schema(subgraph).execute(ENTITIES, variable_values={"r": [representation]})
+    else:
+        typename = representation["__typename"]
+        literal = ('{ _entities(representations: [{__typename: "' + typename
+                   + '", id: "k\\u0000"}]) { __typename } }')
+        result = await _schema(subgraph).execute(literal)
+    codes = [(e.extensions or {}).get("code") for e in result.errors or []]
+    assert codes == ["BAD_USER_INPUT"], result.errors
+    assert result.data is None
+
+
+async def test_login_with_a_nul_in_the_email_is_bad_user_input():
+    login = 'mutation { login(email: "k\\u0000@example.com", password: "x") { token } }'
+    result = await _schema("users").execute(login)
+    assert [(e.extensions or {}).get("code") for e in result.errors or []] == ["BAD_USER_INPUT"]
