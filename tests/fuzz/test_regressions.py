@@ -61,3 +61,17 @@ async def test_login_with_a_nul_in_the_email_is_bad_user_input():
     login = 'mutation { login(email: "k\\u0000@example.com", password: "x") { token } }'
     result = await _schema("users").execute(login)
     assert [(e.extensions or {}).get("code") for e in result.errors or []] == ["BAD_USER_INPUT"]
+
+
+@pytest.mark.parametrize("subgraph", SUBGRAPHS)
+@pytest.mark.parametrize("fields", [{"orderId": "o", "userId": 5727}, {"id": None},
+                                    {"id": "1", "sku": -719}], ids=["other", "null", "extra"])
+async def test_a_representation_without_its_key_fields_is_bad_user_input(
+    subgraph: str, fields: dict[str, Any]
+) -> None:
+    # products', orders', payments' and notifications' resolve_reference got orderId/userId/x
+    # instead of id (or id null): a TypeError, masked as INTERNAL_SERVER_ERROR
+    representation = {"__typename": _entity_type(subgraph), **fields}
+    result = await _schema(subgraph).execute(ENTITIES, variable_values={"r": [representation]})
+    codes = [(e.extensions or {}).get("code") for e in result.errors or []]
+    assert codes == ["BAD_USER_INPUT"], result.errors
