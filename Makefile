@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .PHONY: dev test install migrate seed schema schema-check lint unit integration clean oracle \
-        backup-db restore-db
+        backup-db restore-db fuzz
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,13 @@ oracle:
 
 test: install lint oracle
 	$(BIN)/pytest
+
+fuzz: EXAMPLES ?= 100
+fuzz: SEED ?= 20261204
+fuzz: install
+	@# schemathesis against the gateway and every subgraph (tests/e2e/test_fuzz.py); `make test` runs 3 examples
+	@# per operation, this many more. FUZZ_HEADERS='{"x-...": "..."}' adds headers to every request.
+	FUZZ_EXAMPLES=$(EXAMPLES) FUZZ_SEED=$(SEED) $(BIN)/pytest tests/e2e/test_fuzz.py -s --timeout 3600
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

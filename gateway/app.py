@@ -23,7 +23,9 @@ from gateway.edge_wiring import (
     install_edge_middleware,
 )
 from gateway.fetch import ClientOptions, SubgraphCredentials, SubgraphPool, SubscriptionHub
+from gateway.fetch.guard import Guard
 from gateway.fetch.supergraph_source import read_supergraph
+from gateway.fetch_policy import build_guard
 from gateway.http import GatewayApp, build_http_app
 from gateway.pipeline import Limits, Pipeline
 from gateway.plugins import Plugin, Plugins, PropagateHeaders
@@ -54,6 +56,8 @@ class Gateway:
         self.graphiql = config.graphiql
         self._readiness = Readiness(config.ready_cache_seconds)
         self._wiring = wiring
+        # Subgraph circuit breakers; ``breakers.snapshot()`` is what a metrics exporter reads.
+        self.breakers = wiring.guard.breakers
         self.supergraph, self.pool, self.pipeline = wiring.build(sdl)
         self._sdl = sdl
         self._retired: list[SubgraphPool] = []
@@ -147,6 +151,7 @@ class Wiring:
     edge: EdgeParts = field(default_factory=EdgeParts)
     credentials: SubgraphCredentials | None = None
     tracer: Tracer | None = None  # None: no spans, no trace headers (tracing is off)
+    guard: Guard = field(default_factory=Guard)  # breakers and stale answers outlive a reload
 
     def build(self, sdl: str) -> tuple[Supergraph, SubgraphPool, Pipeline]:
         config = self.config
@@ -154,7 +159,7 @@ class Wiring:
         overrides = {**config.subgraph_urls, **self.subgraph_urls}
         _warn_unknown(supergraph, overrides, config)
         urls = {**supergraph.subgraphs, **overrides}
-        pool = SubgraphPool(urls, _client_options(config, urls), self.transport,
+        pool = SubgraphPool(urls, _client_options(config, urls), self.transport, self.guard,
                             credentials=self.credentials, tracer=self.tracer)
         pipeline = Pipeline(
             supergraph,
@@ -187,7 +192,8 @@ def build_gateway(
     """Load the supergraph and wire the pipeline; SupergraphError when it does not load."""
     config = config or GatewayConfig()
     wiring = Wiring(config, dict(subgraph_urls or {}), tuple(plugins or ()), transport,
-                    edge_parts(config), subgraph_credentials(config.service_auth), tracer)
+                    edge_parts(config), credentials=subgraph_credentials(config.service_auth),
+                    tracer=tracer, guard=build_guard(config))
     return Gateway(supergraph_sdl, config, wiring)
 
 

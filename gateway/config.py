@@ -29,6 +29,7 @@ from gateway.edge_config import (
     TrustedDocumentsConfig,
 )
 from gateway.production_profile import production_defaults, production_refusals
+from gateway.resilience_config import StaleCacheConfig
 from gateway.service_auth_config import ServiceAuthConfig
 from gateway.subscriptions_config import SubscriptionsConfig
 
@@ -68,6 +69,33 @@ class SubgraphTraffic(_Strict):
         False, description="Send Accept-Encoding: gzip, deflate. Off: next to the gateway a "
         "compressing subgraph costs more CPU than it saves; on for a slow or metered network."
     )
+    breaker_failures: int = Field(
+        5, ge=0, description="Consecutive failed fetches (unreachable, HTTP 5xx, timeout) that "
+        "open the subgraph's circuit breaker: fetches then fail at once with "
+        "SUBGRAPH_CIRCUIT_OPEN (0: no breaker)."
+    )
+    breaker_failure_ratio: float = Field(
+        0.5, gt=0, le=1, description="Also open when this share of the last breaker_window "
+        "fetches failed."
+    )
+    breaker_window: int = Field(20, ge=1, description="Fetches breaker_failure_ratio looks at.")
+    breaker_reset_seconds: float = Field(
+        5.0, gt=0, description="How long an open breaker fails fast before one probe fetch "
+        "goes through (half-open); the probe's success closes it, its failure reopens it."
+    )
+    retries: int = Field(
+        1, ge=0, le=5, description="Extra attempts of a query or entity fetch when the subgraph "
+        "is unreachable or answers HTTP 5xx (never a mutation, never after a timeout)."
+    )
+    retry_backoff_seconds: float = Field(
+        0.05, ge=0, description="Base of the jittered exponential wait between attempts."
+    )
+    serve_stale_seconds: float = Field(
+        0.0, ge=0, description="When a public query to this subgraph fails, answer it from "
+        "an answer at most this old, marked in extensions.stale and the X-Served-Stale "
+        "header. Public: the request carries only stale_cache.neutral_headers, so personalised "
+        "or authorised answers are never kept; mutations never (0: never stale)."
+    )
 
 
 class TrafficOverride(_Strict):
@@ -79,6 +107,14 @@ class TrafficOverride(_Strict):
     keepalive_expiry_seconds: float | None = Field(None, ge=0, description="See SubgraphTraffic.")
     max_response_bytes: int | None = Field(None, ge=1, description="See SubgraphTraffic.")
     accept_compressed: bool | None = Field(None, description="See SubgraphTraffic.")
+    breaker_failures: int | None = Field(None, ge=0, description="See SubgraphTraffic.")
+    breaker_failure_ratio: float | None = Field(None, gt=0, le=1,
+                                                description="See SubgraphTraffic.")
+    breaker_window: int | None = Field(None, ge=1, description="See SubgraphTraffic.")
+    breaker_reset_seconds: float | None = Field(None, gt=0, description="See SubgraphTraffic.")
+    retries: int | None = Field(None, ge=0, le=5, description="See SubgraphTraffic.")
+    retry_backoff_seconds: float | None = Field(None, ge=0, description="See SubgraphTraffic.")
+    serve_stale_seconds: float | None = Field(None, ge=0, description="See SubgraphTraffic.")
 
 
 class TrafficConfig(_Strict):
@@ -152,7 +188,13 @@ class GatewayConfig(BaseSettings):
         description="Subgraph name -> URL, replacing the supergraph's routing URL "
         "(Apollo Router's override_subgraph_url).",
     )
-    traffic: TrafficConfig = Field(TrafficConfig(), description="Timeouts and pools per subgraph.")
+    traffic: TrafficConfig = Field(
+        TrafficConfig(), description="Timeouts, pools, breakers, retries and stale answers per "
+        "subgraph."
+    )
+    stale_cache: StaleCacheConfig = Field(
+        StaleCacheConfig(), description="The answers kept for traffic.*.serve_stale_seconds."
+    )
     limits: LimitsConfig = Field(LimitsConfig(), description="Operation and request limits.")
     batching: BatchingConfig = Field(BatchingConfig(), description="Batched requests.")
     subscriptions: SubscriptionsConfig = Field(

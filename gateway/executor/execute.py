@@ -12,7 +12,7 @@ from gateway.executor.shape import Shaper
 from gateway.executor.state import Execution, Fetcher
 from gateway.plan import QueryPlan
 
-__all__ = ["execute_plan", "shape_response"]
+__all__ = ["execute_plan", "shape_response", "stale_extension"]
 
 
 async def execute_plan(
@@ -55,4 +55,11 @@ def shape_response(
     response: dict[str, Any] = {"data": data}
     if ex.errors:
         response["errors"] = ex.errors
+    if ex.stale:
+        response["extensions"] = {"stale": stale_extension(ex.stale)}
     return response
+
+
+def stale_extension(stale: dict[str, float]) -> list[dict[str, Any]]:
+    """``extensions.stale``: which subgraphs answered from the gateway's cache, how old."""
+    return [{"subgraph": name, "ageSeconds": round(age, 1)} for name, age in sorted(stale.items())]

@@ -68,7 +68,9 @@ async def _send(node: FetchNode, ex: Execution, request: dict[str, Any]) -> dict
     ex.fetches += 1
     headers = ex.headers_for(node.subgraph)
     dedupe = node.operation_kind == "query"
-    return await ex.fetcher.fetch(node.subgraph, request, headers, dedupe)
+    response = await ex.fetcher.fetch(node.subgraph, request, headers, dedupe)
+    ex.note_stale(response)
+    return response
 
 
 async def _run_root_fetch(node: FetchNode, ex: Execution) -> None:
@@ -125,6 +127,7 @@ async def _run_entity_batch(node: EntityBatchNode, ex: Execution) -> None:
         ex.fetches += 1
         response = await ex.fetcher.fetch(node.subgraph, request,
                                           ex.headers_for(node.subgraph), True)
+        ex.note_stale(response)
     except SubgraphFetchError as error:
         _fetch_failed(error, ex, list(zip(node.parts, batches, strict=True)))
         return

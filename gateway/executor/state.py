@@ -25,6 +25,7 @@ def _no_headers(subgraph: str) -> dict[str, str]:
 class Execution:
     """Everything the plan nodes of one request read and write.
 
+    ``stale`` names the subgraphs whose answer came from the gateway's stale cache.
     ``failed`` holds the ids of objects whose fetch failed: their missing fields are explained
     by that fetch's error, so shaping nulls them without inventing a second error.
     """
@@ -36,6 +37,14 @@ class Execution:
     errors: list[dict[str, Any]] = field(default_factory=list)
     failed: set[int] = field(default_factory=set)
     fetches: int = 0
+    stale: dict[str, float] = field(default_factory=dict)  # subgraph -> oldest answer's age
+
+    def note_stale(self, response: dict[str, Any]) -> None:
+        """Remember that ``response`` came from the stale cache (``fetch.StaleAnswer``)."""
+        subgraph = getattr(response, "subgraph", None)
+        if subgraph:
+            age = getattr(response, "age", 0.0)
+            self.stale[subgraph] = max(age, self.stale.get(subgraph, 0.0))
 
     def mark_failed(self, objects: list[dict[str, Any]]) -> None:
         self.failed.update(id(obj) for obj in objects)

@@ -148,13 +148,14 @@ class SubgraphClient:
                     continue
                 if not _TOKEN.fullmatch(key) or _BAD_VALUE.search(value):
                     message = f"header {key!r} cannot be sent to subgraph '{self.name}'"
-                    raise SubgraphFetchError(self.name, message)
+                    raise SubgraphFetchError(self.name, message, "SUBGRAPH_REQUEST_INVALID")
                 lines.append(f"{key}: {value}\r\n")
             try:
                 extra = "".join(lines).encode("latin-1")
             except UnicodeEncodeError as error:
                 message = f"a header value cannot be sent to subgraph '{self.name}'"
-                raise SubgraphFetchError(self.name, message) from error
+                raise SubgraphFetchError(self.name, message,
+                                         "SUBGRAPH_REQUEST_INVALID") from error
         return b"%s%scontent-length: %d\r\n\r\n%s" % (self._head, extra, len(body), body)
 
     async def _post_httpx(self, body: bytes, headers: dict[str, str]) -> bytes:

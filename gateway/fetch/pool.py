@@ -1,4 +1,5 @@
-"""Every subgraph's client, created on first use in the running event loop, with dedup.
+"""Every subgraph's client, created on first use in the running event loop, with dedup,
+breakers, retries and stale answers (``guard``).
 
 With a tracer, each request that really goes out is a CLIENT span (OpenTelemetry HTTP semantic
 conventions) whose W3C ``traceparent``/``tracestate`` the subgraph receives; a request whose
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from typing import Any
 
 import httpx
@@ -23,6 +24,7 @@ from gateway.fetch.client import ClientOptions, SubgraphClient, parse_response
 from gateway.fetch.credentials import SubgraphCredentials
 from gateway.fetch.dedup import InFlight
 from gateway.fetch.errors import SubgraphFetchError
+from gateway.fetch.guard import Guard
 from gateway.metrics import record_fetch
 
 __all__ = ["SubgraphPool"]
@@ -40,10 +42,12 @@ class SubgraphPool:
         urls: Mapping[str, str],
         options: Mapping[str, ClientOptions] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        guard: Guard | None = None,
         credentials: SubgraphCredentials | None = None,
         tracer: Tracer | None = None,
     ) -> None:
         self.urls = dict(urls)
+        self.guard = guard or Guard()
         self.credentials = credentials
         self.tracer = tracer
         self.options = dict(options or {})
@@ -56,7 +60,11 @@ class SubgraphPool:
     async def fetch(
         self, subgraph: str, request: dict[str, Any], headers: dict[str, str], dedupe: bool
     ) -> dict[str, Any]:
-        """POST ``request`` to ``subgraph``; identical concurrent queries share one request."""
+        """POST ``request`` to ``subgraph``; identical concurrent queries share one request.
+
+        ``dedupe`` marks a query: it may also be retried and, when the subgraph fails, answered
+        from the stale cache (a :class:`StaleAnswer`).
+        """
         client = self._client(subgraph)
         body = orjson.dumps(request, option=orjson.OPT_SORT_KEYS)
         # The gateway's own credential goes on after the dedup key is taken (it is the same
@@ -80,10 +88,22 @@ class SubgraphPool:
             record_fetch(subgraph, time.perf_counter() - started)
             return answer
 
+        def guarded() -> Awaitable[bytes]:
+            return self.guard.send(subgraph, dedupe, send)
+
         if not dedupe:
-            return parse_response(subgraph, await send())
+            return parse_response(subgraph, await guarded())
         key = (subgraph, body, tuple(sorted(headers.items())))
-        return parse_response(subgraph, await self._inflight.run(key, send))
+        try:
+            raw = await self._inflight.run(key, guarded)
+        except SubgraphFetchError:
+            stale = self.guard.stale_answer(subgraph, body, headers)
+            if stale is None:
+                raise
+            return stale
+        response = parse_response(subgraph, raw)
+        self.guard.remember(subgraph, body, headers, raw, response)
+        return response
 
     async def _traced(self, client: SubgraphClient, body: bytes, headers: dict[str, str],
                       replayable: bool, operation: str | None) -> bytes:

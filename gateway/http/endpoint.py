@@ -25,9 +25,11 @@ from gateway.pipeline import Outcome, Pipeline
 from gateway.pipeline.collapse import DECLINED, Collapser, Flight
 from gateway.plan import print_plan
 
-__all__ = ["IGNORED_HEADERS", "GraphQLEndpoint", "Reply"]
+__all__ = ["IGNORED_HEADERS", "STALE_HEADER", "GraphQLEndpoint", "Reply"]
 
 DEBUG_HEADER = "x-debug-query-plan"
+# Names the subgraphs whose part of the answer came from the gateway's stale cache.
+STALE_HEADER = "x-served-stale"
 
 IGNORED_HEADERS = frozenset({
     "x-request-id", "traceparent", "tracestate", "baggage",  # per request, answered per request
@@ -176,6 +178,9 @@ def outcome_reply(outcome: Outcome, media_type: str, plan: bool = False) -> Repl
     if error_status is not None and (media_type == GRAPHQL_RESPONSE or error_status >= 405):
         status = error_status
     headers = (("allow", "POST"),) if error_status == 405 else ()
+    stale = outcome.response.get("extensions", {}).get("stale")
+    if stale:  # also said in a header, for caches and clients that read no extensions
+        headers += ((STALE_HEADER, ", ".join(entry["subgraph"] for entry in stale)),)
     return Reply(status, dumps(_with_plan(outcome, plan)), _CONTENT_TYPES[media_type], headers)
 
 

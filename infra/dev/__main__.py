@@ -20,6 +20,8 @@ DEV_ENV = {
     "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9092",
     # Guest carts travel in X-Cart-Id; the gateway forwards only listed headers.
     "GATEWAY_PROPAGATE_HEADERS": '["authorization", "x-cart-id"]',
+    # The public catalogue is answered from the gateway's cache (marked stale) if products fails.
+    "GATEWAY_TRAFFIC__SUBGRAPHS": '{"products": {"serve_stale_seconds": 600}}',
     # The embedded broker delays a group join by about half the session timeout.
     "KAFKA_SESSION_TIMEOUT_MS": "2000",
     "KAFKA_HEARTBEAT_INTERVAL_MS": "500",

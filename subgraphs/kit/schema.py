@@ -9,6 +9,8 @@ with their traceback by the ``ErrorCodes`` extension, which this schema always i
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -21,6 +23,7 @@ from strawberry.types import ExecutionContext, Info
 from subgraphs.kit.errors import AppError, BadUserInput
 from subgraphs.kit.graphql_errors import ErrorCodes
 from subgraphs.kit.metrics import count_graphql_error
+from subgraphs.kit.nul_guard import RefuseNulCharacters
 
 __all__ = ["QuietSchema", "federation_schema"]
 
@@ -44,7 +47,43 @@ class QuietSchema(strawberry.federation.Schema):
                     "Representation must name a known entity type in __typename",
                     field=f"representations[{index}]",
                 )
-        return super().entities_resolver(info, representations)
+        # One that does not carry its type's key fields fails alone, as its own entity's error.
+        bad = {index: BadUserInput(f"Representation must carry exactly the key fields of "
+                                   f"{r['__typename']}", field=f"representations[{index}]")
+               for index, r in enumerate(representations)
+               if not self._fits_reference(r["__typename"], r)}  # type: ignore[index]
+        good = [r for index, r in enumerate(representations) if index not in bad]
+        resolved = iter(super().entities_resolver(info, good))
+        return [bad[index] if index in bad else next(resolved)
+                for index in range(len(representations))]
+
+    def _fits_reference(self, typename: str, representation: dict[str, Any]) -> bool:
+        """True when ``resolve_reference`` accepts the representation's fields as arguments
+        (a missing or unknown key field was a TypeError: a fuzzing finding)."""
+        definition = self.schema_converter.type_map[typename].definition
+        resolve = getattr(definition.origin, "resolve_reference", None)
+        fields = {k: v for k, v in representation.items() if k != "__typename"}
+        if resolve is None:  # strawberry builds the object from the fields themselves
+            return self._fits_fields(definition, fields)
+        if "info" in inspect.signature(resolve).parameters:
+            fields["info"] = "info"  # a placeholder: only binding is checked
+        signature = inspect.signature(resolve)
+        try:
+            signature.bind(**fields)
+        except TypeError:
+            return False
+        # a key field sent as null (Federation keys are the entity's non-null identity)
+        required = {n for n, p in signature.parameters.items() if p.default is p.empty}
+        return all(fields[n] is not None for n in required - {"info"} if n in fields)
+
+    def _fits_fields(self, definition: Any, fields: dict[str, Any]) -> bool:
+        """True when ``fields`` name only data fields of the type and every required one."""
+        data = {self.config.name_converter.get_graphql_name(f): f
+                for f in definition.fields if f.base_resolver is None and f.init}
+        missing = dataclasses.MISSING
+        required = {name for name, f in data.items()
+                    if f.default is missing and f.default_factory is missing}
+        return set(fields) <= set(data) and required <= set(fields)
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -70,5 +109,6 @@ def _code(error: GraphQLError) -> str:
 
 
 def federation_schema(*, extensions: Iterable[Any] = (), **options: Any) -> QuietSchema:
-    """``strawberry.federation.Schema(**options)`` with ``ErrorCodes`` first among extensions."""
-    return QuietSchema(extensions=[ErrorCodes, *extensions], **options)
+    """``strawberry.federation.Schema(**options)`` with ``ErrorCodes`` first among extensions,
+    then ``RefuseNulCharacters``."""
+    return QuietSchema(extensions=[ErrorCodes, RefuseNulCharacters, *extensions], **options)

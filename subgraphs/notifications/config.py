@@ -81,6 +81,14 @@ class NotificationsSettings(ServiceSettings):
         2.0, ge=0, description="First retry delay; doubles per attempt, with jitter."
     )
     delivery_backoff_cap_seconds: float = Field(300.0, ge=0, description="Longest retry delay.")
+    provider_breaker_failures: int = Field(
+        5, ge=0, description="Consecutive retryable failures (429, 5xx, network) of SendGrid "
+        "or Twilio that open its circuit breaker: deliveries are then put back for later "
+        "without calling it (0: no breaker)."
+    )
+    provider_breaker_reset_seconds: float = Field(
+        30.0, gt=0, description="How long an open breaker holds before one probe delivery."
+    )
     delivery_timeout_seconds: float = Field(
         10.0, gt=0, le=60, description="Timeout of one provider call."
     )

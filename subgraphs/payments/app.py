@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import FastAPI
 
+from common.resilience import BreakerBoard, BreakerPolicy
 from streaming.broadcast import Broadcast
 from streaming.consumer import RetryPolicy
 from streaming.settings import KafkaSettings
@@ -14,6 +15,7 @@ from subgraphs.kit.app import create_app
 from subgraphs.kit.database import Database
 from subgraphs.kit.messaging import Messaging
 from subgraphs.payments.config import PaymentsSettings
+from subgraphs.payments.domain.guarded_provider import GuardedProvider
 from subgraphs.payments.domain.models import INBOX, OUTBOX
 from subgraphs.payments.domain.provider import PaymentProvider
 from subgraphs.payments.domain.sandbox import SandboxProvider
@@ -25,7 +27,7 @@ from subgraphs.payments.events.handlers import payment_subscription
 from subgraphs.payments.graphql.schema import schema
 from subgraphs.payments.webhooks import stripe_router
 
-__all__ = ["Services", "build_app", "build_provider", "build_services"]
+__all__ = ["Services", "build_app", "build_provider", "build_services", "provider_breakers"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ class Services:
     watch: PaymentWatch
     messaging: Messaging | None
     status_feed: Broadcast | None = None  # every payment event, for subscriptions
+    # the provider's circuit breaker; ``breakers.snapshot()`` is what a metrics exporter reads
+    breakers: BreakerBoard = field(default_factory=BreakerBoard)
 
     def as_mapping(self) -> dict[str, object]:
         return {"database": self.database, "payments": self.payments, "watch": self.watch,
@@ -58,6 +62,13 @@ def build_provider(settings: PaymentsSettings, database: Database) -> PaymentPro
     return SandboxProvider(ledger, fail_refunds=settings.sandbox_fail_refunds)
 
 
+def provider_breakers(settings: PaymentsSettings) -> BreakerBoard:
+    """The board holding the payment provider's breaker, as the settings say."""
+    policy = BreakerPolicy(failures=settings.provider_breaker_failures,
+                           reset_seconds=settings.provider_breaker_reset_seconds)
+    return BreakerBoard(lambda _: policy)
+
+
 def build_services(
     settings: PaymentsSettings,
     *,
@@ -68,7 +79,10 @@ def build_services(
     """``consume=False`` leaves Kafka out (tests drive the handlers directly)."""
     database = Database(settings.database_url)
     provider = build_provider(settings, database)
-    payments = PaymentService(provider)
+    breakers = provider_breakers(settings)
+    guarded = GuardedProvider(provider, breakers.get(provider.name),
+                              settings.provider_call_timeout_seconds)
+    payments = PaymentService(guarded)
     kafka = kafka or KafkaSettings(bootstrap_servers=settings.kafka_bootstrap_servers)
     subscriptions = [payment_subscription(payments)]
     messaging = (
@@ -77,7 +91,7 @@ def build_services(
     )
     watch = PaymentWatch(database.sessions, payments, settings.subscription_poll_seconds)
     feed = Broadcast(kafka, PAYMENTS) if consume else None
-    return Services(database, provider, payments, watch, messaging, feed)
+    return Services(database, provider, payments, watch, messaging, feed, breakers)
 
 
 def build_app(settings: PaymentsSettings, services: Services | None = None) -> FastAPI:

@@ -47,6 +47,18 @@ class PaymentsSettings(ServiceSettings):
     stripe_timeout_seconds: float = Field(
         30.0, gt=0, le=120, description="Timeout of one Stripe API request."
     )
+    provider_call_timeout_seconds: float = Field(
+        25.0, gt=0, le=600, description="Deadline of one charge or refund, SDK retries "
+        "included; below the consumer's handler timeout (KAFKA_HANDLER_TIMEOUT_MS, 30 s), so "
+        "a slow provider is an outage retried later with the same idempotency key."
+    )
+    provider_breaker_failures: int = Field(
+        5, ge=0, description="Consecutive provider failures (outage, 5xx, timeout) that open "
+        "its circuit breaker: charges then fail fast and stay queued (0: no breaker)."
+    )
+    provider_breaker_reset_seconds: float = Field(
+        15.0, gt=0, description="How long the open breaker fails fast before one probe call."
+    )
     stripe_webhook_tolerance_seconds: int = Field(
         300, gt=0, le=3600, description="Oldest Stripe-Signature timestamp accepted."
     )

@@ -9,7 +9,8 @@
 | anything else                 | ignored                                                      |
 
 A reused idempotency key with other parameters (e.g. a changed total) can never succeed, so it
-is a poison message: dead-lettered at once instead of retried.
+is a poison message: dead-lettered at once instead of retried. A provider outage is the
+opposite: retried until the provider is back, never dead-lettered (the order stays PENDING).
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from streaming.events import Envelope, InventoryReserved, OrderCancelled, PoisonMessageError
-from streaming.handlers import SessionHandler, dispatch
+from streaming.handlers import SessionHandler, TransientError, dispatch
 from streaming.topics import INVENTORY, ORDERS
 from subgraphs.kit.messaging import Subscription
 from subgraphs.payments.config import CONSUMER_GROUP
-from subgraphs.payments.domain.provider import IdempotencyConflict
+from subgraphs.payments.domain.provider import IdempotencyConflict, ProviderUnavailable
 from subgraphs.payments.domain.service import PaymentService
 
 __all__ = ["TOPICS", "payment_handler", "payment_subscription"]
@@ -37,9 +38,14 @@ def payment_handler(payments: PaymentService) -> SessionHandler:
             await payments.settle_reservation(session, event)
         except IdempotencyConflict as exc:  # no retry can fix it: dead-letter at once
             raise PoisonMessageError(str(exc)) from exc
+        except ProviderUnavailable as exc:  # the same key will work once the provider is back
+            raise TransientError(str(exc)) from exc
 
     async def on_cancelled(session: AsyncSession, event: Envelope) -> None:
-        await payments.cancel_order(session, event)
+        try:
+            await payments.cancel_order(session, event)
+        except ProviderUnavailable as exc:
+            raise TransientError(str(exc)) from exc
 
     return dispatch({InventoryReserved: on_reserved, OrderCancelled: on_cancelled})
 

@@ -9,10 +9,9 @@ validation would give again; an invalid document stays invalid.
 
 from __future__ import annotations
 
-import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
 
-from subgraphs.kit.graphql_errors import ErrorCodes
+from subgraphs.kit.schema import federation_schema
 from subgraphs.products.graphql.entities import Product
 from subgraphs.products.graphql.mutations import Mutation
 from subgraphs.products.graphql.queries import Query
@@ -21,9 +20,10 @@ __all__ = ["DOCUMENT_CACHE_SIZE", "schema"]
 
 DOCUMENT_CACHE_SIZE = 256
 
-schema = strawberry.federation.Schema(
+# The kit's schema: a malformed _entities representation is BAD_USER_INPUT, not a crash (a
+# fuzzing finding: products alone built a plain strawberry schema).
+schema = federation_schema(
     query=Query, mutation=Mutation, types=[Product], extensions=[
-        ErrorCodes,
         lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
         lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
     ],

@@ -131,7 +131,9 @@ async def test_identical_concurrent_mutations_each_execute():
 
 
 async def test_an_error_result_reaches_every_follower():
-    async with gateway(collapse_requests=True) as (client, gate, app):
+    # no retry: each execution then reaches the failing subgraph exactly once
+    async with gateway(collapse_requests=True, traffic={"all": {"retries": 0}}) as (
+            client, gate, app):
         gate.fail = True
         leader, followers = await in_flight(client, gate, app, 4)
         gate.opened.set()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 
 from gateway.app import create_app
+from gateway.config import GatewayConfig
 from tests.gateway.http.test_cli import _free_port
 from tests.gateway.pipeline.shop import shop_supergraph
 from tests.scrape import sample
@@ -79,7 +80,10 @@ async def test_the_plan_cache_counts_a_miss_then_hits() -> None:
 
 async def test_an_unreachable_subgraph_counts_as_a_fetch_failure() -> None:
     dead = f"http://127.0.0.1:{_free_port()}/graphql"  # nothing listens there
-    app = create_app(shop_supergraph(), subgraph_urls={"products": dead, "inventory": dead})
+    # every attempt that fails is counted; with no retry one request is one failed fetch
+    config = GatewayConfig.model_validate({"traffic": {"all": {"retries": 0}}})
+    app = create_app(shop_supergraph(), subgraph_urls={"products": dead, "inventory": dead},
+                     config=config)
     transport = httpx.ASGITransport(app=app)
     async with app.router.lifespan_context(app), httpx.AsyncClient(
             transport=transport, base_url="http://gateway",

@@ -18,13 +18,19 @@ ALLOWED = {
     "plugins": {"executor", "fetch", "plan"},
     "pipeline": {"plugins", "executor", "fetch", "planner", "supergraph", "plan"},
     "http": {"pipeline", "plugins", "plan", "subscriptions_config"},
-    "config": {"config_env", "edge_config", "subscriptions_config"},
+    "config": {"config_env", "edge_config", "subscriptions_config", "resilience_config",
+               "production_profile", "service_auth_config"},
+    "production_profile": {"config"},  # for type annotations only (config calls it)
+    "service_auth_config": set(),
+    "service_auth": {"fetch", "service_auth_config"},
     "config_env": set(),
+    "resilience_config": set(),
+    "fetch_policy": {"config", "fetch"},
     "edge_config": set(),
     "subscriptions_config": set(),
     "edge_wiring": {"config", "edge_config", "http", "pipeline", "plugins", "fetch"},
-    "app": {"config", "edge_wiring", "http", "pipeline", "plugins", "executor", "fetch",
-            "supergraph", "plan"},
+    "app": {"config", "edge_wiring", "fetch_policy", "service_auth", "http", "pipeline", "plugins", "executor",
+            "fetch", "supergraph", "plan"},
 }
 
 

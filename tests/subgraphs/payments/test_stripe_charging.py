@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from streaming.events import Envelope, PaymentStatus, PoisonMessageError
-from subgraphs.payments.domain.provider import ProviderUnavailable
+from streaming.handlers import TransientError
 from subgraphs.payments.domain.stripe_provider import StripeProvider
 from subgraphs.payments.events.handlers import payment_handler
 from tests.subgraphs.payments.fake_stripe import FakeStripe
@@ -108,8 +108,9 @@ async def test_stripe_down_longer_than_the_sdk_retries_leaves_the_event_for_rede
     fake_stripe.fail(2, "drop")
     fake_stripe.fail(1, "drop_after")
     event = reserved()
-    # when the event is handled, it raises (the consumer retries it later) and records nothing
-    with pytest.raises(ProviderUnavailable):
+    # when the event is handled, it raises a transient error (the consumer retries it without
+    # limit, never dead-letters it) and records nothing
+    with pytest.raises(TransientError):
         await stripe_app.deliver(event)
     assert await stripe_app.payment(event.payload.order_id) is None
     assert await stripe_app.published() == []
