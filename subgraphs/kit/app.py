@@ -35,7 +35,9 @@ from strawberry.asgi import GraphQL
 from strawberry.fastapi import GraphQLRouter
 from strawberry.federation import Schema
 
+from common.auth.verifier import AccessTokenVerifier
 from subgraphs.kit.context import RequestContext
+from subgraphs.kit.identity import verifier_for
 from subgraphs.kit.logs import correlation_id, trace_id
 from subgraphs.kit.settings import ServiceSettings
 
@@ -54,21 +56,24 @@ def create_app(
     ready_details: Mapping[str, Callable[[], Any]] | None = None,
     on_startup: list[Hook] | None = None,
     on_shutdown: list[Hook] | None = None,
+    verifier: AccessTokenVerifier | None = None,
 ) -> FastAPI:
     """Wire one subgraph: GraphQL router, health probes, correlation ids, lifecycle hooks.
 
     ``ready_checks`` decide readiness; ``ready_details`` are reported on /ready without deciding
     it (e.g. event counters: a broker that is down must not make a service unready, since the
-    outbox keeps its events).
+    outbox keeps its events). ``verifier`` defaults to the one the settings describe
+    (``kit.identity``); users passes its own, which reads its keys without HTTP.
     """
     app = SubgraphApp(
         title=settings.service, lifespan=_lifespan(on_startup or [], on_shutdown or [])
     )
     app.state.settings = settings
     app.state.services = dict(services)
+    app.state.verifier = verifier = verifier or verifier_for(settings)
 
     async def context() -> RequestContext:
-        return RequestContext(settings.jwt_secret, app.state.services)
+        return RequestContext(verifier, app.state.services)
 
     app.include_router(_OrjsonRouter(schema, context_getter=context), prefix="/graphql")
     _add_probes(app, ready_checks or {}, ready_details or {})

@@ -11,8 +11,8 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from subgraphs.kit.database import Database
+from subgraphs.users.app import build_users
 from subgraphs.users.config import DEV_ADMIN_PASSWORD, UsersSettings
-from subgraphs.users.domain.passwords import PasswordHasher
 from subgraphs.users.domain.records import Registration, Role
 from subgraphs.users.domain.rules import normalise_email
 from subgraphs.users.domain.service import UserService
@@ -45,7 +45,7 @@ async def seed(settings: UsersSettings) -> None:
     if settings.environment == "production" and settings.admin_password == DEV_ADMIN_PASSWORD:
         raise SystemExit("users seed: set ADMIN_PASSWORD; the dev default is refused in production")
     admin = Registration(settings.admin_email, settings.admin_password, "Shop Admin")
-    service = UserService(settings.jwt_secret, PasswordHasher(settings.bcrypt_rounds))
+    service = build_users(settings)
     database = Database(settings.database_url)
     try:
         async with database.transaction() as session:
