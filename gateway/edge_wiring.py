@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from common.auth.versions import CachedVersions, HttpVersions, RedisVersions, TokenVersions
 from gateway.config import GatewayConfig
 from gateway.fetch import SubgraphPool
 from gateway.http.asgi import GatewayApp
@@ -92,7 +93,19 @@ def _verifier(config: GatewayConfig) -> TokenVerifier | None:
     _refuse_placeholder(config, auth.jwt_secret.get_secret_value(), "auth.jwt_secret")
     keys = JwtKeys(auth.jwt_secret.get_secret_value(), auth.jwks_url, auth.jwks_file,
                    tuple(auth.algorithms), auth.issuer, auth.audience, auth.leeway_seconds)
-    return TokenVerifier(keys)
+    return TokenVerifier(keys, _versions(config))
+
+
+def _versions(config: GatewayConfig) -> TokenVersions | None:
+    # The same minimum-version source the subgraphs read (common.auth.versions).
+    auth = config.auth
+    if config.redis_url:
+        source: TokenVersions = RedisVersions(config.redis_url)
+    elif auth.token_versions_url:
+        source = HttpVersions(auth.token_versions_url)
+    else:
+        return None
+    return CachedVersions(source, auth.token_version_cache_seconds)
 
 
 def _buckets(config: GatewayConfig, redis: Any) -> Buckets | None:

@@ -20,7 +20,9 @@ class InvalidToken(Exception):
 @dataclass(frozen=True, slots=True)
 class TokenPolicy:
     """``compat_secret`` (empty: off) accepts the seed's HS256 tokens (claims userId, email,
-    fullName, no iss/aud): an explicit compatibility setting, never a default."""
+    fullName, no iss/aud): an explicit compatibility setting, never a default. An empty
+    ``issuer`` or ``audience`` is not checked: only the gateway in front of a foreign
+    supergraph may leave them out; the platform's settings always set both."""
 
     issuer: str
     audience: str
@@ -32,5 +34,8 @@ class TokenPolicy:
         refused = [alg for alg in self.algorithms if alg not in ASYMMETRIC_ALGORITHMS]
         if refused:
             raise ValueError(f"algorithms {refused} are not public-key algorithms")
-        if not self.issuer or not self.audience:
-            raise ValueError("a token policy needs an issuer and an audience")
+
+    @property
+    def required_claims(self) -> list[str]:
+        # nbf and iat are checked whenever present (PyJWT); users always sets them.
+        return ["exp", "sub"] + ["iss"] * bool(self.issuer) + ["aud"] * bool(self.audience)

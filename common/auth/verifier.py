@@ -24,8 +24,6 @@ from common.auth.versions import TokenVersions
 
 __all__ = ["AccessTokenVerifier", "InvalidToken"]
 
-_REQUIRED = ["exp", "iat", "nbf", "iss", "aud", "sub"]
-
 
 class AccessTokenVerifier:
     """``verify(token)`` returns the claims or raises InvalidToken."""
@@ -70,9 +68,11 @@ class AccessTokenVerifier:
             if alg == COMPAT_ALGORITHM and self.policy.compat_secret:
                 return decode_compat(token, self.policy.compat_secret)
             key = self._key(alg, header.get("kid"))
-            return jwt.decode(token, key, algorithms=[alg], issuer=self.policy.issuer,
-                              audience=self.policy.audience, leeway=self.policy.leeway_seconds,
-                              options={"require": _REQUIRED})
+            policy = self.policy
+            return jwt.decode(token, key, algorithms=[alg], issuer=policy.issuer or None,
+                              audience=policy.audience or None, leeway=policy.leeway_seconds,
+                              options={"require": policy.required_claims,
+                                       "verify_aud": bool(policy.audience)})
         except jwt.ExpiredSignatureError:
             raise InvalidToken("Token has expired") from None
         except jwt.PyJWTError as error:
