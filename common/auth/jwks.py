@@ -1,7 +1,9 @@
 """Public keys by ``kid``: a fixed set, or the users service's JWKS fetched over HTTP and cached.
 
-An unknown ``kid`` triggers a refetch (a key rotated in since the last fetch), but at most once
-per ``min_refresh_seconds``, so tokens with made-up kids cannot hammer the users service.
+An unknown ``kid`` triggers a refetch (a key rotated in since the last fetch), but such
+refetches happen at most once per ``min_refresh_seconds``, so tokens with made-up kids cannot
+hammer the users service; the first fetch and the periodic ones (``max_age_seconds``) do not
+count against that budget, so a rotation right after a fetch still fails no request.
 """
 
 from __future__ import annotations
@@ -64,21 +66,23 @@ class RemoteJwks:
         self._clock = clock
         self._keys: dict[str, jwt.PyJWK] = {}
         self._fetched_at: float | None = None
+        self._unknown_at: float | None = None
         self._lock = threading.Lock()
 
     def key(self, kid: str) -> jwt.PyJWK | None:
         with self._lock:
-            if kid not in self._keys or self._stale():
-                self._refresh()
+            now = self._clock()
+            if self._fetched_at is None or now - self._fetched_at > self.max_age_seconds:
+                self._fetch(now)
+            elif kid not in self._keys and self._may_refetch(now):
+                self._unknown_at = now
+                self._fetch(now)
             return self._keys.get(kid)
 
-    def _stale(self) -> bool:
-        return self._fetched_at is None or self._clock() - self._fetched_at > self.max_age_seconds
+    def _may_refetch(self, now: float) -> bool:
+        return self._unknown_at is None or now - self._unknown_at >= self.min_refresh_seconds
 
-    def _refresh(self) -> None:
-        now = self._clock()
-        if self._fetched_at is not None and now - self._fetched_at < self.min_refresh_seconds:
-            return
+    def _fetch(self, now: float) -> None:
         self._fetched_at = now  # failed fetches count too: an outage is not hammered either
         self.fetches += 1
         try:
