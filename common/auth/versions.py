@@ -19,8 +19,14 @@ from typing import Protocol
 
 import httpx
 
-__all__ = ["CachedVersions", "HttpVersions", "LocalVersions", "RedisVersions", "TokenVersions",
-           "VERSION_NAMESPACE"]
+__all__ = [
+    "VERSION_NAMESPACE",
+    "CachedVersions",
+    "HttpVersions",
+    "LocalVersions",
+    "RedisVersions",
+    "TokenVersions",
+]
 
 log = logging.getLogger(__name__)
 VERSION_NAMESPACE = "auth:token-version"

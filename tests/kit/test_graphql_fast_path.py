@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from strawberry.types import Info
 
 from subgraphs.kit.app import create_app
+from subgraphs.kit.identity import dev_issuer
 from subgraphs.kit.logs import correlation_id
 from subgraphs.kit.schema import federation_schema
 from subgraphs.kit.settings import ServiceSettings
@@ -40,9 +41,12 @@ class Query:
         return "é \u2028 \"quoted\""
 
 
+SETTINGS = ServiceSettings(service="fast-test", environment="test", jwt_secret=SECRET)
+
+
 def _app() -> FastAPI:
     return create_app(
-        settings=ServiceSettings(service="fast-test", environment="test", jwt_secret=SECRET),
+        settings=SETTINGS,
         schema=federation_schema(query=Query),
         services={},
     )
@@ -79,7 +83,7 @@ def test_fast_path_answers_like_the_router() -> None:
 
 
 def test_principal_and_background_tasks() -> None:
-    token, _ = issue_token(Principal("u-1", "a@b.c", "A", ("customer",)), SECRET)
+    token, _ = issue_token(Principal("u-1", "a@b.c", "A", ("customer",)), dev_issuer(SETTINGS))
     RAN.clear()
     with TestClient(_app()) as client:
         answer = client.post("/graphql", json={"query": "{ viewer later }"},

@@ -16,8 +16,8 @@ from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection
 
 from subgraphs.kit.database import Database
-from subgraphs.kit.migrations import upgrade_async
 from subgraphs.kit.identity import dev_issuer
+from subgraphs.kit.migrations import upgrade_async
 from subgraphs.kit.settings import ServiceSettings
 from subgraphs.kit.tokens import Principal, issue_token
 

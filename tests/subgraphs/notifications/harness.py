@@ -25,9 +25,9 @@ from streaming.events import (
 )
 from streaming.inbox import idempotent
 from streaming.settings import KafkaSettings
+from subgraphs.kit.identity import dev_issuer
 from subgraphs.kit.migrations import upgrade_async
 from subgraphs.kit.settings import load_settings
-from subgraphs.kit.identity import dev_issuer
 from subgraphs.kit.tokens import Principal, issue_token
 from subgraphs.notifications.app import Services, build_app, build_services
 from subgraphs.notifications.config import CONSUMER_GROUP, MIGRATIONS_DIR, NotificationsSettings

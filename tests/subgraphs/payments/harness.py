@@ -16,10 +16,9 @@ from streaming.consumer import RetryPolicy
 from streaming.events import Envelope, InventoryReserved, Money, OrderCancelled, StockLine, decode
 from streaming.inbox import idempotent
 from streaming.settings import KafkaSettings
-from subgraphs.kit.migrations import upgrade_async
-from subgraphs.kit.settings import load_settings
 from subgraphs.kit.identity import dev_issuer
-from subgraphs.kit.settings import ServiceSettings
+from subgraphs.kit.migrations import upgrade_async
+from subgraphs.kit.settings import ServiceSettings, load_settings
 from subgraphs.kit.tokens import Principal, issue_token
 from subgraphs.payments.app import Services, build_app, build_services
 from subgraphs.payments.config import CONSUMER_GROUP, MIGRATIONS_DIR, PaymentsSettings

@@ -12,9 +12,9 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.kit.cache import Cache
+from subgraphs.kit.identity import dev_issuer
 from subgraphs.kit.migrations import upgrade_async
 from subgraphs.kit.settings import load_settings
-from subgraphs.kit.identity import dev_issuer
 from subgraphs.kit.tokens import Principal, issue_token
 from subgraphs.products.app import Services, build_app, build_services
 from subgraphs.products.config import MIGRATIONS_DIR, ProductsSettings

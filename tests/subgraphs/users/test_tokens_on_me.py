@@ -9,10 +9,9 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
-
-from common.auth.issuer import TokenIssuer
-from common.auth.keys import SigningKey, public_jwk
 from cryptography.hazmat.primitives.asymmetric import ed25519
+
+from common.auth.keys import SigningKey, public_jwk
 from subgraphs.kit.tokens import Principal, issue_token
 from tests.subgraphs.users.harness import Harness
 
@@ -70,7 +69,11 @@ def garbage(app: Harness, principal: Principal) -> str:
     return "not.a.jwt"
 
 
-@pytest.mark.parametrize("forge", [expired, tampered, other_key, wrong_audience, wrong_issuer, hs256_with_public_key, alg_none, garbage])
+FORGERIES = [expired, tampered, other_key, wrong_audience, wrong_issuer, hs256_with_public_key,
+             alg_none, garbage]
+
+
+@pytest.mark.parametrize("forge", FORGERIES)
 async def test_me_with_a_bad_token_is_unauthenticated(app: Harness, forge) -> None:  # type: ignore[no-untyped-def]
     # given a real account and a token for it that is bad in one way
     user = (await app.registered())["user"]
