@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.requests import Request
@@ -25,7 +25,7 @@ class Edge:
     verifier: TokenVerifier | None = None
     buckets: Buckets | None = None
     csrf_prevention: bool = False
-    proxies: TrustedProxies = TrustedProxies(())
+    proxies: TrustedProxies = field(default_factory=lambda: TrustedProxies(()))
 
     def check_csrf(self, request: Request) -> None:
         """Before the body is read (HttpError 400)."""

@@ -24,6 +24,7 @@ from subgraphs.users.domain.changes import AccountChanges
 from subgraphs.users.domain.models import OUTBOX, User
 from subgraphs.users.domain.outbox import OutboxUserEvents
 from subgraphs.users.domain.passwords import PasswordHasher
+from subgraphs.users.domain.recovery import AccountRecovery
 from subgraphs.users.domain.refresh_tokens import RefreshTokens
 from subgraphs.users.domain.revocation import VersionPublisher
 from subgraphs.users.domain.service import UserService
@@ -48,6 +49,7 @@ class Services:
     users: UserService
     accounts: AccountChanges
     revocations: VersionPublisher
+    recovery: AccountRecovery
     keyring: Keyring
     verifier: AccessTokenVerifier
     proxies: TrustedProxies
@@ -55,7 +57,8 @@ class Services:
 
     def as_mapping(self) -> dict[str, object]:
         return {"database": self.database, "users": self.users, "accounts": self.accounts,
-                "revocations": self.revocations, "proxies": self.proxies}
+                "revocations": self.revocations, "recovery": self.recovery,
+                "proxies": self.proxies}
 
 
 def build_users(settings: UsersSettings, keyring: Keyring | None = None) -> UserService:
@@ -83,9 +86,11 @@ def build_services(
     kafka = kafka or KafkaSettings(bootstrap_servers=settings.kafka_bootstrap_servers)
     # users consumes nothing: Messaging runs only the relay that publishes its outbox.
     messaging = Messaging(database, kafka, [], outbox=OUTBOX) if publish else None
-    return Services(database, users, AccountChanges(users.sessions, users.passwords),
-                    revocations, keyring, _verifier(settings, keyring, local),
-                    TrustedProxies(settings.trusted_proxies), messaging)
+    changes = AccountChanges(users.sessions, users.passwords)
+    return Services(database, users, changes, revocations,
+                    AccountRecovery(changes, users.events), keyring,
+                    _verifier(settings, keyring, local), TrustedProxies(settings.trusted_proxies),
+                    messaging)
 
 
 def _verifier(settings: UsersSettings, keyring: Keyring, local: LocalVersions

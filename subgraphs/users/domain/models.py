@@ -59,6 +59,7 @@ class User(Base):
             phone=self.phone,
             roles=tuple(self.roles),
             created_at=self.created_at,
+            email_verified=self.email_verified_at is not None,
         )
 
 

@@ -26,6 +26,7 @@ class UserRecord:
     phone: str | None
     roles: tuple[str, ...]
     created_at: datetime
+    email_verified: bool = False
 
 
 @dataclass(frozen=True, slots=True)

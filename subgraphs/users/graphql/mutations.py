@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from subgraphs.users.graphql.recovery_mutations import RecoveryMutation
 from subgraphs.users.graphql.session_mutations import SessionMutation
 from subgraphs.users.graphql.types import AuthPayload, RegisterInput
 
@@ -21,7 +22,7 @@ def client_address(info: Info) -> str:
 
 
 @strawberry.type
-class Mutation(SessionMutation):
+class Mutation(SessionMutation, RecoveryMutation):
     @strawberry.mutation(description="Open a customer account and sign in.")
     async def register(self, info: Info, input: RegisterInput) -> AuthPayload:
         async with info.context.database.transaction() as session:
