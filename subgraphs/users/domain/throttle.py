@@ -83,6 +83,15 @@ class LoginThrottle:
                     >= limits.per_address)):
             raise TooManyAttempts(limits.window_seconds)
 
+    async def check_address(self, address: str) -> None:
+        """Registration: only the address counts (a duplicate email is a failure of it)."""
+        if address and await self.counters.get(f"address:{address}") >= self.limits.per_address:
+            raise TooManyAttempts(self.limits.window_seconds)
+
+    async def failed_address(self, address: str) -> None:
+        if address:
+            await self.counters.incr(f"address:{address}", self.limits.window_seconds)
+
     async def failed(self, email: str, address: str) -> None:
         await self.counters.incr(f"account:{email}", self.limits.window_seconds)
         if address:

@@ -26,7 +26,8 @@ class Mutation(SessionMutation, RecoveryMutation):
     @strawberry.mutation(description="Open a customer account and sign in.")
     async def register(self, info: Info, input: RegisterInput) -> AuthPayload:
         async with info.context.database.transaction() as session:
-            signed = await info.context.users.register(session, input.to_domain())
+            signed = await info.context.users.register(session, input.to_domain(),
+                                                       address=client_address(info))
         return AuthPayload.from_domain(signed)
 
     @strawberry.mutation(

@@ -62,3 +62,15 @@ async def test_a_client_address_is_throttled_across_accounts_behind_a_trusted_pr
         other = await login("ada@example.com", "198.51.100.1", PASSWORD)
     assert throttled["errors"][0]["extensions"]["code"] == "TOO_MANY_REQUESTS"
     assert "errors" not in other
+
+
+async def test_probing_emails_through_register_is_throttled_per_address(sqlite_url: str) -> None:
+    # given users allowing 2 failures per client address
+    async with open_harness(sqlite_url, login_max_failures_per_address=2) as app:
+        await app.registered("ada@example.com")
+        # when one address registers two taken emails
+        for _ in range(2):
+            assert (await app.register("ada@example.com"))["errors"]
+        # then its next registration, even of a free email, is throttled
+        result = await app.register("new@example.com")
+    assert result["errors"][0]["extensions"]["code"] == "TOO_MANY_REQUESTS"
