@@ -12,7 +12,8 @@ import pytest
 from tests.e2e.conftest import Client
 from tests.e2e.platform import Platform
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+# The first test to run also starts the platform (session fixture): generous timeouts.
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(600)]
 
 SESSION = "token refreshToken user { id }"
 REGISTER = f"mutation($i: RegisterInput!) {{ register(input: $i) {{ {SESSION} }} }}"
@@ -30,7 +31,6 @@ def code(body: dict) -> str:
     return body["errors"][0]["extensions"]["code"]
 
 
-@pytest.mark.timeout(120)
 def test_refresh_rotates_and_a_replay_ends_the_session(anonymous: Client) -> None:
     # given a session refreshed once through the gateway
     first = registered(anonymous)
@@ -42,7 +42,6 @@ def test_refresh_rotates_and_a_replay_ends_the_session(anonymous: Client) -> Non
     assert code(anonymous(REFRESH, r=second["refreshToken"])) == "UNAUTHENTICATED"
 
 
-@pytest.mark.timeout(120)
 def test_a_password_change_stops_the_old_access_token(platform: Platform,
                                                       anonymous: Client) -> None:
     # given a session whose access token the gateway has already verified
