@@ -32,13 +32,17 @@ class SigningKey:
         return cls(_thumbprint(_public_members(private_key)), private_key, alg)
 
 
-def load_signing_key(path: Path) -> SigningKey:
-    """The key in a PEM file; ValueError for anything but an Ed25519 or RSA (2048+) key."""
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+def load_signing_key(source: Path | str) -> SigningKey:
+    """The key in a PEM file, or PEM text itself (a key passed through the environment);
+    ValueError for anything but an Ed25519 or RSA (2048+) key."""
+    inline = isinstance(source, str) and source.lstrip().startswith("-----BEGIN")
+    name = "inline PEM" if inline else str(source)
+    pem = str(source).encode() if inline else Path(source).read_bytes()
+    key = serialization.load_pem_private_key(pem, password=None)
     if isinstance(key, rsa.RSAPrivateKey) and key.key_size < 2048:
-        raise ValueError(f"{path}: RSA keys must be at least 2048 bits")
+        raise ValueError(f"{name}: RSA keys must be at least 2048 bits")
     if not isinstance(key, ed25519.Ed25519PrivateKey | rsa.RSAPrivateKey):
-        raise ValueError(f"{path}: only Ed25519 and RSA signing keys are supported")
+        raise ValueError(f"{name}: only Ed25519 and RSA signing keys are supported")
     return SigningKey.of(key)
 
 

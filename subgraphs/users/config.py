@@ -35,7 +35,8 @@ class UsersSettings(ServiceSettings):
         DEV_ADMIN_PASSWORD, description="Password of the seeded demo admin (dev default)."
     )
     jwt_signing_keys: str = Field(
-        "", description="PEM files (Ed25519 or RSA 2048+), comma-separated: the first signs, "
+        "", description="PEM files (Ed25519 or RSA 2048+) or PEM texts, comma-separated: the "
+        "first signs, "
         "all are published in the JWKS (rotation). Empty in dev/test = the generated dev key; "
         "required in production."
     )

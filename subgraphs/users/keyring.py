@@ -18,14 +18,16 @@ class Keyring:
     until they expire (rotation: publish the new key, then move it first)."""
 
     def __init__(self, settings: UsersSettings) -> None:
-        paths = [Path(p.strip()) for p in settings.jwt_signing_keys.split(",") if p.strip()]
+        sources = [s.strip() for s in settings.jwt_signing_keys.split(",") if s.strip()]
         if settings.environment == "production":
-            if not paths:
+            if not sources:
                 raise ValueError("USERS_JWT_SIGNING_KEYS must be set outside dev and test")
-            if any(path.name == DEV_KEY_NAME for path in paths):
+            if any(s.endswith(DEV_KEY_NAME) for s in sources):
                 raise ValueError("the dev signing key is refused outside dev and test")
-        self.keys: list[SigningKey] = [load_signing_key(p) for p in paths or
-                                       [dev_key_path(settings)]]
+        self.keys: list[SigningKey] = [
+            load_signing_key(s if s.startswith("-----BEGIN") else Path(s))
+            for s in sources or [str(dev_key_path(settings))]
+        ]
         compat = settings.jwt_secret if settings.jwt_compat_hs256 else ""
         self.issuer = TokenIssuer(self.keys[0], settings.jwt_issuer, settings.jwt_audience,
                                   timedelta(seconds=settings.access_token_ttl_seconds), compat)
