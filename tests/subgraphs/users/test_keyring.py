@@ -41,5 +41,5 @@ def test_production_refuses_a_missing_or_dev_signing_key(keys: str) -> None:
     settings = users_settings("sqlite+aiosqlite://", environment="production",
                               jwt_signing_keys=keys, jwt_secret="p" * 40,
                               admin_password="Prod-admin-2026-x")
-    with pytest.raises(ValueError, match="USERS_JWT_SIGNING_KEYS|dev signing key"):
+    with pytest.raises(ValueError, match=r"USERS_JWT_SIGNING_KEYS|dev signing key"):
         Keyring(settings)
