@@ -43,12 +43,11 @@ def parse_jwks(document: dict[str, Any]) -> dict[str, jwt.PyJWK]:
 class StaticKeys:
     """A fixed key set (the users service verifying its own tokens, tests)."""
 
-    def __init__(self, document: dict[str, Any] | Callable[[], dict[str, Any]]) -> None:
-        self._document = document
+    def __init__(self, document: dict[str, Any]) -> None:
+        self._keys = parse_jwks(document)
 
     def key(self, kid: str) -> jwt.PyJWK | None:
-        document = self._document() if callable(self._document) else self._document
-        return parse_jwks(document).get(kid)
+        return self._keys.get(kid)
 
 
 class RemoteJwks:
