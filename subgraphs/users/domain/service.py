@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from subgraphs.users.domain.errors import InvalidCredentials
+from subgraphs.users.domain.errors import DuplicateEmail, InvalidCredentials
 from subgraphs.users.domain.models import User
 from subgraphs.users.domain.outbox import OutboxUserEvents, UserEvents
 from subgraphs.users.domain.passwords import PasswordHasher
@@ -46,8 +46,12 @@ class UserService:
         draft: Registration,
         *,
         roles: Sequence[Role] = (Role.CUSTOMER,),
+        address: str = "",
     ) -> SignedIn:
-        """Validate, hash, insert, enqueue ``UserRegistered``; BAD_USER_INPUT on any bad field."""
+        """Validate, hash, insert, enqueue ``UserRegistered``; BAD_USER_INPUT on any bad field.
+        A taken email counts as a failure of ``address`` (throttle.py): registering signs in
+        at once, so a duplicate cannot look like a success, but probing emails is throttled."""
+        await self.throttle.check_address(address)
         valid = validate_registration(draft)
         now = datetime.now(UTC)
         user = User(
@@ -55,7 +59,11 @@ class UserService:
             password_hash=await self.passwords.hash(valid.password),
             roles=[str(role) for role in roles], created_at=now, updated_at=now,
         )
-        await self.repository.add(session, user)
+        try:
+            await self.repository.add(session, user)
+        except DuplicateEmail:
+            await self.throttle.failed_address(address)
+            raise
         # Outbox seam: the event row joins this transaction (see domain/outbox.py).
         await self.events.user_registered(session, user.to_record())
         return await self.sessions.start(session, user)
