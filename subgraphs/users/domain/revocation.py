@@ -3,10 +3,13 @@ in-process for users' own verifier, and in Redis for every other verifier when c
 
 from __future__ import annotations
 
+import logging
+
 from common.auth.versions import VERSION_NAMESPACE, LocalVersions
 
 __all__ = ["VersionBump", "VersionPublisher"]
 
+log = logging.getLogger(__name__)
 VersionBump = tuple[str, int]  # (user id, new minimum version)
 
 
@@ -29,5 +32,10 @@ class VersionPublisher:
             return
         user_id, version = bump
         self.local.raise_to(user_id, version)
-        if self._redis is not None:
+        if self._redis is None:
+            return
+        try:
             await self._redis.set(f"{self.namespace}:{user_id}", version, ex=self.ttl_seconds)
+        except Exception:  # the change committed; only its propagation failed: say so loudly
+            log.exception("token version %s of user %s not published: other verifiers accept "
+                          "older tokens until they expire", version, user_id)

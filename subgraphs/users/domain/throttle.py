@@ -1,9 +1,11 @@
 """Login throttling: failed attempts counted per account and per client address in fixed
 windows (Redis when configured, in-process otherwise); past a limit, logins are refused
-before any password is checked. Unknown emails count like known ones (no enumeration)."""
+before any password is checked. Unknown emails count like known ones (no enumeration).
+Redis unreachable: logins are not throttled (logged), rather than refused for everyone."""
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from typing import Protocol
@@ -11,6 +13,8 @@ from typing import Protocol
 from subgraphs.users.domain.errors import TooManyAttempts
 
 __all__ = ["Counters", "LoginThrottle", "MemoryCounters", "RedisCounters", "ThrottleLimits"]
+
+log = logging.getLogger(__name__)
 
 
 class Counters(Protocol):
@@ -45,21 +49,34 @@ class RedisCounters:
 
     def __init__(self, url: str, namespace: str) -> None:
         from redis.asyncio import Redis
+        from redis.exceptions import RedisError
 
-        self._redis = Redis.from_url(url)
+        self._redis = Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        self._errors = (RedisError, OSError)
         self.namespace = namespace
 
     async def get(self, key: str) -> int:
-        return int(await self._redis.get(f"{self.namespace}:{key}") or 0)
+        try:
+            return int(await self._redis.get(f"{self.namespace}:{key}") or 0)
+        except self._errors as error:
+            log.warning("login throttle unavailable, not throttling: %s", error)
+            return 0
 
     async def incr(self, key: str, window: int) -> int:
         name = f"{self.namespace}:{key}"
-        async with self._redis.pipeline(transaction=True) as pipe:
-            count, _ = await pipe.incr(name).expire(name, window, nx=True).execute()
+        try:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                count, _ = await pipe.incr(name).expire(name, window, nx=True).execute()
+        except self._errors as error:
+            log.warning("login throttle unavailable, failure not counted: %s", error)
+            return 0
         return int(count)
 
     async def reset(self, key: str) -> None:
-        await self._redis.delete(f"{self.namespace}:{key}")
+        try:
+            await self._redis.delete(f"{self.namespace}:{key}")
+        except self._errors as error:
+            log.warning("login throttle unavailable, counter not reset: %s", error)
 
 
 @dataclass(frozen=True, slots=True)

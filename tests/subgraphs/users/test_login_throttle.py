@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from streaming.broker import free_port
 from tests.subgraphs.users.harness import PASSWORD, Harness, open_harness
 
 LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }"
@@ -74,3 +75,14 @@ async def test_probing_emails_through_register_is_throttled_per_address(sqlite_u
         # then its next registration, even of a free email, is throttled
         result = await app.register("new@example.com")
     assert result["errors"][0]["extensions"]["code"] == "TOO_MANY_REQUESTS"
+
+
+async def test_logins_still_work_when_the_throttles_redis_is_unreachable(sqlite_url: str) -> None:
+    # given users whose throttle counts in a Redis nobody listens on
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    async with open_harness(sqlite_url, redis_url=dead) as app:
+        await app.registered("ada@example.com")
+        # when the user logs in, then it works (unthrottled) instead of failing for everyone
+        assert "errors" not in await app.login("ada@example.com", PASSWORD)
+        assert (await app.gql(LOGIN, {"e": "ada@example.com", "p": "bad-pass-1"})
+                )["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
