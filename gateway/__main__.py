@@ -116,7 +116,10 @@ def _uvicorn_config(app: Any, config: Any) -> Any:
     # uvloop and httptools, the fastest pair uvicorn has (both are dependencies): measured in
     # tests/bench/http_layer.py against uvicorn's pure-Python h11 and against granian.
     return uvicorn.Config(app, host=config.host, port=config.port, loop="uvloop",
-                          http="httptools", log_config=None, access_log=False)
+                          http="httptools", log_config=None, access_log=False,
+                          # X-Forwarded-For is believed only through config.trusted_proxies
+                          # (common.auth.proxies), never through uvicorn's own default.
+                          proxy_headers=False)
 
 
 def _run_server(server_class: type, app: Any, config: Any,

@@ -203,6 +203,11 @@ class GatewayConfig(BaseSettings):
     propagate_headers: list[str] = Field(
         ["authorization"], description="Client request headers forwarded to every subgraph."
     )
+    trusted_proxies: list[str] = Field(
+        default_factory=list, description="CIDRs of the proxies in front of the gateway whose "
+        "X-Forwarded-For is believed; the client address (rate limits, and X-Forwarded-For to "
+        "subgraphs) is the first hop they do not vouch for. Empty: the TCP peer."
+    )
     introspection: bool = Field(True, description="Answer __schema and __type queries.")
     expose_query_plan: bool = Field(
         False,

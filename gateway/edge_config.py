@@ -57,11 +57,27 @@ class TrustedDocumentsConfig(_Strict):
 class AuthConfig(_Strict):
     """JWT verification at the gateway; with no key configured, tokens are not read at all."""
 
-    jwt_secret: SecretStr = Field(SecretStr(""), description="HS256 shared secret.")
-    jwks_url: str = Field("", description="JWKS URL for RS256/ES256 keys (needs cryptography).")
+    jwt_secret: SecretStr = Field(
+        SecretStr(""), description="HS256 shared secret: an explicit HMAC/compatibility "
+        "setting (the platform's users service signs EdDSA, verified through jwks_url)."
+    )
+    jwks_url: str = Field(
+        "", description="JWKS URL (EdDSA/RS256/ES256 keys), e.g. users' "
+        "http://users:5001/.well-known/jwks.json; cached, refetched on an unknown kid."
+    )
     jwks_file: Path | None = Field(None, description="A JWKS JSON file instead of a URL.")
     algorithms: list[str] = Field(
-        ["HS256", "RS256", "ES256"], description="Accepted `alg` values (never `none`)."
+        ["HS256", "EdDSA", "RS256", "ES256"],
+        description="Accepted `alg` values (never `none`; HS* only with jwt_secret).",
+    )
+    token_versions_url: str = Field(
+        "", description="Without redis_url: users' token-version endpoint "
+        "(http://users:5001/auth/token-versions); tokens older than a user's minimum version "
+        "(bumped on password/role change, logout everywhere) are refused."
+    )
+    token_version_cache_seconds: float = Field(
+        5.0, ge=0, le=300, description="Per-user cache of the minimum version: the worst-case "
+        "delay before a revoked access token is refused."
     )
     issuer: str = Field("", description="Required `iss` claim when set.")
     audience: str = Field("", description="Required `aud` claim when set.")

@@ -9,6 +9,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from common.auth.proxies import TrustedProxies
+from common.auth.versions import CachedVersions, HttpVersions, RedisVersions, TokenVersions
 from gateway.config import GatewayConfig
 from gateway.fetch import SubgraphPool
 from gateway.http.asgi import GatewayApp
@@ -21,6 +23,7 @@ from gateway.pipeline.trusted import TrustedDocuments, load_manifest
 from gateway.plugins import Plugin
 from gateway.plugins.auth import JwtKeys, TokenVerifier
 from gateway.plugins.claims import ForwardClaims
+from gateway.plugins.client_address import ForwardClientAddress
 from gateway.plugins.rate_limit import Buckets, InProcessBuckets, RedisBuckets
 
 __all__ = ["EdgeParts", "Readiness", "cost_model", "edge_parts", "install_edge_middleware"]
@@ -46,7 +49,8 @@ class EdgeParts:
 def edge_parts(config: GatewayConfig) -> EdgeParts:
     """Build the edge's parts; Redis backs the stores when ``redis_url`` is set."""
     redis = _redis(config.redis_url)
-    edge = Edge(_verifier(config), _buckets(config, redis), config.csrf_prevention)
+    edge = Edge(_verifier(config), _buckets(config, redis), config.csrf_prevention,
+                TrustedProxies(config.trusted_proxies))
     apq = config.persisted_queries
     store: QueryStore = (RedisQueryStore(redis, apq.ttl_seconds) if redis is not None
                          else InProcessQueryStore(apq.cache_size))
@@ -92,7 +96,19 @@ def _verifier(config: GatewayConfig) -> TokenVerifier | None:
     _refuse_placeholder(config, auth.jwt_secret.get_secret_value(), "auth.jwt_secret")
     keys = JwtKeys(auth.jwt_secret.get_secret_value(), auth.jwks_url, auth.jwks_file,
                    tuple(auth.algorithms), auth.issuer, auth.audience, auth.leeway_seconds)
-    return TokenVerifier(keys)
+    return TokenVerifier(keys, _versions(config))
+
+
+def _versions(config: GatewayConfig) -> TokenVersions | None:
+    # The same minimum-version source the subgraphs read (common.auth.versions).
+    auth = config.auth
+    if config.redis_url:
+        source: TokenVersions = RedisVersions(config.redis_url)
+    elif auth.token_versions_url:
+        source = HttpVersions(auth.token_versions_url)
+    else:
+        return None
+    return CachedVersions(source, auth.token_version_cache_seconds)
 
 
 def _buckets(config: GatewayConfig, redis: Any) -> Buckets | None:
@@ -107,12 +123,12 @@ def _buckets(config: GatewayConfig, redis: Any) -> Buckets | None:
 def _plugins(config: GatewayConfig) -> tuple[Plugin, ...]:
     auth = config.auth
     if not auth.claims_header:
-        return ()
+        return (ForwardClientAddress(),)
     secret = auth.claims_secret.get_secret_value()
     if not secret:
         raise ValueError("auth.claims_header needs auth.claims_secret to sign the claims")
     _refuse_placeholder(config, secret, "auth.claims_secret")
-    return (ForwardClaims(auth.claims_header, secret.encode()),)
+    return ForwardClientAddress(), ForwardClaims(auth.claims_header, secret.encode())
 
 
 def _refuse_placeholder(config: GatewayConfig, secret: str, name: str) -> None:

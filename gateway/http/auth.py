@@ -11,7 +11,11 @@ from gateway.http.errors import HttpError
 from gateway.plugins import GraphQLRequest
 from gateway.plugins.auth import InvalidToken, TokenVerifier, bearer_token
 
-__all__ = ["authenticate", "claims_of"]
+__all__ = ["CLIENT_HEADER", "authenticate", "claims_of", "with_client"]
+
+# The resolved client address travels to subgraphs in the standard header, replacing whatever
+# the client sent (gateway.plugins.client_address); subgraphs believe it only from the gateway.
+CLIENT_HEADER = "x-forwarded-for"
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +35,17 @@ async def claims_of(verifier: TokenVerifier | None, headers: dict[str, str]
         log.info("token refused: %s", error)  # the reason, never the token
         raise HttpError(401, "Invalid or expired token.", {"www-authenticate": "Bearer"},
                         code="UNAUTHENTICATED") from None
+
+
+def with_client(read: Any, client: str | None) -> Any:
+    """``read`` (a request or a batch) whose X-Forwarded-For is the resolved client address."""
+    if isinstance(read, list):
+        return [with_client(item, client) for item in read]
+    assert isinstance(read, GraphQLRequest)
+    headers = {k: v for k, v in read.headers.items() if k != CLIENT_HEADER}
+    if client is not None:
+        headers[CLIENT_HEADER] = client
+    return dataclasses.replace(read, headers=headers)
 
 
 def authenticate(read: Any, claims: dict[str, Any] | None) -> Any:

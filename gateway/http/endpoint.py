@@ -17,7 +17,7 @@ from typing import Any, Protocol
 import orjson
 from starlette.datastructures import QueryParams
 
-from gateway.http.auth import authenticate
+from gateway.http.auth import authenticate, with_client
 from gateway.http.errors import HttpError
 from gateway.http.request import check_content_type, from_body, from_query_params
 from gateway.http.response import GRAPHQL_RESPONSE, JSON, negotiate
@@ -117,6 +117,7 @@ class GraphQLEndpoint:
             return error_reply(error, media_type)
         if claims is not None:
             read = authenticate(read, claims)
+        read = with_client(read, gateway.edge.client(headers, host))
         plan = gateway.expose_query_plan and _wants_plan(headers)
         pipeline = gateway.pipeline  # read once: a reload mid-request does not disturb it
         if isinstance(read, list):

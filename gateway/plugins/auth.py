@@ -1,7 +1,10 @@
-"""JWT verification: HS256 with a shared secret, RS256/ES256 with keys from a JWKS.
+"""JWT verification at the gateway through ``common.auth``'s one verifier.
 
-The key is chosen by the token's ``alg`` family, so an HS256 token can never be checked against
-a public key (algorithm confusion), and ``alg: none`` is never accepted (RFC 8725 §3.1-3.2).
+Public-key tokens (EdDSA, RS256, ES256) are checked against a JWKS URL (cached, refetched on an
+unknown ``kid``, rate-limited) or file, with ``iss``/``aud``/``exp``/``nbf`` and, when a version
+source is configured, the user's minimum token version. HS256 with ``jwt_secret`` is a separate,
+explicit HMAC setting (the seed's compatibility contract); the key is chosen by the token's
+``alg`` family, so an HMAC token is never checked against a public key (RFC 8725 §3.1-3.2).
 """
 
 from __future__ import annotations
@@ -13,6 +16,11 @@ from typing import Any
 
 import jwt
 
+from common.auth.jwks import KeySource, RemoteJwks, StaticKeys
+from common.auth.policy import ASYMMETRIC_ALGORITHMS, InvalidToken, TokenPolicy
+from common.auth.verifier import AccessTokenVerifier
+from common.auth.versions import TokenVersions
+
 __all__ = ["InvalidToken", "JwtKeys", "TokenVerifier", "bearer_token"]
 
 
@@ -23,14 +31,10 @@ class JwtKeys:
     secret: str = ""
     jwks_url: str = ""
     jwks_file: Path | None = None
-    algorithms: tuple[str, ...] = ("HS256", "RS256", "ES256")
+    algorithms: tuple[str, ...] = ("EdDSA", "RS256", "ES256")
     issuer: str = ""
     audience: str = ""
     leeway_seconds: float = 30.0
-
-
-class InvalidToken(Exception):
-    """A token that is malformed, forged, expired or signed with a refused algorithm."""
 
 
 def bearer_token(headers: dict[str, str]) -> str | None:
@@ -47,49 +51,43 @@ def bearer_token(headers: dict[str, str]) -> str | None:
 class TokenVerifier:
     """Verify tokens against the configured keys; ``verify`` returns the claims."""
 
-    def __init__(self, config: JwtKeys) -> None:
+    def __init__(self, config: JwtKeys, versions: TokenVersions | None = None) -> None:
         self.config = config
-        self.algorithms = [a for a in config.algorithms if a.lower() != "none"]
-        self._secret = config.secret
-        self._jwks = jwt.PyJWKClient(config.jwks_url, cache_keys=True) if config.jwks_url else None
-        self._keyset = _keyset(config)
+        self._hmac = [a for a in config.algorithms if a.startswith("HS")]
+        public = tuple(a for a in config.algorithms if a in ASYMMETRIC_ALGORITHMS)
+        policy = TokenPolicy(config.issuer, config.audience, public, config.leeway_seconds)
+        keys = _key_source(config)
+        self._public = (AccessTokenVerifier(policy, keys, versions=versions)
+                        if keys is not None else None)
 
     def verify(self, token: str) -> dict[str, Any]:
         try:
             alg = jwt.get_unverified_header(token).get("alg", "")
-            key = self._key(token, alg)
-            return jwt.decode(token, key, algorithms=[alg], options=self._options(),
+        except jwt.PyJWTError as error:
+            raise InvalidToken(str(error)) from None
+        if isinstance(alg, str) and alg.startswith("HS"):
+            return self._verify_hmac(token, alg)
+        if self._public is None:
+            raise InvalidToken("no public keys configured")
+        return self._public.verify(token)
+
+    def _verify_hmac(self, token: str, alg: str) -> dict[str, Any]:
+        if alg not in self._hmac or not self.config.secret:
+            raise InvalidToken(f"token algorithm {alg!r} is not accepted")
+        try:
+            return jwt.decode(token, self.config.secret, algorithms=[alg],
+                              options={"require": ["exp"],
+                                       "verify_aud": bool(self.config.audience)},
                               issuer=self.config.issuer or None,
                               audience=self.config.audience or None,
                               leeway=self.config.leeway_seconds)
-        except (jwt.PyJWTError, ValueError, KeyError) as error:
+        except jwt.PyJWTError as error:
             raise InvalidToken(str(error) or type(error).__name__) from None
 
-    def _key(self, token: str, alg: str) -> Any:
-        if alg not in self.algorithms:
-            raise InvalidToken(f"token algorithm {alg!r} is not accepted")
-        if alg.startswith("HS"):
-            if not self._secret:
-                raise InvalidToken("no shared secret configured for HMAC tokens")
-            return self._secret
-        if self._keyset is not None:
-            return self._from_keyset(jwt.get_unverified_header(token).get("kid"))
-        if self._jwks is not None:
-            return self._jwks.get_signing_key_from_jwt(token).key
-        raise InvalidToken("no public keys configured")
 
-    def _from_keyset(self, kid: str | None) -> Any:
-        keys = self._keyset.keys if self._keyset is not None else []
-        for key in keys:
-            if kid is None or key.key_id == kid:
-                return key.key
-        raise InvalidToken("no key matches the token's kid")
-
-    def _options(self) -> dict[str, Any]:
-        return {"require": ["exp"], "verify_aud": bool(self.config.audience)}
-
-
-def _keyset(config: JwtKeys) -> jwt.PyJWKSet | None:
-    if config.jwks_file is None:
-        return None
-    return jwt.PyJWKSet.from_dict(json.loads(config.jwks_file.read_text()))
+def _key_source(config: JwtKeys) -> KeySource | None:
+    if config.jwks_file is not None:
+        return StaticKeys(json.loads(config.jwks_file.read_text()))
+    if config.jwks_url:
+        return RemoteJwks(config.jwks_url)
+    return None

@@ -10,11 +10,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from common.auth.keys import ensure_key_file
 from infra.dev.keys import service_key_env
 from infra.dev.schema import check_schema, write_schema
 from infra.dev.services import DOMAINS, ROOT, domains_present, platform_processes
 from infra.dev.supervisor import Supervisor
 
+USERS = f"http://127.0.0.1:{DOMAINS['users']}"
+DEV_KEY = ROOT / "var" / "keys" / "dev-access-token-ed25519.pem"  # kit.identity.DEV_KEY_NAME
 # Dev defaults (README); the demo admin's defaults live in subgraphs/users/config.py.
 DEV_ENV = {
     "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9092",
@@ -26,10 +29,19 @@ DEV_ENV = {
     "KAFKA_SESSION_TIMEOUT_MS": "2000",
     "KAFKA_HEARTBEAT_INTERVAL_MS": "500",
     "PYTHONUNBUFFERED": "1",
+    # users signs access tokens with the dev key (generated under var/keys, never committed);
+    # the subgraphs and the gateway verify them through users' JWKS, as in production.
+    "USERS_JWT_SIGNING_KEYS": str(DEV_KEY),
+    "JWKS_URL": f"{USERS}/.well-known/jwks.json",
+    "GATEWAY_AUTH__JWKS_URL": f"{USERS}/.well-known/jwks.json",
+    "GATEWAY_AUTH__ISSUER": "federated-shop/users",
+    "GATEWAY_AUTH__AUDIENCE": "federated-shop",
+    "GATEWAY_AUTH__TOKEN_VERSIONS_URL": f"{USERS}/auth/token-versions",
 }
 
 
 def _env() -> dict[str, str]:
+    ensure_key_file(DEV_KEY)
     keys = service_key_env(ROOT / "var" / "keys", domains_present())
     # The children write into a pipe the supervisor prefixes: on a terminal they are told to
     # write readable coloured lines instead of JSON (common/telemetry/logs.py).

@@ -33,10 +33,15 @@ from streaming.events.registry import (
     register,
     registered,
 )
-from streaming.events.users import UserRegistered
+from streaming.events.users import (
+    EmailVerificationRequested,
+    PasswordResetRequested,
+    UserRegistered,
+)
 
 __all__ = [
     "Contract",
+    "EmailVerificationRequested",
     "Envelope",
     "EventPayload",
     "InventoryReservationFailed",
@@ -51,6 +56,7 @@ __all__ = [
     "OrderShipped",
     "OrderStatus",
     "OrderStatusChanged",
+    "PasswordResetRequested",
     "PaymentProcessed",
     "PaymentRefunded",
     "PaymentStatus",

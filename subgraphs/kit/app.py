@@ -43,10 +43,12 @@ from strawberry.extensions import DisableIntrospection
 from strawberry.fastapi import GraphQLRouter
 from strawberry.federation import Schema
 
+from common.auth.verifier import AccessTokenVerifier
 from common.telemetry.context import correlation_id, request_id
 from common.telemetry.metrics import CONTENT_TYPE, scrape
 from common.telemetry.server_span import ServerSpans
 from subgraphs.kit.context import RequestContext
+from subgraphs.kit.identity import verifier_for
 from subgraphs.kit.metrics import RequestMetrics, observe
 from subgraphs.kit.service_auth import ServiceAuthMiddleware, trusted_callers
 from subgraphs.kit.settings import ServiceSettings
@@ -71,6 +73,7 @@ def create_app(
     ready_details: Mapping[str, Callable[[], Any]] | None = None,
     on_startup: list[Hook] | None = None,
     on_shutdown: list[Hook] | None = None,
+    verifier: AccessTokenVerifier | None = None,
 ) -> FastAPI:
     """Wire one subgraph: GraphQL router, health probes, correlation ids, lifecycle hooks.
 
@@ -78,6 +81,8 @@ def create_app(
     it (e.g. event counters: a broker that is down must not make a service unready, since the
     outbox keeps its events). The ``Database`` and ``Messaging`` among ``services`` and the
     owners of the start hooks get scrape-time gauges (``kit.metrics.observe``).
+    ``verifier`` defaults to the one the settings describe
+    (``kit.identity``); users passes its own, which reads its keys without HTTP.
     """
     on_startup, on_shutdown = list(on_startup or []), list(on_shutdown or [])
     parts = [*services.values(), *(getattr(hook, "__self__", None) for hook in on_startup)]
@@ -88,9 +93,10 @@ def create_app(
     )
     app.state.settings = settings
     app.state.services = dict(services)
+    app.state.verifier = verifier = verifier or verifier_for(settings)
 
     async def context() -> RequestContext:
-        return RequestContext(settings.jwt_secret, app.state.services)
+        return RequestContext(verifier, app.state.services)
 
     production = settings.environment == "production"
     schema, ide = (_without_introspection(schema), None) if production else (schema, "graphiql")

@@ -66,7 +66,10 @@ def _serve(spec: ServiceSpec, args: argparse.Namespace) -> None:
 
         instrument_libraries()
     app = spec.build_app(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+    # proxy_headers=False: X-Forwarded-For is believed only through the service's own trusted
+    # proxies (common.auth.proxies), never through uvicorn's localhost default.
+    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False,
+                proxy_headers=False)
 
 
 def _migrate(spec: ServiceSpec, args: argparse.Namespace) -> None:

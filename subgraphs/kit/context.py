@@ -8,6 +8,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
+from common.auth.verifier import AccessTokenVerifier
 from subgraphs.kit.errors import AppError, Forbidden, Unauthenticated
 from subgraphs.kit.tokens import Principal, principal_from_header
 
@@ -17,9 +18,9 @@ __all__ = ["RequestContext"]
 class RequestContext(BaseContext):
     """Holds the verified principal (or why verification failed) and the service's objects."""
 
-    def __init__(self, secret: str, services: dict[str, Any]) -> None:
+    def __init__(self, verifier: AccessTokenVerifier, services: dict[str, Any]) -> None:
         super().__init__()
-        self._secret = secret
+        self._verifier = verifier
         self.services = services
         self._principal: Principal | None = None
         self._auth_error: AppError | None = None
@@ -71,6 +72,6 @@ class RequestContext(BaseContext):
         self._resolved = True
         header = self.request.headers.get("authorization") if self.request else None
         try:
-            self._principal = principal_from_header(header, self._secret)
+            self._principal = principal_from_header(header, self._verifier)
         except AppError as exc:
             self._auth_error = exc

@@ -39,7 +39,28 @@ class ServiceSettings(BaseSettings):
     port: int = Field(0, description="TCP port of the GraphQL endpoint.")
     database_url: str = Field("", description="SQLAlchemy async URL; empty = var/<service>.db.")
     redis_url: str = Field("", description="redis:// URL; empty = in-process stores.")
-    jwt_secret: str = Field(DEV_JWT_SECRET, description="HS256 secret shared by all services.")
+    jwt_secret: str = Field(
+        DEV_JWT_SECRET, description="HS256 secret of the seed's token contract; used only with "
+        "JWT_COMPAT_HS256=true."
+    )
+    jwt_compat_hs256: bool = Field(
+        False, description="Compatibility: users issues, and every verifier accepts, the seed's "
+        "HS256 24 h tokens (claims userId/email/fullName) signed with JWT_SECRET."
+    )
+    jwt_issuer: str = Field("federated-shop/users", description="`iss` of access tokens.")
+    jwt_audience: str = Field("federated-shop", description="`aud` of access tokens.")
+    jwt_algorithms: str = Field(
+        "EdDSA,RS256", description="Accepted `alg` values, comma-separated (public-key only)."
+    )
+    jwt_leeway_seconds: float = Field(0.0, ge=0, le=300, description="Clock skew on exp/nbf.")
+    jwks_url: str = Field(
+        "", description="The users service's JWKS (http://users:5001/.well-known/jwks.json); "
+        "empty in dev/test = the public half of the dev key under DATA_DIR/keys."
+    )
+    token_version_cache_seconds: float = Field(
+        5.0, ge=0, le=300, description="How long a user's minimum token version is cached: the "
+        "worst-case delay before a revoked access token is refused."
+    )
     kafka_bootstrap_servers: str = Field("127.0.0.1:9092", description="Kafka brokers.")
     log_level: str = Field("INFO", description="Root log level.")
     data_dir: Path = Field(Path("var"), description="Where SQLite files live in dev.")

@@ -1,1 +1,1 @@
-"""The users subgraph (port 5001): accounts, passwords, JWT sign-in and the ``User`` entity."""
+"""The users subgraph (port 5001): accounts, passwords, sign-in tokens and the ``User`` entity."""

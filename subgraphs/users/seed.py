@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from subgraphs.kit.database import Database
+from subgraphs.users.app import build_users
 from subgraphs.users.config import DEV_ADMIN_PASSWORD, UsersSettings
-from subgraphs.users.domain.passwords import PasswordHasher
 from subgraphs.users.domain.records import Registration, Role
 from subgraphs.users.domain.rules import normalise_email
 from subgraphs.users.domain.service import UserService
@@ -51,7 +51,7 @@ async def seed(settings: UsersSettings) -> None:
         raise SystemExit("users seed: set ADMIN_PASSWORD; the dev default is refused in production")
     admin = Registration(settings.admin_email, settings.admin_password, "Shop Admin")
     customers = () if settings.environment == "production" else DEMO_CUSTOMERS
-    service = UserService(settings.jwt_secret, PasswordHasher(settings.bcrypt_rounds))
+    service = build_users(settings)
     database = Database(settings.database_url)
     try:
         async with database.transaction() as session:

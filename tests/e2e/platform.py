@@ -19,6 +19,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 
+from common.auth.keys import ensure_key_file
 from infra.dev.services import ROOT, domains_present
 from streaming.broker import EmbeddedBroker, free_port
 from tests.service_trust import generated_keys
@@ -129,11 +130,26 @@ class Platform:
         }
         if "users" in self.ports:
             env["NOTIFICATIONS_USERS_URL"] = self.url("users")
+        env.update(self._identity_env())
         for name in self.domains:
             env[f"{name.upper()}_PRODUCTS_URL"] = self.url("products")
             if "cart" in self.ports:
                 env[f"{name.upper()}_CART_URL"] = self.url("cart")
         return env
+
+    def _identity_env(self) -> dict[str, str]:
+        """users signs with a key made for this run; everyone else verifies through its JWKS."""
+        if "users" not in self.ports:
+            return {}
+        users = f"http://127.0.0.1:{self.ports['users']}"
+        return {
+            "USERS_JWT_SIGNING_KEYS": str(ensure_key_file(self.logs / "users-signing-key.pem")),
+            "JWKS_URL": f"{users}/.well-known/jwks.json",
+            "GATEWAY_AUTH__JWKS_URL": f"{users}/.well-known/jwks.json",
+            "GATEWAY_AUTH__ISSUER": "federated-shop/users",
+            "GATEWAY_AUTH__AUDIENCE": "federated-shop",
+            "GATEWAY_AUTH__TOKEN_VERSIONS_URL": f"{users}/auth/token-versions",
+        }
 
     def _prepare(self, name: str, env: dict[str, str]) -> None:
         if name not in _NO_DATABASE:

@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from common.telemetry.context import correlation_id
 from subgraphs.kit.app import create_app
+from subgraphs.kit.identity import dev_issuer
 from subgraphs.kit.schema import federation_schema
 from subgraphs.kit.settings import ServiceSettings
 from subgraphs.kit.tokens import Principal, issue_token
@@ -40,10 +41,13 @@ class Query:
         return "é \u2028 \"quoted\""
 
 
+SETTINGS = ServiceSettings(service="fast-test", environment="test", service_auth_required=False,
+                           jwt_secret=SECRET)
+
+
 def _app() -> FastAPI:
     return create_app(
-        settings=ServiceSettings(service="fast-test", environment="test",
-                                 service_auth_required=False, jwt_secret=SECRET),
+        settings=SETTINGS,
         schema=federation_schema(query=Query),
         services={},
     )
@@ -80,7 +84,7 @@ def test_fast_path_answers_like_the_router() -> None:
 
 
 def test_principal_and_background_tasks() -> None:
-    token, _ = issue_token(Principal("u-1", "a@b.c", "A", ("customer",)), SECRET)
+    token, _ = issue_token(Principal("u-1", "a@b.c", "A", ("customer",)), dev_issuer(SETTINGS))
     RAN.clear()
     with TestClient(_app()) as client:
         answer = client.post("/graphql", json={"query": "{ viewer later }"},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from streaming.events import (
+    EmailVerificationRequested,
     EventPayload,
     InventoryReservationFailed,
     InventoryReserved,
@@ -16,6 +17,7 @@ from streaming.events import (
     OrderShipped,
     OrderStatus,
     OrderStatusChanged,
+    PasswordResetRequested,
     PaymentProcessed,
     PaymentRefunded,
     PaymentStatus,
@@ -44,6 +46,10 @@ def every_payload() -> list[EventPayload]:
     lines = [StockLine(product_id="p-1", quantity=2)]
     return [
         UserRegistered(user_id="user-1", email="a@example.com", full_name="Ada", phone="+4411"),
+        PasswordResetRequested(user_id="user-1", token="t0k3n",
+                               expires_at=datetime.now(UTC) + timedelta(minutes=30)),
+        EmailVerificationRequested(user_id="user-1", email="a@example.com", token="t0k3n",
+                                   expires_at=datetime.now(UTC) + timedelta(hours=24)),
         order_created(),
         InventoryReserved(
             order_id="order-1",

@@ -25,7 +25,7 @@ from tests.streaming.samples import every_payload, order_created
 
 REQUIRED = {"OrderCreated", "InventoryReserved", "InventoryReservationFailed", "PaymentProcessed"}
 REQUIRED |= {"UserRegistered", "OrderStatusChanged", "OrderShipped", "OrderCancelled"}
-REQUIRED |= {"InventoryUpdated"}
+REQUIRED |= {"InventoryUpdated", "PasswordResetRequested", "EmailVerificationRequested"}
 
 
 @register

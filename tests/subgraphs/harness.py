@@ -16,7 +16,9 @@ from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection
 
 from subgraphs.kit.database import Database
+from subgraphs.kit.identity import dev_issuer
 from subgraphs.kit.migrations import upgrade_async
+from subgraphs.kit.settings import ServiceSettings
 from subgraphs.kit.tokens import Principal, issue_token
 
 __all__ = ["bearer", "migrate_twice", "post_graphql", "serve"]
@@ -31,11 +33,12 @@ async def serve(app: FastAPI, base_url: str) -> AsyncIterator[httpx.AsyncClient]
         yield client
 
 
-def bearer(user: Principal | None, secret: str) -> dict[str, str]:
-    """The Authorization header a signed-in ``user`` sends; none for an anonymous caller."""
+def bearer(user: Principal | None, settings: ServiceSettings) -> dict[str, str]:
+    """The Authorization header a signed-in ``user`` sends (a token signed with the dev key
+    that ``settings`` trusts); none for an anonymous caller."""
     if user is None:
         return {}
-    return {"authorization": f"Bearer {issue_token(user, secret)[0]}"}
+    return {"authorization": f"Bearer {issue_token(user, dev_issuer(settings))[0]}"}
 
 
 async def post_graphql(

@@ -9,10 +9,13 @@
 | OrderStatusChanged CANCELLED       | order_cancelled  |
 | OrderStatusChanged (other status)  | none             |
 | OrderShipped                       | order_shipped    |
+| PasswordResetRequested             | password_reset   |
+| EmailVerificationRequested         | verify_email     |
 
 Channel ``email`` always, ``sms`` too when the user gave a phone number, each only while the
 user has not opted out of it (``notification_preferences``; checked when the event is handled,
-so an opt-out affects later events only). Never commits.
+so an opt-out affects later events only). The two account messages (reset, verification) are
+security mail: email only, to the account's address, whatever the preferences. Never commits.
 
 The contact comes from the contacts table (UserRegistered). When it is not there, the
 ``ContactDirectory`` (the users subgraph) is asked; what it answers is remembered like a
@@ -27,11 +30,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from streaming.events import (
+    EmailVerificationRequested,
     Envelope,
     OrderCreated,
     OrderShipped,
     OrderStatus,
     OrderStatusChanged,
+    PasswordResetRequested,
     UserRegistered,
 )
 from subgraphs.notifications.domain.contacts import ContactDirectory
@@ -92,6 +97,30 @@ class NotificationService:
         p: OrderShipped = event.payload  # type: ignore[assignment]
         values = {"status": str(OrderStatus.SHIPPED), "tracking_number": p.tracking_number}
         await self._notify(session, event, "order_shipped", p.user_id, p.order_id, values)
+
+    async def password_reset_requested(self, session: AsyncSession, event: Envelope) -> None:
+        p: PasswordResetRequested = event.payload  # type: ignore[assignment]
+        contact = await self._contact(session, p.user_id)
+        if contact is None:  # the reset mail needs the address: wait for it, then give up
+            if datetime.now(UTC) < event.occurred_at + self.contact_wait:
+                raise ContactNotYetKnown(p.user_id)
+            return
+        await self._account_mail(session, event, "password_reset", p.user_id, contact.email,
+                                 {"token": p.token, "expires_at": p.expires_at.isoformat()})
+
+    async def email_verification_requested(self, session: AsyncSession, event: Envelope
+                                           ) -> None:
+        p: EmailVerificationRequested = event.payload  # type: ignore[assignment]
+        await self._account_mail(session, event, "verify_email", p.user_id, p.email,
+                                 {"token": p.token, "expires_at": p.expires_at.isoformat()})
+
+    async def _account_mail(self, session: AsyncSession, event: Envelope, template: str,
+                            user_id: str, email: str, values: dict[str, object]) -> None:
+        contact = await self.repository.contact(session, user_id)
+        name = contact.full_name if contact is not None else "customer"
+        values = {**values, "email": email, "full_name": name}
+        delivery = _delivery(event, template, Channel.EMAIL, email, user_id, None, values)
+        await self.sender.send(session, delivery)
 
     async def _notify(
         self, session: AsyncSession, event: Envelope, template: str,

@@ -67,6 +67,19 @@ TEMPLATES: Mapping[str, Template] = {
             "Order {order_id} was cancelled.",
         ),
         Template(
+            "password_reset", 1, "Reset your password",
+            "Hello {full_name},\n\nsomeone asked to reset the password of {email}. To choose a "
+            "new one, use this token with resetPassword before {expires_at}:\n\n{token}\n\n"
+            "If it was not you, ignore this message; your password is unchanged.",
+            "Password reset token: {token}",
+        ),
+        Template(
+            "verify_email", 1, "Verify your email address",
+            "Hello {full_name},\n\nconfirm that {email} is yours with this token "
+            "(verifyEmail, before {expires_at}):\n\n{token}",
+            "Email verification token: {token}",
+        ),
+        Template(
             "order_shipped", 1, "Order {order_id} is on its way",
             "Hello {full_name},\n\norder {order_id} has shipped. Its status is {status}; "
             "tracking number: {tracking_number}.",

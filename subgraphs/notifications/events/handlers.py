@@ -10,7 +10,14 @@ by one: an order event waiting for its contact must not hold up the UserRegister
 
 from __future__ import annotations
 
-from streaming.events import OrderCreated, OrderShipped, OrderStatusChanged, UserRegistered
+from streaming.events import (
+    EmailVerificationRequested,
+    OrderCreated,
+    OrderShipped,
+    OrderStatusChanged,
+    PasswordResetRequested,
+    UserRegistered,
+)
 from streaming.handlers import SessionHandler, dispatch
 from streaming.topics import ORDERS, USERS
 from subgraphs.kit.messaging import Subscription
@@ -29,6 +36,8 @@ def notification_handler(notifications: NotificationService) -> SessionHandler:
         OrderCreated: notifications.order_created,
         OrderStatusChanged: notifications.status_changed,
         OrderShipped: notifications.order_shipped,
+        PasswordResetRequested: notifications.password_reset_requested,
+        EmailVerificationRequested: notifications.email_verification_requested,
     })
 
 

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from subgraphs.kit.errors import BadUserInput, Unauthenticated
+from subgraphs.kit.errors import AppError, BadUserInput, Unauthenticated
 
-__all__ = ["DuplicateEmail", "InvalidCredentials", "InvalidRegistration"]
+__all__ = [
+    "DuplicateEmail",
+    "InvalidCredentials",
+    "InvalidRefreshToken",
+    "InvalidRegistration",
+    "RefreshTokenReused",
+    "TooManyAttempts",
+]
 
 
 class InvalidRegistration(BadUserInput):
@@ -26,3 +33,27 @@ class InvalidCredentials(Unauthenticated):
 
     def __init__(self) -> None:
         super().__init__("Invalid email or password")
+
+
+class InvalidRefreshToken(Unauthenticated):
+    """Unknown, expired or revoked refresh token (one message for all)."""
+
+    def __init__(self) -> None:
+        super().__init__("Refresh token is invalid or expired")
+
+
+class RefreshTokenReused(InvalidRefreshToken):
+    """A spent token presented again: the caller revokes ``family_id`` and refuses."""
+
+    def __init__(self, family_id: str) -> None:
+        super().__init__()
+        self.family_id = family_id
+
+
+class TooManyAttempts(AppError):
+    """Login throttled for this account or client address."""
+
+    code = "TOO_MANY_REQUESTS"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("Too many attempts; try again later", retryAfterSeconds=retry_after)

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, MetaData, String
+from sqlalchemy import JSON, ForeignKey, Integer, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from streaming.outbox import outbox_table
 from subgraphs.kit.columns import UtcDateTime
 from subgraphs.users.domain.records import UserRecord
 
-__all__ = ["OUTBOX", "Base", "User"]
+__all__ = ["OUTBOX", "Base", "OneTimeToken", "RefreshToken", "User"]
 
 # Named constraints keep Alembic's batch mode (SQLite) and PostgreSQL migrations in step.
 NAMING = {
@@ -20,6 +20,7 @@ NAMING = {
     "uq": "uq_%(table_name)s_%(column_0_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
     "pk": "pk_%(table_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
 }
 
 
@@ -46,6 +47,9 @@ class User(Base):
     roles: Mapped[list[str]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Bumped on a password or role change: access tokens carrying a lower `ver` are refused.
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    email_verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     def to_record(self) -> UserRecord:
         return UserRecord(
@@ -55,4 +59,33 @@ class User(Base):
             phone=self.phone,
             roles=tuple(self.roles),
             created_at=self.created_at,
+            email_verified=self.email_verified_at is not None,
         )
+
+
+class RefreshToken(Base):
+    """One refresh token, stored as its SHA-256; rotation chains tokens into one ``family``."""
+
+    __tablename__ = "refresh_tokens"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    family_id: Mapped[str] = mapped_column(String(36), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class OneTimeToken(Base):
+    """A password-reset or email-verification token: hashed, expiring, single-use."""
+
+    __tablename__ = "one_time_tokens"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

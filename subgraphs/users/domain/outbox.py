@@ -1,6 +1,7 @@
 """The seam where account events leave the domain: written in the caller's transaction.
 
-``OutboxUserEvents`` (the default) inserts ``UserRegistered`` into the users outbox with the
+``OutboxUserEvents`` (the default) inserts ``UserRegistered`` (and the password-reset and
+email-verification requests notifications mails) into the users outbox with the
 same session as the new account, so the event exists if and only if the account does; the
 relay started in app.py publishes it. ``NoUserEvents`` records nothing (for callers that want
 no events at all).
@@ -8,11 +9,17 @@ no events at all).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from streaming.events import Envelope, UserRegistered
+from streaming.events import (
+    EmailVerificationRequested,
+    Envelope,
+    PasswordResetRequested,
+    UserRegistered,
+)
 from streaming.outbox import enqueue
 from subgraphs.users.domain.models import OUTBOX
 from subgraphs.users.domain.records import UserRecord
@@ -25,6 +32,12 @@ class UserEvents(Protocol):
 
     async def user_registered(self, session: AsyncSession, user: UserRecord) -> None: ...
 
+    async def password_reset_requested(self, session: AsyncSession, user_id: str, token: str,
+                                       expires_at: datetime) -> None: ...
+
+    async def email_verification_requested(self, session: AsyncSession, user: UserRecord,
+                                           token: str, expires_at: datetime) -> None: ...
+
 
 class OutboxUserEvents:
     """``UserRegistered`` through the transactional outbox (topic users, key = user id)."""
@@ -35,9 +48,28 @@ class OutboxUserEvents:
         )
         await enqueue(session, Envelope.wrap(payload), table=OUTBOX)
 
+    async def password_reset_requested(self, session: AsyncSession, user_id: str, token: str,
+                                       expires_at: datetime) -> None:
+        payload = PasswordResetRequested(user_id=user_id, token=token, expires_at=expires_at)
+        await enqueue(session, Envelope.wrap(payload), table=OUTBOX)
+
+    async def email_verification_requested(self, session: AsyncSession, user: UserRecord,
+                                           token: str, expires_at: datetime) -> None:
+        payload = EmailVerificationRequested(user_id=user.id, email=user.email, token=token,
+                                             expires_at=expires_at)
+        await enqueue(session, Envelope.wrap(payload), table=OUTBOX)
+
 
 class NoUserEvents:
     """Records nothing: for tools that must not announce the accounts they create."""
 
     async def user_registered(self, session: AsyncSession, user: UserRecord) -> None:
+        return None
+
+    async def password_reset_requested(self, session: AsyncSession, user_id: str, token: str,
+                                       expires_at: datetime) -> None:
+        return None
+
+    async def email_verification_requested(self, session: AsyncSession, user: UserRecord,
+                                           token: str, expires_at: datetime) -> None:
         return None

@@ -26,6 +26,7 @@ class UserRecord:
     phone: str | None
     roles: tuple[str, ...]
     created_at: datetime
+    email_verified: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +41,10 @@ class Registration:
 
 @dataclass(frozen=True, slots=True)
 class SignedIn:
-    """A user with a freshly issued token and its expiry."""
+    """A user with a fresh access token, a fresh refresh token, and their expiries."""
 
     user: UserRecord
     token: str
     expires_at: datetime
+    refresh_token: str
+    refresh_expires_at: datetime

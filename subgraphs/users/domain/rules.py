@@ -18,6 +18,7 @@ __all__ = [
     "MAX_PASSWORD_BYTES",
     "MIN_PASSWORD_LENGTH",
     "normalise_email",
+    "validate_password",
     "validate_registration",
 ]
 
@@ -54,6 +55,11 @@ def _email(raw: str) -> str:
     if len(email) > MAX_EMAIL_LENGTH or not _EMAIL.fullmatch(email):
         raise InvalidRegistration("Email address is not valid", "email")
     return email
+
+
+def validate_password(password: str, email: str) -> str:
+    """``password`` when it meets the policy for the account ``email``; else InvalidRegistration."""
+    return _password(password, normalise_email(email))
 
 
 def _password(password: str, email: str) -> str:

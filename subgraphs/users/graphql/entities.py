@@ -39,6 +39,11 @@ class User:
     def email(self, info: Info) -> str:
         return self._private(info, CONTACT_SCOPE).email
 
+    @strawberry.field(description="Whether the email was verified (`verifyEmail`). The user or "
+                      "an admin only.")
+    def email_verified(self, info: Info) -> bool:
+        return self._private(info, CONTACT_SCOPE).email_verified
+
     @strawberry.field(description="E.164, e.g. +14155550123. The user or an admin only.")
     def phone(self, info: Info) -> str | None:
         return self._private(info, CONTACT_SCOPE).phone

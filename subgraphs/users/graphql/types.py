@@ -27,13 +27,23 @@ class RegisterInput:
         return Registration(self.email, self.password, self.full_name, self.phone)
 
 
-@strawberry.type(description="A signed-in user and their bearer token (HS256 JWT, 24 h).")
+@strawberry.type(
+    description="A signed-in user: a short-lived access token (EdDSA JWT, verified through "
+    "users' JWKS; 15 min by default) and an opaque refresh token for `refreshToken`."
+)
 class AuthPayload:
-    token: str
-    expires_at: datetime
+    token: str = strawberry.field(description="Bearer access token.")
+    expires_at: datetime = strawberry.field(description="When `token` expires.")
     user: User
+    refresh_token: str = strawberry.field(
+        description="Single-use: `refreshToken` spends it and returns a new one; presenting a "
+        "spent one again ends the whole session."
+    )
+    refresh_token_expires_at: datetime
 
     @classmethod
     def from_domain(cls, signed: SignedIn) -> AuthPayload:
         user = User.from_record(signed.user, disclosed=True)
-        return cls(token=signed.token, expires_at=signed.expires_at, user=user)
+        return cls(token=signed.token, expires_at=signed.expires_at, user=user,
+                   refresh_token=signed.refresh_token,
+                   refresh_token_expires_at=signed.refresh_expires_at)

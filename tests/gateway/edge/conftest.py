@@ -43,7 +43,7 @@ class Served:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
-                                lifespan="on")
+                                lifespan="on", proxy_headers=False)  # as gateway serve runs
         self.server = uvicorn.Server(config)
         self._task: asyncio.Task[None] | None = None
 

@@ -16,7 +16,7 @@ from gateway.composition.compose import SubgraphSource, compose
 
 __all__ = ["SECURE", "secure_supergraph", "secure_transport"]
 
-ECHOED = ("authorization", "x-secret", "x-gateway-claims", "x-request-id")
+ECHOED = ("authorization", "x-secret", "x-gateway-claims", "x-request-id", "x-forwarded-for")
 
 
 @strawberry.federation.type(keys=["id"])

@@ -29,8 +29,8 @@ ALLOWED = {
     "edge_config": set(),
     "subscriptions_config": set(),
     "edge_wiring": {"config", "edge_config", "http", "pipeline", "plugins", "fetch"},
-    "app": {"config", "edge_wiring", "fetch_policy", "service_auth", "http", "pipeline", "plugins", "executor",
-            "fetch", "supergraph", "plan"},
+    "app": {"config", "edge_wiring", "fetch_policy", "service_auth", "http", "pipeline",
+            "plugins", "executor", "fetch", "supergraph", "plan"},
 }
 
 

@@ -72,7 +72,7 @@ class Harness:
         cart_id: str | None = None,
     ) -> dict[str, Any]:
         """POST one operation as ``user`` (a bearer token) and/or a guest cart (X-Cart-Id)."""
-        headers = bearer(user, self.settings.jwt_secret)
+        headers = bearer(user, self.settings)
         if cart_id is not None:
             headers["x-cart-id"] = cart_id
         return await post_graphql(self.client, query, variables, headers)

@@ -240,7 +240,7 @@ async def test_concurrent_cart_reads_price_right_and_reuse_their_connections_to_
         settings = cart_settings(products_url=f"http://127.0.0.1:{port}/graphql")
         services = build_services(settings)
         async with serve(build_app(settings, services), "http://cart") as cart:
-            headers = bearer(ADA, settings.jwt_secret)
+            headers = bearer(ADA, settings)
             add = "mutation($p: ID!) { addToCart(productId: $p, quantity: 2) { version } }"
             for pid in ("p1", "p2"):
                 assert "errors" not in await post_graphql(cart, add, {"p": pid}, headers)

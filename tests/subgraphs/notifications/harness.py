@@ -25,6 +25,7 @@ from streaming.events import (
 )
 from streaming.inbox import idempotent
 from streaming.settings import KafkaSettings
+from subgraphs.kit.identity import dev_issuer
 from subgraphs.kit.migrations import upgrade_async
 from subgraphs.kit.settings import load_settings
 from subgraphs.kit.tokens import Principal, issue_token
@@ -127,7 +128,7 @@ class Harness:
     def token(self, user_id: str, *roles: str) -> str:
         principal = Principal(id=user_id, email=f"{user_id}@example.com", name=user_id,
                               roles=roles or ("customer",))
-        return issue_token(principal, self.settings.jwt_secret)[0]
+        return issue_token(principal, dev_issuer(self.settings))[0]
 
 
 @asynccontextmanager

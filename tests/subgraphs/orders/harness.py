@@ -118,7 +118,7 @@ class Harness:
         self, query: str, variables: dict[str, Any] | None = None, *,
         user: Principal | None = None,
     ) -> dict[str, Any]:
-        headers = bearer(user, self.settings.jwt_secret)
+        headers = bearer(user, self.settings)
         return await post_graphql(self.client, query, variables, headers)
 
     async def ok(self, query: str, variables: dict[str, Any] | None = None, **who: Any) -> Any:

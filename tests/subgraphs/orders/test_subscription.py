@@ -11,6 +11,7 @@ from streaming.broadcast import Broadcast
 from streaming.events import Envelope, OrderStatus, OrderStatusChanged
 from streaming.settings import KafkaSettings
 from subgraphs.kit.context import RequestContext
+from subgraphs.kit.identity import dev_issuer, verifier_for
 from subgraphs.kit.tokens import Principal, issue_token
 from subgraphs.orders.graphql.schema import schema
 from tests.subgraphs.orders.harness import ADA, ADMIN, BOB, Harness
@@ -21,9 +22,9 @@ FOLLOW = """subscription($id: ID!) { orderStatusChanged(orderId: $id) { id statu
 async def follow(app: Harness, feed: Broadcast, order_id: str,
                  user: Principal | None) -> AsyncIterator[Any] | Any:
     """The subscription as the given user, with ``feed`` standing in for the orders topic."""
-    context = RequestContext(app.settings.jwt_secret,
+    context = RequestContext(verifier_for(app.settings),
                              {**app.services.as_mapping(), "status_feed": feed})
-    token = issue_token(user, app.settings.jwt_secret)[0] if user else None
+    token = issue_token(user, dev_issuer(app.settings))[0] if user else None
     headers = {"authorization": f"Bearer {token}"} if token else {}
     context.request = SimpleNamespace(headers=headers)  # type: ignore[assignment]
     return await schema.subscribe(FOLLOW, variable_values={"id": order_id},

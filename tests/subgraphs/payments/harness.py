@@ -16,8 +16,9 @@ from streaming.consumer import RetryPolicy
 from streaming.events import Envelope, InventoryReserved, Money, OrderCancelled, StockLine, decode
 from streaming.inbox import idempotent
 from streaming.settings import KafkaSettings
+from subgraphs.kit.identity import dev_issuer
 from subgraphs.kit.migrations import upgrade_async
-from subgraphs.kit.settings import load_settings
+from subgraphs.kit.settings import ServiceSettings, load_settings
 from subgraphs.kit.tokens import Principal, issue_token
 from subgraphs.payments.app import Services, build_app, build_services
 from subgraphs.payments.config import CONSUMER_GROUP, MIGRATIONS_DIR, PaymentsSettings
@@ -66,10 +67,10 @@ def cancelled(order_id: str, *, user_id: str = "user-1", reason: str = "cancelle
     return Envelope.wrap(OrderCancelled(order_id=order_id, user_id=user_id, reason=reason))
 
 
-def token_for(user_id: str, *roles: str, secret: str) -> str:
+def token_for(user_id: str, *roles: str, settings: ServiceSettings) -> str:
     principal = Principal(id=user_id, email=f"{user_id}@example.com", name=user_id,
                           roles=roles or ("customer",))
-    return issue_token(principal, secret)[0]
+    return issue_token(principal, dev_issuer(settings))[0]
 
 
 @dataclass
@@ -124,7 +125,7 @@ class Harness:
         return response.json()
 
     def token(self, user_id: str, *roles: str) -> str:
-        return token_for(user_id, *roles, secret=self.settings.jwt_secret)
+        return token_for(user_id, *roles, settings=self.settings)
 
 
 @asynccontextmanager

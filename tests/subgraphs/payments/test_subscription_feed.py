@@ -12,6 +12,7 @@ import pytest
 from streaming.broadcast import Broadcast
 from streaming.settings import KafkaSettings
 from subgraphs.kit.context import RequestContext
+from subgraphs.kit.identity import verifier_for
 from subgraphs.payments.graphql.schema import schema
 from tests.subgraphs.payments.harness import Harness, cancelled, open_harness, reserved
 
@@ -26,7 +27,7 @@ async def slow_poll(database_url: str) -> AsyncIterator[Harness]:
 
 
 async def follow(app: Harness, feed: Broadcast, order_id: str, token: str) -> AsyncIterator[Any]:
-    context = RequestContext(app.settings.jwt_secret,
+    context = RequestContext(verifier_for(app.settings),
                              {**app.services.as_mapping(), "status_feed": feed})
     context.request = SimpleNamespace(headers={"authorization": f"Bearer {token}"})  # type: ignore[assignment]
     results = await schema.subscribe(FOLLOW, variable_values={"o": order_id}, context_value=context)

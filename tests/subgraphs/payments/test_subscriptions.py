@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from subgraphs.kit.context import RequestContext
+from subgraphs.kit.identity import verifier_for
 from subgraphs.payments.graphql.schema import schema
 from tests.subgraphs.payments.harness import Harness, cancelled, open_harness, reserved
 
@@ -24,7 +25,7 @@ async def fast(database_url: str) -> AsyncIterator[Harness]:
 
 async def follow(app: Harness, order_id: str, token: str | None) -> AsyncIterator[Any]:
     """The subscription's results, as the GraphQL-over-WebSocket transport would send them."""
-    context = RequestContext(app.settings.jwt_secret, app.services.as_mapping())
+    context = RequestContext(verifier_for(app.settings), app.services.as_mapping())
     headers = {"authorization": f"Bearer {token}"} if token else {}
     context.request = SimpleNamespace(headers=headers)  # type: ignore[assignment]
     results = await schema.subscribe(FOLLOW, variable_values={"o": order_id}, context_value=context)

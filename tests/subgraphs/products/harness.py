@@ -12,6 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.kit.cache import Cache
+from subgraphs.kit.identity import dev_issuer
 from subgraphs.kit.migrations import upgrade_async
 from subgraphs.kit.settings import load_settings
 from subgraphs.kit.tokens import Principal, issue_token
@@ -36,14 +37,14 @@ class Harness:
     client: httpx.AsyncClient
 
     def token(self, principal: Principal) -> str:
-        return issue_token(principal, self.settings.jwt_secret)[0]
+        return issue_token(principal, dev_issuer(self.settings))[0]
 
     async def gql(
         self, query: str, variables: dict[str, Any] | None = None, *, as_: str | None = None
     ) -> dict[str, Any]:
         """POST one operation; ``as_`` is "admin", "customer" or None (anonymous)."""
         who = None if as_ is None else ADMIN if as_ == "admin" else CUSTOMER
-        headers = bearer(who, self.settings.jwt_secret)
+        headers = bearer(who, self.settings)
         return await post_graphql(self.client, query, variables, headers)
 
     async def seed(self) -> int:

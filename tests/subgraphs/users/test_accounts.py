@@ -28,20 +28,27 @@ async def test_registered_user_logs_in_and_reads_me(app: Harness) -> None:
     assert me == {"data": {"me": expected}}
 
 
-async def test_issued_token_carries_the_agreed_claims_and_expires_in_24_hours(app: Harness) -> None:
+async def test_issued_token_carries_the_agreed_claims_and_expires_in_15_minutes(
+    app: Harness,
+) -> None:
     # given a registration
     payload = await app.registered()
-    # when the token is decoded with the shared secret
-    claims = jwt.decode(payload["token"], app.settings.jwt_secret, algorithms=["HS256"])
-    # then it carries sub, email, name, roles and expires when expiresAt says, 24 h from now
-    assert {k: claims[k] for k in ("sub", "email", "name", "roles")} == {
+    # when the token is decoded with the public key users publishes at its JWKS URL
+    jwks = (await app.client.get("/.well-known/jwks.json")).json()
+    kid = jwt.get_unverified_header(payload["token"])["kid"]
+    key = next(jwt.PyJWK.from_dict(k) for k in jwks["keys"] if k["kid"] == kid)
+    claims = jwt.decode(payload["token"], key.key, algorithms=["EdDSA"],
+                        audience="federated-shop", issuer="federated-shop/users")
+    # then it carries sub, email, name, roles, a version, nbf, and expires when expiresAt says
+    assert {k: claims[k] for k in ("sub", "email", "name", "roles", "ver")} == {
         "sub": payload["user"]["id"], "email": "ada@example.com", "name": "Ada Lovelace",
-        "roles": ["customer"],
+        "roles": ["customer"], "ver": 0,
     }
+    assert claims["nbf"] == claims["iat"]
     expires_at = datetime.fromisoformat(payload["expiresAt"])
     assert expires_at.tzinfo is not None
     assert int(expires_at.timestamp()) == claims["exp"]
-    assert abs(expires_at - datetime.now(UTC) - timedelta(hours=24)) < timedelta(minutes=1)
+    assert abs(expires_at - datetime.now(UTC) - timedelta(minutes=15)) < timedelta(minutes=1)
 
 
 async def test_anonymous_me_is_null(app: Harness) -> None:

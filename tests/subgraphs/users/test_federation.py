@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from subgraphs.kit.identity import dev_issuer
 from subgraphs.kit.tokens import Principal, issue_token
 from subgraphs.users.domain.records import Registration, Role
 from subgraphs.users.graphql.entities import may_see_private
@@ -87,6 +88,6 @@ async def test_admin_token_reads_admin_roles_from_the_database(app: Harness) -> 
             roles=(Role.CUSTOMER, Role.ADMIN),
         )
     token = issue_token(Principal(signed.user.id, "root@example.com", "Root", ("admin",)),
-                        app.settings.jwt_secret)[0]
+                        dev_issuer(app.settings))[0]
     result = await app.gql("{ me { roles } }", token=token)
     assert result == {"data": {"me": {"roles": ["customer", "admin"]}}}

@@ -1,14 +1,17 @@
-"""``me`` refuses every token the shared secret did not sign, still-valid, with HS256."""
+"""``me`` refuses every token that users' active key did not sign, still valid, for us."""
 
 from __future__ import annotations
 
 import base64
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ed25519
 
+from common.auth.keys import SigningKey, public_jwk
 from subgraphs.kit.tokens import Principal, issue_token
 from tests.subgraphs.users.harness import Harness
 
@@ -19,25 +22,46 @@ def _b64(data: dict) -> str:
     return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
 
+def signed(app: Harness, principal: Principal, **changes: object) -> str:
+    return issue_token(principal, replace(app.services.keyring.issuer, **changes))[0]
+
+
 def expired(app: Harness, principal: Principal) -> str:
-    issued = datetime.now(UTC) - timedelta(hours=25)
-    return issue_token(principal, app.settings.jwt_secret, now=issued)[0]
+    issued = datetime.now(UTC) - timedelta(minutes=16)
+    return issue_token(principal, app.services.keyring.issuer, now=issued)[0]
 
 
 def tampered(app: Harness, principal: Principal) -> str:
-    header, _payload, signature = issue_token(principal, app.settings.jwt_secret)[0].split(".")
-    claims = jwt.decode(issue_token(principal, app.settings.jwt_secret)[0],
-                        options={"verify_signature": False})
+    header, _payload, signature = signed(app, principal).split(".")
+    claims = jwt.decode(signed(app, principal), options={"verify_signature": False})
     return ".".join([header, _b64({**claims, "roles": ["admin"]}), signature])
 
 
 def other_key(app: Harness, principal: Principal) -> str:
-    return issue_token(principal, "another-secret-that-is-long-enough-0123456789")[0]
+    # a well-formed token under the real kid, signed by a key that is not users'
+    real = app.services.keyring.issuer.signer
+    forger = SigningKey(real.kid, ed25519.Ed25519PrivateKey.generate(), "EdDSA")
+    return signed(app, principal, signer=forger)
+
+
+def wrong_audience(app: Harness, principal: Principal) -> str:
+    return signed(app, principal, audience="another-platform")
+
+
+def wrong_issuer(app: Harness, principal: Principal) -> str:
+    return signed(app, principal, issuer="https://evil.example")
+
+
+def hs256_with_public_key(app: Harness, principal: Principal) -> str:
+    # algorithm confusion: HMAC keyed with the published public key (RFC 8725 §2.1)
+    claims = jwt.decode(signed(app, principal), options={"verify_signature": False})
+    public = public_jwk(app.services.keyring.keys[0])["x"].encode()
+    return jwt.encode(claims, public, algorithm="HS256",
+                      headers={"kid": app.services.keyring.keys[0].kid})
 
 
 def alg_none(app: Harness, principal: Principal) -> str:
-    claims = jwt.decode(issue_token(principal, app.settings.jwt_secret)[0],
-                        options={"verify_signature": False})
+    claims = jwt.decode(signed(app, principal), options={"verify_signature": False})
     return f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(claims)}."
 
 
@@ -45,7 +69,11 @@ def garbage(app: Harness, principal: Principal) -> str:
     return "not.a.jwt"
 
 
-@pytest.mark.parametrize("forge", [expired, tampered, other_key, alg_none, garbage])
+FORGERIES = [expired, tampered, other_key, wrong_audience, wrong_issuer, hs256_with_public_key,
+             alg_none, garbage]
+
+
+@pytest.mark.parametrize("forge", FORGERIES)
 async def test_me_with_a_bad_token_is_unauthenticated(app: Harness, forge) -> None:  # type: ignore[no-untyped-def]
     # given a real account and a token for it that is bad in one way
     user = (await app.registered())["user"]
@@ -66,5 +94,5 @@ async def test_non_bearer_authorization_is_unauthenticated(app: Harness) -> None
 async def test_valid_token_for_a_deleted_account_reads_as_null(app: Harness) -> None:
     # a signed token whose subject no longer exists: the account is gone, not the caller's auth
     token = issue_token(Principal("gone", "gone@example.com", "Gone", ("customer",)),
-                        app.settings.jwt_secret)[0]
+                        app.services.keyring.issuer)[0]
     assert await app.gql(ME, token=token) == {"data": {"me": None}}
