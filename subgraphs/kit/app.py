@@ -35,6 +35,7 @@ from strawberry.asgi import GraphQL
 from strawberry.fastapi import GraphQLRouter
 from strawberry.federation import Schema
 
+from common.faults import fault_settings
 from subgraphs.kit.context import RequestContext
 from subgraphs.kit.logs import correlation_id, trace_id
 from subgraphs.kit.settings import ServiceSettings
@@ -61,6 +62,7 @@ def create_app(
     it (e.g. event counters: a broker that is down must not make a service unready, since the
     outbox keeps its events).
     """
+    fault_settings()  # a crash point armed outside tests refuses to start, not to handle
     app = SubgraphApp(
         title=settings.service, lifespan=_lifespan(on_startup or [], on_shutdown or [])
     )

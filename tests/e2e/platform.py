@@ -41,6 +41,9 @@ class Platform:
     children: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     broker: EmbeddedBroker | None = None
     env: dict[str, str] = field(default_factory=dict)
+    admin_dsn: str = PG_ADMIN  # the PostgreSQL server the databases are created on
+    redis_url: str = REDIS
+    extra_env: dict[str, str] = field(default_factory=dict)  # more settings for every process
 
     @property
     def gateway_url(self) -> str:
@@ -52,7 +55,7 @@ class Platform:
     def start(self) -> Platform:
         self.broker = EmbeddedBroker().start()
         self.ports = {name: free_port() for name in [*self.domains, "gateway"]}
-        self.env = env = self._env()
+        self.env = env = {**self._env(), **self.extra_env}
         for name in self.domains:
             self._prepare(name, env)
         for name in self.domains:
@@ -74,7 +77,7 @@ class Platform:
                 child.kill()
         if self.broker is not None:
             self.broker.stop()
-        asyncio.run(_drop_databases(self.databases))
+        asyncio.run(_drop_databases(self.admin_dsn, self.databases))
 
     def restart(self, name: str) -> None:
         """Stop one service and start it again (a crash and a redeploy)."""
@@ -83,6 +86,10 @@ class Platform:
         child.wait(10)
         self._spawn(name, list(child.args[2:]), self.env)  # type: ignore[index]
         self._wait_healthy(name)
+
+    def database_dsn(self, name: str) -> str:
+        """The plain PostgreSQL DSN of one service's database (for ground-truth reads)."""
+        return self.env[f"{name.upper()}_DATABASE_URL"].replace("+asyncpg", "")
 
     def kill(self, name: str) -> None:
         """SIGKILL one service: no clean shutdown."""
@@ -97,7 +104,7 @@ class Platform:
             "PYTHONUNBUFFERED": "1",
             "ENVIRONMENT": "test",
             "JWT_SECRET": SECRET,
-            "REDIS_URL": REDIS,
+            "REDIS_URL": self.redis_url,
             "CACHE_NAMESPACE": f"e2e-{run}",
             "CART_NAMESPACE": f"e2e-cart-{run}",
             "KAFKA_BOOTSTRAP_SERVERS": self.broker.bootstrap_servers,
@@ -115,9 +122,9 @@ class Platform:
     def _prepare(self, name: str, env: dict[str, str]) -> None:
         if name not in _NO_DATABASE:
             database = f"e2e_{name}_{uuid.uuid4().hex[:8]}"
-            asyncio.run(_create_database(database))
+            asyncio.run(_create_database(self.admin_dsn, database))
             self.databases.append(database)
-            base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+            base = self.admin_dsn.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
             env[f"{name.upper()}_DATABASE_URL"] = f"{base}/{database}"
         for command in ("migrate", "seed"):
             done = subprocess.run([sys.executable, "-m", f"subgraphs.{name}", command], cwd=ROOT,
@@ -153,16 +160,16 @@ def _json(value: object) -> str:
     return json.dumps(value)
 
 
-async def _create_database(name: str) -> None:
-    admin = await asyncpg.connect(PG_ADMIN)
+async def _create_database(dsn: str, name: str) -> None:
+    admin = await asyncpg.connect(dsn)
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
         await admin.close()
 
 
-async def _drop_databases(names: list[str]) -> None:
-    admin = await asyncpg.connect(PG_ADMIN)
+async def _drop_databases(dsn: str, names: list[str]) -> None:
+    admin = await asyncpg.connect(dsn)
     try:
         for name in names:
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

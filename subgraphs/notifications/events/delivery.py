@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from common.faults import crash_point
 from subgraphs.kit.database import Database
 from subgraphs.kit.periodic import PeriodicSweep
 from subgraphs.notifications.domain.delivery import DeliveryService
@@ -46,6 +47,7 @@ class DeliveryWorker(PeriodicSweep):
 
     async def _deliver(self, record: NotificationRecord) -> None:
         outcome = await self.delivery.attempt(record)
+        crash_point("notifications.delivered")  # chaos suite: the provider has it, not settled
         async with self._database.transaction() as session:
             status = await self.delivery.settle(session, record, outcome)
         result = "ignored, reconciled meanwhile" if status is None else str(status)

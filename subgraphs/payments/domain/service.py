@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.faults import crash_point
 from streaming.events import Envelope, InventoryReserved, OrderCancelled
 from subgraphs.payments.domain.errors import RefundFailed
 from subgraphs.payments.domain.models import Payment
@@ -62,6 +63,7 @@ class PaymentService:
             log.info("order %s already has payment %s", reserved.order_id, existing.id)
             return existing.to_record()
         result = await self._charge_unless_refused(session, reserved)
+        crash_point("payments.charged")  # chaos suite: charged, nothing committed yet
         payment = self._payment(reserved, result)
         payment.correlation_id = event.correlation_id
         await self.repository.add(session, payment)

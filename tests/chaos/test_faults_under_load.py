@@ -1,0 +1,58 @@
+"""Faults at the worst moments under load, counted from the ground truth.
+
+Given checkouts placed continuously through the gateway (good and declined cards, a scarce
+product raced for) and a visitor browsing, when one fault strikes (a process killed between
+its side effect and its commit, PostgreSQL, Redis or the broker restarted, a subgraph down),
+then once the stack is quiet again: no order is lost or stuck, no order is charged twice or
+keeps a charge it should not, stock is exactly initial minus what was paid, and no message is
+handed to a provider twice.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.chaos.conftest import ORDERS
+from tests.chaos.load import Load
+from tests.chaos.report import ROWS, Row
+from tests.chaos.scenarios import SCENARIOS, Scenario
+from tests.chaos.stack import ChaosStack
+from tests.chaos.truth import Truth, read_truth
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+QUIET_WITHIN = 120.0  # seconds for the saga and the notifications to settle after a fault
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.name.replace(" ", "-"))
+def test_no_order_lost_charged_twice_or_told_twice(stack: ChaosStack, scenario: Scenario) -> None:
+    load = Load(stack.customers, [stack.scarce_product(), *stack.products[1:]],
+                stack.anonymous(), limit=ORDERS).start()
+    try:
+        load.wait_for(ORDERS // 3, timeout=90)  # the fault strikes mid-flow
+        started = time.monotonic()
+        scenario.inject(stack)
+        load.wait_for(ORDERS, timeout=90)
+    finally:
+        load.stop()
+    truth = _quiet(stack, [p.order_id for p in load.placed])
+    recover = time.monotonic() - started
+    ROWS.append(Row(scenario.name, truth, len(stack.messages()),
+                    (load.calls["browse ok"], load.calls["browse failed"]), recover))
+    assert load.placed, f"no checkout got through: {load.calls}"
+    assert truth.problems == [], truth.problems
+
+
+def _quiet(stack: ChaosStack, placed: list[str]) -> Truth:
+    """Poll the ground truth until every order is terminal and the notification barrier is
+    passed, or the deadline; the last reading either way."""
+    deadline = time.monotonic() + QUIET_WITHIN
+    while True:
+        truth = read_truth(stack.databases(), placed, stack.initial_stock, stack.messages())
+        done = truth.pending == 0 and stack.consumers_idle() and stack.settled(list(truth.orders))
+        if done or time.monotonic() > deadline:
+            return truth
+        time.sleep(0.5)
