@@ -10,8 +10,8 @@ from tests.chaos.truth import Truth
 
 __all__ = ["ROWS", "Row", "table", "write"]
 
-HEADER = ("scenario", "orders", "outcomes", "charges", "refunds", "duplicates", "lost",
-          "messages", "reads ok/failed", "recover s")
+HEADER = ("scenario", "checkouts/s", "orders", "outcomes", "charges", "refunds", "duplicates",
+          "lost", "timed out", "messages", "reads ok/failed", "recover s")
 
 
 @dataclass(frozen=True)
@@ -21,12 +21,14 @@ class Row:
     messages: int
     reads: tuple[int, int]
     recover: float
+    rate: float  # checkouts acknowledged per second while the load ran
 
     def cells(self) -> tuple[str, ...]:
         t = self.truth
         outcomes = " ".join(f"{k}={v}" for k, v in sorted(t.outcomes.items()))
-        return (self.scenario, str(len(t.orders)), outcomes, str(t.charges), str(t.refunds),
-                str(t.double_charges + t.duplicate_messages), str(t.lost), str(self.messages),
+        return (self.scenario, f"{self.rate:.1f}", str(len(t.orders)), outcomes,
+                str(t.charges), str(t.refunds), str(t.double_charges + t.duplicate_messages),
+                str(t.lost), str(t.timed_out), str(self.messages),
                 f"{self.reads[0]}/{self.reads[1]}", f"{self.recover:.1f}")
 
 

@@ -25,7 +25,7 @@ def _crash(service: str, point: str) -> Callable[[ChaosStack], None]:
 
     def inject(stack: ChaosStack) -> None:
         stack.arm(point)
-        assert stack.wait_dead(service), f"{service} never reached crash point {point}"
+        assert stack.platform.wait_exited(service), f"{service} never reached crash point {point}"
         stack.platform.restart(service)
 
     return inject

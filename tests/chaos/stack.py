@@ -4,7 +4,6 @@ SendGrid and Twilio fakes, crash points armed through a directory, and the shop'
 from __future__ import annotations
 
 import asyncio
-import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,15 +84,6 @@ class ChaosStack:
     def arm(self, point: str) -> None:
         arm(self.faults, point)
 
-    def wait_dead(self, name: str, timeout: float = 60.0) -> bool:
-        """True once ``name`` exited (a crash point fired); False after ``timeout``."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.platform.children[name].poll() is not None:
-                return True
-            time.sleep(0.05)
-        return False
-
     def messages(self) -> list[tuple[str, str]]:
         """(channel, key) of every message the fakes were handed: SendGrid's notification id,
         Twilio's recipient and text (which names the order)."""
@@ -120,6 +110,12 @@ class ChaosStack:
         return {
             "FAULT_INJECTION_DIR": str(self.faults),
             "USERS_BCRYPT_ROUNDS": "4",
+            # An order whose events died with the embedded broker (it forgets acknowledged
+            # messages on restart) is cancelled by the payment timeout: short, so it is seen.
+            "ORDERS_PAYMENT_TIMEOUT_SECONDS": "30",
+            "ORDERS_EXPIRY_INTERVAL_SECONDS": "2",
+            "PRODUCTS_RESERVATION_TTL_SECONDS": "60",
+            "PRODUCTS_RESERVATION_SWEEP_SECONDS": "2",
             "NOTIFICATIONS_SENDGRID_API_KEY": self.sendgrid.api_key,
             "NOTIFICATIONS_SENDGRID_BASE_URL": self.sendgrid.url,
             "NOTIFICATIONS_TWILIO_ACCOUNT_SID": self.twilio.account_sid,

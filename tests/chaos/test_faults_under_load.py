@@ -29,6 +29,7 @@ QUIET_WITHIN = 120.0  # seconds for the saga and the notifications to settle aft
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.name.replace(" ", "-"))
 def test_no_order_lost_charged_twice_or_told_twice(stack: ChaosStack, scenario: Scenario) -> None:
+    began = time.monotonic()
     load = Load(stack.customers, [stack.scarce_product(), *stack.products[1:]],
                 stack.anonymous(), limit=ORDERS).start()
     try:
@@ -38,10 +39,11 @@ def test_no_order_lost_charged_twice_or_told_twice(stack: ChaosStack, scenario: 
         load.wait_for(ORDERS, timeout=90)
     finally:
         load.stop()
+    rate = len(load.placed) / (time.monotonic() - began)
     truth = _quiet(stack, [p.order_id for p in load.placed])
     recover = time.monotonic() - started
     ROWS.append(Row(scenario.name, truth, len(stack.messages()),
-                    (load.calls["browse ok"], load.calls["browse failed"]), recover))
+                    (load.calls["browse ok"], load.calls["browse failed"]), recover, rate))
     assert load.placed, f"no checkout got through: {load.calls}"
     assert truth.problems == [], truth.problems
 

@@ -8,12 +8,13 @@ products database, messages from what the SendGrid and Twilio fakes were handed.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
+
+from tests.e2e.ledger import ledger_rows, order_of
 
 __all__ = ["TERMINAL", "Databases", "Truth", "read_truth"]
 
@@ -41,6 +42,7 @@ class Truth:
     double_charges: int
     duplicate_messages: int
     lost: int
+    timed_out: int  # cancelled by the payment timeout: the saga gave up waiting
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -60,8 +62,7 @@ async def _read(dbs: Databases, acknowledged: list[str], initial: dict[str, int]
                 messages: list[tuple[str, str]]) -> Truth:
     orders = await _rows(dbs.orders, "SELECT id, status, cancellation_reason FROM orders")
     items = await _rows(dbs.orders, "SELECT order_id, product_id, quantity FROM order_items")
-    ledger = await _rows(dbs.payments, "SELECT kind, request, succeeded, reference, "
-                                       "charge_reference FROM sandbox_ledger")
+    ledger = await ledger_rows(dbs.payments)
     stock = await _rows(dbs.products, "SELECT id, stock FROM products")
     status = {row["id"]: row["status"] for row in orders}
     problems: list[str] = []
@@ -70,8 +71,10 @@ async def _read(dbs: Databases, acknowledged: list[str], initial: dict[str, int]
     _stock(status, items, stock, initial, problems)
     duplicates = _duplicates(messages, problems)
     refunds = sum(row["kind"] == "refund" and row["succeeded"] for row in ledger)
+    timed_out = sum(row["cancellation_reason"] == "payment timeout" for row in orders)
     return Truth(status, Counter(status.values()), sum(charged.values()), refunds,
-                 sum(n - 1 for n in charged.values() if n > 1), duplicates, lost, problems)
+                 sum(n - 1 for n in charged.values() if n > 1), duplicates, lost, timed_out,
+                 problems)
 
 
 def _lost(status: dict[str, str], acknowledged: list[str], problems: list[str]) -> int:
@@ -84,11 +87,10 @@ def _lost(status: dict[str, str], acknowledged: list[str], problems: list[str]) 
 
 def _charges(status: dict[str, str], ledger: list[Any], problems: list[str]) -> Counter[str]:
     """Successful charges per order (by the order id the charge was made for, not its key)."""
-    charged = Counter(json.loads(r["request"])[1] for r in ledger
-                      if r["kind"] == "charge" and r["succeeded"])
+    charges = [r for r in ledger if r["kind"] == "charge" and r["succeeded"]]
+    charged = Counter(order_of(r) for r in charges)
     refunded = {r["charge_reference"] for r in ledger if r["kind"] == "refund" and r["succeeded"]}
-    reference = {json.loads(r["request"])[1]: r["reference"] for r in ledger
-                 if r["kind"] == "charge" and r["succeeded"]}
+    reference = {order_of(r): r["reference"] for r in charges}
     for order, count in charged.items():
         if count > 1:
             problems.append(f"order {order} charged {count} times")

@@ -91,6 +91,15 @@ class Platform:
         """The plain PostgreSQL DSN of one service's database (for ground-truth reads)."""
         return self.env[f"{name.upper()}_DATABASE_URL"].replace("+asyncpg", "")
 
+    def wait_exited(self, name: str, within: float = 60.0) -> bool:
+        """True once ``name`` has exited by itself (e.g. at an armed crash point)."""
+        deadline = time.monotonic() + within
+        while self.children[name].poll() is None:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
     def kill(self, name: str) -> None:
         """SIGKILL one service: no clean shutdown."""
         self.children[name].kill()

@@ -18,6 +18,7 @@ from tests.e2e.node_clients import NODE_CLIENTS, node_clients_missing, node_subs
 from tests.e2e.platform import Platform
 from tests.e2e.saga import checkout, new_customer, new_product
 from tests.gateway.subscriptions.clients import TRANSPORTS, subscribe
+from tests.strict import skip_or_fail
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -33,7 +34,7 @@ def follow(client: str, url: str, order_id: str, token: str | None) -> Any:
     if client not in NODE_CLIENTS:
         return subscribe(client, url, FOLLOW, {"id": order_id}, token)
     if (missing := node_clients_missing()) is not None:
-        pytest.skip(missing)
+        skip_or_fail(missing)
     return node_subscribe(client, url, FOLLOW, {"id": order_id}, token)
 
 
