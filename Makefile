@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: dev test install migrate seed schema schema-check lint unit integration clean oracle
+.PHONY: dev test install migrate seed schema schema-check lint unit integration clean oracle chaos
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -54,3 +54,11 @@ bench: DURATION ?= 30
 bench: install
 	@# The federation benchmark (tests/bench/federation/run.py); `make bench DURATION=10` for a short run.
 	$(PY) tests/bench/federation/run.py --duration $(DURATION)
+
+chaos: CHAOS_ORDERS ?= 90
+chaos: install
+	@# The chaos suite at full length (tests/chaos): every scenario, more orders and customers
+	@# than the CI run (which takes the in_ci scenarios at 30 orders each); table in var/.
+	mkdir -p var
+	CHAOS_EVERY_SCENARIO=1 CHAOS_ORDERS=$(CHAOS_ORDERS) CHAOS_CUSTOMERS=12 \
+	CHAOS_REPORT=var/chaos-table.md $(BIN)/pytest tests/chaos -p no:cacheprovider -q

@@ -54,7 +54,8 @@ class ChaosStack:
         self._exit.enter_context(self.sendgrid)
         self._exit.enter_context(self.twilio)
         self.platform = Platform(logs=self.directory / "logs", admin_dsn=self.postgres.dsn,
-                                 redis_url=self.redis.url, extra_env=self._env())
+                                 redis_url=self.redis.url, extra_env=self._env(),
+                                 healthy_within=120)
         self._exit.callback(self.platform.stop)
         self.platform.start()
         self._shop()
@@ -69,6 +70,12 @@ class ChaosStack:
     def databases(self) -> Databases:
         dsn = self.platform.database_dsn
         return Databases(dsn("orders"), dsn("payments"), dsn("products"), dsn("notifications"))
+
+    def revive(self) -> None:
+        """Start again any service a failed scenario left dead, so the next starts whole."""
+        for name, child in list(self.platform.children.items()):
+            if child.poll() is not None:
+                self.platform.restart(name, within=120)
 
     def scarce_product(self, stock: int = 3) -> str:
         """A new product with little stock, for the workers to race for."""
@@ -112,9 +119,9 @@ class ChaosStack:
             "USERS_BCRYPT_ROUNDS": "4",
             # An order whose events died with the embedded broker (it forgets acknowledged
             # messages on restart) is cancelled by the payment timeout: short, so it is seen.
-            "ORDERS_PAYMENT_TIMEOUT_SECONDS": "30",
+            "ORDERS_PAYMENT_TIMEOUT_SECONDS": "60",
             "ORDERS_EXPIRY_INTERVAL_SECONDS": "2",
-            "PRODUCTS_RESERVATION_TTL_SECONDS": "60",
+            "PRODUCTS_RESERVATION_TTL_SECONDS": "90",
             "PRODUCTS_RESERVATION_SWEEP_SECONDS": "2",
             "NOTIFICATIONS_SENDGRID_API_KEY": self.sendgrid.api_key,
             "NOTIFICATIONS_SENDGRID_BASE_URL": self.sendgrid.url,

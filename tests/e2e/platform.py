@@ -44,6 +44,7 @@ class Platform:
     admin_dsn: str = PG_ADMIN  # the PostgreSQL server the databases are created on
     redis_url: str = REDIS
     extra_env: dict[str, str] = field(default_factory=dict)  # more settings for every process
+    healthy_within: float = 30.0  # seconds each process may take to answer /health at start
 
     @property
     def gateway_url(self) -> str:
@@ -64,7 +65,7 @@ class Platform:
                                 str(ROOT / "schema" / "supergraph.graphql"),
                                 "--port", str(self.ports["gateway"])], env)
         for name in [*self.domains, "gateway"]:
-            self._wait_healthy(name)
+            self._wait_healthy(name, self.healthy_within)
         return self
 
     def stop(self) -> None:
@@ -79,13 +80,13 @@ class Platform:
             self.broker.stop()
         asyncio.run(_drop_databases(self.admin_dsn, self.databases))
 
-    def restart(self, name: str) -> None:
-        """Stop one service and start it again (a crash and a redeploy)."""
+    def restart(self, name: str, *, within: float = 30.0) -> None:
+        """Stop one service and start it again (a crash and a redeploy); healthy ``within``."""
         child = self.children[name]
         child.terminate()
         child.wait(10)
         self._spawn(name, list(child.args[2:]), self.env)  # type: ignore[index]
-        self._wait_healthy(name)
+        self._wait_healthy(name, within)
 
     def database_dsn(self, name: str) -> str:
         """The plain PostgreSQL DSN of one service's database (for ground-truth reads)."""

@@ -35,7 +35,8 @@ def faults(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def faulty(tmp_path_factory: pytest.TempPathFactory, faults: Path) -> Iterator[Platform]:
     running = Platform(logs=tmp_path_factory.mktemp("faults-logs"),
-                       extra_env={"FAULT_INJECTION_DIR": str(faults)}).start()
+                       extra_env={"FAULT_INJECTION_DIR": str(faults)},
+                       healthy_within=120).start()
     try:
         yield running
     finally:
@@ -76,7 +77,7 @@ def test_payments_killed_after_charging_and_before_committing_charges_each_order
     placed = _place_orders(shop, product, 6)
     assert faulty.wait_exited("payments"), "payments never reached its crash point"
     # when it is started again, the reservation is delivered again
-    faulty.restart("payments")
+    faulty.restart("payments", within=120)
     # then every order is paid, and the provider's ledger holds one charge per order
     _all_paid_once(faulty, placed)
     assert stock_of(anonymous, product) == 14

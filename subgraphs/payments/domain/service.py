@@ -63,7 +63,8 @@ class PaymentService:
             log.info("order %s already has payment %s", reserved.order_id, existing.id)
             return existing.to_record()
         result = await self._charge_unless_refused(session, reserved)
-        crash_point("payments.charged")  # chaos suite: charged, nothing committed yet
+        if result.succeeded:
+            crash_point("payments.charged")  # chaos suite: money moved, nothing committed yet
         payment = self._payment(reserved, result)
         payment.correlation_id = event.correlation_id
         await self.repository.add(session, payment)
