@@ -16,6 +16,8 @@ HEADER = ("scenario", "checkouts/s", "orders", "outcomes", "charges", "refunds",
 
 @dataclass(frozen=True)
 class Row:
+    """One scenario's line: its ground truth (cumulative), what the load saw, how long."""
+
     scenario: str
     truth: Truth
     messages: int

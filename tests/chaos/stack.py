@@ -56,8 +56,8 @@ class ChaosStack:
         self.platform = Platform(logs=self.directory / "logs", admin_dsn=self.postgres.dsn,
                                  redis_url=self.redis.url, extra_env=self._env(),
                                  healthy_within=120)
+        self.platform.start()  # stops what it started if it fails
         self._exit.callback(self.platform.stop)
-        self.platform.start()
         self._shop()
         return self
 

@@ -27,7 +27,7 @@ RUN = [s for s in SCENARIOS if s.in_ci or EVERY_SCENARIO]
 QUIET_WITHIN = 120.0  # seconds for the saga and the notifications to settle after a fault
 
 
-@pytest.mark.timeout(420)  # the first also starts the stack
+@pytest.mark.timeout(600)  # the first also starts the stack
 @pytest.mark.parametrize("scenario", RUN, ids=lambda s: s.name.replace(" ", "-"))
 def test_no_order_lost_charged_twice_or_told_twice(stack: ChaosStack, scenario: Scenario) -> None:
     stack.revive()

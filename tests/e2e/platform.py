@@ -54,6 +54,14 @@ class Platform:
         return f"http://127.0.0.1:{self.ports[domain]}/graphql"
 
     def start(self) -> Platform:
+        """Start everything; a failure stops what did start (no orphaned processes)."""
+        try:
+            return self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> Platform:
         self.broker = EmbeddedBroker().start()
         self.ports = {name: free_port() for name in [*self.domains, "gateway"]}
         self.env = env = {**self._env(), **self.extra_env}
