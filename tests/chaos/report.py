@@ -11,7 +11,7 @@ from tests.chaos.truth import Truth
 __all__ = ["ROWS", "Row", "table", "write"]
 
 HEADER = ("scenario", "checkouts/s", "orders", "outcomes", "charges", "refunds", "duplicates",
-          "lost", "timed out", "messages", "reads ok/failed", "recover s")
+          "lost", "timed out", "messages", "untold", "reads ok/failed", "recover s")
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class Row:
     scenario: str
     truth: Truth
     messages: int
+    untold: int  # orders whose final message is not on both channels (events the broker lost)
     reads: tuple[int, int]
     recover: float
     rate: float  # checkouts acknowledged per second while the load ran
@@ -30,7 +31,7 @@ class Row:
         outcomes = " ".join(f"{k}={v}" for k, v in sorted(t.outcomes.items()))
         return (self.scenario, f"{self.rate:.1f}", str(len(t.orders)), outcomes,
                 str(t.charges), str(t.refunds), str(t.double_charges + t.duplicate_messages),
-                str(t.lost), str(t.timed_out), str(self.messages),
+                str(t.lost), str(t.timed_out), str(self.messages), str(self.untold),
                 f"{self.reads[0]}/{self.reads[1]}", f"{self.recover:.1f}")
 
 

@@ -22,6 +22,10 @@ class Scenario:
     name: str
     inject: Callable[[ChaosStack], None]
     in_ci: bool = False
+    # The embedded broker forgets acknowledged events when it restarts (real Kafka keeps
+    # them): orders and stock recover through the payment timeout and the reservation TTL,
+    # but a message whose event was forgotten is never made, so it is counted, not required.
+    loses_events: bool = False
 
 
 def _crash(service: str, point: str) -> Callable[[ChaosStack], None]:
@@ -68,5 +72,6 @@ SCENARIOS = [
     Scenario("postgresql restarted", _postgres, True),
     Scenario("redis restarted", _redis),
     Scenario("products down 10 s", _products_down),
-    Scenario("broker stopped and started", _broker),  # last: it resets every topic
+    # last: it resets every topic
+    Scenario("broker stopped and started", _broker, loses_events=True),
 ]

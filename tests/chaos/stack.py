@@ -83,10 +83,10 @@ class ChaosStack:
         self.initial_stock[product] = stock
         return product
 
-    def settled(self, order_ids: list[str]) -> bool:
-        """The notification barrier: every order's final message recorded on both channels
-        and none left queued or sending (after that no provider call can happen)."""
-        return asyncio.run(_settled(self.platform.database_dsn("notifications"), order_ids))
+    def notifications(self, order_ids: list[str]) -> tuple[int, int]:
+        """(messages queued or sending, orders whose final message is not recorded on both
+        channels): the barrier is (0, 0), after which no provider call can happen."""
+        return asyncio.run(_notifications(self.platform.database_dsn("notifications"), order_ids))
 
     def arm(self, point: str) -> None:
         arm(self.faults, point)
@@ -157,7 +157,7 @@ async def _stock(dsn: str) -> list[asyncpg.Record]:
 FINAL = ("order_paid", "payment_failed", "order_cancelled")
 
 
-async def _settled(dsn: str, order_ids: list[str]) -> bool:
+async def _notifications(dsn: str, order_ids: list[str]) -> tuple[int, int]:
     connection = await asyncpg.connect(dsn)
     try:
         busy = await connection.fetchval(
@@ -168,4 +168,4 @@ async def _settled(dsn: str, order_ids: list[str]) -> bool:
     finally:
         await connection.close()
     told = {row["order_id"] for row in final if row["channels"] == 2}
-    return busy == 0 and told >= set(order_ids)
+    return busy, len(set(order_ids) - told)

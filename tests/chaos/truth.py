@@ -42,6 +42,7 @@ class Truth:
     double_charges: int
     duplicate_messages: int
     lost: int
+    holding: int  # reservations still held by orders that ended unpaid
     timed_out: int  # cancelled by the payment timeout: the saga gave up waiting
     problems: list[str] = field(default_factory=list)
 
@@ -64,17 +65,20 @@ async def _read(dbs: Databases, acknowledged: list[str], initial: dict[str, int]
     items = await _rows(dbs.orders, "SELECT order_id, product_id, quantity FROM order_items")
     ledger = await ledger_rows(dbs.payments)
     stock = await _rows(dbs.products, "SELECT id, stock FROM products")
+    held = await _rows(dbs.products, "SELECT order_id, product_id, quantity, status "
+                                     "FROM reservations WHERE status IN ('RESERVED', 'COMMITTED')")
     status = {row["id"]: row["status"] for row in orders}
     problems: list[str] = []
     lost = _lost(status, acknowledged, problems)
     charged = _charges(status, ledger, problems)
     _stock(status, items, stock, initial, problems)
+    holding = _holds(status, held, problems)
     duplicates = _duplicates(messages, problems)
     refunds = sum(row["kind"] == "refund" and row["succeeded"] for row in ledger)
     timed_out = sum(row["cancellation_reason"] == "payment timeout" for row in orders)
     return Truth(status, Counter(status.values()), sum(charged.values()), refunds,
-                 sum(n - 1 for n in charged.values() if n > 1), duplicates, lost, timed_out,
-                 problems)
+                 sum(n - 1 for n in charged.values() if n > 1), duplicates, lost, holding,
+                 timed_out, problems)
 
 
 def _lost(status: dict[str, str], acknowledged: list[str], problems: list[str]) -> int:
@@ -115,6 +119,14 @@ def _stock(status: dict[str, str], items: list[Any], stock: list[Any],
         expected = initial.get(row["id"], row["stock"]) - sold[row["id"]]
         if row["stock"] != expected or row["stock"] < 0:
             problems.append(f"product {row['id']}: stock {row['stock']}, expected {expected}")
+
+
+def _holds(status: dict[str, str], held: list[Any], problems: list[str]) -> int:
+    """Units are held (reserved or committed) only for PAID orders once all is terminal."""
+    wrong = [row for row in held if status.get(row["order_id"]) in TERMINAL - {"PAID"}]
+    problems += [f"order {r['order_id']} is {status[r['order_id']]} but holds {r['quantity']} "
+                 f"of {r['product_id']} ({r['status']})" for r in wrong]
+    return len(wrong)
 
 
 def _duplicates(messages: list[tuple[str, str]], problems: list[str]) -> int:
