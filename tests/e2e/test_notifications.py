@@ -11,10 +11,10 @@ from tests.e2e.conftest import Client
 from tests.e2e.platform import Platform
 from tests.e2e.saga import checkout, new_customer, new_product, wait_for_status
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+# Processes driven: a hung one fails with a stack trace; the first test also starts the platform.
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(420)]
 
 
-@pytest.mark.timeout(120)
 def test_a_shipped_order_leaves_one_message_per_event(
     platform: Platform, anonymous: Client, admin: Client
 ) -> None:
@@ -34,7 +34,6 @@ def test_a_shipped_order_leaves_one_message_per_event(
     assert sorted(_templates(customer)) == expected
 
 
-@pytest.mark.timeout(120)
 def test_a_declined_card_is_told_to_the_customer(anonymous: Client, admin: Client) -> None:
     customer = new_customer(anonymous, phone="+14155550123")
     product = new_product(admin, stock=2)

@@ -21,7 +21,8 @@ from tests.e2e.ledger import charges_by_order
 from tests.e2e.platform import Platform
 from tests.e2e.saga import checkout, new_customer, new_product, stock_of, wait_for_status
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+# Processes driven: a hung one fails with a stack trace; the first test also starts the platform.
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(420)]
 
 SETTLED = {"PAID", "PAYMENT_FAILED", "CANCELLED"}
 
@@ -65,7 +66,6 @@ def _all_paid_once(platform: Platform, placed: list[tuple]) -> None:
     assert {o: charges[o] for _, o in placed} == {o: 1 for _, o in placed}
 
 
-@pytest.mark.timeout(240)
 def test_payments_killed_after_charging_and_before_committing_charges_each_order_once(
     faulty: Platform, faults: Path, shop: tuple[Client, Client]
 ) -> None:
@@ -83,7 +83,6 @@ def test_payments_killed_after_charging_and_before_committing_charges_each_order
     assert stock_of(anonymous, product) == 14
 
 
-@pytest.mark.timeout(240)
 def test_a_poison_message_is_parked_and_the_saga_goes_on(
     faulty: Platform, shop: tuple[Client, Client]
 ) -> None:
@@ -100,7 +99,6 @@ def test_a_poison_message_is_parked_and_the_saga_goes_on(
 
 
 # Last in the module: it restarts the broker under every service.
-@pytest.mark.timeout(240)
 def test_orders_placed_while_the_broker_is_down_all_complete_after_it_returns(
     faulty: Platform, shop: tuple[Client, Client]
 ) -> None:

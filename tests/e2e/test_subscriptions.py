@@ -20,7 +20,8 @@ from tests.e2e.saga import checkout, new_customer, new_product
 from tests.gateway.subscriptions.clients import TRANSPORTS, subscribe
 from tests.strict import skip_or_fail
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+# Processes driven: a hung one fails with a stack trace; the first test also starts the platform.
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(420)]
 
 FOLLOW = """subscription($id: ID!) { orderStatusChanged(orderId: $id) {
     id status trackingNumber payment { status } user { email } } }"""
