@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .PHONY: dev test install migrate seed schema schema-check lint unit integration clean oracle \
-        backup-db restore-db fuzz
+        backup-db restore-db fuzz chaos
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -72,3 +72,11 @@ restore-db: install
 	@# make restore-db SERVICE=orders FROM=var/backups [TARGET=postgresql://...] [FORCE=1]
 	@test -n "$(SERVICE)" -a -n "$(FROM)" || { echo "usage: make restore-db SERVICE=orders FROM=var/backups"; exit 2; }
 	$(PY) -m infra.backup restore --service $(SERVICE) --from $(FROM) $(if $(TARGET),--target $(TARGET)) $(if $(FORCE),--force)
+
+chaos: CHAOS_ORDERS ?= 90
+chaos: install
+	@# The chaos suite at full length (tests/chaos): every scenario, more orders and customers
+	@# than the CI run (which takes the in_ci scenarios at 30 orders each); table in var/.
+	mkdir -p var
+	CHAOS_EVERY_SCENARIO=1 CHAOS_ORDERS=$(CHAOS_ORDERS) CHAOS_CUSTOMERS=12 \
+	CHAOS_REPORT=var/chaos-table.md $(BIN)/pytest tests/chaos -p no:cacheprovider -q

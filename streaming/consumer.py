@@ -30,6 +30,7 @@ from aiokafka.errors import IllegalStateError, KafkaError
 from aiokafka.structs import ConsumerRecord
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from common.faults import crash_point
 from streaming.deadletter import dead_letter_message
 from streaming.events import Envelope, PoisonMessageError, decode
 from streaming.handlers import EventHandler, TransientError
@@ -271,6 +272,7 @@ class EventConsumer:
             self._counts["consumed"] += 1
             if not await self._process(record) or self._lost.pending:
                 return  # a commit now could land on a restarted broker and hide its records
+            crash_point(f"consumer.{self.group}.handled")  # chaos suite: handled, not committed
             await self._commit(tp, record.offset + 1)
             self._next[tp] = record.offset + 1
 

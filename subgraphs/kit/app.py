@@ -44,6 +44,7 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.federation import Schema
 
 from common.auth.verifier import AccessTokenVerifier
+from common.faults import fault_settings
 from common.telemetry.context import correlation_id, request_id
 from common.telemetry.metrics import CONTENT_TYPE, scrape
 from common.telemetry.server_span import ServerSpans
@@ -84,6 +85,7 @@ def create_app(
     ``verifier`` defaults to the one the settings describe
     (``kit.identity``); users passes its own, which reads its keys without HTTP.
     """
+    fault_settings()  # a crash point armed outside tests refuses to start, not to handle
     on_startup, on_shutdown = list(on_startup or []), list(on_shutdown or [])
     parts = [*services.values(), *(getattr(hook, "__self__", None) for hook in on_startup)]
     start_metrics, stop_metrics = observe(settings.service, parts)

@@ -43,7 +43,12 @@ class Platform:
     children: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     broker: EmbeddedBroker | None = None
     env: dict[str, str] = field(default_factory=dict)
-    extra_env: dict[str, str] = field(default_factory=dict)  # e.g. where traces go
+    admin_dsn: str = PG_ADMIN  # the PostgreSQL server the databases are created on
+    redis_url: str = REDIS
+    extra_env: dict[str, str] = field(default_factory=dict)  # more settings for every process
+    # seconds each process may take to answer /health at start: generous, as seven processes
+    # import at once (tracing instrumentation included) on a loaded 2-core machine
+    healthy_within: float = 120.0
 
     @property
     def gateway_url(self) -> str:
@@ -53,9 +58,17 @@ class Platform:
         return f"http://127.0.0.1:{self.ports[domain]}/graphql"
 
     def start(self) -> Platform:
+        """Start everything; a failure stops what did start (no orphaned processes)."""
+        try:
+            return self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> Platform:
         self.broker = EmbeddedBroker().start()
         self.ports = {name: free_port() for name in [*self.domains, "gateway"]}
-        self.env = env = self._env()
+        self.env = env = {**self._env(), **self.extra_env}
         for name in self.domains:
             self._prepare(name, env)
         for name in self.domains:
@@ -64,7 +77,7 @@ class Platform:
                                 str(ROOT / "schema" / "supergraph.graphql"),
                                 "--port", str(self.ports["gateway"])], env)
         for name in [*self.domains, "gateway"]:
-            self._wait_healthy(name)
+            self._wait_healthy(name, self.healthy_within)
         return self
 
     def stop(self) -> None:
@@ -77,15 +90,28 @@ class Platform:
                 child.kill()
         if self.broker is not None:
             self.broker.stop()
-        asyncio.run(_drop_databases(self.databases))
+        asyncio.run(_drop_databases(self.admin_dsn, self.databases))
 
-    def restart(self, name: str) -> None:
-        """Stop one service and start it again (a crash and a redeploy)."""
+    def restart(self, name: str, *, within: float = 30.0) -> None:
+        """Stop one service and start it again (a crash and a redeploy); healthy ``within``."""
         child = self.children[name]
         child.terminate()
         child.wait(10)
         self._spawn(name, list(child.args[2:]), self.env)  # type: ignore[index]
-        self._wait_healthy(name)
+        self._wait_healthy(name, within)
+
+    def database_dsn(self, name: str) -> str:
+        """The plain PostgreSQL DSN of one service's database (for ground-truth reads)."""
+        return self.env[f"{name.upper()}_DATABASE_URL"].replace("+asyncpg", "")
+
+    def wait_exited(self, name: str, within: float = 60.0) -> bool:
+        """True once ``name`` has exited by itself (e.g. at an armed crash point)."""
+        deadline = time.monotonic() + within
+        while self.children[name].poll() is None:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
 
     def down(self, name: str) -> None:
         """Stop one service and leave it stopped (an outage) until ``up``."""
@@ -112,7 +138,7 @@ class Platform:
             "PYTHONUNBUFFERED": "1",
             "ENVIRONMENT": "test",
             "JWT_SECRET": SECRET,
-            "REDIS_URL": REDIS,
+            "REDIS_URL": self.redis_url,
             "CACHE_NAMESPACE": f"e2e-{run}",
             "CART_NAMESPACE": f"e2e-cart-{run}",
             "KAFKA_BOOTSTRAP_SERVERS": self.broker.bootstrap_servers,
@@ -154,9 +180,9 @@ class Platform:
     def _prepare(self, name: str, env: dict[str, str]) -> None:
         if name not in _NO_DATABASE:
             database = f"e2e_{name}_{uuid.uuid4().hex[:8]}"
-            asyncio.run(_create_database(database))
+            asyncio.run(_create_database(self.admin_dsn, database))
             self.databases.append(database)
-            base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+            base = self.admin_dsn.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
             env[f"{name.upper()}_DATABASE_URL"] = f"{base}/{database}"
         for command in ("migrate", "seed"):
             done = subprocess.run([sys.executable, "-m", f"subgraphs.{name}", command], cwd=ROOT,
@@ -194,16 +220,16 @@ def _json(value: object) -> str:
     return json.dumps(value)
 
 
-async def _create_database(name: str) -> None:
-    admin = await asyncpg.connect(PG_ADMIN)
+async def _create_database(dsn: str, name: str) -> None:
+    admin = await asyncpg.connect(dsn)
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
         await admin.close()
 
 
-async def _drop_databases(names: list[str]) -> None:
-    admin = await asyncpg.connect(PG_ADMIN)
+async def _drop_databases(dsn: str, names: list[str]) -> None:
+    admin = await asyncpg.connect(dsn)
     try:
         for name in names:
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

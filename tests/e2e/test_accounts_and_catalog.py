@@ -8,7 +8,8 @@ import pytest
 
 from tests.e2e.conftest import Client
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+# Processes driven: a hung one fails with a stack trace; the first test also starts the platform.
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(420)]
 
 REGISTER = """
 mutation($input: RegisterInput!) { register(input: $input) { token user { id email roles } } }

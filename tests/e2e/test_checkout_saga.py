@@ -10,7 +10,8 @@ import pytest
 from tests.e2e.conftest import Client
 from tests.e2e.saga import checkout, new_customer, new_product, stock_of, wait_for_status
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+# Processes driven: a hung one fails with a stack trace; the first test also starts the platform.
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(420)]
 
 
 def test_a_paid_checkout_commits_stock_and_empties_the_cart(

@@ -18,8 +18,10 @@ from tests.e2e.node_clients import NODE_CLIENTS, node_clients_missing, node_subs
 from tests.e2e.platform import Platform
 from tests.e2e.saga import checkout, new_customer, new_product
 from tests.gateway.subscriptions.clients import TRANSPORTS, subscribe
+from tests.strict import skip_or_fail
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+# Processes driven: a hung one fails with a stack trace; the first test also starts the platform.
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(420)]
 
 FOLLOW = """subscription($id: ID!) { orderStatusChanged(orderId: $id) {
     id status trackingNumber payment { status } user { email } } }"""
@@ -33,7 +35,7 @@ def follow(client: str, url: str, order_id: str, token: str | None) -> Any:
     if client not in NODE_CLIENTS:
         return subscribe(client, url, FOLLOW, {"id": order_id}, token)
     if (missing := node_clients_missing()) is not None:
-        pytest.skip(missing)
+        skip_or_fail(missing)
     return node_subscribe(client, url, FOLLOW, {"id": order_id}, token)
 
 

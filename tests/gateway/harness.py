@@ -32,13 +32,14 @@ from types import ModuleType
 from typing import Any
 
 import httpx
-import pytest
 import uvicorn
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Mount
 from strawberry.asgi import GraphQL
 from strawberry.printer import print_schema
+
+from tests.strict import skip_or_fail
 
 __all__ = [
     "ORACLE_DIR",
@@ -397,9 +398,7 @@ def oracle_available() -> str | None:
 def require_oracle() -> None:
     """Skip when node or the oracle's packages are missing; with CI=true, fail instead."""
     if reason := oracle_available():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true and the node oracle is unavailable: {reason}")
-        pytest.skip(f"node oracle unavailable: {reason}")
+        skip_or_fail(f"node oracle unavailable: {reason}")
 
 
 class OracleGateway:

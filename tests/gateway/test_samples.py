@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from gateway.app import create_app
 from tests.gateway.harness import (
     Case,
     Operation,
@@ -16,6 +17,7 @@ from tests.gateway.harness import (
     recorded_digest,
     sdl_digest,
 )
+from tests.strict import skip_or_fail
 
 CASES = all_cases()
 OPERATIONS = all_operations()
@@ -31,7 +33,7 @@ def test_supergraph_is_composed_from_current_subgraphs(case: Case) -> None:
 def test_supergraphs_recompose_to_the_checked_in_files() -> None:
     # The digest above can miss a change of composer version; this recomposes everything.
     if reason := oracle_available():
-        pytest.skip(f"composer unavailable: {reason}")
+        skip_or_fail(f"composer unavailable: {reason}")
     composed = compose_supergraphs(list(CASES))
     stale = [c.name for c in CASES if composed[c.name] != c.supergraph]
     assert not stale, f"recompose with tests/gateway/compose_samples.py: {stale}"
@@ -44,10 +46,9 @@ def test_operation_has_an_expected_response(op: Operation) -> None:
 
 @pytest.mark.parametrize("op", OPERATIONS, ids=[op.id for op in OPERATIONS])
 async def test_our_gateway_returns_the_expected_response(op: Operation, samples: Samples) -> None:
-    gateway_app = pytest.importorskip("gateway.app", reason="our gateway has no create_app yet")
     # given our gateway over the case's supergraph, its subgraphs served on a real port
     # when the client sends the operation
-    response = await samples.ask_ours(op, gateway_app.create_app)
+    response = await samples.ask_ours(op, create_app)
     # then it gets exactly the expected response, with no more subgraph fetches than listed
     assert_matches_expected(response, op.response, op.unordered)
     samples.assert_requests(op)

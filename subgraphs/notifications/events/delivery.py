@@ -13,6 +13,7 @@ import logging
 
 from prometheus_client import Counter
 
+from common.faults import crash_point
 from subgraphs.kit.database import Database
 from subgraphs.kit.periodic import PeriodicSweep
 from subgraphs.notifications.domain.delivery import DeliveryService
@@ -51,6 +52,7 @@ class DeliveryWorker(PeriodicSweep):
 
     async def _deliver(self, record: NotificationRecord) -> None:
         outcome = await self.delivery.attempt(record)
+        crash_point("notifications.delivered")  # chaos suite: the provider has it, not settled
         DELIVERIES.labels(str(record.channel), str(outcome.verdict)).inc()
         async with self._database.transaction() as session:
             status = await self.delivery.settle(session, record, outcome)

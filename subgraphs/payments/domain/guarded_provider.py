@@ -42,6 +42,9 @@ class GuardedProvider:
         return await self._call(lambda: self.inner.charge(
             order_id, amount, currency, payment_method, idempotency_key))
 
+    async def earlier_charge(self, idempotency_key: str) -> ChargeResult | None:
+        return await self._call(lambda: self.inner.earlier_charge(idempotency_key))
+
     async def refund(self, transaction_id: str, amount: int, idempotency_key: str) -> RefundResult:
         return await self._call(lambda: self.inner.refund(transaction_id, amount,
                                                           idempotency_key))

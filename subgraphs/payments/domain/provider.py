@@ -85,3 +85,8 @@ class PaymentProvider(Protocol):
     async def refund(
         self, transaction_id: str, amount: int, idempotency_key: str
     ) -> RefundResult: ...
+
+    async def earlier_charge(self, idempotency_key: str) -> ChargeResult | None:
+        """The charge already made with this key (by an attempt whose process died before
+        recording it), None when none is known; never charges."""
+        ...

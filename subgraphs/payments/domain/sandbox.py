@@ -58,6 +58,12 @@ class SandboxProvider:
         _same_request(row, request, idempotency_key)
         return ChargeResult(row.succeeded, row.reference, row.failure_code, row.failure_message)
 
+    async def earlier_charge(self, idempotency_key: str) -> ChargeResult | None:
+        row = await self.ledger.find(idempotency_key)
+        if row is None or row.kind != "charge":
+            return None
+        return ChargeResult(row.succeeded, row.reference, row.failure_code, row.failure_message)
+
     async def refund(self, transaction_id: str, amount: int, idempotency_key: str) -> RefundResult:
         request = _request("refund", transaction_id, amount)
         row = await self.ledger.find(idempotency_key)

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.faults import crash_point
 from streaming.events import Envelope, InventoryReserved, OrderCancelled
 from subgraphs.payments.domain.errors import RefundFailed
 from subgraphs.payments.domain.models import Payment
@@ -62,11 +63,17 @@ class PaymentService:
             log.info("order %s already has payment %s", reserved.order_id, existing.id)
             return existing.to_record()
         result = await self._charge_unless_refused(session, reserved)
+        if result.succeeded:
+            crash_point("payments.charged")  # chaos suite: money moved, nothing committed yet
         payment = self._payment(reserved, result)
         payment.correlation_id = event.correlation_id
         await self.repository.add(session, payment)
         if not result.pending:  # a pending charge is announced when its webhook settles it
             await payment_processed(session, payment, event)
+        if result.succeeded and await self.repository.is_cancelled(session, reserved.order_id):
+            # charged before a crash, cancelled before this redelivery: the cancellation found
+            # no payment to refund, so nothing else ever would
+            await self.refund(session, payment, ORDER_CANCELLED, event)
         return payment.to_record()
 
     async def cancel_order(self, session: AsyncSession, event: Envelope) -> PaymentRecord | None:
@@ -99,14 +106,22 @@ class PaymentService:
         self, session: AsyncSession, reserved: InventoryReserved
     ) -> ChargeResult:
         if await self.repository.is_cancelled(session, reserved.order_id):
-            return ChargeResult(False, failure_message=ORDER_CANCELLED)
+            return await self._earlier_or_refused(reserved.order_id, ORDER_CANCELLED)
         if reserved.expires_at is not None and reserved.expires_at <= self.clock():
-            return ChargeResult(False, failure_message=RESERVATION_EXPIRED)
+            return await self._earlier_or_refused(reserved.order_id, RESERVATION_EXPIRED)
         total = reserved.total
         return await self.provider.charge(
             reserved.order_id, total.amount, total.currency, reserved.payment_method,
             idempotency_key=reserved.order_id,
         )
+
+    async def _earlier_or_refused(self, key: str, reason: str) -> ChargeResult:
+        """No new charge for a refused order, but one an earlier attempt made (and died before
+        recording) is recorded as it is, so it can be refunded."""
+        earlier = await self.provider.earlier_charge(key)
+        if earlier is not None and earlier.succeeded:
+            return earlier
+        return ChargeResult(False, failure_message=reason)
 
     async def refund(
         self, session: AsyncSession, payment: Payment, reason: str, cause: Envelope | None

@@ -11,8 +11,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from tests.gateway.edge.conftest import Served
+from tests.strict import require_module
 
-crypto = pytest.importorskip("cryptography", reason="RS256/ES256 need the cryptography package")
+crypto = require_module("cryptography", "RS256/ES256 need the cryptography package")
 
 import jwt  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import ec, rsa  # noqa: E402

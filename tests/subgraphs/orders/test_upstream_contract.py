@@ -7,6 +7,7 @@ import pytest
 from graphql import parse, validate
 
 from subgraphs.orders.upstream import CART_SELECTION, PRODUCT_SELECTION
+from tests.strict import require_module
 
 
 def entities_query(typename: str, selection: str) -> str:
@@ -24,6 +25,6 @@ def entities_query(typename: str, selection: str) -> str:
 def test_checkout_reads_fields_the_real_subgraph_serves(
     module: str, typename: str, selection: str
 ) -> None:
-    schema = pytest.importorskip(module).schema
+    schema = require_module(module, "the subgraph checkout reads from is missing").schema
     errors = validate(schema._schema, parse(entities_query(typename, selection)))
     assert [e.message for e in errors] == []

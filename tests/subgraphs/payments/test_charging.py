@@ -12,6 +12,18 @@ from subgraphs.payments.events.handlers import payment_handler
 from tests.subgraphs.payments.harness import Harness, cancelled, reserved
 
 
+async def crash_before_commit(app: Harness, event: Envelope) -> None:
+    """Handle ``event`` in a transaction that fails after the provider was called."""
+    real = payment_handler(app.services.payments)
+
+    async def crashes_before_commit(session: AsyncSession, envelope: Envelope) -> None:
+        await real(session, envelope)
+        raise RuntimeError("process died before COMMIT")
+
+    with pytest.raises(RuntimeError):
+        await app.deliver(event, crashes_before_commit)
+
+
 async def test_a_good_card_is_charged_and_payment_processed_is_enqueued(app: Harness) -> None:
     # given a reservation paid with pm_card_visa
     event = reserved(amount=4250)
@@ -91,14 +103,7 @@ async def test_a_crash_after_the_charge_but_before_the_commit_is_retried_into_th
 ) -> None:
     # given a handler whose transaction fails after the provider charged the card
     event = reserved()
-    real = payment_handler(app.services.payments)
-
-    async def crashes_before_commit(session: AsyncSession, envelope: Envelope) -> None:
-        await real(session, envelope)
-        raise RuntimeError("process died before COMMIT")
-
-    with pytest.raises(RuntimeError):
-        await app.deliver(event, crashes_before_commit)
+    await crash_before_commit(app, event)
     assert await app.payment(event.payload.order_id) is None  # nothing of ours survived
     [charged] = await app.sandbox_references("charge")
     # when the event is redelivered
@@ -108,6 +113,23 @@ async def test_a_crash_after_the_charge_but_before_the_commit_is_retried_into_th
     assert payment is not None and payment.transaction_id == charged
     assert await app.charges() == 1
     assert len(await app.published("PaymentProcessed")) == 1
+
+
+async def test_a_charge_orphaned_by_a_crash_is_refunded_when_the_order_was_cancelled_meanwhile(
+    app: Harness,
+) -> None:
+    # regression (chaos suite): payments died after the provider charged and before the commit,
+    # the order was cancelled before the reservation came again, and the charge was kept
+    event = reserved()
+    await crash_before_commit(app, event)
+    await app.deliver(cancelled(event.payload.order_id))  # finds no payment to refund
+    # when the reservation is delivered again
+    await app.deliver(event)
+    # then the earlier charge is recorded and refunded: no money kept for a cancelled order
+    payment = await app.payment(event.payload.order_id)
+    assert payment is not None and payment.status == PaymentStatus.REFUNDED
+    assert (await app.charges(), await app.refunds()) == (1, 1)
+    assert len(await app.published("PaymentRefunded")) == 1
 
 
 async def test_an_expired_reservation_is_not_charged(app: Harness) -> None:
