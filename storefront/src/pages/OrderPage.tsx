@@ -7,7 +7,10 @@ import { OrderDetailDocument, OrderStatusUpdatesDocument, PaymentStatusUpdatesDo
 
 export function OrderPage() {
   const { id = "" } = useParams();
-  const { data, loading, error } = useQuery(OrderDetailDocument, { variables: { id } });
+  const { data, loading, error } = useQuery(OrderDetailDocument, {
+    variables: { id },
+    errorPolicy: "all", // the order still shows while payments cannot be reached
+  });
   // Each event is normalised into the cache by id, so the query above re-renders by itself.
   useSubscription(OrderStatusUpdatesDocument, { variables: { orderId: id } });
   useSubscription(PaymentStatusUpdatesDocument, {
@@ -23,8 +26,8 @@ export function OrderPage() {
     },
   });
   if (loading && !data) return <p role="status">Loading order…</p>;
-  if (error) return <p role="alert" className="error">{error.message}</p>;
   const order = data?.order;
+  if (error && !order) return <p role="alert" className="error">{error.message}</p>;
   if (!order) return <h1>Order not found</h1>;
   return (
     <article aria-labelledby="order-title">

@@ -1,0 +1,96 @@
+"""The storefront in Debian's Chromium against the real platform, its gateway in safelist mode:
+a guest browses, searches, scrolls, fills a cart, registers (the cart comes along), pays, and
+watches the order turn PAID on the page by itself; a declined card shows its failure."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+
+import pytest
+
+from tests.gateway.edge.browser import Browser
+from tests.storefront.conftest import Shop
+from tests.storefront.page import StorefrontPage
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
+
+CARDS = "document.querySelectorAll('.products > li').length"
+
+
+async def register(page: StorefrontPage, name: str) -> None:
+    await page.click("Register")
+    await page.fill("Full name", name)
+    await page.fill("Email", f"{uuid.uuid4().hex[:10]}@shop.test")
+    await page.fill("Password", "correct-horse-battery")
+    await page.click("Create account")
+    await page.until(f"document.querySelector('.who')?.textContent.includes({name!r})")
+
+
+async def add_first_result(page: StorefrontPage, search: str, product: str) -> None:
+    await page.open("/")
+    await page.fill("Search products", search)
+    await page.until(f"{CARDS} === 1 && document.querySelector('.products').textContent"
+                     f".includes({product!r})")
+    await page.click(f"Add {product} to cart")
+    await page.until("document.body.textContent.includes('Added to cart')")
+
+
+async def test_a_guest_buys_and_watches_the_order_turn_paid_without_reload(shop: Shop, tmp_path):
+    async with Browser(tmp_path / "profile") as browser:
+        page = StorefrontPage(browser, shop.url, shop.artefacts)
+        # Given the catalogue, first page of the Relay connection, then more on scrolling.
+        await page.open("/")
+        await page.until(f"{CARDS} === 12")
+        await page.shot("catalogue")
+        await page.js("window.scrollTo(0, document.body.scrollHeight)")
+        assert await page.until(f"{CARDS} > 12 && {CARDS}") > 12
+        # When a guest searches and adds the one result to the cart.
+        await add_first_result(page, "Aurora", "Aurora Wireless Headphones")
+        await page.shot("search-and-add")
+        assert await page.text("cart-count") == "1"
+        assert await page.js("localStorage.getItem('storefront.guestCartId')")
+        # And registers: the guest cart is merged into the new account's.
+        await register(page, "Ada Storefront")
+        await page.until("document.querySelector('[data-testid=cart-count]').textContent === '1'")
+        assert await page.js("localStorage.getItem('storefront.guestCartId')") is None
+        await page.click("Cart (1)")
+        await page.until("document.querySelector('[data-testid=cart-line]')?.textContent"
+                         ".includes('Aurora Wireless Headphones')")
+        await page.shot("merged-cart")
+        # And checks out with pm_card_visa while payments is down, so PENDING must show first.
+        await asyncio.to_thread(shop.platform.kill, "payments")
+        await page.click("Checkout")
+        await page.click("Place order")
+        assert await page.until("document.querySelector('[data-testid=order-status]')"
+                                "?.textContent") == "PENDING"
+        await page.js("window.sameDocument = true")
+        await page.shot("order-pending")
+        # Then, payments back, PAID arrives through the subscription: same document, no reload.
+        started = time.monotonic()
+        await asyncio.to_thread(shop.platform.restart, "payments")
+        await page.until("testid('order-status') === 'PAID'", seconds=90)
+        print(f"PAID on the page {time.monotonic() - started:.1f}s after payments restarted")
+        await page.until("testid('payment-status') === 'SUCCEEDED'", seconds=30)
+        assert await page.js("window.sameDocument === true")
+        await page.shot("order-paid")
+        # And the order is in the history.
+        await page.click("Orders")
+        await page.until("document.querySelector('.orders')?.textContent.includes('PAID')")
+
+
+async def test_a_declined_card_shows_the_payment_failure(shop: Shop, tmp_path):
+    async with Browser(tmp_path / "profile") as browser:
+        page = StorefrontPage(browser, shop.url, shop.artefacts)
+        await page.open("/")
+        await register(page, "Bo Declined")
+        await add_first_result(page, "Pulse", "Pulse Bluetooth Speaker")
+        await page.click("Cart (1)")
+        await page.click("Checkout")
+        await page.fill("Test card that is declined", "pm_card_chargeDeclined")
+        await page.js("field('Test card that is declined').click()")
+        await page.click("Place order")
+        await page.until("testid('order-status') === 'PAYMENT FAILED'", seconds=90)
+        assert "declined" in (await page.until("testid('payment-failure')")).lower()
+        await page.shot("declined")
