@@ -52,6 +52,9 @@ class SafelistPlatform(Platform):
                 "GATEWAY_CORS__ALLOW_ORIGINS": json.dumps([self.origin]),
                 "GATEWAY_CORS__ALLOW_HEADERS": json.dumps(CORS_HEADERS)}
 
+    def _wait_healthy(self, name: str, timeout: float = 120.0) -> None:
+        super()._wait_healthy(name, timeout)  # a shared CI machine can be slow to import
+
 
 @pytest.fixture(scope="session")
 def built_storefront() -> Path:
