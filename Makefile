@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .PHONY: dev test install migrate seed schema schema-check lint unit integration clean oracle \
-        backup-db restore-db
+        backup-db restore-db storefront
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -65,3 +65,7 @@ restore-db: install
 	@# make restore-db SERVICE=orders FROM=var/backups [TARGET=postgresql://...] [FORCE=1]
 	@test -n "$(SERVICE)" -a -n "$(FROM)" || { echo "usage: make restore-db SERVICE=orders FROM=var/backups"; exit 2; }
 	$(PY) -m infra.backup restore --service $(SERVICE) --from $(FROM) $(if $(TARGET),--target $(TARGET)) $(if $(FORCE),--force)
+
+storefront: install
+	@# Build the web app (storefront/, needs npm) when its sources changed; `make dev` serves it on :3000.
+	$(PY) -m infra.dev.storefront build

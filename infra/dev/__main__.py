@@ -10,6 +10,7 @@ import sys
 
 from infra.dev.schema import check_schema, write_schema
 from infra.dev.services import ROOT, domains_present, platform_processes
+from infra.dev.storefront import NpmMissing, build
 from infra.dev.supervisor import Supervisor
 
 # Dev defaults (README); the demo admin's defaults live in subgraphs/users/config.py.
@@ -21,6 +22,13 @@ DEV_ENV = {
     "KAFKA_SESSION_TIMEOUT_MS": "2000",
     "KAFKA_HEARTBEAT_INTERVAL_MS": "500",
     "PYTHONUNBUFFERED": "1",
+    # The storefront (:3000) calls the gateway cross-origin, sending only persisted operations:
+    # audit mode loads the manifest (and logs, but runs, operations not in it).
+    "GATEWAY_CORS__ALLOW_ORIGINS": '["http://127.0.0.1:3000", "http://localhost:3000"]',
+    "GATEWAY_CORS__ALLOW_HEADERS": '["content-type", "authorization", "x-cart-id", '
+                                   '"apollo-require-preflight", "x-apollo-operation-name", '
+                                   '"x-request-id"]',
+    "GATEWAY_TRUSTED_DOCUMENTS__MODE": "audit",
 }
 
 
@@ -33,6 +41,16 @@ def _each_domain(command: str) -> None:
         print(f"{command}: {name}", flush=True)
         subprocess.run([sys.executable, "-m", f"subgraphs.{name}", command],
                        cwd=ROOT, env=_env(), check=True)
+
+
+def _build_storefront() -> None:
+    """Build the web app when npm is here (only when its sources changed); else say how."""
+    try:
+        build(quiet=False)
+    except NpmMissing as missing:
+        print(f"storefront: skipped. {missing}", flush=True)
+    except RuntimeError as failed:
+        print(f"storefront: build failed, not served.\n{failed}", flush=True)
 
 
 def main() -> int:
@@ -48,6 +66,7 @@ def main() -> int:
     _each_domain("migrate")
     _each_domain("seed")
     write_schema()
+    _build_storefront()
     asyncio.run(Supervisor(platform_processes(), _env()).run())
     return 0
 

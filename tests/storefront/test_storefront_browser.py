@@ -14,7 +14,7 @@ from tests.gateway.edge.browser import Browser
 from tests.storefront.conftest import Shop
 from tests.storefront.page import StorefrontPage
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
 CARDS = "document.querySelectorAll('.products > li').length"
 
