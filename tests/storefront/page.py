@@ -35,7 +35,7 @@ class StorefrontPage:
     async def js(self, expression: str) -> Any:
         return await self.browser.evaluate(f"(() => {{ {_PRELUDE} return ({expression}); }})()")
 
-    async def until(self, expression: str, seconds: float = 30) -> Any:
+    async def until(self, expression: str, seconds: float = 60) -> Any:
         return await self.browser.wait_for(
             f"(() => {{ {_PRELUDE} try {{ return ({expression}); }} catch {{ return null; }} }})()",
             seconds)

@@ -23,7 +23,7 @@ async def register(page: StorefrontPage, name: str) -> None:
     await page.click("Register")
     await page.fill("Full name", name)
     await page.fill("Email", f"{uuid.uuid4().hex[:10]}@shop.test")
-    await page.fill("Password", "correct-horse-battery")
+    await page.fill("Password", "correct-horse-42")
     await page.click("Create account")
     await page.until(f"document.querySelector('.who')?.textContent.includes({name!r})")
 

@@ -15,8 +15,7 @@ export function websocketLink(url: string, token: () => Promise<string | null>,
   const client: Client = createClient({
     url,
     lazy: true,
-    retryAttempts: 20,
-    shouldRetry: () => true,
+    retryAttempts: 20, // close events only: a thrown error never loops (graphql-ws default)
     connectionParams: async () => {
       const current = await token();
       return current ? { Authorization: `Bearer ${current}` } : {};
@@ -26,8 +25,8 @@ export function websocketLink(url: string, token: () => Promise<string | null>,
   const link = new ApolloLink((operation) => new Observable<FetchResult>((observer) => {
     let payload: SubscribePayload;
     try {
-      // graphql-ws types a query string; a persisted operation has none.
-      payload = persistedPayload(operation, ids) as unknown as SubscribePayload;
+      // graphql-ws requires a query string: an empty one, the document is the manifest's.
+      payload = { query: "", ...persistedPayload(operation, ids) };
     } catch (error) {
       observer.error(error);
       return undefined;

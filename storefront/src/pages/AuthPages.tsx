@@ -55,7 +55,7 @@ export function RegisterPage() {
       <h1 id="register-title">Register</h1>
       <label>Full name<input autoComplete="name" required {...field("fullName")} /></label>
       <label>Email<input type="email" autoComplete="email" required {...field("email")} /></label>
-      <label>Password (8 characters or more)<input type="password" autoComplete="new-password"
+      <label>Password (8 or more characters, letters and digits)<input type="password" autoComplete="new-password"
                                                    required minLength={8} {...field("password")} /></label>
       {error && <p role="alert" className="error">{error.message}</p>}
       <button type="submit" disabled={loading}>Create account</button>
