@@ -53,8 +53,8 @@ async def test_a_guest_buys_and_watches_the_order_turn_paid_without_reload(shop:
         assert await page.js("localStorage.getItem('storefront.guestCartId')")
         # And registers: the guest cart is merged into the new account's.
         await register(page, "Ada Storefront")
-        await page.until("document.querySelector('[data-testid=cart-count]').textContent === '1'")
-        assert await page.js("localStorage.getItem('storefront.guestCartId')") is None
+        await page.until("localStorage.getItem('storefront.guestCartId') === null")
+        await page.until("testid('cart-count') === '1'")
         await page.click("Cart (1)")
         await page.until("document.querySelector('[data-testid=cart-line]')?.textContent"
                          ".includes('Aurora Wireless Headphones')")
