@@ -29,9 +29,10 @@ FINGERPRINT = DIST / ".fingerprint"
 GENERATED = APP / "src" / "gql"
 # Everything the build reads: the app, its locked dependencies, the schema and the manifest.
 INPUTS = ("src", "index.html", "package-lock.json", "vite.config.ts", "codegen.ts",
-          "tsconfig.json", "../schema/supergraph.graphql", "../schema/persisted-query-manifest.json")
-HOW_TO_GET_NPM = ("npm not found: install Node.js 20 or newer (Debian: apt-get install nodejs npm) "
-                  "to build the storefront; the platform runs without it.")
+          "tsconfig.json", "../schema/supergraph.graphql",
+          "../schema/persisted-query-manifest.json")
+HOW_TO_GET_NPM = ("npm not found: install Node.js 20 or newer (Debian: apt-get install nodejs "
+                  "npm) to build the storefront; the platform runs without it.")
 
 
 class NpmMissing(RuntimeError):
@@ -79,7 +80,7 @@ class _Handler(SimpleHTTPRequestHandler):
 
     config_js = b""
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
         if path == "/config.js":
             self._send(self.config_js, "text/javascript")
@@ -96,7 +97,7 @@ class _Handler(SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         return  # the gateway logs the requests that matter
 
 

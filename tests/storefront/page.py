@@ -20,7 +20,8 @@ const testid = (id) => document.querySelector(`[data-testid="${id}"]`)?.textCont
 const fill = (el, value) => {
   const proto = el instanceof HTMLSelectElement ? HTMLSelectElement : HTMLInputElement;
   Object.getOwnPropertyDescriptor(proto.prototype, 'value').set.call(el, value);
-  el.dispatchEvent(new Event(el instanceof HTMLSelectElement ? 'change' : 'input', {bubbles: true}));
+  const kind = el instanceof HTMLSelectElement ? 'change' : 'input';
+  el.dispatchEvent(new Event(kind, {bubbles: true}));
 };
 """
 
