@@ -43,6 +43,8 @@ async def test_a_guest_buys_and_watches_the_order_turn_paid_without_reload(shop:
         # Given the catalogue, first page of the Relay connection, then more on scrolling.
         await page.open("/")
         await page.until(f"{CARDS} === 12")
+        first = await page.js("performance.getEntriesByName('catalogue:first-render')[0].startTime")
+        print(f"catalogue first render {first:.0f} ms after navigation start")
         await page.shot("catalogue")
         await page.js("window.scrollTo(0, document.body.scrollHeight)")
         assert await page.until(f"{CARDS} > 12 && {CARDS}") > 12

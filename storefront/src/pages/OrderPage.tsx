@@ -1,5 +1,6 @@
 // One order; its status and payment change live (orderStatusChanged, paymentStatusChanged).
 import { useQuery, useSubscription } from "@apollo/client";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useParams } from "react-router-dom";
 import { Money } from "../components/Money";
 import { StatusBadge } from "../components/StatusBadge";
@@ -7,30 +8,18 @@ import { OrderDetailDocument, OrderStatusUpdatesDocument, PaymentStatusUpdatesDo
 
 export function OrderPage() {
   const { id = "" } = useParams();
-  const { data, loading, error } = useQuery(OrderDetailDocument, {
+  const { data, loading, error, refetch } = useQuery(OrderDetailDocument, {
     variables: { id },
     errorPolicy: "all", // the order still shows while payments cannot be reached
   });
-  // Each event is normalised into the cache by id, so the query above re-renders by itself.
-  useSubscription(OrderStatusUpdatesDocument, { variables: { orderId: id } });
-  useSubscription(PaymentStatusUpdatesDocument, {
-    variables: { orderId: id },
-    onData: ({ client, data: event }) => {
-      const payment = event.data?.paymentStatusChanged;
-      if (!payment) return;
-      // The first payment event may precede any order event: link it to the order.
-      client.cache.modify({
-        id: client.cache.identify({ __typename: "Order", id }),
-        fields: { payment: (_, { toReference }) => toReference(payment) },
-      });
-    },
-  });
+  const round = useResubscription(refetch);
   if (loading && !data) return <p role="status">Loading order…</p>;
   const order = data?.order;
   if (error && !order) return <p role="alert" className="error">{error.message}</p>;
   if (!order) return <h1>Order not found</h1>;
   return (
     <article aria-labelledby="order-title">
+      <LiveUpdates key={round.current} orderId={order.id} onEnded={round.retry} />
       <h1 id="order-title">Order {order.id}</h1>
       <div aria-live="polite" className="live">
         <p>Status: <StatusBadge status={order.status} testId="order-status" /></p>
@@ -52,4 +41,40 @@ export function OrderPage() {
       <p className="muted">Placed {new Date(order.createdAt).toLocaleString()}</p>
     </article>
   );
+}
+
+/** A subscription the gateway ended with an error (a subgraph down) starts again after a pause,
+ * with the order refetched so that nothing missed meanwhile stays unseen. */
+function useResubscription(refetch: () => unknown) {
+  const [current, setCurrent] = useState(0);
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+  useEffect(() => () => clearTimeout(timer.current), []);
+  const retry = useCallback(() => {
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => { setCurrent((n) => n + 1); refetch(); }, 2000);
+  }, [refetch]);
+  return { current, retry };
+}
+
+/** Status and payment events, normalised into the cache by id: the page re-renders by itself. */
+function LiveUpdates({ orderId, onEnded }: { orderId: string; onEnded: () => void }) {
+  // errorPolicy all: an event whose payment could not be joined still brings the status.
+  useSubscription(OrderStatusUpdatesDocument, {
+    variables: { orderId }, errorPolicy: "all", onError: onEnded,
+  });
+  useSubscription(PaymentStatusUpdatesDocument, {
+    variables: { orderId },
+    errorPolicy: "all",
+    onError: onEnded,
+    onData: ({ client, data: event }) => {
+      const payment = event.data?.paymentStatusChanged;
+      if (!payment) return;
+      // The first payment event may precede any order event: link it to the order.
+      client.cache.modify({
+        id: client.cache.identify({ __typename: "Order", id: orderId }),
+        fields: { payment: (_, { toReference }) => toReference(payment) },
+      });
+    },
+  });
+  return null;
 }
