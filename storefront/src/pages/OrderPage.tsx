@@ -4,7 +4,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { useParams } from "react-router-dom";
 import { Money } from "../components/Money";
 import { StatusBadge } from "../components/StatusBadge";
-import { OrderDetailDocument, OrderStatusUpdatesDocument, PaymentStatusUpdatesDocument } from "../gql/graphql";
+import { CartViewDocument, OrderDetailDocument, OrderStatusUpdatesDocument, PaymentStatusUpdatesDocument } from "../gql/graphql";
 
 export function OrderPage() {
   const { id = "" } = useParams();
@@ -60,7 +60,11 @@ function useResubscription(refetch: () => unknown) {
 function LiveUpdates({ orderId, onEnded }: { orderId: string; onEnded: () => void }) {
   // errorPolicy all: an event whose payment could not be joined still brings the status.
   useSubscription(OrderStatusUpdatesDocument, {
-    variables: { orderId }, errorPolicy: "all", onError: onEnded,
+    variables: { orderId },
+    errorPolicy: "all",
+    onError: onEnded,
+    // The cart empties as the order goes through (cart consumes order events): show it.
+    onData: ({ client }) => void client.refetchQueries({ include: [CartViewDocument] }),
   });
   useSubscription(PaymentStatusUpdatesDocument, {
     variables: { orderId },
