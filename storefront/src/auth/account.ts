@@ -22,7 +22,7 @@ export function useAccount() {
   const signOut = useCallback(async () => {
     sessions.clear();
     socket.restart();
-    await client.clearStore();
+    await client.resetStore(); // active queries refetch as the guest
   }, [client]);
   return { signedIn, signOut };
 }
