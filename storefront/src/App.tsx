@@ -1,6 +1,7 @@
 // Routes of the storefront.
 import { Route, Routes } from "react-router-dom";
 import { Layout } from "./components/Layout";
+import { AdminPage } from "./pages/AdminPage";
 import { LoginPage, RegisterPage } from "./pages/AuthPages";
 import { CartPage } from "./pages/CartPage";
 import { Catalogue } from "./pages/Catalogue";
@@ -19,6 +20,7 @@ export function App() {
         <Route path="/checkout" element={<CheckoutPage />} />
         <Route path="/orders" element={<OrdersPage />} />
         <Route path="/orders/:id" element={<OrderPage />} />
+        <Route path="/admin" element={<AdminPage />} />
         <Route path="/login" element={<LoginPage />} />
         <Route path="/register" element={<RegisterPage />} />
         <Route path="*" element={<h1>Page not found</h1>} />

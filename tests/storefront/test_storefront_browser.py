@@ -1,6 +1,7 @@
 """The storefront in Debian's Chromium against the real platform, its gateway in safelist mode:
 a guest browses, searches, scrolls, fills a cart, registers (the cart comes along), pays, and
-watches the order turn PAID on the page by itself; a declined card shows its failure."""
+watches the order turn PAID on the page by itself, then SHIPPED when staff ship it from a second
+browser; a declined card shows its failure."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import uuid
 
 import pytest
 
+from tests.e2e.conftest import ADMIN
 from tests.gateway.edge.browser import Browser
 from tests.storefront.conftest import Shop
 from tests.storefront.page import StorefrontPage
@@ -37,7 +39,23 @@ async def add_first_result(page: StorefrontPage, search: str, product: str) -> N
     await page.until("document.body.textContent.includes('Added to cart')")
 
 
-async def test_a_guest_buys_and_watches_the_order_turn_paid_without_reload(shop: Shop, tmp_path):
+async def ship_as_admin(shop: Shop, tmp_path, order_id: str) -> None:
+    async with Browser(tmp_path / "admin-profile") as browser:
+        admin = StorefrontPage(browser, shop.url, shop.artefacts)
+        await admin.open("/login?next=/admin")
+        await admin.fill("Email", ADMIN[0])
+        await admin.fill("Password", ADMIN[1])
+        await admin.js("document.querySelector('form.account button[type=submit]').click()")
+        await admin.fill("Order id", order_id)
+        await admin.fill("Tracking number", "TRACK-STOREFRONT-1")
+        await admin.click("Ship order")
+        await admin.until("testid('shipped-status') === 'SHIPPED'")
+        await admin.shot("admin-shipped")
+
+
+async def test_a_guest_buys_and_watches_the_order_turn_paid_then_shipped_without_reload(
+    shop: Shop, tmp_path
+) -> None:
     async with Browser(tmp_path / "profile") as browser:
         page = StorefrontPage(browser, shop.url, shop.artefacts)
         # Given the catalogue, first page of the Relay connection, then more on scrolling.
@@ -77,9 +95,15 @@ async def test_a_guest_buys_and_watches_the_order_turn_paid_without_reload(shop:
         await page.until("testid('payment-status') === 'SUCCEEDED'", seconds=30)
         assert await page.js("window.sameDocument === true")
         await page.shot("order-paid")
+        # When staff ship it from a second browser, the customer's page shows SHIPPED by itself.
+        order_id = (await page.js("location.pathname")).rsplit("/", 1)[1]
+        await ship_as_admin(shop, tmp_path, order_id)
+        await page.until("testid('order-status') === 'SHIPPED'")
+        assert await page.js("window.sameDocument === true")
+        await page.shot("order-shipped")
         # And the order is in the history.
         await page.click("Orders")
-        await page.until("document.querySelector('.orders')?.textContent.includes('PAID')")
+        await page.until("document.querySelector('.orders')?.textContent.includes('SHIPPED')")
 
 
 async def test_a_declined_card_shows_the_payment_failure(shop: Shop, tmp_path):
