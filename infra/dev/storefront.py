@@ -40,13 +40,13 @@ class NpmMissing(RuntimeError):
 
 
 def fingerprint() -> str:
-    """SHA-256 over the build's inputs (paths and contents), generated code excluded."""
+    """SHA-256 over the build's inputs (paths and contents), generated code and tests excluded."""
     digest = hashlib.sha256()
     for name in INPUTS:
         path = (APP / name).resolve()
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for file in files:
-            if GENERATED not in file.parents:
+            if GENERATED not in file.parents and ".test." not in file.name:
                 digest.update(str(file.relative_to(ROOT)).encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()
 
