@@ -6,6 +6,7 @@ import { LoginPage, RegisterPage } from "./pages/AuthPages";
 import { CartPage } from "./pages/CartPage";
 import { Catalogue } from "./pages/Catalogue";
 import { CheckoutPage } from "./pages/CheckoutPage";
+import { NotificationsPage } from "./pages/NotificationsPage";
 import { OrderPage } from "./pages/OrderPage";
 import { OrdersPage } from "./pages/OrdersPage";
 import { ProductPage } from "./pages/ProductPage";
@@ -20,6 +21,7 @@ export function App() {
         <Route path="/checkout" element={<CheckoutPage />} />
         <Route path="/orders" element={<OrdersPage />} />
         <Route path="/orders/:id" element={<OrderPage />} />
+        <Route path="/notifications" element={<NotificationsPage />} />
         <Route path="/admin" element={<AdminPage />} />
         <Route path="/login" element={<LoginPage />} />
         <Route path="/register" element={<RegisterPage />} />

@@ -106,7 +106,9 @@ async def test_a_guest_buys_and_watches_the_order_turn_paid_then_shipped_without
         await page.until("document.querySelector('.orders')?.textContent.includes('SHIPPED')")
 
 
-async def test_a_declined_card_shows_the_payment_failure(shop: Shop, tmp_path):
+async def test_a_declined_card_shows_the_payment_failure_and_preferences_stick(
+    shop: Shop, tmp_path
+) -> None:
     async with Browser(tmp_path / "profile") as browser:
         page = StorefrontPage(browser, shop.url, shop.artefacts)
         await page.open("/")
@@ -120,3 +122,13 @@ async def test_a_declined_card_shows_the_payment_failure(shop: Shop, tmp_path):
         await page.until("testid('order-status') === 'PAYMENT FAILED'", seconds=90)
         assert "declined" in (await page.until("testid('payment-failure')")).lower()
         await page.shot("declined")
+        # And a changed notification preference is kept (the page reopened from the server).
+        await page.click("Notifications")
+        email = "field('Email').checked"
+        before = await page.until(f"field('Email') && ({email} ? 'on' : 'off')")
+        await page.js("field('Email').click()")
+        after = "off" if before == "on" else "on"
+        await page.until(f"({email} ? 'on' : 'off') === {after!r}")
+        await page.open("/notifications")
+        assert await page.until(f"field('Email') && ({email} ? 'on' : 'off')") == after
+        await page.shot("notifications")

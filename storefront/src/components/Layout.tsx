@@ -21,6 +21,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <NavLink to="/">Catalogue</NavLink>
           <NavLink to="/cart">Cart (<span data-testid="cart-count">{count}</span>)</NavLink>
           {session && <NavLink to="/orders">Orders</NavLink>}
+          {session && <NavLink to="/notifications">Notifications</NavLink>}
           {session?.user.roles.includes("admin") && <NavLink to="/admin">Ship orders</NavLink>}
           {session ? (
             <>
