@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 from tests.gateway.edge.browser import Browser
 
-__all__ = ["StorefrontPage"]
+__all__ = ["StorefrontPage", "open_tab"]
 
 # DOM helpers: React listens for the native input event, so values go through the setter.
 _PRELUDE = """
@@ -61,3 +63,13 @@ class StorefrontPage:
         path = self.artefacts / f"{self.shots:02d}-{name}.png"
         await self.browser.screenshot(path)
         return path
+
+
+@contextlib.asynccontextmanager
+async def open_tab(base: str, artefacts: Path, profile: Path,
+                   path: str = "/") -> AsyncIterator[StorefrontPage]:
+    """A fresh Chromium (its own profile: a second browser context) showing ``path``."""
+    async with Browser(profile) as browser:
+        page = StorefrontPage(browser, base, artefacts)
+        await page.open(path)
+        yield page

@@ -12,9 +12,8 @@ import uuid
 import pytest
 
 from tests.e2e.conftest import ADMIN
-from tests.gateway.edge.browser import Browser
 from tests.storefront.conftest import Shop
-from tests.storefront.page import StorefrontPage
+from tests.storefront.page import StorefrontPage, open_tab
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -39,27 +38,32 @@ async def add_first_result(page: StorefrontPage, search: str, product: str) -> N
     await page.until("document.body.textContent.includes('Added to cart')")
 
 
+async def place_order(page: StorefrontPage, card: str = "Visa test card (succeeds)") -> None:
+    await page.click("Checkout")
+    await page.js(f"field({card!r}).click()")
+    await page.click("Place order")
+
+
 async def ship_as_admin(shop: Shop, tmp_path, order_id: str) -> None:
-    async with Browser(tmp_path / "admin-profile") as browser:
-        admin = StorefrontPage(browser, shop.url, shop.artefacts)
-        await admin.open("/login?next=/admin")
-        await admin.fill("Email", ADMIN[0])
-        await admin.fill("Password", ADMIN[1])
+    tab = open_tab(shop.url, shop.artefacts, tmp_path / "admin-profile", "/login?next=/admin")
+    async with tab as admin:
+        form = {"Email": ADMIN[0], "Password": ADMIN[1]}
+        for label, value in form.items():
+            await admin.fill(label, value)
         await admin.js("document.querySelector('form.account button[type=submit]').click()")
-        await admin.fill("Order id", order_id)
-        await admin.fill("Tracking number", "TRACK-STOREFRONT-1")
+        form = {"Order id": order_id, "Tracking number": "TRACK-STOREFRONT-1"}
+        for label, value in form.items():
+            await admin.fill(label, value)
         await admin.click("Ship order")
-        await admin.until("testid('shipped-status') === 'SHIPPED'")
+        assert await admin.until("testid('shipped-status')") == "SHIPPED"
         await admin.shot("admin-shipped")
 
 
 async def test_a_guest_buys_and_watches_the_order_turn_paid_then_shipped_without_reload(
     shop: Shop, tmp_path
 ) -> None:
-    async with Browser(tmp_path / "profile") as browser:
-        page = StorefrontPage(browser, shop.url, shop.artefacts)
+    async with open_tab(shop.url, shop.artefacts, tmp_path / "profile") as page:
         # Given the catalogue, first page of the Relay connection, then more on scrolling.
-        await page.open("/")
         await page.until(f"{CARDS} === 12")
         first = await page.js("performance.getEntriesByName('catalogue:first-render')[0].startTime")
         print(f"catalogue first render {first:.0f} ms after navigation start")
@@ -81,8 +85,7 @@ async def test_a_guest_buys_and_watches_the_order_turn_paid_then_shipped_without
         await page.shot("merged-cart")
         # And checks out with pm_card_visa while payments is down, so PENDING must show first.
         await asyncio.to_thread(shop.platform.kill, "payments")
-        await page.click("Checkout")
-        await page.click("Place order")
+        await place_order(page)
         assert await page.until("document.querySelector('[data-testid=order-status]')"
                                 "?.textContent") == "PENDING"
         await page.js("window.sameDocument = true")
@@ -109,16 +112,14 @@ async def test_a_guest_buys_and_watches_the_order_turn_paid_then_shipped_without
 async def test_a_declined_card_shows_the_payment_failure_and_preferences_stick(
     shop: Shop, tmp_path
 ) -> None:
-    async with Browser(tmp_path / "profile") as browser:
-        page = StorefrontPage(browser, shop.url, shop.artefacts)
-        await page.open("/")
+    async with open_tab(shop.url, shop.artefacts, tmp_path / "profile") as page:
+        # Given a customer with a speaker in the cart
         await register(page, "Bo Declined")
         await add_first_result(page, "Pulse", "Pulse Bluetooth Speaker")
+        # When they pay with the sandbox's declined card
         await page.click("Cart (1)")
-        await page.click("Checkout")
-        await page.fill("Test card that is declined", "pm_card_chargeDeclined")
-        await page.js("field('Test card that is declined').click()")
-        await page.click("Place order")
+        await place_order(page, "Test card that is declined")
+        # Then the order page shows the failure and its reason
         await page.until("testid('order-status') === 'PAYMENT FAILED'", seconds=90)
         assert "declined" in (await page.until("testid('payment-failure')")).lower()
         await page.shot("declined")
