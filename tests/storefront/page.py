@@ -51,6 +51,11 @@ class StorefrontPage:
         await self.until(f"!!field({json.dumps(label)})")
         await self.js(f"fill(field({json.dumps(label)}), {json.dumps(value)})")
 
+    async def choose(self, label: str) -> None:
+        """Click the checkbox or radio button labelled ``label`` once it is on the page."""
+        await self.until(f"!!field({json.dumps(label)})")
+        await self.js(f"field({json.dumps(label)}).click()")
+
     async def click(self, name: str) -> None:
         await self.until(f"!!control({json.dumps(name)}) && !control({json.dumps(name)}).disabled")
         await self.js(f"control({json.dumps(name)}).click()")
