@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .PHONY: dev test install migrate seed schema schema-check lint unit integration clean oracle \
-        backup-db restore-db fuzz chaos
+        backup-db restore-db fuzz chaos storefront
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -80,3 +80,7 @@ chaos: install
 	mkdir -p var
 	CHAOS_EVERY_SCENARIO=1 CHAOS_ORDERS=$(CHAOS_ORDERS) CHAOS_CUSTOMERS=12 \
 	CHAOS_REPORT=var/chaos-table.md $(BIN)/pytest tests/chaos -p no:cacheprovider -q
+
+storefront: install
+	@# Build the web app (storefront/, needs npm) when its sources changed; `make dev` serves it on :3000.
+	$(PY) -m infra.dev.storefront build

@@ -1,12 +1,16 @@
 """Make an Apollo persisted-query manifest from ``.graphql`` operation files.
 
     python -m gateway.manifest OPERATIONS... [--supergraph schema/supergraph.graphql]
+                               [--apollo-client PATH...]
                                [--out schema/persisted-query-manifest.json] [--check]
 
 Each operation becomes one entry whose ``body`` is the operation printed with the fragments it
 uses, and whose ``id`` is the SHA-256 of that body (the APQ hash, so APQ-style clients send it
 unchanged). With ``--supergraph`` every operation is validated against the API schema first;
-``--check`` fails when the file on disk is stale (for CI).
+``--check`` fails when the file on disk is stale (for CI). Operations under ``--apollo-client``
+(the storefront's) are stored as Apollo Client, Apollo iOS and Apollo Kotlin send them: with
+``__typename`` added to every selection set below the root, so the hash the client sends names a
+body that answers the fields its normalised cache reads.
 """
 
 from __future__ import annotations
@@ -19,9 +23,12 @@ from pathlib import Path
 
 from graphql import (
     DocumentNode,
+    FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    NameNode,
     OperationDefinitionNode,
+    SelectionSetNode,
     parse,
     print_ast,
     validate,
@@ -32,7 +39,9 @@ from graphql.language import Visitor
 from gateway.pipeline.apq import sha256_hex
 from gateway.supergraph import load_supergraph
 
-__all__ = ["build_manifest", "main"]
+__all__ = ["add_typename", "build_manifest", "main"]
+
+_TYPENAME = FieldNode(name=NameNode(value="__typename"), arguments=(), directives=())
 
 
 def build_manifest(documents: Iterable[DocumentNode]) -> dict:
@@ -76,10 +85,29 @@ def _spreads(node: object, fragments: dict) -> set[str]:
     return found
 
 
+def add_typename(document: DocumentNode) -> DocumentNode:
+    """``document`` with ``__typename`` last in every selection set but an operation's own,
+    unless the set already asks for it: Apollo Client's ``addTypenameToDocument``."""
+
+    class AddTypename(Visitor):
+        def enter_selection_set(self, node: SelectionSetNode, _key: object, parent: object,
+                                *_: object) -> SelectionSetNode | None:
+            if isinstance(parent, OperationDefinitionNode) or any(
+                isinstance(s, FieldNode) and s.name.value.startswith("__")
+                for s in node.selections
+            ):
+                return None
+            return SelectionSetNode(selections=(*node.selections, _TYPENAME))
+
+    return visit(document, AddTypename())
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _arguments().parse_args(argv)
     files = [p for path in args.operations for p in _graphql_files(path)]
+    apollo = [p for path in args.apollo_client for p in _graphql_files(path)]
     documents = [parse(path.read_text()) for path in files]
+    documents += [add_typename(parse(path.read_text())) for path in apollo]
     if args.supergraph is not None:
         schema = load_supergraph(args.supergraph.read_text()).api_schema
         merged = DocumentNode(definitions=tuple(d for doc in documents for d in doc.definitions))
@@ -104,7 +132,9 @@ def _graphql_files(path: Path) -> list[Path]:
 
 def _arguments() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m gateway.manifest", description=__doc__)
-    parser.add_argument("operations", nargs="+", type=Path, help=".graphql files or folders")
+    parser.add_argument("operations", nargs="*", type=Path, help=".graphql files or folders")
+    parser.add_argument("--apollo-client", nargs="+", type=Path, default=[],
+                        help=".graphql files or folders of an Apollo client (__typename added)")
     parser.add_argument("--supergraph", type=Path, help="validate against this supergraph")
     parser.add_argument("--out", type=Path, default=Path("schema/persisted-query-manifest.json"))
     parser.add_argument("--check", action="store_true", help="fail when --out is stale")

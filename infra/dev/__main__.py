@@ -14,6 +14,7 @@ from common.auth.keys import ensure_key_file
 from infra.dev.keys import service_key_env
 from infra.dev.schema import check_schema, write_schema
 from infra.dev.services import DOMAINS, ROOT, domains_present, platform_processes
+from infra.dev.storefront import NpmMissing, build
 from infra.dev.supervisor import Supervisor
 
 USERS = f"http://127.0.0.1:{DOMAINS['users']}"
@@ -37,6 +38,13 @@ DEV_ENV = {
     "GATEWAY_AUTH__ISSUER": "federated-shop/users",
     "GATEWAY_AUTH__AUDIENCE": "federated-shop",
     "GATEWAY_AUTH__TOKEN_VERSIONS_URL": f"{USERS}/auth/token-versions",
+    # The storefront (:3000) calls the gateway cross-origin, sending only persisted operations:
+    # audit mode loads the manifest (and logs, but runs, operations not in it).
+    "GATEWAY_CORS__ALLOW_ORIGINS": '["http://127.0.0.1:3000", "http://localhost:3000"]',
+    "GATEWAY_CORS__ALLOW_HEADERS": '["content-type", "authorization", "x-cart-id", '
+                                   '"apollo-require-preflight", "x-apollo-operation-name", '
+                                   '"x-request-id"]',
+    "GATEWAY_TRUSTED_DOCUMENTS__MODE": "audit",
 }
 
 
@@ -54,6 +62,16 @@ def _each_domain(command: str) -> None:
         print(f"{command}: {name}", flush=True)
         subprocess.run([sys.executable, "-m", f"subgraphs.{name}", command],
                        cwd=ROOT, env=_env(), check=True)
+
+
+def _build_storefront() -> None:
+    """Build the web app when npm is here (only when its sources changed); else say how."""
+    try:
+        build(quiet=False)
+    except NpmMissing as missing:
+        print(f"storefront: skipped. {missing}", flush=True)
+    except RuntimeError as failed:
+        print(f"storefront: build failed, not served.\n{failed}", flush=True)
 
 
 def main() -> int:
@@ -75,6 +93,7 @@ def main() -> int:
     _each_domain("migrate")
     _each_domain("seed")
     write_schema()
+    _build_storefront()
     asyncio.run(Supervisor(platform_processes(), _env()).run())
     return 0
 

@@ -13,6 +13,8 @@ __all__ = ["check_schema", "write_schema"]
 SCHEMA_DIR = ROOT / "schema"
 SUPERGRAPH = SCHEMA_DIR / "supergraph.graphql"
 OPERATIONS = SCHEMA_DIR / "operations"
+# The storefront's own operations are trusted documents too, stored as Apollo Client sends them.
+STOREFRONT_OPERATIONS = ROOT / "storefront" / "src" / "graphql"
 MANIFEST = SCHEMA_DIR / "persisted-query-manifest.json"
 CONFIG = ROOT / "supergraph.yaml"
 
@@ -50,10 +52,14 @@ def compose(config: Path) -> str | None:
 
 
 def manifest(check: bool) -> bool:
-    """(Re)write or check the trusted-documents manifest of schema/operations; True when fresh."""
-    if not OPERATIONS.exists():
+    """(Re)write or check the trusted-documents manifest of schema/operations and of the
+    storefront; True when fresh."""
+    sources = [str(OPERATIONS)] if OPERATIONS.exists() else []
+    if STOREFRONT_OPERATIONS.exists():
+        sources += ["--apollo-client", str(STOREFRONT_OPERATIONS)]
+    if not sources:
         return True
-    command = [sys.executable, "-m", "gateway.manifest", str(OPERATIONS), "--supergraph",
+    command = [sys.executable, "-m", "gateway.manifest", *sources, "--supergraph",
                str(SUPERGRAPH), "--out", str(MANIFEST), *(["--check"] if check else [])]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     if done.returncode != 0 and not check:

@@ -6,7 +6,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["DOMAINS", "ROOT", "Process", "domains_present", "platform_processes"]
+__all__ = ["DOMAINS", "ROOT", "STOREFRONT_PORT", "Process", "domains_present", "platform_processes"]
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAINS = {
@@ -19,6 +19,7 @@ DOMAINS = {
 }
 BROKER_PORT = 9092
 GATEWAY_PORT = 8080
+STOREFRONT_PORT = 3000
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,8 @@ def domains_present() -> list[str]:
 
 
 def platform_processes() -> list[Process]:
-    """Broker first, then every subgraph, then the gateway in front of them."""
+    """Broker first, then every subgraph, then the gateway in front of them, then the
+    storefront's static server when it has been built."""
     py = sys.executable
     procs: list[Process] = []
     if (ROOT / "streaming" / "broker.py").exists():
@@ -51,4 +53,8 @@ def platform_processes() -> list[Process]:
         argv = (py, "-m", "gateway", "serve", "--supergraph", str(supergraph),
                 "--port", str(GATEWAY_PORT))
         procs.append(Process("gateway", argv, f"http://127.0.0.1:{GATEWAY_PORT}/health"))
+    if (ROOT / "storefront" / "dist" / "index.html").exists():
+        argv = (py, "-m", "infra.dev.storefront", "serve", "--port", str(STOREFRONT_PORT),
+                "--gateway", f"http://127.0.0.1:{GATEWAY_PORT}/graphql")
+        procs.append(Process("storefront", argv, f"http://127.0.0.1:{STOREFRONT_PORT}/config.js"))
     return procs

@@ -1,0 +1,41 @@
+// The Apollo Client: persisted operations over HTTP (queries, mutations) and WebSocket
+// (subscriptions), with the session's token or the guest's cart id on every request.
+import { ApolloClient, HttpLink, split } from "@apollo/client";
+import { setContext } from "@apollo/client/link/context";
+import { getMainDefinition } from "@apollo/client/utilities";
+import ids from "virtual:persisted-operations";
+import { sessions } from "../auth/session";
+import { guestCart } from "../cart/guest";
+import { endpoints } from "../config";
+import { createCache } from "./cache";
+import { persistedOperationsLink } from "./persisted";
+import { websocketLink } from "./websocket";
+
+const identify = setContext(async (_, { headers }) => {
+  const token = await sessions.accessToken();
+  const cartId = token ? null : guestCart.id();
+  return {
+    headers: {
+      ...headers,
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(cartId ? { "x-cart-id": cartId } : {}),
+    },
+  };
+});
+
+function isSubscription({ query }: { query: Parameters<typeof getMainDefinition>[0] }): boolean {
+  const definition = getMainDefinition(query);
+  return definition.kind === "OperationDefinition" && definition.operation === "subscription";
+}
+
+const where = endpoints();
+export const socket = websocketLink(where.websocket, () => sessions.accessToken(), ids);
+
+export const client = new ApolloClient({
+  cache: createCache(),
+  link: split(
+    isSubscription,
+    socket.link,
+    persistedOperationsLink(ids).concat(identify).concat(new HttpLink({ uri: where.http })),
+  ),
+});
