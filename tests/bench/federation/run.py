@@ -35,6 +35,7 @@ SHARED = Path("/work/shared/bench")
 SUBGRAPHS = ("accounts", "inventory", "products", "reviews")
 SUBGRAPH_BASE_PORT = 4201
 GATEWAY_PORT = 4000
+OTLP_SINK_PORT = 4318  # traces of the "ours+tracing" run go here and are dropped (issue 14)
 GATEWAY_CPU, LOAD_CPU = "0", "1"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE_MB = 1 / 1024  # VmRSS is in kB
@@ -283,8 +284,14 @@ def gateways(supergraph: Path) -> dict[str, tuple[list[str], dict] | str]:
             "--port", str(GATEWAY_PORT), "--host", "127.0.0.1", "--fork", "1",
             "--polling", "24h", "-c", str(HERE / "hive.config.mjs")]
     node_env = {"NODE_ENV": "production"}
+    # Tracing as production runs it: 10 % of new traces kept, exported over OTLP/HTTP to a
+    # local sink (metrics are always on: every "ours" row pays for them).
+    tracing_env = {**ours_env, "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{OTLP_SINK_PORT}",
+                   "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
+                   "OTEL_TRACES_SAMPLER_ARG": "0.1"}
     return {
         "ours": (ours, ours_env),
+        "ours+tracing": (ours, tracing_env),
         "ours+dedup": (ours, {**ours_env, f"GATEWAY_{dedup.upper()}": "true"}) if dedup
         else "not implemented: gateway/config.py has no inbound request collapsing option",
         "apollo-gateway": (["node", str(HERE / "apollo.mjs"), str(supergraph),
@@ -295,6 +302,30 @@ def gateways(supergraph: Path) -> dict[str, tuple[list[str], dict] | str]:
         "hive-gateway-rust-planner+dedup": ([*hive, "--hive-router-runtime"],
                                             {**node_env, "BENCH_DEDUP": "1"}),
     }
+
+
+@contextlib.contextmanager
+def otlp_sink() -> Iterator[None]:
+    """Accepts OTLP/HTTP exports and drops them, so exporting costs the gateway what it would."""
+    import http.server
+
+    class Sink(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("content-length", 0)))
+            self.send_response(200)
+            self.send_header("content-type", "application/x-protobuf")
+            self.send_header("content-length", "0")
+            self.end_headers()
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", OTLP_SINK_PORT), Sink)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield
+    finally:
+        server.shutdown()
 
 
 def ceiling(args: argparse.Namespace, work: Path) -> dict:
@@ -319,7 +350,7 @@ def run(args: argparse.Namespace) -> dict:
     notes: dict[str, str] = {}
     cpu_share: dict[str, float | None] = {}  # CPU-seconds the gateway got per second of load
     subgraphs = ["node", str(HERE / "subgraphs.mjs"), str(SUBGRAPH_BASE_PORT)]
-    with process(subgraphs, LOAD_CPU, work / "subgraphs.log"):
+    with process(subgraphs, LOAD_CPU, work / "subgraphs.log"), otlp_sink():
         for offset in range(len(SUBGRAPHS)):
             wait_port(SUBGRAPH_BASE_PORT + offset)
         meta_ceiling = ceiling(args, work)
