@@ -18,7 +18,9 @@ class StaleCacheConfig(BaseModel):
         "above a quarter of it is never kept."
     )
     neutral_headers: list[str] = Field(
-        ["x-request-id", "traceparent", "tracestate"],
+        # x-forwarded-for: the gateway tells every subgraph the client's address (login
+        # throttling reads it); it never changes a public query's answer
+        ["x-request-id", "traceparent", "tracestate", "x-forwarded-for"],
         description="Subgraph request headers that cannot change an answer. A request carrying "
         "any other header (Authorization, a cart id, forwarded claims...) is personalised: its "
         "answer is never kept and it is never answered stale.",

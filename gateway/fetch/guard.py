@@ -46,7 +46,9 @@ class Guard:
         self._policy_for = policy_for
         self._policies: dict[str, FetchPolicy] = {}
         self.breakers = BreakerBoard(lambda name: self.policy(name).breaker)
-        self.stale = stale or StaleCache(("x-request-id", "traceparent", "tracestate"))
+        # not `stale or ...`: an empty cache has len 0 and is falsy, the configured one was lost
+        self.stale = stale if stale is not None else StaleCache(
+            ("x-request-id", "traceparent", "tracestate", "x-forwarded-for"))
 
     def policy(self, subgraph: str) -> FetchPolicy:
         """Subgraph ``subgraph``'s policy (asked of ``policy_for`` once)."""
