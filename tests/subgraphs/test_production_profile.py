@@ -11,6 +11,7 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy import text
 
+from common.auth.keys import ensure_key_file
 from common.auth.service_keys import load_private_key
 from common.auth.service_tokens import SERVICE_TOKEN_HEADER, ServiceTokenIssuer
 from subgraphs.kit.database import Database
@@ -61,8 +62,10 @@ async def test_a_production_subgraph_serves_neither_graphiql_nor_introspection(
     keys = generated_keys(tmp_path / "keys", ["gateway", "notifications"])
     gateway = ServiceTokenIssuer("gateway", load_private_key(keys / "gateway.key"))
     headers = {SERVICE_TOKEN_HEADER: gateway.token_for("users")}
+    signing = ensure_key_file(tmp_path / "users-signing.pem")
     async with open_harness(sqlite_url, environment="production", jwt_secret=SECRET,
                             service_auth_required=True, service_keys_dir=keys,
+                            jwt_signing_keys=str(signing),
                             admin_password="a-real-admin-password-1") as users:
         # when a browser asks for GraphiQL and a caller for the schema
         page = await users.client.get("/graphql", headers={**headers, "accept": "text/html"})
@@ -76,12 +79,15 @@ async def test_a_production_subgraph_serves_neither_graphiql_nor_introspection(
     assert "type User" in sdl.json()["data"]["_service"]["sdl"]
 
 
-async def test_production_seeds_the_admin_and_no_demo_customers(sqlite_url: str) -> None:
+async def test_production_seeds_the_admin_and_no_demo_customers(
+    sqlite_url: str, tmp_path: Path
+) -> None:
     # given a migrated production users database with a real admin password
     await upgrade_async(MIGRATIONS_DIR, sqlite_url)
     settings = load_settings(UsersSettings, "users", database_url=sqlite_url, bcrypt_rounds=4,
                              environment="production", jwt_secret=SECRET,
-                             service_auth_required=True, admin_password="a-real-admin-pw-1")
+                             service_auth_required=True, admin_password="a-real-admin-pw-1",
+                             jwt_signing_keys=str(ensure_key_file(tmp_path / "signing.pem")))
     # when the seed runs
     await seed(settings)
     # then only the admin exists: the demo customers' password is published

@@ -99,7 +99,14 @@ async def test_updating_an_unknown_product_is_not_found(app: Harness) -> None:
     assert result["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 
 
-@pytest.mark.parametrize("product_id", ["x" * 1000, "bad\x00id"], ids=["long", "nul"])
+async def test_an_id_with_a_nul_character_is_refused_as_bad_input(app: Harness) -> None:
+    # PostgreSQL cannot store NUL; the kit refuses it before any resolver runs (nul_guard.py)
+    read = await app.gql("query($id: ID!) { product(id: $id) { id } }", {"id": "bad\x00id"})
+    assert read["data"] is None
+    assert read["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+@pytest.mark.parametrize("product_id", ["x" * 1000], ids=["long"])
 async def test_unstorable_ids_are_unknown_products(app: Harness, product_id: str) -> None:
     # when ids that cannot exist are read, updated or adjusted
     read = await app.gql("query($id: ID!) { product(id: $id) { id } }", {"id": product_id})
