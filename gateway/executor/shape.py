@@ -103,6 +103,7 @@ class ShapePlans:
     __slots__ = ("_roots", "fragments", "schema", "selection_set", "variables")
 
     _MAX_COMBINATIONS = 64
+    collector_type = FieldCollector  # a subclass may collect differently (incremental delivery)
 
     def __init__(self, schema: GraphQLSchema, fragments: dict[str, Any],
                  selection_set: SelectionSetNode, variables: tuple[str, ...]) -> None:
@@ -118,7 +119,7 @@ class ShapePlans:
         if found is None:
             if len(self._roots) >= self._MAX_COMBINATIONS:
                 self._roots.clear()
-            collector = FieldCollector(self.schema, self.fragments,
+            collector = self.collector_type(self.schema, self.fragments,
                                        {n: v for n, v in zip(self.variables, key, strict=True)})
             found = self._roots[key] = (collector,
                                         _FieldPlan(None, "", [], [self.selection_set]))

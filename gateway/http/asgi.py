@@ -33,7 +33,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from common.telemetry.server_span import ServerSpans
 from gateway.http.endpoint import GraphQLEndpoint, Reply
 from gateway.http.errors import HttpError
-from gateway.http.multipart import wants_multipart
+from gateway.http.multipart import wants_deferred_multipart, wants_multipart
 from gateway.http.request_id import RequestIdMiddleware, new_request_id, sane_request_id
 from gateway.http.sse import wants_sse
 from gateway.plugins.request_id import REQUEST_ID
@@ -99,6 +99,7 @@ class GatewayApp(Starlette):
                        for name, value in reversed(raw)}
             accept = headers.get("accept")
             if not (accept and (wants_sse(accept) or wants_multipart(accept)
+                                or wants_deferred_multipart(accept)
                                 or (method == "GET" and "text/html" in accept.lower()))):
                 await self._direct(scope, receive, send, headers, method)
                 return

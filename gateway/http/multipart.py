@@ -6,6 +6,10 @@ a POST with ``Accept: multipart/mixed;subscriptionSpec=1.0`` is answered with
 heartbeat, ``{"payload": <execution result>}`` per event, and ``{"payload": null, "errors":
 [...]}`` when the transport ends the stream abnormally (a subgraph that drops, a queue overflow).
 The body ends with the closing boundary.
+
+Incremental delivery (``@defer``) uses the same framing with ``Accept:
+multipart/mixed;deferSpec=20220824`` (Apollo Client 3.7+/4, Apollo iOS, Apollo Kotlin): each part
+is one payload as it is (``{data, hasNext}``, then ``{incremental, hasNext}``), no heartbeats.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ from starlette.responses import Response, StreamingResponse
 
 from gateway.http.streams import StreamEnd, with_heartbeats
 
-__all__ = ["multipart_response", "wants_multipart"]
+__all__ = ["deferred_multipart_response", "multipart_response", "wants_deferred_multipart",
+           "wants_multipart"]
 
 _CONTENT_TYPE = 'multipart/mixed;boundary="graphql";subscriptionSpec="1.0"'
+_DEFER_CONTENT_TYPE = 'multipart/mixed;boundary="graphql";deferSpec=20220824'
 _PART = b"--graphql\r\ncontent-type: application/json\r\n\r\n"
 _END = b"--graphql--\r\n"
 
@@ -32,6 +38,36 @@ def wants_multipart(accept: str | None) -> bool:
         if media.strip() == "multipart/mixed" and "subscriptionspec" in params:
             return True
     return False
+
+
+def wants_deferred_multipart(accept: str | None) -> bool:
+    """True when the client accepts incremental delivery as ``deferSpec=20220824`` parts."""
+    accept = (accept or "").lower()
+    if "deferspec" not in accept:  # the common case, on every plain request: one scan
+        return False
+    for part in accept.split(","):
+        media, _, params = part.strip().partition(";")
+        if media.strip() == "multipart/mixed" and "deferspec=" in params.replace(" ", "") \
+                and "20220824" in params:
+            return True
+    return False
+
+
+def deferred_multipart_response(results: AsyncIterator[dict[str, Any]],
+                                heartbeat: float = 0.0) -> Response:
+    """Stream ``results`` (the payloads of one operation) as multipart parts."""
+    headers = {"cache-control": "no-cache", "x-accel-buffering": "no"}
+    return StreamingResponse(_payloads(results), headers=headers,
+                             media_type=_DEFER_CONTENT_TYPE)
+
+
+async def _payloads(results: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]:
+    try:
+        async for result in results:
+            yield _part(result)
+    except StreamEnd as end:
+        yield _part({"errors": end.errors, "hasNext": False})
+    yield _END
 
 
 def multipart_response(results: AsyncIterator[dict[str, Any]], heartbeat: float) -> Response:

@@ -16,7 +16,12 @@ from starlette.websockets import WebSocket
 
 from gateway.http.errors import HttpError
 from gateway.http.live import LiveSubscriptions
-from gateway.http.multipart import multipart_response, wants_multipart
+from gateway.http.multipart import (
+    deferred_multipart_response,
+    multipart_response,
+    wants_deferred_multipart,
+    wants_multipart,
+)
 from gateway.http.request import read_request
 from gateway.http.response import JSON, graphql_response
 from gateway.http.sse import sse_response, wants_sse
@@ -28,7 +33,7 @@ __all__ = ["StreamingTransports"]
 
 
 class StreamingTransports:
-    """The gateway's subscription transports."""
+    """The gateway's streaming transports (subscriptions, and ``@defer`` payloads)."""
 
     def __init__(self, gateway: Any) -> None:
         self.gateway = gateway
@@ -59,6 +64,8 @@ class StreamingTransports:
         accept = request.headers.get("accept")
         if wants_sse(accept):
             respond, transport = sse_response, "sse"
+        elif wants_deferred_multipart(accept):  # @defer payloads, not subscription events
+            respond, transport = deferred_multipart_response, "multipart"
         elif wants_multipart(accept):
             respond, transport = multipart_response, "multipart"
         else:

@@ -8,6 +8,7 @@ from typing import Any
 from graphql import GraphQLError
 
 __all__ = [
+    "IncrementalNotAccepted",
     "InternalError",
     "LimitExceeded",
     "OperationNotAllowed",
@@ -50,6 +51,21 @@ class RequestError(Exception):
         """Keep each graphql-core error's message and locations."""
         formatted = [dict(error.formatted) for error in errors]
         return cls(formatted[0]["message"], formatted)
+
+
+class IncrementalNotAccepted(RequestError):
+    """A ``@defer`` operation from a client that accepts no incremental response (the code and
+    406 status Apollo Router answers; GraphQL over HTTP §4.2 content negotiation)."""
+
+    code = "DEFER_BAD_HEADER"
+    status = 406
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The operation uses @defer but the client does not accept an incremental response. "
+            "Send 'Accept: multipart/mixed;deferSpec=20220824', or 'text/event-stream', or use "
+            "graphql-ws."
+        )
 
 
 class ParseFailed(RequestError):

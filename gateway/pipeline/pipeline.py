@@ -12,11 +12,13 @@ from typing import Any
 from opentelemetry.trace import Tracer
 
 from gateway.executor import ClientOperation, Fetcher, Streamer
+from gateway.executor.incremental import IncrementalOperation, has_defer
 from gateway.metrics import PLAN_HIT, PLAN_MISS, record_request
 from gateway.pipeline.apq import PersistedQueries
 from gateway.pipeline.authorize import Authorizer, Decision
 from gateway.pipeline.cost import CostModel
 from gateway.pipeline.errors import (
+    IncrementalNotAccepted,
     InternalError,
     OperationNotAllowed,
     OperationNotSupported,
@@ -48,6 +50,7 @@ class Prepared:
     operation: ClientOperation
     plan: QueryPlan
     labels: frozenset[str] = frozenset()
+    incremental: IncrementalOperation | None = None  # set when the document uses @defer
 
     @property
     def kind(self) -> str:
@@ -137,17 +140,22 @@ class Pipeline:
                 raise ValidationFailed("Introspection is disabled on this gateway.")
             if self.cost is not None:
                 self.cost.check(operation)
+            deferred = has_defer(document)
+            # Deferred parts wait for their own fetches only: no lining up of branches in stages.
             plan = plan_for(self.supergraph, document, request.operation_name, labels,
-                            self.merge_across_branches)
+                            self.merge_across_branches and not deferred)
         except RequestError as error:
             return error
-        return Prepared(operation, plan, labels)
+        incremental = IncrementalOperation(operation, plan) if deferred else None
+        return Prepared(operation, plan, labels, incremental)
 
     async def execute(self, prepared: Prepared, request: GraphQLRequest) -> dict[str, Any]:
         """Coerce the request's variables and execute; subgraph failures stay in ``errors``."""
         variables = coerce_variables(
             self.supergraph.api_schema, prepared.operation.operation, request.variables
         )
+        if prepared.incremental is not None and prepared.incremental.active(variables):
+            raise IncrementalNotAccepted()
         response = await execute_request(
             prepared.plan, prepared.operation, self.fetcher, variables, request, self.plugins
         )
@@ -163,7 +171,8 @@ class Pipeline:
             lambda document: plan_for(self.supergraph, document, request.operation_name,
                                       prepared.labels, self.merge_across_branches),
         )
-        return Prepared(prepared.operation, plan, prepared.labels), decision
+        incremental = prepared.incremental and prepared.incremental.with_plan(plan)
+        return Prepared(prepared.operation, plan, prepared.labels, incremental), decision
 
     async def run(self, request: GraphQLRequest, *, read_only: bool = False,
                   kind_known: Callable[[str], None] | None = None) -> Outcome:

@@ -7,6 +7,7 @@ import random
 
 from graphql import DocumentNode
 
+from gateway.executor.incremental import without_incremental
 from gateway.pipeline.errors import PlanningFailed
 from gateway.plan import QueryPlan
 from gateway.planner import PlanningError, enabled_labels, override_labels, plan_operation
@@ -25,6 +26,7 @@ def plan_for(
     across_branches: bool = True,
 ) -> QueryPlan:
     """Plan a validated operation; a planner failure is a PlanningFailed, never a crash."""
+    document = without_incremental(document)  # parts are planned as one operation
     try:
         return plan_operation(supergraph, document, operation_name, override_labels,
                               across_branches)

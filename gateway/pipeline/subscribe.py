@@ -17,6 +17,7 @@ from typing import Any
 from gateway.executor import SubscriptionFailed, run_subscription
 from gateway.pipeline.authorize import Decision
 from gateway.pipeline.errors import InternalError, OperationNotAllowed, OperationNotSupported
+from gateway.pipeline.incremental import incremental_results
 from gateway.pipeline.pipeline import Pipeline, Prepared
 from gateway.pipeline.variables import coerce_variables
 from gateway.plugins import GraphQLRequest
@@ -60,6 +61,11 @@ async def results(started: Started) -> AsyncIterator[dict[str, Any]]:
     """One response for a query or mutation; one per event for a subscription."""
     pipeline = started.pipeline
     if started.kind != "subscription":
+        incremental = started.prepared.incremental
+        if incremental is not None and incremental.active(started.variables):
+            async for payload in incremental_results(started):
+                yield payload
+            return
         yield started.decision.apply(await pipeline.execute(started.prepared, started.request))
         return
     assert pipeline.streams is not None

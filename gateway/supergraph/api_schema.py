@@ -10,8 +10,10 @@ from graphql import (
     DirectiveDefinitionNode,
     DirectiveNode,
     DocumentNode,
+    GraphQLDeferDirective,
     GraphQLError,
     GraphQLSchema,
+    GraphQLStreamDirective,
     Node,
     SchemaDefinitionNode,
     SchemaExtensionNode,
@@ -37,9 +39,22 @@ def build_api_schema(document: DocumentNode, links: Links) -> GraphQLSchema:
         if _keeps_definition(node, links, removed)
     ]
     try:
-        return build_ast_schema(DocumentNode(definitions=tuple(definitions)), assume_valid_sdl=True)
+        schema = build_ast_schema(DocumentNode(definitions=tuple(definitions)),
+                                  assume_valid_sdl=True)
     except (GraphQLError, TypeError) as error:
         raise SupergraphError(f"cannot build the API schema: {error}") from error
+    return _with_incremental_directives(schema)
+
+
+def _with_incremental_directives(schema: GraphQLSchema) -> GraphQLSchema:
+    """Declare ``@defer`` and ``@stream`` (incremental delivery RFC), which the gateway plans
+    itself: introspection shows them (GraphiQL offers them) and validation checks their rules
+    (not on root mutation or subscription fields, unique static labels, ``@stream`` on lists)."""
+    names = {directive.name for directive in schema.directives}
+    extra = [d for d in (GraphQLDeferDirective, GraphQLStreamDirective) if d.name not in names]
+    if not extra:
+        return schema
+    return GraphQLSchema(**{**schema.to_kwargs(), "directives": (*schema.directives, *extra)})
 
 
 def _hidden_types(document: DocumentNode, links: Links, hidden: str | None) -> set[str]:

@@ -1,0 +1,47 @@
+"""Step 6 for ``@defer``: run a started operation as incremental payloads (streaming transports).
+
+The plain HTTP path refuses such an operation (``IncrementalNotAccepted``, 406); multipart,
+SSE and graphql-ws send each payload as it comes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+from gateway.executor.incremental import execute_incremental
+
+if TYPE_CHECKING:
+    from gateway.pipeline.subscribe import Started
+
+__all__ = ["incremental_results"]
+
+
+async def incremental_results(started: Started) -> AsyncIterator[dict[str, Any]]:
+    """The payloads of a started query or mutation with ``@defer``; the request hooks and the
+    authorization errors apply to the initial payload, which carries the operation's data."""
+    pipeline = started.pipeline
+    incremental = started.prepared.incremental
+    assert incremental is not None
+    made: dict[str, dict[str, str]] = {}
+
+    def headers_for(subgraph: str) -> dict[str, str]:
+        headers = made.get(subgraph)
+        if headers is None:
+            headers = made[subgraph] = pipeline.plugins.subgraph_headers(subgraph,
+                                                                         started.request)
+        return headers
+
+    payloads = execute_incremental(incremental, pipeline.fetcher, started.variables,
+                                   raw_variables=started.request.variables,
+                                   headers_for=headers_for)
+    first = True
+    try:
+        async for payload in payloads:
+            if first:
+                payload = pipeline.plugins.response(started.request,
+                                                    started.decision.apply(payload))
+                first = False
+            yield payload
+    finally:
+        await payloads.aclose()
