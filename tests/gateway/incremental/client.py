@@ -17,7 +17,7 @@ def multipart_payloads(body: bytes, boundary: str = "graphql") -> list[dict[str,
     """The JSON bodies of a ``multipart/mixed`` response, in order."""
     payloads = []
     for chunk in body.split(b"--" + boundary.encode()):
-        head, sep, rest = chunk.partition(b"\r\n\r\n")
+        _head, sep, rest = chunk.partition(b"\r\n\r\n")
         if sep and rest.strip():
             payloads.append(orjson.loads(rest.strip()))
     return payloads

@@ -1,0 +1,123 @@
+"""``@defer`` through the real planner over the federation samples' subgraphs: the payloads a
+client receives, in order, and the merged result the same as without ``@defer``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from gateway.app import create_app
+from tests.gateway.harness import Samples, case_named
+from tests.gateway.incremental.client import merged, post_deferred
+
+pytestmark = pytest.mark.timeout(60)
+
+_APPS: dict[str, Any] = {}
+
+
+@pytest.fixture
+async def gateway(samples: Samples) -> AsyncIterator[Any]:
+    """``ask(case, query, variables)``: (payloads, plain answer of the query without @defer)."""
+    async def ask(case: str, query: str, variables: dict[str, Any] | None = None,
+                  strip: bool = True) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        if case not in _APPS:
+            _APPS[case] = create_app(case_named(case).supergraph, subgraph_urls=samples.urls(case))
+        app = _APPS[case]
+        samples.prepare(case)
+        async with app.router.lifespan_context(app), httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://gateway") as client:
+            body = {"query": query, "variables": variables or {}}
+            response, payloads = await post_deferred(client, body)
+            assert response.status_code == 200
+            plain_query = re.sub(r"@defer(\([^)]*\))?", "", query) if strip else query
+            samples.prepare(case)
+            plain = (await client.post("/graphql", json={**body, "query": plain_query})).json()
+        return payloads, plain
+
+    yield ask
+
+
+async def test_deferred_entity_jump_arrives_after_the_primary_part(gateway: Any) -> None:
+    # given a list whose stock comes from another subgraph, deferred with a label
+    query = '{ products(first: 2) { name ... @defer(label: "stock") { stock } } }'
+    # when the client asks for it incrementally
+    payloads, plain = await gateway("simple-entity-jump", query)
+    # then the names come first, each product's stock later at its own path
+    assert payloads == [
+        {"data": {"products": [{"name": "Chair"}, {"name": "Table"}]}, "hasNext": True},
+        {"incremental": [
+            {"data": {"stock": 3}, "path": ["products", 0], "label": "stock"},
+            {"data": {"stock": 0}, "path": ["products", 1], "label": "stock"},
+        ], "hasNext": False},
+    ]
+    assert merged(payloads) == plain
+
+
+async def test_nested_defer_is_delivered_after_its_parent(gateway: Any) -> None:
+    # given a deferred fragment inside a deferred list field
+    query = ('{ products(first: 1) { name ... @defer(label: "reviews") { reviews { rating '
+             '... @defer(label: "body") { body } } } } }')
+    payloads, plain = await gateway("simple-entity-jump", query)
+    # then the inner part names objects the outer part delivered, never before it
+    items = [item for payload in payloads[1:] for item in payload["incremental"]]
+    labels = [item["label"] for item in items]
+    assert labels.index("reviews") < labels.index("body")
+    assert items[0] == {"data": {"reviews": [{"rating": 5}, {"rating": 3}]},
+                        "path": ["products", 0], "label": "reviews"}
+    assert [i["path"] for i in items if i["label"] == "body"] == [
+        ["products", 0, "reviews", 0], ["products", 0, "reviews", 1]]
+    assert payloads[-1]["hasNext"] is False
+    assert merged(payloads) == plain
+
+
+async def test_defer_if_false_answers_in_one_payload(gateway: Any) -> None:
+    # given @defer switched off by a variable
+    query = ('query($d: Boolean!) { products(first: 2) { name '
+             '... @defer(if: $d) { stock } } }')
+    payloads, plain = await gateway("simple-entity-jump", query, {"d": False}, strip=False)
+    # then the whole result comes in one part, and plain HTTP answers it too (no 406)
+    assert payloads == [plain]
+    assert plain["data"]["products"][0] == {"name": "Chair", "stock": 3}
+
+
+async def test_defer_on_an_abstract_type_delivers_only_matching_objects(gateway: Any) -> None:
+    # given a deferred fragment on one implementation of an interface list
+    query = ("{ accounts { __typename id ... on Customer @defer(label: \"c\") "
+             "{ tier points } } }")
+    payloads, plain = await gateway("interfaces-across-subgraphs", query)
+    # then only customers get an incremental item, and the merged result is the plain one
+    customers = [i for i, a in enumerate(plain["data"]["accounts"])
+                 if a["__typename"] == "Customer"]
+    items = [item for payload in payloads[1:] for item in payload["incremental"]]
+    assert customers and [item["path"] for item in items] == [["accounts", i] for i in customers]
+    assert merged(payloads) == plain
+
+
+async def test_null_in_a_deferred_part_does_not_reach_the_primary_part(gateway: Any) -> None:
+    # given a non-null field that fails for p2, deferred
+    query = '{ product(id: "p2") { name ... @defer(label: "r") { rating } } }'
+    payloads, plain = await gateway("errors-and-null-propagation", query)
+    # then the product keeps its name; the deferred part is null with the error at its path
+    assert plain["data"] == {"product": None}  # without @defer the null reaches the product
+    assert payloads[0] == {"data": {"product": {"name": "Lamp"}}, "hasNext": True}
+    item = payloads[1]["incremental"][0]
+    assert item["data"] is None and item["path"] == ["product"] and item["label"] == "r"
+    assert [error["path"] for error in item["errors"]] == [["product", "rating"]]
+    assert payloads[1]["hasNext"] is False
+
+
+async def test_deferred_part_fails_while_the_primary_part_succeeds(gateway: Any) -> None:
+    # given the shipping subgraph is down and its fields are deferred
+    query = '{ products { name ... @defer(label: "ship") { shippingCost } } }'
+    payloads, plain = await gateway("errors-and-null-propagation", query)
+    # then the primary part has no error; the deferred items carry the failure
+    assert "errors" not in payloads[0]
+    assert [p["name"] for p in payloads[0]["data"]["products"]] == ["Chair", "Lamp", "Rug"]
+    items = [item for payload in payloads[1:] for item in payload["incremental"]]
+    assert [item["data"] for item in items] == [{"shippingCost": None}] * 3
+    assert sum(len(item.get("errors", [])) for item in items) >= 1
+    assert merged(payloads)["data"] == plain["data"]
