@@ -27,6 +27,7 @@ __all__ = ["deferred_multipart_response", "multipart_response", "wants_deferred_
 
 _CONTENT_TYPE = 'multipart/mixed;boundary="graphql";subscriptionSpec="1.0"'
 _DEFER_CONTENT_TYPE = 'multipart/mixed;boundary="graphql";deferSpec=20220824'
+_DEFER_PART = b"\r\ncontent-type: application/json; charset=utf-8\r\n\r\n"
 _PART = b"--graphql\r\ncontent-type: application/json\r\n\r\n"
 _END = b"--graphql--\r\n"
 
@@ -62,12 +63,16 @@ def deferred_multipart_response(results: AsyncIterator[dict[str, Any]],
 
 
 async def _payloads(results: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]:
+    # Each chunk ends with the next delimiter, so a client can read a part as soon as it comes
+    # (RFC 2046 §5.1.1: a part ends where the next delimiter starts), as Apollo Router writes.
+    yield b"\r\n--graphql"
     try:
         async for result in results:
-            yield _part(result)
+            yield _DEFER_PART + orjson.dumps(result) + b"\r\n--graphql"
     except StreamEnd as end:
-        yield _part({"errors": end.errors, "hasNext": False})
-    yield _END
+        yield _DEFER_PART + orjson.dumps({"errors": end.errors, "hasNext": False}) \
+            + b"\r\n--graphql"
+    yield b"--\r\n"
 
 
 def multipart_response(results: AsyncIterator[dict[str, Any]], heartbeat: float) -> Response:

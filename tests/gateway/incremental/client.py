@@ -16,7 +16,7 @@ ACCEPT_DEFER = "multipart/mixed;deferSpec=20220824,application/json"
 def multipart_payloads(body: bytes, boundary: str = "graphql") -> list[dict[str, Any]]:
     """The JSON bodies of a ``multipart/mixed`` response, in order."""
     payloads = []
-    for chunk in body.split(b"--" + boundary.encode()):
+    for chunk in body.split(b"\r\n--" + boundary.encode()):
         _head, sep, rest = chunk.partition(b"\r\n\r\n")
         if sep and rest.strip():
             payloads.append(orjson.loads(rest.strip()))
