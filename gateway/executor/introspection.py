@@ -6,6 +6,7 @@ from typing import Any
 
 from graphql import (
     DocumentNode,
+    ExecutionResult,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -13,7 +14,7 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    execute,
+    experimental_execute_incrementally,
 )
 
 __all__ = ["introspection_document", "run_introspection"]
@@ -39,7 +40,11 @@ def introspection_document(
         directives=operation.directives,
         selection_set=selection_set,
     )
-    return DocumentNode(definitions=(cut, *fragments.values()))
+    # @defer/@stream are the gateway's to plan; the meta fields are answered at once (imported
+    # here: the incremental package itself runs introspection)
+    from gateway.executor.incremental.directives import without_incremental
+
+    return without_incremental(DocumentNode(definitions=(cut, *fragments.values())))
 
 
 def _meta_only(
@@ -74,6 +79,10 @@ def run_introspection(
     schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any] | None
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Execute the introspection part with graphql-core; return its data and errors."""
-    result = execute(schema, document, variable_values=variables or {})
+    # The API schema declares @defer/@stream, which graphql-core's plain ``execute`` refuses;
+    # the document holds neither (``introspection_document``), so this is one ExecutionResult.
+    result = experimental_execute_incrementally(schema, document,
+                                                variable_values=variables or {})
+    assert isinstance(result, ExecutionResult)
     errors = [error.formatted for error in result.errors or ()]
     return result.data or {}, errors  # type: ignore[return-value]
