@@ -3,6 +3,7 @@
 //   node serve.mjs --config FILE   (FILE: [{"name", "supergraph", "port", "urls": {NAME: URL}}])
 //   --runtime hive-router: Hive Gateway with Hive Router's Rust query planner instead
 //   (@graphql-hive/router-runtime); it takes subgraph URLs from the supergraph only.
+//   --runtime hive-defer: Hive Gateway's own runtime with @defer/@stream on (deferStream).
 // One process can serve many supergraphs (one port each), which saves loading node modules
 // once per sample. Prints "ready <name> <port>" per gateway, then "ready" once all listen.
 // Exits at once on SIGTERM: a test oracle has nothing to drain.
@@ -27,6 +28,28 @@ async function serveHive({ supergraph, port }) {
   const gateway = createGatewayRuntime({
     supergraph: readFileSync(supergraph, "utf8"),
     unifiedGraphHandler,
+    logging: false,
+    graphqlEndpoint: "/",
+    landingPage: false,
+    disableWebsockets: true,
+  });
+  const server = createServer(gateway);
+  await new Promise((resolve) => server.listen(Number(port ?? 0), "127.0.0.1", resolve));
+  return server.address().port;
+}
+
+async function serveHiveDefer({ supergraph, port, urls }) {
+  // Hive Gateway's own federation runtime with incremental delivery on (Apollo Gateway has no
+  // @defer): the reference for @defer's merged result. Subgraph URLs are written into the
+  // supergraph, as its join__Graph values are where this runtime sends requests.
+  const { createGatewayRuntime } = await import("@graphql-hive/gateway-runtime");
+  let sdl = readFileSync(supergraph, "utf8");
+  for (const [name, url] of Object.entries(urls ?? {})) {
+    sdl = sdl.replace(new RegExp(`(join__graph\\(name: "${name}", url: ")[^"]*`), `$1${url}`);
+  }
+  const gateway = createGatewayRuntime({
+    supergraph: sdl,
+    deferStream: true,
     logging: false,
     graphqlEndpoint: "/",
     landingPage: false,
@@ -64,7 +87,7 @@ const { values } = parseArgs({
     runtime: { type: "string", default: "apollo" },
   },
 });
-const serve = values.runtime === "hive-router" ? serveHive : serveApollo;
+const serve = { "hive-router": serveHive, "hive-defer": serveHiveDefer }[values.runtime] ?? serveApollo;
 process.setMaxListeners(0); // each Hive runtime listens for SIGTERM
 const gateways = values.config
   ? JSON.parse(readFileSync(values.config, "utf8"))
