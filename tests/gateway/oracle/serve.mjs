@@ -23,33 +23,25 @@ const quiet = { debug() {}, info() {}, warn: console.error, error: console.error
 
 async function serveHive({ supergraph, port }) {
   // Hive Gateway's runtime without its CLI (@graphql-hive/gateway wraps it): half the load time.
-  const { createGatewayRuntime } = await import("@graphql-hive/gateway-runtime");
   const { unifiedGraphHandler } = await import("@graphql-hive/router-runtime");
-  const gateway = createGatewayRuntime({
-    supergraph: readFileSync(supergraph, "utf8"),
-    unifiedGraphHandler,
-    logging: false,
-    graphqlEndpoint: "/",
-    landingPage: false,
-    disableWebsockets: true,
-  });
-  const server = createServer(gateway);
-  await new Promise((resolve) => server.listen(Number(port ?? 0), "127.0.0.1", resolve));
-  return server.address().port;
+  return listenHive({ supergraph: readFileSync(supergraph, "utf8"), unifiedGraphHandler }, port);
 }
 
 async function serveHiveDefer({ supergraph, port, urls }) {
   // Hive Gateway's own federation runtime with incremental delivery on (Apollo Gateway has no
   // @defer): the reference for @defer's merged result. Subgraph URLs are written into the
   // supergraph, as its join__Graph values are where this runtime sends requests.
-  const { createGatewayRuntime } = await import("@graphql-hive/gateway-runtime");
   let sdl = readFileSync(supergraph, "utf8");
   for (const [name, url] of Object.entries(urls ?? {})) {
     sdl = sdl.replace(new RegExp(`(join__graph\\(name: "${name}", url: ")[^"]*`), `$1${url}`);
   }
+  return listenHive({ supergraph: sdl, deferStream: true }, port);
+}
+
+async function listenHive(options, port) {
+  const { createGatewayRuntime } = await import("@graphql-hive/gateway-runtime");
   const gateway = createGatewayRuntime({
-    supergraph: sdl,
-    deferStream: true,
+    ...options,
     logging: false,
     graphqlEndpoint: "/",
     landingPage: false,
