@@ -19,7 +19,8 @@ does). Composition asks the same planner about paths its own walk cannot complet
 (`gateway.composition.planner_check`), so the two share one notion of "reachable".
 
 Not supported yet: `@context`/`@fromContext` (join v0.5 `contextArguments`: the argument is not
-sent), `@defer`/`@stream`.
+sent). `@defer`/`@stream` never reach the planner: `pipeline.plan_for` removes them, and
+`executor.incremental` delivers the deferred parts of the one plan as their fetches complete.
 
 Known limits:
 - The choice is greedy with a cost look-ahead, not an exhaustive search over every combination

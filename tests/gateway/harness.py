@@ -377,7 +377,7 @@ class SubgraphServer:
         self._dead.close()
 
 
-ORACLE_PACKAGES = ("@apollo/gateway", "@apollo/subgraph", "@graphql-hive/gateway",
+ORACLE_PACKAGES = ("@apollo/client", "@apollo/gateway", "@apollo/subgraph", "@graphql-hive/gateway",
                    "@graphql-hive/router-runtime", "@theguild/federation-composition")
 
 

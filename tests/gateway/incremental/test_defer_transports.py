@@ -1,5 +1,6 @@
-"""An order page with ``@defer`` over every streaming transport, payments held back: the order
-arrives first, the payment later, and plain HTTP is told to ask for an incremental response."""
+"""An order page with ``@defer`` over every streaming transport and through Apollo Client
+(npm), payments held back: the order arrives first, the payment later; plain HTTP is told to
+ask for an incremental response."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from strawberry.asgi import GraphQL
 
 from gateway.app import create_app
 from gateway.composition import SubgraphSource, compose
+from tests.gateway.harness import ORACLE_DIR, require_oracle
 from tests.gateway.subscriptions.harness import WsClient, _serve
 from tests.gateway.subscriptions.subgraphs import Bus, orders_schema, payments_schema
 
@@ -127,3 +129,28 @@ async def test_plain_http_gets_406_for_a_deferred_operation() -> None:
                                      headers={"accept": "application/json"})
     assert response.status_code == 406
     assert response.json()["errors"][0]["extensions"]["code"] == "DEFER_BAD_HEADER"
+
+
+async def test_apollo_client_renders_the_order_before_the_payment() -> None:
+    # given Apollo Client (npm) watching the order page, payments held back
+    require_oracle()
+    async with _stack() as (url, gate):
+        client = await asyncio.create_subprocess_exec(
+            "node", str(ORACLE_DIR / "apollo-client-defer.mjs"), url, ORDER_PAGE,
+            '{"id": "o1"}', cwd=ORACLE_DIR, stdout=asyncio.subprocess.PIPE)
+        try:
+            assert client.stdout is not None
+            # when the initial payload arrives, the client already has the order
+            first = orjson.loads(await asyncio.wait_for(client.stdout.readline(), 30))
+            assert first == {"data": {"order": {"id": "o1", "status": "PENDING",
+                                                "__typename": "Order"}}}
+            assert not gate.open.is_set()
+            # and once payments answers, the client merges the deferred payment in
+            gate.open.set()
+            second = orjson.loads(await asyncio.wait_for(client.stdout.readline(), 30))
+            assert second["data"]["order"]["payment"] == {"__typename": "Payment",
+                                                          "status": "SUCCEEDED:o1"}
+            assert second["data"]["order"]["status"] == "PENDING"
+        finally:
+            client.terminate()
+            await client.wait()
