@@ -8,8 +8,9 @@ heartbeat, ``{"payload": <execution result>}`` per event, and ``{"payload": null
 The body ends with the closing boundary.
 
 Incremental delivery (``@defer``) uses the same framing with ``Accept:
-multipart/mixed;deferSpec=20220824`` (Apollo Client 3.7+/4, Apollo iOS, Apollo Kotlin): each part
-is one payload as it is (``{data, hasNext}``, then ``{incremental, hasNext}``), no heartbeats.
+multipart/mixed;deferSpec=20220824`` (Apollo Client 3.7+/4, Apollo iOS, Apollo Kotlin) or
+``multipart/mixed;incrementalSpec=v0.2`` (graphql-js 17 alpha 9, Apollo Client 4's
+``GraphQL17Alpha9Handler``): each part is one payload as it is, no heartbeats.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ __all__ = ["deferred_multipart_response", "multipart_response", "wants_deferred_
            "wants_multipart"]
 
 _CONTENT_TYPE = 'multipart/mixed;boundary="graphql";subscriptionSpec="1.0"'
-_DEFER_CONTENT_TYPE = 'multipart/mixed;boundary="graphql";deferSpec=20220824'
 _DEFER_PART = b"\r\ncontent-type: application/json; charset=utf-8\r\n\r\n"
 _PART = b"--graphql\r\ncontent-type: application/json\r\n\r\n"
 _END = b"--graphql--\r\n"
@@ -42,24 +42,33 @@ def wants_multipart(accept: str | None) -> bool:
 
 
 def wants_deferred_multipart(accept: str | None) -> bool:
-    """True when the client accepts incremental delivery as ``deferSpec=20220824`` parts."""
+    """True when the client accepts incremental delivery as multipart parts (``deferSpec=
+    20220824`` or ``incrementalSpec=v0.2``)."""
     accept = (accept or "").lower()
-    if "deferspec" not in accept:  # the common case, on every plain request: one scan
+    if "spec" not in accept:  # the common case, on every plain request: one scan
         return False
+    return _incremental_spec(accept) is not None
+
+
+def _incremental_spec(accept: str) -> str | None:
     for part in accept.split(","):
         media, _, params = part.strip().partition(";")
-        if media.strip() == "multipart/mixed" and "deferspec=" in params.replace(" ", "") \
-                and "20220824" in params:
-            return True
-    return False
+        params = params.replace(" ", "").replace('"', "")
+        if media.strip() == "multipart/mixed":
+            if "incrementalspec=v0.2" in params:
+                return "incrementalSpec=v0.2"
+            if "deferspec=20220824" in params:
+                return "deferSpec=20220824"
+    return None
 
 
-def deferred_multipart_response(results: AsyncIterator[dict[str, Any]],
-                                heartbeat: float = 0.0) -> Response:
+def deferred_multipart_response(results: AsyncIterator[dict[str, Any]], heartbeat: float = 0.0,
+                                accept: str = "") -> Response:
     """Stream ``results`` (the payloads of one operation) as multipart parts."""
     headers = {"cache-control": "no-cache", "x-accel-buffering": "no"}
+    spec = _incremental_spec(accept.lower()) or "deferSpec=20220824"
     return StreamingResponse(_payloads(results), headers=headers,
-                             media_type=_DEFER_CONTENT_TYPE)
+                             media_type=f'multipart/mixed;boundary="graphql";{spec}')
 
 
 async def _payloads(results: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]:

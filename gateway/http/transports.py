@@ -7,6 +7,7 @@ and one ``LiveSubscriptions`` registry, so a supergraph reload reaches every ope
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from functools import partial
 from types import SimpleNamespace
 from typing import Any
 
@@ -65,7 +66,8 @@ class StreamingTransports:
         if wants_sse(accept):
             respond, transport = sse_response, "sse"
         elif wants_deferred_multipart(accept):  # @defer payloads, not subscription events
-            respond, transport = deferred_multipart_response, "multipart"
+            respond = partial(deferred_multipart_response, accept=accept or "")
+            transport = "multipart"
         elif wants_multipart(accept):
             respond, transport = multipart_response, "multipart"
         else:

@@ -1,7 +1,8 @@
 """Step 6 for ``@defer``: run a started operation as incremental payloads (streaming transports).
 
 The plain HTTP path refuses such an operation (``IncrementalNotAccepted``, 406); multipart,
-SSE and graphql-ws send each payload as it comes.
+SSE and graphql-ws send each payload as it comes, in the ``incrementalSpec=v0.2`` format when
+the request's Accept header names it, else ``deferSpec=20220824``.
 """
 
 from __future__ import annotations
@@ -32,9 +33,11 @@ async def incremental_results(started: Started) -> AsyncIterator[dict[str, Any]]
                                                                          started.request)
         return headers
 
+    accept = next((v for k, v in started.request.headers.items() if k.lower() == "accept"), "")
+    spec = "v0.2" if "incrementalspec=v0.2" in accept.lower().replace(" ", "") else "20220824"
     payloads = execute_incremental(incremental, pipeline.fetcher, started.variables,
                                    raw_variables=started.request.variables,
-                                   headers_for=headers_for)
+                                   headers_for=headers_for, spec=spec)
     first = True
     try:
         async for payload in payloads:

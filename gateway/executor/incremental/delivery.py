@@ -1,6 +1,12 @@
-"""Decide, after each fetch, which parts are complete; shape them into ``deferSpec=20220824``
-payloads: ``{data, errors?, hasNext}`` first, then ``{incremental: [{data, path, label?,
-errors?}], hasNext}`` (the format Apollo Client 3.7+, Apollo iOS and Apollo Kotlin read).
+"""Decide, after each fetch, which parts are complete, and shape them into payloads.
+
+Two formats: ``deferSpec=20220824`` (Apollo Client 3.7+, Apollo iOS and Apollo Kotlin):
+``{data, errors?, hasNext}`` first, then ``{incremental: [{data, path, label?, errors?}],
+hasNext}``; and ``incrementalSpec=v0.2`` (graphql-js 17.0.0-alpha.9, Apollo Client 4's
+``GraphQL17Alpha9Handler``): each deferred fragment at each object is announced in ``pending``
+(``{id, path, label?}``) with the payload that delivers its parent, its fields come in
+``incremental`` (``{id, data, errors?}``) and its end in ``completed`` (``{id, errors?}``, the
+errors when its data is null).
 
 Each part is shaped from its own selections (``PartShapes``), so null propagation stops at a
 defer boundary; an error belongs to the part that selects the deepest prefix of its path, and
@@ -34,7 +40,7 @@ class Delivery:
 
     def __init__(self, ex: Execution, incremental: IncrementalOperation,
                  parts: list[DeferredPart], variables: dict[str, Any],
-                 introspection: dict[str, Any] | None) -> None:
+                 introspection: dict[str, Any] | None, spec: str = "20220824") -> None:
         self.ex = ex
         self.incremental = incremental
         self.schema: GraphQLSchema = incremental.operation.schema
@@ -47,6 +53,10 @@ class Delivery:
         self.view: dict[str, Any] = {}  # the client's data so far, payloads merged
         self.taken: set[int] = set()  # indices of ex.errors already sent
         self.open = False  # a payload said hasNext: true and no later one closed it
+        self.v02 = spec == "v0.2"
+        self.anchors: dict[int, list[tuple[Path, dict[str, Any], dict[str, Any]]]] = {}
+        self.ids: dict[tuple[int, Path], str] = {}
+        self.announced: list[dict[str, Any]] = []  # pending entries of the payload being made
 
     def fetched(self, leaf: int, emit: Emit) -> None:
         """Leaf ``leaf`` of the plan finished (or will never run): send what is complete."""
@@ -66,13 +76,15 @@ class Delivery:
             if self.pending[0]:
                 return
             initial = self._initial()
-        items = self._ready_items()
+        if initial is not None and self.announced:
+            initial["pending"], self.announced = self.announced, []
+        delivered = self._ready_items()
         has_next = _WAITING in self.state
         if initial is not None:
             emit({**initial, "hasNext": has_next})
             self.open = has_next
-        if items:
-            emit({"incremental": items, "hasNext": has_next})
+        if delivered:
+            emit({**self._format(delivered), "hasNext": has_next})
             self.open = has_next
         elif self.open and not has_next:
             late = self._errors_for(None, None)
@@ -86,33 +98,82 @@ class Delivery:
         data = shaper.root(self.incremental.operation.root_type, self.ex.data)
         self.state[0] = _SENT
         self.view = copy.deepcopy(data) if data is not None else {}  # payloads stay as sent
+        self._announce(0)
         payload: dict[str, Any] = {"data": data}
         if errors:
             payload["errors"] = errors
         return payload
 
+    def _announce(self, number: int) -> None:
+        """Part ``number`` went out: find where its deferred children will be delivered."""
+        for part in self.parts:
+            if part.parent != number or self.state[part.number] != _WAITING:
+                continue
+            found = self.anchors[part.number] = self._objects(part)
+            if not found:
+                self._drop(part.number)
+            for path, _, _ in found if self.v02 else ():
+                entry: dict[str, Any] = {"id": str(len(self.ids)), "path": list(path)}
+                if part.label is not None:
+                    entry["label"] = part.label
+                self.ids[part.number, path] = entry["id"]
+                self.announced.append(entry)
+
+    def _drop(self, number: int) -> None:
+        """Not delivered (no object to deliver it on), nor any part inside it."""
+        self.state[number] = _DROPPED
+        for part in self.parts:
+            if part.parent == number and self.state[part.number] == _WAITING:
+                self._drop(part.number)
+
     def _ready_items(self) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
+        delivered: list[dict[str, Any]] = []
         progress = True
         while progress:  # a nested part can follow its parent in the same payload
             progress = False
             for part in self.parts[1:]:
-                if self.state[part.number] != _WAITING or self.pending[part.number]:
-                    continue
-                parent = self.state[part.parent]
-                if parent == _WAITING:
+                if self.state[part.number] != _WAITING or self.pending[part.number] \
+                        or self.state[part.parent] != _SENT:
                     continue
                 progress = True
-                found = self._objects(part) if parent == _SENT else []
-                self.state[part.number] = _SENT if found else _DROPPED
-                items.extend(self._item(part, path, view, raw) for path, view, raw in found)
-        loose = self._errors_for(None, None)  # no path: with the first item sent
-        if loose and items:
-            items[0]["errors"] = items[0].get("errors", []) + loose
-        return items
+                self.state[part.number] = _SENT
+                delivered.extend(self._item(part, path, view, raw)
+                                 for path, view, raw in self.anchors.pop(part.number, []))
+                self._announce(part.number)
+        sent = [item for item in delivered if "skip" not in item]
+        loose = self._errors_for(None, None) if sent else []  # no path: with the first item
+        if loose:
+            sent[0]["errors"] = sent[0].get("errors", []) + loose
+        return delivered
+
+    def _format(self, delivered: list[dict[str, Any]]) -> dict[str, Any]:
+        if not self.v02:
+            return {"incremental": [{k: v for k, v in item.items() if k != "id"}
+                                    for item in delivered if "skip" not in item]}
+        payload: dict[str, Any] = {}
+        if self.announced:
+            payload["pending"], self.announced = self.announced, []
+        incremental, completed = [], []
+        for item in delivered:
+            done = {"id": item["id"]}
+            if item.get("data") is not None:
+                entry = {"id": item["id"], "data": item["data"]}
+                if item.get("errors"):
+                    entry["errors"] = item["errors"]
+                incremental.append(entry)
+            elif item.get("errors"):
+                done["errors"] = item["errors"]
+            completed.append(done)
+        if incremental:
+            payload["incremental"] = incremental
+        payload["completed"] = completed
+        return payload
 
     def _item(self, part: DeferredPart, path: Path, view: dict[str, Any],
               raw: dict[str, Any]) -> dict[str, Any]:
+        item_id = self.ids.get((part.number, path))
+        if not self._satisfies(raw, part.conditions):  # its type became known since: not it
+            return {"id": item_id, "skip": True}
         errors = [{**e, "path": e["path"][len(path):]} for e in self._errors_for(part.number, path)]
         runtime = self._runtime(part, raw)
         shaper = Shaper(self.schema, self.incremental.shapes_of(part), self.variables, errors,
@@ -120,7 +181,7 @@ class Delivery:
         data = shaper.root(runtime, raw) if runtime is not None else None
         if data is not None:
             deep_merge(view, copy.deepcopy(data))  # the item stays as sent
-        item: dict[str, Any] = {"data": data, "path": list(path)}
+        item: dict[str, Any] = {"id": item_id, "data": data, "path": list(path)}
         if part.label is not None:
             item["label"] = part.label
         if errors:

@@ -28,9 +28,11 @@ async def execute_incremental(
     *,
     raw_variables: dict[str, Any] | None = None,
     headers_for: Callable[[str], dict[str, str]] | None = None,
+    spec: str = "20220824",
 ) -> AsyncIterator[dict[str, Any]]:
     """The initial payload once the primary part is complete, then one payload per group of
-    deferred parts completed together; the last one says ``hasNext: false``.
+    deferred parts completed together; the last one says ``hasNext: false``. ``spec`` is the
+    payload format: ``20220824`` or ``v0.2`` (``delivery``).
 
     The whole plan runs as one (fetches start as soon as their inputs are known); a part waits
     only for the fetches that write its fields. A gateway bug ends the stream with an
@@ -45,7 +47,8 @@ async def execute_incremental(
         introspection, errors = run_introspection(operation.schema, operation.introspection,
                                                   raw_variables)
         ex.errors.extend(errors)
-    delivery = Delivery(ex, incremental, incremental.parts(variables), variables, introspection)
+    delivery = Delivery(ex, incremental, incremental.parts(variables), variables, introspection,
+                        spec)
     index = {id(leaf): i for i, leaf in enumerate(incremental.leaves)}
     queue: asyncio.Queue[Any] = asyncio.Queue()
 

@@ -8,9 +8,11 @@ from typing import Any
 import httpx
 import orjson
 
-__all__ = ["ACCEPT_DEFER", "merged", "multipart_payloads", "post_deferred"]
+__all__ = ["ACCEPT_DEFER", "ACCEPT_V02", "merged", "merged_v02", "multipart_payloads",
+           "post_deferred"]
 
 ACCEPT_DEFER = "multipart/mixed;deferSpec=20220824,application/json"
+ACCEPT_V02 = "multipart/mixed;incrementalSpec=v0.2,application/json"
 
 
 def multipart_payloads(body: bytes, boundary: str = "graphql") -> list[dict[str, Any]]:
@@ -37,6 +39,30 @@ def merged(payloads: list[dict[str, Any]]) -> dict[str, Any]:
             for key in item["path"]:
                 target = target[key]
             _merge(target, item["data"])
+    if errors:
+        result["errors"] = errors
+    return result
+
+
+def merged_v02(payloads: list[dict[str, Any]]) -> dict[str, Any]:
+    """``merged`` for ``incrementalSpec=v0.2``: data at the path its ``pending`` id announced;
+    every announced id must be completed by the last payload."""
+    result = copy.deepcopy({k: v for k, v in payloads[0].items()
+                            if k not in ("hasNext", "pending")})
+    errors = list(result.pop("errors", []))
+    paths: dict[str, list[Any]] = {}
+    for payload in payloads:
+        paths.update({entry["id"]: entry["path"] for entry in payload.get("pending", [])})
+        for item in payload.get("incremental", []):
+            errors += item.get("errors", [])
+            target = result["data"]
+            for key in [*paths[item["id"]], *item.get("subPath", [])]:
+                target = target[key]
+            _merge(target, item["data"])
+        for done in payload.get("completed", []):
+            errors += done.get("errors", [])
+            paths.pop(done["id"])
+    assert not paths, f"announced but never completed: {paths}"
     if errors:
         result["errors"] = errors
     return result

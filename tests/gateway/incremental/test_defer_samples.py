@@ -12,7 +12,13 @@ import pytest
 
 from gateway.app import create_app
 from tests.gateway.harness import Samples, case_named
-from tests.gateway.incremental.client import merged, post_deferred
+from tests.gateway.incremental.client import (
+    ACCEPT_DEFER,
+    ACCEPT_V02,
+    merged,
+    merged_v02,
+    post_deferred,
+)
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -23,7 +29,8 @@ _APPS: dict[str, Any] = {}
 async def gateway(samples: Samples) -> AsyncIterator[Any]:
     """``ask(case, query, variables)``: (payloads, plain answer of the query without @defer)."""
     async def ask(case: str, query: str, variables: dict[str, Any] | None = None,
-                  strip: bool = True) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+                  strip: bool = True, accept: str = ACCEPT_DEFER,
+                  ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         if case not in _APPS:
             _APPS[case] = create_app(case_named(case).supergraph, subgraph_urls=samples.urls(case))
         app = _APPS[case]
@@ -31,7 +38,7 @@ async def gateway(samples: Samples) -> AsyncIterator[Any]:
         async with app.router.lifespan_context(app), httpx.AsyncClient(
                 transport=httpx.ASGITransport(app=app), base_url="http://gateway") as client:
             body = {"query": query, "variables": variables or {}}
-            response, payloads = await post_deferred(client, body)
+            response, payloads = await post_deferred(client, body, accept)
             assert response.status_code == 200
             plain_query = re.sub(r"@defer(\([^)]*\))?", "", query) if strip else query
             samples.prepare(case)
@@ -121,3 +128,39 @@ async def test_deferred_part_fails_while_the_primary_part_succeeds(gateway: Any)
     assert [item["data"] for item in items] == [{"shippingCost": None}] * 3
     assert sum(len(item.get("errors", [])) for item in items) >= 1
     assert merged(payloads)["data"] == plain["data"]
+
+
+async def test_graphql_js_17_format_announces_pending_parts_and_completes_them(
+        gateway: Any) -> None:
+    # given a client asking for incrementalSpec=v0.2 (graphql-js 17 alpha 9, Apollo Client 4)
+    query = ('{ products(first: 2) { name ... @defer(label: "r") { reviews { rating '
+             '... @defer(label: "b") { body } } } } }')
+    payloads, plain = await gateway("simple-entity-jump", query, accept=ACCEPT_V02)
+    # then each deferred fragment is announced with its parent, delivered by id, completed
+    assert payloads == [
+        {"data": {"products": [{"name": "Chair"}, {"name": "Table"}]},
+         "pending": [{"id": "0", "path": ["products", 0], "label": "r"},
+                     {"id": "1", "path": ["products", 1], "label": "r"}], "hasNext": True},
+        {"pending": [{"id": "2", "path": ["products", 0, "reviews", 0], "label": "b"},
+                     {"id": "3", "path": ["products", 0, "reviews", 1], "label": "b"}],
+         "incremental": [{"id": "0", "data": {"reviews": [{"rating": 5}, {"rating": 3}]}},
+                         {"id": "1", "data": {"reviews": []}},
+                         {"id": "2", "data": {"body": "Comfortable"}},
+                         {"id": "3", "data": {"body": "Wobbly"}}],
+         "completed": [{"id": "0"}, {"id": "1"}, {"id": "2"}, {"id": "3"}], "hasNext": False},
+    ]
+    assert merged_v02(payloads) == plain
+
+
+async def test_graphql_js_17_format_completes_a_nulled_part_with_its_errors(
+        gateway: Any) -> None:
+    query = ('{ product(id: "p2") { name ... @defer(label: "r") { rating } } '
+             'other: product(id: "p1") { name ... @defer { rating } } }')
+    payloads, _ = await gateway("errors-and-null-propagation", query, accept=ACCEPT_V02)
+    last = payloads[-1]
+    # then the failed fragment has no incremental entry, only a completion with its error
+    assert last["incremental"] == [{"id": "1", "data": {"rating": 4}}]
+    failed = next(done for done in last["completed"] if done["id"] == "0")
+    assert [error["path"] for error in failed["errors"]] == [["product", "rating"]]
+    assert merged_v02(payloads)["data"] == {"product": {"name": "Lamp"},
+                                            "other": {"name": "Chair", "rating": 4}}
