@@ -61,9 +61,15 @@ class Decision:
         if not self.denied:
             return response
         paths = {path for guard in self.denied for path in guard.paths}
-        kept = [e for e in response.get("errors", []) if not _explained_null(e, paths)]
+        kept = self.kept(response.get("errors", []))
         mine = [_error(path) for path in sorted(paths)]
         return {**response, "errors": mine + kept}
+
+    def kept(self, errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """``errors`` without the shaper's nulls that a denied field explains (for the
+        payloads after the first of an incremental response, whose errors ``apply`` reported)."""
+        paths = {path for guard in self.denied for path in guard.paths}
+        return [e for e in errors if not _explained_null(e, paths)]
 
 
 def scopes_of(claims: dict[str, Any] | None) -> frozenset[str]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from gateway.executor.incremental import execute_incremental
 
 if TYPE_CHECKING:
+    from gateway.pipeline.authorize import Decision
     from gateway.pipeline.subscribe import Started
 
 __all__ = ["incremental_results"]
@@ -45,6 +46,18 @@ async def incremental_results(started: Started) -> AsyncIterator[dict[str, Any]]
                 payload = pipeline.plugins.response(started.request,
                                                     started.decision.apply(payload))
                 first = False
+            elif started.decision.denied:
+                _drop_explained(payload, started.decision)
             yield payload
     finally:
         await payloads.aclose()
+
+
+def _drop_explained(payload: dict[str, Any], decision: Decision) -> None:
+    """Nulls of denied fields inside deferred parts: the initial payload reported them."""
+    for key in ("incremental", "completed"):
+        for entry in payload.get(key, ()):
+            if entry.get("errors"):
+                entry["errors"] = decision.kept(entry["errors"])
+                if not entry["errors"]:
+                    del entry["errors"]
