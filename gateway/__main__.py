@@ -304,6 +304,9 @@ def _graceful_server() -> type:
 def _plan(args: argparse.Namespace) -> int:
     from graphql import GraphQLError, parse, validate
 
+    from gateway.executor.incremental import IncrementalOperation, has_defer, without_incremental
+    from gateway.executor.incremental.describe import print_parts
+    from gateway.pipeline.normalise import prepare_operation
     from gateway.plan import print_plan
     from gateway.planner import plan_operation
     from gateway.supergraph import load_supergraph
@@ -319,7 +322,11 @@ def _plan(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
     if errors:
         return 1
-    print(print_plan(plan_operation(supergraph, document, args.operation_name)))
+    plan = plan_operation(supergraph, without_incremental(document), args.operation_name)
+    print(print_plan(plan))
+    if has_defer(document):  # and where each deferred part lands, and what it waits for
+        operation = prepare_operation(supergraph.api_schema, document, args.operation_name)
+        print(print_parts(IncrementalOperation(operation, plan), {}))
     return 0
 
 
