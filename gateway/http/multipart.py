@@ -45,20 +45,23 @@ def wants_deferred_multipart(accept: str | None) -> bool:
     """True when the client accepts incremental delivery as multipart parts (``deferSpec=
     20220824`` or ``incrementalSpec=v0.2``)."""
     accept = (accept or "").lower()
-    if "spec" not in accept:  # the common case, on every plain request: one scan
+    if "multipart/mixed" not in accept:  # the common case, on every plain request: one scan
         return False
     return _incremental_spec(accept) is not None
 
 
 def _incremental_spec(accept: str) -> str | None:
+    """The incremental format a ``multipart/mixed`` entry asks for; a bare one (GraphiQL's
+    fetcher, graphql-helix and Yoga clients send it) gets ``deferSpec=20220824``."""
     for part in accept.split(","):
         media, _, params = part.strip().partition(";")
         params = params.replace(" ", "").replace('"', "")
-        if media.strip() == "multipart/mixed":
-            if "incrementalspec=v0.2" in params:
-                return "incrementalSpec=v0.2"
-            if "deferspec=20220824" in params:
-                return "deferSpec=20220824"
+        if media.strip() != "multipart/mixed" or "subscriptionspec" in params:
+            continue
+        if "incrementalspec=v0.2" in params:
+            return "incrementalSpec=v0.2"
+        if "deferspec=20220824" in params or "spec=" not in params:
+            return "deferSpec=20220824"
     return None
 
 

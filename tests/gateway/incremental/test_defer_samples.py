@@ -164,3 +164,13 @@ async def test_graphql_js_17_format_completes_a_nulled_part_with_its_errors(
     assert [error["path"] for error in failed["errors"]] == [["product", "rating"]]
     assert merged_v02(payloads)["data"] == {"product": {"name": "Lamp"},
                                             "other": {"name": "Chair", "rating": 4}}
+
+
+async def test_bare_multipart_accept_gets_incremental_parts(gateway: Any) -> None:
+    # given GraphiQL's fetcher, which accepts "application/json, multipart/mixed" for @defer
+    query = '{ products(first: 1) { name ... @defer { stock } } }'
+    payloads, plain = await gateway("simple-entity-jump", query,
+                                    accept="application/json, multipart/mixed")
+    # then it gets the deferSpec=20220824 parts
+    assert payloads[0] == {"data": {"products": [{"name": "Chair"}]}, "hasNext": True}
+    assert merged(payloads) == plain
