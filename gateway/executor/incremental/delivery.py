@@ -80,8 +80,8 @@ class Delivery:
             initial["pending"], self.announced = self.announced, []
         delivered = self._ready_items()
         has_next = _WAITING in self.state
-        if initial is not None:
-            emit({**initial, "hasNext": has_next})
+        if initial is not None:  # parts complete with it follow at once, in the next payload
+            emit({**initial, "hasNext": has_next or bool(delivered)})
             self.open = has_next
         if delivered:
             emit({**self._format(delivered), "hasNext": has_next})

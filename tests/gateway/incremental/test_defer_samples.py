@@ -174,3 +174,18 @@ async def test_bare_multipart_accept_gets_incremental_parts(gateway: Any) -> Non
     # then it gets the deferSpec=20220824 parts
     assert payloads[0] == {"data": {"products": [{"name": "Chair"}]}, "hasNext": True}
     assert merged(payloads) == plain
+
+
+async def test_parts_complete_with_the_primary_part_follow_it_with_has_next_true(
+        gateway: Any) -> None:
+    # given a deferred fragment whose fields come from the primary part's own fetch
+    query = '{ products(first: 2) { ... @defer(label: "n") { name } } }'
+    payloads, plain = await gateway("simple-entity-jump", query)
+    # then the initial payload still announces the payload that follows
+    assert payloads == [
+        {"data": {"products": [{}, {}]}, "hasNext": True},
+        {"incremental": [{"data": {"name": "Chair"}, "path": ["products", 0], "label": "n"},
+                         {"data": {"name": "Table"}, "path": ["products", 1], "label": "n"}],
+         "hasNext": False},
+    ]
+    assert merged(payloads) == plain
