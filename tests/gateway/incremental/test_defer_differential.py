@@ -30,6 +30,8 @@ pytestmark = [pytest.mark.differential, pytest.mark.timeout(120)]
 # own answer to the same query without @defer (itself held to Apollo Gateway by test_samples).
 NESTED_JUMP = ("Hive fails a deferred fragment whose fields need a further entity jump inside "
                "another deferred fragment or list (errors at those paths, the fields missing)")
+INTERFACE_OBJECT = ("Hive fails @interfaceObject fields inside a deferred fragment (errors at "
+                    "their paths, the fields missing)")
 CASES: list[tuple[str, str, str | None]] = [
     ("simple-entity-jump",
      '{ products(first: 3) { name ... @defer(label: "s") { stock inStock } } }', None),
@@ -47,6 +49,20 @@ CASES: list[tuple[str, str, str | None]] = [
      'fragment Stock on Product { stock }',
      "Hive cannot plan a selection whose fields are all deferred ('The request must contain "
      "at least one operation')"),
+    ("interface-object",
+     '{ lowStock { __typename id ... @defer(label: "d") { stockCount title '
+     '... on Book { author } ... on Movie { director } } } }', INTERFACE_OBJECT),
+    ("interface-object", '{ media { id ... on Movie @defer { stockCount } } }',
+     INTERFACE_OBJECT),
+    ("requires", '{ products { weight: name ... @defer { shippingEstimate } } }',
+     "Hive sends the products subgraph a document whose alias 'weight' clashes with the key "
+     "field it adds for @requires (a subgraph validation error, data null)"),
+    ("mutations-serial-order",
+     'mutation { b: increment(by: 5) { value ... @defer { ledgerLength } } '
+     'c: append(text: "c") { position ... @defer(label: "log") { log } } }',
+     "Hive answers c's deferred log with an error; it also resolves b's deferred ledgerLength "
+     "after c ran (1), where ours reads it where the mutation's plan reads it without @defer "
+     "(0): the RFC leaves when a deferred fragment of a mutation field runs to the server"),
     ("nested-entity-chain",
      '{ me { name orders { id ... @defer(label: "pay") { payment { status } } '
      'items { quantity ... @defer { product { name } } } } } }', NESTED_JUMP),
