@@ -54,17 +54,17 @@ class RequestError(Exception):
 
 
 class IncrementalNotAccepted(RequestError):
-    """A ``@defer`` operation from a client that accepts no incremental response (the code and
-    406 status Apollo Router answers; GraphQL over HTTP §4.2 content negotiation)."""
+    """A ``@defer``/``@stream`` operation from a client that accepts no incremental response
+    (the code and 406 status Apollo Router answers; GraphQL over HTTP §4.2 negotiation)."""
 
     code = "DEFER_BAD_HEADER"
     status = 406
 
     def __init__(self) -> None:
         super().__init__(
-            "The operation uses @defer but the client does not accept an incremental response. "
-            "Send 'Accept: multipart/mixed;deferSpec=20220824', or 'text/event-stream', or use "
-            "graphql-ws."
+            "The operation uses @defer or @stream but the client does not accept an incremental "
+            "response. Send 'Accept: multipart/mixed;deferSpec=20220824', or "
+            "'text/event-stream', or use graphql-ws."
         )
 
 

@@ -23,7 +23,8 @@ from graphql import GraphQLObjectType, GraphQLSchema, is_abstract_type
 
 from gateway.executor.entities import runtime_typenames
 from gateway.executor.incremental.operation import IncrementalOperation
-from gateway.executor.incremental.parts import DeferredPart
+from gateway.executor.incremental.parts import DeferredPart, Step
+from gateway.executor.incremental.streams import cut_streams
 from gateway.executor.merge import deep_merge
 from gateway.executor.shape import Shaper
 from gateway.executor.state import Execution
@@ -57,6 +58,7 @@ class Delivery:
         self.anchors: dict[int, list[tuple[Path, dict[str, Any], dict[str, Any]]]] = {}
         self.ids: dict[tuple[int, Path], str] = {}
         self.announced: list[dict[str, Any]] = []  # pending entries of the payload being made
+        self.streamed: list[dict[str, Any]] = []  # streamed items for the next payload
 
     def fetched(self, leaf: int, emit: Emit) -> None:
         """Leaf ``leaf`` of the plan finished (or will never run): send what is complete."""
@@ -79,6 +81,8 @@ class Delivery:
         if initial is not None and self.announced:
             initial["pending"], self.announced = self.announced, []
         delivered = self._ready_items()
+        delivered += self.streamed
+        self.streamed = []
         has_next = _WAITING in self.state
         if initial is not None:  # parts complete with it follow at once, in the next payload
             emit({**initial, "hasNext": has_next or bool(delivered)})
@@ -97,6 +101,9 @@ class Delivery:
                         self.ex.failed, self.introspection)
         data = shaper.root(self.incremental.operation.root_type, self.ex.data)
         self.state[0] = _SENT
+        if data is not None:
+            cut_streams(self, 0, ((), data, self.ex.data), errors)
+        self._settle_streams(0)
         self.view = copy.deepcopy(data) if data is not None else {}  # payloads stay as sent
         self._announce(0)
         payload: dict[str, Any] = {"data": data}
@@ -107,7 +114,8 @@ class Delivery:
     def _announce(self, number: int) -> None:
         """Part ``number`` went out: find where its deferred children will be delivered."""
         for part in self.parts:
-            if part.parent != number or self.state[part.number] != _WAITING:
+            if part.parent != number or self.state[part.number] != _WAITING \
+                    or part.stream is not None:
                 continue
             found = self.anchors[part.number] = self._objects(part)
             if not found:
@@ -118,6 +126,12 @@ class Delivery:
                     entry["label"] = part.label
                 self.ids[part.number, path] = entry["id"]
                 self.announced.append(entry)
+
+    def _settle_streams(self, number: int) -> None:
+        """Part ``number`` went out: what its lists stream is queued (``cut_streams``)."""
+        for part in self.parts:
+            if part.parent == number and part.stream is not None:
+                self.state[part.number] = _SENT
 
     def _drop(self, number: int) -> None:
         """Not delivered (no object to deliver it on), nor any part inside it."""
@@ -133,12 +147,13 @@ class Delivery:
             progress = False
             for part in self.parts[1:]:
                 if self.state[part.number] != _WAITING or self.pending[part.number] \
-                        or self.state[part.parent] != _SENT:
+                        or self.state[part.parent] != _SENT or part.stream is not None:
                     continue
                 progress = True
                 self.state[part.number] = _SENT
                 delivered.extend(self._item(part, path, view, raw)
                                  for path, view, raw in self.anchors.pop(part.number, []))
+                self._settle_streams(part.number)
                 self._announce(part.number)
         sent = [item for item in delivered if "skip" not in item]
         loose = self._errors_for(None, None) if sent else []  # no path: with the first item
@@ -156,8 +171,9 @@ class Delivery:
         incremental, completed = [], []
         for item in delivered:
             done = {"id": item["id"]}
-            if item.get("data") is not None:
-                entry = {"id": item["id"], "data": item["data"]}
+            if "items" in item or item.get("data") is not None:
+                key = "items" if "items" in item else "data"
+                entry = {"id": item["id"], key: item[key]}
                 if item.get("errors"):
                     entry["errors"] = item["errors"]
                 incremental.append(entry)
@@ -179,25 +195,32 @@ class Delivery:
         shaper = Shaper(self.schema, self.incremental.shapes_of(part), self.variables, errors,
                         self.ex.failed, self.introspection)
         data = shaper.root(runtime, raw) if runtime is not None else None
-        if data is not None:
-            deep_merge(view, copy.deepcopy(data))  # the item stays as sent
         item: dict[str, Any] = {"id": item_id, "data": data, "path": list(path)}
         if part.label is not None:
             item["label"] = part.label
         if errors:
             item["errors"] = [{**e, "path": [*path, *e["path"]]} if "path" in e else e
                               for e in errors]
+        if data is not None:  # before the view keeps a copy: the client has the kept items
+            cut_streams(self, part.number, (path, data, raw), item.setdefault("errors", []))
+            deep_merge(view, copy.deepcopy(data))  # the item stays as sent
+        if not item.get("errors"):
+            item.pop("errors", None)
         return item
 
     def _objects(self, part: DeferredPart) -> list[tuple[Path, dict[str, Any], dict[str, Any]]]:
         """Where the part is delivered: every object at its steps that the client has."""
-        found: list[tuple[Path, Any, Any]] = [((), self.view, self.ex.data)]
-        for step in part.steps:
+        return self.walk([((), self.view, self.ex.data)], part.steps, part.conditions)
+
+    def walk(self, found: list[tuple[Path, Any, Any]], steps: tuple[Step, ...],
+             conditions: tuple[str, ...]) -> list[tuple[Path, dict[str, Any], dict[str, Any]]]:
+        """The objects reached from ``found`` along ``steps`` (shaped and raw side by side)."""
+        for step in steps:
             found = [hit for path, view, raw in found if self._satisfies(raw, step.conditions)
                      for hit in _below((*path, step.key), view.get(step.key),
                                        raw.get(step.key) if type(raw) is dict else None)]
         return [(path, view, raw) for path, view, raw in found
-                if type(raw) is dict and self._satisfies(raw, part.conditions)]
+                if type(raw) is dict and self._satisfies(raw, conditions)]
 
     def _satisfies(self, raw: Any, conditions: tuple[str, ...]) -> bool:
         if not conditions or type(raw) is not dict:
@@ -265,7 +288,7 @@ def _below(path: Path, view: Any, raw: Any) -> list[tuple[Path, Any, Any]]:
     """The objects at ``path``, lists walked element by element (the client's and ours agree)."""
     if type(view) is dict:
         return [(path, view, raw)]
-    if type(view) is list and type(raw) is list and len(raw) == len(view):
-        return [hit for index, (v, r) in enumerate(zip(view, raw, strict=True))
+    if type(view) is list and type(raw) is list and len(raw) >= len(view):  # longer: streamed
+        return [hit for index, (v, r) in enumerate(zip(view, raw, strict=False))
                 for hit in _below((*path, index), v, r)]
     return []

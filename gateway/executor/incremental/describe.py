@@ -17,7 +17,7 @@ __all__ = ["print_parts"]
 
 
 def print_parts(incremental: IncrementalOperation, variables: dict[str, Any]) -> str:
-    """``Deferred { Primary(...) ... }`` for the request's ``variables`` (``@defer(if:)``)."""
+    """``Deferred { Primary ... }`` for the request's ``variables`` (``@defer(if:)`` ...)."""
     lines = ["Deferred {"]
     for part in incremental.parts(variables):
         waits = [f"{i}:{_subgraph(leaf)}" for i, (leaf, written)
@@ -25,6 +25,12 @@ def print_parts(incremental: IncrementalOperation, variables: dict[str, Any]) ->
                  if written & part.paths]
         if part.number == 0:
             head = "Primary"
+        elif part.stream is not None:  # its items come with its parent; the rest right after
+            path = ".".join([*(step.key for step in part.steps), part.key])
+            fields = [f'label: "{part.label}"'] if part.label is not None else []
+            fields += [f'path: "{path}"', f"initialCount: {part.stream}", f"parent: {part.parent}"]
+            lines.append(f"  #{part.number} Stream({', '.join(fields)})")
+            continue
         else:
             path = ".".join(step.key for step in part.steps) or "(root)"
             fields = [f'label: "{part.label}"'] if part.label is not None else []

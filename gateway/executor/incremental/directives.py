@@ -1,9 +1,9 @@
-"""``@defer`` as the client wrote it: whether it is on, its label; removal before planning.
+"""``@defer``/``@stream`` as the client wrote them: on or off, label, initial count; their
+removal before planning.
 
 Incremental delivery RFC (graphql/graphql-spec#742, ``deferSpec=20220824``):
 ``directive @defer(if: Boolean! = true, label: String) on FRAGMENT_SPREAD | INLINE_FRAGMENT``.
-``@stream`` is accepted (declared, validated) but never deferred here: the RFC lets a server
-deliver a streamed list whole, which is what this gateway does.
+``directive @stream(if: Boolean! = true, label: String, initialCount: Int = 0) on FIELD``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from graphql import (
     BooleanValueNode,
     DirectiveNode,
     DocumentNode,
+    IntValueNode,
     SelectionNode,
     StringValueNode,
     VariableNode,
@@ -22,8 +23,8 @@ from graphql import (
 )
 from graphql.language.visitor import REMOVE
 
-__all__ = ["defer_directive", "defer_variables", "has_defer", "is_on", "label_of",
-           "without_incremental"]
+__all__ = ["defer_directive", "defer_variables", "has_defer", "initial_count", "is_on",
+           "label_of", "stream_directive", "without_incremental"]
 
 _INCREMENTAL = ("defer", "stream")
 
@@ -34,6 +35,27 @@ def defer_directive(selection: SelectionNode) -> DirectiveNode | None:
         if directive.name.value == "defer":
             return directive
     return None
+
+
+def stream_directive(field: SelectionNode) -> DirectiveNode | None:
+    """The ``@stream`` on a field, if any."""
+    for directive in field.directives or ():
+        if directive.name.value == "stream":
+            return directive
+    return None
+
+
+def initial_count(directive: DirectiveNode, variables: dict[str, Any]) -> int:
+    """``@stream(initialCount:)``: the items sent with the list, 0 by default (never below)."""
+    for argument in directive.arguments or ():
+        if argument.name.value == "initialCount":
+            value = argument.value
+            if isinstance(value, IntValueNode):
+                return max(0, int(value.value))
+            if isinstance(value, VariableNode):
+                found = variables.get(value.name.value)
+                return max(0, found) if type(found) is int else 0
+    return 0
 
 
 def is_on(directive: DirectiveNode, variables: dict[str, Any]) -> bool:
@@ -72,13 +94,13 @@ def defer_variables(document: DocumentNode) -> tuple[str, ...]:
 
 
 def has_defer(document: DocumentNode) -> bool:
-    """True when some ``@defer`` is not switched off by a literal ``if: false``."""
+    """True when some ``@defer`` or ``@stream`` is not switched off by a literal ``if: false``."""
     found = False
 
     class _Finds(Visitor):
         def enter_directive(self, node: DirectiveNode, *_: Any) -> None:
             nonlocal found
-            if node.name.value == "defer" and is_on(node, {}):
+            if node.name.value in _INCREMENTAL and is_on(node, {}):
                 found = True
 
     visit(document, _Finds())

@@ -25,7 +25,13 @@ from graphql import (
 )
 
 from gateway.executor.fields import FieldCollector
-from gateway.executor.incremental.directives import defer_directive, is_on, label_of
+from gateway.executor.incremental.directives import (
+    defer_directive,
+    initial_count,
+    is_on,
+    label_of,
+    stream_directive,
+)
 
 __all__ = ["DeferredPart", "Step", "discover_parts"]
 
@@ -52,6 +58,8 @@ class DeferredPart:
     type: GraphQLNamedType | None = None  # the static type of the part's objects
     fragment: InlineFragmentNode | FragmentSpreadNode | None = None
     paths: set[KeyPath] = field(default_factory=set)  # every response path it selects
+    stream: int | None = None  # a @stream: the items the list keeps (``steps`` lead to its
+    key: str = ""  # holder, ``key`` is the list's response key, ``conditions`` the holder's)
 
 
 def discover_parts(schema: GraphQLSchema, root: GraphQLObjectType, selection_set: SelectionSetNode,
@@ -63,7 +71,23 @@ def discover_parts(schema: GraphQLSchema, root: GraphQLObjectType, selection_set
     primary = DeferredPart(0, -1, type=root)
     walk.parts.append(primary)
     walk.selections(selection_set, primary, root, (), (), ())
-    return walk.parts
+    return _unstreamed_where_deferred(walk.parts)
+
+
+def _unstreamed_where_deferred(parts: list[DeferredPart]) -> list[DeferredPart]:
+    """A list whose items hold deferred fragments comes whole (the defer/stream WG lets a server
+    ignore ``@stream``): a deferred fragment is delivered on objects the client already has."""
+    deferred = [tuple(step.key for step in p.steps) for p in parts if p.stream is None]
+
+    def ignored(part: DeferredPart) -> bool:
+        at = (*(step.key for step in part.steps), part.key)
+        return part.stream is not None and any(keys[:len(at)] == at for keys in deferred)
+
+    kept = [part for part in parts if not ignored(part)]  # streams are leaves: no orphans
+    numbers = {part.number: index for index, part in enumerate(kept)}
+    for part in kept:
+        part.number, part.parent = numbers[part.number], numbers.get(part.parent, -1)
+    return kept
 
 
 class _Walk:
@@ -108,6 +132,13 @@ class _Walk:
         key = node.alias.value if node.alias else node.name.value
         path = (*prefix, key)
         part.paths.add(path)
+        stream = stream_directive(node)
+        if stream is not None and is_on(stream, self.variables):
+            # the list's items come with its part; the ones past initialCount follow it
+            self.parts.append(DeferredPart(len(self.parts), part.number, label_of(stream), steps,
+                                           conditions, stream=initial_count(stream,
+                                                                            self.variables),
+                                           key=key))
         definition = getattr(parent, "fields", {}).get(node.name.value)
         if node.selection_set is None or definition is None:
             return

@@ -33,6 +33,13 @@ def merged(payloads: list[dict[str, Any]]) -> dict[str, Any]:
         errors += payload.get("errors", [])
         for item in payload.get("incremental", []):
             errors += item.get("errors", [])
+            if "items" in item:  # @stream: the items from the index the path ends with
+                target = result["data"]
+                for key in item["path"][:-1]:
+                    target = target[key]
+                assert len(target) == item["path"][-1], "streamed items out of order"
+                target.extend(item["items"])
+                continue
             if item.get("data") is None:
                 continue
             target = result["data"]
@@ -58,7 +65,10 @@ def merged_v02(payloads: list[dict[str, Any]]) -> dict[str, Any]:
             target = result["data"]
             for key in [*paths[item["id"]], *item.get("subPath", [])]:
                 target = target[key]
-            _merge(target, item["data"])
+            if "items" in item:
+                target.extend(item["items"])
+            else:
+                _merge(target, item["data"])
         for done in payload.get("completed", []):
             errors += done.get("errors", [])
             paths.pop(done["id"])

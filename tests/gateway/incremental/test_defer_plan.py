@@ -52,3 +52,13 @@ def test_defer_if_false_folds_the_fragment_into_its_parent() -> None:
         '  #2 Deferred(label: "deep", path: "products.reviews", parent: 0) waits for [2:reviews]',
         "}",
     ])
+
+
+def test_a_streamed_list_is_printed_with_its_initial_count() -> None:
+    query = '{ topReviews @stream(initialCount: 2, label: "top") { body } }'
+    assert print_parts(_incremental(query), {}) == "\n".join([
+        "Deferred {",
+        "  Primary waits for [0:reviews]",
+        '  #1 Stream(label: "top", path: "topReviews", initialCount: 2, parent: 0)',
+        "}",
+    ])

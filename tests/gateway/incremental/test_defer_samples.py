@@ -40,7 +40,7 @@ async def gateway(samples: Samples) -> AsyncIterator[Any]:
             body = {"query": query, "variables": variables or {}}
             response, payloads = await post_deferred(client, body, accept)
             assert response.status_code == 200
-            plain_query = re.sub(r"@defer(\([^)]*\))?", "", query) if strip else query
+            plain_query = re.sub(r"@(defer|stream)(\([^)]*\))?", "", query) if strip else query
             samples.prepare(case)
             plain = (await client.post("/graphql", json={**body, "query": plain_query})).json()
         return payloads, plain
@@ -188,4 +188,50 @@ async def test_parts_complete_with_the_primary_part_follow_it_with_has_next_true
                          {"data": {"name": "Table"}, "path": ["products", 1], "label": "n"}],
          "hasNext": False},
     ]
+    assert merged(payloads) == plain
+
+
+async def test_stream_keeps_initial_count_items_and_sends_the_rest_next(gateway: Any) -> None:
+    # given a list streamed with initialCount 1
+    query = '{ products(first: 3) @stream(initialCount: 1, label: "s") { name } }'
+    payloads, plain = await gateway("simple-entity-jump", query)
+    # then the first item comes with the list, the rest from index 1 after it
+    assert payloads == [
+        {"data": {"products": [{"name": "Chair"}]}, "hasNext": True},
+        {"incremental": [{"items": [{"name": "Table"}, {"name": "Lamp"}],
+                          "path": ["products", 1], "label": "s"}], "hasNext": False},
+    ]
+    assert merged(payloads) == plain
+
+
+async def test_stream_in_graphql_js_17_format(gateway: Any) -> None:
+    query = '{ products(first: 3) @stream(initialCount: 2) { name } }'
+    payloads, plain = await gateway("simple-entity-jump", query, accept=ACCEPT_V02)
+    assert payloads == [
+        {"data": {"products": [{"name": "Chair"}, {"name": "Table"}]},
+         "pending": [{"id": "0", "path": ["products"]}], "hasNext": True},
+        {"incremental": [{"id": "0", "items": [{"name": "Lamp"}]}],
+         "completed": [{"id": "0"}], "hasNext": False},
+    ]
+    assert merged_v02(payloads) == plain
+
+
+async def test_errors_of_streamed_items_travel_with_them(gateway: Any) -> None:
+    # given a nullable item whose rating fails, past initialCount
+    query = '{ topProducts @stream(initialCount: 1, label: "t") { name rating } }'
+    payloads, plain = await gateway("errors-and-null-propagation", query)
+    # then the initial payload has no error; the streamed item is null with its error
+    assert payloads[0] == {"data": {"topProducts": [{"name": "Chair", "rating": 4}]},
+                           "hasNext": True}
+    streamed = payloads[1]["incremental"][0]
+    assert streamed["items"] == [None, {"name": "Rug", "rating": 2}]
+    assert [e["path"] for e in streamed["errors"]] == [["topProducts", 1, "rating"]]
+    assert merged(payloads) == plain
+
+
+async def test_a_list_whose_items_hold_deferred_fragments_comes_whole(gateway: Any) -> None:
+    query = ('{ products(first: 3) @stream(initialCount: 1) { name '
+             '... @defer(label: "s") { stock } } }')
+    payloads, plain = await gateway("simple-entity-jump", query)
+    assert [p["name"] for p in payloads[0]["data"]["products"]] == ["Chair", "Table", "Lamp"]
     assert merged(payloads) == plain
