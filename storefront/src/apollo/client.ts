@@ -1,14 +1,18 @@
 // The Apollo Client: persisted operations over HTTP (queries, mutations) and WebSocket
-// (subscriptions), with the session's token or the guest's cart id on every request.
-import { ApolloClient, HttpLink, split } from "@apollo/client";
+// (subscriptions), with the session's token or the guest's cart id on every request; a request
+// refused for its token is retried once after a refresh, and the socket reconnects with each
+// new token.
+import { ApolloClient, ApolloLink, HttpLink, split } from "@apollo/client";
 import { setContext } from "@apollo/client/link/context";
 import { getMainDefinition } from "@apollo/client/utilities";
 import ids from "virtual:persisted-operations";
 import { sessions } from "../auth/session";
+import { tokenEndpoints } from "../auth/tokens";
 import { guestCart } from "../cart/guest";
 import { endpoints } from "../config";
 import { createCache } from "./cache";
 import { persistedOperationsLink } from "./persisted";
+import { reauthenticateLink } from "./reauthenticate";
 import { websocketLink } from "./websocket";
 
 const identify = setContext(async (_, { headers }) => {
@@ -29,13 +33,17 @@ function isSubscription({ query }: { query: Parameters<typeof getMainDefinition>
 }
 
 const where = endpoints();
+const http = new HttpLink({ uri: where.http });
 export const socket = websocketLink(where.websocket, () => sessions.accessToken(), ids);
+
+sessions.connect(tokenEndpoints(persistedOperationsLink(ids).concat(http)));
+sessions.onRefreshed(() => socket.restart());
 
 export const client = new ApolloClient({
   cache: createCache(),
   link: split(
     isSubscription,
     socket.link,
-    persistedOperationsLink(ids).concat(identify).concat(new HttpLink({ uri: where.http })),
+    ApolloLink.from([reauthenticateLink(sessions), persistedOperationsLink(ids), identify, http]),
   ),
 });
