@@ -1,7 +1,7 @@
 import { ApolloLink, execute, HttpLink, toPromise } from "@apollo/client";
 import { setContext } from "@apollo/client/link/context";
 import { describe, expect, it, vi } from "vitest";
-import { SessionStore, type Tokens } from "../auth/session";
+import { SessionStore, type Refresh, type Tokens } from "../auth/session";
 import { ViewerDocument } from "../gql/graphql";
 import { isUnauthenticated, reauthenticateLink } from "./reauthenticate";
 
@@ -31,7 +31,7 @@ function signedIn(valid: Set<string>) {
   window.sessionStorage.clear();
   const store = new SessionStore(window.sessionStorage, "test.session");
   let issued = 1;
-  const refresh = vi.fn(async () => {
+  const refresh = vi.fn<Refresh>(async () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     const next = tokens(++issued);
     valid.add(next.token);
