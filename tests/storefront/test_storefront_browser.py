@@ -30,6 +30,15 @@ MANIFEST = json.loads((ROOT / "schema" / "persisted-query-manifest.json").read_t
 OPERATION_IDS = {op["name"]: op["id"] for op in MANIFEST["operations"]}
 
 
+FOCUS_RING = "getComputedStyle(document.activeElement).outlineStyle"
+
+
+async def press_tab(page: StorefrontPage) -> None:
+    for kind in ("keyDown", "keyUp"):
+        await page.browser.send("Input.dispatchKeyEvent", type=kind, key="Tab", code="Tab",
+                                windowsVirtualKeyCode=9)
+
+
 async def assert_accessible(page: StorefrontPage, name: str) -> None:
     violations = await serious_violations(page)
     assert not violations, f"{name} page:\n" + "\n".join(violations)
@@ -110,6 +119,21 @@ async def test_a_guest_buys_and_watches_the_order_turn_paid_then_shipped_without
                       " '<input id=\"unlabelled\">')")
         assert any(v.startswith("label ") for v in await serious_violations(page))
         await page.js("document.getElementById('unlabelled').remove()")
+        # A keyboard user: the first Tab reaches the skip link, visibly focused, which leads to
+        # the page's content; Tab then walks the controls, each with a visible focus ring.
+        await page.js("document.activeElement?.blur(), window.scrollTo(0, 0)")
+        await press_tab(page)
+        assert await page.js("document.activeElement.textContent") == "Skip to content"
+        assert await page.js(FOCUS_RING) != "none"
+        await page.browser.send("Input.dispatchKeyEvent", type="keyDown", key="Enter",
+                                code="Enter", windowsVirtualKeyCode=13)
+        await page.browser.send("Input.dispatchKeyEvent", type="keyUp", key="Enter",
+                                code="Enter", windowsVirtualKeyCode=13)
+        assert await page.until("location.hash === '#main' && document.activeElement.id")
+        for _ in range(3):
+            await press_tab(page)
+            assert await page.js(FOCUS_RING) != "none", await page.js(
+                "document.activeElement.outerHTML.slice(0, 120)")
         await page.js("window.scrollTo(0, document.body.scrollHeight)")
         assert await page.until(f"{CARDS} > 12 && {CARDS}") > 12
         # When a guest searches and adds the one result to the cart.
