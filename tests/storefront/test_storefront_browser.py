@@ -33,6 +33,11 @@ OPERATION_IDS = {op["name"]: op["id"] for op in MANIFEST["operations"]}
 FOCUS_RING = "getComputedStyle(document.activeElement).outlineStyle"
 
 
+def units(stock: str) -> int:
+    """The number of '12 in stock' (0 for 'Out of stock')."""
+    return int(stock.split()[0]) if stock[0].isdigit() else 0
+
+
 async def press_tab(page: StorefrontPage) -> None:
     for kind in ("keyDown", "keyUp"):
         await page.browser.send("Input.dispatchKeyEvent", type=kind, key="Tab", code="Tab",
@@ -140,6 +145,10 @@ async def test_a_guest_buys_and_watches_the_order_turn_paid_then_shipped_without
         await add_first_result(page, "Aurora", "Aurora Wireless Headphones")
         await page.shot("search-and-add")
         assert await page.text("cart-count") == "1"
+        aurora = await page.js("document.querySelector('.products h2 a').getAttribute('href')")
+        await page.open(aurora)
+        stock_before = units(await page.until("testid('stock')"))
+        assert await page.until("testid('cart-count') === '1'")
         assert await page.js("localStorage.getItem('storefront.guestCartId')")
         # And registers: the guest cart is merged into the new account's.
         await register(page, "Ada Storefront")
@@ -180,6 +189,9 @@ async def test_a_guest_buys_and_watches_the_order_turn_paid_then_shipped_without
         await page.click("Orders")
         await page.until("document.querySelector('.orders')?.textContent.includes('SHIPPED')")
         await assert_accessible(page, "order history")
+        # And the product page shows the unit sold (so a decline's unit coming back is visible).
+        await page.open(aurora)
+        assert units(await page.until("testid('stock')")) == stock_before - 1
 
 
 async def test_a_declined_card_gives_the_stock_back_and_the_session_outlives_a_reload(

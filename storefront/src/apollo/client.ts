@@ -34,7 +34,9 @@ function isSubscription({ query }: { query: Parameters<typeof getMainDefinition>
 
 const where = endpoints();
 const http = new HttpLink({ uri: where.http });
-export const socket = websocketLink(where.websocket, () => sessions.accessToken(), ids);
+export const socket = websocketLink(where.websocket, () => sessions.accessToken(), ids, {
+  onUnauthorized: (rejected) => sessions.refresh(rejected).catch(() => null),
+});
 
 sessions.connect(tokenEndpoints(persistedOperationsLink(ids).concat(http)));
 sessions.onRefreshed(() => socket.restart());
