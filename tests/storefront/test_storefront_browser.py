@@ -19,7 +19,7 @@ from infra.dev import storefront
 from infra.dev.services import ROOT
 from tests.e2e.conftest import ADMIN
 from tests.storefront.audit import serious_violations
-from tests.storefront.conftest import Shop
+from tests.storefront.conftest import ACCESS_TOKEN_TTL, Shop
 from tests.storefront.page import StorefrontPage, open_tab
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
@@ -152,6 +152,7 @@ async def test_a_guest_buys_and_watches_the_order_turn_paid_then_shipped_without
         assert await page.js("localStorage.getItem('storefront.guestCartId')")
         # And registers: the guest cart is merged into the new account's.
         await register(page, "Ada Storefront")
+        signed_in = time.monotonic()
         await page.until("localStorage.getItem('storefront.guestCartId') === null")
         await page.until("testid('cart-count') === '1'")
         await page.click("Cart (1)")
@@ -186,8 +187,14 @@ async def test_a_guest_buys_and_watches_the_order_turn_paid_then_shipped_without
         assert await page.js("window.sameDocument === true")
         await page.shot("order-shipped")
         # And the order is in the history.
+        # And once the access token (60 s here) is within 30 s of its end, the next request
+        # refreshes it first, in the same document: the refresh token has rotated.
+        registered = (await page.js(STORED_SESSION))["refreshToken"]
+        await asyncio.sleep(max(0.0, ACCESS_TOKEN_TTL - 30 + 1 - (time.monotonic() - signed_in)))
         await page.click("Orders")
         await page.until("document.querySelector('.orders')?.textContent.includes('SHIPPED')")
+        assert await page.until(f"{STORED_SESSION}.refreshToken !== {registered!r}")
+        assert await page.js("window.sameDocument === true")
         await assert_accessible(page, "order history")
         # And the product page shows the unit sold (so a decline's unit coming back is visible).
         await page.open(aurora)
@@ -234,7 +241,9 @@ async def test_a_declined_card_gives_the_stock_back_and_the_session_outlives_a_r
         # When they sign out, the refresh token they held is revoked on the server.
         held = (await page.js(STORED_SESSION))["refreshToken"]
         await page.click("Sign out")
-        await page.until(f"{STORED_SESSION} === null && !!control('Sign in')")
+        # (signed out on the page at once; the app goes to / once users answered the logout)
+        await page.until(f"{STORED_SESSION} === null && !!control('Sign in')"
+                         " && location.pathname === '/'")
         answer = await refresh_with(page, held)
         assert answer.get("data") is None, answer
         assert answer["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", answer
