@@ -5,10 +5,12 @@ The files are read as text, since neither Docker nor Kubernetes runs here."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import yaml
 
+from gateway.edge_config import CorsConfig
 from infra.dev.services import DOMAINS, ROOT
 from subgraphs.cart.config import CartSettings
 from subgraphs.notifications.config import NotificationsSettings
@@ -125,3 +127,19 @@ def test_only_the_gateway_the_webhook_and_the_storefront_are_admitted_from_the_i
             "kubernetes.io/metadata.name") == "ingress-nginx"
     }
     assert from_ingress == {("gateway", 8080), ("payments", 5005), ("storefront", 8080)}
+
+
+def test_the_gateway_allows_the_storefronts_origin_and_headers_cross_origin() -> None:
+    # compose: the load balancer's published origin by default, the headers the app sends
+    gateway = COMPOSE["services"]["gateway"]["environment"]
+    [origin] = json.loads(gateway["GATEWAY_CORS__ALLOW_ORIGINS"])
+    published = COMPOSE["services"]["load-balancer"]["ports"][0].split(":")[0]
+    assert origin == f"${{STOREFRONT_ORIGIN:-http://localhost:{published}}}"
+    sent = {"content-type", "authorization", "x-cart-id"}
+    assert sent <= set(json.loads(gateway["GATEWAY_CORS__ALLOW_HEADERS"]))
+    # Kubernetes: named origins only, and the gateway's default headers include the cart id
+    [config] = [d for d in K8S if d["kind"] == "ConfigMap"
+                and d["metadata"]["name"] == "shop-config"]
+    origins = json.loads(config["data"]["GATEWAY_CORS__ALLOW_ORIGINS"])
+    assert origins and "*" not in origins
+    assert sent <= set(CorsConfig().allow_headers)
