@@ -3,7 +3,6 @@
 // refused for its token is retried once after a refresh, and the socket reconnects with each
 // new token.
 import { ApolloClient, ApolloLink, HttpLink, split } from "@apollo/client";
-import { setContext } from "@apollo/client/link/context";
 import { getMainDefinition } from "@apollo/client/utilities";
 import ids from "virtual:persisted-operations";
 import { sessions } from "../auth/session";
@@ -11,21 +10,10 @@ import { tokenEndpoints } from "../auth/tokens";
 import { guestCart } from "../cart/guest";
 import { endpoints } from "../config";
 import { createCache } from "./cache";
+import { identifyLink } from "./identify";
 import { persistedOperationsLink } from "./persisted";
 import { reauthenticateLink } from "./reauthenticate";
 import { websocketLink } from "./websocket";
-
-const identify = setContext(async (_, { headers }) => {
-  const token = await sessions.accessToken();
-  const cartId = token ? null : guestCart.id();
-  return {
-    headers: {
-      ...headers,
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(cartId ? { "x-cart-id": cartId } : {}),
-    },
-  };
-});
 
 function isSubscription({ query }: { query: Parameters<typeof getMainDefinition>[0] }): boolean {
   const definition = getMainDefinition(query);
@@ -46,6 +34,7 @@ export const client = new ApolloClient({
   link: split(
     isSubscription,
     socket.link,
-    ApolloLink.from([reauthenticateLink(sessions), persistedOperationsLink(ids), identify, http]),
+    ApolloLink.from([reauthenticateLink(sessions), persistedOperationsLink(ids),
+                     identifyLink(sessions, () => guestCart.id()), http]),
   ),
 });

@@ -1,8 +1,8 @@
 import { ApolloLink, execute, HttpLink, toPromise } from "@apollo/client";
-import { setContext } from "@apollo/client/link/context";
 import { describe, expect, it, vi } from "vitest";
 import { SessionStore, type Refresh, type Tokens } from "../auth/session";
 import { ViewerDocument } from "../gql/graphql";
+import { identifyLink } from "./identify";
 import { isUnauthenticated, reauthenticateLink } from "./reauthenticate";
 
 const user = { id: "u1", email: "ada@shop.test", fullName: "Ada", roles: ["customer"] };
@@ -15,16 +15,18 @@ const tokens = (n: number): Tokens => ({
  * or, with `inBody`, a 200 whose error is coded UNAUTHENTICATED (as a subgraph answers). */
 function gateway(valid: Set<string>, inBody = false) {
   const seen: (string | null)[] = [];
+  const carts: (string | null)[] = [];
   const fetch = async (_: RequestInfo | URL, init?: RequestInit) => {
     const auth = new Headers(init?.headers).get("authorization");
     seen.push(auth);
+    carts.push(new Headers(init?.headers).get("x-cart-id"));
     const ok = auth === null || valid.has(auth.slice(7));
     const body = ok ? { data: { me: auth ? user : null } }
       : { errors: [{ message: "Invalid or expired token.", extensions: { code: "UNAUTHENTICATED" } }] };
     return new Response(JSON.stringify(body), {
       status: ok || inBody ? 200 : 401, headers: { "content-type": "application/json" } });
   };
-  return { seen, http: new HttpLink({ uri: "http://gateway.test/graphql", fetch }) };
+  return { seen, carts, http: new HttpLink({ uri: "http://gateway.test/graphql", fetch }) };
 }
 
 function signedIn(valid: Set<string>) {
@@ -43,11 +45,7 @@ function signedIn(valid: Set<string>) {
 }
 
 function client(store: SessionStore, http: ApolloLink) {
-  const identify = setContext(async () => {
-    const token = await store.accessToken();
-    return { headers: token ? { authorization: `Bearer ${token}` } : {} };
-  });
-  return ApolloLink.from([reauthenticateLink(store), identify, http]);
+  return ApolloLink.from([reauthenticateLink(store), identifyLink(store, () => "guest-cart"), http]);
 }
 
 describe("re-authenticating a refused request", () => {
@@ -107,12 +105,13 @@ describe("re-authenticating a refused request", () => {
 
   it("retries as a guest when the session cannot be renewed", async () => {
     const valid = new Set<string>();
-    const { seen, http } = gateway(valid);
+    const { seen, carts, http } = gateway(valid);
     const { store, refresh } = signedIn(valid);
     refresh.mockResolvedValueOnce(null);
     const result = await toPromise(execute(client(store, http), { query: ViewerDocument }));
     expect(result.data?.me).toBeNull();
     expect(seen).toEqual(["Bearer access-1", null]);
+    expect(carts).toEqual([null, "guest-cart"]);
     expect(store.current()).toBeNull();
   });
 });
