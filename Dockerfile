@@ -38,3 +38,24 @@ COPY infra/backup ./infra/backup
 USER app
 HEALTHCHECK NONE
 CMD ["python", "-m", "infra.backup", "backup", "--upload", "--dir", "/backups"]
+
+# The storefront: the web app built from its lock file (codegen against the supergraph, the
+# persisted-operations manifest's ids; `npm run build` = codegen, tsc, vite build), then nginx
+# serving it: the public entry point in compose (infra/nginx/gateway.conf mounted over the
+# default, /graphql to the gateway) and the storefront's pods in Kubernetes (storefront.conf).
+# Build with `docker build --target storefront -t federated-shop-storefront .`
+FROM node:22-bookworm-slim AS storefront-build
+WORKDIR /src/storefront
+COPY storefront/package.json storefront/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY schema/supergraph.graphql schema/persisted-query-manifest.json /src/schema/
+COPY storefront/index.html storefront/vite.config.ts storefront/codegen.ts storefront/tsconfig.json ./
+COPY storefront/src ./src
+RUN npm run build
+
+FROM nginx:1.27 AS storefront
+COPY infra/nginx/storefront-static.conf /etc/nginx/storefront-static.conf
+COPY infra/nginx/storefront.conf /etc/nginx/conf.d/default.conf
+COPY --from=storefront-build /src/storefront/dist /usr/share/nginx/html
+# 8080 in Kubernetes (storefront.conf, probed at /healthz), 80 as compose's load balancer.
+EXPOSE 8080 80

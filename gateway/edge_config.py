@@ -123,8 +123,8 @@ class CorsConfig(_Strict):
     )
     allow_credentials: bool = Field(False, description="Allow cookies/Authorization cross-site.")
     allow_headers: list[str] = Field(
-        ["content-type", "authorization", "apollo-require-preflight",
+        ["content-type", "authorization", "x-cart-id", "apollo-require-preflight",
          "x-apollo-operation-name", "x-request-id"],
-        description="Request headers a browser may send.",
+        description="Request headers a browser may send (x-cart-id: a guest's cart).",
     )
     max_age_seconds: int = Field(600, ge=0, description="How long a preflight is cached.")

@@ -2,7 +2,8 @@
 unsafe settings refused.
 
 In production, options left unset take their safe value (introspection and GraphiQL off,
-trusted documents enforced, a cost limit, rate limiting on); an unsafe value set explicitly
+trusted documents enforced, a cost limit, rate limiting on, CORS for named origins only); an
+unsafe value set explicitly
 stops the start with a message naming the option, so a production gateway cannot quietly run
 with a debugging setting (issue 15, part 3).
 """
@@ -56,6 +57,8 @@ def production_refusals(config: GatewayConfig) -> list[str]:
         refused.append("cost.max_cost=0: every operation needs a cost limit")
     if not config.rate_limit.enabled:
         refused.append("rate_limit.enabled=false: clients need a rate limit")
+    if "*" in config.cors.allow_origins:
+        refused.append("cors.allow_origins=*: name the origins that serve the storefront")
     if not config.service_auth.key_file:
         refused.append("service_auth.key_file is empty: subgraphs accept only authenticated "
                        "callers")

@@ -10,6 +10,7 @@ routes in the browser). The gateway must allow the storefront's origin (CORS, se
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import json
 import shutil
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from infra.dev.services import ROOT
 
-__all__ = ["DIST", "NpmMissing", "build", "serve", "start_server"]
+__all__ = ["DIST", "NpmMissing", "build", "bundle_sizes", "serve", "start_server"]
 
 APP = ROOT / "storefront"
 DIST = APP / "dist"
@@ -66,6 +67,16 @@ def build(*, quiet: bool = True) -> Path:
     _run([npm, "run", "build"], quiet)
     FINGERPRINT.write_text(wanted)
     return DIST
+
+
+def bundle_sizes(dist: Path = DIST) -> dict[str, tuple[int, int]]:
+    """Bytes of the build's JavaScript and CSS: (raw, gzipped at level 9), each kind summed."""
+    sizes: dict[str, tuple[int, int]] = {}
+    for kind, suffix in (("JavaScript", ".js"), ("CSS", ".css")):
+        files = sorted((dist / "assets").glob(f"*{suffix}"))
+        data = [file.read_bytes() for file in files]
+        sizes[kind] = (sum(map(len, data)), sum(len(gzip.compress(d, 9)) for d in data))
+    return sizes
 
 
 def _run(command: list[str], quiet: bool) -> None:
@@ -131,7 +142,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
-            print(f"storefront: built in {build(quiet=False).relative_to(ROOT)}")
+            dist = build(quiet=False)
+            sizes = ", ".join(f"{kind} {raw / 1000:.1f} kB ({zipped / 1000:.1f} kB gzipped)"
+                              for kind, (raw, zipped) in bundle_sizes(dist).items())
+            print(f"storefront: built in {dist.relative_to(ROOT)}: {sizes}")
         else:
             serve(args.port, args.gateway)
     except NpmMissing as missing:

@@ -56,6 +56,7 @@ def test_unset_options_take_their_safe_values(key_file: str) -> None:
         ({"cost": {"max_cost": 0}}, "cost.max_cost=0"),
         ({"rate_limit": {"enabled": False}}, "rate_limit.enabled=false"),
         ({"service_auth": {"key_file": ""}}, "service_auth.key_file is empty"),
+        ({"cors": {"allow_origins": ["https://shop.example", "*"]}}, "cors.allow_origins=*"),
     ],
     ids=lambda value: next(iter(value)) if isinstance(value, dict) else None,
 )
@@ -140,3 +141,21 @@ async def test_introspection_stays_off_on_a_gateway_for_tools(key_file: str) -> 
         response = await client.post("/graphql", json={"query": "{ __schema { types { name } } }"})
         assert "data" not in response.json() or response.json()["data"] is None
         assert "introspection" in response.json()["errors"][0]["message"].lower()
+
+
+async def test_the_storefronts_origin_may_send_what_the_app_sends(key_file: str) -> None:
+    # given a production gateway allowing the storefront's origin (compose, Kubernetes)
+    storefront = "https://shop.example"
+    async with serve(key_file, cors={"allow_origins": [storefront]}) as client:
+        # when the browser asks before a guest's request (token and cart id headers)
+        asked = {"access-control-request-method": "POST",
+                 "access-control-request-headers": "content-type,authorization,x-cart-id"}
+        allowed = await client.options("/graphql", headers={"origin": storefront, **asked})
+        other = await client.options("/graphql", headers={"origin": "https://evil.example",
+                                                           **asked})
+    # then the storefront may, with every header it sends; another origin may not
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == storefront
+    sent = set(allowed.headers["access-control-allow-headers"].lower().replace(" ", "").split(","))
+    assert {"content-type", "authorization", "x-cart-id"} <= sent
+    assert "access-control-allow-origin" not in other.headers

@@ -1,4 +1,5 @@
-"""The Dockerfile builds in one stage and runs slim, as a non-root user, with a health check."""
+"""The Dockerfile builds in one stage and runs slim, as a non-root user, with a health check;
+the storefront's image builds the web app from its lock file and serves it with nginx."""
 
 from __future__ import annotations
 
@@ -13,14 +14,19 @@ def stages() -> list[str]:
     return re.split(r"(?m)^FROM ", DOCKERFILE)[1:]
 
 
+def stage(name: str) -> str:
+    [found] = [s for s in stages() if s.split("\n", 1)[0].split()[-1] == name]
+    return found
+
+
 def test_runtime_stage_gets_only_built_wheels_from_the_build_stage():
-    build, runtime, _backup = stages()
+    build, runtime = stage("build"), stage("runtime")
     assert build.split()[2] == "build" and "pip wheel" in build
     assert "COPY --from=build /wheels" in runtime and "gcc" not in runtime
 
 
 def test_runtime_runs_as_a_non_root_user_with_a_health_check():
-    runtime = stages()[1]
+    runtime = stage("runtime")
     user = re.search(r"(?m)^USER (\S+)", runtime)
     assert user and user.group(1) not in ("root", "0")
     assert re.search(r"(?m)^HEALTHCHECK .*--interval", runtime)
@@ -28,6 +34,18 @@ def test_runtime_runs_as_a_non_root_user_with_a_health_check():
 
 
 def test_backup_image_adds_pg_dump_and_the_backup_tool_and_runs_as_non_root():
-    backup = stages()[2]
+    backup = stage("backup")
     assert backup.split()[0] == "runtime" and "postgresql-client" in backup
     assert "infra/backup" in backup and re.search(r"(?m)^USER app", backup)
+
+
+def test_storefront_image_builds_the_app_from_its_lock_file_and_serves_it_with_nginx():
+    built, served = stage("storefront-build"), stage("storefront")
+    steps = [line for line in built.splitlines() if line.startswith(("COPY", "RUN"))]
+    assert steps[0] == "COPY storefront/package.json storefront/package-lock.json ./"
+    assert steps[1].startswith("RUN npm ci")  # locked versions, cached apart from the sources
+    assert "schema/persisted-query-manifest.json" in built  # the ids the bundle sends
+    assert steps[-1] == "RUN npm run build"
+    assert served.split()[0].startswith("nginx:")
+    assert "COPY --from=storefront-build /src/storefront/dist /usr/share/nginx/html" in served
+    assert "infra/nginx/storefront.conf /etc/nginx/conf.d/default.conf" in served

@@ -20,6 +20,8 @@ from streaming.broker import free_port
 from tests.e2e.platform import Platform
 from tests.gateway.edge.browser import CHROMIUM
 
+# Short-lived access tokens (users' minimum), so the tests see the app refresh them.
+ACCESS_TOKEN_TTL = 60
 CORS_HEADERS = ["content-type", "authorization", "x-cart-id", "apollo-require-preflight",
                 "x-apollo-operation-name", "x-request-id"]
 
@@ -40,7 +42,8 @@ class Shop:
 
 
 class SafelistPlatform(Platform):
-    """The e2e platform with the gateway in safelist mode and CORS for the storefront's origin."""
+    """The e2e platform with the gateway in safelist mode, CORS for the storefront's origin and
+    access tokens that expire within a test."""
 
     origin: str = ""
 
@@ -50,7 +53,8 @@ class SafelistPlatform(Platform):
                 "GATEWAY_TRUSTED_DOCUMENTS__MANIFEST": str(
                     ROOT / "schema" / "persisted-query-manifest.json"),
                 "GATEWAY_CORS__ALLOW_ORIGINS": json.dumps([self.origin]),
-                "GATEWAY_CORS__ALLOW_HEADERS": json.dumps(CORS_HEADERS)}
+                "GATEWAY_CORS__ALLOW_HEADERS": json.dumps(CORS_HEADERS),
+                "USERS_ACCESS_TOKEN_TTL_SECONDS": str(ACCESS_TOKEN_TTL)}
 
     def _wait_healthy(self, name: str, timeout: float = 120.0) -> None:
         super()._wait_healthy(name, timeout)  # a shared CI machine can be slow to import

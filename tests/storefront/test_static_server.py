@@ -49,3 +49,14 @@ def test_a_path_climbing_out_of_the_build_gets_the_app_not_the_file(served):
     status, _, body = get(served, "/../secret.txt")
     assert "not for browsers" not in body
     assert status in (200, 404)
+
+
+def test_bundle_sizes_sum_each_kind_raw_and_gzipped(tmp_path):
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "a-1.js").write_text("x" * 1000)
+    (tmp_path / "assets" / "b-2.js").write_text("y" * 500)
+    (tmp_path / "assets" / "c-3.css").write_text("body{}")
+    (tmp_path / "index.html").write_text("<html>" * 100)
+    sizes = storefront.bundle_sizes(tmp_path)
+    assert sizes["JavaScript"][0] == 1500 and 0 < sizes["JavaScript"][1] < 1500
+    assert sizes["CSS"][0] == 6

@@ -1,27 +1,19 @@
 // The Apollo Client: persisted operations over HTTP (queries, mutations) and WebSocket
-// (subscriptions), with the session's token or the guest's cart id on every request.
-import { ApolloClient, HttpLink, split } from "@apollo/client";
-import { setContext } from "@apollo/client/link/context";
+// (subscriptions), with the session's token or the guest's cart id on every request; a request
+// refused for its token is retried once after a refresh, and the socket reconnects with each
+// new token.
+import { ApolloClient, ApolloLink, HttpLink, split } from "@apollo/client";
 import { getMainDefinition } from "@apollo/client/utilities";
 import ids from "virtual:persisted-operations";
 import { sessions } from "../auth/session";
+import { tokenEndpoints } from "../auth/tokens";
 import { guestCart } from "../cart/guest";
 import { endpoints } from "../config";
 import { createCache } from "./cache";
+import { identifyLink } from "./identify";
 import { persistedOperationsLink } from "./persisted";
+import { reauthenticateLink } from "./reauthenticate";
 import { websocketLink } from "./websocket";
-
-const identify = setContext(async (_, { headers }) => {
-  const token = await sessions.accessToken();
-  const cartId = token ? null : guestCart.id();
-  return {
-    headers: {
-      ...headers,
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(cartId ? { "x-cart-id": cartId } : {}),
-    },
-  };
-});
 
 function isSubscription({ query }: { query: Parameters<typeof getMainDefinition>[0] }): boolean {
   const definition = getMainDefinition(query);
@@ -29,13 +21,20 @@ function isSubscription({ query }: { query: Parameters<typeof getMainDefinition>
 }
 
 const where = endpoints();
-export const socket = websocketLink(where.websocket, () => sessions.accessToken(), ids);
+const http = new HttpLink({ uri: where.http });
+export const socket = websocketLink(where.websocket, () => sessions.accessToken(), ids, {
+  onUnauthorized: (rejected) => sessions.refresh(rejected).catch(() => null),
+});
+
+sessions.connect(tokenEndpoints(persistedOperationsLink(ids).concat(http)));
+sessions.onRefreshed(() => socket.restart());
 
 export const client = new ApolloClient({
   cache: createCache(),
   link: split(
     isSubscription,
     socket.link,
-    persistedOperationsLink(ids).concat(identify).concat(new HttpLink({ uri: where.http })),
+    ApolloLink.from([reauthenticateLink(sessions), persistedOperationsLink(ids),
+                     identifyLink(sessions, () => guestCart.id()), http]),
   ),
 });

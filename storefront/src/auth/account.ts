@@ -1,4 +1,5 @@
-// Sign in, register and sign out: the session, the guest cart merged, the cache and socket reset.
+// Sign in, register and sign out (the refresh token revoked): the session, the guest cart
+// merged, the cache and socket reset.
 import { useApolloClient } from "@apollo/client";
 import { useCallback } from "react";
 import { socket } from "../apollo/client";
@@ -9,7 +10,7 @@ import { sessions } from "./session";
 export function useAccount() {
   const client = useApolloClient();
   const signedIn = useCallback(async (payload: SessionFragment) => {
-    sessions.save({ token: payload.token, expiresAt: payload.expiresAt, user: payload.user });
+    sessions.signedIn(payload);
     const cartId = guestCart.id();
     if (cartId) {
       // The guest cart joins the user's (mergeGuestCart is idempotent); a failure keeps the id.
@@ -20,7 +21,7 @@ export function useAccount() {
     await client.resetStore();
   }, [client]);
   const signOut = useCallback(async () => {
-    sessions.clear();
+    await sessions.signOut(); // revokes the refresh token
     socket.restart();
     await client.resetStore(); // active queries refetch as the guest
   }, [client]);

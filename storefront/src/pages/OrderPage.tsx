@@ -2,6 +2,7 @@
 import { useQuery, useSubscription } from "@apollo/client";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useParams } from "react-router-dom";
+import { socket } from "../apollo/client";
 import { Money } from "../components/Money";
 import { StatusBadge } from "../components/StatusBadge";
 import { CartViewDocument, OrderDetailDocument, OrderStatusUpdatesDocument, PaymentStatusUpdatesDocument } from "../gql/graphql";
@@ -13,6 +14,8 @@ export function OrderPage() {
     errorPolicy: "all", // the order still shows while payments cannot be reached
   });
   const round = useResubscription(refetch);
+  // The socket reconnected (a token refresh, a network drop): events meanwhile were not sent.
+  useEffect(() => socket.onReconnect(() => { refetch(); }), [refetch]);
   if (loading && !data) return <p role="status">Loading order…</p>;
   const order = data?.order;
   if (error && !order) return <p role="alert" className="error">{error.message}</p>;
