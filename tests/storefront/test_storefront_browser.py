@@ -141,6 +141,16 @@ async def test_a_guest_buys_and_watches_the_order_turn_paid_then_shipped_without
                 "document.activeElement.outerHTML.slice(0, 120)")
         await page.js("window.scrollTo(0, document.body.scrollHeight)")
         assert await page.until(f"{CARDS} > 12 && {CARDS}") > 12
+        # The category filter offers the catalogue's own categories (from the API) and narrows
+        # the list to the chosen one.
+        options = await page.until("field('Category').options.length > 2 && "
+                                   "[...field('Category').options].slice(1).map((o) => o.value)")
+        assert options == sorted(options, key=str.lower) and "Electronics" in options
+        await page.fill("Category", "Electronics")
+        await page.until("[...document.querySelectorAll('.products .card .muted')].length > 0 && "
+                         "[...document.querySelectorAll('.products .card .muted')]"
+                         ".every((c) => c.textContent === 'Electronics')")
+        await page.fill("Category", "")
         # When a guest searches and adds the one result to the cart.
         await add_first_result(page, "Aurora", "Aurora Wireless Headphones")
         await page.shot("search-and-add")

@@ -3,7 +3,7 @@ import { fireEvent, render, screen, within } from "@testing-library/react";
 import { MemoryRouter } from "react-router-dom";
 import { describe, expect, it } from "vitest";
 import { createCache } from "../apollo/cache";
-import { CatalogueProductsDocument } from "../gql/graphql";
+import { CatalogueCategoriesDocument, CatalogueProductsDocument } from "../gql/graphql";
 import { Catalogue, PAGE_SIZE } from "./Catalogue";
 
 const product = (n: number) => ({
@@ -24,9 +24,13 @@ function answer(after: string | null, numbers: number[], hasNextPage: boolean): 
   };
 }
 
-function renderCatalogue(mocks: MockedResponse[]) {
+function categories(names: string[]): MockedResponse {
+  return { request: { query: CatalogueCategoriesDocument }, result: { data: { categories: names } } };
+}
+
+function renderCatalogue(mocks: MockedResponse[], categoryNames = ["Books", "Garden"]) {
   return render(
-    <MockedProvider mocks={mocks} cache={createCache()}>
+    <MockedProvider mocks={[categories(categoryNames), ...mocks]} cache={createCache()}>
       <MemoryRouter future={{ v7_startTransition: true, v7_relativeSplatPath: true }}><Catalogue /></MemoryRouter>
     </MockedProvider>,
   );
@@ -54,5 +58,13 @@ describe("the catalogue", () => {
     const out = screen.getByRole("button", { name: "Add Product 2 to cart" }) as HTMLButtonElement;
     const inStock = screen.getByRole("button", { name: "Add Product 1 to cart" }) as HTMLButtonElement;
     expect([out.disabled, inStock.disabled]).toEqual([true, false]);
+  });
+
+  it("offers the categories the catalogue reports, not a fixed list", async () => {
+    renderCatalogue([answer(null, [1], false)], ["Garden", "Tools"]);
+    const select = screen.getByLabelText("Category") as HTMLSelectElement;
+    await within(select).findByRole("option", { name: "Tools" });
+    expect(Array.from(select.options).map((o) => o.textContent)).toEqual(
+      ["All categories", "Garden", "Tools"]);
   });
 });

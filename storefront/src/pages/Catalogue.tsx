@@ -4,12 +4,10 @@ import { useEffect, useRef, useState } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 import { AddToCart } from "../components/AddToCart";
 import { Money } from "../components/Money";
-import { CatalogueProductsDocument, type ProductSort } from "../gql/graphql";
+import { CatalogueCategoriesDocument, CatalogueProductsDocument, type ProductSort } from "../gql/graphql";
 
 export const PAGE_SIZE = 12;
 export const FIRST_RENDER = "catalogue:first-render";
-export const CATEGORIES = ["Books", "Clothing", "Electronics", "Home & Kitchen",
-  "Sports & Outdoors", "Toys & Games"];
 const SORTS: [ProductSort, string][] = [["NAME_ASC", "Name, A to Z"], ["NAME_DESC", "Name, Z to A"],
   ["PRICE_ASC", "Price, low to high"], ["PRICE_DESC", "Price, high to low"], ["NEWEST", "Newest"]];
 
@@ -39,6 +37,10 @@ export function Catalogue() {
     variables: { first: PAGE_SIZE, search: search || null, category: category || null, sort },
     notifyOnNetworkStatusChange: true,
   });
+  // The categories come from the catalogue itself; until they arrive (or if they cannot) the
+  // filter offers "All categories" and the one in the address, so a shared link still works.
+  const categories = useQuery(CatalogueCategoriesDocument).data?.categories ?? [];
+  const choices = category && !categories.includes(category) ? [category, ...categories] : categories;
   const connection = data?.products;
   useEffect(() => {
     // Measured by the browser test (first render of the catalogue after navigation start).
@@ -57,7 +59,7 @@ export function Catalogue() {
         <label>Category
           <select value={category} onChange={(e) => set("category", e.target.value)}>
             <option value="">All categories</option>
-            {CATEGORIES.map((c) => <option key={c} value={c}>{c}</option>)}
+            {choices.map((c) => <option key={c} value={c}>{c}</option>)}
           </select>
         </label>
         <label>Sort by

@@ -97,6 +97,14 @@ class ProductRepository:
         statement = select(func.count()).select_from(Product).where(*filters)
         return int((await session.execute(statement)).scalar_one())
 
+    async def categories(self, session: AsyncSession) -> list[str]:
+        """Every category some product has, alphabetically (categories differing only in case
+        filter alike, so they are listed once, under their first spelling)."""
+        statement = (select(func.min(Product.category))
+                     .where(Product.category.is_not(None), Product.category != "")
+                     .group_by(func.lower(Product.category)).order_by(func.lower(Product.category)))
+        return [name for name in await session.scalars(statement)]
+
     async def _flush(self, session: AsyncSession, sku: str) -> None:
         try:
             await session.flush()

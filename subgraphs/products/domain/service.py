@@ -98,6 +98,10 @@ class ProductService:
         total = await self.repository.count(session, where)
         return Page(items, len(rows) > limit, after is not None, total)
 
+    async def categories(self, session: AsyncSession) -> list[str]:
+        """The categories the catalogue can be filtered by."""
+        return await self.repository.categories(session)
+
     async def _load(self, session: AsyncSession, product_id: str) -> Product:
         found = await self.repository.get_many(session, [product_id])
         if product_id not in found:

@@ -37,3 +37,11 @@ class Query:
         async with info.context.database.sessions() as session:
             page = await info.context.products.listing(session, query)
         return ProductConnection.from_page(page)
+
+    @strawberry.field(
+        description="Every category a product has, alphabetically and once each whatever its "
+        "case: the values `products(category:)` filters by."
+    )
+    async def categories(self, info: Info) -> list[str]:
+        async with info.context.database.sessions() as session:
+            return await info.context.products.categories(session)

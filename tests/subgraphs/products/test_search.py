@@ -67,3 +67,16 @@ async def test_a_nul_character_in_a_filter_is_bad_user_input(
 ) -> None:
     result = await seeded.gql(SEARCH, arguments)
     assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_categories_lists_each_filterable_category_once_alphabetically(app: Harness) -> None:
+    # given products in two categories (one spelled in two cases) and one without a category
+    await app.create(sku="C-1", name="Tote", category="Home")
+    await app.create(sku="C-2", name="Mug", category="home")
+    await app.create(sku="C-3", name="Novel", category="Books")
+    await app.create(sku="C-4", name="Loose", category=None)
+    # when the catalogue's categories are read
+    result = await app.gql("{ categories }")
+    # then each category comes once, sorted, and each filters to its products
+    assert result["data"]["categories"] == ["Books", "Home"]
+    assert await names(app, category=result["data"]["categories"][1]) == ["Mug", "Tote"]
