@@ -19,7 +19,9 @@ __all__ = ["main"]
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _log = logging.getLogger("gateway.workers")
-# Supervision of `workers: N`: a replacement waits _BACKOFF_SECONDS, doubling with each exit in
+# Supervision of `workers: N` (ours, not uvicorn's `workers`: README, "Serving", says why:
+# back-off and give-up, fork after the config is validated, PDEATHSIG, metrics clean-up).
+# A replacement waits _BACKOFF_SECONDS, doubling with each exit in
 # the window up to _MAX_BACKOFF_SECONDS; _MAX_FAILURES exits within the window end the gateway
 # (a worker that cannot start must not spin).
 _BACKOFF_SECONDS = 0.5
