@@ -1,5 +1,5 @@
 """HTTP client cost per subgraph call: httpx, aiohttp (default and tuned), the gateway's own
-HTTP/1.1 client (through SubgraphClient, what the gateway uses) and the cart's ProductsClient
+HTTP/1.1 client (through SubgraphClient, what the gateway uses) and the cart's ServiceClient
 (what the cart's price lookup uses).
 
 Starts the Node benchmark subgraphs on CPU 1, then, pinned to CPU 0 in this process, sends
@@ -110,10 +110,10 @@ async def with_gateway_client(requests: int, concurrency: int) -> dict:
 
 
 async def with_cart_client(requests: int, concurrency: int) -> dict:
-    """The cart's ProductsClient: the httpx-shaped post the kit's EntityClient makes."""
-    from subgraphs.cart.products_http import ProductsClient
+    """The cart's ServiceClient: the httpx-shaped post the kit's EntityClient makes."""
+    from subgraphs.kit.service_http import ServiceClient
 
-    client = ProductsClient(timeout=30, max_connections=100)
+    client = ServiceClient(timeout=30, max_connections=100)
     try:
         async def send() -> bytes:
             return (await client.post(URL, content=BODY, headers=HEADERS)).content
@@ -142,7 +142,7 @@ def main() -> int:
             "aiohttp limit 100": lambda: with_aiohttp(args.requests, args.concurrency),
             "aiohttp tuned": lambda: with_aiohttp_tuned(args.requests, args.concurrency),
             "gateway http11": lambda: with_gateway_client(args.requests, args.concurrency),
-            "cart ProductsClient": lambda: with_cart_client(args.requests, args.concurrency),
+            "cart ServiceClient": lambda: with_cart_client(args.requests, args.concurrency),
         }
         for name, job in runs.items():
             if args.only and not name.startswith(tuple(args.only)):

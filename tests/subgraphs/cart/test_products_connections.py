@@ -1,4 +1,4 @@
-"""The cart's connections to products (``products_http``): kept open and reused, every way of
+"""The cart's connections to products (``kit.service_http``): kept open and reused, every way of
 framing an answer read whole, and every failure an UPSTREAM_UNAVAILABLE, over real TCP."""
 
 from __future__ import annotations

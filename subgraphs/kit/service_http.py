@@ -1,14 +1,14 @@
-"""The cart's HTTP/1.1 connections to products: the shared client (common/http/http11.py) behind
-the ``httpx.AsyncClient`` face the kit's ``EntityClient`` expects.
+"""A subgraph's HTTP/1.1 connections to the subgraphs it calls: the shared client
+(common/http/http11.py) behind the ``httpx.AsyncClient`` face the kit's ``EntityClient`` expects.
 
-Every cart read asks products for current prices, so this call is on the storefront's hot path:
-httpx's own transport cost ~1.7 ms of CPU per call, the shared client ~0.03 ms
-(tests/bench/federation/clients.py, RESULTS.md "One HTTP/1.1 client"). A connection products
-closed as a request went out is retried once on a fresh one (the cart only reads, so resending
-is harmless). Failures become httpx's exceptions (``ConnectError``, ``ReadTimeout``,
+The cart asks products for current prices on every read (the storefront's hot path): httpx's own
+transport cost ~1.7 ms of CPU per call, the shared client ~0.03 ms
+(tests/bench/federation/clients.py, RESULTS.md "One HTTP/1.1 client"). A connection the callee
+closed as a request went out is retried once on a fresh one (entity lookups only read, so
+resending is harmless). Failures become httpx's exceptions (``ConnectError``, ``ReadTimeout``,
 ``RemoteProtocolError``), so ``EntityClient`` turns them into UPSTREAM_UNAVAILABLE.
 
-``ProductsClient.post(url, content=bytes, headers=dict)`` (the one call ``EntityClient`` makes)
+``ServiceClient.post(url, content=bytes, headers=dict)`` (the one call ``EntityClient`` makes)
 writes the request head itself; any other call, or a header it cannot write as ASCII, goes
 through httpx.
 """
@@ -24,12 +24,12 @@ import httpx
 from common.http.http11 import Http11Pool, TransportError, describe
 from common.telemetry.propagation import traced_headers
 
-__all__ = ["ProductsClient"]
+__all__ = ["ServiceClient"]
 
 _OWN = frozenset({"host", "content-length", "transfer-encoding"})  # the client writes these
 
 
-class ProductsClient(httpx.AsyncClient):
+class ServiceClient(httpx.AsyncClient):
     """An ``httpx.AsyncClient`` whose plain POST goes over ``Http11Pool`` connections, one pool
     per URL, at most ``max_connections`` each; answers are ``httpx.Response``s."""
 
@@ -46,7 +46,7 @@ class ProductsClient(httpx.AsyncClient):
         if (not options and isinstance(url, str) and isinstance(content, bytes)
                 and isinstance(headers, Mapping)):
             # the shared client is not one the httpx instrumentation wraps: the request's trace
-            # context (W3C traceparent) is added here, so products continues the cart's trace
+            # context (W3C traceparent) is added here, so the callee continues the caller's trace
             headers = traced_headers(headers)
             target = self._target(url)
             data = None if target is None else _request_bytes(target[1], content, headers)
@@ -56,11 +56,11 @@ class ProductsClient(httpx.AsyncClient):
         try:
             status, body = await target[0].request(data, loop.time() + self._within, True)
         except TimeoutError:
-            raise httpx.ReadTimeout("products did not answer in time") from None
+            raise httpx.ReadTimeout("the service did not answer in time") from None
         except TransportError as error:
             raise httpx.RemoteProtocolError(describe(error)) from None
         except OSError as error:
-            raise httpx.ConnectError(f"cannot connect to products: {error}") from None
+            raise httpx.ConnectError(f"cannot connect to the service: {error}") from None
         return httpx.Response(status, content=body)
 
     def _target(self, url: str) -> tuple[Http11Pool, bytes] | None:
