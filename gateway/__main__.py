@@ -19,7 +19,9 @@ __all__ = ["main"]
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _log = logging.getLogger("gateway.workers")
-# Supervision of `workers: N`: a replacement waits _BACKOFF_SECONDS, doubling with each exit in
+# Supervision of `workers: N` (ours, not uvicorn's `workers`: README, "Serving", says why:
+# back-off and give-up, fork after the config is validated, PDEATHSIG, metrics clean-up).
+# A replacement waits _BACKOFF_SECONDS, doubling with each exit in
 # the window up to _MAX_BACKOFF_SECONDS; _MAX_FAILURES exits within the window end the gateway
 # (a worker that cannot start must not spin).
 _BACKOFF_SECONDS = 0.5
@@ -36,11 +38,28 @@ def main(argv: list[str] | None = None) -> int:
         from gateway.composition.cli import main as compose_main
 
         return compose_main(argv[1:])
-    parser = argparse.ArgumentParser(prog="python -m gateway")
+    args = _parser(describe_compose=argv[:1] not in (["serve"], ["plan"])).parse_args(argv)
+    if args.command == "serve":
+        return _serve(args)
+    return _plan(args)
+
+
+def _parser(describe_compose: bool) -> argparse.ArgumentParser:
+    """The command line: every sub-command and, in the top-level help, each one's options.
+    ``describe_compose`` imports the build-time composer (~0.6 s) for its options; ``serve``
+    and ``plan`` skip it (``compose`` itself is dispatched before this parser)."""
+    from gateway.config import GatewayConfig
+    from gateway.config_help import options_help
+
+    parser = argparse.ArgumentParser(prog="python -m gateway",
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve the supergraph over HTTP")
-    serve.add_argument("--config", type=Path, help="YAML file of GatewayConfig options")
-    serve.add_argument("--supergraph", type=Path, help="supergraph SDL file")
+    serve = commands.add_parser("serve", help="serve the supergraph over HTTP",
+                                epilog=options_help(GatewayConfig),
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    serve.add_argument("--config", type=Path, help="YAML file of GatewayConfig options (below)")
+    serve.add_argument("--supergraph", type=Path,
+                       help="supergraph SDL file (default: schema/supergraph.graphql)")
     serve.add_argument("--supergraph-config", type=Path,
                        help="rover-style supergraph.yaml: compose it at start-up instead")
     serve.add_argument("--host", help="interface to listen on (default 0.0.0.0)")
@@ -49,11 +68,20 @@ def main(argv: list[str] | None = None) -> int:
     plan.add_argument("--supergraph", type=Path, required=True, help="supergraph SDL file")
     plan.add_argument("--query", type=Path, required=True, help="file holding the operation")
     plan.add_argument("--operation-name", help="operation to plan when the file has several")
-    commands.add_parser("compose", help="compose a rover-style supergraph.yaml (see its --help)")
-    args = parser.parse_args(argv)
-    if args.command == "serve":
-        return _serve(args)
-    return _plan(args)
+    compose = commands.add_parser(
+        "compose", help="compose a rover-style supergraph.yaml into a supergraph SDL file")
+    if describe_compose:
+        from gateway.composition.cli import build_parser
+
+        build_parser(compose)
+    parser.epilog = "options of each command (`python -m gateway COMMAND --help` tells more):\n" + \
+        "\n".join(f"  {name:8} {_options(command)}" for name, command in commands.choices.items())
+    return parser
+
+
+def _options(command: argparse.ArgumentParser) -> str:
+    return ", ".join("/".join(action.option_strings) or action.metavar or action.dest.upper()
+                     for action in command._actions if action.dest != "help")
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -82,13 +82,6 @@ class AuthConfig(_Strict):
     issuer: str = Field("", description="Required `iss` claim when set.")
     audience: str = Field("", description="Required `aud` claim when set.")
     leeway_seconds: float = Field(30.0, ge=0, description="Clock skew allowed on exp/nbf.")
-    claims_header: str = Field(
-        "", description="Forward verified claims to subgraphs in this header, signed "
-        "with claims_secret (empty: do not forward)."
-    )
-    claims_secret: SecretStr = Field(
-        SecretStr(""), description="HMAC-SHA256 key signing the claims header."
-    )
 
     @property
     def enabled(self) -> bool:

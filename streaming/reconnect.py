@@ -41,7 +41,12 @@ class ConnectionLosses:
         # aiokafka has no public hook for a broken broker connection; its client's close
         # callback is the one place that sees it before the fetcher reconnects and fetches.
         client = kafka._client
-        closed = client._on_connection_closed
+        closed = getattr(client, "_on_connection_closed", None)
+        if closed is None:  # aiokafka moved its hook: reconnects would go unnoticed
+            raise RuntimeError(
+                "aiokafka's AIOKafkaClient._on_connection_closed is gone: pin aiokafka to a "
+                "version streaming/reconnect.py supports (pyproject.toml)"
+            )
 
         def on_closed(conn: Any, reason: CloseReason | None) -> None:
             closed(conn, reason)

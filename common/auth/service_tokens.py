@@ -10,12 +10,13 @@ public key, ``aud``, ``exp`` and that every scope is one it granted that caller.
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from common.lru import LRU
 
 __all__ = [
     "SERVICE_TOKEN_HEADER",
@@ -92,7 +93,7 @@ class TrustedCallers:
     def __init__(self, audience: str, callers: Mapping[str, TrustedCaller], *,
                  clock: Callable[[], float] = time.time) -> None:
         self.audience, self.callers, self._clock = audience, dict(callers), clock
-        self._verified: OrderedDict[str, tuple[float, ServiceCaller]] = OrderedDict()
+        self._verified: LRU[str, ServiceCaller] = LRU(_CACHE_SIZE, clock=clock)  # until exp
 
     def verify(self, token: str | None) -> ServiceCaller:
         """The caller ``token`` proves, or ServiceAuthError saying why not."""
@@ -100,12 +101,10 @@ class TrustedCallers:
             raise ServiceAuthError("this service accepts only authenticated services: "
                                    f"send a service token in {SERVICE_TOKEN_HEADER}")
         hit = self._verified.get(token)
-        if hit is not None and self._clock() < hit[0]:
-            return hit[1]
+        if hit is not None:
+            return hit
         caller, exp = self._decode(token)
-        self._verified[token] = (exp, caller)
-        while len(self._verified) > _CACHE_SIZE:
-            self._verified.popitem(last=False)
+        self._verified.put(token, caller, expires=exp)
         return caller
 
     def _decode(self, token: str) -> tuple[ServiceCaller, float]:

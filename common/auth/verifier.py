@@ -9,9 +9,7 @@ the version check runs on cache hits too.
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +19,7 @@ from common.auth.compat import decode_compat
 from common.auth.jwks import KeySource
 from common.auth.policy import COMPAT_ALGORITHM, InvalidToken, TokenPolicy
 from common.auth.versions import TokenVersions
+from common.lru import LRU
 
 __all__ = ["AccessTokenVerifier", "InvalidToken"]
 
@@ -36,8 +35,7 @@ class AccessTokenVerifier:
         self.versions = versions
         self.cache_size = cache_size
         self._clock = clock
-        self._verified: OrderedDict[str, tuple[float, dict[str, Any]]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._verified: LRU[str, dict[str, Any]] = LRU(cache_size, clock=clock)  # until exp
 
     def verify(self, token: str) -> dict[str, Any]:
         claims = self._cached(token)
@@ -48,18 +46,10 @@ class AccessTokenVerifier:
         return claims
 
     def _cached(self, token: str) -> dict[str, Any] | None:
-        with self._lock:
-            hit = self._verified.get(token)
-            if hit is not None and self._clock() < hit[0]:
-                return hit[1]
-            self._verified.pop(token, None)
-        return None
+        return self._verified.get(token)
 
     def _remember(self, token: str, claims: dict[str, Any]) -> None:
-        with self._lock:
-            self._verified[token] = (float(claims["exp"]), claims)
-            while len(self._verified) > self.cache_size:
-                self._verified.popitem(last=False)
+        self._verified.put(token, claims, expires=float(claims["exp"]))
 
     def _decode(self, token: str) -> dict[str, Any]:
         try:

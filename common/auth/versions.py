@@ -11,13 +11,13 @@ logged): revocation must not turn a Redis outage into a platform outage.
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Protocol
 
 import httpx
+
+from common.lru import LRU
 
 __all__ = [
     "VERSION_NAMESPACE",
@@ -88,21 +88,15 @@ class CachedVersions:
         self.ttl_seconds = ttl_seconds
         self.size = size
         self._clock = clock
-        self._entries: OrderedDict[str, tuple[float, int]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._entries: LRU[str, tuple[float, int]] = LRU(size)  # (read at, minimum version)
 
     def minimum(self, subject: str) -> int:
         now = self._clock()
-        with self._lock:
-            hit = self._entries.get(subject)
+        hit = self._entries.get(subject)
         if hit is not None and now - hit[0] < self.ttl_seconds:
             return hit[1]
         value = self._read(subject, hit[1] if hit else 0)
-        with self._lock:
-            self._entries[subject] = (now, value)
-            self._entries.move_to_end(subject)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+        self._entries.put(subject, (now, value))
         return value
 
     def _read(self, subject: str, last: int) -> int:

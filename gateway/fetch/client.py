@@ -1,6 +1,6 @@
 """One pooled HTTP client per subgraph: POST a GraphQL request, return the parsed response.
 
-Real URLs go through our own keep-alive HTTP/1.1 client (gateway/fetch/http11.py, ~20 µs of CPU
+Real URLs go through our own keep-alive HTTP/1.1 client (common/http/http11.py, ~20 µs of CPU
 per call on uvloop where httpx costs ~1 ms); an injected ``httpx.AsyncBaseTransport`` (the tests'
 in-process ASGI subgraphs) goes through httpx.
 """
@@ -16,14 +16,14 @@ from typing import Any
 import httpx
 import orjson
 
-from gateway.fetch.errors import SubgraphFetchError
-from gateway.fetch.http11 import (
+from common.http.http11 import (
     Http11Pool,
     ResponseTooLarge,
     TransportError,
     describe,
     proxy_for,
 )
+from gateway.fetch.errors import SubgraphFetchError
 
 __all__ = ["ClientOptions", "SubgraphClient", "parse_response"]
 

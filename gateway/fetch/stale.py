@@ -11,10 +11,11 @@ go first).
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from common.lru import LRU
 
 __all__ = ["StaleAnswer", "StaleCache"]
 
@@ -39,8 +40,8 @@ class StaleCache:
                  max_bytes: int = 50_000_000, clock: Callable[[], float] = time.monotonic):
         self.neutral = frozenset(h.lower() for h in neutral_headers)
         self.max_entries, self.max_bytes, self._clock = max_entries, max_bytes, clock
-        self._entries: OrderedDict[tuple[str, bytes], _Entry] = OrderedDict()
-        self._bytes = 0
+        # least recently *stored* go first: get does not refresh
+        self._entries: LRU[tuple[str, bytes], _Entry] = LRU(max_entries, max_bytes)
 
     def usable(self, headers: Mapping[str, str]) -> bool:
         """True when the request is public: no header it carries could personalise the answer."""
@@ -50,26 +51,18 @@ class StaleCache:
         """Keep ``raw`` as the latest answer to ``body`` (too large ones are not kept)."""
         key = (subgraph, body)
         size = len(raw) + len(body)
-        self._drop(key)
+        self._entries.pop(key)
         if size > self.max_bytes // 4 or self.max_entries == 0:
             return
-        self._entries[key] = _Entry(raw, self._clock())
-        self._bytes += size
-        while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
-            self._drop(next(iter(self._entries)))
+        self._entries.put(key, _Entry(raw, self._clock()), weight=size)
 
     def get(self, subgraph: str, body: bytes, max_age: float) -> tuple[bytes, float] | None:
         """The kept answer and its age, if one is at most ``max_age`` seconds old."""
-        entry = self._entries.get((subgraph, body))
+        entry = self._entries.get((subgraph, body), refresh=False)
         if entry is None:
             return None
         age = self._clock() - entry.at
         return (entry.raw, age) if age <= max_age else None
-
-    def _drop(self, key: tuple[str, bytes]) -> None:
-        entry = self._entries.pop(key, None)
-        if entry is not None:
-            self._bytes -= len(entry.raw) + len(key[1])
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, Protocol
 
+from common.lru import LRU
 from gateway.pipeline.errors import RequestError
 from gateway.plugins import GraphQLRequest
 
@@ -67,19 +67,13 @@ class InProcessQueryStore:
 
     def __init__(self, size: int = 10_000) -> None:
         self.size = size
-        self._items: OrderedDict[str, str] = OrderedDict()
+        self._items: LRU[str, str] = LRU(size)
 
     async def get(self, digest: str) -> str | None:
-        query = self._items.get(digest)
-        if query is not None:
-            self._items.move_to_end(digest)
-        return query
+        return self._items.get(digest)
 
     async def put(self, digest: str, query: str) -> None:
-        self._items[digest] = query
-        self._items.move_to_end(digest)
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
+        self._items.put(digest, query)
 
 
 class PersistedQueries:

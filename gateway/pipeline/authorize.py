@@ -11,7 +11,7 @@ policies are an OR of ANDs: ``[["a", "b"], ["c"]]`` is (a and b) or c.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -102,8 +102,8 @@ class Authorizer:
     def __init__(self, supergraph: Supergraph, cache_size: int = 512) -> None:
         self.supergraph = supergraph
         # Values keep their operation: guards hold node ids, valid only with that very object.
-        self._guards: LRU[tuple[ClientOperation, tuple[Guard, ...]]] = LRU(cache_size)
-        self._plans: LRU[tuple[ClientOperation, Any]] = LRU(cache_size)
+        self._guards: LRU[Hashable, tuple[ClientOperation, tuple[Guard, ...]]] = LRU(cache_size)
+        self._plans: LRU[Hashable, tuple[ClientOperation, Any]] = LRU(cache_size)
         self.enabled = _has_guards(supergraph)
 
     def decide(self, operation: ClientOperation, claims: dict[str, Any] | None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 from graphql import DocumentNode, GraphQLSyntaxError, parse
 
 from gateway.pipeline.errors import LimitExceeded, ParseFailed
@@ -18,7 +20,7 @@ class Parser:
         self, limits: Limits, cache_size: int = 512, cache_bytes: int | None = None
     ) -> None:
         self.limits = limits
-        self.cache: LRU[DocumentNode | ParseFailed] = LRU(cache_size, cache_bytes)
+        self.cache: LRU[Hashable, DocumentNode | ParseFailed] = LRU(cache_size, cache_bytes)
 
     def parse(self, text: str, key: bytes | None = None) -> DocumentNode:
         size = len(text.encode())

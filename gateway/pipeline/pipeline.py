@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,7 +89,7 @@ class Pipeline:
         self.cost = cost
         self._parser = Parser(limits, cache_size, cache_bytes)
         self._validator = Validator(supergraph.api_schema, limits, cache_size)
-        self._prepared: LRU[Prepared | RequestError] = LRU(cache_size, cache_bytes)
+        self._prepared: LRU[Hashable, Prepared | RequestError] = LRU(cache_size, cache_bytes)
         self._spans = PipelineSpans(tracer) if tracer is not None else None
 
     def prepare(self, request: GraphQLRequest) -> Prepared:

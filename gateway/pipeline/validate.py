@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 from graphql import DocumentNode, GraphQLSchema, validate
 
 from gateway.pipeline.errors import RequestError, ValidationFailed
@@ -17,7 +19,7 @@ class Validator:
     def __init__(self, schema: GraphQLSchema, limits: Limits, cache_size: int = 512) -> None:
         self.schema = schema
         self.limits = limits
-        self.cache: LRU[RequestError | None] = LRU(cache_size)
+        self.cache: LRU[Hashable, RequestError | None] = LRU(cache_size)
 
     def validate(self, key: bytes, document: DocumentNode) -> None:
         """``key`` identifies the document's text (``lru.text_key``)."""

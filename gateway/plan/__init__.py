@@ -1,33 +1,7 @@
 """The query plan: frozen, printable data that the planner produces and the executor interprets."""
 
-from gateway.plan.nodes import (
-    ConditionNode,
-    EntityBatchNode,
-    FetchNode,
-    FlattenNode,
-    KeyField,
-    KeyFragment,
-    ParallelNode,
-    PlanNode,
-    QueryPlan,
-    Rename,
-    Representation,
-    SequenceNode,
-)
+from gateway.plan.nodes import *  # noqa: F403  (every node type, as nodes.__all__ lists them)
+from gateway.plan.nodes import __all__ as _NODES
 from gateway.plan.printer import print_plan
 
-__all__ = [
-    "ConditionNode",
-    "EntityBatchNode",
-    "FetchNode",
-    "FlattenNode",
-    "KeyField",
-    "KeyFragment",
-    "ParallelNode",
-    "PlanNode",
-    "QueryPlan",
-    "Rename",
-    "Representation",
-    "SequenceNode",
-    "print_plan",
-]
+__all__ = [*_NODES, "print_plan"]

@@ -7,11 +7,10 @@ supergraph starts a new cache), keyed by document hash, operation name and overr
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
-from threading import Lock
 
 from graphql import DocumentNode, print_ast
 
+from common.lru import LRU
 from gateway.plan import QueryPlan
 from gateway.planner.assemble import assemble
 from gateway.planner.coalesce import count_fetches
@@ -55,8 +54,7 @@ class QueryPlanner:
     def __init__(self, supergraph: Supergraph, max_size: int = 1024) -> None:
         self.supergraph = supergraph
         self.max_size = max_size
-        self._plans: OrderedDict[tuple, QueryPlan] = OrderedDict()
-        self._lock = Lock()
+        self._plans: LRU[tuple, QueryPlan] = LRU(max_size)
 
     def plan(
         self,
@@ -67,17 +65,9 @@ class QueryPlanner:
     ) -> QueryPlan:
         """The cached plan for this document, operation and enabled override labels."""
         key = (_digest(document), operation_name, frozenset(override_labels), across_branches)
-        with self._lock:
-            if key in self._plans:
-                self._plans.move_to_end(key)
-                return self._plans[key]
-        plan = build_plan(self.supergraph, normalise(document, operation_name),
-                          frozenset(override_labels), across_branches)
-        with self._lock:
-            self._plans[key] = plan
-            while len(self._plans) > self.max_size:
-                self._plans.popitem(last=False)
-        return plan
+        return self._plans.get_or_make(key, lambda: build_plan(
+            self.supergraph, normalise(document, operation_name), frozenset(override_labels),
+            across_branches))
 
     def __len__(self) -> int:
         return len(self._plans)

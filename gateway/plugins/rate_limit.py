@@ -7,8 +7,9 @@ takes one token, or is refused with the seconds until one is back (for ``Retry-A
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from typing import Any, Protocol
+
+from common.lru import LRU
 
 __all__ = ["Buckets", "InProcessBuckets", "RedisBuckets"]
 
@@ -24,16 +25,14 @@ class InProcessBuckets:
 
     def __init__(self, rate: float, burst: int, max_clients: int = 100_000) -> None:
         self.rate, self.burst, self.max_clients = rate, burst, max_clients
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        self._buckets: LRU[str, tuple[float, float]] = LRU(max_clients)
 
     async def take(self, key: str) -> float:
         now = time.monotonic()
-        tokens, stamp = self._buckets.pop(key, (float(self.burst), now))
+        tokens, stamp = self._buckets.get(key) or (float(self.burst), now)
         tokens = min(self.burst, tokens + (now - stamp) * self.rate)
         wait = 0.0 if tokens >= 1 else (1 - tokens) / self.rate
-        self._buckets[key] = (tokens - 1 if wait == 0 else tokens, now)
-        if len(self._buckets) > self.max_clients:
-            self._buckets.popitem(last=False)
+        self._buckets.put(key, (tokens - 1 if wait == 0 else tokens, now))
         return wait
 
 

@@ -9,19 +9,11 @@ from gateway.supergraph.errors import SupergraphError
 from gateway.supergraph.fieldsets import parse_field_set
 from gateway.supergraph.links import read_links
 from gateway.supergraph.loader import read_graphs, read_root_types, read_types
-from gateway.supergraph.model import Access, FieldInfo, FieldJoin, Key, Supergraph, TypeInfo
+from gateway.supergraph.model import *  # noqa: F403  (the planning model, as model.__all__ lists it)
+from gateway.supergraph.model import Supergraph
+from gateway.supergraph.model import __all__ as _MODEL
 
-__all__ = [
-    "Access",
-    "FieldInfo",
-    "FieldJoin",
-    "Key",
-    "Supergraph",
-    "SupergraphError",
-    "TypeInfo",
-    "load_supergraph",
-    "parse_field_set",
-]
+__all__ = [*_MODEL, "SupergraphError", "load_supergraph", "parse_field_set"]
 
 
 def load_supergraph(sdl: str) -> Supergraph:

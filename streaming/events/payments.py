@@ -11,11 +11,9 @@ from streaming.topics import PAYMENTS
 __all__ = ["PaymentProcessed", "PaymentRefunded"]
 
 
-@register
-class PaymentProcessed(EventPayload):
-    """A charge for an order finished, successfully or not; idempotency key = order id."""
+class _PaymentEvent(EventPayload):
+    """What every payment event carries, keyed by order (one payment per order)."""
 
-    event_type = "PaymentProcessed"
     topic = PAYMENTS
     key_field = "order_id"
 
@@ -23,6 +21,14 @@ class PaymentProcessed(EventPayload):
     order_id: str
     user_id: str
     amount: Money
+
+
+@register
+class PaymentProcessed(_PaymentEvent):
+    """A charge for an order finished, successfully or not; idempotency key = order id."""
+
+    event_type = "PaymentProcessed"
+
     status: Literal[PaymentStatus.SUCCEEDED, PaymentStatus.FAILED]
     payment_method: str
     transaction_id: str | None = None
@@ -30,16 +36,10 @@ class PaymentProcessed(EventPayload):
 
 
 @register
-class PaymentRefunded(EventPayload):
+class PaymentRefunded(_PaymentEvent):
     """A successful charge was refunded (e.g. its reservation expired before payment ended)."""
 
     event_type = "PaymentRefunded"
-    topic = PAYMENTS
-    key_field = "order_id"
 
-    payment_id: str
-    order_id: str
-    user_id: str
-    amount: Money
     reason: str
     transaction_id: str | None = None

@@ -5,21 +5,11 @@ The cart keeps no SQL database, so ``migrate`` has nothing to do and ``seed`` lo
 
 from __future__ import annotations
 
-from subgraphs.cart.app import build_app
-from subgraphs.cart.config import PORT, SERVICE, CartSettings
-from subgraphs.cart.graphql.schema import schema
-from subgraphs.kit.cli import ServiceSpec, main
+from subgraphs.kit.cli import domain_spec, main
 
 __all__ = ["SPEC"]
 
-SPEC = ServiceSpec(
-    name=SERVICE,
-    port=PORT,
-    settings_cls=CartSettings,
-    migrations_dir=None,
-    build_app=build_app,
-    schema=lambda: schema,
-)
+SPEC = domain_spec("subgraphs.cart")
 
 if __name__ == "__main__":
     main(SPEC)

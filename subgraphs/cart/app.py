@@ -16,10 +16,10 @@ from subgraphs.cart.domain.service import CartService
 from subgraphs.cart.domain.store import CartStore
 from subgraphs.cart.events.consumer import OrderEvents
 from subgraphs.cart.graphql.schema import schema
-from subgraphs.cart.products_http import ProductsClient
 from subgraphs.kit.app import Hook, create_app
 from subgraphs.kit.entity_client import EntityClient
 from subgraphs.kit.service_auth import peer_credential
+from subgraphs.kit.service_http import ServiceClient
 
 __all__ = ["Services", "build_app", "build_services", "make_store", "products_pool"]
 
@@ -49,8 +49,8 @@ def make_store(settings: CartSettings) -> CartStore:
 
 def products_pool(settings: CartSettings) -> httpx.AsyncClient:
     """One client for every products lookup of this process: up to ``products_max_connections``
-    connections, kept open between requests and reused (``products_http``)."""
-    return ProductsClient(timeout=settings.products_timeout_seconds,
+    connections, kept open between requests and reused (``kit.service_http``)."""
+    return ServiceClient(timeout=settings.products_timeout_seconds,
                           max_connections=settings.products_max_connections)
 
 

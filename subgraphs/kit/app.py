@@ -1,22 +1,15 @@
 """App factory: a Strawberry federation schema on FastAPI at /graphql, with /health, /ready
 and /metrics (Prometheus; ``kit.metrics``).
 
-HTTP requests to exactly ``/graphql`` are answered by Strawberry's own ASGI view
-(``GraphQLEndpoint``) behind the correlation middleware only: ``SubgraphApp`` hands them over
-before FastAPI's middleware stack, routing and per-request dependency solving (together ~20% of
-a small request's CPU in the storefront benchmark; FastAPI's telemetry middleware alone reads
-the environment on every request). Once anyone adds middleware after ``create_app``, the fast
-path turns itself off, so added middleware always sees every request. The same view class
-serves the FastAPI route that stays registered for everything else under the prefix
-(websockets, ``/graphql/``), so both paths give the same answers. JSON in and out goes through
-orjson (Strawberry's documented ``encode_json``/``decode_json`` hooks), falling back to the
-stdlib for anything orjson refuses. An exception escaping the view reaches the server, which
-answers 500 as FastAPI's error middleware would.
+``/graphql`` (HTTP and WebSocket) is Strawberry's own ASGI view (``GraphQLEndpoint``) as a
+Starlette route, behind the app's middleware like every other path: correlation ids, request
+metrics, service trust. JSON in and out goes through orjson (Strawberry's documented
+``encode_json``/``decode_json`` hooks), falling back to the stdlib for anything orjson refuses.
+An exception escaping the view reaches FastAPI's error middleware, which answers 500.
 
 Every request and WebSocket runs inside an OpenTelemetry SERVER span continuing the caller's
-``traceparent`` (common/telemetry/server_span.py), on both paths; without a tracer provider the
-span only carries the caller's ids for the logs.
-"""
+``traceparent`` (common/telemetry/server_span.py); without a tracer provider the span only
+carries the caller's ids for the logs."""
 
 from __future__ import annotations
 
@@ -36,11 +29,11 @@ from starlette.background import BackgroundTasks
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import DisableIntrospection
-from strawberry.fastapi import GraphQLRouter
 from strawberry.federation import Schema
 
 from common.auth.verifier import AccessTokenVerifier
@@ -102,8 +95,9 @@ def create_app(
 
     production = settings.environment == "production"
     schema, ide = (_without_introspection(schema), None) if production else (schema, "graphiql")
-    app.include_router(_OrjsonRouter(schema, context_getter=context, graphql_ide=ide),
-                       prefix="/graphql")
+    endpoint = GraphQLEndpoint(schema, context, graphql_ide=ide)
+    app.router.routes += [Route("/graphql", endpoint, include_in_schema=False),  # any method
+                          WebSocketRoute("/graphql", endpoint)]
     _add_probes(app, ready_checks or {}, ready_details or {})
     app.add_api_route("/metrics", _metrics, methods=["GET"], include_in_schema=False)
     callers = trusted_callers(settings)  # reads the keys now: a missing one fails the start
@@ -111,9 +105,6 @@ def create_app(
     app.add_middleware(ServiceAuthMiddleware, callers=callers)
     app.add_middleware(RequestMetrics, service=settings.service)
     app.add_middleware(CorrelationMiddleware)
-    endpoint = GraphQLEndpoint(schema, context, graphql_ide=ide)
-    app.graphql_fast_path(CorrelationMiddleware(
-        RequestMetrics(ServiceAuthMiddleware(endpoint, callers), settings.service)))
     return app
 
 
@@ -127,28 +118,12 @@ def _without_introspection(schema: Schema) -> Schema:
 
 
 class SubgraphApp(FastAPI):
-    """FastAPI, except that HTTP requests for exactly ``/graphql`` go to the fast path while
-    the app has no middleware beyond what it had when the fast path was set."""
+    """FastAPI with every request and WebSocket inside an OpenTelemetry SERVER span."""
 
-    _fast_path: ASGIApp | None = None
-    _fast_path_middleware = 0
     _spans = ServerSpans()
 
-    def graphql_fast_path(self, app: ASGIApp) -> None:
-        self._fast_path = app
-        self._fast_path_middleware = len(self.user_middleware)
-
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self._spans.serve(self._route, scope, receive, send)
-
-    async def _route(self, scope: Scope, receive: Receive, send: Send) -> None:
-        fast = self._fast_path
-        if (fast is not None and scope["type"] == "http" and scope["path"] == "/graphql"
-                and len(self.user_middleware) == self._fast_path_middleware):
-            scope["app"] = self
-            await fast(scope, receive, send)
-        else:
-            await super().__call__(scope, receive, send)
+        await self._spans.serve(super().__call__, scope, receive, send)
 
 
 def _encode_json(data: object) -> bytes:
@@ -165,17 +140,12 @@ def _decode_json(data: str | bytes) -> object:
         return json.loads(data)
 
 
-class _OrjsonRouter(GraphQLRouter):
-    def encode_json(self, data: object) -> bytes:
-        return _encode_json(data)
-
-    def decode_json(self, data: str | bytes) -> object:
-        return _decode_json(data)
-
-
 class GraphQLEndpoint(GraphQL):
     """Strawberry's ASGI view with the kit's ``RequestContext`` (request, response and
-    background tasks filled in as the FastAPI router would) and orjson for JSON."""
+    background tasks filled in, run after the answer as FastAPI runs a route's) and orjson for
+    JSON. It serves /graphql as a plain Starlette route (HTTP and WebSocket): Strawberry's FastAPI
+    router adds per-request dependency solving for nothing the kit uses (about 0.2 ms of a
+    1.3 ms request in-process; tests/bench/RESULTS.md, "Subgraph /graphql: one path")."""
 
     def __init__(self, schema: Schema, context: Callable[[], Awaitable[RequestContext]],
                  graphql_ide: Literal["graphiql"] | None = "graphiql") -> None:

@@ -7,12 +7,12 @@ the hit ratio (DESIGN.md expects > 80 % for the catalogue) is on /metrics.
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Protocol
 
 from redis.asyncio import Redis
 
+from common.lru import LRU
 from common.telemetry.tally import Counter
 
 __all__ = ["Cache", "MemoryCache", "RedisCache", "make_cache"]
@@ -56,8 +56,7 @@ class MemoryCache:
 
     def __init__(self, namespace: str, max_entries: int = 10_000) -> None:
         self._namespace = namespace
-        self._max = max_entries
-        self._entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+        self._entries: LRU[str, bytes] = LRU(max_entries)
         self._lookups = _Lookups(namespace)
 
     async def get(self, key: str) -> bytes | None:
@@ -66,14 +65,7 @@ class MemoryCache:
         return value
 
     def _get(self, key: str) -> bytes | None:
-        entry = self._entries.get(self._key(key))
-        if entry is None:
-            return None
-        if entry[0] <= time.monotonic():
-            self._entries.pop(self._key(key), None)
-            return None
-        self._entries.move_to_end(self._key(key))
-        return entry[1]
+        return self._entries.get(self._key(key))
 
     async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
         values = [self._get(key) for key in keys]
@@ -81,14 +73,11 @@ class MemoryCache:
         return values
 
     async def set(self, key: str, value: bytes, ttl_seconds: int) -> None:
-        self._entries[self._key(key)] = (time.monotonic() + ttl_seconds, value)
-        self._entries.move_to_end(self._key(key))
-        while len(self._entries) > self._max:
-            self._entries.popitem(last=False)
+        self._entries.put(self._key(key), value, expires=time.monotonic() + ttl_seconds)
 
     async def delete(self, *keys: str) -> None:
         for key in keys:
-            self._entries.pop(self._key(key), None)
+            self._entries.pop(self._key(key))
 
     async def ping(self) -> None:
         return None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
+import importlib.util
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +16,7 @@ from common.telemetry.tracing import setup_tracing
 from subgraphs.kit.migrations import upgrade
 from subgraphs.kit.settings import ServiceSettings, load_settings
 
-__all__ = ["ServiceSpec", "main"]
+__all__ = ["ServiceSpec", "domain_spec", "main"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,32 @@ class ServiceSpec:
     build_app: Callable[[Any], Any]
     schema: Callable[[], Any]
     seed: Callable[[Any], Awaitable[None]] | None = None
+
+
+def domain_spec(package: str) -> ServiceSpec:
+    """The spec of a domain laid out as every domain is (STYLE.md): ``config`` names SERVICE,
+    PORT, its settings class and, with a database, MIGRATIONS_DIR; ``app.build_app``;
+    ``graphql.schema.schema``; ``seed.seed`` when the domain has demo data. The app, schema and
+    seed are imported only when a command needs them."""
+    config = importlib.import_module(f"{package}.config")
+    settings = [value for name in config.__all__ if isinstance(value := getattr(config, name), type)
+                and issubclass(value, ServiceSettings)]
+    if len(settings) != 1:
+        raise TypeError(f"{package}.config must name one ServiceSettings class in __all__")
+    has_seed = importlib.util.find_spec(f"{package}.seed") is not None
+    return ServiceSpec(
+        name=config.SERVICE,
+        port=config.PORT,
+        settings_cls=settings[0],
+        migrations_dir=getattr(config, "MIGRATIONS_DIR", None),
+        build_app=lambda chosen: _attribute(package, "app", "build_app")(chosen),
+        schema=lambda: _attribute(package, "graphql.schema", "schema"),
+        seed=(lambda chosen: _attribute(package, "seed", "seed")(chosen)) if has_seed else None,
+    )
+
+
+def _attribute(package: str, module: str, name: str) -> Any:
+    return getattr(importlib.import_module(f"{package}.{module}"), name)
 
 
 def main(spec: ServiceSpec, argv: list[str] | None = None) -> None:

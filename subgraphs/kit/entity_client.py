@@ -29,6 +29,7 @@ import httpx
 import orjson
 
 from subgraphs.kit.errors import AppError
+from subgraphs.kit.service_http import ServiceClient
 
 __all__ = ["EntityBatch", "EntityClient", "UpstreamError", "UpstreamUnavailable"]
 
@@ -78,7 +79,7 @@ class EntityClient:
                  credential: Callable[[], Mapping[str, str]] | None = None):
         """``credential``: the headers proving this service to that one (renewed as it likes)."""
         self._url = url
-        self._client = client or httpx.AsyncClient(timeout=timeout)
+        self._client = client or ServiceClient(timeout=timeout)  # common/http's HTTP/1.1
         self._credential = credential
 
     async def fetch(

@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from subgraphs.kit.cli import ServiceSpec, main
-from subgraphs.orders.app import build_app
-from subgraphs.orders.config import MIGRATIONS_DIR, PORT, SERVICE, OrdersSettings
-from subgraphs.orders.graphql.schema import schema
+from subgraphs.kit.cli import domain_spec, main
 
 __all__ = ["SPEC"]
 
-SPEC = ServiceSpec(
-    name=SERVICE,
-    port=PORT,
-    settings_cls=OrdersSettings,
-    migrations_dir=MIGRATIONS_DIR,
-    build_app=build_app,
-    schema=lambda: schema,
-)
+SPEC = domain_spec("subgraphs.orders")
 
 if __name__ == "__main__":
     main(SPEC)

@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from subgraphs.kit.cli import ServiceSpec, main
-from subgraphs.payments.app import build_app
-from subgraphs.payments.config import MIGRATIONS_DIR, PORT, SERVICE, PaymentsSettings
-from subgraphs.payments.graphql.schema import schema
+from subgraphs.kit.cli import domain_spec, main
 
 __all__ = ["SPEC"]
 
-SPEC = ServiceSpec(
-    name=SERVICE,
-    port=PORT,
-    settings_cls=PaymentsSettings,
-    migrations_dir=MIGRATIONS_DIR,
-    build_app=build_app,
-    schema=lambda: schema,
-)
+SPEC = domain_spec("subgraphs.payments")
 
 if __name__ == "__main__":
     main(SPEC)

@@ -16,8 +16,8 @@ from streaming.events import Envelope
 from streaming.inbox import claim
 from streaming.outbox import OutboxRelay, enqueue
 from streaming.producer import EventProducer
-from streaming.testing import consume_events, embedded_broker, kafka_settings, unique_name
 from tests.infra.backup_data import create_orders_database, drop_database
+from tests.streaming.harness import consume_events, embedded_broker, kafka_settings, unique_name
 from tests.streaming.samples import order_created
 
 _FIXTURES = (embedded_broker, kafka_settings)  # pytest fixtures used below by name

@@ -1,3 +1,3 @@
 """Fixtures of the kit suite: the session's embedded broker for the event metrics tests."""
 
-from streaming.testing import embedded_broker, kafka_settings  # noqa: F401
+from tests.streaming.harness import embedded_broker, kafka_settings  # noqa: F401

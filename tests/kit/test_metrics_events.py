@@ -12,12 +12,12 @@ from sqlalchemy import MetaData
 from common.telemetry.metrics import scrape
 from streaming.events import Envelope
 from streaming.outbox import enqueue, outbox_table
-from streaming.testing import eventually, unique_name
 from streaming.topics import dlq_topic
 from subgraphs.kit.database import Database
 from subgraphs.kit.messaging import Messaging
 from subgraphs.kit.metrics import observe
 from tests.scrape import sample, series
+from tests.streaming.harness import eventually, unique_name
 from tests.streaming.test_consumer import consuming, orders, publish
 
 pytestmark = pytest.mark.integration

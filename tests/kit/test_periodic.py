@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from streaming.testing import eventually
 from subgraphs.kit.periodic import PeriodicSweep
+from tests.streaming.harness import eventually
 
 log = logging.getLogger("tests.periodic")
 

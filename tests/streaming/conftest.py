@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import (
 
 from streaming.inbox import inbox_table
 from streaming.outbox import outbox_table
-from streaming.testing import embedded_broker, fresh_broker, kafka_settings  # noqa: F401
+from tests.streaming.harness import embedded_broker, fresh_broker, kafka_settings  # noqa: F401
 
 metadata = MetaData()
 OUTBOX = outbox_table(metadata)

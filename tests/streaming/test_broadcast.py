@@ -14,7 +14,7 @@ from streaming.broadcast import Broadcast, BroadcastOverflow
 from streaming.events import Envelope, OrderStatus, OrderStatusChanged, encode
 from streaming.producer import EventProducer
 from streaming.settings import KafkaSettings
-from streaming.testing import eventually, settings_for, unique_name
+from tests.streaming.harness import eventually, settings_for, unique_name
 
 pytestmark = pytest.mark.integration
 

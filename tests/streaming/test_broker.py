@@ -14,8 +14,8 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from streaming.broker import BrokerError, EmbeddedBroker, _parse, free_port, kafka_metadata_ok
 from streaming.settings import KafkaSettings
-from streaming.testing import settings_for, unique_name
 from streaming.topics import dlq_topic, ensure_topics
+from tests.streaming.harness import settings_for, unique_name
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,8 +15,8 @@ from streaming.events import Envelope, OrderCreated, PoisonMessageError
 from streaming.handlers import TransientError, dispatch
 from streaming.producer import EventProducer, Message
 from streaming.settings import KafkaSettings
-from streaming.testing import consume, eventually, unique_name
 from streaming.topics import dlq_topic
+from tests.streaming.harness import consume, eventually, unique_name
 from tests.streaming.samples import every_payload, order_created
 
 pytestmark = pytest.mark.integration

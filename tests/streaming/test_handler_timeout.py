@@ -9,8 +9,8 @@ import pytest
 from streaming.consumer import EventConsumer, HandlerTimeoutError
 from streaming.events import Envelope, encode
 from streaming.settings import KafkaSettings
-from streaming.testing import consume, eventually, settings_for, unique_name
 from streaming.topics import dlq_topic
+from tests.streaming.harness import consume, eventually, settings_for, unique_name
 from tests.streaming.samples import order_created
 from tests.streaming.test_consumer import FAST_RETRY, consuming, orders, publish
 

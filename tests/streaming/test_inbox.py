@@ -19,8 +19,8 @@ from streaming.events import Envelope, OrderStatusChanged
 from streaming.inbox import claim, idempotent, purge_inbox
 from streaming.outbox import enqueue
 from streaming.producer import EventProducer
-from streaming.testing import eventually, unique_name
 from tests.streaming.conftest import EFFECTS, INBOX, OUTBOX
+from tests.streaming.harness import eventually, unique_name
 from tests.streaming.samples import order_created
 
 pytestmark = pytest.mark.integration

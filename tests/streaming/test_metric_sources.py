@@ -11,9 +11,9 @@ import pytest
 from streaming.events import Envelope
 from streaming.outbox import OutboxRelay, enqueue
 from streaming.producer import EventProducer, Message
-from streaming.testing import eventually, unique_name
 from streaming.topics import dlq_topic
 from tests.streaming.conftest import OUTBOX
+from tests.streaming.harness import eventually, unique_name
 from tests.streaming.test_consumer import FAST_RETRY, consuming, orders, publish
 
 pytestmark = pytest.mark.integration

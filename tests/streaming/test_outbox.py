@@ -14,8 +14,8 @@ from streaming.events import Envelope, OrderStatusChanged
 from streaming.outbox import OutboxRelay, enqueue
 from streaming.producer import EventProducer
 from streaming.settings import KafkaSettings
-from streaming.testing import consume_events, eventually, settings_for, unique_name
 from tests.streaming.conftest import ORDERS, OUTBOX
+from tests.streaming.harness import consume_events, eventually, settings_for, unique_name
 from tests.streaming.samples import order_created
 
 pytestmark = pytest.mark.integration

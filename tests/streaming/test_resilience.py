@@ -19,8 +19,8 @@ from streaming.lifecycle import running
 from streaming.outbox import OutboxRelay, enqueue
 from streaming.producer import EventProducer
 from streaming.settings import KafkaSettings
-from streaming.testing import eventually, settings_for, unique_name
 from tests.streaming.conftest import EFFECTS
+from tests.streaming.harness import eventually, settings_for, unique_name
 from tests.streaming.samples import order_created
 
 pytestmark = pytest.mark.integration

@@ -10,7 +10,6 @@ from sqlalchemy import (
     Boolean,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
@@ -20,6 +19,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from streaming.inbox import inbox_table
 from streaming.outbox import outbox_table
 from subgraphs.kit.columns import UtcDateTime
+from subgraphs.kit.models import domain_metadata
 from subgraphs.notifications.domain.records import Contact, NotificationRecord, Preferences
 
 __all__ = [
@@ -32,19 +32,11 @@ __all__ = [
     "PreferenceRow",
 ]
 
-# Named constraints keep Alembic's batch mode (SQLite) and PostgreSQL migrations in step.
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
 
 class Base(DeclarativeBase):
     """Declarative base of the notifications database only."""
 
-    metadata = MetaData(naming_convention=NAMING)
+    metadata = domain_metadata()
 
 
 INBOX = inbox_table(Base.metadata)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import strawberry
 
+from subgraphs.kit.relay import PageInfo, page_info
 from subgraphs.notifications.domain.records import NotificationPage, NotificationRecord
 
 __all__ = ["Notification", "NotificationConnection", "NotificationEdge", "PageInfo"]
@@ -51,17 +52,6 @@ class Notification:
         )
 
 
-# Every subgraph with a connection defines PageInfo; Federation v2 needs it @shareable.
-@strawberry.federation.type(shareable=True)
-class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool = strawberry.field(
-        description="True when the page was asked for after a cursor (forward paging only)."
-    )
-    start_cursor: str | None
-    end_cursor: str | None
-
-
 @strawberry.type
 class NotificationEdge:
     cursor: str
@@ -77,10 +67,6 @@ class NotificationConnection:
     def from_page(cls, page: NotificationPage) -> NotificationConnection:
         edges = [NotificationEdge(cursor=c, node=Notification.from_record(r))
                  for c, r in page.items]
-        info = PageInfo(
-            has_next_page=page.has_next_page,
-            has_previous_page=page.has_previous_page,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        )
+        info = page_info([edge.cursor for edge in edges], has_next_page=page.has_next_page,
+                         has_previous_page=page.has_previous_page)
         return cls(edges=edges, page_info=info)

@@ -10,7 +10,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     UniqueConstraint,
 )
@@ -20,24 +19,16 @@ from streaming.events import OrderStatus
 from streaming.inbox import inbox_table
 from streaming.outbox import outbox_table
 from subgraphs.kit.columns import UtcDateTime
+from subgraphs.kit.models import domain_metadata
 from subgraphs.orders.domain.records import OrderLine, OrderRecord, StatusChange
 
 __all__ = ["INBOX", "OUTBOX", "Base", "Order", "OrderItem", "OrderStatusChange"]
-
-# Named constraints keep Alembic's batch mode (SQLite) and PostgreSQL migrations in step.
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
 
 
 class Base(DeclarativeBase):
     """Declarative base of the orders database only."""
 
-    metadata = MetaData(naming_convention=NAMING)
+    metadata = domain_metadata()
 
 
 _STATUSES = ", ".join(f"'{status.value}'" for status in OrderStatus)

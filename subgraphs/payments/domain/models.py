@@ -4,29 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, MetaData, String
+from sqlalchemy import BigInteger, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from streaming.inbox import inbox_table
 from streaming.outbox import outbox_table
 from subgraphs.kit.columns import UtcDateTime
+from subgraphs.kit.models import domain_metadata
 from subgraphs.payments.domain.records import PaymentRecord, PaymentStatus
 
 __all__ = ["INBOX", "OUTBOX", "Base", "CancelledOrder", "Payment", "WebhookEvent"]
-
-# Named constraints keep Alembic's batch mode (SQLite) and PostgreSQL migrations in step.
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "pk": "pk_%(table_name)s",
-}
 
 
 class Base(DeclarativeBase):
     """Declarative base of the payments database only."""
 
-    metadata = MetaData(naming_convention=NAMING)
+    metadata = domain_metadata()
 
 
 OUTBOX = outbox_table(Base.metadata)

@@ -3,64 +3,36 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
-    DateTime,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
 
 from streaming.inbox import inbox_table
 from streaming.outbox import outbox_table
+from subgraphs.kit.columns import UtcDateTime
+from subgraphs.kit.models import domain_metadata
 from subgraphs.products.domain.records import ProductRecord
 
 __all__ = ["INBOX", "OUTBOX", "Base", "Product", "Reservation", "ReservationStatus", "UtcDateTime"]
-
-# Named constraints keep Alembic's batch mode (SQLite) and PostgreSQL migrations in step.
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "pk": "pk_%(table_name)s",
-}
 
 
 class Base(DeclarativeBase):
     """Declarative base of the products database only."""
 
-    metadata = MetaData(naming_convention=NAMING)
+    metadata = domain_metadata()
 
 
 OUTBOX = outbox_table(Base.metadata)
 INBOX = inbox_table(Base.metadata)
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """Timezone-aware UTC in and out; SQLite keeps no offset, so we store UTC and re-attach it."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Product(Base):

@@ -21,29 +21,6 @@ class ProductSort(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
-class ProductRecord:
-    """One product as read from the database; ``stock`` is the units available to sell."""
-
-    id: str
-    sku: str
-    name: str
-    description: str
-    price_amount: int
-    price_currency: str
-    category: str | None
-    stock: int
-    created_at: datetime
-
-    def to_json(self) -> dict[str, Any]:
-        return {**asdict(self), "created_at": self.created_at.isoformat()}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> ProductRecord:
-        created = datetime.fromisoformat(data["created_at"]).astimezone(UTC)
-        return cls(**{**data, "created_at": created})
-
-
-@dataclass(frozen=True, slots=True)
 class ProductDraft:
     """What a new product needs."""
 
@@ -54,6 +31,23 @@ class ProductDraft:
     price_currency: str
     category: str | None
     stock: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProductRecord(ProductDraft):
+    """One product as read from the database: a draft's fields (``stock`` is the units
+    available to sell) plus its id and creation time. Build it by keyword."""
+
+    id: str
+    created_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "created_at": self.created_at.isoformat()}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ProductRecord:
+        created = datetime.fromisoformat(data["created_at"]).astimezone(UTC)
+        return cls(**{**data, "created_at": created})
 
 
 @dataclass(frozen=True, slots=True)

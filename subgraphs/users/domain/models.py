@@ -5,29 +5,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, MetaData, String
+from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from streaming.outbox import outbox_table
 from subgraphs.kit.columns import UtcDateTime
+from subgraphs.kit.models import domain_metadata
 from subgraphs.users.domain.records import UserRecord
 
 __all__ = ["OUTBOX", "Base", "OneTimeToken", "RefreshToken", "User"]
-
-# Named constraints keep Alembic's batch mode (SQLite) and PostgreSQL migrations in step.
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "pk": "pk_%(table_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-}
 
 
 class Base(DeclarativeBase):
     """Declarative base of the users database only."""
 
-    metadata = MetaData(naming_convention=NAMING)
+    metadata = domain_metadata()
 
 
 # UserRegistered rows wait here until the relay publishes them (streaming/outbox.py).

@@ -1,10 +1,12 @@
-"""HTTP client cost per subgraph call: httpx, aiohttp (default and tuned), and the gateway's own
-HTTP/1.1 client (gateway/fetch/http11.py through SubgraphClient, what the gateway uses).
+"""HTTP client cost per subgraph call: httpx, aiohttp (default and tuned), the gateway's own
+HTTP/1.1 client (through SubgraphClient, what the gateway uses) and the cart's ServiceClient
+(what the cart's price lookup uses).
 
 Starts the Node benchmark subgraphs on CPU 1, then, pinned to CPU 0 in this process, sends
 ``--requests`` copies of one realistic entity fetch (the reviews subgraph's _entities call of
 TestQuery) with ``--concurrency`` in flight, through each client in turn, with uvloop; prints
-requests per second and CPU milliseconds per call. ``--only`` picks runs by name prefix.
+requests per second, CPU milliseconds per call and the p50/p99 latency of a call.
+``--only`` picks runs by name prefix.
 ``.venv/bin/python tests/bench/federation/clients.py``
 """
 
@@ -38,17 +40,23 @@ async def drive(send: Callable[[], Awaitable[bytes]], requests: int, concurrency
     for _ in range(50):
         await send()
     remaining = requests
+    latencies: list[float] = []
 
     async def worker() -> None:
         nonlocal remaining
         while remaining > 0:
             remaining -= 1
+            start = time.perf_counter()
             await send()
+            latencies.append(time.perf_counter() - start)
 
     cpu, wall = time.process_time(), time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-    return {"rps": round(requests / wall), "cpu_ms_per_call": round(cpu / requests * 1000, 3)}
+    latencies.sort()
+    return {"rps": round(requests / wall), "cpu_ms_per_call": round(cpu / requests * 1000, 3),
+            "p50_ms": round(latencies[len(latencies) // 2] * 1000, 2),
+            "p99_ms": round(latencies[int(len(latencies) * 0.99)] * 1000, 2)}
 
 
 async def with_httpx(requests: int, concurrency: int, keepalive: int) -> dict:
@@ -101,6 +109,19 @@ async def with_gateway_client(requests: int, concurrency: int) -> dict:
         await client.aclose()
 
 
+async def with_cart_client(requests: int, concurrency: int) -> dict:
+    """The cart's ServiceClient: the httpx-shaped post the kit's EntityClient makes."""
+    from subgraphs.kit.service_http import ServiceClient
+
+    client = ServiceClient(timeout=30, max_connections=100)
+    try:
+        async def send() -> bytes:
+            return (await client.post(URL, content=BODY, headers=HEADERS)).content
+        return await drive(send, requests, concurrency)
+    finally:
+        await client.aclose()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=5000)
@@ -121,6 +142,7 @@ def main() -> int:
             "aiohttp limit 100": lambda: with_aiohttp(args.requests, args.concurrency),
             "aiohttp tuned": lambda: with_aiohttp_tuned(args.requests, args.concurrency),
             "gateway http11": lambda: with_gateway_client(args.requests, args.concurrency),
+            "cart ServiceClient": lambda: with_cart_client(args.requests, args.concurrency),
         }
         for name, job in runs.items():
             if args.only and not name.startswith(tuple(args.only)):

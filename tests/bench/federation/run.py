@@ -31,7 +31,6 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 BENCH = HERE.parent
-SHARED = Path("/work/shared/bench")
 SUBGRAPHS = ("accounts", "inventory", "products", "reviews")
 SUBGRAPH_BASE_PORT = 4201
 GATEWAY_PORT = 4000
@@ -55,18 +54,14 @@ def ensure_tools() -> None:
 
 
 def write_supergraph(directory: Path) -> Path:
-    """The checked-in benchmark supergraph with each subgraph's URL pointing at our port."""
-    text = (SHARED / "federation-supergraph.graphql").read_text()
-    for offset, name in enumerate(SUBGRAPHS):
-        url = f"http://127.0.0.1:{SUBGRAPH_BASE_PORT + offset}/graphql"
-        text = text.replace(f"http://127.0.0.1:4200/{name}", url)
+    """The checked-in benchmark supergraph (composed from schemas/ by supergraph.yaml's recipe)."""
     path = directory / "supergraph.graphql"
-    path.write_text(text)
+    shutil.copyfile(HERE / "supergraph.graphql", path)
     return path
 
 
 def request_body() -> bytes:
-    query = (SHARED / "federation-query.graphql").read_text()
+    query = (HERE / "query.graphql").read_text()
     return json.dumps({"query": query, "operationName": "TestQuery"}).encode()
 
 

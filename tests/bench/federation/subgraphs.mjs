@@ -1,13 +1,14 @@
 // The four benchmark subgraphs (Federation 2, @apollo/subgraph) on four ports of one process.
 // Answers are memoised by request body, so after warm-up a subgraph call costs one Map lookup
 // and keeps the subgraphs off the benchmark's critical path.
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { parse, execute } from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { users, products, inventory, reviews, shippingEstimate } from './data.mjs';
 
-const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.0", ' +
-  'import: ["@key", "@external", "@requires", "@provides", "@shareable"])';
+// One SDL per subgraph in schemas/, the same files supergraph.yaml composes.
+const sdl = (name) => readFileSync(new URL(`./schemas/${name}.graphql`, import.meta.url), 'utf8');
 
 const byId = (rows, key) => Object.fromEntries(rows.map((r) => [r[key], r]));
 const userById = byId(users, 'id');
@@ -15,9 +16,7 @@ const productByUpc = byId(products, 'upc');
 const reviewById = byId(reviews, 'id');
 
 const accounts = {
-  typeDefs: `${LINK}
-    type Query { me: User  user(id: ID!): User  users: [User] }
-    type User @key(fields: "id") { id: ID!  name: String  username: String  birthday: Int }`,
+  typeDefs: sdl('accounts'),
   resolvers: {
     Query: {
       me: () => users[0],
@@ -29,14 +28,7 @@ const accounts = {
 };
 
 const inventorySubgraph = {
-  typeDefs: `${LINK}
-    type Product @key(fields: "upc") {
-      upc: String!
-      weight: Int @external
-      price: Int @external
-      inStock: Boolean
-      shippingEstimate: Int @requires(fields: "price weight")
-    }`,
+  typeDefs: sdl('inventory'),
   resolvers: {
     Product: {
       __resolveReference: (ref) => ({ ...ref, inStock: inventory[ref.upc] ?? null }),
@@ -46,9 +38,7 @@ const inventorySubgraph = {
 };
 
 const productsSubgraph = {
-  typeDefs: `${LINK}
-    type Query { topProducts(first: Int = 5): [Product] }
-    type Product @key(fields: "upc") { upc: String!  name: String  price: Int  weight: Int }`,
+  typeDefs: sdl('products'),
   resolvers: {
     Query: { topProducts: (_, { first }) => products.slice(0, first) },
     Product: { __resolveReference: (ref) => productByUpc[ref.upc] ?? null },
@@ -56,15 +46,7 @@ const productsSubgraph = {
 };
 
 const reviewsSubgraph = {
-  typeDefs: `${LINK}
-    type Review @key(fields: "id") {
-      id: ID!
-      body: String
-      product: Product
-      author: User @provides(fields: "username")
-    }
-    type User @key(fields: "id") { id: ID!  username: String @external  reviews: [Review] }
-    type Product @key(fields: "upc") { upc: String!  reviews: [Review] }`,
+  typeDefs: sdl('reviews'),
   resolvers: {
     Review: {
       __resolveReference: (ref) => reviewById[ref.id] ?? null,

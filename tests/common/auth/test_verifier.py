@@ -200,8 +200,7 @@ def test_a_cached_token_is_never_served_past_its_expiry(key) -> None:
 
 
 def test_the_verified_cache_is_bounded(key, server) -> None:
-    check = verifier(server)
-    check.cache_size = 3
+    check = AccessTokenVerifier(TokenPolicy(ISS, AUD), RemoteJwks(server.url), cache_size=3)
     for _ in range(10):
         check.verify(issue(key, ttl=timedelta(minutes=1 + _)))
     assert len(check._verified) == 3

@@ -12,10 +12,10 @@ import httpx
 import pytest
 import uvloop
 
+from common.http.http11 import Http11Pool, proxy_for, safe_url
 from gateway.app import create_app
 from gateway.config import GatewayConfig
 from gateway.fetch import ClientOptions, SubgraphClient, SubgraphFetchError
-from gateway.fetch.http11 import Http11Pool, proxy_for, safe_url
 from tests.gateway.fetch.proxy import Proxy
 from tests.gateway.fetch.server import GRAPHQL, Request, ScriptedServer, response
 from tests.gateway.fetch.tls import contexts

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import uvloop
 
+from common.http.http11 import Http11Pool
 from gateway.fetch import ClientOptions, SubgraphClient, SubgraphFetchError, SubgraphPool
-from gateway.fetch.http11 import Http11Pool
 from tests.gateway.fetch.server import (
     GRAPHQL,
     Handler,

@@ -11,16 +11,18 @@ from gateway.plan import EntityBatchNode, FetchNode, FlattenNode, PlanNode, Quer
 from gateway.planner import plan_operation
 from gateway.supergraph import Supergraph, load_supergraph
 
-__all__ = ["FIXTURES", "fetches", "plan", "printed", "supergraph"]
+__all__ = ["BENCH", "FIXTURES", "fetches", "plan", "printed", "supergraph"]
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# the federation benchmark's own workload: supergraph.graphql, query.graphql
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "federation"
 
 
 @cache
 def supergraph(case: str) -> Supergraph:
-    """The composed supergraph of fixture folder `case` (bench: the shared benchmark)."""
-    name = "federation-supergraph.graphql" if case == "bench" else "supergraph.graphql"
-    return load_supergraph((FIXTURES / case / name).read_text())
+    """The composed supergraph of fixture folder `case` (bench: the federation benchmark's)."""
+    folder = BENCH if case == "bench" else FIXTURES / case
+    return load_supergraph((folder / "supergraph.graphql").read_text())
 
 
 def plan(

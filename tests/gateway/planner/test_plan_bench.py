@@ -1,4 +1,4 @@
-"""The shared benchmark supergraph and query plan with few fetches and correct dependencies."""
+"""The federation benchmark's workload plans with few fetches and correct dependencies."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from gateway.planner import build_plan
 from gateway.planner.coalesce import count_fetches
 from gateway.planner.operation import normalise
 from gateway.plugins import GraphQLRequest
-from tests.gateway.planner.planning import FIXTURES, fetches, plan, supergraph
+from tests.gateway.planner.planning import BENCH, fetches, plan, supergraph
 
-BENCH_QUERY = (FIXTURES / "bench" / "federation-query.graphql").read_text()
+BENCH_QUERY = (BENCH / "query.graphql").read_text()
 
 
 def test_bench_query_plans_in_six_requests_one_stage_per_level():
@@ -104,7 +104,7 @@ def test_without_merging_across_branches_each_branch_keeps_its_own_rounds():
 
 
 def test_the_gateway_option_reaches_the_planner():
-    sdl = (FIXTURES / "bench" / "federation-supergraph.graphql").read_text()
+    sdl = (BENCH / "supergraph.graphql").read_text()
     for merge, requests_made in ((True, 6), (False, 11)):
         gateway = build_gateway(sdl, config=GatewayConfig(merge_requests_across_branches=merge))
         prepared = gateway.pipeline.prepare(GraphQLRequest(query=BENCH_QUERY))

@@ -11,6 +11,7 @@ from gateway.supergraph import SupergraphError, load_supergraph
 
 HERE = Path(__file__).parent / "fixtures"
 PLANNER = Path(__file__).parent.parent / "planner" / "fixtures"
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "federation"  # its own workload
 
 
 def _load(path: Path):
@@ -68,7 +69,7 @@ def test_several_keys_compound_and_nested_are_modelled_per_subgraph():
 
 
 def test_requires_provides_and_external_are_parsed_into_selections():
-    graph = _load(PLANNER / "bench" / "federation-supergraph.graphql")
+    graph = _load(BENCH / "supergraph.graphql")
     estimate = graph.types["Product"].fields["shippingEstimate"].join("inventory")
     assert [s.name.value for s in estimate.requires.selections] == ["price", "weight"]
     assert graph.types["Product"].fields["price"].join("inventory").external

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from streaming.testing import embedded_broker, kafka_settings  # noqa: F401
+from tests.streaming.harness import embedded_broker, kafka_settings  # noqa: F401
 from tests.subgraphs.cart.harness import Harness, cart_settings, open_harness
 
 STORES = ["memory", pytest.param("redis", marks=pytest.mark.integration)]

@@ -10,11 +10,11 @@ from streaming import EventProducer, KafkaSettings
 from streaming.events import Envelope
 from streaming.events.contract import Money, OrderItem
 from streaming.events.orders import OrderCreated
-from streaming.testing import eventually, unique_name
 from subgraphs.cart.domain.memory_store import MemoryCartStore
 from subgraphs.cart.domain.records import CartKey, Line, StoredCart
 from subgraphs.cart.domain.service import CartService
 from subgraphs.cart.events.consumer import OrderEvents
+from tests.streaming.harness import eventually, unique_name
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

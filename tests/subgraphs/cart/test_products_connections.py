@@ -1,4 +1,4 @@
-"""The cart's connections to products (``products_http``): kept open and reused, every way of
+"""The cart's connections to products (``kit.service_http``): kept open and reused, every way of
 framing an answer read whole, and every failure an UPSTREAM_UNAVAILABLE, over real TCP."""
 
 from __future__ import annotations
@@ -288,7 +288,6 @@ async def test_the_plain_post_writes_the_request_httpx_would_and_falls_back_to_h
         fast = await client.post(url, content=body, headers={
             "content-type": "application/json", "authorization": "Bearer t0k"})
         assert (fast.status_code, fast.content) == (200, ANSWER)
-        assert fast.headers["content-type"] == "application/json"
         request_line, *lines = heads[-1].split(b"\r\n\r\n")[0].split(b"\r\n")
         assert request_line == b"POST /graphql HTTP/1.1"
         sent = dict(line.lower().split(b": ", 1) for line in lines)

@@ -6,7 +6,7 @@ import asyncio
 
 from opentelemetry.sdk.trace import TracerProvider
 
-from subgraphs.cart.products_http import ProductsClient
+from subgraphs.kit.service_http import ServiceClient
 
 ANSWER = b'{"data":{}}'
 
@@ -23,7 +23,7 @@ async def test_a_price_lookup_carries_the_traceparent_of_the_current_span() -> N
 
     server = await asyncio.start_server(handle, "127.0.0.1", 0)
     url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/graphql"
-    client = ProductsClient(timeout=5)
+    client = ServiceClient(timeout=5)
     # when the cart looks a price up while serving a traced request
     with TracerProvider().get_tracer("test").start_as_current_span("addToCart") as span:
         answer = await client.post(url, content=b"{}", headers={"authorization": "Bearer t"})

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from streaming.testing import fresh_broker  # noqa: F401
+from tests.streaming.harness import fresh_broker  # noqa: F401
 from tests.subgraphs.notifications.fake_providers import FakeSendGrid, FakeTwilio
 from tests.subgraphs.notifications.harness import Harness, open_harness
 

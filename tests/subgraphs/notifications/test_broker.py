@@ -11,8 +11,8 @@ from streaming.consumer import RetryPolicy
 from streaming.events import Envelope, OrderStatus
 from streaming.producer import EventProducer
 from streaming.settings import KafkaSettings
-from streaming.testing import eventually, settings_for
 from streaming.topics import ALL_TOPICS
+from tests.streaming.harness import eventually, settings_for
 from tests.subgraphs.notifications.harness import (
     Harness,
     created,

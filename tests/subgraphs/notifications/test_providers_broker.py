@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from streaming.broker import EmbeddedBroker
-from streaming.testing import eventually, settings_for
+from tests.streaming.harness import eventually, settings_for
 from tests.subgraphs.notifications.fake_providers import Canned, FakeSendGrid, FakeTwilio
 from tests.subgraphs.notifications.provider_harness import open_providers, settle
 from tests.subgraphs.notifications.test_broker import RETRY, publish, saga

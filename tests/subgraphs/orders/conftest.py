@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from streaming.testing import fresh_broker  # noqa: F401
+from tests.streaming.harness import fresh_broker  # noqa: F401
 from tests.subgraphs.orders.harness import Harness, open_harness
 
 

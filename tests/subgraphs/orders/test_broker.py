@@ -12,9 +12,9 @@ from streaming.broker import EmbeddedBroker
 from streaming.events import Envelope
 from streaming.producer import EventProducer
 from streaming.settings import KafkaSettings
-from streaming.testing import consume_events, eventually, settings_for
 from streaming.topics import ALL_TOPICS, ORDERS
 from subgraphs.orders.domain.models import OrderStatusChange
+from tests.streaming.harness import consume_events, eventually, settings_for
 from tests.subgraphs.orders.harness import (
     BOB,
     FAST_RETRY,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from streaming.testing import eventually
+from tests.streaming.harness import eventually
 from tests.subgraphs.orders.harness import BOB, Harness, open_harness, paid
 
 LATER = timedelta(seconds=900 + 60)

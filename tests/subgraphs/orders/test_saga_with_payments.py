@@ -13,8 +13,8 @@ from streaming.broker import EmbeddedBroker
 from streaming.events import Envelope, InventoryReserved, OrderCreated, StockLine
 from streaming.producer import EventProducer
 from streaming.settings import KafkaSettings
-from streaming.testing import consume_events, eventually, settings_for
 from streaming.topics import ALL_TOPICS, ORDERS, PAYMENTS
+from tests.streaming.harness import consume_events, eventually, settings_for
 from tests.subgraphs.orders.harness import ADA, FAST_RETRY, Harness, open_harness
 from tests.subgraphs.payments.harness import Harness as Payments
 from tests.subgraphs.payments.harness import open_harness as open_payments

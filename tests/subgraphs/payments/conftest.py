@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from streaming.testing import fresh_broker  # noqa: F401
+from tests.streaming.harness import fresh_broker  # noqa: F401
 from tests.subgraphs.payments.harness import Harness, open_harness
 from tests.subgraphs.payments.stripe_harness import fake_stripe, stripe_app  # noqa: F401
 

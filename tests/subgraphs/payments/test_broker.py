@@ -13,8 +13,8 @@ from streaming.consumer import RetryPolicy
 from streaming.events import Envelope, PaymentStatus
 from streaming.producer import EventProducer, Message
 from streaming.settings import KafkaSettings
-from streaming.testing import consume, consume_events, eventually, settings_for
 from streaming.topics import ALL_TOPICS, PAYMENTS, dlq_topic
+from tests.streaming.harness import consume, consume_events, eventually, settings_for
 from tests.subgraphs.payments.harness import Harness, cancelled, open_harness, reserved
 
 pytestmark = pytest.mark.integration

@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from streaming.testing import fresh_broker  # noqa: F401  (the saga's broker tests)
 from subgraphs.kit.cache import Cache, MemoryCache, RedisCache
+from tests.streaming.harness import fresh_broker  # noqa: F401  (the saga's broker tests)
 from tests.subgraphs.products.harness import Harness, open_harness
 
 

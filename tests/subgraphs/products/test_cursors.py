@@ -11,8 +11,9 @@ from subgraphs.products.domain.cursors import cursor_instant, decode_cursor, enc
 from subgraphs.products.domain.errors import InvalidCursor
 from subgraphs.products.domain.records import ProductRecord, ProductSort
 
-RECORD = ProductRecord("id-1", "S-1", "Ünïcode Lamp", "", 1234, "USD", None, 1,
-                       datetime(2026, 3, 4, 5, 6, 7, 890123, tzinfo=UTC))
+RECORD = ProductRecord(id="id-1", sku="S-1", name="Ünïcode Lamp", description="", price_amount=1234,
+                       price_currency="USD", category=None, stock=1,
+                       created_at=datetime(2026, 3, 4, 5, 6, 7, 890123, tzinfo=UTC))
 
 
 @pytest.mark.parametrize("sort", list(ProductSort))

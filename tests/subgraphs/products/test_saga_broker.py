@@ -8,9 +8,9 @@ import pytest
 from streaming.broker import EmbeddedBroker
 from streaming.events import Envelope
 from streaming.producer import EventProducer
-from streaming.testing import consume_events, eventually, settings_for
 from streaming.topics import INVENTORY
 from subgraphs.products.app import build_app
+from tests.streaming.harness import consume_events, eventually, settings_for
 from tests.subgraphs.products.harness import Harness
 from tests.subgraphs.products.saga import Saga, order_created
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from streaming.testing import eventually
+from tests.streaming.harness import eventually
 from tests.subgraphs.products.harness import Harness
 from tests.subgraphs.products.saga import Saga, order_created, payment
 

@@ -6,11 +6,11 @@ import httpx
 import pytest
 
 from streaming.broker import EmbeddedBroker
-from streaming.testing import consume_events, settings_for
 from streaming.topics import USERS
 from subgraphs.kit.migrations import upgrade_async
 from subgraphs.users.app import build_app, build_services
 from subgraphs.users.config import MIGRATIONS_DIR
+from tests.streaming.harness import consume_events, settings_for
 from tests.subgraphs.users.harness import PASSWORD, REGISTER, users_settings
 
 pytestmark = pytest.mark.integration

@@ -1,4 +1,4 @@
-"""A minimal keep-alive HTTP/1.1 client for subgraph POSTs: asyncio.Protocol plus httptools.
+"""A minimal keep-alive HTTP/1.1 client for calls between our services: asyncio plus httptools.
 
 One ``Http11Pool`` per subgraph URL, optionally through an HTTP proxy (``proxy_for`` reads
 ``HTTP_PROXY``/``HTTPS_PROXY``/``ALL_PROXY``/``NO_PROXY`` as httpx did): an ``http://`` target

@@ -1,6 +1,6 @@
 """Test helpers for every domain: an embedded broker per session, settings, reading topics.
 
-Use as a pytest plugin (``pytest_plugins = ["streaming.testing"]`` in the root conftest) or
+Use as a pytest plugin (``pytest_plugins = ["tests.streaming.harness"]`` in the root conftest) or
 import the fixtures into a conftest. Fixtures: ``embedded_broker`` (one per session),
 ``fresh_broker`` (one per test, for tests that stop or restart it), ``kafka_settings``.
 """
