@@ -8,8 +8,9 @@ process for the whole run) and wait for PAID. Afterwards the saga's events are r
 broker; each event's envelope ``occurredAt`` (when its writer built it, before its commit) and its
 Kafka record timestamp (when the outbox relay sent it) split the time into hops:
 
-    relay:<writer>   occurredAt -> sent     the writer's commit, the relay's wake-up and produce
-    fetch:<reader>   sent -> next occurredAt the reader's fetch wait, decode, inbox claim, handling
+    relay:<writer>   occurredAt -> sent      the writer's commit, the relay's wake-up and produce
+    fetch:<reader>   sent -> inbox claim     the reader's fetch wait, decode, transaction start
+    handle:<reader>  claim -> next occurredAt the handler up to building its event
     push             OrderStatusChanged sent -> client: broadcast fetch in orders, the
                      subscription's read, the gateway's completion (payment join), the WebSocket
 
@@ -36,6 +37,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
@@ -55,6 +58,7 @@ ADD = "mutation($p: ID!) { addToCart(productId: $p, quantity: 1) { id } }"
 SAGA = [("OrderCreated", "orders"), ("InventoryReserved", "products"),
         ("PaymentProcessed", "payments"), ("OrderStatusChanged", "orders")]
 TOPICS = ["orders", "inventory", "payments"]
+READER = {"OrderCreated": "products", "InventoryReserved": "payments", "PaymentProcessed": "orders"}
 
 
 def _checkout(customer: Client, product: str) -> tuple[str, float]:
@@ -97,10 +101,25 @@ async def measure(platform: Platform, orders: int, warmup: int) -> list[dict[str
         return samples
 
 
-async def saga_events(bootstrap: str) -> dict[str, dict[str, tuple[float, float]]]:
-    """Per order id, per event type: (occurredAt, Kafka record timestamp) in epoch ms."""
+async def claims(platform: Platform) -> dict[tuple[str, str], float]:
+    """When each service's inbox claimed each event, (service, event id) -> epoch ms."""
+    found = {}
+    for service in ("orders", "products", "payments"):
+        conn = await asyncpg.connect(platform.database_dsn(service))
+        try:
+            for row in await conn.fetch("SELECT event_id, processed_at FROM inbox"):
+                found[(service, row["event_id"])] = row["processed_at"].timestamp() * 1000
+        finally:
+            await conn.close()
+    return found
+
+
+async def saga_events(bootstrap: str, claimed: dict[tuple[str, str], float]
+                      ) -> dict[str, dict[str, tuple[float, float, float | None]]]:
+    """Per order id, per event type: (occurredAt, Kafka record timestamp, when the next
+    service's inbox claimed it) in epoch ms."""
     settings = KafkaSettings(bootstrap_servers=bootstrap)
-    found: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
+    found: dict[str, dict[str, tuple[float, float, float | None]]] = defaultdict(dict)
     for topic in TOPICS:
         for record in await consume(settings, topic, 0, within=10, settle=1.5):
             event = decode(record.value)
@@ -109,21 +128,26 @@ async def saga_events(bootstrap: str) -> dict[str, dict[str, tuple[float, float]
                 continue
             if event.type == "OrderStatusChanged" and event.payload.status != "PAID":
                 continue
+            claim = claimed.get((READER.get(event.type, ""), str(event.id)))
             found[order_id][event.type] = (event.occurred_at.timestamp() * 1000,
-                                           float(record.timestamp))
+                                           float(record.timestamp), claim)
     return found
 
 
-def hops(sample: dict[str, float], events: dict[str, tuple[float, float]]) -> dict[str, float]:
-    """One order's time per hop (ms), from the envelope and record timestamps."""
+def hops(sample: dict[str, float], events: dict[str, tuple[float, float, float | None]]
+         ) -> dict[str, float]:
+    """One order's time per hop (ms), from the envelope, record and inbox timestamps."""
     out: dict[str, float] = {}
-    previous_sent: float | None = None
+    previous: tuple[float, float, float | None] | None = None
     for kind, writer in SAGA:
-        occurred, sent = events[kind]
-        if previous_sent is not None:
-            out[f"fetch+handle:{writer}"] = occurred - previous_sent
+        occurred, sent, _claim = events[kind]
+        if previous is not None:
+            if previous[2] is not None:
+                out[f"fetch:{writer}"] = previous[2] - previous[1]
+                out[f"handle:{writer}"] = occurred - previous[2]
+            out[f"fetch+handle:{writer}"] = occurred - previous[1]
         out[f"relay:{writer}:{kind}"] = sent - occurred
-        previous_sent = sent
+        previous = events[kind]
     out["push:broker->client"] = sample["paid"] - events["OrderStatusChanged"][1]
     out["answered->OrderCreated sent"] = events["OrderCreated"][1] - sample["answered"]
     return out
@@ -167,7 +191,8 @@ def main() -> int:
         try:
             samples = asyncio.run(measure(platform, args.orders, args.warmup))
             assert platform.broker is not None
-            found = asyncio.run(saga_events(platform.broker.bootstrap_servers))
+            claimed = asyncio.run(claims(platform))
+            found = asyncio.run(saga_events(platform.broker.bootstrap_servers, claimed))
         finally:
             platform.stop()
     result = report(samples, found) | {
