@@ -23,14 +23,26 @@ from gateway.fetch.credentials import SubgraphCredentials
 from gateway.fetch.errors import SubgraphFetchError
 from gateway.fetch.ws import UpstreamSocket
 
-__all__ = ["Listener", "StreamError", "SubscriptionHub"]
+__all__ = ["Listener", "SharedEvent", "StreamError", "SubscriptionHub", "identity_of"]
 
 _PER_REQUEST = frozenset({"x-request-id", "traceparent", "tracestate", "x-correlation-id"})
 
 
-def _identity(headers: dict[str, str]) -> tuple[tuple[str, str], ...]:
+def identity_of(headers: dict[str, str]) -> tuple[tuple[str, str], ...]:
     """The headers that make two subscribers different (Authorization, not trace ids)."""
     return tuple(sorted((k, v) for k, v in headers.items() if k.lower() not in _PER_REQUEST))
+
+
+class SharedEvent(dict):  # type: ignore[type-arg]
+    """One upstream event as every listener of its stream receives it (the same object), with
+    ``completions``: what the executor already made of it for one (operation, variables,
+    identity), so subscribers that would complete it identically share one completion."""
+
+    __slots__ = ("completions",)
+
+    def __init__(self, payload: dict[str, Any]) -> None:
+        super().__init__(payload)
+        self.completions: dict[Hashable, Any] = {}
 
 
 class StreamError(Exception):
@@ -89,6 +101,8 @@ class _Shared:
 
     def sink(self, kind: str, payload: Any) -> None:
         self.done = self.done or kind != "next"
+        if kind == "next" and isinstance(payload, dict):
+            payload = SharedEvent(payload)
         for listener in list(self.listeners):
             listener.push(kind, payload)
 
@@ -127,7 +141,7 @@ class SubscriptionHub:
     async def _join(self, subgraph: str, request: dict[str, Any], headers: dict[str, str],
                     listener: Listener) -> _Shared:
         body = orjson.dumps(request, option=orjson.OPT_SORT_KEYS)
-        key = (subgraph, body, _identity(headers))
+        key = (subgraph, body, identity_of(headers))
         async with self._locks.setdefault(key, asyncio.Lock()):
             shared = self._shared.get(key)
             if shared is None or shared.done:
@@ -145,7 +159,7 @@ class SubscriptionHub:
         return shared
 
     async def _socket(self, subgraph: str, headers: dict[str, str]) -> UpstreamSocket:
-        key = (subgraph, _identity(headers))
+        key = (subgraph, identity_of(headers))
         sockets = self._sockets.setdefault(key, [])
         for socket in sockets:
             if socket.free > 0:

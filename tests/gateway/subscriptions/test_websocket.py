@@ -126,3 +126,21 @@ async def test_subscribers_of_one_stream_with_different_selections_each_get_thei
                for m in [await client.receive(), await client.receive()]}
     assert got == {"joined": {"id": "o1", "status": "PAID", "payment": {"status": "SUCCEEDED:o1"}},
                    "plain": {"id": "o1", "status": "PAID", "payment": {"__typename": "Payment"}}}
+
+
+async def test_subscribers_with_the_same_operation_and_identity_share_one_completion_per_event():
+    async with serve_stack() as stack, WsClient.connect(stack.ws_url, ALICE) as one, \
+            WsClient.connect(stack.ws_url, ALICE) as two:
+        await one.subscribe("a", "o1")
+        await two.subscribe("b", "o1")
+        await stack.bus.wait_active(1)
+        await asyncio.sleep(0.1)
+        stack.bus.publish("o1", "PAID")
+        got = [await one.receive(), await two.receive()]
+        stack.bus.publish("o1", "SHIPPED")
+        got += [await one.receive(), await two.receive()]
+    assert [m["payload"]["data"]["orderStatusChanged"]["status"] for m in got] == \
+        ["PAID", "PAID", "SHIPPED", "SHIPPED"]
+    assert all(m["payload"]["data"]["orderStatusChanged"]["payment"] == {"status": "SUCCEEDED:o1"}
+               for m in got)
+    assert stack.bus.entity_auth == ["Bearer alice"] * 2  # one entity fetch per event, not four
