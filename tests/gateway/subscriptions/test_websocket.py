@@ -62,7 +62,8 @@ async def test_client_disconnect_closes_the_upstream_stream():
 
 
 async def test_a_subgraph_that_dies_ends_the_client_stream_with_an_error():
-    async with serve_stack() as stack, WsClient.connect(stack.ws_url, ALICE) as client:
+    async with serve_stack(upstream_resume_seconds=0.3) as stack, \
+            WsClient.connect(stack.ws_url, ALICE) as client:
         await client.subscribe("1", "o1")
         await stack.bus.wait_active(1)
         await stack.stop("orders")
@@ -72,7 +73,8 @@ async def test_a_subgraph_that_dies_ends_the_client_stream_with_an_error():
 
 
 async def test_a_restarted_subgraph_serves_new_subscriptions_on_a_new_connection():
-    async with serve_stack() as stack, WsClient.connect(stack.ws_url, ALICE) as client:
+    async with serve_stack(upstream_resume_seconds=0) as stack, \
+            WsClient.connect(stack.ws_url, ALICE) as client:
         await client.subscribe("1", "o1")
         await stack.bus.wait_active(1)
         await stack.restart("orders")
@@ -83,6 +85,21 @@ async def test_a_restarted_subgraph_serves_new_subscriptions_on_a_new_connection
         message = await client.receive()
         assert message["id"] == "2"
         assert message["payload"]["data"]["orderStatusChanged"]["status"] == "PAID"
+
+
+async def test_a_subgraph_restart_does_not_end_the_client_stream():
+    async with serve_stack() as stack, WsClient.connect(stack.ws_url, ALICE) as client:
+        await client.subscribe("1", "o1")
+        await stack.bus.wait_active(1)
+        await stack.restart("orders")
+        async with asyncio.timeout(10):  # the gateway subscribes again on a new socket
+            while stack.hub.upstream_resumed < 1 or stack.bus.subscribed < 2:  # noqa: ASYNC110
+                await asyncio.sleep(0.02)
+        await stack.bus.wait_active(1)
+        stack.bus.publish("o1", "PAID")
+        message = await client.receive()
+    assert message == {"id": "1", "type": "next", "payload": {"data": {"orderStatusChanged": {
+        "id": "o1", "status": "PAID", "payment": {"status": "SUCCEEDED:o1"}}}}}
 
 
 async def test_identical_subscriptions_share_one_upstream_stream():
