@@ -1,5 +1,6 @@
 """Real time through the gateway with the real graphql-ws client (issue 17): who may follow an
-order when several identities subscribe to the same one, and the handshake's token check."""
+order when several identities subscribe to the same one, the handshake's token check, and a
+subscription that outlives a restart of the orders subgraph."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from tests.e2e.conftest import Client
 from tests.e2e.node_clients import NodeSubscriptions, node_clients_missing
+from tests.e2e.platform import Platform
 from tests.e2e.saga import checkout, new_customer, new_product
 from tests.strict import skip_or_fail
 
@@ -96,3 +98,26 @@ async def test_an_invalid_token_closes_the_connection_4403_at_connection_init(
     judged = await graphql_ws.next("valid", within=30)
     errors = judged.get("error") or judged["result"].get("errors")
     assert [e["extensions"]["code"] for e in errors] == ["FORBIDDEN"], judged
+
+
+SHIP = 'mutation($id: ID!) { shipOrder(id: $id, trackingNumber: "TRACK-R") { status } }'
+
+
+async def test_an_orders_restart_does_not_end_the_subscription(
+    graphql_ws: NodeSubscriptions, anonymous: Client, admin: Client, platform: Platform
+) -> None:
+    owner = new_customer(anonymous)
+    order = checkout(owner, new_product(admin, stock=5), 1, "pm_card_visa")
+    graphql_ws.subscribe("follow", FOLLOW, {"id": order["id"]}, owner.token)
+    await _until_paid(graphql_ws, "follow")
+
+    await asyncio.to_thread(platform.restart, "orders", within=120)
+    await asyncio.to_thread(admin.data, SHIP, id=order["id"])
+
+    after: list[dict[str, Any]] = []  # the order as it is on resume (documented), then SHIPPED
+    while not after or after[-1].get("result", {}).get("data", {}).get(
+            "orderStatusChanged", {}).get("status") != "SHIPPED":
+        line = await graphql_ws.next("follow", within=60)
+        assert "result" in line and not line["result"].get("errors"), line
+        after.append(line)
+    assert {o["status"] for o in _orders(after)} <= {"PAID", "SHIPPED"}
