@@ -136,6 +136,7 @@ class SubscriptionHub:
         self._locks: dict[Hashable, asyncio.Lock] = {}  # per stream key: joins never queue
         self.upstream_started = 0  # upstream subscribe messages really sent (after dedup)
         self.upstream_resumed = 0  # streams subscribed again after their socket dropped
+        self._closing = False
 
     @property
     def upstream_streams(self) -> int:
@@ -193,7 +194,8 @@ class SubscriptionHub:
     def _lost(self, shared: _Shared, error: SubgraphFetchError) -> bool:
         """The socket under ``shared`` dropped: resume it in the background (True) unless
         resuming is off or already running."""
-        if self.resume_seconds <= 0 or (shared.resuming and not shared.resuming.done()):
+        if self._closing or self.resume_seconds <= 0 or (
+                shared.resuming and not shared.resuming.done()):
             return False
         shared.resuming = asyncio.create_task(self._resume(shared, error))
         return True
@@ -234,6 +236,7 @@ class SubscriptionHub:
 
     async def aclose(self) -> None:
         """Close every upstream socket (their listeners end with an error)."""
+        self._closing = True  # the sockets' listeners end now, nothing is resumed
         sockets = [s for group in self._sockets.values() for s in group]
         for shared in self._shared.values():
             if shared.resuming is not None:

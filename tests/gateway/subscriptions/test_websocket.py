@@ -102,6 +102,18 @@ async def test_a_subgraph_restart_does_not_end_the_client_stream():
         "id": "o1", "status": "PAID", "payment": {"status": "SUCCEEDED:o1"}}}}}
 
 
+async def test_closing_the_gateway_ends_client_streams_at_once_without_resubscribing():
+    async with serve_stack() as stack, WsClient.connect(stack.ws_url, ALICE) as client:
+        await client.subscribe("1", "o1")
+        await stack.bus.wait_active(1)
+        await stack.hub.aclose()  # what shutdown does; the resume window is 30 s
+        message = await client.receive(within=5)
+        await asyncio.sleep(0.2)
+        assert stack.bus.subscribed == 1
+    assert message["type"] == "error"
+    assert message["payload"][0]["extensions"]["code"] == "SUBGRAPH_STREAM_CLOSED"
+
+
 async def test_identical_subscriptions_share_one_upstream_stream_and_one_completion():
     async with serve_stack() as stack, WsClient.connect(stack.ws_url, ALICE) as one, \
             WsClient.connect(stack.ws_url, ALICE) as two:
