@@ -2,11 +2,12 @@
 real graphql-ws subscriber through the gateway (issue 17), with where the time goes per hop.
 
 Starts the whole platform as real processes (PostgreSQL per service, Redis, the embedded broker,
-the gateway) with the e2e harness. One checkout at a time: add to cart, checkout, then subscribe
-to ``orderStatusChanged`` through the npm graphql-ws client (tests/e2e/clients/many.mjs, one
-process for the whole run) and wait for PAID. Afterwards the saga's events are read back from the
-broker; each event's envelope ``occurredAt`` (when its writer built it, before its commit) and its
-Kafka record timestamp (when the outbox relay sent it) split the time into hops:
+the gateway) with the e2e harness. One checkout at a time (or ``--rate`` a second): add to
+cart, checkout, then subscribe to ``orderStatusChanged`` through the npm graphql-ws client
+(tests/e2e/clients/many.mjs, one process for the whole run) and wait for PAID. Afterwards the
+saga's events are read back from the broker; each event's envelope ``occurredAt`` (when its
+writer built it, before its commit), its Kafka record timestamp (when the outbox relay sent it)
+and the next service's inbox claim split the time into hops:
 
     relay:<writer>   occurredAt -> sent      the writer's commit, the relay's wake-up and produce
     fetch:<reader>   sent -> inbox claim     the reader's fetch wait, decode, transaction start
@@ -26,13 +27,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import statistics
 import sys
 import tempfile
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 from streaming.events import decode  # noqa: E402
 from streaming.settings import KafkaSettings  # noqa: E402
 from streaming.testing import consume  # noqa: E402
+from tests.bench.record import record_result  # noqa: E402
 from tests.e2e.conftest import ADMIN, Client  # noqa: E402
 from tests.e2e.node_clients import NodeSubscriptions, node_clients_missing  # noqa: E402
 from tests.e2e.platform import Platform  # noqa: E402
@@ -86,19 +88,48 @@ async def one_order(subs: NodeSubscriptions, customer: Client, product: str
             raise RuntimeError(f"order {order_id} ended {order['status']}")
 
 
-async def measure(platform: Platform, orders: int, warmup: int) -> list[dict[str, float]]:
+async def measure(platform: Platform, orders: int, warmup: int, rate: float
+                  ) -> list[dict[str, float]]:
+    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(64))
     anonymous = Client(platform.gateway_url)
     admin = await asyncio.to_thread(anonymous.login, *ADMIN)
     product = await asyncio.to_thread(new_product, admin, stock=orders + warmup + 10)
-    customer = await asyncio.to_thread(new_customer, anonymous)
+    # one order at a time per customer (a cart is per user): enough for the rate's overlap
+    customers = await asyncio.gather(*(asyncio.to_thread(new_customer, anonymous)
+                                       for _ in range(max(1, int(rate * 3)))))
     async with NodeSubscriptions(platform.gateway_url) as subs:
-        for _ in range(warmup):  # plans cached, consumers joined, sockets open
-            await one_order(subs, customer, product)
+        for i in range(warmup):  # plans cached, consumers joined, sockets open
+            await one_order(subs, customers[i % len(customers)], product)
+        if rate > 0:
+            return await at_rate(subs, customers, product, orders, rate)
         samples = []
         for _ in range(orders):
-            samples.append(await one_order(subs, customer, product))
+            samples.append(await one_order(subs, customers[0], product))
             await asyncio.sleep(0.05)  # one at a time, with the saga's consumers idle between
         return samples
+
+
+async def at_rate(subs: NodeSubscriptions, customers: list[Client], product: str, orders: int,
+                  rate: float) -> list[dict[str, float]]:
+    """Start a checkout every 1/rate s (each by a customer with no order in flight)."""
+    idle: asyncio.Queue[Client] = asyncio.Queue()
+    for customer in customers:
+        idle.put_nowait(customer)
+
+    async def run(customer: Client) -> dict[str, float]:
+        try:
+            return await one_order(subs, customer, product)
+        finally:
+            idle.put_nowait(customer)
+
+    loop, tasks = asyncio.get_running_loop(), []
+    start = loop.time()
+    for i in range(orders):
+        await asyncio.sleep(max(0.0, start + i / rate - loop.time()))
+        tasks.append(asyncio.create_task(run(await idle.get())))
+    started = loop.time() - start
+    samples = await asyncio.gather(*tasks)
+    return [s | {"achieved_rate": (orders - 1) / started if started else rate} for s in samples]
 
 
 async def claims(platform: Platform) -> dict[tuple[str, str], float]:
@@ -171,6 +202,7 @@ def report(samples: list[dict[str, float]], found: dict[str, Any]) -> dict[str, 
         "orders": len(samples),
         "checkout_to_paid_pushed_ms": quantiles([s["paid"] - s["answered"] for s in samples]),
         "checkout_to_first_event_ms": quantiles([s["first"] - s["answered"] for s in samples]),
+        "achieved_rate_per_s": round(samples[0].get("achieved_rate", 0.0), 1),
         "hops_ms": {name: quantiles(values) for name, values in per_hop.items()},
         "hops_note": "record timestamps are whole ms (CreateTime set by the producer)",
     }
@@ -180,6 +212,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=100)
     parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--rate", type=float, default=0.0,
+                        help="checkouts started per second (0: one at a time)")
     parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE")
     args = parser.parse_args()
     if (missing := node_clients_missing()) is not None:
@@ -189,7 +223,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as logs:
         platform = Platform(logs=Path(logs), extra_env=extra).start()
         try:
-            samples = asyncio.run(measure(platform, args.orders, args.warmup))
+            samples = asyncio.run(measure(platform, args.orders, args.warmup, args.rate))
             assert platform.broker is not None
             claimed = asyncio.run(claims(platform))
             found = asyncio.run(saga_events(platform.broker.bootstrap_servers, claimed))
@@ -200,10 +234,7 @@ def main() -> int:
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    out = ROOT / "tests" / "bench" / "results" / "realtime.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result, indent=2))
+    record_result("realtime", result)
     return 0
 
 
