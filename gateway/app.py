@@ -251,7 +251,8 @@ def _streams(config: GatewayConfig, urls: dict[str, str],
         return None
     return SubscriptionHub(urls, per_socket=options.upstream_per_connection,
                            queue_size=options.queue_size,
-                           timeout=options.upstream_timeout_seconds, credentials=credentials)
+                           timeout=options.upstream_timeout_seconds, credentials=credentials,
+                           resume_seconds=options.upstream_resume_seconds)
 
 
 def _limits(config: GatewayConfig) -> Limits:

@@ -42,3 +42,8 @@ class SubscriptionsConfig(_Strict):
     upstream_timeout_seconds: float = Field(
         10.0, gt=0, description="Connecting and handshaking with a subgraph's WebSocket."
     )
+    upstream_resume_seconds: float = Field(
+        30.0, ge=0, description="When a subgraph's WebSocket drops (a restart), subscribe again "
+        "for this long while client streams stay open; then they end with "
+        "SUBGRAPH_STREAM_CLOSED. 0: end them at once."
+    )

@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -39,6 +39,7 @@ __all__ = ["Broadcast", "BroadcastOverflow"]
 
 log = logging.getLogger(__name__)
 _END = object()
+_REMEMBERED = 10_000  # ids of events delivered ahead of the broker, until its copy arrives
 
 
 class BroadcastOverflow(Exception):
@@ -58,6 +59,7 @@ class Broadcast:
         self.received = 0
         self.recoveries = 0  # times the reader re-positioned itself after a broken connection
         self._kafka: AIOKafkaConsumer | None = None
+        self._ahead: OrderedDict[str, None] = OrderedDict()  # delivered before the broker's copy
 
     async def start(self) -> None:
         if self._task is None:
@@ -95,6 +97,24 @@ class Broadcast:
                 self._queues[event.key].discard(queue)
             else:
                 queue.put_nowait(event)
+
+    def published(self, topic: str, value: bytes) -> None:
+        """A record this process's outbox relay just published (the broker acknowledged it):
+        delivered now rather than a fetch later, and its copy from the broker is skipped.
+
+        Other replicas still see it through the broker. Order per key holds: one relay at a
+        time publishes an outbox in id order, and each record is told only once acknowledged.
+        """
+        if topic != self.topic:
+            return
+        try:
+            event = decode(value)
+        except Exception:  # the broker's copy is skipped by _dispatch too
+            return
+        self._ahead[str(event.id)] = None
+        if len(self._ahead) > _REMEMBERED:  # copies a restarted broker lost never come
+            self._ahead.popitem(last=False)
+        self.deliver(event)
 
     async def _run(self) -> None:
         delay = 0.2
@@ -216,6 +236,9 @@ class Broadcast:
                 log.warning("broadcast %s: undecodable record at %s: %s", self.topic,
                             record.offset, error)
                 continue
+            if str(event.id) in self._ahead:
+                del self._ahead[str(event.id)]
+                continue  # already delivered by published()
             self.deliver(event)
 
 

@@ -14,7 +14,7 @@ import contextlib
 import logging
 import weakref
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -143,6 +143,9 @@ class OutboxRelay:
         self.poll_interval = poll_interval
         self.max_backoff = max_backoff
         self._wake, self._stopping = asyncio.Event(), asyncio.Event()
+        # Told ``(topic, value)`` of each record once the broker acknowledged it, e.g. this
+        # process's subscription feed (Broadcast.published), which then skips a fetch hop.
+        self.listeners: list[Callable[[str, bytes], None]] = []
         self._published = self._failures = 0
         self._last_error: str | None = None
 
@@ -217,12 +220,21 @@ class OutboxRelay:
             if not postgres:
                 await conn.commit()  # SQLite: hold no read snapshot while talking to Kafka
             acked, error = await self._send(rows)
+            self._tell(rows[:acked])
             await self._mark(conn, rows, acked, error)
             await conn.commit()
         self._published += acked
         if error is not None:
             raise error
         return acked
+
+    def _tell(self, rows: Sequence[Row]) -> None:
+        for listener in self.listeners:
+            for row in rows:
+                try:
+                    listener(row.topic, row.value)
+                except Exception:  # a listener's bug must not stop publishing
+                    log.exception("outbox relay: listener %r failed", listener)
 
     async def _lead(self, conn: AsyncConnection) -> bool:
         # One publisher per outbox at a time: with several relays, SKIP LOCKED alone would let

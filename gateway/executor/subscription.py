@@ -5,11 +5,18 @@ A subscription has exactly one root field (GraphQL spec §5.2.3.1), so its plan 
 event the subgraph sends takes the place of that fetch's response; the rest of the plan then runs
 on it (``_entities`` fetches carrying the subscriber's headers) and the result is shaped and
 null-propagated from the client's operation, exactly as a query response is.
+
+Subscribers of one shared upstream stream (same subgraph, request and identity: see
+``gateway.fetch.streams``) receive the same event object; those whose completion would also be
+identical (the same client operation and variables, and the same identity headers towards every
+subgraph the completion calls) share one completion of it, each getting its own copy. Anything
+that tells two subscribers apart keeps their completions apart, so one never sees another's data.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Callable
+import asyncio
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Hashable
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
@@ -23,7 +30,9 @@ from gateway.executor.operation import ClientOperation
 from gateway.executor.renames import restore_keys
 from gateway.executor.state import Execution, Fetcher
 from gateway.fetch import StreamError, SubgraphFetchError
+from gateway.fetch.streams import identity_of
 from gateway.plan import FetchNode, PlanNode, QueryPlan, SequenceNode
+from gateway.plan.nodes import ConditionNode, EntityBatchNode, FlattenNode, ParallelNode
 
 __all__ = ["Streamer", "SubscriptionFailed", "run_subscription", "split_subscription"]
 
@@ -73,11 +82,13 @@ async def run_subscription(
     }
     if root.operation_name:
         request["operationName"] = root.operation_name
+    share = _completion_key(root, rest, operation, variables, headers_for)
+    keep = (operation, rest)  # alive while their ids are in a key (ids are never reused then)
     try:
         async with streamer.stream(root.subgraph, request, headers_for(root.subgraph)) as events:
             async for event in events:
-                yield await complete_event(event, root, rest, operation, fetcher,
-                                           variables, headers_for)
+                yield await _shared(event, share, keep, lambda event=event: complete_event(
+                    event, root, rest, operation, fetcher, variables, headers_for))
     except SubgraphFetchError as error:
         raise SubscriptionFailed([fetch_failed(error)]) from error
     except StreamError as error:
@@ -108,3 +119,45 @@ async def complete_event(
     if rest is not None and isinstance(data, dict):
         await run_node(rest, ex)
     return shape_response(ex, operation, variables)
+
+
+def _completion_key(root: FetchNode, rest: PlanNode | None, operation: ClientOperation,
+                    variables: dict[str, Any], headers_for: Callable[[str], dict[str, str]]
+                    ) -> Hashable:
+    """What makes one subscriber's completion of an event differ from another's."""
+    subgraphs = sorted({root.subgraph, *_subgraphs(rest)})
+    identity = tuple((name, identity_of(headers_for(name))) for name in subgraphs)
+    # The prepared operation and plan (cached per document) by identity: equal documents share
+    # them, and a supergraph reload, which replaces them, ends the stream anyway.
+    return (id(operation), id(rest), orjson.dumps(variables, option=orjson.OPT_SORT_KEYS),
+            identity)
+
+
+async def _shared(event: dict[str, Any], key: Hashable, keep: Any,
+                  complete: Callable[[], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
+    """``complete()`` once per (event, key); each caller gets its own copy of the response.
+    ``keep`` (the objects whose ids are in ``key``) stays referenced beside the result."""
+    completions = getattr(event, "completions", None)
+    if completions is None:
+        return await complete()
+    entry = completions.get(key)
+    if entry is None:
+        entry = completions[key] = (keep, asyncio.ensure_future(complete()))
+    # shielded: the subscriber that started it may leave; the others still wait for it
+    response = await asyncio.shield(entry[1])
+    return orjson.loads(orjson.dumps(response))
+
+
+def _subgraphs(node: PlanNode | None) -> set[str]:
+    """Every subgraph a plan node (and its children) fetches from."""
+    if node is None:
+        return set()
+    if isinstance(node, FetchNode | EntityBatchNode):
+        return {node.subgraph}
+    if isinstance(node, FlattenNode):
+        return {node.node.subgraph}
+    if isinstance(node, SequenceNode | ParallelNode):
+        return set().union(*(_subgraphs(child) for child in node.nodes))
+    if isinstance(node, ConditionNode):
+        return _subgraphs(node.if_clause) | _subgraphs(node.else_clause)
+    raise TypeError(f"unknown plan node {type(node).__name__}")

@@ -8,13 +8,19 @@ changes. Streams with the same headers share sockets up to ``per_socket`` stream
 accepts about 100 per connection); the last listener leaving completes the upstream stream and an
 idle socket closes. Per-request tracing headers (``x-request-id``, ``traceparent``, ...) do not
 tell subscribers apart: the first subscriber's values travel upstream.
+
+When a subgraph's socket drops (a restart, a redeploy), the hub subscribes again on a new socket
+for up to ``resume_seconds`` while the listeners keep waiting: their client streams go on, and
+what the subgraph sends first on the new subscription (for ``orderStatusChanged`` the order as it
+is now) covers a change made during the gap. Only after that window do the listeners end with
+``SUBGRAPH_STREAM_CLOSED``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Hashable, Mapping
+from collections.abc import AsyncIterator, Callable, Hashable, Mapping
 from typing import Any
 
 import orjson
@@ -23,14 +29,26 @@ from gateway.fetch.credentials import SubgraphCredentials
 from gateway.fetch.errors import SubgraphFetchError
 from gateway.fetch.ws import UpstreamSocket
 
-__all__ = ["Listener", "StreamError", "SubscriptionHub"]
+__all__ = ["Listener", "SharedEvent", "StreamError", "SubscriptionHub", "identity_of"]
 
 _PER_REQUEST = frozenset({"x-request-id", "traceparent", "tracestate", "x-correlation-id"})
 
 
-def _identity(headers: dict[str, str]) -> tuple[tuple[str, str], ...]:
+def identity_of(headers: dict[str, str]) -> tuple[tuple[str, str], ...]:
     """The headers that make two subscribers different (Authorization, not trace ids)."""
     return tuple(sorted((k, v) for k, v in headers.items() if k.lower() not in _PER_REQUEST))
+
+
+class SharedEvent(dict):  # type: ignore[type-arg]
+    """One upstream event as every listener of its stream receives it (the same object), with
+    ``completions``: what the executor already made of it for one (operation, variables,
+    identity), so subscribers that would complete it identically share one completion."""
+
+    __slots__ = ("completions",)
+
+    def __init__(self, payload: dict[str, Any]) -> None:
+        super().__init__(payload)
+        self.completions: dict[Hashable, Any] = {}
 
 
 class StreamError(Exception):
@@ -80,15 +98,23 @@ class Listener:
 class _Shared:
     """One upstream stream and the listeners it feeds."""
 
-    def __init__(self, key: Hashable, socket: UpstreamSocket) -> None:
+    def __init__(self, key: Hashable, socket: UpstreamSocket, request: dict[str, Any],
+                 headers: dict[str, str]) -> None:
         self.key = key
         self.socket = socket
+        self.request, self.headers = request, headers
         self.stream_id = ""
         self.listeners: set[Listener] = set()
         self.done = False
+        self.on_lost: Callable[[_Shared, SubgraphFetchError], bool] = lambda *_: False
+        self.resuming: asyncio.Task[None] | None = None
 
     def sink(self, kind: str, payload: Any) -> None:
+        if kind == "closed" and not self.done and self.on_lost(self, payload):
+            return  # the hub subscribes again; the listeners keep waiting
         self.done = self.done or kind != "next"
+        if kind == "next" and isinstance(payload, dict):
+            payload = SharedEvent(payload)
         for listener in list(self.listeners):
             listener.push(kind, payload)
 
@@ -97,8 +123,10 @@ class SubscriptionHub:
     """Every subgraph subscription of one gateway process (see the module docstring)."""
 
     def __init__(self, urls: Mapping[str, str], *, per_socket: int = 100, queue_size: int = 32,
-                 timeout: float = 10.0, credentials: SubgraphCredentials | None = None) -> None:
+                 timeout: float = 10.0, credentials: SubgraphCredentials | None = None,
+                 resume_seconds: float = 0.0) -> None:
         self.urls = dict(urls)
+        self.resume_seconds = resume_seconds
         self.credentials = credentials
         self.per_socket = per_socket
         self.queue_size = queue_size
@@ -107,6 +135,8 @@ class SubscriptionHub:
         self._sockets: dict[Hashable, list[UpstreamSocket]] = {}
         self._locks: dict[Hashable, asyncio.Lock] = {}  # per stream key: joins never queue
         self.upstream_started = 0  # upstream subscribe messages really sent (after dedup)
+        self.upstream_resumed = 0  # streams subscribed again after their socket dropped
+        self._closing = False
 
     @property
     def upstream_streams(self) -> int:
@@ -127,7 +157,7 @@ class SubscriptionHub:
     async def _join(self, subgraph: str, request: dict[str, Any], headers: dict[str, str],
                     listener: Listener) -> _Shared:
         body = orjson.dumps(request, option=orjson.OPT_SORT_KEYS)
-        key = (subgraph, body, _identity(headers))
+        key = (subgraph, body, identity_of(headers))
         async with self._locks.setdefault(key, asyncio.Lock()):
             shared = self._shared.get(key)
             if shared is None or shared.done:
@@ -138,14 +168,15 @@ class SubscriptionHub:
     async def _start(self, key: Hashable, subgraph: str, request: dict[str, Any],
                      headers: dict[str, str]) -> _Shared:
         socket = await self._socket(subgraph, headers)
-        shared = _Shared(key, socket)
+        shared = _Shared(key, socket, request, headers)
+        shared.on_lost = self._lost
         self._shared[key] = shared
         shared.stream_id = await socket.subscribe(request, shared.sink)
         self.upstream_started += 1
         return shared
 
     async def _socket(self, subgraph: str, headers: dict[str, str]) -> UpstreamSocket:
-        key = (subgraph, _identity(headers))
+        key = (subgraph, identity_of(headers))
         sockets = self._sockets.setdefault(key, [])
         for socket in sockets:
             if socket.free > 0:
@@ -159,6 +190,36 @@ class SubscriptionHub:
         socket.on_close = lambda closed: _discard(sockets, closed)
         sockets.append(socket)
         return socket
+
+    def _lost(self, shared: _Shared, error: SubgraphFetchError) -> bool:
+        """The socket under ``shared`` dropped: resume it in the background (True) unless
+        resuming is off or already running."""
+        if self._closing or self.resume_seconds <= 0 or (
+                shared.resuming and not shared.resuming.done()):
+            return False
+        shared.resuming = asyncio.create_task(self._resume(shared, error))
+        return True
+
+    async def _resume(self, shared: _Shared, error: SubgraphFetchError) -> None:
+        subgraph = shared.socket.subgraph
+        loop, delay = asyncio.get_running_loop(), 0.05
+        deadline = loop.time() + self.resume_seconds
+        while shared.listeners and loop.time() < deadline:
+            await asyncio.sleep(min(delay, max(deadline - loop.time(), 0)))
+            delay = min(delay * 2, 2.0)
+            try:
+                socket = await self._socket(subgraph, shared.headers)
+                stream_id = await socket.subscribe(shared.request, shared.sink)
+            except SubgraphFetchError:  # still down: the client is told the drop, not this
+                continue
+            shared.socket, shared.stream_id = socket, stream_id
+            self.upstream_resumed += 1
+            if not shared.listeners:  # everyone left meanwhile
+                await socket.complete(stream_id)
+            return
+        shared.done = True
+        for listener in list(shared.listeners):
+            listener.push("closed", error)
 
     async def _leave(self, shared: _Shared, listener: Listener) -> None:
         lock = self._locks.setdefault(shared.key, asyncio.Lock())
@@ -175,7 +236,11 @@ class SubscriptionHub:
 
     async def aclose(self) -> None:
         """Close every upstream socket (their listeners end with an error)."""
+        self._closing = True  # the sockets' listeners end now, nothing is resumed
         sockets = [s for group in self._sockets.values() for s in group]
+        for shared in self._shared.values():
+            if shared.resuming is not None:
+                shared.resuming.cancel()
         self._sockets, self._shared = {}, {}
         await asyncio.gather(*(socket.aclose() for socket in sockets))  # at once: shutdown is quick
 

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
+from gateway.http.auth import claims_of
 from gateway.http.errors import HttpError
 from gateway.http.live import LiveSubscriptions
 from gateway.http.multipart import (
@@ -52,7 +53,19 @@ class StreamingTransports:
                 raise StreamEnd(_errors(error), False, error.status) from None
             return await self.open(admitted, transport="ws")
 
-        await serve_websocket(socket, open_admitted, self.options)
+        await serve_websocket(socket, open_admitted, self.options, self._token_valid)
+
+    async def _token_valid(self, headers: dict[str, str]) -> bool:
+        """The connection_init token is verified at once: an invalid one closes the socket with
+        4403, as graphql-ws clients expect; no token is anonymous (operations decide)."""
+        edge = getattr(self.gateway, "edge", None)
+        if edge is None or edge.verifier is None:
+            return True
+        try:
+            await claims_of(edge.verifier, headers)
+        except HttpError:
+            return False
+        return True
 
     async def open(self, request: GraphQLRequest, read_only: bool = False,
                    transport: str = "ws") -> AsyncIterator[dict[str, Any]]:

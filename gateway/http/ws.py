@@ -2,10 +2,11 @@
 
 https://github.com/enisdenjo/graphql-ws/blob/master/PROTOCOL.md: the client sends
 ``connection_init`` (its payload may carry ``Authorization``, which is then propagated like the
-HTTP header) within ``connection_init_timeout_seconds`` (else 4408) and only once (else 4429);
-``subscribe`` before the ack closes 4401, a reused id 4409, anything malformed 4400. Every
-operation answers ``next``... then ``complete``, or ``error`` when refused or when its stream
-breaks (a subgraph that drops, a subscriber too slow for its queue). ``ping`` gets ``pong``.
+HTTP header; an invalid token closes the socket with 4403 Forbidden right there) within
+``connection_init_timeout_seconds`` (else 4408) and only once (else 4429); ``subscribe`` before
+the ack closes 4401, a reused id 4409, anything malformed 4400. Every operation answers
+``next``... then ``complete``, or ``error`` when refused or when its stream breaks (a subgraph
+that drops, a subscriber too slow for its queue). ``ping`` gets ``pong``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ __all__ = ["PROTOCOL", "serve_websocket"]
 
 PROTOCOL = "graphql-transport-ws"
 Opener = Callable[[GraphQLRequest], Awaitable[AsyncIterator[dict[str, Any]]]]
+# Whether the connection's headers (after connection_init) carry an acceptable token.
+InitCheck = Callable[[dict[str, str]], Awaitable[bool]]
 log = logging.getLogger(__name__)
 
 
@@ -38,25 +41,28 @@ class _Close(Exception):
 
 
 async def serve_websocket(socket: WebSocket, open_results: Opener,
-                          options: SubscriptionsConfig) -> None:
+                          options: SubscriptionsConfig, init_check: InitCheck | None = None
+                          ) -> None:
     """Serve one client connection until either side closes it.
 
-    ``open_results`` starts one operation (see ``streams.open_results``).
+    ``open_results`` starts one operation (see ``streams.open_results``); ``init_check``
+    judges the token at ``connection_init`` (False: close 4403).
     """
     if PROTOCOL not in socket.scope.get("subprotocols", []):
         await socket.accept()
         await socket.close(4406, "Subprotocol not acceptable")
         return
     await socket.accept(subprotocol=PROTOCOL)
-    await _Connection(socket, open_results, options).run()
+    await _Connection(socket, open_results, options, init_check).run()
 
 
 class _Connection:
     """One client socket: its handshake state and its running operations by id."""
 
     def __init__(self, socket: WebSocket, open_results: Opener,
-                 options: SubscriptionsConfig) -> None:
+                 options: SubscriptionsConfig, init_check: InitCheck | None = None) -> None:
         self.socket = socket
+        self.init_check = init_check
         self.open_results = open_results
         self.options = options
         self.headers = dict(socket.headers)
@@ -109,6 +115,8 @@ class _Connection:
         if payload is not None and not isinstance(payload, dict):
             raise _Close(4400, "The connection_init payload must be an object")
         self.headers.update(_payload_headers(payload or {}))
+        if self.init_check is not None and not await self.init_check(self.headers):
+            raise _Close(4403, "Forbidden")  # graphql-transport-ws: the server rejected the init
         self.initialised = True
         await self._send({"type": "connection_ack"})
 

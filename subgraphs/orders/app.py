@@ -85,6 +85,8 @@ def build_services(
         if consume else None
     )
     feed = Broadcast(kafka, ORDERS) if consume else None
+    if messaging is not None and feed is not None:  # this replica's own events skip a fetch
+        messaging.relay.listeners.append(feed.published)
     return Services(database, cart, products, Checkout(), orders, OrderReads(), expiry,
                     messaging, feed)
 

@@ -91,6 +91,8 @@ def build_services(
     )
     watch = PaymentWatch(database.sessions, payments, settings.subscription_poll_seconds)
     feed = Broadcast(kafka, PAYMENTS) if consume else None
+    if messaging is not None and feed is not None:  # this replica's own events skip a fetch
+        messaging.relay.listeners.append(feed.published)
     return Services(database, provider, payments, watch, messaging, feed, breakers)
 
 

@@ -151,6 +151,8 @@ class Platform:
             "SERVICE_KEYS_DIR": str(keys),
             "GATEWAY_SERVICE_AUTH__KEY_FILE": str(keys / "gateway.key"),
             **self.extra_env,
+            # a subgraph restarting on a loaded machine: subscriptions wait for it (issue 17)
+            "GATEWAY_SUBSCRIPTIONS__UPSTREAM_RESUME_SECONDS": "120",
             # the catalogue is answered from the gateway's cache while products is down
             "GATEWAY_TRAFFIC__SUBGRAPHS": _json({"products": {"serve_stale_seconds": 600}}),
         }

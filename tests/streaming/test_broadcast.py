@@ -190,3 +190,28 @@ def break_connections(broadcast: Broadcast) -> None:
     """Drop the reader's broker connections as a network failure would (the broker stays up)."""
     for conn in list(broadcast._kafka._client._conns.values()):
         conn.close(reason=CloseReason.CONNECTION_BROKEN)
+
+
+async def test_an_event_this_process_published_reaches_its_listeners_without_the_broker():
+    # Never started: nothing is fetched, so only the relay's acknowledgement can deliver it.
+    broadcast = Broadcast(KafkaSettings(), "orders")
+    event = changed("o1", OrderStatus.PAID)
+    async with broadcast.listen("o1") as events:
+        broadcast.published("payments", encode(changed("o1", OrderStatus.CANCELLED)))
+        broadcast.published("orders", encode(event))
+        assert await statuses(events, 1) == ["PAID"]
+
+
+async def test_the_broker_copy_of_an_event_published_here_is_not_delivered_twice(kafka_settings):
+    topic = unique_name("orders")
+    mine, theirs = changed("o1", OrderStatus.PAID), changed("o1", OrderStatus.SHIPPED)
+    async with producer(kafka_settings) as sender:
+        await sender.ensure_topics([topic])
+        async with started(kafka_settings, topic) as broadcast, broadcast.listen("o1") as events:
+            await sender.publish(mine, topic=topic)
+            broadcast.published(topic, encode(mine))  # as the relay does once acknowledged
+            await sender.publish(theirs, topic=topic)  # another replica's: only via the broker
+            assert await statuses(events, 2) == ["PAID", "SHIPPED"]
+            with pytest.raises(TimeoutError):
+                async with asyncio.timeout(0.5):
+                    await anext(events)

@@ -7,10 +7,11 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from aiokafka.conn import CloseReason
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from streaming.events import Envelope, OrderStatusChanged
+from streaming.events import Envelope, OrderStatusChanged, decode
 from streaming.outbox import OutboxRelay, enqueue
 from streaming.producer import EventProducer
 from streaming.settings import KafkaSettings
@@ -252,3 +253,43 @@ async def test_purge_deletes_only_rows_published_long_enough_ago(sessions, engin
 async def count_rows(engine: AsyncEngine) -> int:
     async with engine.connect() as conn:
         return await conn.scalar(select(func.count()).select_from(OUTBOX))
+
+
+async def test_the_relay_tells_its_listeners_each_acknowledged_record_in_order(
+    sessions, engine, kafka_settings
+):
+    topic = unique_name("orders")
+    relay = OutboxRelay(engine, EventProducer(kafka_settings), poll_interval=0.05)
+    told: list[tuple[str, str]] = []
+    relay.listeners.append(lambda t, value: told.append((t, decode(value).id)))
+    task = asyncio.create_task(relay.run())
+    events = await place_orders(sessions, topic, 3)
+    await eventually(lambda: drained(engine))
+    relay.stop()
+    await task
+    assert told == [(topic, e.id) for e in events]
+
+
+async def test_topics_already_found_are_not_looked_up_again_until_a_connection_closes(
+    kafka_settings,
+):
+    topic = unique_name("orders")
+    async with EventProducer(kafka_settings) as sender:
+        client = sender._client().client
+        lookups = 0
+        real = client.force_metadata_update
+
+        def counted():  # a spy on the real client: each call is a metadata round trip
+            nonlocal lookups
+            lookups += 1
+            return real()
+
+        client.force_metadata_update = counted
+        await sender.ensure_topics([topic])
+        found = lookups
+        await sender.ensure_topics([topic])
+        assert lookups == found  # known, and no connection closed since
+        for conn in list(client._conns.values()):  # as a broker restart breaks them
+            conn.close(reason=CloseReason.CONNECTION_BROKEN)
+        await sender.ensure_topics([topic])
+        assert lookups > found

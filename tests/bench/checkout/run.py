@@ -12,7 +12,6 @@ Prints p50/p95/p99 and writes tests/bench/results/checkout.json.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile
@@ -24,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
+from tests.bench.record import record_result  # noqa: E402
 from tests.e2e.conftest import ADMIN, Client  # noqa: E402
 from tests.e2e.platform import Platform  # noqa: E402
 from tests.e2e.saga import new_customer, new_product  # noqa: E402
@@ -80,10 +80,7 @@ def main() -> int:
         finally:
             platform.stop()
     result |= {"concurrency": args.concurrency, "date": datetime.now(UTC).isoformat()}
-    out = ROOT / "tests" / "bench" / "results" / "checkout.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result, indent=2))
+    record_result("checkout", result)
     return 0
 
 

@@ -49,7 +49,8 @@ async def test_an_invalid_operation_is_refused_before_anything_runs(transport: s
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
 async def test_a_dying_subgraph_ends_the_stream_with_an_error(transport: str):
-    async with serve_stack() as stack, subscribe(
+    # once the gateway's window for subscribing again (upstream_resume_seconds) has passed
+    async with serve_stack(upstream_resume_seconds=0.3) as stack, subscribe(
         transport, stack.url, STATUS, {"id": "o1"}, "alice"
     ) as results:
         await stack.bus.wait_active(1)

@@ -62,7 +62,8 @@ async def test_client_disconnect_closes_the_upstream_stream():
 
 
 async def test_a_subgraph_that_dies_ends_the_client_stream_with_an_error():
-    async with serve_stack() as stack, WsClient.connect(stack.ws_url, ALICE) as client:
+    async with serve_stack(upstream_resume_seconds=0.3) as stack, \
+            WsClient.connect(stack.ws_url, ALICE) as client:
         await client.subscribe("1", "o1")
         await stack.bus.wait_active(1)
         await stack.stop("orders")
@@ -72,7 +73,8 @@ async def test_a_subgraph_that_dies_ends_the_client_stream_with_an_error():
 
 
 async def test_a_restarted_subgraph_serves_new_subscriptions_on_a_new_connection():
-    async with serve_stack() as stack, WsClient.connect(stack.ws_url, ALICE) as client:
+    async with serve_stack(upstream_resume_seconds=0) as stack, \
+            WsClient.connect(stack.ws_url, ALICE) as client:
         await client.subscribe("1", "o1")
         await stack.bus.wait_active(1)
         await stack.restart("orders")
@@ -85,7 +87,34 @@ async def test_a_restarted_subgraph_serves_new_subscriptions_on_a_new_connection
         assert message["payload"]["data"]["orderStatusChanged"]["status"] == "PAID"
 
 
-async def test_identical_subscriptions_share_one_upstream_stream():
+async def test_a_subgraph_restart_does_not_end_the_client_stream():
+    async with serve_stack() as stack, WsClient.connect(stack.ws_url, ALICE) as client:
+        await client.subscribe("1", "o1")
+        await stack.bus.wait_active(1)
+        await stack.restart("orders")
+        async with asyncio.timeout(10):  # the gateway subscribes again on a new socket
+            while stack.hub.upstream_resumed < 1 or stack.bus.subscribed < 2:  # noqa: ASYNC110
+                await asyncio.sleep(0.02)
+        await stack.bus.wait_active(1)
+        stack.bus.publish("o1", "PAID")
+        message = await client.receive()
+    assert message == {"id": "1", "type": "next", "payload": {"data": {"orderStatusChanged": {
+        "id": "o1", "status": "PAID", "payment": {"status": "SUCCEEDED:o1"}}}}}
+
+
+async def test_closing_the_gateway_ends_client_streams_at_once_without_resubscribing():
+    async with serve_stack() as stack, WsClient.connect(stack.ws_url, ALICE) as client:
+        await client.subscribe("1", "o1")
+        await stack.bus.wait_active(1)
+        await stack.hub.aclose()  # what shutdown does; the resume window is 30 s
+        message = await client.receive(within=5)
+        await asyncio.sleep(0.2)
+        assert stack.bus.subscribed == 1
+    assert message["type"] == "error"
+    assert message["payload"][0]["extensions"]["code"] == "SUBGRAPH_STREAM_CLOSED"
+
+
+async def test_identical_subscriptions_share_one_upstream_stream_and_one_completion():
     async with serve_stack() as stack, WsClient.connect(stack.ws_url, ALICE) as one, \
             WsClient.connect(stack.ws_url, ALICE) as two:
         await one.subscribe("a", "o1")
@@ -95,7 +124,9 @@ async def test_identical_subscriptions_share_one_upstream_stream():
         stack.bus.publish("o1", "PAID")
         got = [await one.receive(), await two.receive()]
         assert stack.bus.subscribed == 1
-        assert [m["payload"]["data"]["orderStatusChanged"]["status"] for m in got] == ["PAID"] * 2
+        assert [m["payload"]["data"]["orderStatusChanged"] for m in got] == [{
+            "id": "o1", "status": "PAID", "payment": {"status": "SUCCEEDED:o1"}}] * 2
+        assert stack.bus.entity_auth == ["Bearer alice"]  # one entity fetch for both
         await one.send({"id": "a", "type": "complete"})
         await asyncio.sleep(0.1)
         assert stack.bus.active == 1  # the other subscriber still needs it
@@ -126,3 +157,4 @@ async def test_subscribers_of_one_stream_with_different_selections_each_get_thei
                for m in [await client.receive(), await client.receive()]}
     assert got == {"joined": {"id": "o1", "status": "PAID", "payment": {"status": "SUCCEEDED:o1"}},
                    "plain": {"id": "o1", "status": "PAID", "payment": {"__typename": "Payment"}}}
+
