@@ -45,12 +45,12 @@ sys.path.insert(0, str(ROOT))
 
 from streaming.events import decode  # noqa: E402
 from streaming.settings import KafkaSettings  # noqa: E402
-from tests.streaming.harness import consume  # noqa: E402
 from tests.bench.record import record_result  # noqa: E402
 from tests.e2e.conftest import ADMIN, Client  # noqa: E402
 from tests.e2e.node_clients import NodeSubscriptions, node_clients_missing  # noqa: E402
 from tests.e2e.platform import Platform  # noqa: E402
 from tests.e2e.saga import new_customer, new_product  # noqa: E402
+from tests.streaming.harness import consume  # noqa: E402
 
 FOLLOW = """subscription($id: ID!) { orderStatusChanged(orderId: $id) {
     id status payment { status } } }"""
