@@ -1,0 +1,81 @@
+"""What compiling the executor's hot modules with mypyc would save: pipeline CPU, A/B.
+
+Copies the committed tree (``git archive HEAD``) twice into a temporary folder, compiles
+``gateway/executor/{merge,entities,shape}.py`` in one copy with mypyc (unchanged sources; the
+other copy stays pure Python), runs the executor tests against the compiled copy, then
+``executor.py`` (the pipeline alone on recorded subgraph answers) in each copy in turn.
+An experiment, not a build: mypy is not a project dependency; give the ``mypyc`` of a Python
+3.11 environment where it is installed (``python -m venv DIR && DIR/bin/pip install mypy
+setuptools``).
+``python tests/bench/federation/native.py --mypyc DIR/bin/mypyc --rounds 3``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[2]
+HOT = ("gateway/executor/merge.py", "gateway/executor/entities.py", "gateway/executor/shape.py")
+# mypy findings in these modules that are not errors at run time (narrowing by `type(x) is`,
+# a helper returning None used as a value)
+RELAXED = ("--ignore-missing-imports", "--disable-error-code", "union-attr",
+           "--disable-error-code", "func-returns-value")
+
+
+def checkout(into: Path) -> Path:
+    """The committed tree in ``into``, sharing this folder's node_modules."""
+    into.mkdir()
+    archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT, check=True,
+                             capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    (into / HERE.relative_to(ROOT) / "node_modules").symlink_to(HERE / "node_modules")
+    return into
+
+
+def pipeline_cpu(tree: Path, requests: int, port: int) -> dict:
+    """executor.py run from ``tree`` (``python -m``-style: the tree's gateway is imported)."""
+    script = tree / HERE.relative_to(ROOT) / "executor.py"
+    out = subprocess.run([sys.executable, str(script), "--requests", str(requests),
+                          "--subgraph-port", str(port)], cwd=tree, check=True,
+                         capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mypyc", required=True, help="the mypyc command of a mypy install")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--subgraph-port", type=int, default=4611)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="fednative-"))
+    pure, compiled = checkout(work / "pure"), checkout(work / "compiled")
+    subprocess.run([args.mypyc, *RELAXED, *HOT], cwd=compiled, check=True,
+                   stdout=subprocess.DEVNULL)
+    built = sorted(p.name for p in (compiled / "gateway" / "executor").glob("*.so"))
+    print(f"compiled: {built}", flush=True)
+    tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                            "tests/gateway/executor"], cwd=compiled, capture_output=True,
+                           text=True)
+    print(f"executor tests against the compiled modules: {tests.stdout.strip().splitlines()[-1]}",
+          flush=True)
+    results: dict[str, list[float]] = {"pure": [], "compiled": []}
+    for _ in range(args.rounds):
+        for name, tree in (("pure", pure), ("compiled", compiled)):
+            measured = pipeline_cpu(tree, args.requests, args.subgraph_port)
+            results[name].append(measured["min_batch_ms"])
+            print(f"{name}: {measured}", flush=True)
+    best = {name: min(values) for name, values in results.items()}
+    print(json.dumps({"min_batch_ms": best, "compiled / pure": round(
+        best["compiled"] / best["pure"], 3), "work": str(work)}))
+    return 0 if tests.returncode == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
