@@ -1,13 +1,11 @@
 """What compiling the executor's hot modules with mypyc would save: pipeline CPU, A/B.
 
-Copies the committed tree (``git archive HEAD``) twice into a temporary folder, compiles
-``gateway/executor/{merge,entities,shape}.py`` in one copy with mypyc (unchanged sources; the
-other copy stays pure Python), runs the executor tests against the compiled copy, then
-``executor.py`` (the pipeline alone on recorded subgraph answers) in each copy in turn.
-An experiment, not a build: mypy is not a project dependency; give the ``mypyc`` of a Python
-3.11 environment where it is installed (``python -m venv DIR && DIR/bin/pip install mypy
-setuptools``).
-``python tests/bench/federation/native.py --mypyc DIR/bin/mypyc --rounds 3``
+Copies the committed tree (``git archive HEAD``) twice into a temporary folder, builds the
+native modules in one copy (``infra.native``, as ``make native`` does; the other copy stays pure
+Python), runs the executor tests against the compiled copy, then ``executor.py`` (the pipeline
+alone on recorded subgraph answers) in each copy in turn. For the whole gateway, pass the
+compiled copy to ``run.py --baseline``.
+``python tests/bench/federation/native.py --rounds 3``
 """
 
 from __future__ import annotations
@@ -21,11 +19,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
-HOT = ("gateway/executor/merge.py", "gateway/executor/entities.py", "gateway/executor/shape.py")
-# mypy findings in these modules that are not errors at run time (narrowing by `type(x) is`,
-# a helper returning None used as a value)
-RELAXED = ("--ignore-missing-imports", "--disable-error-code", "union-attr",
-           "--disable-error-code", "func-returns-value")
+sys.path.insert(0, str(ROOT))
+from infra import native  # noqa: E402
 
 
 def checkout(into: Path) -> Path:
@@ -49,16 +44,13 @@ def pipeline_cpu(tree: Path, requests: int, port: int) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mypyc", required=True, help="the mypyc command of a mypy install")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--subgraph-port", type=int, default=4611)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="fednative-"))
     pure, compiled = checkout(work / "pure"), checkout(work / "compiled")
-    subprocess.run([args.mypyc, *RELAXED, *HOT], cwd=compiled, check=True,
-                   stdout=subprocess.DEVNULL)
-    built = sorted(p.name for p in (compiled / "gateway" / "executor").glob("*.so"))
+    built = [p.name for p in native.build(compiled)]
     print(f"compiled: {built}", flush=True)
     tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                             "tests/gateway/executor"], cwd=compiled, capture_output=True,
