@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-__all__ = ["HOT_MODULES", "build", "built", "clean"]
+__all__ = ["HOT_MODULES", "build", "built", "clean", "copy_sources"]
 
 ROOT = Path(__file__).resolve().parents[1]
 HOT_MODULES = ("gateway/executor/merge.py", "gateway/executor/entities.py",
@@ -44,6 +44,16 @@ def build(root: Path = ROOT) -> list[Path]:
     if done.returncode != 0:
         raise RuntimeError(f"mypyc failed:\n{done.stdout[-4000:]}{done.stderr[-4000:]}")
     return built(root)
+
+
+def copy_sources(into: Path, folders: tuple[str, ...] = ("gateway", "common", "infra")) -> Path:
+    """This checkout's ``folders`` (and pyproject.toml) in ``into``, without any build of its
+    own: a tree to build and run apart from this one."""
+    skip = shutil.ignore_patterns("__pycache__", "node_modules", "*.so", ".pytest_cache")
+    for folder in folders:
+        shutil.copytree(ROOT / folder, into / folder, ignore=skip)
+    shutil.copy(ROOT / "pyproject.toml", into / "pyproject.toml")
+    return into
 
 
 def built(root: Path = ROOT) -> list[Path]:

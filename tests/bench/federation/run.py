@@ -89,6 +89,20 @@ def write_grafbase_configs(directory: Path) -> dict[str, Path]:
     return configs
 
 
+def native_tree(work: Path) -> Path | str:
+    """A copy of this checkout's gateway with the executor's hot modules compiled (``make
+    native``'s build), for the ``+native`` rows; why not, when it cannot be built."""
+    sys.path.insert(0, str(ROOT))
+    from infra import native
+
+    try:
+        tree = native.copy_sources(work / "native")
+        native.build(tree)
+    except (ImportError, OSError, RuntimeError, subprocess.CalledProcessError) as error:
+        return f"not built: {str(error)[:300]}"
+    return tree
+
+
 def request_body() -> bytes:
     query = (SHARED / "federation-query.graphql").read_text()
     return json.dumps({"query": query, "operationName": "TestQuery"}).encode()
@@ -322,10 +336,12 @@ def measure(name: str, url: str, pid: int, args: argparse.Namespace, work: Path,
 # ---------------------------------------------------------------- the gateways
 
 def gateways(supergraph: Path, grafbase: dict[str, Path] | None = None,
-             baseline: Path | None = None) -> dict[str, tuple[list[str], dict, Path]]:
+             baseline: Path | None = None,
+             native: Path | None = None) -> dict[str, tuple[list[str], dict, Path]]:
     """Each row's command line, environment and working directory. ``baseline``: a checkout of
     the project whose gateway runs as the ``@baseline`` rows (same venv; ``python -m gateway``
-    imports from the working directory first), for before/after in one run."""
+    imports from the working directory first), for before/after in one run; ``native``: this
+    checkout with the executor compiled (``native_tree``), the ``+native`` rows."""
     python = str(ROOT / ".venv" / "bin" / "python")
     ours = [python, "-m", "gateway", "serve", "--supergraph", str(supergraph),
             "--host", "127.0.0.1", "--port", str(GATEWAY_PORT)]
@@ -348,6 +364,9 @@ def gateways(supergraph: Path, grafbase: dict[str, Path] | None = None,
         "ours": (ours, ours_env, ROOT),
         "ours-no-dedup": (ours, no_dedup_env, ROOT),
     }
+    if native is not None:
+        rows["ours+native"] = (ours, ours_env, native)
+        rows["ours-no-dedup+native"] = (ours, no_dedup_env, native)
     if baseline is not None:
         rows["ours@baseline"] = (ours, ours_env, baseline)
         rows["ours-no-dedup@baseline"] = (ours, no_dedup_env, baseline)
@@ -414,6 +433,9 @@ def run(args: argparse.Namespace) -> dict:
     work = Path(tempfile.mkdtemp(prefix="fedbench-"))
     supergraph = write_supergraph(work)
     grafbase = write_grafbase_configs(work)
+    wanted = args.only or ("ours+native", "ours-no-dedup+native")
+    native = native_tree(work) if {"ours+native", "ours-no-dedup+native"} & set(wanted) \
+        else "not asked for"
     body, expected = request_body(), expected_response()
     results: dict[str, dict] = {}
     notes: dict[str, str] = {}
@@ -424,7 +446,12 @@ def run(args: argparse.Namespace) -> dict:
             wait_port(SUBGRAPH_BASE_PORT + offset)
         meta_ceiling = ceiling(args, work)
         print(f"subgraph ceiling (one memoised call, no gateway): {meta_ceiling}", flush=True)
-        for name, (argv, env, cwd) in gateways(supergraph, grafbase, args.baseline).items():
+        if isinstance(native, str):
+            notes["ours+native"] = native
+            print(f"ours+native: {native}", flush=True)
+        rows = gateways(supergraph, grafbase, args.baseline,
+                        native if isinstance(native, Path) else None)
+        for name, (argv, env, cwd) in rows.items():
             if args.only and name not in args.only:
                 continue
             print(f"{name}: starting", flush=True)
@@ -488,12 +515,13 @@ def ratios(gateways: dict[str, dict]) -> str:
     and CPU ratio (lower is better)."""
     lines = ["| ours / peer | RPS ratio | CPU-s per 1k ratio | peak RSS ratio |",
              "|---|---:|---:|---:|"]
-    for mode in ("ours", "ours-no-dedup", "ours+collapse"):
+    for mode in ("ours", "ours-no-dedup", "ours+native", "ours-no-dedup+native", "ours+collapse"):
         mine = gateways.get(mode) or {}
         if mine.get("rps") is None:
             continue
         for peer, theirs in gateways.items():
-            if (peer.startswith("ours") and peer != f"{mode}@baseline") \
+            own = (f"{mode}@baseline", mode.removesuffix("+native"))
+            if (peer.startswith("ours") and (peer not in own or peer == mode)) \
                     or theirs.get("rps") is None:
                 continue
             lines.append(f"| {mode} / {peer} | {mine['rps'] / theirs['rps']:.3f} | "

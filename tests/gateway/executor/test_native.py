@@ -3,7 +3,6 @@ pass the same executor tests as the pure-Python modules (which every other test 
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,22 +12,11 @@ import pytest
 from infra import native
 from tests.strict import require_module
 
-ROOT = Path(__file__).resolve().parents[3]
-_SKIP = shutil.ignore_patterns("__pycache__", "node_modules", "*.so", ".pytest_cache")
-
-
-def _copy(into: Path) -> Path:
-    """The sources and tests of this checkout (without any build of its own)."""
-    for folder in ("gateway", "common", "infra", "tests"):
-        shutil.copytree(ROOT / folder, into / folder, ignore=_SKIP)
-    shutil.copy(ROOT / "pyproject.toml", into / "pyproject.toml")
-    return into
-
 
 @pytest.mark.timeout(600)
 def test_the_executor_compiled_with_mypyc_passes_the_executor_tests(tmp_path: Path) -> None:
     require_module("mypyc", "mypy (with mypyc) is in the test extra: pip install -e '.[test]'")
-    tree = _copy(tmp_path / "tree")
+    tree = native.copy_sources(tmp_path / "tree", ("gateway", "common", "infra", "tests"))
     built = native.build(tree)
     assert [p.name.split(".")[0] for p in built] == ["entities", "merge", "shape"]
     # the compiled modules, not the sources beside them, are what the tree imports
