@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .PHONY: dev test install migrate seed schema schema-check lint unit integration clean oracle \
-        backup-db restore-db fuzz chaos storefront
+        backup-db restore-db fuzz chaos storefront native native-clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,13 @@ fuzz: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+native: install
+	@# Optional: the executor's hot modules compiled with mypyc, beside their sources (infra/native.py).
+	$(PY) -m infra.native build
+
+native-clean:
+	$(PY) -m infra.native clean
 
 bench: DURATION ?= 30
 bench: install

@@ -96,6 +96,13 @@ class SubgraphTraffic(_Strict):
         "header. Public: the request carries only stale_cache.neutral_headers, so personalised "
         "or authorised answers are never kept; mutations never (0: never stale)."
     )
+    deduplicate_queries: bool = Field(
+        True, description="Identical queries to this subgraph in flight at the same time share "
+        "one request and its answer. Identical: same request body and the same subgraph request "
+        "headers (Authorization, cookies, forwarded claims...) except stale_cache.neutral_headers "
+        "(request id, trace context, client address); the subgraph sees the first caller's "
+        "x-request-id and traceparent. Mutations never share."
+    )
 
 
 class TrafficOverride(_Strict):
@@ -115,6 +122,7 @@ class TrafficOverride(_Strict):
     retries: int | None = Field(None, ge=0, le=5, description="See SubgraphTraffic.")
     retry_backoff_seconds: float | None = Field(None, ge=0, description="See SubgraphTraffic.")
     serve_stale_seconds: float | None = Field(None, ge=0, description="See SubgraphTraffic.")
+    deduplicate_queries: bool | None = Field(None, description="See SubgraphTraffic.")
 
 
 class TrafficConfig(_Strict):

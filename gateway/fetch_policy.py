@@ -15,7 +15,7 @@ def fetch_policy(traffic: SubgraphTraffic) -> FetchPolicy:
     breaker = BreakerPolicy(traffic.breaker_failures, traffic.breaker_failure_ratio,
                             traffic.breaker_window, traffic.breaker_reset_seconds)
     return FetchPolicy(breaker, traffic.retries, traffic.retry_backoff_seconds,
-                       traffic.serve_stale_seconds)
+                       traffic.serve_stale_seconds, traffic.deduplicate_queries)
 
 
 def build_guard(config: GatewayConfig) -> Guard:

@@ -23,5 +23,6 @@ class StaleCacheConfig(BaseModel):
         ["x-request-id", "traceparent", "tracestate", "x-forwarded-for"],
         description="Subgraph request headers that cannot change an answer. A request carrying "
         "any other header (Authorization, a cart id, forwarded claims...) is personalised: its "
-        "answer is never kept and it is never answered stale.",
+        "answer is never kept and it is never answered stale. In-flight deduplication "
+        "(traffic.*.deduplicate_queries) ignores them too when comparing requests.",
     )

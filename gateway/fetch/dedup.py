@@ -1,9 +1,19 @@
-"""Share one in-flight subgraph request between identical concurrent queries."""
+"""Share one in-flight subgraph request between identical concurrent queries.
+
+What may be shared (the key): a query (never a mutation: the caller decides, see
+``SubgraphPool.fetch``) to the same subgraph with the same request body (document, operation
+name, variables, representations) and the same subgraph request headers, except the *neutral*
+ones that cannot change an answer (``stale_cache.neutral_headers``: request id, trace context,
+the client address). Authorization, cookies, forwarded claims or any other propagated header are
+part of the key, so callers with different credentials never share. Followers of a shared request
+are represented upstream by the first caller: the subgraph sees its ``x-request-id`` and trace
+context only.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping
 
 __all__ = ["InFlight"]
 
@@ -31,8 +41,16 @@ class InFlight:
     do not inherit the cancellation: one of them sends again.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, neutral_headers: Iterable[str] = ()) -> None:
         self._running: dict[Hashable, _Flight] = {}
+        self.neutral = frozenset(name.lower() for name in neutral_headers)
+
+    def key(self, subgraph: str, body: bytes, headers: Mapping[str, str]) -> Hashable:
+        """What two requests must share to share an answer: all but the neutral headers."""
+        neutral = self.neutral
+        return (subgraph, body, tuple(sorted(
+            (name.lower(), value) for name, value in headers.items()
+            if name.lower() not in neutral)))
 
     async def run(self, key: Hashable, send: Callable[[], Awaitable[bytes]]) -> bytes:
         """Await the running request for ``key`` or send ``send()`` as it."""

@@ -30,12 +30,14 @@ _RETRYABLE = frozenset({"SUBGRAPH_FETCH_FAILED"})
 
 @dataclass(frozen=True, slots=True)
 class FetchPolicy:
-    """One subgraph's breaker, retries and stale-if-error window (0: never stale)."""
+    """One subgraph's breaker, retries, stale-if-error window (0: never stale) and whether
+    identical concurrent queries share one request."""
 
     breaker: BreakerPolicy = field(default_factory=BreakerPolicy)
     retries: int = 1
     retry_backoff: float = 0.05
     serve_stale_seconds: float = 0.0
+    deduplicate: bool = True
 
 
 class Guard:

@@ -54,13 +54,15 @@ class SubgraphPool:
         self._transport = transport
         self._clients: dict[str, SubgraphClient] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._inflight = InFlight()
+        self._inflight = InFlight(self.guard.stale.neutral)
         self.sent = 0  # requests that really went out (after deduplication)
 
     async def fetch(
         self, subgraph: str, request: dict[str, Any], headers: dict[str, str], dedupe: bool
     ) -> dict[str, Any]:
-        """POST ``request`` to ``subgraph``; identical concurrent queries share one request.
+        """POST ``request`` to ``subgraph``; identical concurrent queries share one request
+        (unless the subgraph's ``FetchPolicy.deduplicate`` is off; see ``gateway.fetch.dedup``
+        for what identical means).
 
         ``dedupe`` marks a query: it may also be retried and, when the subgraph fails, answered
         from the stale cache (a :class:`StaleAnswer`).
@@ -93,9 +95,12 @@ class SubgraphPool:
 
         if not dedupe:
             return parse_response(subgraph, await guarded())
-        key = (subgraph, body, tuple(sorted(headers.items())))
         try:
-            raw = await self._inflight.run(key, guarded)
+            if self.guard.policy(subgraph).deduplicate:
+                key = self._inflight.key(subgraph, body, headers)
+                raw = await self._inflight.run(key, guarded)
+            else:
+                raw = await guarded()
         except SubgraphFetchError:
             stale = self.guard.stale_answer(subgraph, body, headers)
             if stale is None:
@@ -121,7 +126,8 @@ class SubgraphPool:
     def _client(self, subgraph: str) -> SubgraphClient:
         loop = asyncio.get_running_loop()
         if loop is not self._loop:
-            self._clients, self._loop, self._inflight = {}, loop, InFlight()
+            self._clients, self._loop = {}, loop
+            self._inflight = InFlight(self.guard.stale.neutral)
         client = self._clients.get(subgraph)
         if client is None:
             url = self.urls.get(subgraph)

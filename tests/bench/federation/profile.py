@@ -68,7 +68,7 @@ def main() -> int:
     supergraph = fed.write_supergraph(work)
     body = fed.request_body()
     (work / "body.json").write_bytes(body)
-    argv, env = fed.gateways(supergraph)["ours"]
+    argv, env, _ = fed.gateways(supergraph)["ours"]
     if args.pythonpath:
         env = {**env, "PYTHONPATH": os.pathsep.join(filter(None, [args.pythonpath,
                                                                   os.environ.get("PYTHONPATH")]))}

@@ -1,10 +1,12 @@
-"""Federation benchmark: our gateway beside Apollo Gateway and Hive Gateway, one run, one machine.
+"""Federation benchmark: our gateway beside Apollo Gateway, Hive Gateway and Grafbase, one run.
 
 Starts the four Node benchmark subgraphs (memoised, pinned to CPU 1), then each gateway in turn
 pinned to CPU 0; checks that TestQuery answers the expected response, drives it with wrk (CPU 1)
 at fixed concurrency, and records RPS, latency percentiles, CPU seconds per 1,000 requests of the
-gateway's process tree (/proc/<pid>/stat) and peak RSS. Writes tests/bench/results/latest.json
-and tests/bench/RESULTS.md.  ``python tests/bench/federation/run.py --duration 30``
+gateway's process tree (/proc/<pid>/stat), peak RSS, the subgraph requests each client request
+cost (the subgraphs count what they receive), the subgraphs' and wrk's CPU, and which side was
+the limit. Writes tests/bench/results/latest.json and tests/bench/RESULTS.md.
+``python tests/bench/federation/run.py --duration 30``
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import datetime
 import json
 import os
 import platform
+import resource
 import shutil
 import signal
 import socket
@@ -36,6 +39,8 @@ SUBGRAPH_BASE_PORT = 4201
 GATEWAY_PORT = 4000
 OTLP_SINK_PORT = 4318  # traces of the "ours+tracing" run go here and are dropped (issue 14)
 GATEWAY_CPU, LOAD_CPU = "0", "1"
+GRAFBASE = HERE / "node_modules" / "@grafbase" / "cli-x86_64-unknown-linux-musl" / "grafbase"
+SATURATED = 0.9  # a core busy this share of the time is what limited the row
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE_MB = 1 / 1024  # VmRSS is in kB
 
@@ -43,8 +48,10 @@ PAGE_MB = 1 / 1024  # VmRSS is in kB
 # ---------------------------------------------------------------- set-up
 
 def ensure_tools() -> None:
-    """npm ci when node_modules is missing; wrk from Debian when absent."""
-    if not (HERE / "node_modules" / ".package-lock.json").exists():
+    """npm ci when node_modules is missing or older than the lock; wrk from Debian when absent."""
+    installed = HERE / "node_modules" / ".package-lock.json"
+    if not installed.exists() or not GRAFBASE.exists() or \
+            installed.stat().st_mtime < (HERE / "package-lock.json").stat().st_mtime:
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=HERE, check=True)
     if shutil.which("wrk") is None:
         apt = ["apt-get", "install", "-y", "-q", "wrk"]
@@ -58,6 +65,37 @@ def write_supergraph(directory: Path) -> Path:
     path = directory / "supergraph.graphql"
     shutil.copyfile(HERE / "supergraph.graphql", path)
     return path
+
+
+def write_grafbase_configs(directory: Path) -> dict[str, Path]:
+    """grafbase.toml files (in-flight deduplication on, its default, and off) over each
+    subgraph's own SDL, which Grafbase composes itself."""
+    subprocess.run(["node", str(HERE / "subgraphs.mjs"), "--sdl", str(directory)], check=True)
+    lines = []
+    for offset, name in enumerate(SUBGRAPHS):
+        lines += [f"[subgraphs.{name}]",
+                  f'url = "http://127.0.0.1:{SUBGRAPH_BASE_PORT + offset}/graphql"',
+                  f'schema_path = "{directory / f"{name}.graphql"}"', ""]
+    configs = {}
+    for mode, dedup in (("on", "true"), ("off", "false")):
+        path = configs[mode] = directory / f"grafbase-dedup-{mode}.toml"
+        path.write_text("\n".join(["[traffic_shaping]", f"inflight_deduplication = {dedup}",
+                                   "", *lines]))
+    return configs
+
+
+def native_tree(work: Path) -> Path | str:
+    """A copy of this checkout's gateway with the executor's hot modules compiled (``make
+    native``'s build), for the ``+native`` rows; why not, when it cannot be built."""
+    sys.path.insert(0, str(ROOT))
+    from infra import native
+
+    try:
+        tree = native.copy_sources(work / "native")
+        native.build(tree)
+    except (ImportError, OSError, RuntimeError, subprocess.CalledProcessError) as error:
+        return f"not built: {str(error)[:300]}"
+    return tree
 
 
 def request_body() -> bytes:
@@ -214,15 +252,39 @@ def check(url: str, body: bytes, expected: dict, count: int) -> tuple[bool, str]
 
 
 def wrk(url: str, body_file: Path, seconds: int, connections: int, out: Path) -> dict:
+    """wrk's summary, plus ``cpu_s``: the CPU seconds wrk itself used (a reaped child)."""
     env = {**os.environ, "BENCH_BODY": str(body_file), "BENCH_OUT": str(out)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(["taskset", "-c", LOAD_CPU, "wrk", "-t1", f"-c{connections}", f"-d{seconds}s",
                     "--timeout", "30s", "-s", str(HERE / "post.lua"), url],
                    env=env, check=True, stdout=subprocess.DEVNULL)
-    return json.loads(out.read_text())
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    summary = json.loads(out.read_text())
+    summary["cpu_s"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return summary
+
+
+def subgraph_requests() -> int:
+    """POSTs the four subgraphs answered so far (each counts its own)."""
+    total = 0
+    for offset in range(len(SUBGRAPHS)):
+        url = f"http://127.0.0.1:{SUBGRAPH_BASE_PORT + offset}/requests"
+        with urllib.request.urlopen(url, timeout=10) as resp:
+            total += int(resp.read())
+    return total
+
+
+def limit(gateway_share: float, load_share: float) -> str:
+    """Which core was the bottleneck: the gateway's, or the one of the subgraphs and wrk."""
+    if gateway_share >= SATURATED:
+        return "gateway"
+    if load_share >= SATURATED:
+        return "subgraphs+wrk"
+    return "neither (other load on the machine, or latency)"
 
 
 def measure(name: str, url: str, pid: int, args: argparse.Namespace, work: Path,
-            body: bytes, expected: dict) -> dict:
+            body: bytes, expected: dict, subgraphs_pid: int) -> dict:
     body_file = work / "body.json"
     body_file.write_bytes(body)
     valid, why = check(url, body, expected, 20)
@@ -230,9 +292,11 @@ def measure(name: str, url: str, pid: int, args: argparse.Namespace, work: Path,
     wrk(url, body_file, args.warmup, args.connections, work / "warmup.json")
     rss = PeakRss(pid)
     rss.start()
-    cpu0 = cpu_seconds(pid)
+    cpu0, sub_cpu0, sent0 = cpu_seconds(pid), cpu_seconds(subgraphs_pid), subgraph_requests()
     load = wrk(url, body_file, args.duration, args.connections, work / f"{name}.wrk.json")
     cpu = cpu_seconds(pid) - cpu0
+    sub_cpu = cpu_seconds(subgraphs_pid) - sub_cpu0
+    sent = subgraph_requests() - sent0
     rss.halt.set()
     rss.join()
     after, why_after = check(url, body, expected, 10)
@@ -243,6 +307,8 @@ def measure(name: str, url: str, pid: int, args: argparse.Namespace, work: Path,
     # socket errors and timeouts (a saturated gateway) are reported beside it, not hidden.
     failures = {"socket_errors": load["errors"], "timeouts": load["timeouts"],
                 "non2xx": load["non2xx"]}
+    seconds = load["seconds"]
+    load_share = (sub_cpu + load["cpu_s"]) / seconds
     return {
         "rps": round(requests / load["seconds"], 1),
         "p50_ms": round(load["p50_us"] / 1000, 2),
@@ -251,30 +317,30 @@ def measure(name: str, url: str, pid: int, args: argparse.Namespace, work: Path,
         "cpu_s_per_1k": round(cpu / requests * 1000, 3) if requests else None,
         "peak_rss_mb": round(rss.peak, 1),
         "valid": bool(valid and after and load["non2xx"] == 0 and requests > 0),
+        "gateway_cpu_share": round(cpu / seconds, 2),
+        "subgraph_requests_per_request": round(sent / requests, 2) if requests else None,
+        "subgraph_cpu_s_per_1k": round(sub_cpu / requests * 1000, 3) if requests else None,
+        "subgraph_cpu_share": round(sub_cpu / seconds, 2),
+        "wrk_cpu_share": round(load["cpu_s"] / seconds, 2),
+        "limit": limit(cpu / seconds, load_share),
         "_failures": failures,
-        "_cpu_share": round(cpu / load["seconds"], 2),
+        "_cpu_share": round(cpu / seconds, 2),
     }
 
 
 # ---------------------------------------------------------------- the gateways
 
-def our_dedup_option() -> str | None:
-    """The GatewayConfig option for inbound request collapsing, if the gateway has one."""
-    sys.path.insert(0, str(ROOT))
-    from gateway.config import GatewayConfig
-
-    for field in GatewayConfig.model_fields:
-        if any(word in field for word in ("dedup", "collaps", "coalesc")):
-            return field
-    return None
-
-
-def gateways(supergraph: Path) -> dict[str, tuple[list[str], dict] | str]:
+def gateways(supergraph: Path, grafbase: dict[str, Path] | None = None,
+             baseline: Path | None = None,
+             native: Path | None = None) -> dict[str, tuple[list[str], dict, Path]]:
+    """Each row's command line, environment and working directory. ``baseline``: a checkout of
+    the project whose gateway runs as the ``@baseline`` rows (same venv; ``python -m gateway``
+    imports from the working directory first), for before/after in one run; ``native``: this
+    checkout with the executor compiled (``native_tree``), the ``+native`` rows."""
     python = str(ROOT / ".venv" / "bin" / "python")
     ours = [python, "-m", "gateway", "serve", "--supergraph", str(supergraph),
             "--host", "127.0.0.1", "--port", str(GATEWAY_PORT)]
     ours_env = {"GATEWAY_MODE": "production", "GATEWAY_PERSISTED_QUERIES__ENABLED": "false"}
-    dedup = our_dedup_option()
     hive = [str(HERE / "node_modules" / ".bin" / "hive-gateway"), "supergraph", str(supergraph),
             "--port", str(GATEWAY_PORT), "--host", "127.0.0.1", "--fork", "1",
             "--polling", "24h", "-c", str(HERE / "hive.config.mjs")]
@@ -284,19 +350,40 @@ def gateways(supergraph: Path) -> dict[str, tuple[list[str], dict] | str]:
     tracing_env = {**ours_env, "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{OTLP_SINK_PORT}",
                    "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
                    "OTEL_TRACES_SAMPLER_ARG": "0.1"}
-    return {
-        "ours": (ours, ours_env),
-        "ours+tracing": (ours, tracing_env),
-        "ours+dedup": (ours, {**ours_env, f"GATEWAY_{dedup.upper()}": "true"}) if dedup
-        else "not implemented: gateway/config.py has no inbound request collapsing option",
-        "apollo-gateway": (["node", str(HERE / "apollo.mjs"), str(supergraph),
-                            str(GATEWAY_PORT)], node_env),
-        "hive-gateway": (hive, {**node_env, "BENCH_DEDUP": "0"}),
-        "hive-gateway-rust-planner": ([*hive, "--hive-router-runtime"],
-                                      {**node_env, "BENCH_DEDUP": "0"}),
-        "hive-gateway-rust-planner+dedup": ([*hive, "--hive-router-runtime"],
-                                            {**node_env, "BENCH_DEDUP": "1"}),
+    grafbase_dev = [str(GRAFBASE), "dev", "--port", str(GATEWAY_PORT), "--config"]
+    # ours: defaults (identical concurrent subgraph queries share one request);
+    # ours-no-dedup: no sharing at all (issue 22's CPU-per-request comparison);
+    # ours+collapse: inbound collapsing of identical client requests on top.
+    no_dedup_env = {**ours_env, "GATEWAY_TRAFFIC__ALL__DEDUPLICATE_QUERIES": "false"}
+    rows = {
+        "ours": (ours, ours_env, ROOT),
+        "ours-no-dedup": (ours, no_dedup_env, ROOT),
     }
+    if native is not None:
+        rows["ours+native"] = (ours, ours_env, native)
+        rows["ours-no-dedup+native"] = (ours, no_dedup_env, native)
+    if baseline is not None:
+        rows["ours@baseline"] = (ours, ours_env, baseline)
+        rows["ours-no-dedup@baseline"] = (ours, no_dedup_env, baseline)
+    rows.update({
+        "ours+tracing": (ours, tracing_env, ROOT),
+        "ours+collapse": (ours, {**ours_env, "GATEWAY_COLLAPSE_REQUESTS": "true"}, ROOT),
+        "apollo-gateway": (["node", str(HERE / "apollo.mjs"), str(supergraph),
+                            str(GATEWAY_PORT)], node_env, HERE),
+        "hive-gateway": (hive, {**node_env, "BENCH_DEDUP": "0"}, HERE),
+        "hive-gateway-rust-planner": ([*hive, "--hive-router-runtime"],
+                                      {**node_env, "BENCH_DEDUP": "0"}, HERE),
+        "hive-gateway-rust-planner+dedup": ([*hive, "--hive-router-runtime"],
+                                            {**node_env, "BENCH_DEDUP": "1"}, HERE),
+    })
+    if grafbase is not None:
+        # Grafbase's engine in one process (`grafbase dev` composes the subgraphs' SDL itself;
+        # offline); its in-flight subgraph deduplication is on by default
+        work = grafbase["on"].parent
+        rows["grafbase"] = ([*grafbase_dev, str(grafbase["on"])], {"NO_COLOR": "1"}, work)
+        rows["grafbase-no-dedup"] = ([*grafbase_dev, str(grafbase["off"])], {"NO_COLOR": "1"},
+                                     work)
+    return rows
 
 
 @contextlib.contextmanager
@@ -340,33 +427,35 @@ def run(args: argparse.Namespace) -> dict:
     ensure_tools()
     work = Path(tempfile.mkdtemp(prefix="fedbench-"))
     supergraph = write_supergraph(work)
+    grafbase = write_grafbase_configs(work)
+    wanted = args.only or ("ours+native", "ours-no-dedup+native")
+    native = native_tree(work) if {"ours+native", "ours-no-dedup+native"} & set(wanted) \
+        else "not asked for"
     body, expected = request_body(), expected_response()
     results: dict[str, dict] = {}
     notes: dict[str, str] = {}
     cpu_share: dict[str, float | None] = {}  # CPU-seconds the gateway got per second of load
     subgraphs = ["node", str(HERE / "subgraphs.mjs"), str(SUBGRAPH_BASE_PORT)]
-    with process(subgraphs, LOAD_CPU, work / "subgraphs.log"), otlp_sink():
+    with process(subgraphs, LOAD_CPU, work / "subgraphs.log") as subgraphs_proc, otlp_sink():
         for offset in range(len(SUBGRAPHS)):
             wait_port(SUBGRAPH_BASE_PORT + offset)
         meta_ceiling = ceiling(args, work)
         print(f"subgraph ceiling (one memoised call, no gateway): {meta_ceiling}", flush=True)
-        for name, spec in gateways(supergraph).items():
+        if isinstance(native, str):
+            notes["ours+native"] = native
+            print(f"ours+native: {native}", flush=True)
+        rows = gateways(supergraph, grafbase, args.baseline,
+                        native if isinstance(native, Path) else None)
+        for name, (argv, env, cwd) in rows.items():
             if args.only and name not in args.only:
                 continue
-            if isinstance(spec, str):
-                print(f"{name}: {spec}", flush=True)
-                notes[name] = spec
-                results[name] = dict.fromkeys(("rps", "p50_ms", "p95_ms", "p99_ms",
-                                               "cpu_s_per_1k", "peak_rss_mb", "valid"))
-                continue
-            argv, env = spec
             print(f"{name}: starting", flush=True)
-            cwd = ROOT if name.startswith("ours") else HERE
             with process(argv, GATEWAY_CPU, work / f"{name}.log", env, cwd) as proc:
                 try:
                     wait_port(GATEWAY_PORT, 90)
                     results[name] = measure(name, f"http://127.0.0.1:{GATEWAY_PORT}/graphql",
-                                            proc.pid, args, work, body, expected)
+                                            proc.pid, args, work, body, expected,
+                                            subgraphs_proc.pid)
                 except (TimeoutError, OSError, subprocess.CalledProcessError) as error:
                     notes[name] = f"failed: {error}"
                     results[name] = dict.fromkeys(("rps", "p50_ms", "p95_ms", "p99_ms",
@@ -399,27 +488,36 @@ def machine() -> str:
 # ---------------------------------------------------------------- reporting
 
 def table(report: dict) -> str:
-    rows = ["| gateway | RPS | p50 ms | p95 ms | p99 ms | CPU s / 1k req | peak RSS MB | valid |",
-            "|---|---:|---:|---:|---:|---:|---:|---|"]
+    rows = ["| gateway | RPS | p50 ms | p95 ms | p99 ms | CPU s / 1k req | peak RSS MB | valid "
+            "| subgraph req / req | subgraphs CPU s / 1k req | gateway CPU share "
+            "| subgraphs CPU share | wrk CPU share | limited by |",
+            "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|"]
     for name, r in report["gateways"].items():
         if r["rps"] is None:
-            rows.append(f"| {name} | {report['meta']['notes'].get(name, 'n/a')} ||||||| ")
+            rows.append(f"| {name} | {report['meta']['notes'].get(name, 'n/a')} ||||||||||||| ")
             continue
         rows.append(f"| {name} | {r['rps']} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | "
-                    f"{r['cpu_s_per_1k']} | {r['peak_rss_mb']} | {r['valid']} |")
+                    f"{r['cpu_s_per_1k']} | {r['peak_rss_mb']} | {r['valid']} | "
+                    f"{r.get('subgraph_requests_per_request')} | "
+                    f"{r.get('subgraph_cpu_s_per_1k')} | {r.get('gateway_cpu_share')} | "
+                    f"{r.get('subgraph_cpu_share')} | "
+                    f"{r.get('wrk_cpu_share')} | {r.get('limit')} |")
     return "\n".join(rows) + "\n\n" + ratios(report["gateways"])
 
 
 def ratios(gateways: dict[str, dict]) -> str:
-    """Ours beside each peer: RPS ratio (higher is better) and CPU ratio (lower is better)."""
+    """Ours beside each peer (and beside its own @baseline row): RPS ratio (higher is better)
+    and CPU ratio (lower is better)."""
     lines = ["| ours / peer | RPS ratio | CPU-s per 1k ratio | peak RSS ratio |",
              "|---|---:|---:|---:|"]
-    for mode in ("ours", "ours+dedup"):
+    for mode in ("ours", "ours-no-dedup", "ours+native", "ours-no-dedup+native", "ours+collapse"):
         mine = gateways.get(mode) or {}
         if mine.get("rps") is None:
             continue
         for peer, theirs in gateways.items():
-            if peer.startswith("ours") or theirs.get("rps") is None:
+            own = (f"{mode}@baseline", mode.removesuffix("+native"))
+            if (peer.startswith("ours") and (peer not in own or peer == mode)) \
+                    or theirs.get("rps") is None:
                 continue
             lines.append(f"| {mode} / {peer} | {mine['rps'] / theirs['rps']:.3f} | "
                          f"{mine['cpu_s_per_1k'] / theirs['cpu_s_per_1k']:.2f} | "
@@ -442,7 +540,12 @@ def write(report: dict) -> None:
                f"and subgraphs on CPU {LOAD_CPU}.  \nNo-gateway ceiling (wrk straight at one "
                f"memoised subgraph call): {meta['subgraph_ceiling']}  \n"
                f"CPU share each gateway got during its load (1.0 = all of CPU 0): "
-               f"{meta.get('gateway_cpu_share', 'not recorded')}\n\n{table(report)}\n"
+               f"{meta.get('gateway_cpu_share', 'not recorded')}  \n"
+               f"subgraph req / req: POSTs the subgraphs received per client request during the "
+               f"load. Limited by: the core busy at least {SATURATED:.0%} of the load (CPU "
+               f"{GATEWAY_CPU}: the gateway; CPU {LOAD_CPU}: the subgraphs' single Node process "
+               f"plus wrk); a row limited by subgraphs+wrk says little about its gateway's "
+               f"ceiling.\n\n{table(report)}\n"
                f"<!-- federation:end -->\n")
     path = BENCH / "RESULTS.md"
     old = path.read_text() if path.exists() else "# Benchmark results\n\n"
@@ -460,6 +563,9 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=5, help="seconds of unmeasured load first")
     parser.add_argument("--connections", type=int, default=50, help="concurrent connections")
     parser.add_argument("--only", nargs="*", help="measure only these gateways")
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="a checkout of the project (e.g. `git archive main | tar -x -C DIR`)"
+                        " measured as the ours@baseline rows beside this one")
     parser.add_argument("--skip-storefront", action="store_true",
                         help="do not run the storefront scenario (tests/bench/storefront) after")
     args = parser.parse_args()

@@ -1,8 +1,9 @@
 // The four benchmark subgraphs (Federation 2, @apollo/subgraph) on four ports of one process.
 // Answers are memoised by request body, so after warm-up a subgraph call costs one Map lookup
 // and keeps the subgraphs off the benchmark's critical path.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { join } from 'node:path';
 import { parse, execute } from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { users, products, inventory, reviews, shippingEstimate } from './data.mjs';
@@ -65,6 +66,9 @@ const reviewsSubgraph = {
 };
 
 const MEMO_LIMIT = 10_000;
+const SUBGRAPHS = {
+  accounts, inventory: inventorySubgraph, products: productsSubgraph, reviews: reviewsSubgraph,
+};
 
 function serve(name, { typeDefs, resolvers }, port) {
   const schema = buildSubgraphSchema([{ typeDefs: parse(typeDefs), resolvers }]);
@@ -87,14 +91,17 @@ function serve(name, { typeDefs, resolvers }, port) {
     });
     return JSON.stringify(result);
   };
+  let received = 0; // POSTs answered: the runner reads it at GET /requests
   const server = http.createServer((req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', async () => {
       if (req.method !== 'POST') {
-        res.writeHead(req.url === '/health' ? 200 : 405).end();
+        if (req.url === '/requests') res.writeHead(200).end(String(received));
+        else res.writeHead(req.url === '/health' ? 200 : 405).end();
         return;
       }
+      received += 1;
       const body = Buffer.concat(chunks).toString();
       let text = memo.get(body);
       if (text === undefined) {
@@ -109,8 +116,13 @@ function serve(name, { typeDefs, resolvers }, port) {
   server.listen(port, '127.0.0.1', () => console.log(`${name} on http://127.0.0.1:${port}/graphql`));
 }
 
-const base = Number(process.argv[2] ?? 4201);
-serve('accounts', accounts, base);
-serve('inventory', inventorySubgraph, base + 1);
-serve('products', productsSubgraph, base + 2);
-serve('reviews', reviewsSubgraph, base + 3);
+if (process.argv[2] === '--sdl') {
+  // `node subgraphs.mjs --sdl DIR`: each subgraph's own SDL (no _entities/_service plumbing)
+  // as DIR/<name>.graphql, for gateways that compose from subgraph schemas (Grafbase).
+  for (const [name, { typeDefs }] of Object.entries(SUBGRAPHS)) {
+    writeFileSync(join(process.argv[3], `${name}.graphql`), `${typeDefs.trim()}\n`);
+  }
+} else {
+  const base = Number(process.argv[2] ?? 4201);
+  Object.entries(SUBGRAPHS).forEach(([name, subgraph], offset) => serve(name, subgraph, base + offset));
+}

@@ -88,3 +88,21 @@ async def test_a_cancelled_follower_does_not_disturb_the_request() -> None:
     assert await first == b"{}"
     assert follower.cancelled()
     assert send.sent == 1
+
+
+def test_requests_differing_only_in_neutral_headers_have_one_key() -> None:
+    inflight = InFlight(["x-request-id", "traceparent"])
+    first = inflight.key("products", b"{}", {"authorization": "a", "x-request-id": "1",
+                                            "traceparent": "00-1"})
+    second = inflight.key("products", b"{}", {"Authorization": "a", "X-Request-Id": "2"})
+    assert first == second
+
+
+def test_identity_headers_subgraph_and_body_tell_requests_apart() -> None:
+    inflight = InFlight(["x-request-id"])
+    base = inflight.key("products", b"{}", {"authorization": "a"})
+    assert inflight.key("products", b"{}", {"authorization": "b"}) != base
+    assert inflight.key("products", b"{}", {}) != base
+    assert inflight.key("products", b"{}", {"authorization": "a", "cookie": "c"}) != base
+    assert inflight.key("inventory", b"{}", {"authorization": "a"}) != base
+    assert inflight.key("products", b"{ }", {"authorization": "a"}) != base

@@ -90,7 +90,9 @@ async def test_identical_concurrent_queries_share_one_execution_and_get_the_same
 
 async def test_collapsing_is_off_by_default():
     assert GatewayConfig().collapse_requests is False
-    async with gateway() as (client, gate, _):
+    # subgraph deduplication (on by default) would share the subgraph request: off here, so
+    # gate.calls counts executions
+    async with gateway(traffic={"all": {"deduplicate_queries": False}}) as (client, gate, _):
         answers = [post(client, PRODUCTS) for _ in range(3)]
         await until(lambda: gate.calls == 3)
         gate.opened.set()
@@ -170,7 +172,9 @@ async def test_rate_limits_still_count_every_collapsed_request():
 
 async def test_a_query_plan_asked_for_in_a_header_is_not_shared_with_requests_without_it():
     debug = {"x-debug-query-plan": "1"}
-    async with gateway(collapse_requests=True, expose_query_plan=True) as (client, gate, _):
+    # subgraph deduplication off, so gate.calls counts executions
+    async with gateway(collapse_requests=True, expose_query_plan=True,
+                       traffic={"all": {"deduplicate_queries": False}}) as (client, gate, _):
         plain = post(client, PRODUCTS)
         planned = post(client, PRODUCTS, **debug)
         await until(lambda: gate.calls == 2)
