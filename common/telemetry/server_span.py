@@ -3,6 +3,8 @@
 Attributes follow the OpenTelemetry HTTP semantic conventions (``http.request.method``,
 ``url.path``, ``http.response.status_code``...); the caller's ``traceparent`` is continued.
 The span is current while the app runs, so everything the request does becomes its child.
+An unsampled request's outgoing trace headers are written once here (``UNSAMPLED_HEADERS``):
+it makes no child span, so all its outgoing requests name the same span, flag 00.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from opentelemetry import trace
 from opentelemetry.context import attach, detach
 from opentelemetry.trace import Span, SpanKind, StatusCode, Tracer, set_span_in_context
 
-from common.telemetry.propagation import context_from
+from common.telemetry.propagation import UNSAMPLED_HEADERS, context_from, trace_headers
 
 __all__ = ["ServerSpans"]
 
@@ -47,7 +49,13 @@ class ServerSpans:
             if span.is_recording():
                 await self._recorded(span, app, scope, receive, send, method)
             else:
-                await app(scope, receive, send)
+                context = span.get_span_context()  # invalid: no provider installed
+                outgoing = UNSAMPLED_HEADERS.set(trace_headers(context) if context.is_valid
+                                                 else None)
+                try:
+                    await app(scope, receive, send)
+                finally:
+                    UNSAMPLED_HEADERS.reset(outgoing)
         finally:
             detach(token)
             span.end()

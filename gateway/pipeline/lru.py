@@ -50,6 +50,10 @@ class LRU(Generic[V]):
             self._evict()
         return value
 
+    def __contains__(self, key: Hashable) -> bool:
+        """Whether ``key`` is cached (a peek: neither a hit nor a use)."""
+        return key in self._items
+
     def _evict(self) -> None:
         limit = self.max_weight
         while self._items and (
