@@ -13,14 +13,8 @@ from opentelemetry.sdk.trace.export import (
     ConsoleSpanExporter,
     SpanExporter,
 )
-from opentelemetry.sdk.trace.sampling import (
-    ALWAYS_OFF,
-    ALWAYS_ON,
-    ParentBased,
-    Sampler,
-    TraceIdRatioBased,
-)
 
+from common.telemetry.sampling import HeadSampler, sampler_for
 from common.telemetry.settings import TelemetrySettings
 
 __all__ = ["HashedOnce", "provider_for", "sampler_for", "setup_tracing", "span_exporters",
@@ -53,7 +47,7 @@ def provider_for(service: str, settings: TelemetrySettings, exporters: list[Span
                  ) -> TracerProvider:
     """A provider with this process's resource and sampler, exporting through ``exporters``."""
     provider = TracerProvider(resource=_resource(service, settings),
-                              sampler=sampler_for(settings))
+                              sampler=HeadSampler(settings))
     for exporter in exporters:
         # batches, exported by the processor's own thread: a request only queues its spans
         # (OTEL_BSP_* honoured)
@@ -73,14 +67,6 @@ def span_exporters(settings: TelemetrySettings) -> list[SpanExporter]:
         else:
             exporters.append(ConsoleSpanExporter(out=sys.stderr))
     return exporters
-
-
-def sampler_for(settings: TelemetrySettings) -> Sampler:
-    """The sampler ``OTEL_TRACES_SAMPLER``/``OTEL_TRACES_SAMPLER_ARG`` name."""
-    name, ratio = settings.sampler, settings.sampler_arg
-    root = {"always_on": ALWAYS_ON, "always_off": ALWAYS_OFF}.get(
-        name.removeprefix("parentbased_"), None) or TraceIdRatioBased(ratio)
-    return ParentBased(root) if name.startswith("parentbased_") else root
 
 
 def _traces_url(endpoint: str) -> str:
