@@ -32,6 +32,7 @@ from common.telemetry.sampling import HEAD_SAMPLED, HeadSampler
 __all__ = ["ServerSpans"]
 
 Scope = dict[str, Any]
+_RANDOM_TRACE_ID = 0x02  # W3C Trace Context level 2 trace-flags
 
 
 class ServerSpans:
@@ -88,8 +89,10 @@ class ServerSpans:
         trace_id = caller[0] if caller else _new_id(128)
         if self.head.sampled(trace_id, caller[2] if caller else None):
             return set_value(HEAD_SAMPLED, True, context_from(headers))
-        span_id = _new_id(64)
-        outgoing = {"traceparent": f"00-{trace_id:032x}-{span_id:016x}-00"}
+        # flags as the SDK would set them: not sampled; W3C level 2's random-trace-id bit
+        # for a trace id we drew, else the caller's
+        flags, span_id = (caller[2] & _RANDOM_TRACE_ID if caller else _RANDOM_TRACE_ID), _new_id(64)
+        outgoing = {"traceparent": f"00-{trace_id:032x}-{span_id:016x}-{flags:02x}"}
         if caller and "tracestate" in headers:  # re-serialised as the W3C propagator would
             state = TraceState.from_header([headers["tracestate"]]).to_header()
             if state:
