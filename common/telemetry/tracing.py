@@ -61,9 +61,9 @@ def span_exporters(settings: TelemetrySettings) -> list[SpanExporter]:
     for name in settings.exporters():
         if name == "otlp":
             # imported only when used; it reads the other OTEL_EXPORTER_OTLP_* variables itself
-            from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+            from common.telemetry.otlp_exporter import LeanOTLPSpanExporter
 
-            exporters.append(OTLPSpanExporter(endpoint=_traces_url(settings.otlp_endpoint)))
+            exporters.append(LeanOTLPSpanExporter(endpoint=_traces_url(settings.otlp_endpoint)))
         else:
             exporters.append(ConsoleSpanExporter(out=sys.stderr))
     return exporters

@@ -35,11 +35,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk.trace import TracerProvider
 
 from common.telemetry.settings import TelemetrySettings
-from common.telemetry.tracing import provider_for
+from common.telemetry.tracing import provider_for, span_exporters
 from gateway.app import create_app
 from gateway.config import GatewayConfig
 from gateway.gc_tuning import tune_for_serving
@@ -96,12 +95,13 @@ async def _call(app: Any, body: bytes) -> None:
 
 
 def _provider(ratio: float | None) -> TracerProvider | None:
-    """The provider setup_tracing would install for ``parentbased_traceidratio`` at ``ratio``."""
+    """The provider setup_tracing installs for ``parentbased_traceidratio`` at ``ratio``,
+    exporting over OTLP/HTTP to the sink."""
     if ratio is None:
         return None
-    settings = TelemetrySettings(sampler="parentbased_traceidratio", sampler_arg=ratio)
-    exporter = OTLPSpanExporter(endpoint=f"http://127.0.0.1:{SINK_PORT}/v1/traces")
-    return provider_for("gateway", settings, [exporter])
+    settings = TelemetrySettings(sampler="parentbased_traceidratio", sampler_arg=ratio,
+                                 otlp_endpoint=f"http://127.0.0.1:{SINK_PORT}")
+    return provider_for("gateway", settings, span_exporters(settings))
 
 
 async def _block(app: Any, provider: TracerProvider | None, body: bytes, requests: int
