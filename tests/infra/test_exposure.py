@@ -69,7 +69,16 @@ def test_kubernetes_exposes_only_the_gateway_and_the_webhook() -> None:
     [ingress] = [d for d in K8S if d["kind"] == "Ingress"]
     routes = {(p["path"], p["pathType"], p["backend"]["service"]["name"])
               for rule in ingress["spec"]["rules"] for p in rule["http"]["paths"]}
-    assert routes == {("/", "Prefix", "gateway"), ("/webhooks/stripe", "Exact", "payments")}
+    assert routes == {("/graphql", "Exact", "gateway"), ("/webhooks/stripe", "Exact", "payments")}
+
+
+def test_the_ingress_routes_none_of_the_gateways_operational_paths() -> None:
+    # /metrics names every operation and subgraph; health endpoints are for the cluster only
+    [ingress] = [d for d in K8S if d["kind"] == "Ingress"]
+    paths = [p for rule in ingress["spec"]["rules"] for p in rule["http"]["paths"]]
+    for private in ("/metrics", "/health", "/ready"):
+        assert not [p for p in paths if p["path"] == private or (
+            p["pathType"] != "Exact" and private.startswith(p["path"]))], private
 
 
 def test_every_kubernetes_process_mounts_only_its_own_private_key() -> None:
