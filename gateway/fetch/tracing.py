@@ -2,10 +2,10 @@
 W3C ``traceparent``/``tracestate`` the subgraph receives either way.
 
 Attributes follow the OpenTelemetry HTTP semantic conventions (``http.request.method``,
-``url.full``); the span is named ``POST <subgraph>`` (the subgraph's name stands for its URL as
-the target). An unsampled request makes no span: its subgraph requests carry the headers its
-server span wrote once (``UNSAMPLED``), so the subgraph continues the trace id and does not
-sample either.
+``url.full``, ``http.response.status_code``); the span is named ``POST <subgraph>`` (the
+subgraph's name stands for its URL as the target). An unsampled request makes no span: its
+subgraph requests carry the headers its server span wrote once (``UNSAMPLED``), so the
+subgraph continues the trace id and does not sample either.
 
 A fetch span is a leaf that nothing reads while it runs, so with the SDK's tracer it is built
 finished: ids drawn, the span handed to the tracer's span processors once the answer is in
@@ -27,6 +27,7 @@ from opentelemetry.trace import SpanContext, SpanKind, Status, StatusCode, Trace
 
 from common.telemetry.propagation import UNSAMPLED, trace_headers, traced_headers
 from gateway.fetch.client import SubgraphClient
+from gateway.fetch.errors import SubgraphFetchError
 
 __all__ = ["FetchSpans"]
 
@@ -72,9 +73,13 @@ class FetchSpans:
         status, events = _UNSET, ()
         started = time.time_ns()
         try:
-            return await client.post(body, {**headers, **trace_headers(context)},
-                                     replayable=replayable)
+            answer = await client.post(body, {**headers, **trace_headers(context)},
+                                       replayable=replayable)
+            status = _answered(attributes, client.last_status)
+            return answer
         except BaseException as error:
+            if isinstance(error, SubgraphFetchError):  # a refused answer: its status is known
+                _answered(attributes, error.status)
             status = Status(StatusCode.ERROR, type(error).__name__)
             events = (_exception_event(error),)
             raise
@@ -92,13 +97,29 @@ class FetchSpans:
                                       attributes=attributes)
         try:
             sent = {**headers, **trace_headers(span.get_span_context())}
-            return await client.post(body, sent, replayable=replayable)
+            answer = await client.post(body, sent, replayable=replayable)
         except BaseException as error:
+            if isinstance(error, SubgraphFetchError):
+                _answered(attributes, error.status)
+                span.set_attributes(attributes)
             span.record_exception(error)
             span.set_status(StatusCode.ERROR, type(error).__name__)
             raise
+        else:
+            span.set_status(_answered(attributes, client.last_status))
+            span.set_attributes(attributes)
+            return answer
         finally:
             span.end()
+
+
+def _answered(attributes: dict[str, Any], code: int) -> Status:
+    """``http.response.status_code`` of the answer (0: none came); HTTP semconv: a CLIENT
+    span whose answer is 4xx or 5xx is an error."""
+    if not code:
+        return _UNSET
+    attributes["http.response.status_code"] = code
+    return Status(StatusCode.ERROR, str(code)) if code >= 400 else _UNSET
 
 
 def _span_id() -> int:

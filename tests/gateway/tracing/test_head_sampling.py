@@ -114,6 +114,8 @@ async def test_a_sampled_request_has_its_server_span_children_and_a_client_span_
     assert root.attributes["graphql.operation.name"] == "Stock"
     assert fetches[0].attributes["http.request.method"] == "POST"
     assert fetches[0].attributes["url.full"] == server.url
+    assert [span.attributes["http.response.status_code"] for span in fetches] == [200, 200]
+    assert all(span.status.status_code == StatusCode.UNSET for span in fetches)
     # and each subgraph request names its own client span, sampled
     sent = {parse_traceparent(request.headers["traceparent"]) for request in server.requests}
     assert {(trace, span, flags & 1) for trace, span, flags in sent} == {  # type: ignore[misc]
@@ -131,6 +133,28 @@ async def test_a_fetch_that_fails_ends_its_client_span_with_an_error() -> None:
     fetches = [span for span in exporter.get_finished_spans() if span.kind == SpanKind.CLIENT]
     assert fetches and all(span.status.status_code == StatusCode.ERROR for span in fetches)
     assert all([event.name for event in span.events] == ["exception"] for span in fetches)
+
+
+@pytest.mark.parametrize(("status", "body"), [
+    (503, b"upstream overloaded"),  # refused: not a GraphQL response
+    (400, b'{"errors":[{"message":"bad"}]}'),  # a GraphQL response all the same
+])
+@pytest.mark.timeout(30)
+async def test_a_fetch_span_carries_the_answers_status_and_4xx_5xx_are_errors(
+        status: int, body: bytes) -> None:
+    # given a traced gateway in front of a subgraph answering with an HTTP error
+    async def failing(request: Request, writer: asyncio.StreamWriter) -> bool:
+        writer.write(response(body, status, headers=("content-type: application/json",)))
+        return True
+
+    provider, exporter = _head_provider(1.0)
+    async with ScriptedServer(failing) as server:
+        await _ask(server, provider, {})
+    # then every attempt's span names the status and is an error
+    fetches = [span for span in exporter.get_finished_spans() if span.kind == SpanKind.CLIENT]
+    assert fetches
+    assert {span.attributes["http.response.status_code"] for span in fetches} == {status}
+    assert all(span.status.status_code == StatusCode.ERROR for span in fetches)
 
 
 async def _noop(scope: Any, receive: Any, send: Any) -> None:
