@@ -9,7 +9,6 @@ import io
 import logging
 from typing import Any
 
-import httpx
 import orjson
 import pytest
 from opentelemetry.sdk.trace import TracerProvider
@@ -22,9 +21,8 @@ from common.telemetry.propagation import parse_traceparent
 from common.telemetry.sampling import HeadSampler
 from common.telemetry.server_span import ServerSpans
 from common.telemetry.settings import TelemetrySettings
-from gateway.app import create_app
 from tests.gateway.fetch.server import Request, ScriptedServer, response
-from tests.gateway.pipeline.shop import shop_supergraph
+from tests.gateway.tracing.shop_client import ask_shop
 
 TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 PARENT = "00f067aa0ba902b7"
@@ -55,14 +53,7 @@ def _head_provider(ratio: float) -> tuple[TracerProvider, InMemorySpanExporter]:
 
 async def _ask(server: ScriptedServer, provider: TracerProvider, headers: dict[str, str],
                times: int = 1) -> list[dict[str, Any]]:
-    app = create_app(shop_supergraph(), tracer_provider=provider,
-                     subgraph_urls={"products": server.url, "inventory": server.url})
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://gateway") as client:
-        answers = [(await client.post("/graphql", json=STOCK, headers=headers)).json()
-                   for _ in range(times)]
-    await app.state.gateway.aclose()
-    return answers
+    return await ask_shop(server.url, provider, STOCK, headers, times)
 
 
 @pytest.mark.timeout(30)

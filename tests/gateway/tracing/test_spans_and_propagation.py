@@ -6,16 +6,14 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import httpx
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.sdk.trace.sampling import ALWAYS_ON, ParentBased, TraceIdRatioBased
 from opentelemetry.trace import SpanKind
 
-from gateway.app import create_app
 from tests.gateway.fetch.server import Request, ScriptedServer, response
-from tests.gateway.pipeline.shop import shop_supergraph
+from tests.gateway.tracing.shop_client import ask_shop
 
 TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 PARENT = "00f067aa0ba902b7"
@@ -37,15 +35,8 @@ def _provider(sampler: Any = ALWAYS_ON) -> tuple[TracerProvider, InMemorySpanExp
 
 async def _ask(server: ScriptedServer, provider: TracerProvider | None, times: int = 1,
                flags: str = "01") -> list[dict[str, Any]]:
-    app = create_app(shop_supergraph(), subgraph_urls={"products": server.url},
-                     tracer_provider=provider)
     headers = {"traceparent": f"00-{TRACE}-{PARENT}-{flags}"}
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://gateway") as client:
-        answers = [(await client.post("/graphql", json=QUERY, headers=headers)).json()
-                   for _ in range(times)]
-    await app.state.gateway.aclose()
-    return answers
+    return await ask_shop(server.url, provider, QUERY, headers, times)
 
 
 def _named(spans: tuple[ReadableSpan, ...], name: str) -> list[ReadableSpan]:
