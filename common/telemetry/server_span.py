@@ -71,8 +71,9 @@ class ServerSpans:
                 await self._recorded(span, app, scope, receive, send, method)
             else:
                 context = span.get_span_context()  # invalid: no provider installed
-                unsampled = Unsampled(context.trace_id, context.span_id, trace_headers(context))
-                outgoing = UNSAMPLED.set(unsampled if context.is_valid else None)
+                outgoing = UNSAMPLED.set(Unsampled(context.trace_id, context.span_id,
+                                                   trace_headers(context))
+                                         if context.is_valid else None)
                 try:
                     await app(scope, receive, send)
                 finally:
