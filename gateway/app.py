@@ -12,6 +12,7 @@ import httpx
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.trace import Tracer
 
+from common.telemetry.sampling import HeadSampler
 from common.telemetry.server_span import ServerSpans
 from common.telemetry.tracing import tracer_provider as installed_provider
 from gateway.config import GatewayConfig
@@ -217,7 +218,10 @@ def create_app(
                             plugins=plugins, transport=transport, tracer=tracer)
     app = build_http_app(gateway)
     if tracer is not None:
-        app.trace_requests(ServerSpans(tracer))
+        # a provider from setup_tracing samples at the head: unsampled requests make no span
+        sampler = getattr(tracer, "sampler", None)
+        head = sampler if isinstance(sampler, HeadSampler) else None
+        app.trace_requests(ServerSpans(tracer, head))
     install_edge_middleware(app, gateway.config)
     app.state.gateway = gateway
     return app

@@ -17,6 +17,7 @@ import orjson
 from opentelemetry import trace
 
 from common.telemetry.context import correlation_id, request_id
+from common.telemetry.propagation import UNSAMPLED
 from common.telemetry.redact import redact_fields, redact_text
 from common.telemetry.settings import TelemetrySettings
 
@@ -29,15 +30,15 @@ _NOISY = ("uvicorn.access", "httpx", "httpcore")
 def log_entry(record: logging.LogRecord, service: str, formatter: logging.Formatter
               ) -> dict[str, Any]:
     """The fields of one record, in the order they are written."""
-    context = trace.get_current_span().get_span_context()
+    trace_id, span_id = _ids()
     entry: dict[str, Any] = {
         "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
         "level": record.levelname.lower(),
         "service": service,
         "logger": record.name,
         "message": redact_text(record.getMessage()),
-        "trace_id": f"{context.trace_id:032x}" if context.is_valid else None,
-        "span_id": f"{context.span_id:016x}" if context.is_valid else None,
+        "trace_id": trace_id,
+        "span_id": span_id,
         "request_id": request_id.get(),
         "correlation_id": correlation_id.get(),
     }
@@ -47,6 +48,18 @@ def log_entry(record: logging.LogRecord, service: str, formatter: logging.Format
     if record.exc_info:
         entry["exception"] = redact_text(formatter.formatException(record.exc_info))
     return entry
+
+
+def _ids() -> tuple[str | None, str | None]:
+    """The current span's trace and span ids, or those of the unsampled request being served
+    (the gateway makes no span for it: common/telemetry/server_span.py)."""
+    context = trace.get_current_span().get_span_context()
+    if context.is_valid:
+        return f"{context.trace_id:032x}", f"{context.span_id:016x}"
+    unsampled = UNSAMPLED.get()
+    if unsampled is not None:
+        return f"{unsampled.trace_id:032x}", f"{unsampled.span_id:016x}"
+    return None, None
 
 
 class JsonFormatter(logging.Formatter):

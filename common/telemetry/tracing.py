@@ -13,17 +13,12 @@ from opentelemetry.sdk.trace.export import (
     ConsoleSpanExporter,
     SpanExporter,
 )
-from opentelemetry.sdk.trace.sampling import (
-    ALWAYS_OFF,
-    ALWAYS_ON,
-    ParentBased,
-    Sampler,
-    TraceIdRatioBased,
-)
 
+from common.telemetry.sampling import HeadSampler, sampler_for
 from common.telemetry.settings import TelemetrySettings
 
-__all__ = ["sampler_for", "setup_tracing", "span_exporters", "tracer_provider"]
+__all__ = ["HashedOnce", "provider_for", "sampler_for", "setup_tracing", "span_exporters",
+           "tracer_provider"]
 
 _installed: list[TracerProvider] = []
 
@@ -42,12 +37,21 @@ def setup_tracing(service: str, settings: TelemetrySettings | None = None) -> Tr
     exporters = span_exporters(settings)
     if not exporters:
         return None
-    provider = TracerProvider(resource=_resource(service, settings),
-                              sampler=sampler_for(settings))
-    for exporter in exporters:  # batches: export never blocks a request (OTEL_BSP_* honoured)
-        provider.add_span_processor(BatchSpanProcessor(exporter))
+    provider = provider_for(service, settings, exporters)
     trace.set_tracer_provider(provider)
     _installed.append(provider)
+    return provider
+
+
+def provider_for(service: str, settings: TelemetrySettings, exporters: list[SpanExporter]
+                 ) -> TracerProvider:
+    """A provider with this process's resource and sampler, exporting through ``exporters``."""
+    provider = TracerProvider(resource=_resource(service, settings),
+                              sampler=HeadSampler(settings))
+    for exporter in exporters:
+        # batches, exported by the processor's own thread: a request only queues its spans
+        # (OTEL_BSP_* honoured)
+        provider.add_span_processor(BatchSpanProcessor(exporter))
     return provider
 
 
@@ -57,20 +61,12 @@ def span_exporters(settings: TelemetrySettings) -> list[SpanExporter]:
     for name in settings.exporters():
         if name == "otlp":
             # imported only when used; it reads the other OTEL_EXPORTER_OTLP_* variables itself
-            from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+            from common.telemetry.otlp_exporter import LeanOTLPSpanExporter
 
-            exporters.append(OTLPSpanExporter(endpoint=_traces_url(settings.otlp_endpoint)))
+            exporters.append(LeanOTLPSpanExporter(endpoint=_traces_url(settings.otlp_endpoint)))
         else:
             exporters.append(ConsoleSpanExporter(out=sys.stderr))
     return exporters
-
-
-def sampler_for(settings: TelemetrySettings) -> Sampler:
-    """The sampler ``OTEL_TRACES_SAMPLER``/``OTEL_TRACES_SAMPLER_ARG`` name."""
-    name, ratio = settings.sampler, settings.sampler_arg
-    root = {"always_on": ALWAYS_ON, "always_off": ALWAYS_OFF}.get(
-        name.removeprefix("parentbased_"), None) or TraceIdRatioBased(ratio)
-    return ParentBased(root) if name.startswith("parentbased_") else root
 
 
 def _traces_url(endpoint: str) -> str:
@@ -84,5 +80,18 @@ def _resource(service: str, settings: TelemetrySettings) -> Resource:
         version = metadata.version("federated-shop")
     except metadata.PackageNotFoundError:
         version = "unknown"
-    return Resource.create({"service.name": service, "service.version": version,
-                            "deployment.environment.name": settings.environment})
+    return HashedOnce(Resource.create({"service.name": service, "service.version": version,
+                                       "deployment.environment.name": settings.environment}))
+
+
+class HashedOnce(Resource):
+    """A resource whose hash is computed once. The OTLP encoder groups each exported span by
+    its resource, and ``Resource.__hash__`` dumps the attributes to JSON every time: a third of
+    the encoding's cost per span. A resource never changes, so one hash holds."""
+
+    def __init__(self, resource: Resource) -> None:
+        super().__init__(resource.attributes, resource.schema_url)
+        self._hash = super().__hash__()
+
+    def __hash__(self) -> int:
+        return self._hash

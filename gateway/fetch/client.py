@@ -77,6 +77,9 @@ class SubgraphClient:
         self.name = name
         self.url = url
         self.options = options
+        # the HTTP status of the answer ``post`` returned last, for its CLIENT span
+        # (fetch/tracing.py reads it as ``post`` returns, before any other request can run)
+        self.last_status = 0
         self._http: httpx.AsyncClient | None = None
         self._fast: Http11Pool | None = None
         self._unusable: str | None = None
@@ -199,9 +202,10 @@ class SubgraphClient:
     def _checked(self, status: int, content: bytes) -> bytes:
         # GraphQL over HTTP §6.4.2: a 4xx/5xx may still carry a well-formed GraphQL response.
         if 200 <= status < 300 or _looks_like_graphql(content):
+            self.last_status = status
             return content
         message = f"subgraph '{self.name}' answered HTTP {status}"
-        raise SubgraphFetchError(self.name, message)
+        raise SubgraphFetchError(self.name, message, status=status)
 
     async def aclose(self) -> None:
         if self._http is not None:

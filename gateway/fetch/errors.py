@@ -12,8 +12,10 @@ class SubgraphFetchError(Exception):
     ``extensions.serviceName``.
     """
 
-    def __init__(self, subgraph: str, message: str, code: str = "SUBGRAPH_FETCH_FAILED") -> None:
+    def __init__(self, subgraph: str, message: str, code: str = "SUBGRAPH_FETCH_FAILED",
+                 status: int = 0) -> None:
         super().__init__(message)
         self.subgraph = subgraph
         self.message = message
         self.code = code
+        self.status = status  # the HTTP status of a refused answer; 0: none came

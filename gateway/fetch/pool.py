@@ -1,10 +1,8 @@
 """Every subgraph's client, created on first use in the running event loop, with dedup,
 breakers, retries and stale answers (``guard``).
 
-With a tracer, each request that really goes out is a CLIENT span (OpenTelemetry HTTP semantic
-conventions) whose W3C ``traceparent``/``tracestate`` the subgraph receives; a request whose
-trace is not sampled gets no span, only the caller's context, so the subgraph does not sample
-it either.
+With a tracer, each request that really goes out carries the trace context, in a CLIENT span
+when the trace is sampled (``gateway.fetch.tracing``).
 """
 
 from __future__ import annotations
@@ -16,15 +14,14 @@ from typing import Any
 
 import httpx
 import orjson
-from opentelemetry import trace
-from opentelemetry.trace import SpanKind, Tracer
+from opentelemetry.trace import Tracer
 
-from common.telemetry.propagation import traced_headers
 from gateway.fetch.client import ClientOptions, SubgraphClient, parse_response
 from gateway.fetch.credentials import SubgraphCredentials
 from gateway.fetch.dedup import InFlight
 from gateway.fetch.errors import SubgraphFetchError
 from gateway.fetch.guard import Guard
+from gateway.fetch.tracing import FetchSpans
 from gateway.metrics import record_fetch
 
 __all__ = ["SubgraphPool"]
@@ -49,7 +46,7 @@ class SubgraphPool:
         self.urls = dict(urls)
         self.guard = guard or Guard()
         self.credentials = credentials
-        self.tracer = tracer
+        self.spans = FetchSpans(tracer) if tracer is not None else None
         self.options = dict(options or {})
         self._transport = transport
         self._clients: dict[str, SubgraphClient] = {}
@@ -78,9 +75,9 @@ class SubgraphPool:
             self.sent += 1
             started = time.perf_counter()
             try:
-                if self.tracer is not None:
-                    answer = await self._traced(client, body, sent, dedupe,
-                                                request.get("operationName"))
+                if self.spans is not None:
+                    answer = await self.spans.post(client, body, sent, dedupe,
+                                                   request.get("operationName"))
                 else:
                     # Only a query may be sent again when a keep-alive connection closes under it.
                     answer = await client.post(body, sent, replayable=dedupe)
@@ -109,19 +106,6 @@ class SubgraphPool:
         response = parse_response(subgraph, raw)
         self.guard.remember(subgraph, body, headers, raw, response)
         return response
-
-    async def _traced(self, client: SubgraphClient, body: bytes, headers: dict[str, str],
-                      replayable: bool, operation: str | None) -> bytes:
-        """``client.post`` in a CLIENT span, its context in the request's headers."""
-        assert self.tracer is not None
-        if not trace.get_current_span().is_recording():  # unsampled: pass the decision on
-            return await client.post(body, traced_headers(headers), replayable=replayable)
-        attributes = {"http.request.method": "POST", "url.full": client.url,
-                      "subgraph.name": client.name, "graphql.operation.name": operation or ""}
-        # HTTP semconv: "{method} {target}"; the subgraph's name stands for its URL
-        with self.tracer.start_as_current_span(f"POST {client.name}", kind=SpanKind.CLIENT,
-                                               attributes=attributes):
-            return await client.post(body, traced_headers(headers), replayable=replayable)
 
     def _client(self, subgraph: str) -> SubgraphClient:
         loop = asyncio.get_running_loop()

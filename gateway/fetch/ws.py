@@ -20,7 +20,7 @@ import orjson
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import WebSocketException
 
-from common.telemetry.propagation import traced_headers
+from common.telemetry.propagation import outgoing_headers
 from gateway.fetch.errors import SubgraphFetchError
 
 __all__ = ["PROTOCOL", "Sink", "UpstreamSocket", "ws_url"]
@@ -62,7 +62,7 @@ class UpstreamSocket:
         """Connect and complete the handshake within ``wait`` seconds; SubgraphFetchError if not.
 
         The upgrade request carries the current trace context (W3C ``traceparent``)."""
-        headers = traced_headers(headers)
+        headers = outgoing_headers(headers)
         try:
             async with asyncio.timeout(wait):
                 socket = await connect(ws_url(url), subprotocols=[PROTOCOL],  # type: ignore[list-item]

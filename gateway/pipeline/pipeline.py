@@ -94,16 +94,25 @@ class Pipeline:
 
     def prepare(self, request: GraphQLRequest) -> Prepared:
         """Parse, validate, pick the operation and plan it: cached per document and name."""
-        if self._spans is not None and self._spans.wanted():
-            return self._prepare_traced(request, self._spans)
         text_digest = text_key(request.query)
+        labels = self.labels.draw()
+        if self._spans is not None and self._spans.wanted():
+            return self._prepare_traced(request, text_digest, labels, self._spans)
+        return self._prepared_for(request, text_digest, labels)
+
+    def _prepared_for(self, request: GraphQLRequest, text_digest: bytes,
+                      labels: frozenset[str]) -> Prepared:
         document = self._parser.parse(request.query, text_digest)
         self._validator.validate(text_digest, document)
-        return self._planned(document, request, text_digest)
+        return self._planned(document, request, text_digest, labels)
 
-    def _prepare_traced(self, request: GraphQLRequest, spans: PipelineSpans) -> Prepared:
-        """``prepare`` with a span per step; each says whether its cache answered."""
-        text_digest = text_key(request.query)
+    def _prepare_traced(self, request: GraphQLRequest, text_digest: bytes,
+                        labels: frozenset[str], spans: PipelineSpans) -> Prepared:
+        """``prepare`` with a span per step, each saying whether its cache answered; a plan
+        already cached (its document parsed and validated before) is one attribute instead."""
+        if (text_digest, request.operation_name, labels) in self._prepared:
+            spans.plan_cached(True)
+            return self._prepared_for(request, text_digest, labels)
         with spans.step("parse") as span:
             hits = self._parser.cache.hits
             document = self._parser.parse(request.query, text_digest)
@@ -114,12 +123,14 @@ class Pipeline:
             span.set_attribute("gateway.cache.hit", self._validator.cache.hits > hits)
         with spans.step("plan") as span:
             hits = self._prepared.hits
-            prepared = self._planned(document, request, text_digest)
-            span.set_attribute("gateway.plan.cache_hit", self._prepared.hits > hits)
+            prepared = self._planned(document, request, text_digest, labels)
+            hit = self._prepared.hits > hits
+            span.set_attribute("gateway.plan.cache_hit", hit)
+        spans.plan_cached(hit)
         return prepared
 
-    def _planned(self, document: Any, request: GraphQLRequest, text_digest: bytes) -> Prepared:
-        labels = self.labels.draw()
+    def _planned(self, document: Any, request: GraphQLRequest, text_digest: bytes,
+                 labels: frozenset[str]) -> Prepared:
         key = (text_digest, request.operation_name, labels)
         misses = self._prepared.misses
         prepared = self._prepared.get_or_make(

@@ -1,9 +1,12 @@
 """Spans of the preparation steps (parse, validate, plan) and the operation's GraphQL attributes.
 
 Only for a request whose server span is recording (sampled): an unsampled request pays one
-``is_recording`` call. Attributes follow the OpenTelemetry GraphQL semantic conventions
-(``graphql.operation.type``, ``graphql.operation.name``); ``graphql.document`` is not recorded,
-since a document may carry credentials as literals (``login(password: "...")``).
+``is_recording`` call. A request whose plan is cached gets no step spans, only
+``gateway.plan.cache_hit`` on its server span: the three lookups take microseconds, and their
+spans would cost a sampled request more than the lookups themselves. Attributes follow the
+OpenTelemetry GraphQL semantic conventions (``graphql.operation.type``,
+``graphql.operation.name``); ``graphql.document`` is not recorded, since a document may carry
+credentials as literals (``login(password: "...")``).
 """
 
 from __future__ import annotations
@@ -29,6 +32,11 @@ class PipelineSpans:
     def wanted() -> bool:
         """Whether this request is traced (its current span records)."""
         return trace.get_current_span().is_recording()
+
+    @staticmethod
+    def plan_cached(hit: bool) -> None:
+        """Say on the server span whether the plan came from the cache."""
+        trace.get_current_span().set_attribute("gateway.plan.cache_hit", hit)
 
     @contextmanager
     def step(self, name: str) -> Iterator[Span]:

@@ -24,6 +24,7 @@ from subgraphs.kit.errors import AppError, BadUserInput
 from subgraphs.kit.graphql_errors import ErrorCodes
 from subgraphs.kit.metrics import count_graphql_error
 from subgraphs.kit.nul_guard import RefuseNulCharacters
+from subgraphs.kit.operation_span import OperationSpan
 
 __all__ = ["QuietSchema", "federation_schema"]
 
@@ -110,5 +111,6 @@ def _code(error: GraphQLError) -> str:
 
 def federation_schema(*, extensions: Iterable[Any] = (), **options: Any) -> QuietSchema:
     """``strawberry.federation.Schema(**options)`` with ``ErrorCodes`` first among extensions,
-    then ``RefuseNulCharacters``."""
-    return QuietSchema(extensions=[ErrorCodes, RefuseNulCharacters, *extensions], **options)
+    then ``RefuseNulCharacters`` and ``OperationSpan``."""
+    return QuietSchema(extensions=[ErrorCodes, RefuseNulCharacters, OperationSpan, *extensions],
+                       **options)

@@ -15,7 +15,7 @@ from infra.dev.services import DOMAINS, ROOT
 
 K8S_VERSION = "1.30.0"
 MANIFESTS = ["platform.yaml", "storefront.yaml", "availability.yaml", "namespace.yaml",
-             "backup.yaml", "network-policies.yaml"]
+             "backup.yaml", "network-policies.yaml", "telemetry.yaml"]
 DOCS = [doc for name in MANIFESTS
         for doc in yaml.safe_load_all((ROOT / "infra" / "k8s" / name).read_text()) if doc]
 DEPLOYMENTS = {d["metadata"]["name"]: d for d in DOCS if d["kind"] == "Deployment"}
@@ -56,7 +56,7 @@ def test_every_container_has_probes_and_resource_requests_and_limits():
 
 def test_every_deployment_has_a_disruption_budget_and_an_autoscaler():
     budgets, scalers = of_kind("PodDisruptionBudget"), of_kind("HorizontalPodAutoscaler")
-    assert set(DEPLOYMENTS) == set(DOMAINS) | {"gateway", "storefront"}
+    assert set(DEPLOYMENTS) == set(DOMAINS) | {"gateway", "storefront", "otel-collector"}
     for name, deployment in DEPLOYMENTS.items():
         labels = deployment["spec"]["template"]["metadata"]["labels"]
         assert budgets[name]["spec"]["selector"]["matchLabels"].items() <= labels.items(), name

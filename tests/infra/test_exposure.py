@@ -87,6 +87,16 @@ def test_kubernetes_exposes_only_the_gateway_the_webhook_and_the_storefront() ->
                       ("/webhooks/stripe", "Exact", "payments")}
 
 
+def test_the_ingress_routes_none_of_the_gateways_operational_paths() -> None:
+    # /metrics names every operation and subgraph; health endpoints are for the cluster only
+    [ingress] = [d for d in K8S if d["kind"] == "Ingress"]
+    paths = [p for rule in ingress["spec"]["rules"] for p in rule["http"]["paths"]
+             if p["backend"]["service"]["name"] == "gateway"]
+    for private in ("/metrics", "/health", "/ready"):
+        assert not [p for p in paths if p["path"] == private or (
+            p["pathType"] != "Exact" and private.startswith(p["path"]))], private
+
+
 def test_every_kubernetes_process_mounts_only_its_own_private_key() -> None:
     for deployment in (d for d in K8S if d["kind"] == "Deployment"):
         name = deployment["metadata"]["name"]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk.trace.export import ConsoleSpanExporter
 
+from common.telemetry.otlp_exporter import LeanOTLPSpanExporter as OTLPSpanExporter
 from common.telemetry.settings import TelemetrySettings
 from common.telemetry.tracing import sampler_for, span_exporters
 
