@@ -1,0 +1,57 @@
+"""CPU seconds per process tree, from /proc (Linux): a service's process and its children
+(the gateway's forked workers), read before and after a load step."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = ["children_of", "machine_busy_seconds", "process_seconds", "tree_seconds", "used"]
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _stat_fields(pid: int) -> list[str] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return None
+    # the command name (field 2) may hold spaces and parentheses: split after its last ')'
+    return text[text.rindex(")") + 2:].split()
+
+
+def process_seconds(pid: int) -> float:
+    """utime + stime of one process (fields 14 and 15 of /proc/<pid>/stat); 0 if gone."""
+    fields = _stat_fields(pid)
+    return (int(fields[11]) + int(fields[12])) / TICK if fields else 0.0
+
+
+def children_of(pid: int) -> list[int]:
+    """Every descendant of ``pid`` alive now (scans /proc for parent ids)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := _stat_fields(int(entry.name))):
+            parents.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def tree_seconds(pid: int) -> float:
+    """CPU seconds of a process and its live descendants."""
+    return sum(process_seconds(p) for p in [pid, *children_of(pid)])
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores spent not idle since boot (/proc/stat's first line)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return (sum(values[:8]) - idle) / TICK
+
+
+def used(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    """Seconds each name used between two readings (names in ``after``)."""
+    return {name: round(after[name] - before.get(name, 0.0), 2) for name in after}
