@@ -10,7 +10,7 @@ by Zipf popularity. Usage, from the repo root (take the bench lock):
 
     flock /work/bench.lock .venv/bin/python tests/bench/shop/run.py --rate 40 --duration 30
     flock /work/bench.lock .venv/bin/python tests/bench/shop/run.py --step 10:10 --duration 20
-    ... --gateway-workers 2          # the scaling step: one more gateway worker
+    ... --step 10:10 --scale         # then the scaling step: one more gateway worker
 
 Prints per-class count, errors, avg/p50/p95/p99 and the achieved RPS, CPU seconds per service
 for each step, and writes tests/bench/results/shop.json.
@@ -140,6 +140,25 @@ def print_step(step: dict[str, Any]) -> None:
           f"after {step['load_average_after']}", flush=True)
 
 
+async def search(shop: Shop, meter: Meter, args: argparse.Namespace) -> dict[str, Any]:
+    start, increment = (float(v) for v in args.step.split(":"))
+    steps: list[dict[str, Any]] = []
+
+    async def one(rate: float) -> tuple[dict[str, float], float]:
+        step = await measure(shop, meter, rate, args.duration)
+        print_step(step)
+        steps.append(step)
+        await asyncio.sleep(2)  # let the tail drain before the next rate
+        return step["overall"], step["achieved_rps"]
+
+    outcome = await step_search(one, start=start, increment=increment, limit=args.limit,
+                                targets=Targets())
+    print(f"\nhighest offered rate meeting avg < 200 ms, p95 < 500 ms, errors <= 1 %: "
+          f"{outcome.best_rate:g} RPS", flush=True)
+    return {"best_rps": outcome.best_rate, "steps": steps,
+            "missed": [s["missed"] for s in outcome.steps]}
+
+
 async def drive(platform: Platform, args: argparse.Namespace) -> dict[str, Any]:
     manifest = Manifest(MANIFEST)
     products = create_products(platform, args.products)
@@ -152,25 +171,20 @@ async def drive(platform: Platform, args: argparse.Namespace) -> dict[str, Any]:
     meter = Meter(platform)
     try:
         await shop.run(min(args.warmup_rate, args.rate or args.warmup_rate), args.warmup)
-        if args.step:
-            start, increment = (float(v) for v in args.step.split(":"))
-            steps: list[dict[str, Any]] = []
-
-            async def one(rate: float) -> tuple[dict[str, float], float]:
-                step = await measure(shop, meter, rate, args.duration)
-                print_step(step)
-                steps.append(step)
-                await asyncio.sleep(2)  # let the tail drain before the next rate
-                return step["overall"], step["achieved_rps"]
-
-            outcome = await step_search(one, start=start, increment=increment,
-                                        limit=args.limit, targets=Targets())
-            misses = [s["missed"] for s in outcome.steps]
-            return {"mode": "step", "best_rps": outcome.best_rate, "steps": steps,
-                    "missed": misses}
-        step = await measure(shop, meter, args.rate, args.duration)
-        print_step(step)
-        return {"mode": "rate", "steps": [step]}
+        if not args.step:
+            step = await measure(shop, meter, args.rate, args.duration)
+            print_step(step)
+            return {"mode": "rate", "steps": [step]}
+        result = {"mode": "step", **await search(shop, meter, args)}
+        if args.scale:
+            # the scaling step, same platform and users: one more gateway worker
+            workers = args.gateway_workers + 1
+            platform.env["GATEWAY_WORKERS"] = str(workers)
+            platform.restart("gateway", within=120)
+            print(f"\n=== gateway restarted with {workers} workers", flush=True)
+            await shop.run(args.warmup_rate, args.warmup)
+            result["scaled"] = {"gateway_workers": workers, **await search(shop, meter, args)}
+        return result
     finally:
         await shop.close()
 
@@ -187,6 +201,8 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--products", type=int, default=200)
     parser.add_argument("--gateway-workers", type=int, default=1)
+    parser.add_argument("--scale", action="store_true", help="after the step search, restart "
+                        "the gateway with one more worker and search again (same users)")
     parser.add_argument("--out", default=str(ROOT / "tests" / "bench" / "results" / "shop.json"))
     args = parser.parse_args()
     env = {
@@ -213,9 +229,6 @@ def main() -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
-    if result["mode"] == "step":
-        print(f"\nhighest offered rate meeting avg < 200 ms, p95 < 500 ms, errors <= 1 %: "
-              f"{result['best_rps']:g} RPS")
     return 0
 
 
