@@ -105,8 +105,11 @@ def load_average() -> list[float]:
 
 async def measure(shop: Shop, meter: Meter, rate: float, duration: float) -> dict[str, Any]:
     before, load_before = await meter.read(), load_average()
+    started = time.monotonic()
     samples, achieved = await shop.run(rate, duration)
+    wall = time.monotonic() - started
     after = await meter.read()
+    used = cpu.used(before, after)
     by_kind: dict[str, Any] = {}
     for kind in sorted({s.kind for s in samples}):
         by_kind[kind] = summarise(s for s in samples if s.kind == kind)
@@ -117,7 +120,9 @@ async def measure(shop: Shop, meter: Meter, rate: float, duration: float) -> dic
         "rate": rate, "duration": duration, "achieved_rps": round(achieved, 1),
         "overall": summarise(samples), "by_class": by_kind, "by_operation": by_operation,
         "generator_lag_p95_ms": round(lags[int(0.95 * (len(lags) - 1))] * 1000, 1) if lags else 0,
-        "cpu_seconds": cpu.used(before, after),
+        "wall_seconds": round(wall, 1), "cpu_seconds": used,
+        "cpu_ms_per_request": {name: round(1000 * value / max(len(samples), 1), 2)
+                               for name, value in used.items()},
         "load_average_before": load_before, "load_average_after": load_average(),
     }
 
@@ -133,9 +138,12 @@ def print_step(step: dict[str, Any]) -> None:
     for kind, s in [*step["by_class"].items(), ("all", o)]:
         print(f"| {kind} | {s['count']} | {s['errors']} | {s['avg_ms']:.1f} | "
               f"{s['p50_ms']:.1f} | {s['p95_ms']:.1f} | {s['p99_ms']:.1f} |")
-    seconds = step["duration"]
-    print("CPU share of one core during the step: " + ", ".join(
-        f"{name} {value / seconds:.2f}" for name, value in step["cpu_seconds"].items()))
+    seconds = step["wall_seconds"]
+    print(f"CPU share of one core over the step's {seconds} s (first due to last answer): "
+          + ", ".join(f"{name} {value / seconds:.2f}"
+                      for name, value in step["cpu_seconds"].items()))
+    print("CPU ms per answered request: " + ", ".join(
+        f"{name} {value}" for name, value in step["cpu_ms_per_request"].items()))
     print(f"load average before {step['load_average_before']}, "
           f"after {step['load_average_after']}", flush=True)
 
