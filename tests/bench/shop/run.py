@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import json
 import os
+import pstats
 import sys
 import tempfile
 import time
@@ -167,6 +168,30 @@ async def search(shop: Shop, meter: Meter, args: argparse.Namespace) -> dict[str
             "missed": [s["missed"] for s in outcome.steps]}
 
 
+async def profile_gateway(platform: Platform, shop: Shop, meter: Meter,
+                          args: argparse.Namespace) -> dict[str, Any]:
+    """One gateway worker under cProfile at the lowest step's rate: where its CPU goes (the
+    profiler slows it, so the latencies of this step are not comparable)."""
+    gateway = platform.children["gateway"]
+    argv = [str(a) for a in gateway.args[2:]]  # type: ignore[index]
+    gateway.terminate()
+    gateway.wait(30)
+    platform.env["GATEWAY_WORKERS"] = "1"
+    platform._spawn("gateway", ["cProfile", "-o", args.profile, "-m", *argv], platform.env)
+    platform._wait_healthy("gateway", 120)
+    await shop.run(args.warmup_rate, args.warmup)
+    rate = float(args.step.split(":")[0]) if args.step else args.rate
+    step = await measure(shop, meter, rate, args.duration)
+    print("\n=== gateway under cProfile")
+    print_step(step)
+    platform.children["gateway"].terminate()
+    platform.children["gateway"].wait(60)
+    stats = pstats.Stats(args.profile)
+    for order in ("tottime", "cumulative"):
+        stats.sort_stats(order).print_stats(30)
+    return step
+
+
 async def drive(platform: Platform, args: argparse.Namespace) -> dict[str, Any]:
     manifest = Manifest(MANIFEST)
     products = create_products(platform, args.products)
@@ -192,6 +217,8 @@ async def drive(platform: Platform, args: argparse.Namespace) -> dict[str, Any]:
             print(f"\n=== gateway restarted with {workers} workers", flush=True)
             await shop.run(args.warmup_rate, args.warmup)
             result["scaled"] = {"gateway_workers": workers, **await search(shop, meter, args)}
+        if args.profile:
+            result["profiled"] = await profile_gateway(platform, shop, meter, args)
         return result
     finally:
         await shop.close()
@@ -211,6 +238,8 @@ def main() -> int:
     parser.add_argument("--gateway-workers", type=int, default=1)
     parser.add_argument("--scale", action="store_true", help="after the step search, restart "
                         "the gateway with one more worker and search again (same users)")
+    parser.add_argument("--profile", default="", help="at the end, profile one gateway "
+                        "worker with cProfile at the first step's rate, stats to this file")
     parser.add_argument("--out", default=str(ROOT / "tests" / "bench" / "results" / "shop.json"))
     args = parser.parse_args()
     env = {
