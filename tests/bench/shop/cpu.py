@@ -6,14 +6,19 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["children_of", "machine_busy_seconds", "process_seconds", "tree_seconds", "used"]
+__all__ = ["children_of", "machine_busy_seconds", "process_seconds", "thread_seconds",
+           "tree_seconds", "used"]
 
 TICK = os.sysconf("SC_CLK_TCK")
 
 
 def _stat_fields(pid: int) -> list[str] | None:
+    return _stat_fields_of(Path(f"/proc/{pid}/stat"))
+
+
+def _stat_fields_of(path: Path) -> list[str] | None:
     try:
-        text = Path(f"/proc/{pid}/stat").read_text()
+        text = path.read_text()
     except (FileNotFoundError, ProcessLookupError, PermissionError):
         return None
     # the command name (field 2) may hold spaces and parentheses: split after its last ')'
@@ -24,6 +29,17 @@ def process_seconds(pid: int) -> float:
     """utime + stime of one process (fields 14 and 15 of /proc/<pid>/stat); 0 if gone."""
     fields = _stat_fields(pid)
     return (int(fields[11]) + int(fields[12])) / TICK if fields else 0.0
+
+
+def thread_seconds(pid: int) -> dict[str, float]:
+    """CPU seconds of one process's threads, summed by thread name (/proc/<pid>/task)."""
+    by_name: dict[str, float] = {}
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        fields = _stat_fields_of(task / "stat")
+        if fields:
+            name = (task / "comm").read_text().strip() if (task / "comm").exists() else "?"
+            by_name[name] = by_name.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / TICK
+    return by_name
 
 
 def children_of(pid: int) -> list[int]:

@@ -72,6 +72,11 @@ class Meter:
     async def read(self) -> dict[str, float]:
         reading = {name: cpu.tree_seconds(child.pid)
                    for name, child in self.platform.children.items()}
+        gateway = self.platform.children["gateway"].pid
+        for pid in [gateway, *cpu.children_of(gateway)]:
+            for thread, seconds in cpu.thread_seconds(pid).items():
+                key = f"gateway thread {thread}"
+                reading[key] = reading.get(key, 0.0) + seconds
         broker = getattr(self.platform.broker, "_process", None)
         if broker is not None:
             reading["broker"] = cpu.tree_seconds(broker.pid)
