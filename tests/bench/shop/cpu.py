@@ -32,14 +32,19 @@ def process_seconds(pid: int) -> float:
 
 
 def thread_seconds(pid: int) -> dict[str, float]:
-    """CPU seconds of one process's threads, summed by thread name (/proc/<pid>/task)."""
-    by_name: dict[str, float] = {}
+    """CPU seconds of one process's main thread (user and kernel apart) and of its other
+    threads together (/proc/<pid>/task; Python does not name its threads for the OS)."""
+    split = {"main thread user": 0.0, "main thread kernel": 0.0, "other threads": 0.0}
     for task in Path(f"/proc/{pid}/task").glob("*"):
         fields = _stat_fields_of(task / "stat")
-        if fields:
-            name = (task / "comm").read_text().strip() if (task / "comm").exists() else "?"
-            by_name[name] = by_name.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / TICK
-    return by_name
+        if not fields:
+            continue
+        if task.name == str(pid):
+            split["main thread user"] += int(fields[11]) / TICK
+            split["main thread kernel"] += int(fields[12]) / TICK
+        else:
+            split["other threads"] += (int(fields[11]) + int(fields[12])) / TICK
+    return split
 
 
 def children_of(pid: int) -> list[int]:

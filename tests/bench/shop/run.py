@@ -75,7 +75,7 @@ class Meter:
         gateway = self.platform.children["gateway"].pid
         for pid in [gateway, *cpu.children_of(gateway)]:
             for thread, seconds in cpu.thread_seconds(pid).items():
-                key = f"gateway thread {thread}"
+                key = f"gateway {thread}"
                 reading[key] = reading.get(key, 0.0) + seconds
         broker = getattr(self.platform.broker, "_process", None)
         if broker is not None:
