@@ -40,7 +40,7 @@ from tests.bench.shop import cpu  # noqa: E402
 from tests.bench.shop.load import Targets, step_search, summarise  # noqa: E402
 from tests.bench.shop.shop import Manifest, Shop  # noqa: E402
 from tests.e2e.conftest import ADMIN, Client  # noqa: E402
-from tests.e2e.platform import PG_ADMIN, Platform  # noqa: E402
+from tests.e2e.platform import PG_ADMIN, REDIS, Platform  # noqa: E402
 
 MANIFEST = ROOT / "schema" / "persisted-query-manifest.json"
 CREATE = "mutation($p: ProductInput!) { createProduct(input: $p) { id } }"
@@ -243,6 +243,9 @@ def main() -> int:
     parser.add_argument("--gateway-workers", type=int, default=1)
     parser.add_argument("--scale", action="store_true", help="after the step search, restart "
                         "the gateway with one more worker and search again (same users)")
+    parser.add_argument("--gateway-redis", action="store_true", help="give the gateway the "
+                        "platform's Redis (GATEWAY_REDIS_URL: token versions and persisted "
+                        "queries from Redis, as deployed) instead of asking users over HTTP")
     parser.add_argument("--profile", default="", help="at the end, profile one gateway "
                         "worker with cProfile at the first step's rate, stats to this file")
     parser.add_argument("--out", default=str(ROOT / "tests" / "bench" / "results" / "shop.json"))
@@ -254,6 +257,8 @@ def main() -> int:
         # setup creates products with ad-hoc admin mutations; the load runs in safelist mode
         "GATEWAY_TRUSTED_DOCUMENTS__MODE": "audit",
     }
+    if args.gateway_redis:
+        env["GATEWAY_REDIS_URL"] = REDIS
     started, load_before = time.monotonic(), load_average()
     with tempfile.TemporaryDirectory() as logs:
         platform = Platform(logs=Path(logs), extra_env=env).start()
@@ -264,7 +269,8 @@ def main() -> int:
     result |= {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": " ".join(sys.argv), "gateway_workers": args.gateway_workers,
-        "users": args.users, "products": args.products, "cpus": os.cpu_count(),
+        "gateway_redis": args.gateway_redis, "users": args.users, "products": args.products,
+        "cpus": os.cpu_count(),
         "load_average_before": load_before, "load_average_after": load_average(),
         "wall_seconds": round(time.monotonic() - started),
     }
