@@ -248,6 +248,7 @@ def main() -> int:
                         "queries from Redis, as deployed) instead of asking users over HTTP")
     parser.add_argument("--profile", default="", help="at the end, profile one gateway "
                         "worker with cProfile at the first step's rate, stats to this file")
+    parser.add_argument("--logs", default="", help="keep the services' logs in this directory")
     parser.add_argument("--out", default=str(ROOT / "tests" / "bench" / "results" / "shop.json"))
     args = parser.parse_args()
     env = {
@@ -260,8 +261,10 @@ def main() -> int:
     if args.gateway_redis:
         env["GATEWAY_REDIS_URL"] = REDIS
     started, load_before = time.monotonic(), load_average()
-    with tempfile.TemporaryDirectory() as logs:
-        platform = Platform(logs=Path(logs), extra_env=env).start()
+    with tempfile.TemporaryDirectory() as scratch:
+        logs = Path(args.logs or scratch)
+        logs.mkdir(parents=True, exist_ok=True)
+        platform = Platform(logs=logs, extra_env=env).start()
         try:
             result = asyncio.run(drive(platform, args))
         finally:
