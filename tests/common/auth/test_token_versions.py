@@ -1,0 +1,70 @@
+"""Token versions over HTTP (dev without Redis): answers read from users, one kept-alive
+connection for many lookups instead of a new client and connection per user."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+
+from common.auth.versions import HttpVersions
+
+MINIMUMS = {"u1": 3, "u2": 0}
+
+
+class _Users(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as uvicorn serves users
+    connections = 0
+
+    def setup(self) -> None:
+        type(self).connections += 1
+        super().setup()
+
+    def do_GET(self) -> None:
+        subject = self.path.rsplit("/", 1)[-1]
+        status = 200 if subject in MINIMUMS else 404
+        body = json.dumps({"minimum": MINIMUMS.get(subject, 0)}).encode()
+        self.send_response(status)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def users() -> Iterator[str]:
+    _Users.connections = 0
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Users)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/auth/token-versions"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.timeout(30)
+def test_lookups_read_each_users_minimum_over_one_kept_alive_connection(users: str) -> None:
+    versions = HttpVersions(users)
+    try:
+        answers = [versions.minimum(subject) for subject in ["u1", "u2"] * 25]
+    finally:
+        versions.close()
+    assert answers == [3, 0] * 25
+    assert _Users.connections == 1
+
+
+@pytest.mark.timeout(30)
+def test_an_unknown_user_is_an_error_for_the_cache_to_handle(users: str) -> None:
+    versions = HttpVersions(users)
+    try:
+        with pytest.raises(httpx.HTTPStatusError):
+            versions.minimum("nobody")
+    finally:
+        versions.close()
