@@ -8,31 +8,33 @@ import asyncpg
 
 from streaming.events import OrderStatusChanged, decode
 
-__all__ = ["OutboxRow", "order_status", "status_rows"]
+__all__ = ["OutboxRow", "order_status", "outbox_rows"]
 
 
 @dataclass(frozen=True)
 class OutboxRow:
-    """One ``OrderStatusChanged`` row of orders' outbox: its status and whether it left."""
+    """One row of orders' outbox: its event, the status it announces (``OrderStatusChanged``
+    only) and whether the relay published it."""
 
-    status: str
+    event: str
+    status: str | None
     published: bool
 
 
-async def status_rows(dsn: str, order_id: str) -> list[OutboxRow]:
-    """The order's ``OrderStatusChanged`` outbox rows, in the order they were written."""
+async def outbox_rows(dsn: str, order_id: str) -> list[OutboxRow]:
+    """The order's outbox rows, in the order they were written."""
     connection = await asyncpg.connect(dsn)
     try:
         rows = await connection.fetch(
-            "SELECT value, published_at FROM outbox WHERE key = $1 AND event_type = $2 "
-            "ORDER BY id", order_id, "OrderStatusChanged")
+            "SELECT event_type, value, published_at FROM outbox WHERE key = $1 ORDER BY id",
+            order_id)
     finally:
         await connection.close()
     found = []
     for row in rows:
         payload = decode(bytes(row["value"])).payload
-        assert isinstance(payload, OrderStatusChanged)
-        found.append(OutboxRow(payload.status.value, row["published_at"] is not None))
+        status = payload.status.value if isinstance(payload, OrderStatusChanged) else None
+        found.append(OutboxRow(row["event_type"], status, row["published_at"] is not None))
     return found
 
 

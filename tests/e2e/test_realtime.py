@@ -13,7 +13,7 @@ import pytest
 
 from tests.e2e.conftest import Client
 from tests.e2e.node_clients import NodeSubscriptions, node_clients_missing
-from tests.e2e.outbox_truth import OutboxRow, order_status, status_rows
+from tests.e2e.outbox_truth import OutboxRow, order_status, outbox_rows
 from tests.e2e.platform import Platform
 from tests.e2e.saga import checkout, new_customer, new_product
 from tests.strict import skip_or_fail
@@ -135,29 +135,65 @@ async def test_an_orders_restart_does_not_end_the_subscription(
 CANCEL = "mutation($id: ID!) { cancelOrder(id: $id) { status } }"
 
 
-# Last in this module: the embedded broker comes back empty (topics, offsets and all).
+@contextlib.asynccontextmanager
+async def _broker_away(platform: Platform) -> AsyncIterator[None]:
+    """The embedded broker stopped for the block, then started again (empty: it keeps no
+    topics, messages or offsets)."""
+    broker = platform.broker
+    assert broker is not None
+    await asyncio.to_thread(broker.stop)
+    try:
+        yield
+    finally:
+        await asyncio.to_thread(broker.start)
+
+
+def _changes(rows: list[OutboxRow]) -> list[OutboxRow]:
+    return [row for row in rows if row.event == "OrderStatusChanged"]
+
+
+# The last two in this module: the broker comes back empty (topics, offsets and all).
 async def test_a_status_changed_while_the_broker_was_away_reaches_the_subscriber_once_it_is_back(
     graphql_ws: NodeSubscriptions, anonymous: Client, admin: Client, platform: Platform
 ) -> None:
     owner, order = await _following_a_paid_order(graphql_ws, anonymous, admin, "away")
-    orders_db, broker = platform.database_dsn("orders"), platform.broker
-    assert broker is not None
+    orders_db = platform.database_dsn("orders")
 
-    await asyncio.to_thread(broker.stop)
-    try:  # the cancellation commits while no broker answers: only the outbox holds its event
+    async with _broker_away(platform):  # the cancellation's event: only in the outbox
         cancelled = await asyncio.to_thread(owner.data, CANCEL, id=order["id"])
         assert cancelled["cancelOrder"]["status"] == "CANCELLED"
-        held = await status_rows(orders_db, order["id"])
-        assert held[-1] == OutboxRow("CANCELLED", published=False), held
+        held = _changes(await outbox_rows(orders_db, order["id"]))
+        assert held[-1] == OutboxRow("OrderStatusChanged", "CANCELLED", published=False), held
         assert await _rest(graphql_ws, "away") == []  # nothing can have reached the client
-    finally:
-        await asyncio.to_thread(broker.start)
 
     line = await graphql_ws.next("away", within=90)
     assert "result" in line and not line["result"].get("errors"), line  # the stream lived on
     assert _orders([line])[0]["status"] == "CANCELLED"
     assert await _rest(graphql_ws, "away") == []  # exactly once: no duplicate, no end
-    truth = await status_rows(orders_db, order["id"])
+    truth = _changes(await outbox_rows(orders_db, order["id"]))
     assert [row for row in truth if row.status == "CANCELLED"] == [
-        OutboxRow("CANCELLED", published=True)]
+        OutboxRow("OrderStatusChanged", "CANCELLED", published=True)]
     assert await order_status(orders_db, order["id"]) == "CANCELLED"
+
+
+async def test_an_order_placed_while_the_broker_was_away_is_paid_and_pushed_once_it_is_back(
+    graphql_ws: NodeSubscriptions, anonymous: Client, admin: Client, platform: Platform
+) -> None:
+    owner, product = new_customer(anonymous), new_product(admin, stock=5)
+    orders_db = platform.database_dsn("orders")
+
+    async with _broker_away(platform):  # the saga's first event waits in the outbox
+        order = await asyncio.to_thread(checkout, owner, product, 1, "pm_card_visa")
+        graphql_ws.subscribe("placed", FOLLOW, {"id": order["id"]}, owner.token)
+        first = await graphql_ws.next("placed", within=45)
+        assert "result" in first and _orders([first])[0]["status"] == "PENDING", first
+        held = await outbox_rows(orders_db, order["id"])
+        assert held == [OutboxRow("OrderCreated", None, published=False)], held
+
+    paid = _orders(await _until_paid(graphql_ws, "placed"))
+    assert [o["status"] for o in paid] == ["PAID"], paid
+    assert paid[0]["payment"] == {"status": "SUCCEEDED"}
+    assert await _rest(graphql_ws, "placed") == []  # exactly once: no duplicate, no end
+    truth = _changes(await outbox_rows(orders_db, order["id"]))
+    assert truth == [OutboxRow("OrderStatusChanged", "PAID", published=True)], truth
+    assert await order_status(orders_db, order["id"]) == "PAID"
