@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import pstats
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,12 +39,14 @@ sys.path.insert(0, str(ROOT))
 
 from subgraphs.products.seed import CATALOGUE  # noqa: E402
 from tests.bench.shop import cpu  # noqa: E402
+from tests.bench.shop.ledger import CpuLedger  # noqa: E402
 from tests.bench.shop.load import Targets, step_search, summarise  # noqa: E402
 from tests.bench.shop.shop import Manifest, Shop  # noqa: E402
 from tests.e2e.conftest import ADMIN, Client  # noqa: E402
 from tests.e2e.platform import PG_ADMIN, REDIS, Platform  # noqa: E402
 
 MANIFEST = ROOT / "schema" / "persisted-query-manifest.json"
+READ_EVERY = 1.0  # seconds between CPU readings in a step: a backend that exits loses at most this
 CREATE = "mutation($p: ProductInput!) { createProduct(input: $p) { id } }"
 
 
@@ -69,24 +73,44 @@ class Meter:
         self.redis = [int(p.name) for p in Path("/proc").iterdir()
                       if p.name.isdigit() and _comm(p) == "redis-server"]
 
-    async def read(self) -> dict[str, float]:
-        reading = {name: cpu.tree_seconds(child.pid)
+    async def read(self) -> dict[str, cpu.Times]:
+        """Every process (or counter) of each name alive now, with its CPU seconds."""
+        reading = {name: cpu.tree_times(child.pid)
                    for name, child in self.platform.children.items()}
         gateway = self.platform.children["gateway"].pid
         for pid in [gateway, *cpu.children_of(gateway)]:
-            for thread, seconds in cpu.thread_seconds(pid).items():
-                key = f"gateway {thread}"
-                reading[key] = reading.get(key, 0.0) + seconds
+            for thread, times in cpu.thread_times(pid).items():
+                reading.setdefault(f"gateway {thread}", {}).update(times)
         broker = getattr(self.platform.broker, "_process", None)
         if broker is not None:
-            reading["broker"] = cpu.tree_seconds(broker.pid)
-        reading["postgres (our databases)"] = sum(
-            cpu.process_seconds(pid) for pid in await self._backends())
-        reading["redis-server (shared)"] = sum(cpu.process_seconds(p) for p in self.redis)
+            reading["broker"] = cpu.tree_times(broker.pid)
+        reading["postgres (our databases)"] = cpu.process_times(await self._backends())
+        reading["redis-server (shared)"] = cpu.process_times(self.redis)
         times = os.times()
-        reading["load generator"] = times.user + times.system
-        reading["machine (all processes)"] = cpu.machine_busy_seconds()
+        reading["load generator"] = {cpu.SCALAR: times.user + times.system}
+        reading["machine (all processes)"] = {cpu.SCALAR: cpu.machine_busy_seconds()}
         return reading
+
+    @contextlib.asynccontextmanager
+    async def step(self) -> AsyncIterator[CpuLedger]:
+        """A ledger read now, every ``READ_EVERY`` seconds meanwhile (backends come and go)
+        and once more at the end; its ``used()`` is each name's seconds over the step."""
+        ledger = CpuLedger(cpu.now_ticks())
+        ledger.add(await self.read())
+
+        async def keep_reading() -> None:
+            while True:
+                await asyncio.sleep(READ_EVERY)
+                ledger.add(await self.read())
+
+        reader = asyncio.create_task(keep_reading())
+        try:
+            yield ledger
+        finally:
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reader
+            ledger.add(await self.read())
 
     async def _backends(self) -> list[int]:
         admin = await asyncpg.connect(PG_ADMIN)
@@ -110,12 +134,12 @@ def load_average() -> list[float]:
 
 
 async def measure(shop: Shop, meter: Meter, rate: float, duration: float) -> dict[str, Any]:
-    before, load_before = await meter.read(), load_average()
-    started = time.monotonic()
-    samples, achieved = await shop.run(rate, duration)
-    wall = time.monotonic() - started
-    after = await meter.read()
-    used = cpu.used(before, after)
+    load_before = load_average()
+    async with meter.step() as ledger:
+        started = time.monotonic()
+        samples, achieved = await shop.run(rate, duration)
+        wall = time.monotonic() - started
+    used = ledger.used()
     by_kind: dict[str, Any] = {}
     for kind in sorted({s.kind for s in samples}):
         by_kind[kind] = summarise(s for s in samples if s.kind == kind)
