@@ -11,6 +11,7 @@ by Zipf popularity. Usage, from the repo root (take the bench lock):
     flock /work/bench.lock .venv/bin/python tests/bench/shop/run.py --rate 40 --duration 30
     flock /work/bench.lock .venv/bin/python tests/bench/shop/run.py --step 10:10 --duration 20
     ... --step 10:10 --scale         # then the scaling step: one more gateway worker
+    ... --step 10:10 --replicate products  # products behind nginx, then a second replica
 
 Prints per-class count, errors, avg/p50/p95/p99 and the achieved RPS, CPU seconds per service
 for each step, and writes tests/bench/results/shop.json.
@@ -38,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 from subgraphs.products.seed import CATALOGUE  # noqa: E402
 from tests.bench.shop import cpu  # noqa: E402
 from tests.bench.shop.load import Targets, step_search, summarise  # noqa: E402
+from tests.bench.shop.replica import Replicas  # noqa: E402
 from tests.bench.shop.shop import Manifest, Shop  # noqa: E402
 from tests.e2e.conftest import ADMIN, Client  # noqa: E402
 from tests.e2e.platform import PG_ADMIN, REDIS, Platform  # noqa: E402
@@ -64,8 +66,9 @@ class Meter:
     """CPU seconds of every platform process tree, our PostgreSQL backends, Redis, this
     generator and the whole machine."""
 
-    def __init__(self, platform: Platform) -> None:
+    def __init__(self, platform: Platform, replicas: Replicas | None = None) -> None:
         self.platform = platform
+        self.replicas = replicas
         self.redis = [int(p.name) for p in Path("/proc").iterdir()
                       if p.name.isdigit() and _comm(p) == "redis-server"]
 
@@ -83,6 +86,8 @@ class Meter:
         reading["postgres (our databases)"] = sum(
             cpu.process_seconds(pid) for pid in await self._backends())
         reading["redis-server (shared)"] = sum(cpu.process_seconds(p) for p in self.redis)
+        if self.replicas is not None and self.replicas.process is not None:
+            reading["nginx"] = cpu.tree_seconds(self.replicas.process.pid)
         times = os.times()
         reading["load generator"] = times.user + times.system
         reading["machine (all processes)"] = cpu.machine_busy_seconds()
@@ -197,16 +202,21 @@ async def profile_gateway(platform: Platform, shop: Shop, meter: Meter,
     return step
 
 
-async def drive(platform: Platform, args: argparse.Namespace) -> dict[str, Any]:
+async def drive(platform: Platform, args: argparse.Namespace,
+                replicas: Replicas | None = None) -> dict[str, Any]:
     manifest = Manifest(MANIFEST)
     products = create_products(platform, args.products)
+    if replicas is not None:  # nginx in front of the one replica, before anything is measured
+        replicas.start()
+        for name in replicas.callers():
+            platform.restart(name, within=120)
     # measured requests run as production runs them: only the manifest's operations
     platform.env["GATEWAY_TRUSTED_DOCUMENTS__MODE"] = "safelist"
     platform.restart("gateway", within=120)
     users = await Shop.register(platform.gateway_url, manifest, args.users)
     categories = sorted({row[2] for row in CATALOGUE} | {"Bench"})
     shop = Shop(platform.gateway_url, manifest, users, products, categories)
-    meter = Meter(platform)
+    meter = Meter(platform, replicas)
     try:
         await shop.run(min(args.warmup_rate, args.rate or args.warmup_rate), args.warmup)
         if not args.step:
@@ -222,6 +232,13 @@ async def drive(platform: Platform, args: argparse.Namespace) -> dict[str, Any]:
             print(f"\n=== gateway restarted with {workers} workers", flush=True)
             await shop.run(args.warmup_rate, args.warmup)
             result["scaled"] = {"gateway_workers": workers, **await search(shop, meter, args)}
+        if replicas is not None:
+            # the replica step, same platform, users and gateway: a second process of the
+            # domain in nginx's rotation
+            added = replicas.add()
+            print(f"\n=== {added} added behind nginx (round robin)", flush=True)
+            await shop.run(args.warmup_rate, args.warmup)
+            result["replicated"] = {"replicas": replicas.names, **await search(shop, meter, args)}
         if args.profile:
             result["profiled"] = await profile_gateway(platform, shop, meter, args)
         return result
@@ -243,6 +260,9 @@ def main() -> int:
     parser.add_argument("--gateway-workers", type=int, default=1)
     parser.add_argument("--scale", action="store_true", help="after the step search, restart "
                         "the gateway with one more worker and search again (same users)")
+    parser.add_argument("--replicate", default="", metavar="DOMAIN", help="with --step: put "
+                        "DOMAIN (e.g. products) behind nginx, search, then add a second "
+                        "process of it to nginx's round robin and search again")
     parser.add_argument("--gateway-redis", action="store_true", help="give the gateway the "
                         "platform's Redis (GATEWAY_REDIS_URL: token versions and persisted "
                         "queries from Redis, as deployed) instead of asking users over HTTP")
@@ -251,6 +271,8 @@ def main() -> int:
     parser.add_argument("--logs", default="", help="keep the services' logs in this directory")
     parser.add_argument("--out", default=str(ROOT / "tests" / "bench" / "results" / "shop.json"))
     args = parser.parse_args()
+    if args.replicate and not args.step:
+        parser.error("--replicate compares two step searches: give --step too")
     env = {
         "GATEWAY_WORKERS": str(args.gateway_workers),
         # the tokens registered up front outlive a long step search (default 15 min)
@@ -265,14 +287,18 @@ def main() -> int:
         logs = Path(args.logs or scratch)
         logs.mkdir(parents=True, exist_ok=True)
         platform = Platform(logs=logs, extra_env=env).start()
+        replicas = Replicas(platform, args.replicate, logs / "nginx") if args.replicate else None
         try:
-            result = asyncio.run(drive(platform, args))
+            result = asyncio.run(drive(platform, args, replicas))
         finally:
+            if replicas is not None:
+                replicas.stop()
             platform.stop()
     result |= {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": " ".join(sys.argv), "gateway_workers": args.gateway_workers,
-        "gateway_redis": args.gateway_redis, "users": args.users, "products": args.products,
+        "gateway_redis": args.gateway_redis, "replicate": args.replicate, "users": args.users,
+        "products": args.products,
         "cpus": os.cpu_count(),
         "load_average_before": load_before, "load_average_after": load_average(),
         "wall_seconds": round(time.monotonic() - started),
