@@ -5,7 +5,8 @@ that one upstream and points every caller at nginx (the gateway's ``GATEWAY_SUBG
 and each service's ``<SERVICE>_<DOMAIN>_URL``; the callers pick it up when restarted);
 ``add()`` starts a second process of the service (same database, same Kafka consumer group, its
 own port) and reloads nginx with both upstreams. The one-replica and two-replica measurements
-then differ only by the second process, nginx being in the path of both.
+then differ only by the second process, nginx being in the path of both. nginx joins the
+platform's children (``nginx``, its log ``nginx.log``): measured and stopped with them.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ import signal
 import subprocess
 import time
 from pathlib import Path
-
-import httpx
 
 from streaming.broker import free_port
 from tests.e2e.platform import Platform
@@ -65,9 +64,8 @@ class Replicas:
         self.platform = platform
         self.domain = domain
         self.dir = directory
-        self.port = free_port()
+        self.port = platform.ports["nginx"] = free_port()
         self.names = [domain]
-        self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
@@ -77,11 +75,11 @@ class Replicas:
         """nginx with the running process as its only upstream; callers pointed at it."""
         self.dir.mkdir(parents=True, exist_ok=True)
         self._write()
-        log = (self.dir / "nginx.out").open("ab")
-        self.process = subprocess.Popen(
+        log = (self.platform.logs / "nginx.log").open("ab")
+        self.platform.children["nginx"] = subprocess.Popen(
             [NGINX, "-p", str(self.dir), "-c", str(self.dir / "nginx.conf"),
              "-g", "daemon off;"], stdout=log, stderr=subprocess.STDOUT)
-        self._wait_ready()
+        self.platform._wait_healthy("nginx", 30)  # nginx passes /health on to the service
         env = self.platform.env
         urls = json.loads(env["GATEWAY_SUBGRAPH_URLS"])
         urls[self.domain] = self.url
@@ -103,39 +101,12 @@ class Replicas:
         self.platform._wait_healthy(name, 120)
         self.names.append(name)
         self._write()
-        assert self.process is not None
-        self.process.send_signal(signal.SIGHUP)  # nginx reloads its configuration
+        self.platform.children["nginx"].send_signal(signal.SIGHUP)  # reload the configuration
         time.sleep(2)  # new workers take over; the old ones finish their requests
         return name
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGQUIT)  # graceful: finish, then exit
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
 
     def _write(self) -> None:
         servers = "\n".join(f"        server 127.0.0.1:{self.platform.ports[name]};"
                             for name in self.names)
         (self.dir / "nginx.conf").write_text(
             _CONFIG.format(dir=self.dir, servers=servers, port=self.port))
-
-    def _wait_ready(self) -> None:
-        deadline = time.monotonic() + 30
-        health = f"http://127.0.0.1:{self.port}/health"
-        while time.monotonic() < deadline:
-            assert self.process is not None
-            if self.process.poll() is not None:
-                raise RuntimeError("nginx exited: "
-                                   + (self.dir / "nginx.out").read_text(errors="replace"))
-            try:
-                if httpx.get(health, timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError("nginx did not answer /health in 30 s")
-

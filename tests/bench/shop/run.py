@@ -66,9 +66,8 @@ class Meter:
     """CPU seconds of every platform process tree, our PostgreSQL backends, Redis, this
     generator and the whole machine."""
 
-    def __init__(self, platform: Platform, replicas: Replicas | None = None) -> None:
+    def __init__(self, platform: Platform) -> None:
         self.platform = platform
-        self.replicas = replicas
         self.redis = [int(p.name) for p in Path("/proc").iterdir()
                       if p.name.isdigit() and _comm(p) == "redis-server"]
 
@@ -86,8 +85,6 @@ class Meter:
         reading["postgres (our databases)"] = sum(
             cpu.process_seconds(pid) for pid in await self._backends())
         reading["redis-server (shared)"] = sum(cpu.process_seconds(p) for p in self.redis)
-        if self.replicas is not None and self.replicas.process is not None:
-            reading["nginx"] = cpu.tree_seconds(self.replicas.process.pid)
         times = os.times()
         reading["load generator"] = times.user + times.system
         reading["machine (all processes)"] = cpu.machine_busy_seconds()
@@ -216,7 +213,7 @@ async def drive(platform: Platform, args: argparse.Namespace,
     users = await Shop.register(platform.gateway_url, manifest, args.users)
     categories = sorted({row[2] for row in CATALOGUE} | {"Bench"})
     shop = Shop(platform.gateway_url, manifest, users, products, categories)
-    meter = Meter(platform, replicas)
+    meter = Meter(platform)
     try:
         await shop.run(min(args.warmup_rate, args.rate or args.warmup_rate), args.warmup)
         if not args.step:
@@ -287,12 +284,11 @@ def main() -> int:
         logs = Path(args.logs or scratch)
         logs.mkdir(parents=True, exist_ok=True)
         platform = Platform(logs=logs, extra_env=env).start()
-        replicas = Replicas(platform, args.replicate, logs / "nginx") if args.replicate else None
+        replicas = (Replicas(platform, args.replicate, logs / "nginx-conf") if args.replicate
+                    else None)
         try:
             result = asyncio.run(drive(platform, args, replicas))
         finally:
-            if replicas is not None:
-                replicas.stop()
             platform.stop()
     result |= {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
