@@ -11,6 +11,7 @@ by Zipf popularity. Usage, from the repo root (take the bench lock):
     flock /work/bench.lock .venv/bin/python tests/bench/shop/run.py --rate 40 --duration 30
     flock /work/bench.lock .venv/bin/python tests/bench/shop/run.py --step 10:10 --duration 20
     ... --step 10:10 --scale         # then the scaling step: one more gateway worker
+    ... --step 10:10 --replicate products  # products behind nginx, then a second replica
 
 Prints per-class count, errors, avg/p50/p95/p99 and the achieved RPS, CPU seconds per service
 for each step, and writes tests/bench/results/shop.json.
@@ -41,6 +42,7 @@ from subgraphs.products.seed import CATALOGUE  # noqa: E402
 from tests.bench.shop import cpu  # noqa: E402
 from tests.bench.shop.ledger import CpuLedger  # noqa: E402
 from tests.bench.shop.load import Targets, step_search, summarise  # noqa: E402
+from tests.bench.shop.replica import Replicas  # noqa: E402
 from tests.bench.shop.shop import Manifest, Shop  # noqa: E402
 from tests.e2e.conftest import ADMIN, Client  # noqa: E402
 from tests.e2e.platform import PG_ADMIN, REDIS, Platform  # noqa: E402
@@ -221,9 +223,14 @@ async def profile_gateway(platform: Platform, shop: Shop, meter: Meter,
     return step
 
 
-async def drive(platform: Platform, args: argparse.Namespace) -> dict[str, Any]:
+async def drive(platform: Platform, args: argparse.Namespace,
+                replicas: Replicas | None = None) -> dict[str, Any]:
     manifest = Manifest(MANIFEST)
     products = create_products(platform, args.products)
+    if replicas is not None:  # nginx in front of the one replica, before anything is measured
+        replicas.start()
+        for name in replicas.callers():
+            platform.restart(name, within=120)
     # measured requests run as production runs them: only the manifest's operations
     platform.env["GATEWAY_TRUSTED_DOCUMENTS__MODE"] = "safelist"
     platform.restart("gateway", within=120)
@@ -246,6 +253,13 @@ async def drive(platform: Platform, args: argparse.Namespace) -> dict[str, Any]:
             print(f"\n=== gateway restarted with {workers} workers", flush=True)
             await shop.run(args.warmup_rate, args.warmup)
             result["scaled"] = {"gateway_workers": workers, **await search(shop, meter, args)}
+        if replicas is not None:
+            # the replica step, same platform, users and gateway: a second process of the
+            # domain in nginx's rotation
+            added = replicas.add()
+            print(f"\n=== {added} added behind nginx (round robin)", flush=True)
+            await shop.run(args.warmup_rate, args.warmup)
+            result["replicated"] = {"replicas": replicas.names, **await search(shop, meter, args)}
         if args.profile:
             result["profiled"] = await profile_gateway(platform, shop, meter, args)
         return result
@@ -267,6 +281,9 @@ def main() -> int:
     parser.add_argument("--gateway-workers", type=int, default=1)
     parser.add_argument("--scale", action="store_true", help="after the step search, restart "
                         "the gateway with one more worker and search again (same users)")
+    parser.add_argument("--replicate", default="", metavar="DOMAIN", help="with --step: put "
+                        "DOMAIN (e.g. products) behind nginx, search, then add a second "
+                        "process of it to nginx's round robin and search again")
     parser.add_argument("--gateway-redis", action="store_true", help="give the gateway the "
                         "platform's Redis (GATEWAY_REDIS_URL: token versions and persisted "
                         "queries from Redis, as deployed) instead of asking users over HTTP")
@@ -275,6 +292,8 @@ def main() -> int:
     parser.add_argument("--logs", default="", help="keep the services' logs in this directory")
     parser.add_argument("--out", default=str(ROOT / "tests" / "bench" / "results" / "shop.json"))
     args = parser.parse_args()
+    if args.replicate and not args.step:
+        parser.error("--replicate compares two step searches: give --step too")
     env = {
         "GATEWAY_WORKERS": str(args.gateway_workers),
         # the tokens registered up front outlive a long step search (default 15 min)
@@ -289,14 +308,17 @@ def main() -> int:
         logs = Path(args.logs or scratch)
         logs.mkdir(parents=True, exist_ok=True)
         platform = Platform(logs=logs, extra_env=env).start()
+        replicas = (Replicas(platform, args.replicate, logs / "nginx-conf") if args.replicate
+                    else None)
         try:
-            result = asyncio.run(drive(platform, args))
+            result = asyncio.run(drive(platform, args, replicas))
         finally:
             platform.stop()
     result |= {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": " ".join(sys.argv), "gateway_workers": args.gateway_workers,
-        "gateway_redis": args.gateway_redis, "users": args.users, "products": args.products,
+        "gateway_redis": args.gateway_redis, "replicate": args.replicate, "users": args.users,
+        "products": args.products,
         "cpus": os.cpu_count(),
         "load_average_before": load_before, "load_average_after": load_average(),
         "wall_seconds": round(time.monotonic() - started),
