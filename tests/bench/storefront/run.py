@@ -180,7 +180,9 @@ def run(args: argparse.Namespace) -> dict:
         for port in PORTS.values():
             fed.wait_port(port)
         gateway_env = {"GATEWAY_MODE": "production",
-                       "GATEWAY_PERSISTED_QUERIES__ENABLED": "false"}
+                       "GATEWAY_PERSISTED_QUERIES__ENABLED": "false",
+                       "GATEWAY_COLLAPSE_REQUESTS": str(args.collapse).lower(),
+                       "GATEWAY_TRAFFIC__ALL__DEDUPLICATE_QUERIES": str(args.collapse).lower()}
         stack.enter_context(fed.process(
             [PY, "-m", "gateway", "serve", "--supergraph", str(supergraph), "--host", "127.0.0.1",
              "--port", str(GATEWAY_PORT)], fed.GATEWAY_CPU, work / "gateway.log", gateway_env,
@@ -224,6 +226,7 @@ def run(args: argparse.Namespace) -> dict:
             "cart_items": len(sample["data"]["cart"]["items"]),
             "meta": {"command": args.command_line, "connections": args.connections,
                      "duration_s": args.duration, "rounds": args.rounds,
+                     "collapse": args.collapse,
                      "load_before": load_before,
                      "load_after": os.getloadavg(),
                      "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -249,7 +252,13 @@ def write(report: dict) -> None:
         f"{', '.join(f'{x:.2f}' for x in meta['load_after'])}  \n"
         f"{meta['connections']} connections, {meta['duration_s']} s per load, the paths "
         f"taking turns for {meta['rounds']} rounds, medians shown; gateway on CPU "
-        f"{fed.GATEWAY_CPU}; users, products, cart (SQLite) and wrk on CPU {fed.LOAD_CPU}. "
+        f"{fed.GATEWAY_CPU}; users, products, cart (SQLite) and wrk on CPU {fed.LOAD_CPU}; "
+        + ("request collapsing and subgraph deduplication on (their defaults: every connection "
+           "sends one user's identical request, so concurrent ones share one execution, which "
+           "many shoppers' requests would not). "
+           if meta.get("collapse") else
+           "request collapsing and subgraph deduplication off, so each request is executed as "
+           "a different shopper's would be (the connections all send one user's request). ") +
         f"Page: {report['products_on_page']} products with price and stock, plus the signed-in "
         f"viewer's cart ({report['cart_items']} items, with product names) through the gateway; "
         "the direct call asks the products subgraph for the same page without the cart.\n\n"
@@ -289,6 +298,11 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=15, help="seconds of load per path")
     parser.add_argument("--connections", type=int, default=50, help="concurrent connections")
     parser.add_argument("--rounds", type=int, default=3, help="turns each path takes")
+    parser.add_argument("--collapse", action="store_true",
+                        help="leave the gateway's request collapsing and subgraph deduplication "
+                        "on (its defaults); off by default here: every connection sends the same "
+                        "user's request, which they would answer from one execution, unlike the "
+                        "requests of many shoppers")
     args = parser.parse_args()
     args.command_line = " ".join(["python", "tests/bench/storefront/run.py", *sys.argv[1:]])
     report = run(args)
