@@ -1,15 +1,16 @@
 """The benchmark's subscriber clients: one graphql-transport-ws socket or one SSE stream each.
 
 Each records when its subscription was acknowledged end to end (its first event: the harness
-sends probe events until every client has one) and the publish -> receipt latency of later
-events. The SSE client speaks HTTP/1.1 on a bare asyncio stream (chunked ``text/event-stream``),
-so ten thousand of them stay cheap in the harness process.
+sends PENDING probe events until every client has one) and the publish -> receipt latency of
+the measured (PAID) events. The SSE client speaks HTTP/1.1 on a bare asyncio stream (chunked
+``text/event-stream``), so ten thousand of them stay cheap in the harness process.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
@@ -30,16 +31,21 @@ class Subscriber:
         self.latencies: list[float] = []
         self.first: float | None = None  # monotonic time of its first event
         self.errors = 0
+        self.last = 0.0  # wall-clock time of its latest event
+        self.sent = False  # its subscribe went out (WebSocket) or was answered 200 (SSE)
+        self.failed = False
 
-    def receive(self, payload: dict[str, object]) -> None:
+    def receive(self, payload: dict[str, Any]) -> None:
         now = time.time()
         if self.first is None:
             self.first = time.monotonic()
         if "errors" in payload or not isinstance(payload.get("data"), dict):
             self.errors += 1
             return
-        sent = payload["data"]["orderStatusChanged"]["publishedAt"]  # type: ignore[index]
-        self.latencies.append(now - sent)
+        event = payload["data"]["orderStatusChanged"]  # type: ignore[index]
+        if event["status"] == "PAID":  # measured events; PENDING ones are set-up probes
+            self.latencies.append(now - event["publishedAt"])
+        self.last = now
 
     async def run_ws(self, url: str) -> None:
         async with connect(url, subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
@@ -49,6 +55,7 @@ class Subscriber:
             await socket.recv()
             await socket.send(orjson.dumps({"id": "1", "type": "subscribe", "payload": {
                 "query": QUERY, "variables": {"id": self.order}}}).decode())
+            self.sent = True
             async for raw in socket:
                 message = orjson.loads(raw)
                 if message["type"] == "next":
@@ -69,6 +76,7 @@ class Subscriber:
             if not head.startswith(b"HTTP/1.1 200"):
                 self.errors += 1
                 return
+            self.sent = True
             buffer = b""
             while True:
                 size = int((await reader.readline()).strip() or b"0", 16)

@@ -13,7 +13,9 @@ order's clients are its owner's devices); ``shared`` gives one raw token per ord
 verifies nothing); ``none`` sends none.
 
 Reported: set-up (from the first connect until every client's subscription was acknowledged by
-an event: probe events are published, one per order every 0.25 s, until each client has one),
+an event: once every client has sent its subscribe, PENDING probe events are published, one
+per order, again every 2 s for orders still waiting, until each client has one; only the PAID
+events published afterwards are measured),
 deliveries received vs expected, publish -> client latency p50/p95/p99/max, the gateway's RSS
 idle, after set-up and its peak (``VmHWM`` from /proc), and the load average.
 
@@ -85,10 +87,9 @@ class Publisher:
         self.orders = orders
         self.sent = 0
 
-    async def one(self, order: int) -> None:
+    async def one(self, order: int, status: OrderStatus = OrderStatus.PAID) -> None:
         event = Envelope.wrap(OrderStatusChanged(order_id=f"o{order}", user_id="bench",
-                                                 previous_status=None,
-                                                 status=OrderStatus.PAID))
+                                                 previous_status=None, status=status))
         await self.producer.publish(event, topic=self.topic)
 
     async def at_rate(self, rate: float, duration: float) -> list[int]:
@@ -114,21 +115,35 @@ async def set_up(args: argparse.Namespace, url: str, subscribers: list[Subscribe
         if index % 100 == 99:
             await asyncio.sleep(0)  # let the first handshakes go out while opening more
     deadline = start + args.setup_timeout
+    while not all(s.sent or task.done() for s, task in zip(subscribers, tasks, strict=True)):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"subscribes not all sent in {args.setup_timeout}s")
+        await asyncio.sleep(0.05)
     waiting = list(range(args.orders))
     while waiting:
         if time.monotonic() > deadline:
             missing = sum(1 for s in subscribers if s.first is None)
             raise TimeoutError(f"{missing} subscribers not acknowledged in {args.setup_timeout}s")
-        await asyncio.gather(*(publisher.one(order) for order in waiting))
-        await asyncio.sleep(0.25)
-        pending = {int(s.order[1:]) for s in subscribers if s.first is None}
-        waiting = sorted(pending)
+        await asyncio.gather(*(publisher.one(order, OrderStatus.PENDING) for order in waiting))
+        round_end = time.monotonic() + 2  # probes again, for orders still waiting, after 2 s
+        while time.monotonic() < round_end and any(  # noqa: ASYNC110 (polls 10,000 clients)
+                s.first is None for s in subscribers):
+            await asyncio.sleep(0.05)
+        waiting = sorted({int(s.order[1:]) for s in subscribers if s.first is None})
     took = max(s.first or 0.0 for s in subscribers) - start
-    await asyncio.sleep(2)  # late probe copies arrive before measuring
+    await quiet(subscribers)  # the last probe copies arrive before measuring
     for subscriber in subscribers:
-        subscriber.latencies.clear()
         subscriber.errors = 0
     return tasks, took
+
+
+async def quiet(subscribers: list[Subscriber], within: float = 60) -> None:
+    """Until no client has received anything for a second (or ``within`` seconds passed)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        await asyncio.sleep(0.5)
+        if time.time() - max(s.last for s in subscribers) > 1.0:
+            return
 
 
 async def bench(args: argparse.Namespace, gateway_pid: int, url: str,
@@ -141,7 +156,7 @@ async def bench(args: argparse.Namespace, gateway_pid: int, url: str,
         if args.profile_setup:  # py-spy writes its file on SIGINT
             profiler = await asyncio.create_subprocess_exec(
                 str(Path(sys.executable).parent / "py-spy"), "record", "-o", args.profile_setup,
-                "-p", str(gateway_pid), "-f", "speedscope")
+                "-p", str(gateway_pid), "-f", "speedscope", "--nonblocking")
         tasks, setup = await set_up(args, url, subscribers, publisher)
         if args.profile_setup:
             profiler.send_signal(signal.SIGINT)
@@ -149,7 +164,7 @@ async def bench(args: argparse.Namespace, gateway_pid: int, url: str,
         loaded = proc_mb(gateway_pid, "VmRSS")
         before = os.getloadavg()
         sent = await publisher.at_rate(args.rate, args.duration)
-        await asyncio.sleep(5)  # drain
+        await quiet(subscribers)  # drained
         after = os.getloadavg()
     finally:
         await publisher.producer.stop()
