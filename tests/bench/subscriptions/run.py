@@ -21,7 +21,7 @@ idle, after set-up and its peak (``VmHWM`` from /proc), and the load average.
 
 usage: python tests/bench/subscriptions/run.py [--subscribers 1000] [--per-order 10]
        [--rate 100] [--duration 30] [--transport ws|sse] [--auth token|shared|none]
-       [--users-per-order 1] [--profile-setup FILE]
+       [--users-per-order 1] [--profile-setup FILE] [--profile-run FILE]
 """
 
 from __future__ import annotations
@@ -153,17 +153,14 @@ async def bench(args: argparse.Namespace, gateway_pid: int, url: str,
     publisher = Publisher(settings, topic, args.orders)
     await publisher.producer.start()
     try:
-        if args.profile_setup:  # py-spy writes its file on SIGINT
-            profiler = await asyncio.create_subprocess_exec(
-                str(Path(sys.executable).parent / "py-spy"), "record", "-o", args.profile_setup,
-                "-p", str(gateway_pid), "-f", "speedscope", "--nonblocking")
+        profiler = await profile(args.profile_setup, gateway_pid)
         tasks, setup = await set_up(args, url, subscribers, publisher)
-        if args.profile_setup:
-            profiler.send_signal(signal.SIGINT)
-            await profiler.wait()
+        await stop(profiler)
         loaded = proc_mb(gateway_pid, "VmRSS")
         before = os.getloadavg()
+        profiler = await profile(args.profile_run, gateway_pid)
         sent = await publisher.at_rate(args.rate, args.duration)
+        await stop(profiler)
         await quiet(subscribers)  # drained
         after = os.getloadavg()
     finally:
@@ -195,6 +192,21 @@ async def bench(args: argparse.Namespace, gateway_pid: int, url: str,
     }
 
 
+async def profile(path: str, pid: int) -> asyncio.subprocess.Process | None:
+    """py-spy sampling ``pid`` into ``path`` (speedscope) until ``stop``; None without a path."""
+    if not path:
+        return None
+    return await asyncio.create_subprocess_exec(
+        str(Path(sys.executable).parent / "py-spy"), "record", "-o", path, "-p", str(pid),
+        "-f", "speedscope", "--nonblocking")
+
+
+async def stop(profiler: asyncio.subprocess.Process | None) -> None:
+    if profiler is not None:
+        profiler.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
+        await profiler.wait()
+
+
 def options() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--subscribers", type=int, default=1000)
@@ -208,6 +220,8 @@ def options() -> argparse.Namespace:
     parser.add_argument("--setup-timeout", type=float, default=300.0)
     parser.add_argument("--profile-setup", default="",
                         help="py-spy the gateway during set-up into this speedscope file")
+    parser.add_argument("--profile-run", default="",
+                        help="py-spy the gateway while events are published, into this file")
     args = parser.parse_args()
     args.orders = max(1, args.subscribers // args.per_order)
     return args

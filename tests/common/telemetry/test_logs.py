@@ -107,3 +107,21 @@ def test_the_format_follows_the_terminal_unless_chosen(
         assert type(handler.formatter) is expected
     finally:
         root.handlers[:], _ = saved[0], root.setLevel(saved[1])
+
+
+def test_uvicorns_per_websocket_lines_are_dropped_and_its_other_lines_kept() -> None:
+    stream = io.StringIO()
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    server = logging.getLogger("uvicorn.error")
+    try:
+        configure_logging("gateway", stream=stream, settings=TelemetrySettings(log_format="json"))
+        server.info('%s - "WebSocket %s" [accepted]', "127.0.0.1:5000", "/graphql")
+        server.info("connection open")
+        server.info("Application startup complete.")
+        server.warning("connection open")  # not INFO: kept whatever it says
+    finally:
+        root.handlers[:], _ = saved[0], root.setLevel(saved[1])
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [(line["level"], line["message"]) for line in lines] == [
+        ("info", "Application startup complete."), ("warning", "connection open")]
