@@ -7,6 +7,7 @@ entity fetch per event), while different users, or one user with other roles, ne
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import jwt
@@ -90,3 +91,23 @@ async def test_unverified_tokens_share_nothing_across_tokens():
         await one.receive()
         await two.receive()
         assert len(stack.bus.entity_auth) == 2
+
+
+async def test_a_shared_stream_is_subscribed_again_with_its_newest_token():
+    """The first subscriber's token may have expired by the time a subgraph restarts."""
+    old, new = token("alice", ["customer"], issued_ago=600), token("alice", ["customer"])
+    async with serve_stack(auth=AUTH) as stack, WsClient.connect(stack.ws_url, old) as one, \
+            WsClient.connect(stack.ws_url, new) as two:
+        await one.subscribe("a", "o1")
+        await stack.bus.wait_active(1)
+        await two.subscribe("b", "o1")
+        await stack.wait_listening(2)
+        await stack.restart("orders")
+        async with asyncio.timeout(10):  # the gateway subscribes again on a new socket
+            while stack.hub.upstream_resumed < 1:  # noqa: ASYNC110
+                await asyncio.sleep(0.02)
+        await stack.bus.wait_active(1)
+        stack.bus.publish("o1", "PAID")
+        got = [await one.receive(), await two.receive()]
+        assert [m["payload"]["data"]["orderStatusChanged"] for m in got] == [PAID, PAID]
+        assert stack.bus.auth_seen == [old["Authorization"], new["Authorization"]]
