@@ -45,6 +45,13 @@ class AccessTokenVerifier:
         self._check_version(claims)
         return claims
 
+    def verified_before(self, token: str) -> dict[str, Any] | None:
+        """The claims of a token this verifier accepted before, when answering needs no I/O
+        (no token-version source to ask); None otherwise: call ``verify``."""
+        if self.versions is not None:
+            return None
+        return self._cached(token)
+
     def _cached(self, token: str) -> dict[str, Any] | None:
         return self._verified.get(token)
 

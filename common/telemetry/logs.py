@@ -25,6 +25,14 @@ __all__ = ["ConsoleFormatter", "JsonFormatter", "configure_logging", "log_entry"
 
 # Libraries that log every request at INFO (httpx: 1-2.5% of the gateway's CPU under load).
 _NOISY = ("uvicorn.access", "httpx", "httpcore")
+# uvicorn's per-WebSocket INFO lines (two per client socket: 6% of the gateway's CPU while ten
+# thousand subscribers connect, tests/bench/subscriptions); its other records stay.
+_PER_SOCKET = frozenset({"connection open", "connection closed", '%s - "WebSocket %s" [accepted]'})
+
+
+class _DropPerSocket(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.levelno <= logging.INFO and record.msg in _PER_SOCKET)
 
 
 def log_entry(record: logging.LogRecord, service: str, formatter: logging.Formatter
@@ -108,4 +116,7 @@ def configure_logging(service: str, level: str = "INFO", *, stream: TextIO | Non
     root.setLevel(level.upper())
     for noisy in _NOISY:
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    uvicorn = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, _DropPerSocket) for f in uvicorn.filters):
+        uvicorn.addFilter(_DropPerSocket())
     return handler

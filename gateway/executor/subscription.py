@@ -8,8 +8,10 @@ null-propagated from the client's operation, exactly as a query response is.
 
 Subscribers of one shared upstream stream (same subgraph, request and identity: see
 ``gateway.fetch.streams``) receive the same event object; those whose completion would also be
-identical (the same client operation and variables, and the same identity headers towards every
-subgraph the completion calls) share one completion of it, each getting its own copy. Anything
+identical (the same client operation and variables, and the same identity towards every
+subgraph the completion calls: the headers, a verified token counting as its principal, see
+``gateway.fetch.identity``) share one completion of it, so its entity fetches are made once for
+all of them, and each gets its own copy. Anything
 that tells two subscribers apart keeps their completions apart, so one never sees another's data.
 """
 
@@ -30,7 +32,7 @@ from gateway.executor.operation import ClientOperation
 from gateway.executor.renames import restore_keys
 from gateway.executor.state import Execution, Fetcher
 from gateway.fetch import StreamError, SubgraphFetchError
-from gateway.fetch.streams import identity_of
+from gateway.fetch.identity import Verified, identity_of
 from gateway.plan import FetchNode, PlanNode, QueryPlan, SequenceNode
 from gateway.plan.nodes import ConditionNode, EntityBatchNode, FlattenNode, ParallelNode
 
@@ -41,7 +43,8 @@ class Streamer(Protocol):
     """What the executor needs from ``gateway.fetch``: one subgraph subscription stream."""
 
     def stream(
-        self, subgraph: str, request: dict[str, Any], headers: dict[str, str]
+        self, subgraph: str, request: dict[str, Any], headers: dict[str, str],
+        principal: Verified | None = None,
     ) -> AbstractAsyncContextManager[AsyncIterable[dict[str, Any]]]: ...
 
 
@@ -73,8 +76,10 @@ async def run_subscription(
     fetcher: Fetcher,
     variables: dict[str, Any],
     headers_for: Callable[[str], dict[str, str]],
+    principal: Verified | None = None,
 ) -> AsyncIterator[dict[str, Any]]:
-    """Yield one shaped response per event; SubscriptionFailed when the stream breaks."""
+    """Yield one shaped response per event; SubscriptionFailed when the stream breaks.
+    ``principal``: the client's token as the gateway verified it (``verified``)."""
     root, rest = split_subscription(plan)
     request: dict[str, Any] = {
         "query": root.operation,
@@ -82,10 +87,11 @@ async def run_subscription(
     }
     if root.operation_name:
         request["operationName"] = root.operation_name
-    share = _completion_key(root, rest, operation, variables, headers_for)
+    share = _completion_key(root, rest, operation, variables, headers_for, principal)
     keep = (operation, rest)  # alive while their ids are in a key (ids are never reused then)
     try:
-        async with streamer.stream(root.subgraph, request, headers_for(root.subgraph)) as events:
+        async with streamer.stream(root.subgraph, request, headers_for(root.subgraph),
+                                   principal) as events:
             async for event in events:
                 yield await _shared(event, share, keep, lambda event=event: complete_event(
                     event, root, rest, operation, fetcher, variables, headers_for))
@@ -122,11 +128,11 @@ async def complete_event(
 
 
 def _completion_key(root: FetchNode, rest: PlanNode | None, operation: ClientOperation,
-                    variables: dict[str, Any], headers_for: Callable[[str], dict[str, str]]
-                    ) -> Hashable:
+                    variables: dict[str, Any], headers_for: Callable[[str], dict[str, str]],
+                    principal: Verified | None) -> Hashable:
     """What makes one subscriber's completion of an event differ from another's."""
     subgraphs = sorted({root.subgraph, *_subgraphs(rest)})
-    identity = tuple((name, identity_of(headers_for(name))) for name in subgraphs)
+    identity = tuple((name, identity_of(headers_for(name), principal)) for name in subgraphs)
     # The prepared operation and plan (cached per document) by identity: equal documents share
     # them, and a supergraph reload, which replaces them, ends the stream anyway.
     return (id(operation), id(rest), orjson.dumps(variables, option=orjson.OPT_SORT_KEYS),

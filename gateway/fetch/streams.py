@@ -1,13 +1,15 @@
 """Subgraph subscription streams: deduplicated, multiplexed, fanned out to bounded queues.
 
-Identical upstream subscriptions (same subgraph, request and propagated headers) share one
-upstream stream; each client subscription reads it through its own ``Listener``, a queue of at
+Identical upstream subscriptions (same subgraph, request and identity: the propagated headers,
+a verified token counting as its principal, see ``gateway.fetch.identity``) share one upstream
+stream; each client subscription reads it through its own ``Listener``, a queue of at
 most ``queue_size`` events. A listener that falls that far behind is ended with
 ``SUBSCRIPTION_QUEUE_OVERFLOW`` instead of buffering without bound or silently losing status
 changes. Streams with the same headers share sockets up to ``per_socket`` streams each (Strawberry
 accepts about 100 per connection); the last listener leaving completes the upstream stream and an
 idle socket closes. Per-request tracing headers (``x-request-id``, ``traceparent``, ...) do not
-tell subscribers apart: the first subscriber's values travel upstream.
+tell subscribers apart: the first subscriber's values travel upstream (and the newest
+subscriber's token when the stream is subscribed again: the oldest may have expired).
 
 When a subgraph's socket drops (a restart, a redeploy), the hub subscribes again on a new socket
 for up to ``resume_seconds`` while the listeners keep waiting: their client streams go on, and
@@ -27,16 +29,10 @@ import orjson
 
 from gateway.fetch.credentials import SubgraphCredentials
 from gateway.fetch.errors import SubgraphFetchError
+from gateway.fetch.identity import Verified, identity_of
 from gateway.fetch.ws import UpstreamSocket
 
 __all__ = ["Listener", "SharedEvent", "StreamError", "SubscriptionHub", "identity_of"]
-
-_PER_REQUEST = frozenset({"x-request-id", "traceparent", "tracestate", "x-correlation-id"})
-
-
-def identity_of(headers: dict[str, str]) -> tuple[tuple[str, str], ...]:
-    """The headers that make two subscribers different (Authorization, not trace ids)."""
-    return tuple(sorted((k, v) for k, v in headers.items() if k.lower() not in _PER_REQUEST))
 
 
 class SharedEvent(dict):  # type: ignore[type-arg]
@@ -99,10 +95,10 @@ class _Shared:
     """One upstream stream and the listeners it feeds."""
 
     def __init__(self, key: Hashable, socket: UpstreamSocket, request: dict[str, Any],
-                 headers: dict[str, str]) -> None:
+                 headers: dict[str, str], identity: Hashable) -> None:
         self.key = key
         self.socket = socket
-        self.request, self.headers = request, headers
+        self.request, self.headers, self.identity = request, headers, identity
         self.stream_id = ""
         self.listeners: set[Listener] = set()
         self.done = False
@@ -142,41 +138,52 @@ class SubscriptionHub:
     def upstream_streams(self) -> int:
         return sum(1 for shared in self._shared.values() if not shared.done)
 
+    @property
+    def listening(self) -> int:
+        """Client subscriptions reading an upstream stream now."""
+        return sum(len(shared.listeners) for shared in self._shared.values())
+
     @contextlib.asynccontextmanager
     async def stream(
-        self, subgraph: str, request: dict[str, Any], headers: dict[str, str]
+        self, subgraph: str, request: dict[str, Any], headers: dict[str, str],
+        principal: Verified | None = None,
     ) -> AsyncIterator[Listener]:
-        """A listener on the (shared) upstream stream of ``request``; left on exit."""
+        """A listener on the (shared) upstream stream of ``request``; left on exit.
+        ``principal``: the client's verified token and what it stands for."""
         listener = Listener(subgraph, self.queue_size)
-        shared = await self._join(subgraph, request, headers, listener)
+        shared = await self._join(subgraph, request, headers, principal, listener)
         try:
             yield listener
         finally:
             await self._leave(shared, listener)
 
     async def _join(self, subgraph: str, request: dict[str, Any], headers: dict[str, str],
-                    listener: Listener) -> _Shared:
+                    principal: Verified | None, listener: Listener) -> _Shared:
         body = orjson.dumps(request, option=orjson.OPT_SORT_KEYS)
-        key = (subgraph, body, identity_of(headers))
+        identity = identity_of(headers, principal)
+        key = (subgraph, body, identity)
         async with self._locks.setdefault(key, asyncio.Lock()):
             shared = self._shared.get(key)
             if shared is None or shared.done:
-                shared = await self._start(key, subgraph, request, headers)
+                shared = await self._start(key, subgraph, request, headers, identity)
+            else:
+                shared.headers = headers  # the newest token resubscribes (the first may expire)
             shared.listeners.add(listener)
         return shared
 
     async def _start(self, key: Hashable, subgraph: str, request: dict[str, Any],
-                     headers: dict[str, str]) -> _Shared:
-        socket = await self._socket(subgraph, headers)
-        shared = _Shared(key, socket, request, headers)
+                     headers: dict[str, str], identity: Hashable) -> _Shared:
+        socket = await self._socket(subgraph, headers, identity)
+        shared = _Shared(key, socket, request, headers, identity)
         shared.on_lost = self._lost
         self._shared[key] = shared
         shared.stream_id = await socket.subscribe(request, shared.sink)
         self.upstream_started += 1
         return shared
 
-    async def _socket(self, subgraph: str, headers: dict[str, str]) -> UpstreamSocket:
-        key = (subgraph, identity_of(headers))
+    async def _socket(self, subgraph: str, headers: dict[str, str], identity: Hashable
+                      ) -> UpstreamSocket:
+        key = (subgraph, identity)
         sockets = self._sockets.setdefault(key, [])
         for socket in sockets:
             if socket.free > 0:
@@ -208,7 +215,7 @@ class SubscriptionHub:
             await asyncio.sleep(min(delay, max(deadline - loop.time(), 0)))
             delay = min(delay * 2, 2.0)
             try:
-                socket = await self._socket(subgraph, shared.headers)
+                socket = await self._socket(subgraph, shared.headers, shared.identity)
                 stream_id = await socket.subscribe(shared.request, shared.sink)
             except SubgraphFetchError:  # still down: the client is told the drop, not this
                 continue

@@ -29,7 +29,11 @@ async def claims_of(verifier: TokenVerifier | None, headers: dict[str, str]
         token = bearer_token(headers)
         if token is None:
             return None
-        # A JWKS fetch blocks: keep it off the event loop.
+        # A token seen before (a WebSocket's connection_init, then each of its operations)
+        # needs no work; a JWKS fetch or a version lookup blocks: keep those off the loop.
+        claims = verifier.verified_before(token)
+        if claims is not None:
+            return claims
         return await asyncio.to_thread(verifier.verify, token)
     except InvalidToken as error:
         log.info("token refused: %s", error)  # the reason, never the token

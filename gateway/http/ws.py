@@ -73,7 +73,7 @@ class _Connection:
         timer = asyncio.create_task(self._init_timeout())
         try:
             while True:
-                await self._on_message(await self.socket.receive_text())
+                await self._on_message(await self._receive_text())
         except _Close as close:
             await self._close(close.code, close.reason)
         except (WebSocketDisconnect, RuntimeError):
@@ -82,6 +82,16 @@ class _Connection:
             timer.cancel()
             for task in list(self.operations.values()):
                 task.cancel()
+
+    async def _receive_text(self) -> str:
+        """The next text frame; a binary frame breaks the protocol (4400)."""
+        message = await self.socket.receive()
+        if message["type"] == "websocket.disconnect":
+            raise WebSocketDisconnect(message.get("code", 1000), message.get("reason"))
+        text = message.get("text")
+        if text is None:
+            raise _Close(4400, "Messages must be text frames")
+        return str(text)
 
     async def _init_timeout(self) -> None:
         await asyncio.sleep(self.options.connection_init_timeout_seconds)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.executor import SubscriptionFailed, run_subscription
+from gateway.fetch.identity import Verified, verified
 from gateway.pipeline.authorize import Decision
 from gateway.pipeline.errors import InternalError, OperationNotAllowed, OperationNotSupported
 from gateway.pipeline.incremental import incremental_results
@@ -36,6 +37,7 @@ class Started:
     prepared: Prepared
     variables: dict[str, Any]
     decision: Decision = field(default_factory=Decision)  # fields removed by authorization
+    principal: Verified | None = None  # the client's token as the edge verified it
 
     @property
     def kind(self) -> str:
@@ -45,6 +47,8 @@ class Started:
 async def begin(pipeline: Pipeline, request: GraphQLRequest, read_only: bool = False) -> Started:
     """Prepare ``request``; RequestError when it cannot run at all (``read_only``: a GET, which
     must not run a mutation, GraphQL over HTTP §6.3.1)."""
+    # Taken before the request hooks: a hook that changes the token loses the principal.
+    principal = verified(request.headers.get("authorization"), request.claims)
     request = pipeline.plugins.request(await pipeline.persisted.resolve(request))
     prepared, decision = pipeline.authorize(pipeline.prepare(request), request)
     if read_only and prepared.kind == "mutation":
@@ -54,7 +58,7 @@ async def begin(pipeline: Pipeline, request: GraphQLRequest, read_only: bool = F
     variables = coerce_variables(
         pipeline.supergraph.api_schema, prepared.operation.operation, request.variables
     )
-    return Started(pipeline, request, prepared, variables, decision)
+    return Started(pipeline, request, prepared, variables, decision, principal)
 
 
 async def results(started: Started) -> AsyncIterator[dict[str, Any]]:
@@ -73,8 +77,11 @@ async def results(started: Started) -> AsyncIterator[dict[str, Any]]:
     def headers_for(subgraph: str) -> dict[str, str]:
         return pipeline.plugins.subgraph_headers(subgraph, started.request)
 
+    # A token the edge verified counts as its principal: subscribers holding tokens of one user
+    # with the same roles share upstream streams and completions (gateway.fetch.identity).
     events = run_subscription(started.prepared.plan, started.prepared.operation,
-                              pipeline.streams, pipeline.fetcher, started.variables, headers_for)
+                              pipeline.streams, pipeline.fetcher, started.variables, headers_for,
+                              started.principal)
     try:
         async for response in events:
             yield pipeline.plugins.response(started.request, started.decision.apply(response))

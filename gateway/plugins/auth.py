@@ -57,7 +57,8 @@ class TokenVerifier:
         public = tuple(a for a in config.algorithms if a in ASYMMETRIC_ALGORITHMS)
         policy = TokenPolicy(config.issuer, config.audience, public, config.leeway_seconds)
         keys = _key_source(config)
-        self._public = (AccessTokenVerifier(policy, keys, versions=versions)
+        # Sized for a gateway holding ten thousand WebSocket clients, each with its own token.
+        self._public = (AccessTokenVerifier(policy, keys, versions=versions, cache_size=16_384)
                         if keys is not None else None)
 
     def verify(self, token: str) -> dict[str, Any]:
@@ -70,6 +71,11 @@ class TokenVerifier:
         if self._public is None:
             raise InvalidToken("no public keys configured")
         return self._public.verify(token)
+
+    def verified_before(self, token: str) -> dict[str, Any] | None:
+        """The claims of a public-key token accepted before, when no I/O is needed (cached,
+        no token-version source); None: call ``verify`` (off the event loop)."""
+        return self._public.verified_before(token) if self._public is not None else None
 
     def _verify_hmac(self, token: str, alg: str) -> dict[str, Any]:
         if alg not in self._hmac or not self.config.secret:

@@ -17,6 +17,7 @@ from common.auth.jwks import RemoteJwks
 from common.auth.keys import SigningKey, public_jwk
 from common.auth.policy import InvalidToken, TokenPolicy
 from common.auth.verifier import AccessTokenVerifier
+from common.auth.versions import LocalVersions
 from tests.common.auth.jwks_server import JwksServer
 
 ISS, AUD = "federated-shop/users", "federated-shop"
@@ -204,3 +205,19 @@ def test_the_verified_cache_is_bounded(key, server) -> None:
     for _ in range(10):
         check.verify(issue(key, ttl=timedelta(minutes=1 + _)))
     assert len(check._verified) == 3
+
+
+def test_a_token_verified_before_is_answered_without_work_only_when_no_lookup_is_needed(
+        key) -> None:
+    # given a token this verifier never saw, and one it verified
+    check = AccessTokenVerifier(TokenPolicy(ISS, AUD), CountingKeys(key))
+    token = issue(key)
+    assert check.verified_before(token) is None
+    claims = check.verify(token)
+    # then the verified one is answered from memory
+    assert check.verified_before(token) == claims
+    # but with a token-version source to ask (I/O), never: a revoked token must be looked up
+    versioned = AccessTokenVerifier(TokenPolicy(ISS, AUD), CountingKeys(key),
+                                    versions=LocalVersions())
+    versioned.verify(token)
+    assert versioned.verified_before(token) is None

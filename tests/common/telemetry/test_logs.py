@@ -107,3 +107,27 @@ def test_the_format_follows_the_terminal_unless_chosen(
         assert type(handler.formatter) is expected
     finally:
         root.handlers[:], _ = saved[0], root.setLevel(saved[1])
+
+
+def test_uvicorns_per_websocket_lines_are_dropped_and_its_other_lines_kept() -> None:
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    server = logging.getLogger("uvicorn.error")
+    seen: list[logging.LogRecord] = []
+    catch = logging.Handler()
+    catch.emit = seen.append  # type: ignore[method-assign]
+    level = server.level  # uvicorn.Config elsewhere in the run may have set it
+    server.setLevel(logging.INFO)
+    server.addHandler(catch)
+    try:
+        configure_logging("gateway", stream=io.StringIO())
+        server.info('%s - "WebSocket %s" [accepted]', "127.0.0.1:5000", "/graphql")
+        server.info("connection open")
+        server.info("Application startup complete.")
+        server.warning("connection open")  # not INFO: kept whatever it says
+    finally:
+        server.removeHandler(catch)
+        server.setLevel(level)
+        root.handlers[:], _ = saved[0], root.setLevel(saved[1])
+    assert [(r.levelname, r.getMessage()) for r in seen] == [
+        ("INFO", "Application startup complete."), ("WARNING", "connection open")]

@@ -85,6 +85,12 @@ class Stack:
     def hub(self) -> Any:
         return self.gateway.pipeline.streams
 
+    async def wait_listening(self, count: int, within: float = 5.0) -> None:
+        """Until ``count`` client subscriptions read upstream streams (joined, not just sent)."""
+        async with asyncio.timeout(within):
+            while self.hub.listening != count:  # noqa: ASYNC110 (a count, polled: tests only)
+                await asyncio.sleep(0.01)
+
     async def restart(self, name: str) -> None:
         """Stop ``name`` and serve it again on the same port (a crash and a redeploy)."""
         served = self.servers[name]
@@ -100,8 +106,10 @@ class Stack:
 
 
 @contextlib.asynccontextmanager
-async def serve_stack(**subscriptions: Any) -> AsyncIterator[Stack]:
-    """Subgraphs, then the gateway composed over them (``subscriptions`` go to its config)."""
+async def serve_stack(auth: dict[str, Any] | None = None, **subscriptions: Any
+                      ) -> AsyncIterator[Stack]:
+    """Subgraphs, then the gateway composed over them (``subscriptions`` go to its config,
+    ``auth`` to its JWT verification)."""
     bus = Bus()
     stack = Stack(bus)
     schemas = {"orders": orders_schema(bus), "payments": payments_schema(bus)}
@@ -110,7 +118,7 @@ async def serve_stack(**subscriptions: Any) -> AsyncIterator[Stack]:
     for name, schema in schemas.items():
         url = f"http://127.0.0.1:{stack.servers[name].port}/graphql"
         stack.sources[name] = SubgraphSource(name, url, schema.as_str())
-    config = GatewayConfig(mode="production", subscriptions=subscriptions)
+    config = GatewayConfig(mode="production", subscriptions=subscriptions, auth=auth or {})
     stack.servers["gateway"] = await _serve(create_app(stack.supergraph(), config=config))
     try:
         yield stack

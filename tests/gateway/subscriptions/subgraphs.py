@@ -2,6 +2,8 @@
 
 ``orders`` streams ``orderStatusChanged(orderId)`` from an in-test ``Bus``; ``payments`` owns
 ``Order.payment``, reached through ``_entities``. Both record the Authorization they received.
+Every order belongs to alice: ``orders`` lets follow it the token ``Bearer alice`` or a JWT signed
+with ``SECRET`` whose ``sub`` is alice or whose roles hold ``admin`` (the real orders rule).
 (No ``from __future__ import annotations``: Strawberry resolves the annotations of these
 function-local types when they are defined.)
 """
@@ -11,11 +13,14 @@ from collections import defaultdict
 from collections.abc import AsyncGenerator
 from typing import Any
 
+import jwt
 import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
-__all__ = ["Bus", "orders_schema", "payments_schema"]
+__all__ = ["SECRET", "Bus", "orders_schema", "payments_schema"]
+
+SECRET = "subscriptions-test-secret-" + "long-enough-for-hs256-" * 2
 
 
 class Bus:
@@ -47,6 +52,16 @@ def _auth(info: Info) -> str | None:
     return info.context["request"].headers.get("authorization")
 
 
+def _may_follow(auth: str | None) -> bool:
+    if auth == "Bearer alice":
+        return True
+    try:
+        claims = jwt.decode((auth or "").removeprefix("Bearer "), SECRET, algorithms=["HS256"])
+    except jwt.PyJWTError:
+        return False
+    return claims.get("sub") == "alice" or "admin" in claims.get("roles", [])
+
+
 def orders_schema(bus: Bus) -> strawberry.federation.Schema:
     @strawberry.federation.type(keys=["id"])
     class Order:
@@ -67,7 +82,7 @@ def orders_schema(bus: Bus) -> strawberry.federation.Schema:
         ) -> AsyncGenerator[Order, None]:
             auth = _auth(info)
             bus.auth_seen.append(auth)
-            if auth != "Bearer alice":
+            if not _may_follow(auth):
                 raise GraphQLError("Not your order", extensions={"code": "FORBIDDEN"})
             queue: asyncio.Queue[str | None] = asyncio.Queue()
             bus.subscribed += 1

@@ -14,6 +14,7 @@ ALICE = {"Authorization": "Bearer alice"}
 
 @pytest.mark.parametrize(("messages", "code"), [
     (["not json"], 4400),
+    ([b'{"type": "connection_init"}'], 4400),  # a binary frame
     ([{"type": "nonsense"}], 4400),
     ([{"id": "1", "type": "subscribe", "payload": {"query": "{ __typename }"}}], 4401),
     ([{"type": "connection_init"}, {"type": "connection_init"}], 4429),
@@ -25,7 +26,7 @@ ALICE = {"Authorization": "Bearer alice"}
 async def test_protocol_violations_close_the_socket_with_their_code(messages, code):
     async with serve_stack() as stack, WsClient.connect(stack.ws_url, init=False) as client:
         for message in messages:
-            if isinstance(message, str):
+            if isinstance(message, str | bytes):
                 await client.socket.send(message)
             else:
                 await client.send(message)
