@@ -6,12 +6,14 @@ effectively once. Records of one key (one aggregate: an order) are handled stric
 records of other keys, in the same partition or another, at the same time, up to
 ``KafkaSettings.consumer_concurrency`` (:mod:`streaming.lanes`). A partition's commit covers only
 the contiguous run of finished records at its front (:mod:`streaming.progress`), so a record still
-being handled is never committed over, whatever finished after it. A failing handler is retried with exponential backoff; after the last
-attempt (or at once for a :class:`PoisonMessageError`, e.g. undecodable bytes) the record goes
-to ``<topic>.<group>.dlq`` and consumption moves on. Transient errors (infrastructure down,
-:class:`TransientError`) are retried until they pass. An attempt that runs longer than
-``KafkaSettings.handler_timeout_ms`` is cancelled and fails with :class:`HandlerTimeoutError`,
-so a hung handler cannot hold its partition forever.
+being handled is never committed over, whatever finished after it.
+
+A failing handler is retried with exponential backoff; after the last attempt (or at once for a
+:class:`PoisonMessageError`, e.g. undecodable bytes) the record goes to ``<topic>.<group>.dlq``
+and its key moves on. Transient errors (infrastructure down, :class:`TransientError`) are
+retried until they pass. An attempt that runs longer than ``KafkaSettings.handler_timeout_ms``
+is cancelled and fails with :class:`HandlerTimeoutError`, so a hung handler cannot hold its key
+(and its partition's commit) forever.
 
 When a connection to the broker breaks, the runner pauses every assigned partition at once, so
 nothing is fetched at the old positions: a restarted embedded broker has forgotten its logs and
