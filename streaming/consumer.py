@@ -36,16 +36,16 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import IllegalStateError, KafkaError
 from aiokafka.structs import ConsumerRecord
-from sqlalchemy.exc import InterfaceError, OperationalError
 
 from common.faults import crash_point
 from streaming.deadletter import dead_letter_message
 from streaming.events import Envelope, PoisonMessageError, decode
-from streaming.handlers import EventHandler, TransientError
+from streaming.handlers import EventHandler
 from streaming.lanes import KeyLanes
 from streaming.producer import EventProducer
 from streaming.progress import PartitionProgress
 from streaming.reconnect import ConnectionLosses
+from streaming.retry import TRANSIENT, HandlerTimeoutError, RetryPolicy
 from streaming.settings import KafkaSettings
 from streaming.topics import dlq_topic, ensure_topics
 from streaming.tracing import handling_span
@@ -53,45 +53,6 @@ from streaming.tracing import handling_span
 __all__ = ["TRANSIENT", "ConsumerStats", "EventConsumer", "HandlerTimeoutError", "RetryPolicy"]
 
 log = logging.getLogger(__name__)
-
-
-TRANSIENT: tuple[type[BaseException], ...] = (
-    TransientError,
-    ConnectionError,
-    TimeoutError,
-    OperationalError,  # database down, SQLite busy: the infrastructure, not the message
-    InterfaceError,
-)
-
-
-class HandlerTimeoutError(Exception):
-    """A handler attempt ran longer than ``KafkaSettings.handler_timeout_ms`` and was cancelled.
-
-    A failed attempt like any other error (retried, then dead-lettered); deliberately not a
-    ``TimeoutError``, which counts as transient and would be retried without limit.
-    """
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """How a failing handler is retried: doubling delays, then the dead-letter topic.
-
-    Errors of a ``transient`` type are retried without limit (a database or provider outage
-    must not flood the dead-letter topic); the partition waits meanwhile, keeping its order.
-    """
-
-    attempts: int = 5
-    initial_backoff: float = 0.1
-    max_backoff: float = 5.0
-    transient: tuple[type[BaseException], ...] = TRANSIENT
-
-    def delay(self, attempt: int) -> float:
-        """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
-        return min(self.initial_backoff * 2 ** (attempt - 1), self.max_backoff)
-
-    def gives_up(self, error: BaseException, attempt: int) -> bool:
-        """True when the record should go to the dead-letter topic now."""
-        return attempt >= self.attempts and not isinstance(error, self.transient)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,13 +1,14 @@
 """Checkout to PAID pushed: from the checkout mutation's response to the PAID event arriving at a
 real graphql-ws subscriber through the gateway (issue 17), with where the time goes per hop.
 
-Starts the whole platform as real processes (PostgreSQL per service, Redis, the embedded broker,
-the gateway) with the e2e harness. One checkout at a time (or ``--rate`` a second): add to
-cart, checkout, then subscribe to ``orderStatusChanged`` through the npm graphql-ws client
-(tests/e2e/clients/many.mjs, one process for the whole run) and wait for PAID. Afterwards the
-saga's events are read back from the broker; each event's envelope ``occurredAt`` (when its
-writer built it, before its commit), its Kafka record timestamp (when the outbox relay sent it)
-and the next service's inbox claim split the time into hops:
+Starts the whole platform as real processes (PostgreSQL per service and Redis, or with
+``--database sqlite`` the ``make dev`` stores: a SQLite file per service and in-process caches;
+the embedded broker, the gateway) with the e2e harness. One checkout at a time (or ``--rate``
+a second): add to cart, checkout, then subscribe to ``orderStatusChanged`` through the npm
+graphql-ws client (tests/e2e/clients/many.mjs, one process for the whole run) and wait for
+PAID. Afterwards the saga's events are read back from the broker; each event's envelope
+``occurredAt`` (when its writer built it, before its commit), its Kafka record timestamp (when
+the outbox relay sent it) and the next service's inbox claim split the time into hops:
 
     relay:<writer>   occurredAt -> sent      the writer's commit, the relay's wake-up and produce
     fetch:<reader>   sent -> inbox claim     the reader's fetch wait, decode, transaction start
@@ -18,6 +19,8 @@ and the next service's inbox claim split the time into hops:
 Usage, from the repo root (take the bench lock: one benchmark at a time on the shared machine):
 
     flock /work/bench.lock .venv/bin/python tests/bench/realtime/run.py --orders 100
+    flock /work/bench.lock .venv/bin/python tests/bench/realtime/run.py --orders 200 --rate 20 \
+        --database sqlite --env KAFKA_FETCH_MAX_WAIT_MS=25
 
 ``--env KEY=VALUE`` passes settings to every process (e.g. ``KAFKA_FETCH_MAX_WAIT_MS=100`` to
 measure another fetch wait). Prints p50/p95/p99 and writes tests/bench/results/realtime.json.
@@ -27,7 +30,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -136,6 +141,9 @@ async def claims(platform: Platform) -> dict[tuple[str, str], float]:
     """When each service's inbox claimed each event, (service, event id) -> epoch ms."""
     found = {}
     for service in ("orders", "products", "payments"):
+        if platform.database == "sqlite":
+            found.update(_sqlite_claims(platform.logs / f"{service}.db", service))
+            continue
         conn = await asyncpg.connect(platform.database_dsn(service))
         try:
             for row in await conn.fetch("SELECT event_id, processed_at FROM inbox"):
@@ -143,6 +151,14 @@ async def claims(platform: Platform) -> dict[tuple[str, str], float]:
         finally:
             await conn.close()
     return found
+
+
+def _sqlite_claims(path: Path, service: str) -> dict[tuple[str, str], float]:
+    """The same from a SQLite file; SQLAlchemy stores the UTC time without its zone there."""
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        rows = conn.execute("SELECT event_id, processed_at FROM inbox").fetchall()
+    return {(service, event_id): datetime.fromisoformat(at).replace(tzinfo=UTC).timestamp() * 1000
+            for event_id, at in rows}
 
 
 async def saga_events(bootstrap: str, claimed: dict[tuple[str, str], float]
@@ -215,13 +231,16 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=0.0,
                         help="checkouts started per second (0: one at a time)")
     parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--database", choices=["postgres", "sqlite"], default="postgres",
+                        help="sqlite: the make dev stores (SQLite files, in-process caches)")
     args = parser.parse_args()
     if (missing := node_clients_missing()) is not None:
         raise SystemExit(missing)
     extra = dict(item.split("=", 1) for item in args.env)
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as logs:
-        platform = Platform(logs=Path(logs), extra_env=extra).start()
+        stores = {"database": "sqlite", "redis_url": ""} if args.database == "sqlite" else {}
+        platform = Platform(logs=Path(logs), extra_env=extra, **stores).start()
         try:
             samples = asyncio.run(measure(platform, args.orders, args.warmup, args.rate))
             assert platform.broker is not None
@@ -230,7 +249,8 @@ def main() -> int:
         finally:
             platform.stop()
     result = report(samples, found) | {
-        "env": extra, "load_average_before": [round(x, 2) for x in load_before],
+        "database": args.database, "env": extra,
+        "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
     }
