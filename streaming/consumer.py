@@ -2,8 +2,9 @@
 
 Each record is decoded, handed to the handler, and its offset committed only afterwards, so
 delivery is at-least-once; handlers wrapped by :func:`streaming.inbox.idempotent` make it
-effectively once. Records of one key (one aggregate: an order) are handled strictly in order;
-records of other keys, in the same partition or another, at the same time, up to
+effectively once. Records of one key (one aggregate: an order) are handled strictly in order,
+one at a time, also across the topics a consumer reads; records of other keys, in the same
+partition or another, at the same time, up to
 ``KafkaSettings.consumer_concurrency`` (:mod:`streaming.lanes`). A partition's commit covers only
 the contiguous run of finished records at its front (:mod:`streaming.progress`), so a record still
 being handled is never committed over, whatever finished after it.
@@ -268,7 +269,10 @@ class EventConsumer:
             self._next[tp] = progress.next
         for record in records:
             progress.take(record.offset)
-            self._lanes.submit((tp, record.key), (progress, record))
+            # One lane per aggregate across all topics read (products reads its orders' and
+            # payments' events): two events of one order never run at once. No key: per partition.
+            lane = record.key if record.key is not None else tp
+            self._lanes.submit(lane, (progress, record))
 
     async def _handle(self, item: tuple[PartitionProgress, ConsumerRecord]) -> None:
         """One record in its key's lane: handled, then its partition's commit moved on."""

@@ -11,6 +11,7 @@ import pytest
 from streaming.consumer import EventConsumer, RetryPolicy
 from streaming.events import Envelope
 from streaming.handlers import TransientError
+from streaming.lifecycle import running
 from streaming.settings import KafkaSettings
 from tests.streaming.harness import eventually, settings_for, unique_name
 from tests.streaming.samples import order_created
@@ -73,6 +74,29 @@ async def test_a_blocked_key_does_not_stop_other_keys_of_its_partition(one_parti
         await eventually(lambda: _all_committed(consumer))
 
     assert seen == [b1.id, b2.id, a1.id, a2.id]
+
+
+async def test_one_key_waits_for_itself_across_the_topics_a_consumer_reads(one_partition):
+    orders, payments = unique_name("orders"), unique_name("payments")
+    gate, seen = asyncio.Event(), []
+    [created], [paid], [other] = of("order-a", 1), of("order-a", 1), of("order-b", 1)
+
+    async def handle(event: Envelope) -> None:
+        if event.id == created.id:
+            await gate.wait()
+        seen.append(event.id)
+
+    consumer = EventConsumer([orders, payments], unique_name("g"), handle, settings=one_partition)
+    async with running(consumer):
+        await asyncio.wait_for(consumer.assigned.wait(), 15)
+        await publish(one_partition, orders, created)
+        await eventually(lambda: consumer.stats().consumed == 1)  # created is in hand
+        await publish(one_partition, payments, paid, other)
+        await eventually(lambda: seen == [other.id])  # paid waits: same order as created
+        gate.set()
+        await eventually(lambda: len(seen) == 3)
+
+    assert seen == [other.id, created.id, paid.id]
 
 
 async def test_a_record_unfinished_at_a_crash_is_redelivered_though_later_ones_finished(

@@ -93,6 +93,20 @@ async def one_order(subs: NodeSubscriptions, customer: Client, product: str
             raise RuntimeError(f"order {order_id} ended {order['status']}")
 
 
+def cpu_seconds(platform: Platform) -> dict[str, float]:
+    """CPU time (user + system) each platform process and this driver used so far."""
+    pids = {name: child.pid for name, child in platform.children.items()}
+    if platform.broker is not None and platform.broker._process is not None:
+        pids["broker"] = platform.broker._process.pid
+    pids["bench driver"] = os.getpid()
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for name, pid in pids.items():
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        used[name] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return used
+
+
 async def measure(platform: Platform, orders: int, warmup: int, rate: float
                   ) -> list[dict[str, float]]:
     asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(64))
@@ -105,13 +119,17 @@ async def measure(platform: Platform, orders: int, warmup: int, rate: float
     async with NodeSubscriptions(platform.gateway_url) as subs:
         for i in range(warmup):  # plans cached, consumers joined, sockets open
             await one_order(subs, customers[i % len(customers)], product)
+        before, began = cpu_seconds(platform), time.monotonic()
         if rate > 0:
-            return await at_rate(subs, customers, product, orders, rate)
-        samples = []
-        for _ in range(orders):
-            samples.append(await one_order(subs, customers[0], product))
-            await asyncio.sleep(0.05)  # one at a time, with the saga's consumers idle between
-        return samples
+            samples = await at_rate(subs, customers, product, orders, rate)
+        else:
+            samples = []
+            for _ in range(orders):
+                samples.append(await one_order(subs, customers[0], product))
+                await asyncio.sleep(0.05)  # one at a time, the saga's consumers idle between
+        after, took = cpu_seconds(platform), time.monotonic() - began
+        cpu = {name: round((after[name] - before[name]) * 1000 / orders, 1) for name in after}
+        return [s | {"cpu_ms_per_checkout": cpu, "seconds": took} for s in samples]
 
 
 async def at_rate(subs: NodeSubscriptions, customers: list[Client], product: str, orders: int,
@@ -219,6 +237,12 @@ def report(samples: list[dict[str, float]], found: dict[str, Any]) -> dict[str, 
         "checkout_to_paid_pushed_ms": quantiles([s["paid"] - s["answered"] for s in samples]),
         "checkout_to_first_event_ms": quantiles([s["first"] - s["answered"] for s in samples]),
         "achieved_rate_per_s": round(samples[0].get("achieved_rate", 0.0), 1),
+        # CPU each process spent per checkout over the measured run (the node client excluded);
+        # total / 1000 * rate is the cores the rate needs (this machine has 2)
+        "cpu_ms_per_checkout": samples[0]["cpu_ms_per_checkout"]
+        | {"total": round(sum(samples[0]["cpu_ms_per_checkout"].values()), 1)},
+        "cores_busy": round(sum(samples[0]["cpu_ms_per_checkout"].values()) * len(samples)
+                            / 1000 / samples[0]["seconds"], 2),
         "hops_ms": {name: quantiles(values) for name, values in per_hop.items()},
         "hops_note": "record timestamps are whole ms (CreateTime set by the producer)",
     }
