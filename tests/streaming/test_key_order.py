@@ -163,3 +163,38 @@ async def _redelivered(settings: KafkaSettings, topic: str, group: str) -> set[o
 
 async def _all_committed(consumer: EventConsumer) -> bool:
     return sum((await consumer.committed_lag()).values()) == 0
+
+
+async def test_partitions_moved_to_a_new_member_mid_handling_lose_no_record(kafka_settings):
+    settings = kafka_settings.model_copy(update={"consumer_concurrency": 4})
+    topic, group, gate = unique_name("orders"), unique_name("group"), asyncio.Event()
+    events = [e for k in range(8) for e in of(f"order-{k}", 3)]
+    seen: list[object] = []
+
+    async def first(event: Envelope) -> None:  # holds every record until the group rebalances
+        await gate.wait()
+        seen.append(event.id)
+
+    async def second(event: Envelope) -> None:
+        seen.append(event.id)
+
+    one = EventConsumer([topic], group, first, settings=settings)
+    two = EventConsumer([topic], group, second, settings=settings)
+    async with running(one):
+        await asyncio.wait_for(one.assigned.wait(), 15)
+        await publish(settings, topic, *events)
+        await eventually(lambda: one.stats().consumed >= 1)
+        async with running(two):
+            await asyncio.wait_for(two.assigned.wait(), 15)  # the group moved partitions
+            gate.set()
+            await eventually(lambda: {e.id for e in events} <= set(seen), within=30)
+            await eventually(lambda: _all_committed(one) if one.assigned.is_set() else True)
+            await eventually(lambda: _all_committed(two))
+
+    for key in {e.key for e in events}:  # redelivered ones again, but each key still in order
+        order = [i for i in seen if i in {e.id for e in events if e.key == key}]
+        assert _first_occurrences(order) == [e.id for e in events if e.key == key]
+
+
+def _first_occurrences(ids: list[object]) -> list[object]:
+    return list(dict.fromkeys(ids))
