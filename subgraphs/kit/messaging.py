@@ -112,10 +112,10 @@ class Messaging:
 
 
 def _for_handlers_on(database: Database, settings: KafkaSettings) -> KafkaSettings:
-    """One record at a time on SQLite: a file has one writer, so concurrent handlers only queue
-    on its lock, and SQLite's busy handler wakes them by sleeping in steps of up to 100 ms
-    (20 checkouts/s on SQLite: p95 806 ms with 8 handlers, 423 ms with 1; see
+    """One record at a time on SQLite unless ``KAFKA_CONSUMER_CONCURRENCY`` is set: a file has
+    one writer, so concurrent handlers mostly take turns on it (20 checkouts/s on SQLite, before
+    writers queued in-process: p95 806 ms with 8 handlers, 423 ms with 1; see
     tests/bench/RESULTS.md, issue 17)."""
-    if database.is_sqlite:
+    if database.is_sqlite and "consumer_concurrency" not in settings.model_fields_set:
         return settings.model_copy(update={"consumer_concurrency": 1})
     return settings

@@ -27,13 +27,15 @@ async def test_a_service_starts_and_stops_promptly_while_the_broker_is_down(
     await database.dispose()
 
 
-async def test_on_sqlite_each_consumer_handles_one_record_at_a_time(sqlite_url: str) -> None:
+async def test_on_sqlite_each_consumer_handles_one_record_at_a_time_unless_configured(
+    sqlite_url: str,
+) -> None:
     database = Database(sqlite_url)
-    settings = KafkaSettings(consumer_concurrency=8)
     subscription = Subscription(["orders"], "g", lambda session, event: asyncio.sleep(0))
 
-    [consumer] = Messaging(database, settings, [subscription]).consumers
+    [default] = Messaging(database, KafkaSettings(), [subscription]).consumers
+    [chosen] = Messaging(database, KafkaSettings(consumer_concurrency=4), [subscription]).consumers
 
-    assert consumer.settings.consumer_concurrency == 1  # one writer per SQLite file anyway
-    assert settings.consumer_concurrency == 8  # PostgreSQL services keep the setting
+    assert default.settings.consumer_concurrency == 1  # one writer per SQLite file anyway
+    assert chosen.settings.consumer_concurrency == 4  # an explicit setting wins
     await database.dispose()
