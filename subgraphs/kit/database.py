@@ -9,8 +9,6 @@ from sqlalchemy import event, text
 from sqlalchemy.ext import asyncio as sa_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from subgraphs.kit.sqlite_writes import queue_writers
-
 __all__ = ["Database"]
 
 
@@ -48,7 +46,6 @@ def _make_engine(url: str, echo: bool) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        queue_writers(engine)
         return engine
     return create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
