@@ -1,13 +1,23 @@
 # One image for every process of the platform; the command picks the service.
 # Stage 1 builds wheels (compilers stay here); stage 2 installs them into a slim, non-root image.
+# NATIVE=1 (the default) compiles the gateway executor's hot modules with mypyc first
+# (infra/native.py; the wheel then carries them beside their sources, which stay the fallback;
+# tests/gateway/executor/test_native.py builds and tests that wheel); NATIVE=0 builds pure Python.
 FROM python:3.11-slim AS build
+ARG NATIVE=1
+ARG MYPY_VERSION=2.4.1
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
+RUN if [ "$NATIVE" = 1 ]; then apt-get update -qq \
+      && apt-get install -y -qq --no-install-recommends gcc libc6-dev \
+      && rm -rf /var/lib/apt/lists/* && pip install "mypy==$MYPY_VERSION" setuptools; fi
 COPY pyproject.toml README.md ./
 COPY gateway ./gateway
 COPY subgraphs ./subgraphs
 COPY streaming ./streaming
 COPY common ./common
+COPY infra/__init__.py infra/native.py ./infra/
+RUN if [ "$NATIVE" = 1 ]; then pip install . && python -m infra.native build; fi
 RUN pip wheel --wheel-dir /wheels .
 
 FROM python:3.11-slim AS runtime

@@ -51,8 +51,6 @@ class Gateway:
         self.max_request_bytes = config.limits.max_request_bytes
         self.max_batch = config.batching.max_operations if config.batching.enabled else 0
         self.expose_query_plan = config.expose_query_plan
-        self.collapse_requests = config.collapse_requests
-        self.propagated_headers = tuple(config.propagate_headers)
         self.edge = wiring.edge.edge
         self.graphiql = config.graphiql
         self._readiness = Readiness(config.ready_cache_seconds)
@@ -137,6 +135,8 @@ class Gateway:
         for pool in pools:
             await pool.aclose()
         await self._wiring.edge.aclose()
+        if self.pipeline.shared is not None:
+            await self.pipeline.shared.flights.aclose()
         if isinstance(self.pipeline.streams, SubscriptionHub):
             await self.pipeline.streams.aclose()
 
@@ -177,6 +177,8 @@ class Wiring:
             streams=_streams(config, urls, self.credentials),
             merge_across_branches=config.merge_requests_across_branches,
             tracer=self.tracer,
+            collapse=config.collapse_requests,
+            neutral_headers=self.guard.stale.neutral,
         )
         return supergraph, pool, pipeline
 

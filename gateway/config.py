@@ -254,13 +254,17 @@ class GatewayConfig(BaseSettings):
         True, description="gzip responses of 1000 bytes or more for clients that accept it."
     )
     collapse_requests: bool = Field(
-        False,
-        description="Identical queries in flight at the same time share one execution and one "
-        "serialised response: same body (document, operation name, variables, extensions), "
-        "same verified claims and the same request headers, except request ids, trace context, "
-        "forwarding and transport headers that are not in propagate_headers. Mutations and "
-        "subscriptions never share. Off by default: a shared answer is the leader's (its "
-        "x-request-id reaches the subgraphs), which a deployment should choose knowingly.",
+        True,
+        description="Identical queries in flight at the same time share one execution (the "
+        "subgraph fetches, merging and shaping); each client request still has its own request "
+        "id, authorization, on_request/on_response plugin hooks, metrics, trace and response "
+        "object. Identical means the same document, operation name, variables, extensions, "
+        "verified claims and the same headers towards every subgraph the plan calls "
+        "(Authorization, cookies, every propagated header) except stale_cache.neutral_headers. "
+        "Never shared: mutations, subscriptions, @defer/@stream, requests with 'Cache-Control: "
+        "no-cache' or 'no-store', and requests a plugin's on_collapse refuses. The subgraph "
+        "fetch spans are in the first request's trace; the others name it in "
+        "gateway.collapse.trace_id.",
     )
     merge_requests_across_branches: bool = Field(
         True,

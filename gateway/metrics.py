@@ -14,6 +14,7 @@ from common.telemetry.metrics import LATENCY_BUCKETS
 from common.telemetry.tally import Counter, Histogram
 
 __all__ = [
+    "COLLAPSED",
     "FETCHES",
     "FETCH_FAILURES",
     "GRAPHQL_ERRORS",
@@ -37,6 +38,10 @@ FETCHES = Histogram("gateway_subgraph_fetch_duration_seconds",
                     buckets=LATENCY_BUCKETS)
 FETCH_FAILURES = Counter("gateway_subgraph_fetch_failures_total",
                          "Subgraph requests without a GraphQL response", ["subgraph", "code"])
+COLLAPSED = Counter("gateway_collapsed_requests_total",
+                    "Queries answered from an identical concurrent query's execution "
+                    "(collapse_requests); each is counted in gateway_requests_total too",
+                    []).labels()
 PLAN_CACHE = Counter("gateway_plan_cache_total",
                      "Look-ups of prepared (parsed, validated, planned) operations",
                      ["result"])

@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 from typing import Protocol
+from urllib.parse import quote
 
 import httpx
 
@@ -81,7 +82,9 @@ class HttpVersions:
                                                         max_keepalive_connections=8))
 
     def minimum(self, subject: str) -> int:
-        response = self._client.get(f"{self.base_url}/{subject}")
+        # One path segment whatever the subject holds ('/', '?', '#', '..', '%'): an identity
+        # provider's subject must not reach another route or turn into a query (RFC 3986 3.3).
+        response = self._client.get(f"{self.base_url}/{quote(subject, safe='')}")
         response.raise_for_status()
         return int(response.json()["minimum"])
 

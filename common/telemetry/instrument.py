@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 __all__ = ["instrument_libraries"]
 
 
@@ -11,6 +13,10 @@ def instrument_libraries() -> None:
     SQLAlchemy's instrumentor wraps ``create_async_engine`` from now on: engines must be made
     after this call, through the module attribute (subgraphs/kit/database.py does).
     """
+    # httpx's CLIENT spans with the stable HTTP attribute names (http.request.method, url.full,
+    # server.address, http.response.status_code), as the kit's own client spans and the
+    # gateway's (common/telemetry/client_span.py); read once, by the first instrumentor.
+    os.environ.setdefault("OTEL_SEMCONV_STABILITY_OPT_IN", "http")
     from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
     from opentelemetry.instrumentation.redis import RedisInstrumentor
     from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor

@@ -1,17 +1,14 @@
 """``GET``/``POST /graphql`` (not streamed) as one function of the request's parts.
 
 Both the Starlette route and the direct ASGI path (``app.GatewayApp``) answer through
-``GraphQLEndpoint.answer``, so they cannot drift apart. With ``collapse_requests`` identical
-requests in flight share one execution and one serialised body (``gateway.pipeline.collapse``):
-the key is the method, the raw body (or query string), the negotiated media type, the verified
-claims and every request header except those that cannot change the answer (``IGNORED_HEADERS``:
-request ids, trace context, forwarding and transport headers), unless they are propagated to
-subgraphs. Only queries share: a mutation (or subscription) releases its followers at once.
+``GraphQLEndpoint.answer``, so they cannot drift apart. Request collapsing
+(``collapse_requests``) happens in the pipeline around the execution only
+(``gateway.pipeline.share``): every request gets its own pass through everything here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 import orjson
@@ -22,26 +19,16 @@ from gateway.http.errors import HttpError
 from gateway.http.request import check_content_type, from_body, from_query_params
 from gateway.http.response import GRAPHQL_RESPONSE, JSON, negotiate
 from gateway.pipeline import Outcome, Pipeline
-from gateway.pipeline.collapse import DECLINED, Collapser, Flight
 from gateway.plan import print_plan
 
-__all__ = ["IGNORED_HEADERS", "STALE_HEADER", "GraphQLEndpoint", "Reply"]
+__all__ = ["STALE_HEADER", "GraphQLEndpoint", "Reply"]
 
 DEBUG_HEADER = "x-debug-query-plan"
 # Names the subgraphs whose part of the answer came from the gateway's stale cache.
 STALE_HEADER = "x-served-stale"
 
-IGNORED_HEADERS = frozenset({
-    "x-request-id", "traceparent", "tracestate", "baggage",  # per request, answered per request
-    "content-length", "connection", "keep-alive", "te", "accept-encoding",  # transport
-    "user-agent", "origin", "referer",  # CORS is applied per request
-    "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port",
-    "forwarded", "x-real-ip",  # the client address: rate limits are checked per request
-})
-
-
 class Reply:
-    """A GraphQL HTTP answer, ready to send; shared (never mutated) between collapsed requests.
+    """A GraphQL HTTP answer, ready to send (never mutated).
 
     ``gzipped`` keeps the compressed body, so a shared answer is compressed once.
     """
@@ -77,11 +64,8 @@ BodyReader = Callable[[int], Awaitable[bytes]]
 class GraphQLEndpoint:
     """Answers plain (not streamed) GraphQL HTTP requests for ``gateway``."""
 
-    def __init__(self, gateway: _Gateway, collapse: bool = False,
-                 propagated: Iterable[str] = ()) -> None:
+    def __init__(self, gateway: _Gateway) -> None:
         self.gateway = gateway
-        self.collapser: Collapser[Reply] | None = Collapser() if collapse else None
-        self.ignored = IGNORED_HEADERS - {name.lower() for name in propagated}
         self._media: dict[str | None, str | None] = {}
 
     def media_type(self, accept: str | None) -> str | None:
@@ -123,27 +107,7 @@ class GraphQLEndpoint:
         if isinstance(read, list):
             return await _batch(pipeline, read, plan)
         read_only = method != "POST"
-        if self.collapser is None:
-            return outcome_reply(await pipeline.run(read, read_only=read_only), media_type, plan)
-        key = (pipeline, method, raw, media_type, self._header_key(headers),
-               None if claims is None else orjson.dumps(claims, option=orjson.OPT_SORT_KEYS))
-
-        async def lead(flight: Flight[Reply]) -> Reply:
-            def kind_known(kind: str) -> None:
-                if kind != "query":
-                    flight.decline()
-
-            outcome = await pipeline.run(read, read_only=read_only, kind_known=kind_known)
-            return outcome_reply(outcome, media_type, plan)
-
-        reply = await self.collapser.run(key, lead)
-        if reply is DECLINED:  # the leader's operation is no query: run this one on its own
-            return outcome_reply(await pipeline.run(read, read_only=read_only), media_type, plan)
-        return reply
-
-    def _header_key(self, headers: dict[str, str]) -> frozenset[tuple[str, str]]:
-        ignored = self.ignored
-        return frozenset([item for item in headers.items() if item[0] not in ignored])
+        return outcome_reply(await pipeline.run(read, read_only=read_only), media_type, plan)
 
 
 def _wants_plan(headers: dict[str, str]) -> bool:

@@ -33,7 +33,6 @@ class GatewayHttp(Protocol):
     expose_query_plan: bool
     edge: Edge
     graphiql: bool
-    # optional: collapse_requests (bool), propagated_headers (names), see GraphQLEndpoint
 
     async def ready(self) -> bool: ...
 
@@ -43,15 +42,10 @@ class GatewayHttp(Protocol):
 
 
 def build_http_app(gateway: GatewayHttp) -> GatewayApp:
-    """An ASGI app serving ``gateway``; its lifespan closes the subgraph connections.
-
-    ``gateway.collapse_requests`` (default off) shares one execution between identical queries
-    in flight (``endpoint.GraphQLEndpoint``).
-    """
+    """An ASGI app serving ``gateway``; its lifespan closes the subgraph connections."""
 
     streaming = StreamingTransports(gateway)
-    endpoint = GraphQLEndpoint(gateway, getattr(gateway, "collapse_requests", False),
-                               getattr(gateway, "propagated_headers", ()))
+    endpoint = GraphQLEndpoint(gateway)
 
     async def graphql(request: Request) -> Response:
         if gateway.graphiql and wants_graphiql(request):
@@ -90,8 +84,6 @@ def build_http_app(gateway: GatewayHttp) -> GatewayApp:
             yield
         finally:
             sharing.cancel()
-            if endpoint.collapser is not None:
-                await endpoint.collapser.aclose()
             await gateway.aclose()
 
     routes = [

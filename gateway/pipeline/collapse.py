@@ -1,12 +1,10 @@
-"""Inbound request collapsing: identical requests in flight at the same time share one execution.
+"""Single flight: callers with the same key while a piece of work runs share that one run.
 
-The first request with a key leads: its work runs in a task of its own, so the leader's client
-going away (its request task cancelled) never cancels what its followers wait for. Followers
-wait on a future each; the leader's result (a value, never an exception raised into the wrong
-request) is handed to all of them. The work may ``decline`` sharing (the operation turned out to
-be a mutation): the followers then get ``DECLINED`` at once and run on their own, and later
-arrivals no longer join the flight. Per-request work (authentication, rate limits, CSRF, request
-ids) is the caller's, before it joins.
+The first caller with a key leads: its work runs in a task of its own (a copy of the leader's
+context), so the leader going away (its request task cancelled) never cancels what the others
+wait for. Followers wait on a future each; the work's value, or its exception, is handed to all
+of them. What may be shared and what stays per request is the caller's
+(``gateway.pipeline.share``).
 """
 
 from __future__ import annotations
@@ -16,20 +14,11 @@ import logging
 from collections.abc import Callable, Coroutine, Hashable
 from typing import Any, Generic, TypeVar
 
-__all__ = ["DECLINED", "Collapser", "Flight"]
+__all__ = ["Collapser", "Flight"]
 
 log = logging.getLogger(__name__)
 
 V = TypeVar("V")
-
-
-class _Declined:
-    def __repr__(self) -> str:
-        return "DECLINED"
-
-
-DECLINED: Any = _Declined()
-"""What a follower gets when the leader's work declined to share: run the request yourself."""
 
 
 class Flight(Generic[V]):
@@ -43,15 +32,6 @@ class Flight(Generic[V]):
         self._waiters = [leader]
         self.followers = 0
         self.landed = False
-
-    def decline(self) -> None:
-        """Release the followers (they get DECLINED) and let no one else join."""
-        self._collapser._leave(self._key, self)
-        leader, *followers = self._waiters
-        self._waiters = [leader]
-        for waiter in followers:
-            if not waiter.done():
-                waiter.set_result(DECLINED)
 
     def _join(self, waiter: asyncio.Future[V]) -> None:
         self._waiters.append(waiter)
@@ -88,10 +68,7 @@ class Collapser(Generic[V]):
 
     async def run(self, key: Hashable,
                   work: Callable[[Flight[V]], Coroutine[Any, Any, V]]) -> V:
-        """``work``'s value, from this request's execution or from the one in flight.
-
-        DECLINED when the flight this request joined declined to share.
-        """
+        """``work``'s value, from this caller's run or from the one in flight."""
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[V] = loop.create_future()
         flight = self._flights.get(key)

@@ -22,9 +22,14 @@ async def execute_request(
     variables: dict[str, Any],
     request: GraphQLRequest,
     plugins: Plugins,
+    made: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """The client's response; an executor bug becomes an INTERNAL_SERVER_ERROR, not a crash."""
-    made: dict[str, dict[str, str]] = {}  # a plan fetches one subgraph many times: ask once
+    """The client's response; an executor bug becomes an INTERNAL_SERVER_ERROR, not a crash.
+
+    ``made``: subgraph headers already asked of the plugins for this request, by subgraph.
+    """
+    # a plan fetches one subgraph many times: ask once
+    made = {} if made is None else dict(made)
 
     def headers_for(subgraph: str) -> dict[str, str]:
         headers = made.get(subgraph)

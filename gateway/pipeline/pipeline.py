@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,10 +31,11 @@ from gateway.pipeline.lru import LRU, text_key
 from gateway.pipeline.normalise import prepare_operation
 from gateway.pipeline.parse import Parser
 from gateway.pipeline.plan import OverrideLabels, plan_for
+from gateway.pipeline.share import SharedExecutions
 from gateway.pipeline.tracing import PipelineSpans, annotate_operation
 from gateway.pipeline.validate import Validator
 from gateway.pipeline.variables import coerce_variables
-from gateway.plan import QueryPlan
+from gateway.plan import QueryPlan, plan_subgraphs
 from gateway.plugins import GraphQLRequest, Plugins
 from gateway.supergraph import Supergraph
 
@@ -51,6 +52,7 @@ class Prepared:
     plan: QueryPlan
     labels: frozenset[str] = frozenset()
     incremental: IncrementalOperation | None = None  # set when the document uses @defer
+    subgraphs: tuple[str, ...] = ()  # every subgraph the plan calls
 
     @property
     def kind(self) -> str:
@@ -76,6 +78,8 @@ class Pipeline:
         streams: Streamer | None = None,
         merge_across_branches: bool = True,
         tracer: Tracer | None = None,
+        collapse: bool = False,
+        neutral_headers: Iterable[str] = (),
     ) -> None:
         self.supergraph = supergraph
         self.merge_across_branches = merge_across_branches
@@ -91,6 +95,9 @@ class Pipeline:
         self._validator = Validator(supergraph.api_schema, limits, cache_size)
         self._prepared: LRU[Hashable, Prepared | RequestError] = LRU(cache_size, cache_bytes)
         self._spans = PipelineSpans(tracer) if tracer is not None else None
+        # identical concurrent queries share one execution (gateway.pipeline.share)
+        self.shared = (SharedExecutions(self.plugins, neutral_headers, tracer is not None)
+                       if collapse else None)
 
     def prepare(self, request: GraphQLRequest) -> Prepared:
         """Parse, validate, pick the operation and plan it: cached per document and name."""
@@ -158,7 +165,7 @@ class Pipeline:
         except RequestError as error:
             return error
         incremental = IncrementalOperation(operation, plan) if deferred else None
-        return Prepared(operation, plan, labels, incremental)
+        return Prepared(operation, plan, labels, incremental, plan_subgraphs(plan))
 
     async def execute(self, prepared: Prepared, request: GraphQLRequest) -> dict[str, Any]:
         """Coerce the request's variables and execute; subgraph failures stay in ``errors``."""
@@ -167,9 +174,24 @@ class Pipeline:
         )
         if prepared.incremental is not None and prepared.incremental.active(variables):
             raise IncrementalNotAccepted()
-        response = await execute_request(
-            prepared.plan, prepared.operation, self.fetcher, variables, request, self.plugins
-        )
+        shared = self.shared
+        if (shared is None or prepared.kind != "query" or prepared.incremental is not None
+                or not prepared.subgraphs):
+            response = await execute_request(
+                prepared.plan, prepared.operation, self.fetcher, variables, request, self.plugins
+            )
+            return self.plugins.response(request, response)
+        headers = shared.headers(prepared.subgraphs, request)
+
+        def execute(made: dict[str, dict[str, str]]) -> Any:
+            return execute_request(prepared.plan, prepared.operation, self.fetcher, variables,
+                                   request, self.plugins, made)
+
+        key = shared.key(request, prepared.labels, headers)
+        if key is None:
+            response = await execute(headers)
+        else:
+            response = await shared.run(key, execute, headers)
         return self.plugins.response(request, response)
 
     def authorize(self, prepared: Prepared, request: GraphQLRequest) -> tuple[Prepared, Decision]:
@@ -183,19 +205,18 @@ class Pipeline:
                                       prepared.labels, self.merge_across_branches),
         )
         incremental = prepared.incremental and prepared.incremental.with_plan(plan)
-        return Prepared(prepared.operation, plan, prepared.labels, incremental), decision
+        return Prepared(prepared.operation, plan, prepared.labels, incremental,
+                        plan_subgraphs(plan)), decision
 
-    async def run(self, request: GraphQLRequest, *, read_only: bool = False,
-                  kind_known: Callable[[str], None] | None = None) -> Outcome:
+    async def run(self, request: GraphQLRequest, *, read_only: bool = False) -> Outcome:
         """The whole chain; a RequestError becomes a response with errors and no data.
 
-        ``read_only`` refuses mutations (a GET request). ``kind_known`` is told the operation's
-        kind (query, mutation, subscription) once the document is prepared, before anything
-        executes: request collapsing lets identical requests wait only for a query. Each run
-        is counted and timed in ``gateway.metrics``.
+        ``read_only`` refuses mutations (a GET request). Each run is counted and timed in
+        ``gateway.metrics``, a collapsed one too (``gateway.pipeline.share``): everything but
+        the execution is per request.
         """
         started = time.perf_counter()
-        outcome = await self._run(request, read_only, kind_known)
+        outcome = await self._run(request, read_only)
         prepared = outcome.prepared
         if prepared is None:
             record_request(None, "unknown", outcome.response, time.perf_counter() - started)
@@ -205,8 +226,7 @@ class Pipeline:
                            time.perf_counter() - started)
         return outcome
 
-    async def _run(self, request: GraphQLRequest, read_only: bool,
-                   kind_known: Callable[[str], None] | None) -> Outcome:
+    async def _run(self, request: GraphQLRequest, read_only: bool) -> Outcome:
         prepared = None
         try:
             request = self.plugins.request(await self.persisted.resolve(request))
@@ -214,8 +234,6 @@ class Pipeline:
             if self._spans is not None:
                 name = prepared.operation.operation.name
                 annotate_operation(prepared.kind, name.value if name else None)
-            if kind_known is not None:
-                kind_known(prepared.kind)
             _check_kind(prepared.kind, read_only)
             prepared, decision = self.authorize(prepared, request)
             response = decision.apply(await self.execute(prepared, request))

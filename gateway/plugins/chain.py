@@ -28,6 +28,10 @@ class Plugins:
             headers = plugin.on_subgraph_headers(subgraph, headers, request)
         return headers
 
+    def collapsible(self, request: GraphQLRequest) -> bool:
+        """False when a plugin keeps ``request`` from sharing an execution."""
+        return all(plugin.on_collapse(request) is not False for plugin in self.plugins)
+
     def policy(self, policy: str, claims: dict[str, Any] | None) -> bool:
         """True when a plugin approves ``policy`` and none refuses it (default: denied)."""
         votes = [plugin.on_policy(policy, claims) for plugin in self.plugins]

@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 
 from common.http.http11 import Http11Pool, TransportError, describe
-from common.telemetry.propagation import traced_headers
+from common.telemetry.client_span import ClientSpans
 
 __all__ = ["ServiceClient"]
 
@@ -33,28 +33,38 @@ class ServiceClient(httpx.AsyncClient):
     """An ``httpx.AsyncClient`` whose plain POST goes over ``Http11Pool`` connections, one pool
     per URL, at most ``max_connections`` each; answers are ``httpx.Response``s."""
 
-    def __init__(self, *, timeout: float, max_connections: int = 100) -> None:
+    def __init__(self, *, timeout: float, max_connections: int = 100,
+                 spans: ClientSpans | None = None) -> None:
         super().__init__(timeout=timeout)
         self._within = timeout
         self._max_connections = max_connections
         self._targets: dict[str, tuple[Http11Pool, bytes]] = {}
+        # the shared client is not one the httpx instrumentation wraps: its requests get their
+        # CLIENT span and W3C traceparent here, so the callee continues the caller's trace
+        self.spans = spans or ClientSpans()
 
     async def post(  # type: ignore[override]
         self, url: Any, *, content: Any = None, headers: Any = None, **options: Any
     ) -> httpx.Response:
-        data = target = None
+        target = None
         if (not options and isinstance(url, str) and isinstance(content, bytes)
-                and isinstance(headers, Mapping)):
-            # the shared client is not one the httpx instrumentation wraps: the request's trace
-            # context (W3C traceparent) is added here, so the callee continues the caller's trace
-            headers = traced_headers(headers)
+                and isinstance(headers, Mapping) and _header_lines(headers) is not None):
             target = self._target(url)
-            data = None if target is None else _request_bytes(target[1], content, headers)
-        if data is None or target is None:
+        if target is None:  # httpx (and its instrumentation) says what becomes of it
             return await super().post(url, content=content, headers=headers, **options)
+        pool, head = target
+
+        async def send(sent: dict[str, str]) -> httpx.Response:
+            lines = _header_lines(sent)
+            assert lines is not None  # the trace headers are plain ASCII
+            return await self._over(pool, head + lines + _length(content) + content)
+
+        return await self.spans.send("POST", url, headers, send)
+
+    async def _over(self, pool: Http11Pool, data: bytes) -> httpx.Response:
         loop = asyncio.get_running_loop()
         try:
-            status, body = await target[0].request(data, loop.time() + self._within, True)
+            status, body = await pool.request(data, loop.time() + self._within, True)
         except TimeoutError:
             raise httpx.ReadTimeout("the service did not answer in time") from None
         except TransportError as error:
@@ -82,7 +92,8 @@ class ServiceClient(httpx.AsyncClient):
         await super().aclose()
 
 
-def _request_bytes(head: bytes, body: bytes, headers: Mapping[Any, Any]) -> bytes | None:
+def _header_lines(headers: Mapping[Any, Any]) -> bytes | None:
+    """The request's header lines, or None for a header httpx must judge (or write)."""
     lines = []
     for name, value in headers.items():
         if not isinstance(name, str) or not isinstance(value, str):
@@ -92,8 +103,11 @@ def _request_bytes(head: bytes, body: bytes, headers: Mapping[Any, Any]) -> byte
         if "\r" in value or "\n" in value or "\r" in name or "\n" in name:
             return None  # httpx refuses these; let it say so
         lines.append(f"{name}: {value}\r\n")
-    lines.append(f"content-length: {len(body)}\r\n\r\n")
     try:
-        return head + "".join(lines).encode("ascii") + body
+        return "".join(lines).encode("ascii")
     except UnicodeEncodeError:  # httpx's verdict on such a header, unchanged
         return None
+
+
+def _length(body: bytes) -> bytes:
+    return b"content-length: %d\r\n\r\n" % len(body)

@@ -129,7 +129,8 @@ def _add_key_routes(app: FastAPI, services: Services) -> None:
         # Short public caching: verifiers refetch on an unknown kid anyway (common.auth.jwks).
         return JSONResponse(services.keyring.jwks, headers={"cache-control": "max-age=60"})
 
-    @app.get("/auth/token-versions/{user_id}", include_in_schema=False)
+    # ``:path``: a subject quoted by HttpVersions may hold '/' (decoded before routing)
+    @app.get("/auth/token-versions/{user_id:path}", include_in_schema=False)
     async def token_version(user_id: str) -> JSONResponse:
         # The dev fallback of common.auth.versions without Redis: the current version is the
         # minimum a token must carry.

@@ -1,6 +1,6 @@
 """Real time through the gateway with the real graphql-ws client (issue 17): who may follow an
-order when several identities subscribe to the same one, the handshake's token check, and a
-subscription that outlives a restart of the orders subgraph."""
+order when several identities subscribe to the same one, the handshake's token check, a
+subscription that outlives a restart of the orders subgraph, and one that outlives the broker."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 
 from tests.e2e.conftest import Client
 from tests.e2e.node_clients import NodeSubscriptions, node_clients_missing
+from tests.e2e.outbox_truth import OutboxRow, order_status, outbox_rows
 from tests.e2e.platform import Platform
 from tests.e2e.saga import checkout, new_customer, new_product
 from tests.strict import skip_or_fail
@@ -42,6 +43,17 @@ async def _until_paid(subs: NodeSubscriptions, op_id: str) -> list[dict[str, Any
         order = ((line.get("result") or {}).get("data") or {}).get("orderStatusChanged") or {}
         if "result" not in line or line["result"].get("errors") or order.get("status") == "PAID":
             return seen
+
+
+async def _following_a_paid_order(
+    subs: NodeSubscriptions, anonymous: Client, admin: Client, op_id: str
+) -> tuple[Client, dict[str, Any]]:
+    """A new customer's order, paid, followed by its owner as ``op_id`` (seen up to PAID)."""
+    owner = new_customer(anonymous)
+    order = checkout(owner, new_product(admin, stock=5), 1, "pm_card_visa")
+    subs.subscribe(op_id, FOLLOW, {"id": order["id"]}, owner.token)
+    await _until_paid(subs, op_id)
+    return owner, order
 
 
 def _orders(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -106,10 +118,7 @@ SHIP = 'mutation($id: ID!) { shipOrder(id: $id, trackingNumber: "TRACK-R") { sta
 async def test_an_orders_restart_does_not_end_the_subscription(
     graphql_ws: NodeSubscriptions, anonymous: Client, admin: Client, platform: Platform
 ) -> None:
-    owner = new_customer(anonymous)
-    order = checkout(owner, new_product(admin, stock=5), 1, "pm_card_visa")
-    graphql_ws.subscribe("follow", FOLLOW, {"id": order["id"]}, owner.token)
-    await _until_paid(graphql_ws, "follow")
+    _, order = await _following_a_paid_order(graphql_ws, anonymous, admin, "follow")
 
     await asyncio.to_thread(platform.restart, "orders", within=120)
     await asyncio.to_thread(admin.data, SHIP, id=order["id"])
@@ -121,3 +130,70 @@ async def test_an_orders_restart_does_not_end_the_subscription(
         assert "result" in line and not line["result"].get("errors"), line
         after.append(line)
     assert {o["status"] for o in _orders(after)} <= {"PAID", "SHIPPED"}
+
+
+CANCEL = "mutation($id: ID!) { cancelOrder(id: $id) { status } }"
+
+
+@contextlib.asynccontextmanager
+async def _broker_away(platform: Platform) -> AsyncIterator[None]:
+    """The embedded broker stopped for the block, then started again (empty: it keeps no
+    topics, messages or offsets)."""
+    broker = platform.broker
+    assert broker is not None
+    await asyncio.to_thread(broker.stop)
+    try:
+        yield
+    finally:
+        await asyncio.to_thread(broker.start)
+
+
+def _changes(rows: list[OutboxRow]) -> list[OutboxRow]:
+    return [row for row in rows if row.event == "OrderStatusChanged"]
+
+
+# The last two in this module: the broker comes back empty (topics, offsets and all).
+async def test_a_status_changed_while_the_broker_was_away_reaches_the_subscriber_once_it_is_back(
+    graphql_ws: NodeSubscriptions, anonymous: Client, admin: Client, platform: Platform
+) -> None:
+    owner, order = await _following_a_paid_order(graphql_ws, anonymous, admin, "away")
+    orders_db = platform.database_dsn("orders")
+
+    async with _broker_away(platform):  # the cancellation's event: only in the outbox
+        cancelled = await asyncio.to_thread(owner.data, CANCEL, id=order["id"])
+        assert cancelled["cancelOrder"]["status"] == "CANCELLED"
+        held = _changes(await outbox_rows(orders_db, order["id"]))
+        assert held[-1] == OutboxRow("OrderStatusChanged", "CANCELLED", published=False), held
+        assert await _rest(graphql_ws, "away") == []  # nothing can have reached the client
+
+    line = await graphql_ws.next("away", within=90)
+    assert "result" in line and not line["result"].get("errors"), line  # the stream lived on
+    assert _orders([line])[0]["status"] == "CANCELLED"
+    assert await _rest(graphql_ws, "away") == []  # exactly once: no duplicate, no end
+    truth = _changes(await outbox_rows(orders_db, order["id"]))
+    assert [row for row in truth if row.status == "CANCELLED"] == [
+        OutboxRow("OrderStatusChanged", "CANCELLED", published=True)]
+    assert await order_status(orders_db, order["id"]) == "CANCELLED"
+
+
+async def test_an_order_placed_while_the_broker_was_away_is_paid_and_pushed_once_it_is_back(
+    graphql_ws: NodeSubscriptions, anonymous: Client, admin: Client, platform: Platform
+) -> None:
+    owner, product = new_customer(anonymous), new_product(admin, stock=5)
+    orders_db = platform.database_dsn("orders")
+
+    async with _broker_away(platform):  # the saga's first event waits in the outbox
+        order = await asyncio.to_thread(checkout, owner, product, 1, "pm_card_visa")
+        graphql_ws.subscribe("placed", FOLLOW, {"id": order["id"]}, owner.token)
+        first = await graphql_ws.next("placed", within=45)
+        assert "result" in first and _orders([first])[0]["status"] == "PENDING", first
+        held = await outbox_rows(orders_db, order["id"])
+        assert held == [OutboxRow("OrderCreated", None, published=False)], held
+
+    paid = _orders(await _until_paid(graphql_ws, "placed"))
+    assert [o["status"] for o in paid] == ["PAID"], paid
+    assert paid[0]["payment"] == {"status": "SUCCEEDED"}
+    assert await _rest(graphql_ws, "placed") == []  # exactly once: no duplicate, no end
+    truth = _changes(await outbox_rows(orders_db, order["id"]))
+    assert truth == [OutboxRow("OrderStatusChanged", "PAID", published=True)], truth
+    assert await order_status(orders_db, order["id"]) == "PAID"

@@ -82,6 +82,12 @@ def test_a_checkout_is_one_trace_across_every_service_and_kafka_hop(
     fetch = next(s for s in children if s.kind == "CLIENT" and s.name == "POST orders")
     assert any(s.parent_id == fetch.span_id and s.service == "orders" and s.kind == "SERVER"
                for s in trace)
+    # a subgraph's call to another (orders asks cart for the cart at checkout): its CLIENT
+    # span, continued by the callee's server span
+    calls = [s for s in trace if s.service == "orders" and s.kind == "CLIENT"]
+    assert any(by_id[s.parent_id].service == "orders" and any(
+        c.parent_id == s.span_id and c.service == "cart" and c.kind == "SERVER" for c in trace)
+        for s in calls), [(s.name, s.attributes) for s in calls]
     # each Kafka hop: a consumer span is the child of the producer span of another service
     consumers = [s for s in trace if s.kind == "CONSUMER"]
     assert {s.service for s in consumers} >= {"products", "payments", "orders", "notifications"}

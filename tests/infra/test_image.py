@@ -25,6 +25,18 @@ def test_runtime_stage_gets_only_built_wheels_from_the_build_stage():
     assert "COPY --from=build /wheels" in runtime and "gcc" not in runtime
 
 
+def test_build_stage_compiles_the_native_executor_by_default_before_building_the_wheel():
+    build = stage("build")
+    assert re.search(r"(?m)^ARG NATIVE=1$", build)
+    compile_at = build.index("python -m infra.native build")
+    assert compile_at < build.index("RUN pip wheel")  # the wheel carries the extension modules
+    assert "gcc" in build[:compile_at] and "mypy==" in build[:compile_at]
+    # the pinned mypy is one the test extra allows (the build the tests compile and run)
+    pinned = re.search(r"(?m)^ARG MYPY_VERSION=(\S+)$", build).group(1)
+    wanted = re.search(r'"mypy>=([\d.]+)"', (ROOT / "pyproject.toml").read_text()).group(1)
+    assert tuple(map(int, pinned.split("."))) >= tuple(map(int, wanted.split(".")))
+
+
 def test_runtime_runs_as_a_non_root_user_with_a_health_check():
     runtime = stage("runtime")
     user = re.search(r"(?m)^USER (\S+)", runtime)

@@ -48,8 +48,9 @@ def test_kubernetes_processes_send_otlp_http_to_the_collector_service() -> None:
     service = _k8s("Service", "otel-collector")
     config = yaml.safe_load(_k8s("ConfigMap", "otel-collector")["data"]["config.yaml"])
     receiver = config["receivers"]["otlp"]["protocols"]["http"]["endpoint"]
-    # then it names the collector's Service, on the port its OTLP/HTTP receiver listens on
-    assert endpoint.hostname == f"otel-collector.{service['metadata']['namespace']}.svc"
+    # then it names the collector's Service (namespace-relative: the pod's own namespace,
+    # whichever an overlay deploys into), on the port its OTLP/HTTP receiver listens on
+    assert endpoint.hostname == service["metadata"]["name"]
     [port] = [p for p in service["spec"]["ports"] if p["port"] == endpoint.port]
     assert port["targetPort"] == int(receiver.rsplit(":", 1)[1])
     # and every platform pod may reach it through the default-deny policies

@@ -75,8 +75,8 @@ def test_images_are_pushed_and_deployed_only_for_release_tags():
 def test_overlays_deploy_the_base_into_their_own_namespaces():
     seen = {}
     for overlay in ("staging", "production"):
-        path = ROOT / "infra" / "k8s" / "overlays" / overlay / "kustomization.yaml"
+        path = ROOT / "infra" / "overlays" / overlay / "kustomization.yaml"
         kustomization = yaml.safe_load(path.read_text())
-        assert kustomization["resources"] == ["../.."]
+        assert kustomization["resources"] == ["../../k8s"]
         seen[overlay] = kustomization["namespace"]
     assert seen == {"staging": "shop-staging", "production": "shop"}

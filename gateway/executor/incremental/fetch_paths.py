@@ -18,33 +18,12 @@ from graphql import (
     parse,
 )
 
-from gateway.plan import (
-    ConditionNode,
-    EntityBatchNode,
-    FetchNode,
-    FlattenNode,
-    ParallelNode,
-    PlanNode,
-    Rename,
-    SequenceNode,
-)
+from gateway.plan import EntityBatchNode, FetchNode, Leaf, Rename, plan_leaves
 
 __all__ = ["Leaf", "plan_leaves", "written_paths"]
 
 KeyPath = tuple[str, ...]
-Leaf = FetchNode | FlattenNode | EntityBatchNode
 _INTERNAL = "__internal_"
-
-
-def plan_leaves(node: PlanNode | None) -> list[Leaf]:
-    """Every request node of the plan, both branches of each condition included."""
-    if node is None:
-        return []
-    if isinstance(node, SequenceNode | ParallelNode):
-        return [leaf for child in node.nodes for leaf in plan_leaves(child)]
-    if isinstance(node, ConditionNode):
-        return plan_leaves(node.if_clause) + plan_leaves(node.else_clause)
-    return [node]
 
 
 def written_paths(leaf: Leaf) -> frozenset[KeyPath]:

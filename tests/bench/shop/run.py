@@ -11,6 +11,7 @@ by Zipf popularity. Usage, from the repo root (take the bench lock):
     flock /work/bench.lock .venv/bin/python tests/bench/shop/run.py --rate 40 --duration 30
     flock /work/bench.lock .venv/bin/python tests/bench/shop/run.py --step 10:10 --duration 20
     ... --step 10:10 --scale         # then the scaling step: one more gateway worker
+    ... --step 10:10 --replicate products  # products behind nginx, then a second replica
 
 Prints per-class count, errors, avg/p50/p95/p99 and the achieved RPS, CPU seconds per service
 for each step, and writes tests/bench/results/shop.json.
@@ -20,12 +21,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import pstats
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,12 +40,15 @@ sys.path.insert(0, str(ROOT))
 
 from subgraphs.products.seed import CATALOGUE  # noqa: E402
 from tests.bench.shop import cpu  # noqa: E402
+from tests.bench.shop.ledger import CpuLedger  # noqa: E402
 from tests.bench.shop.load import Targets, step_search, summarise  # noqa: E402
+from tests.bench.shop.replica import Replicas  # noqa: E402
 from tests.bench.shop.shop import Manifest, Shop  # noqa: E402
 from tests.e2e.conftest import ADMIN, Client  # noqa: E402
 from tests.e2e.platform import PG_ADMIN, REDIS, Platform  # noqa: E402
 
 MANIFEST = ROOT / "schema" / "persisted-query-manifest.json"
+READ_EVERY = 1.0  # seconds between CPU readings in a step: a backend that exits loses at most this
 CREATE = "mutation($p: ProductInput!) { createProduct(input: $p) { id } }"
 
 
@@ -69,24 +75,44 @@ class Meter:
         self.redis = [int(p.name) for p in Path("/proc").iterdir()
                       if p.name.isdigit() and _comm(p) == "redis-server"]
 
-    async def read(self) -> dict[str, float]:
-        reading = {name: cpu.tree_seconds(child.pid)
+    async def read(self) -> dict[str, cpu.Times]:
+        """Every process (or counter) of each name alive now, with its CPU seconds."""
+        reading = {name: cpu.tree_times(child.pid)
                    for name, child in self.platform.children.items()}
         gateway = self.platform.children["gateway"].pid
         for pid in [gateway, *cpu.children_of(gateway)]:
-            for thread, seconds in cpu.thread_seconds(pid).items():
-                key = f"gateway {thread}"
-                reading[key] = reading.get(key, 0.0) + seconds
+            for thread, times in cpu.thread_times(pid).items():
+                reading.setdefault(f"gateway {thread}", {}).update(times)
         broker = getattr(self.platform.broker, "_process", None)
         if broker is not None:
-            reading["broker"] = cpu.tree_seconds(broker.pid)
-        reading["postgres (our databases)"] = sum(
-            cpu.process_seconds(pid) for pid in await self._backends())
-        reading["redis-server (shared)"] = sum(cpu.process_seconds(p) for p in self.redis)
+            reading["broker"] = cpu.tree_times(broker.pid)
+        reading["postgres (our databases)"] = cpu.process_times(await self._backends())
+        reading["redis-server (shared)"] = cpu.process_times(self.redis)
         times = os.times()
-        reading["load generator"] = times.user + times.system
-        reading["machine (all processes)"] = cpu.machine_busy_seconds()
+        reading["load generator"] = {cpu.SCALAR: times.user + times.system}
+        reading["machine (all processes)"] = {cpu.SCALAR: cpu.machine_busy_seconds()}
         return reading
+
+    @contextlib.asynccontextmanager
+    async def step(self) -> AsyncIterator[CpuLedger]:
+        """A ledger read now, every ``READ_EVERY`` seconds meanwhile (backends come and go)
+        and once more at the end; its ``used()`` is each name's seconds over the step."""
+        ledger = CpuLedger(cpu.now_ticks())
+        ledger.add(await self.read())
+
+        async def keep_reading() -> None:
+            while True:
+                await asyncio.sleep(READ_EVERY)
+                ledger.add(await self.read())
+
+        reader = asyncio.create_task(keep_reading())
+        try:
+            yield ledger
+        finally:
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reader
+            ledger.add(await self.read())
 
     async def _backends(self) -> list[int]:
         admin = await asyncpg.connect(PG_ADMIN)
@@ -110,12 +136,12 @@ def load_average() -> list[float]:
 
 
 async def measure(shop: Shop, meter: Meter, rate: float, duration: float) -> dict[str, Any]:
-    before, load_before = await meter.read(), load_average()
-    started = time.monotonic()
-    samples, achieved = await shop.run(rate, duration)
-    wall = time.monotonic() - started
-    after = await meter.read()
-    used = cpu.used(before, after)
+    load_before = load_average()
+    async with meter.step() as ledger:
+        started = time.monotonic()
+        samples, achieved = await shop.run(rate, duration)
+        wall = time.monotonic() - started
+    used = ledger.used()
     by_kind: dict[str, Any] = {}
     for kind in sorted({s.kind for s in samples}):
         by_kind[kind] = summarise(s for s in samples if s.kind == kind)
@@ -197,9 +223,14 @@ async def profile_gateway(platform: Platform, shop: Shop, meter: Meter,
     return step
 
 
-async def drive(platform: Platform, args: argparse.Namespace) -> dict[str, Any]:
+async def drive(platform: Platform, args: argparse.Namespace,
+                replicas: Replicas | None = None) -> dict[str, Any]:
     manifest = Manifest(MANIFEST)
     products = create_products(platform, args.products)
+    if replicas is not None:  # nginx in front of the one replica, before anything is measured
+        replicas.start()
+        for name in replicas.callers():
+            platform.restart(name, within=120)
     # measured requests run as production runs them: only the manifest's operations
     platform.env["GATEWAY_TRUSTED_DOCUMENTS__MODE"] = "safelist"
     platform.restart("gateway", within=120)
@@ -222,6 +253,13 @@ async def drive(platform: Platform, args: argparse.Namespace) -> dict[str, Any]:
             print(f"\n=== gateway restarted with {workers} workers", flush=True)
             await shop.run(args.warmup_rate, args.warmup)
             result["scaled"] = {"gateway_workers": workers, **await search(shop, meter, args)}
+        if replicas is not None:
+            # the replica step, same platform, users and gateway: a second process of the
+            # domain in nginx's rotation
+            added = replicas.add()
+            print(f"\n=== {added} added behind nginx (round robin)", flush=True)
+            await shop.run(args.warmup_rate, args.warmup)
+            result["replicated"] = {"replicas": replicas.names, **await search(shop, meter, args)}
         if args.profile:
             result["profiled"] = await profile_gateway(platform, shop, meter, args)
         return result
@@ -243,6 +281,9 @@ def main() -> int:
     parser.add_argument("--gateway-workers", type=int, default=1)
     parser.add_argument("--scale", action="store_true", help="after the step search, restart "
                         "the gateway with one more worker and search again (same users)")
+    parser.add_argument("--replicate", default="", metavar="DOMAIN", help="with --step: put "
+                        "DOMAIN (e.g. products) behind nginx, search, then add a second "
+                        "process of it to nginx's round robin and search again")
     parser.add_argument("--gateway-redis", action="store_true", help="give the gateway the "
                         "platform's Redis (GATEWAY_REDIS_URL: token versions and persisted "
                         "queries from Redis, as deployed) instead of asking users over HTTP")
@@ -251,6 +292,8 @@ def main() -> int:
     parser.add_argument("--logs", default="", help="keep the services' logs in this directory")
     parser.add_argument("--out", default=str(ROOT / "tests" / "bench" / "results" / "shop.json"))
     args = parser.parse_args()
+    if args.replicate and not args.step:
+        parser.error("--replicate compares two step searches: give --step too")
     env = {
         "GATEWAY_WORKERS": str(args.gateway_workers),
         # the tokens registered up front outlive a long step search (default 15 min)
@@ -265,14 +308,17 @@ def main() -> int:
         logs = Path(args.logs or scratch)
         logs.mkdir(parents=True, exist_ok=True)
         platform = Platform(logs=logs, extra_env=env).start()
+        replicas = (Replicas(platform, args.replicate, logs / "nginx-conf") if args.replicate
+                    else None)
         try:
-            result = asyncio.run(drive(platform, args))
+            result = asyncio.run(drive(platform, args, replicas))
         finally:
             platform.stop()
     result |= {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": " ".join(sys.argv), "gateway_workers": args.gateway_workers,
-        "gateway_redis": args.gateway_redis, "users": args.users, "products": args.products,
+        "gateway_redis": args.gateway_redis, "replicate": args.replicate, "users": args.users,
+        "products": args.products,
         "cpus": os.cpu_count(),
         "load_average_before": load_before, "load_average_after": load_average(),
         "wall_seconds": round(time.monotonic() - started),

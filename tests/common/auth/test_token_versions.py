@@ -7,25 +7,29 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import quote, unquote
 
 import httpx
 import pytest
 
 from common.auth.versions import HttpVersions
 
-MINIMUMS = {"u1": 3, "u2": 0}
+ODD = "oauth|team/../u1?x=1#frag 100%"  # a provider's subject: none of it may steer the URL
+MINIMUMS = {"u1": 3, "u2": 0, ODD: 7}
 
 
 class _Users(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as uvicorn serves users
     connections = 0
+    paths: list[str] = []
 
     def setup(self) -> None:
         type(self).connections += 1
         super().setup()
 
     def do_GET(self) -> None:
-        subject = self.path.rsplit("/", 1)[-1]
+        type(self).paths.append(self.path)
+        subject = unquote(self.path.rsplit("/", 1)[-1])
         status = 200 if subject in MINIMUMS else 404
         body = json.dumps({"minimum": MINIMUMS.get(subject, 0)}).encode()
         self.send_response(status)
@@ -40,7 +44,7 @@ class _Users(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def users() -> Iterator[str]:
-    _Users.connections = 0
+    _Users.connections, _Users.paths = 0, []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Users)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -68,3 +72,15 @@ def test_an_unknown_user_is_an_error_for_the_cache_to_handle(users: str) -> None
             versions.minimum("nobody")
     finally:
         versions.close()
+
+
+@pytest.mark.timeout(30)
+def test_a_subject_with_url_syntax_is_sent_as_one_quoted_path_segment(users: str) -> None:
+    # Unquoted, "/../u1?x=1#frag" asked for u1's minimum (or another route) instead.
+    versions = HttpVersions(users)
+    try:
+        answer = versions.minimum(ODD)
+    finally:
+        versions.close()
+    assert answer == 7
+    assert _Users.paths == ["/auth/token-versions/" + quote(ODD, safe="")]

@@ -121,7 +121,8 @@ async def test_identical_concurrent_mutations_each_reach_the_subgraph():
 
 
 async def test_sharing_is_off_for_a_subgraph_whose_deduplicate_queries_is_false():
-    off = {"traffic": {"subgraphs": {"products": {"deduplicate_queries": False}}}}
+    off = {"traffic": {"subgraphs": {"products": {"deduplicate_queries": False}}},
+           "collapse_requests": False}  # request collapsing would share the execution
     async with gateway(**off) as (client, gate, arrivals):
         answers, went_out = await concurrently(client, gate, arrivals,
                                                [(WHOAMI, "Bearer alice")] * 3)

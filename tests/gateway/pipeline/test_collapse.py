@@ -7,22 +7,19 @@ from typing import Any
 
 import pytest
 
-from gateway.pipeline.collapse import DECLINED, Collapser, Flight
+from gateway.pipeline.collapse import Collapser, Flight
 
 
 class Work:
     """Work that waits for ``release``; counts how often it ran."""
 
-    def __init__(self, value: Any = "answer", decline: bool = False) -> None:
+    def __init__(self, value: Any = "answer") -> None:
         self.runs = 0
         self.release = asyncio.Event()
         self.value = value
-        self.decline = decline
 
     async def __call__(self, flight: Flight[Any]) -> Any:
         self.runs += 1
-        if self.decline:
-            flight.decline()
         await self.release.wait()
         if isinstance(self.value, Exception):
             raise self.value
@@ -54,18 +51,6 @@ async def test_an_exception_of_the_work_reaches_every_waiter_and_none_hangs():
     work.release.set()
     results = await asyncio.gather(*tasks, return_exceptions=True)
     assert [str(r) for r in results] == ["subgraph exploded"] * 3
-
-
-async def test_declining_releases_the_followers_and_the_leader_keeps_its_answer():
-    collapser: Collapser[Any] = Collapser()
-    work = Work(decline=True)
-    leader, *followers = await _started(collapser, work, "a", 3)
-    assert await asyncio.gather(*followers) == [DECLINED, DECLINED]
-    later = asyncio.create_task(collapser.run("a", work))  # starts a flight of its own
-    work.release.set()
-    assert await leader == "answer"
-    assert await later == "answer"
-    assert work.runs == 2
 
 
 async def test_a_cancelled_waiter_leaves_the_run_and_the_others_alone():

@@ -83,3 +83,12 @@ async def test_concurrent_registrations_of_one_email_create_one_account(postgres
                 session, ["race@example.com"]
             )
         assert found == {"race@example.com"}
+
+
+async def test_token_versions_answer_for_a_quoted_subject_holding_a_slash(app: Harness) -> None:
+    # HttpVersions quotes the subject into one segment; the route used to 404 on its '/'.
+    registered = await app.registered()
+    known = await app.client.get(f"/auth/token-versions/{registered['user']['id']}")
+    odd = await app.client.get("/auth/token-versions/oauth%7Cteam%2F..%2Fx")
+    assert known.status_code == 200 and known.json()["minimum"] >= 0
+    assert (odd.status_code, odd.json()) == (200, {"minimum": 0})
