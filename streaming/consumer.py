@@ -2,18 +2,27 @@
 
 Each record is decoded, handed to the handler, and its offset committed only afterwards, so
 delivery is at-least-once; handlers wrapped by :func:`streaming.inbox.idempotent` make it
-effectively once. A failing handler is retried with exponential backoff; after the last
-attempt (or at once for a :class:`PoisonMessageError`, e.g. undecodable bytes) the record goes
-to ``<topic>.<group>.dlq`` and consumption moves on. Transient errors (infrastructure down,
-:class:`TransientError`) are retried until they pass. An attempt that runs longer than
-``KafkaSettings.handler_timeout_ms`` is cancelled and fails with :class:`HandlerTimeoutError`,
-so a hung handler cannot hold its partition forever.
+effectively once. Records of one key (one aggregate: an order) are handled strictly in order,
+one at a time, also across the topics a consumer reads; records of other keys, in the same
+partition or another, at the same time, up to
+``KafkaSettings.consumer_concurrency`` (:mod:`streaming.lanes`). A partition's commit covers only
+the contiguous run of finished records at its front (:mod:`streaming.progress`), so a record still
+being handled is never committed over, whatever finished after it.
+
+A failing handler is retried with exponential backoff; after the last attempt (or at once for a
+:class:`PoisonMessageError`, e.g. undecodable bytes) the record goes to ``<topic>.<group>.dlq``
+and its key moves on. Transient errors (infrastructure down, :class:`TransientError`) are
+retried until they pass. An attempt that runs longer than ``KafkaSettings.handler_timeout_ms``
+is cancelled and fails with :class:`HandlerTimeoutError`, so a hung handler cannot hold its key
+(and its partition's commit) forever.
 
 When a connection to the broker breaks, the runner pauses every assigned partition at once, so
 nothing is fetched at the old positions: a restarted embedded broker has forgotten its logs and
 offsets, and those positions point past the first records of the new logs. Once the broker
 answers again, each partition is moved to its committed offset (its beginning when none
-survived) and resumed. Records handled but not yet committed are delivered again.
+survived) and resumed. Records handled but not yet committed are delivered again; a record
+still being handled meanwhile finishes first (its key's lane keeps the order) and is not
+committed. The same holds for partitions the group takes away.
 """
 
 from __future__ import annotations
@@ -28,14 +37,16 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import IllegalStateError, KafkaError
 from aiokafka.structs import ConsumerRecord
-from sqlalchemy.exc import InterfaceError, OperationalError
 
 from common.faults import crash_point
 from streaming.deadletter import dead_letter_message
 from streaming.events import Envelope, PoisonMessageError, decode
-from streaming.handlers import EventHandler, TransientError
+from streaming.handlers import EventHandler
+from streaming.lanes import KeyLanes
 from streaming.producer import EventProducer
+from streaming.progress import PartitionProgress
 from streaming.reconnect import ConnectionLosses
+from streaming.retry import TRANSIENT, HandlerTimeoutError, RetryPolicy
 from streaming.settings import KafkaSettings
 from streaming.topics import dlq_topic, ensure_topics
 from streaming.tracing import handling_span
@@ -43,45 +54,6 @@ from streaming.tracing import handling_span
 __all__ = ["TRANSIENT", "ConsumerStats", "EventConsumer", "HandlerTimeoutError", "RetryPolicy"]
 
 log = logging.getLogger(__name__)
-
-
-TRANSIENT: tuple[type[BaseException], ...] = (
-    TransientError,
-    ConnectionError,
-    TimeoutError,
-    OperationalError,  # database down, SQLite busy: the infrastructure, not the message
-    InterfaceError,
-)
-
-
-class HandlerTimeoutError(Exception):
-    """A handler attempt ran longer than ``KafkaSettings.handler_timeout_ms`` and was cancelled.
-
-    A failed attempt like any other error (retried, then dead-lettered); deliberately not a
-    ``TimeoutError``, which counts as transient and would be retried without limit.
-    """
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """How a failing handler is retried: doubling delays, then the dead-letter topic.
-
-    Errors of a ``transient`` type are retried without limit (a database or provider outage
-    must not flood the dead-letter topic); the partition waits meanwhile, keeping its order.
-    """
-
-    attempts: int = 5
-    initial_backoff: float = 0.1
-    max_backoff: float = 5.0
-    transient: tuple[type[BaseException], ...] = TRANSIENT
-
-    def delay(self, attempt: int) -> float:
-        """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
-        return min(self.initial_backoff * 2 ** (attempt - 1), self.max_backoff)
-
-    def gives_up(self, error: BaseException, attempt: int) -> bool:
-        """True when the record should go to the dead-letter topic now."""
-        return attempt >= self.attempts and not isinstance(error, self.transient)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +76,11 @@ class ConsumerStats:
 
 
 class EventConsumer:
-    """Runs ``handler`` on every event of ``topics`` as member of consumer group ``group``."""
+    """Runs ``handler`` on every event of ``topics`` as member of consumer group ``group``.
+
+    ``max_records`` bounds the records fetched and not yet finished (handling or queued behind
+    their key); ``settings.consumer_concurrency`` how many of them are handled at once.
+    """
 
     def __init__(
         self,
@@ -127,6 +103,12 @@ class EventConsumer:
         self._counts = {"consumed": 0, "handled": 0, "retried": 0, "dead_lettered": 0}
         self._next: dict[TopicPartition, int] = {}  # first offset not yet handled
         self._lost = ConnectionLosses()  # broken broker connections not yet rewound after
+        self._lanes: KeyLanes[tuple[PartitionProgress, ConsumerRecord]] = KeyLanes(
+            self._handle, self.settings.consumer_concurrency
+        )
+        self._progress: dict[TopicPartition, PartitionProgress] = {}  # current reading only
+        self._ready: dict[TopicPartition, int] = {}  # offsets to commit, newest per partition
+        self._committer: asyncio.Task[None] | None = None
 
     def stats(self) -> ConsumerStats:
         """Counters since start, and lag = high watermark (as of the last fetch) minus the
@@ -162,7 +144,8 @@ class EventConsumer:
         return depth
 
     def stop(self) -> None:
-        """Ask :meth:`run` to return after the current record; the rest is redelivered later."""
+        """Ask :meth:`run` to return once the records being handled are done (and committed);
+        the rest is redelivered later."""
         self._stopping.set()
 
     async def run(self) -> None:
@@ -175,18 +158,31 @@ class EventConsumer:
                 except KafkaError as exc:  # aiokafka reconnects by itself; do not die
                     log.warning("consumer %s: fetch failed: %r", self.group, exc)
                     await self._pause(self.retry.max_backoff)
+            await self._lanes.join()
+            if self._committer is not None:
+                await self._committer
+            await self._flush_commits()
         finally:
+            await self._lanes.cancel()
+            if self._committer is not None:
+                self._committer.cancel()
             await self._close()
 
     async def _poll(self) -> None:
+        if self._lanes.failure is not None:
+            raise self._lanes.failure
         if self._lost.pending:
             with contextlib.suppress(IllegalStateError):  # rebalanced meanwhile: next poll
                 await self._unless_stopped(self._rewind())
             return
-        batch = await self._kafka.getmany(timeout_ms=200, max_records=self.max_records)
-        await self._track_idle_partitions(batch)
+        room = self.max_records - self._lanes.pending
+        if room <= 0:  # enough in hand: fetch again once some finished
+            await self._lanes.changed(within=0.2)
+            return
+        batch = await self._kafka.getmany(timeout_ms=200, max_records=room)
         for tp, records in batch.items():
-            await self._consume(tp, records)
+            self._dispatch(tp, records)
+        await self._track_idle_partitions(batch)
 
     async def _connect(self) -> None:
         delay = self.retry.initial_backoff
@@ -244,8 +240,7 @@ class EventConsumer:
         if losses != self._lost.seen:
             return  # broke again meanwhile: once more on the next poll
         log.warning("consumer %s: broker connection was lost, rewound to committed", self.group)
-        for tp in assigned:
-            self._next.pop(tp, None)
+        self._forget(assigned)
         kafka.resume(*assigned)
         self._lost.recovered(losses)
 
@@ -264,21 +259,56 @@ class EventConsumer:
     def _dlq_topics(self) -> list[str]:
         return [dlq_topic(topic, self.group) for topic in self.topics]
 
-    async def _consume(self, tp: TopicPartition, records: list[ConsumerRecord]) -> None:
-        self._next[tp] = records[0].offset
+    def _dispatch(self, tp: TopicPartition, records: list[ConsumerRecord]) -> None:
+        """Queue a fetched batch on the lanes of its keys (no await: no rebalance in between)."""
+        if tp not in self._kafka.assignment():
+            return
+        progress = self._progress.get(tp)
+        if progress is None:
+            progress = self._progress[tp] = PartitionProgress(tp, records[0].offset)
+            self._next[tp] = progress.next
         for record in records:
-            if self._interrupted(tp):
-                return  # uncommitted: redelivered to whoever owns the partition next
-            self._counts["consumed"] += 1
-            if not await self._process(record) or self._lost.pending:
-                return  # a commit now could land on a restarted broker and hide its records
-            crash_point(f"consumer.{self.group}.handled")  # chaos suite: handled, not committed
-            await self._commit(tp, record.offset + 1)
-            self._next[tp] = record.offset + 1
+            progress.take(record.offset)
+            # One lane per aggregate across all topics read (products reads its orders' and
+            # payments' events): two events of one order never run at once. No key: per partition.
+            lane = record.key if record.key is not None else tp
+            self._lanes.submit(lane, (progress, record))
 
-    def _interrupted(self, tp: TopicPartition) -> bool:
-        stopping, lost = self._stopping.is_set(), self._lost.pending
-        return stopping or lost or tp not in self._kafka.assignment()
+    async def _handle(self, item: tuple[PartitionProgress, ConsumerRecord]) -> None:
+        """One record in its key's lane: handled, then its partition's commit moved on."""
+        progress, record = item
+        if self._stopping.is_set() or self._stale(progress):
+            return  # uncommitted: redelivered to whoever owns the partition next
+        self._counts["consumed"] += 1
+        if not await self._process(record) or self._stale(progress):
+            return  # a commit now could land on a restarted broker and hide its records
+        crash_point(f"consumer.{self.group}.handled")  # chaos suite: handled, not committed
+        offset = progress.finish(record.offset)
+        if offset is not None:
+            self._next[progress.tp] = offset
+            self._commit_soon(progress.tp, offset)
+
+    def _stale(self, progress: PartitionProgress) -> bool:
+        """True once the reading ``progress`` belongs to was rewound or its partition revoked."""
+        return self._lost.pending or self._progress.get(progress.tp) is not progress
+
+    async def _release(self, revoked: Any) -> None:
+        """Partitions taken away: commit what finished, forget the rest (the next owner
+        redelivers it; a handler still running finishes in its lane, uncommitted)."""
+        offsets = {tp: self._ready[tp] for tp in revoked if tp in self._ready}
+        self._forget(revoked)
+        if offsets and self._kafka is not None and not self._lost.pending:
+            try:
+                await self._kafka.commit(offsets)
+            except (KafkaError, IllegalStateError) as exc:
+                log.warning("consumer %s: commit on revoke failed: %r", self.group, exc)
+
+    def _forget(self, tps: Any) -> None:
+        """Drop what was read of ``tps``: the next fetch starts a new reading of each."""
+        for tp in tps:
+            self._next.pop(tp, None)
+            self._progress.pop(tp, None)
+            self._ready.pop(tp, None)
 
     async def _process(self, record: ConsumerRecord) -> bool:
         """Handle, retry or dead-letter one record; False when stopped before it was done."""
@@ -347,11 +377,23 @@ class EventConsumer:
         )
         return True
 
-    async def _commit(self, tp: TopicPartition, offset: int) -> None:
-        try:
-            await self._kafka.commit({tp: offset})
-        except KafkaError as exc:  # e.g. rebalanced meanwhile: the new owner redelivers
-            log.warning("consumer %s: commit of %s@%d failed: %r", self.group, tp, offset, exc)
+    def _commit_soon(self, tp: TopicPartition, offset: int) -> None:
+        """Commit in the background, many partitions' offsets in one request when they pile up
+        while a commit is on its way; handling goes on meanwhile."""
+        self._ready[tp] = offset
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.create_task(self._flush_commits())
+
+    async def _flush_commits(self) -> None:
+        while self._ready and not self._lost.pending and self._kafka is not None:
+            assigned = self._kafka.assignment()
+            offsets = {tp: o for tp, o in self._ready.items() if tp in assigned}
+            self._ready = {}
+            try:
+                if offsets:
+                    await self._kafka.commit(offsets)
+            except (KafkaError, IllegalStateError) as exc:  # rebalanced: the new owner redelivers
+                log.warning("consumer %s: commit of %s failed: %r", self.group, offsets, exc)
 
     async def _track_idle_partitions(self, batch: dict) -> None:
         for tp in self._kafka.assignment() - batch.keys() - self._next.keys():
@@ -388,6 +430,7 @@ class _Rebalance(ConsumerRebalanceListener):
 
     async def on_partitions_revoked(self, revoked: Any) -> None:
         self.runner.assigned.clear()
+        await self.runner._release(revoked)
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
         if assigned:

@@ -58,6 +58,16 @@ class KafkaSettings(BaseSettings):
     heartbeat_interval_ms: int = Field(
         3_000, ge=50, description="Consumer heartbeat interval; under a third of the session."
     )
+    consumer_concurrency: int = Field(
+        8,
+        ge=1,
+        description="Records one consumer handles at the same time. Records of one key (one "
+        "order, one product) are always handled one after another in partition order; records "
+        "of different keys or partitions run concurrently up to this many, and each partition's "
+        "offset is committed only up to its first record not yet handled. 1: strictly one "
+        "record at a time. Each concurrent handler holds a database connection while it runs; "
+        "services on SQLite (one writer per file) handle one at a time whatever this says.",
+    )
     handler_timeout_ms: int = Field(
         30_000,
         ge=0,

@@ -63,7 +63,7 @@ class Messaging:
             EventConsumer(
                 s.topics, s.group,
                 idempotent(database.sessions, s.group, s.handler, **inbox_kwargs),
-                settings=settings, retry=retry or SERVICE_RETRY,
+                settings=_for_handlers_on(database, settings), retry=retry or SERVICE_RETRY,
             )
             for s in subscriptions
         ]
@@ -109,3 +109,13 @@ class Messaging:
                 delay = min(delay * 2, 10)
         if not self._stopping.is_set():
             await self.relay.run()
+
+
+def _for_handlers_on(database: Database, settings: KafkaSettings) -> KafkaSettings:
+    """One record at a time on SQLite unless ``KAFKA_CONSUMER_CONCURRENCY`` is set: a file has
+    one writer, so concurrent handlers mostly take turns on it (20 checkouts/s on SQLite, before
+    writers queued in-process: p95 806 ms with 8 handlers, 423 ms with 1; see
+    tests/bench/RESULTS.md, issue 17)."""
+    if database.is_sqlite and "consumer_concurrency" not in settings.model_fields_set:
+        return settings.model_copy(update={"consumer_concurrency": 1})
+    return settings

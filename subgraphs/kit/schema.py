@@ -17,6 +17,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.federation.schema import FederationAny
 from strawberry.types import ExecutionContext, Info
 
@@ -109,8 +110,18 @@ def _code(error: GraphQLError) -> str:
     return "INTERNAL_SERVER_ERROR"  # what ErrorCodes shows the client
 
 
+# Distinct operation texts kept parsed and validated. A subgraph sees the few shapes the
+# gateway's plans send (entity fetches, the storefront's operations), over and over: validating
+# payments' `_entities` fetch was a quarter of its CPU at 20 checkouts/s, 1.5 ms a request
+# (tests/bench/RESULTS.md, issue 17). Bounded, so odd texts cannot grow memory.
+_CACHED_DOCUMENTS = 512
+
+
 def federation_schema(*, extensions: Iterable[Any] = (), **options: Any) -> QuietSchema:
     """``strawberry.federation.Schema(**options)`` with ``ErrorCodes`` first among extensions,
-    then ``RefuseNulCharacters`` and ``OperationSpan``."""
-    return QuietSchema(extensions=[ErrorCodes, RefuseNulCharacters, OperationSpan, *extensions],
-                       **options)
+    then ``RefuseNulCharacters``, ``OperationSpan`` and the parse and validation caches (keyed
+    by the text, and by the schema and rules: production's introspection refusal included)."""
+    caches = [lambda: ParserCache(maxsize=_CACHED_DOCUMENTS),
+              lambda: ValidationCache(maxsize=_CACHED_DOCUMENTS)]
+    return QuietSchema(extensions=[ErrorCodes, RefuseNulCharacters, OperationSpan, *caches,
+                                   *extensions], **options)

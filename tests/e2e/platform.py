@@ -46,6 +46,8 @@ class Platform:
     admin_dsn: str = PG_ADMIN  # the PostgreSQL server the databases are created on
     redis_url: str = REDIS
     extra_env: dict[str, str] = field(default_factory=dict)  # more settings for every process
+    # "sqlite": each service on a SQLite file under ``logs``, as ``make dev`` (var/<name>.db)
+    database: str = "postgres"
     # seconds each process may take to answer /health at start: generous, as seven processes
     # import at once (tracing instrumentation included) on a loaded 2-core machine
     healthy_within: float = 120.0
@@ -180,7 +182,9 @@ class Platform:
         }
 
     def _prepare(self, name: str, env: dict[str, str]) -> None:
-        if name not in _NO_DATABASE:
+        if name not in _NO_DATABASE and self.database == "sqlite":
+            env[f"{name.upper()}_DATABASE_URL"] = f"sqlite+aiosqlite:///{self.logs / name}.db"
+        elif name not in _NO_DATABASE:
             database = f"e2e_{name}_{uuid.uuid4().hex[:8]}"
             asyncio.run(_create_database(self.admin_dsn, database))
             self.databases.append(database)

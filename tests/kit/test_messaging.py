@@ -8,7 +8,7 @@ import time
 from streaming.broker import free_port
 from streaming.settings import KafkaSettings
 from subgraphs.kit.database import Database
-from subgraphs.kit.messaging import Messaging
+from subgraphs.kit.messaging import Messaging, Subscription
 
 
 async def test_a_service_starts_and_stops_promptly_while_the_broker_is_down(
@@ -24,4 +24,18 @@ async def test_a_service_starts_and_stops_promptly_while_the_broker_is_down(
     await messaging.stop()
     assert time.monotonic() - started < 8  # not the 10 s a blocked retry would take
     assert messaging.stats()["outbox"]["published"] == 0
+    await database.dispose()
+
+
+async def test_on_sqlite_each_consumer_handles_one_record_at_a_time_unless_configured(
+    sqlite_url: str,
+) -> None:
+    database = Database(sqlite_url)
+    subscription = Subscription(["orders"], "g", lambda session, event: asyncio.sleep(0))
+
+    [default] = Messaging(database, KafkaSettings(), [subscription]).consumers
+    [chosen] = Messaging(database, KafkaSettings(consumer_concurrency=4), [subscription]).consumers
+
+    assert default.settings.consumer_concurrency == 1  # one writer per SQLite file anyway
+    assert chosen.settings.consumer_concurrency == 4  # an explicit setting wins
     await database.dispose()

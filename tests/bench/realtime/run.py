@@ -1,13 +1,14 @@
 """Checkout to PAID pushed: from the checkout mutation's response to the PAID event arriving at a
 real graphql-ws subscriber through the gateway (issue 17), with where the time goes per hop.
 
-Starts the whole platform as real processes (PostgreSQL per service, Redis, the embedded broker,
-the gateway) with the e2e harness. One checkout at a time (or ``--rate`` a second): add to
-cart, checkout, then subscribe to ``orderStatusChanged`` through the npm graphql-ws client
-(tests/e2e/clients/many.mjs, one process for the whole run) and wait for PAID. Afterwards the
-saga's events are read back from the broker; each event's envelope ``occurredAt`` (when its
-writer built it, before its commit), its Kafka record timestamp (when the outbox relay sent it)
-and the next service's inbox claim split the time into hops:
+Starts the whole platform as real processes (PostgreSQL per service and Redis, or with
+``--database sqlite`` the ``make dev`` stores: a SQLite file per service and in-process caches;
+the embedded broker, the gateway) with the e2e harness. One checkout at a time (or ``--rate``
+a second): add to cart, checkout, then subscribe to ``orderStatusChanged`` through the npm
+graphql-ws client (tests/e2e/clients/many.mjs, one process for the whole run) and wait for
+PAID. Afterwards the saga's events are read back from the broker; each event's envelope
+``occurredAt`` (when its writer built it, before its commit), its Kafka record timestamp (when
+the outbox relay sent it) and the next service's inbox claim split the time into hops:
 
     relay:<writer>   occurredAt -> sent      the writer's commit, the relay's wake-up and produce
     fetch:<reader>   sent -> inbox claim     the reader's fetch wait, decode, transaction start
@@ -18,6 +19,8 @@ and the next service's inbox claim split the time into hops:
 Usage, from the repo root (take the bench lock: one benchmark at a time on the shared machine):
 
     flock /work/bench.lock .venv/bin/python tests/bench/realtime/run.py --orders 100
+    flock /work/bench.lock .venv/bin/python tests/bench/realtime/run.py --orders 200 --rate 20 \
+        --database sqlite --env KAFKA_FETCH_MAX_WAIT_MS=25
 
 ``--env KEY=VALUE`` passes settings to every process (e.g. ``KAFKA_FETCH_MAX_WAIT_MS=100`` to
 measure another fetch wait). Prints p50/p95/p99 and writes tests/bench/results/realtime.json.
@@ -27,7 +30,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -39,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import httpx
 
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
@@ -63,9 +69,23 @@ TOPICS = ["orders", "inventory", "payments"]
 READER = {"OrderCreated": "products", "InventoryReserved": "payments", "PaymentProcessed": "orders"}
 
 
+# One keep-alive pool for the measured requests, as a browser keeps its connection: a new
+# client per request (tests.e2e.conftest.Client) costs the driver ~35 ms of CPU per checkout
+# on TLS set-up alone, CPU the platform under test then lacks on this 2-core machine.
+HTTP = httpx.Client(timeout=30, limits=httpx.Limits(max_connections=64))
+
+
+def _post(customer: Client, query: str, **variables: Any) -> dict[str, Any]:
+    body = HTTP.post(customer.url, json={"query": query, "variables": variables},
+                     headers={"authorization": f"Bearer {customer.token}"}).json()
+    if body.get("errors"):
+        raise RuntimeError(body["errors"])
+    return body["data"]
+
+
 def _checkout(customer: Client, product: str) -> tuple[str, float]:
-    customer.data(ADD, p=product)
-    order = customer.data(CHECKOUT)["checkout"]
+    _post(customer, ADD, p=product)
+    order = _post(customer, CHECKOUT)["checkout"]
     return order["id"], time.time() * 1000  # the response is in hand: wall clock, ms
 
 
@@ -88,6 +108,20 @@ async def one_order(subs: NodeSubscriptions, customer: Client, product: str
             raise RuntimeError(f"order {order_id} ended {order['status']}")
 
 
+def cpu_seconds(platform: Platform) -> dict[str, float]:
+    """CPU time (user + system) each platform process and this driver used so far."""
+    pids = {name: child.pid for name, child in platform.children.items()}
+    if platform.broker is not None and platform.broker._process is not None:
+        pids["broker"] = platform.broker._process.pid
+    pids["bench driver"] = os.getpid()
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for name, pid in pids.items():
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        used[name] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return used
+
+
 async def measure(platform: Platform, orders: int, warmup: int, rate: float
                   ) -> list[dict[str, float]]:
     asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(64))
@@ -100,13 +134,17 @@ async def measure(platform: Platform, orders: int, warmup: int, rate: float
     async with NodeSubscriptions(platform.gateway_url) as subs:
         for i in range(warmup):  # plans cached, consumers joined, sockets open
             await one_order(subs, customers[i % len(customers)], product)
+        before, began = cpu_seconds(platform), time.monotonic()
         if rate > 0:
-            return await at_rate(subs, customers, product, orders, rate)
-        samples = []
-        for _ in range(orders):
-            samples.append(await one_order(subs, customers[0], product))
-            await asyncio.sleep(0.05)  # one at a time, with the saga's consumers idle between
-        return samples
+            samples = await at_rate(subs, customers, product, orders, rate)
+        else:
+            samples = []
+            for _ in range(orders):
+                samples.append(await one_order(subs, customers[0], product))
+                await asyncio.sleep(0.05)  # one at a time, the saga's consumers idle between
+        after, took = cpu_seconds(platform), time.monotonic() - began
+        cpu = {name: round((after[name] - before[name]) * 1000 / orders, 1) for name in after}
+        return [s | {"cpu_ms_per_checkout": cpu, "seconds": took} for s in samples]
 
 
 async def at_rate(subs: NodeSubscriptions, customers: list[Client], product: str, orders: int,
@@ -136,6 +174,9 @@ async def claims(platform: Platform) -> dict[tuple[str, str], float]:
     """When each service's inbox claimed each event, (service, event id) -> epoch ms."""
     found = {}
     for service in ("orders", "products", "payments"):
+        if platform.database == "sqlite":
+            found.update(_sqlite_claims(platform.logs / f"{service}.db", service))
+            continue
         conn = await asyncpg.connect(platform.database_dsn(service))
         try:
             for row in await conn.fetch("SELECT event_id, processed_at FROM inbox"):
@@ -143,6 +184,14 @@ async def claims(platform: Platform) -> dict[tuple[str, str], float]:
         finally:
             await conn.close()
     return found
+
+
+def _sqlite_claims(path: Path, service: str) -> dict[tuple[str, str], float]:
+    """The same from a SQLite file; SQLAlchemy stores the UTC time without its zone there."""
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        rows = conn.execute("SELECT event_id, processed_at FROM inbox").fetchall()
+    return {(service, event_id): datetime.fromisoformat(at).replace(tzinfo=UTC).timestamp() * 1000
+            for event_id, at in rows}
 
 
 async def saga_events(bootstrap: str, claimed: dict[tuple[str, str], float]
@@ -203,6 +252,12 @@ def report(samples: list[dict[str, float]], found: dict[str, Any]) -> dict[str, 
         "checkout_to_paid_pushed_ms": quantiles([s["paid"] - s["answered"] for s in samples]),
         "checkout_to_first_event_ms": quantiles([s["first"] - s["answered"] for s in samples]),
         "achieved_rate_per_s": round(samples[0].get("achieved_rate", 0.0), 1),
+        # CPU each process spent per checkout over the measured run (the node client excluded);
+        # total / 1000 * rate is the cores the rate needs (this machine has 2)
+        "cpu_ms_per_checkout": samples[0]["cpu_ms_per_checkout"]
+        | {"total": round(sum(samples[0]["cpu_ms_per_checkout"].values()), 1)},
+        "cores_busy": round(sum(samples[0]["cpu_ms_per_checkout"].values()) * len(samples)
+                            / 1000 / samples[0]["seconds"], 2),
         "hops_ms": {name: quantiles(values) for name, values in per_hop.items()},
         "hops_note": "record timestamps are whole ms (CreateTime set by the producer)",
     }
@@ -215,13 +270,16 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=0.0,
                         help="checkouts started per second (0: one at a time)")
     parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--database", choices=["postgres", "sqlite"], default="postgres",
+                        help="sqlite: the make dev stores (SQLite files, in-process caches)")
     args = parser.parse_args()
     if (missing := node_clients_missing()) is not None:
         raise SystemExit(missing)
     extra = dict(item.split("=", 1) for item in args.env)
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as logs:
-        platform = Platform(logs=Path(logs), extra_env=extra).start()
+        stores = {"database": "sqlite", "redis_url": ""} if args.database == "sqlite" else {}
+        platform = Platform(logs=Path(logs), extra_env=extra, **stores).start()
         try:
             samples = asyncio.run(measure(platform, args.orders, args.warmup, args.rate))
             assert platform.broker is not None
@@ -230,7 +288,8 @@ def main() -> int:
         finally:
             platform.stop()
     result = report(samples, found) | {
-        "env": extra, "load_average_before": [round(x, 2) for x in load_before],
+        "database": args.database, "env": extra,
+        "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
     }
