@@ -8,6 +8,9 @@ from contextlib import asynccontextmanager
 from sqlalchemy import event, text
 from sqlalchemy.ext import asyncio as sa_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from subgraphs.kit.liveness import ping_after_idle
 
 __all__ = ["Database"]
 
@@ -19,6 +22,14 @@ class Database:
         self.url = url
         self.engine: AsyncEngine = _make_engine(url, echo)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # Reads on PostgreSQL run in autocommit: no BEGIN and no ROLLBACK round trip around
+        # them. Each statement sees the data committed when it starts, as it would inside a
+        # READ COMMITTED transaction, so a read-only unit of work loses nothing. SQLite starts
+        # no transaction for a read anyway.
+        reads = self.engine if self.is_sqlite else self.engine.execution_options(
+            isolation_level="AUTOCOMMIT")
+        self._reads = async_sessionmaker(reads, expire_on_commit=False,
+                                         sync_session_class=_ReadSession)
 
     @property
     def is_sqlite(self) -> bool:
@@ -28,6 +39,13 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session inside one transaction: committed on success, rolled back on error."""
         async with self.sessions() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def reads(self) -> AsyncIterator[AsyncSession]:
+        """A session for reading only, without a transaction around it (see ``__init__``):
+        statements that write, and flushes, raise instead of committing one by one."""
+        async with self._reads() as session:
             yield session
 
     async def ping(self) -> None:
@@ -47,7 +65,27 @@ def _make_engine(url: str, echo: bool) -> AsyncEngine:
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    engine = create_async_engine(url, echo=echo, pool_size=10, max_overflow=10)
+    ping_after_idle(engine)  # instead of pool_pre_ping's three round trips at every checkout
+    return engine
+
+
+class _ReadSession(Session):
+    """The sessions of ``Database.reads()``: its listeners below concern no other session."""
+
+
+_WRITE_REFUSED = "Database.reads() sessions only read; write in Database.transaction()"
+
+
+@event.listens_for(_ReadSession, "do_orm_execute")
+def _refuse_writes(state: ORMExecuteState) -> None:
+    if not state.is_select:
+        raise RuntimeError(_WRITE_REFUSED)
+
+
+@event.listens_for(_ReadSession, "before_flush")
+def _refuse_flush(_session: Session, _context: object, _instances: object) -> None:
+    raise RuntimeError(_WRITE_REFUSED)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]

@@ -89,7 +89,7 @@ def build_services(
         Messaging(database, kafka, subscriptions, outbox=OUTBOX, inbox=INBOX, retry=retry)
         if consume else None
     )
-    watch = PaymentWatch(database.sessions, payments, settings.subscription_poll_seconds)
+    watch = PaymentWatch(database.reads, payments, settings.subscription_poll_seconds)
     feed = Broadcast(kafka, PAYMENTS) if consume else None
     if messaging is not None and feed is not None:  # this replica's own events skip a fetch
         messaging.relay.listeners.append(feed.published)

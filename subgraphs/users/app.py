@@ -134,6 +134,6 @@ def _add_key_routes(app: FastAPI, services: Services) -> None:
     async def token_version(user_id: str) -> JSONResponse:
         # The dev fallback of common.auth.versions without Redis: the current version is the
         # minimum a token must carry.
-        async with services.database.sessions() as session:
+        async with services.database.reads() as session:
             version = await session.scalar(select(User.token_version).where(User.id == user_id))
         return JSONResponse({"minimum": version or 0})

@@ -21,6 +21,6 @@ class Query:
         recipient: str | None = None,
     ) -> NotificationConnection:
         info.context.require_role("admin")
-        async with info.context.database.sessions() as session:
+        async with info.context.database.reads() as session:
             page = await info.context.mailbox.page(session, first, after, recipient=recipient)
         return NotificationConnection.from_page(page)

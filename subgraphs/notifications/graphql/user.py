@@ -26,7 +26,7 @@ class User:
         viewer = info.context.require_user()
         if viewer.id != str(self.id) and not viewer.is_admin:
             raise Forbidden("Only the user themself or an admin may see these notifications")
-        async with info.context.database.sessions() as session:
+        async with info.context.database.reads() as session:
             page = await info.context.mailbox.page(session, first, after, user_id=str(self.id))
         return NotificationConnection.from_page(page)
 
@@ -38,7 +38,7 @@ class User:
         viewer = info.context.require_user()
         if viewer.id != str(self.id) and not viewer.is_admin:
             raise Forbidden("Only the user themself or an admin may see these preferences")
-        async with info.context.database.sessions() as session:
+        async with info.context.database.reads() as session:
             found = await info.context.preferences.get(session, str(self.id))
         return NotificationPreferences.from_domain(found)
 

@@ -42,7 +42,7 @@ class OrderExpiry(PeriodicSweep):
 
     async def _due(self) -> list[str]:
         cutoff = self._orders.clock() - self._orders.payment_timeout
-        async with self._database.sessions() as session:
+        async with self._database.reads() as session:
             return await self._orders.repository.pending_before(session, cutoff, self.batch)
 
     async def _expire(self, order_id: str) -> int:

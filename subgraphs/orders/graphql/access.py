@@ -21,7 +21,7 @@ async def load_order(info: Info, order_id: str) -> OrderRecord | None:
     """By order id, through the request's loader: one SELECT per tick."""
 
     async def fetch(ids: list[str]) -> list[OrderRecord | None]:
-        async with info.context.database.sessions() as session:
+        async with info.context.database.reads() as session:
             return await info.context.reads.get_many(session, ids)
 
     return await info.context.loader("orders", fetch).load(order_id)

@@ -66,5 +66,5 @@ async def _order_after(info: Info, event: Envelope, seen: set[str]) -> Order | N
 
 async def _read(info: Info, order_id: str) -> OrderRecord | None:
     # A fresh read per event: the request's DataLoader would keep the first answer forever.
-    async with info.context.database.sessions() as session:
+    async with info.context.database.reads() as session:
         return (await info.context.reads.get_many(session, [order_id]))[0]

@@ -22,7 +22,7 @@ class User:
         viewer = info.context.require_user()
         if viewer.id != str(self.id) and not viewer.is_admin:
             raise Forbidden("Only the user themself or an admin may see these orders")
-        async with info.context.database.sessions() as session:
+        async with info.context.database.reads() as session:
             page = await info.context.reads.page(session, str(self.id), first, after)
         return OrderConnection.from_page(page)
 

@@ -94,10 +94,10 @@ class SandboxLedger:
         query = select(func.count()).select_from(LEDGER).where(LEDGER.c.kind == kind)
         if succeeded is not None:
             query = query.where(LEDGER.c.succeeded.is_(succeeded))
-        async with self.database.sessions() as session:
+        async with self.database.reads() as session:
             return int(await session.scalar(query) or 0)
 
     async def _first(self, *where: Any) -> Row[Any] | None:
         await self.ensure()
-        async with self.database.sessions() as session:
+        async with self.database.reads() as session:
             return (await session.execute(select(LEDGER).where(*where))).first()

@@ -7,9 +7,10 @@ consumer; one indexed lookup per subscriber per interval is cheap.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from subgraphs.payments.domain.records import PaymentRecord, PaymentStatus
 from subgraphs.payments.domain.service import PaymentService
@@ -24,7 +25,7 @@ class PaymentWatch:
 
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        sessions: Callable[[], AbstractAsyncContextManager[AsyncSession]],
         payments: PaymentService,
         interval: float = 0.5,
     ) -> None:

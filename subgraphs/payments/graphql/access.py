@@ -22,7 +22,7 @@ async def load_payment(info: Info, payment_id: str) -> PaymentRecord | None:
     """By payment id, through the request's loader: one SELECT per tick."""
 
     async def fetch(ids: list[str]) -> list[PaymentRecord | None]:
-        async with info.context.database.sessions() as session:
+        async with info.context.database.reads() as session:
             return await info.context.payments.get_many(session, ids)
 
     return await info.context.loader("payments", fetch).load(payment_id)
@@ -32,7 +32,7 @@ async def load_payment_of_order(info: Info, order_id: str) -> PaymentRecord | No
     """By order id, through the request's loader: one SELECT per tick."""
 
     async def fetch(ids: list[str]) -> list[PaymentRecord | None]:
-        async with info.context.database.sessions() as session:
+        async with info.context.database.reads() as session:
             return await info.context.payments.by_orders(session, ids)
 
     return await info.context.loader("payments_by_order", fetch).load(order_id)

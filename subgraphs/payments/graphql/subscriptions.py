@@ -60,5 +60,5 @@ async def _changes(info: Info, feed: Broadcast, order_id: str) -> AsyncIterator[
 
 
 async def _current(info: Info, order_id: str) -> PaymentRecord | None:
-    async with info.context.database.sessions() as session:
+    async with info.context.database.reads() as session:
         return (await info.context.payments.by_orders(session, [order_id]))[0]

@@ -78,7 +78,7 @@ class CatalogCache:
         return {pid: record for pid, record in found.items() if record is not None}
 
     async def _load(self, ids: list[str]) -> dict[str, ProductRecord]:
-        async with self._database.sessions() as session:
+        async with self._database.reads() as session:
             return await self._service.get_many(session, ids)
 
     async def _fill(self, entries: dict[str, ProductRecord]) -> None:

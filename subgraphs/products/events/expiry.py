@@ -39,7 +39,7 @@ class ReservationSweeper(PeriodicSweep):
         return count
 
     async def _due(self) -> list[str]:
-        async with self._database.sessions() as session:
+        async with self._database.reads() as session:
             return await self._inventory.due_orders(session, self.batch)
 
     async def _expire(self, order_id: str) -> int:

@@ -34,7 +34,7 @@ class Query:
         sort: ProductSort | None = None,
     ) -> ProductConnection:
         query = ProductQuery(first, after, search, category, sort or DomainSort.NEWEST)
-        async with info.context.database.sessions() as session:
+        async with info.context.database.reads() as session:
             page = await info.context.products.listing(session, query)
         return ProductConnection.from_page(page)
 
@@ -43,5 +43,5 @@ class Query:
         "case: the values `products(category:)` filters by."
     )
     async def categories(self, info: Info) -> list[str]:
-        async with info.context.database.sessions() as session:
+        async with info.context.database.reads() as session:
             return await info.context.products.categories(session)

@@ -76,7 +76,7 @@ async def load_user(info: Info, user_id: str) -> UserRecord | None:
     """Through the request's loader: every id asked for in one tick is one SELECT."""
 
     async def fetch(ids: list[str]) -> list[UserRecord | None]:
-        async with info.context.database.sessions() as session:
+        async with info.context.database.reads() as session:
             return await info.context.users.get_many(session, ids)
 
     return await info.context.loader("users", fetch).load(user_id)
