@@ -3,17 +3,20 @@ topic. The first event is the current order, so a client subscribing just after 
 miss a change that raced its subscription.
 
 Every replica reads the whole topic (``streaming.broadcast``), so whichever replica holds the
-subscriber sees the order's events. Only the order's owner or an admin may subscribe: anyone
+subscriber sees the order's events. Each change is read afresh, unless the subscription selects
+only what the event itself says (``id``, ``status``: what the gateway asks when a client follows
+the status and the payment): then the first read answers every later event, with its status. Only the order's owner or an admin may subscribe: anyone
 else, and an unknown order alike, gets FORBIDDEN and no events (existence is not disclosed).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Iterable
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
 from streaming.events import Envelope, OrderStatusChanged
 from subgraphs.kit.errors import Forbidden
@@ -44,21 +47,42 @@ class Subscription:
                 raise coded(Forbidden("Only the order's owner or an admin may follow it"))
             seen = {change.status for change in record.history} | {record.status}
             yield Order.from_record(record)
+            reread = not _only(info.selected_fields[0].selections, _IN_THE_EVENT)
             async for event in events:
-                order = await _order_after(info, event, seen)
+                order = await _order_after(info, event, seen, None if reread else record)
                 if order is not None:
                     yield order
 
 
-async def _order_after(info: Info, event: Envelope, seen: set[str]) -> Order | None:
-    """The order as of ``event``: read now, with the event's status (a later change may have
-    committed already; each event still shows its own status, in order). A status already
-    shown is skipped: the state machine never returns to one, so it is a late duplicate."""
+# What an OrderStatusChanged event answers by itself.
+_IN_THE_EVENT = frozenset({"id", "status", "__typename"})
+
+
+def _only(selections: Iterable[Selection], fields: frozenset[str]) -> bool:
+    """True when ``selections`` ask for nothing but ``fields``, through fragments too."""
+    for node in selections:
+        if isinstance(node, SelectedField):
+            if node.name not in fields:
+                return False
+        elif isinstance(node, FragmentSpread | InlineFragment):
+            if not _only(node.selections, fields):
+                return False
+        else:
+            return False
+    return True
+
+
+async def _order_after(info: Info, event: Envelope, seen: set[str],
+                       known: OrderRecord | None) -> Order | None:
+    """The order as of ``event``, with the event's status (a later change may have committed
+    already; each event still shows its own status, in order): read now, or ``known`` when
+    the selection needs nothing the event lacks. A status already shown is skipped: the state
+    machine never returns to one, so it is a late duplicate."""
     payload = event.payload
     if not isinstance(payload, OrderStatusChanged) or payload.status in seen:
         return None
     seen.add(payload.status)
-    record = await _read(info, payload.order_id)
+    record = known if known is not None else await _read(info, payload.order_id)
     if record is None:
         return None
     return Order.from_record(dataclasses.replace(record, status=payload.status))

@@ -19,15 +19,16 @@ from tests.subgraphs.orders.harness import ADA, ADMIN, BOB, Harness
 FOLLOW = """subscription($id: ID!) { orderStatusChanged(orderId: $id) { id status } }"""
 
 
-async def follow(app: Harness, feed: Broadcast, order_id: str,
-                 user: Principal | None) -> AsyncIterator[Any] | Any:
-    """The subscription as the given user, with ``feed`` standing in for the orders topic."""
+async def follow(app: Harness, feed: Broadcast, order_id: str, user: Principal | None,
+                 query: str = FOLLOW, **services: Any) -> AsyncIterator[Any] | Any:
+    """The subscription as the given user, with ``feed`` standing in for the orders topic
+    (``services`` replace the app's own)."""
     context = RequestContext(verifier_for(app.settings),
-                             {**app.services.as_mapping(), "status_feed": feed})
+                             {**app.services.as_mapping(), "status_feed": feed, **services})
     token = issue_token(user, dev_issuer(app.settings))[0] if user else None
     headers = {"authorization": f"Bearer {token}"} if token else {}
     context.request = SimpleNamespace(headers=headers)  # type: ignore[assignment]
-    return await schema.subscribe(FOLLOW, variable_values={"id": order_id},
+    return await schema.subscribe(query, variable_values={"id": order_id},
                                   context_value=context)
 
 
@@ -70,3 +71,46 @@ async def test_an_unknown_order_is_forbidden_too_and_anonymous_is_unauthenticate
     anonymous = await first_result(await follow(app, feed, "no-such-order", None))
     assert unknown.errors[0].extensions["code"] == "FORBIDDEN"
     assert anonymous.errors[0].extensions["code"] == "UNAUTHENTICATED"
+
+
+class CountingReads:
+    """The app's order reads, counted."""
+
+    def __init__(self, reads: Any) -> None:
+        self.reads, self.calls = reads, 0
+
+    async def get_many(self, session: Any, ids: list[str]) -> Any:
+        self.calls += 1
+        return await self.reads.get_many(session, ids)
+
+
+async def test_a_status_only_selection_reads_the_order_once_not_per_change(app: Harness):
+    order = await app.place(ADA)
+    feed, reads = Broadcast(KafkaSettings(), "orders"), CountingReads(app.services.reads)
+    query = """subscription($id: ID!) { orderStatusChanged(orderId: $id) {
+        __typename ... on Order { id } ...state } } fragment state on Order { status }"""
+    stream = await follow(app, feed, order["id"], ADA, query, reads=reads)
+    first = await first_result(stream)
+    for status in (OrderStatus.PAID, OrderStatus.SHIPPED):
+        feed.deliver(changed(order, status))
+    got = [first, await first_result(stream), await first_result(stream)]
+    await stream.aclose()
+    assert [r.data["orderStatusChanged"] for r in got] == [
+        {"__typename": "Order", "id": order["id"], "status": status}
+        for status in ("PENDING", "PAID", "SHIPPED")]
+    assert reads.calls == 1
+
+
+async def test_a_selection_beyond_the_event_reads_the_order_at_each_change(app: Harness):
+    order = await app.place(ADA)
+    feed, reads = Broadcast(KafkaSettings(), "orders"), CountingReads(app.services.reads)
+    query = """subscription($id: ID!) { orderStatusChanged(orderId: $id) {
+        status total { amount } } }"""
+    stream = await follow(app, feed, order["id"], ADA, query, reads=reads)
+    await first_result(stream)
+    feed.deliver(changed(order, OrderStatus.PAID))
+    paid = await first_result(stream)
+    await stream.aclose()
+    assert paid.data["orderStatusChanged"]["status"] == "PAID"
+    assert paid.data["orderStatusChanged"]["total"]["amount"] == order["total"]["amount"]
+    assert reads.calls == 2
