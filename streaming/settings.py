@@ -49,6 +49,14 @@ class KafkaSettings(BaseSettings):
         description="Longest a fetch waits for data. The embedded broker answers only when it "
         "expires (real Kafka answers as data arrives), so this bounds each hop's latency there.",
     )
+    background_fetch_max_wait_ms: int = Field(
+        500,
+        ge=1,
+        description="Longest a fetch of a background consumer waits for data: one whose events "
+        "no one watches happen (notifications' e-mails and texts). On the embedded broker every "
+        "empty fetch costs CPU in the broker and the reader, so these ask less often than the "
+        "saga's consumers (fetch_max_wait_ms).",
+    )
     session_timeout_ms: int = Field(
         10_000,
         ge=100,

@@ -34,11 +34,14 @@ SERVICE_RETRY = RetryPolicy(attempts=10, initial_backoff=0.2, max_backoff=15.0)
 
 @dataclass(frozen=True)
 class Subscription:
-    """Run ``handler(session, event)`` once per event of ``topics`` for consumer ``group``."""
+    """Run ``handler(session, event)`` once per event of ``topics`` for consumer ``group``;
+    ``background``: no one waits on its effects as they happen, so it fetches with
+    ``KafkaSettings.background_fetch_max_wait_ms``."""
 
     topics: Sequence[str]
     group: str
     handler: SessionHandler
+    background: bool = False
 
 
 class Messaging:
@@ -63,7 +66,8 @@ class Messaging:
             EventConsumer(
                 s.topics, s.group,
                 idempotent(database.sessions, s.group, s.handler, **inbox_kwargs),
-                settings=_for_handlers_on(database, settings), retry=retry or SERVICE_RETRY,
+                settings=_for_handlers_on(database, _waits_of(s, settings)),
+                retry=retry or SERVICE_RETRY,
             )
             for s in subscriptions
         ]
@@ -109,6 +113,12 @@ class Messaging:
                 delay = min(delay * 2, 10)
         if not self._stopping.is_set():
             await self.relay.run()
+
+
+def _waits_of(subscription: Subscription, settings: KafkaSettings) -> KafkaSettings:
+    if not subscription.background:
+        return settings
+    return settings.model_copy(update={"fetch_max_wait_ms": settings.background_fetch_max_wait_ms})
 
 
 def _for_handlers_on(database: Database, settings: KafkaSettings) -> KafkaSettings:

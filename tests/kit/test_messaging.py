@@ -39,3 +39,17 @@ async def test_on_sqlite_each_consumer_handles_one_record_at_a_time_unless_confi
     assert default.settings.consumer_concurrency == 1  # one writer per SQLite file anyway
     assert chosen.settings.consumer_concurrency == 4  # an explicit setting wins
     await database.dispose()
+
+
+async def test_a_background_subscription_fetches_with_the_longer_wait(sqlite_url: str) -> None:
+    database = Database(sqlite_url)
+    handler = lambda session, event: asyncio.sleep(0)  # noqa: E731
+    settings = KafkaSettings(fetch_max_wait_ms=25, background_fetch_max_wait_ms=400)
+    saga, mail = Messaging(database, settings, [
+        Subscription(["orders"], "saga", handler),
+        Subscription(["orders"], "mail", handler, background=True)]).consumers
+
+    assert saga.settings.fetch_max_wait_ms == 25
+    assert mail.settings.fetch_max_wait_ms == 400
+    assert mail.settings.consumer_concurrency == 1  # the other adjustments still apply
+    await database.dispose()

@@ -6,6 +6,8 @@ event is younger than ``CONTACT_WAIT_SECONDS``: the inbox transaction rolls back
 retries with backoff. After that the message is recorded as ``queued`` for ``user:<id>``.
 Each topic has a consumer of its own (same group), because a consumer handles its records one
 by one: an order event waiting for its contact must not hold up the UserRegistered it awaits.
+Both are background consumers: no one watches a message being recorded, so they fetch less
+often (``KAFKA_BACKGROUND_FETCH_MAX_WAIT_MS``) and leave the CPU to the saga.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ def notification_handler(notifications: NotificationService) -> SessionHandler:
 
 
 def notification_subscriptions(notifications: NotificationService) -> list[Subscription]:
-    """One subscription per topic, all in group ``notifications``, run by the kit's Messaging."""
+    """One background subscription per topic, all in group ``notifications``, run by the kit's
+    Messaging."""
     handler = notification_handler(notifications)
-    return [Subscription((topic,), CONSUMER_GROUP, handler) for topic in TOPICS]
+    return [Subscription((topic,), CONSUMER_GROUP, handler, background=True) for topic in TOPICS]
