@@ -10,6 +10,7 @@ with their traceback by the ``ErrorCodes`` extension, which this schema always i
 from __future__ import annotations
 
 import dataclasses
+import functools
 import inspect
 import logging
 from collections.abc import Iterable
@@ -63,13 +64,12 @@ class QuietSchema(strawberry.federation.Schema):
         """True when ``resolve_reference`` accepts the representation's fields as arguments
         (a missing or unknown key field was a TypeError: a fuzzing finding)."""
         definition = self.schema_converter.type_map[typename].definition
-        resolve = getattr(definition.origin, "resolve_reference", None)
         fields = {k: v for k, v in representation.items() if k != "__typename"}
-        if resolve is None:  # strawberry builds the object from the fields themselves
+        signature = self._reference_signature(typename, definition)
+        if signature is None:  # strawberry builds the object from the fields themselves
             return self._fits_fields(definition, fields)
-        if "info" in inspect.signature(resolve).parameters:
+        if "info" in signature.parameters:
             fields["info"] = "info"  # a placeholder: only binding is checked
-        signature = inspect.signature(resolve)
         try:
             signature.bind(**fields)
         except TypeError:
@@ -77,6 +77,20 @@ class QuietSchema(strawberry.federation.Schema):
         # a key field sent as null (Federation keys are the entity's non-null identity)
         required = {n for n, p in signature.parameters.items() if p.default is p.empty}
         return all(fields[n] is not None for n in required - {"info"} if n in fields)
+
+    @functools.cached_property
+    def _reference_signatures(self) -> dict[str, inspect.Signature | None]:
+        return {}
+
+    def _reference_signature(self, typename: str, definition: Any) -> inspect.Signature | None:
+        """``resolve_reference``'s signature (None: the type has none), looked up once per
+        type: inspecting it for every representation was a measurable share of a subgraph's
+        CPU under load."""
+        cache = self._reference_signatures
+        if typename not in cache:
+            resolve = getattr(definition.origin, "resolve_reference", None)
+            cache[typename] = None if resolve is None else inspect.signature(resolve)
+        return cache[typename]
 
     def _fits_fields(self, definition: Any, fields: dict[str, Any]) -> bool:
         """True when ``fields`` name only data fields of the type and every required one."""
