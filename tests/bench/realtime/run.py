@@ -108,12 +108,15 @@ async def one_order(subs: NodeSubscriptions, customer: Client, product: str
             raise RuntimeError(f"order {order_id} ended {order['status']}")
 
 
-def cpu_seconds(platform: Platform) -> dict[str, float]:
-    """CPU time (user + system) each platform process and this driver used so far."""
+def cpu_seconds(platform: Platform, subs: NodeSubscriptions) -> dict[str, float]:
+    """CPU time (user + system) each platform process, this driver and the node client used
+    so far, and the whole machine's."""
     pids = {name: child.pid for name, child in platform.children.items()}
     if platform.broker is not None and platform.broker._process is not None:
         pids["broker"] = platform.broker._process.pid
     pids["bench driver"] = os.getpid()
+    if subs._process is not None:
+        pids["node client"] = subs._process.pid
     ticks = os.sysconf("SC_CLK_TCK")
     used = {}
     for name, pid in pids.items():
@@ -137,7 +140,7 @@ async def measure(platform: Platform, orders: int, warmup: int, rate: float
     async with NodeSubscriptions(platform.gateway_url) as subs:
         for i in range(warmup):  # plans cached, consumers joined, sockets open
             await one_order(subs, customers[i % len(customers)], product)
-        before, began = cpu_seconds(platform), time.monotonic()
+        before, began = cpu_seconds(platform, subs), time.monotonic()
         if rate > 0:
             samples = await at_rate(subs, customers, product, orders, rate)
         else:
@@ -145,7 +148,7 @@ async def measure(platform: Platform, orders: int, warmup: int, rate: float
             for _ in range(orders):
                 samples.append(await one_order(subs, customers[0], product))
                 await asyncio.sleep(0.05)  # one at a time, the saga's consumers idle between
-        after, took = cpu_seconds(platform), time.monotonic() - began
+        after, took = cpu_seconds(platform, subs), time.monotonic() - began
         cpu = {name: round((after[name] - before[name]) * 1000 / orders, 1) for name in after}
         return [s | {"cpu_ms_per_checkout": cpu, "seconds": took} for s in samples]
 
@@ -245,7 +248,7 @@ def quantiles(values: list[float]) -> dict[str, float]:
 
 def report(samples: list[dict[str, float]], found: dict[str, Any]) -> dict[str, Any]:
     processes = dict(samples[0]["cpu_ms_per_checkout"])
-    machine = processes.pop("machine")
+    machine, client = processes.pop("machine"), processes.pop("node client", None)
     per_hop: dict[str, list[float]] = defaultdict(list)
     for sample in samples:
         events = found.get(sample["order"], {})
@@ -262,7 +265,9 @@ def report(samples: list[dict[str, float]], found: dict[str, Any]) -> dict[str, 
         "cpu_ms_per_checkout": processes | {"total": round(sum(processes.values()), 1)},
         "cores_busy": round(sum(processes.values()) * len(samples) / 1000
                             / samples[0]["seconds"], 2),
-        # everything the machine ran, this benchmark's processes and all others
+        "node_client_cpu_ms_per_checkout": client,
+        # everything the machine ran: the processes above, PostgreSQL's backends, the node
+        # client, the kernel and anything else running
         "machine_cpu_ms_per_checkout": machine,
         "machine_cores_busy": round(machine * len(samples) / 1000 / samples[0]["seconds"], 2),
         "hops_ms": {name: quantiles(values) for name, values in per_hop.items()},
