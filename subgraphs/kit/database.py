@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from subgraphs.kit.liveness import ping_after_idle
+from subgraphs.kit.settings import ServiceSettings
 
 __all__ = ["Database"]
 
@@ -18,9 +19,14 @@ __all__ = ["Database"]
 class Database:
     """Engine plus session factory; the request or message boundary owns the transaction."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10,
+                 max_overflow: int = 10) -> None:
         self.url = url
-        self.engine: AsyncEngine = _make_engine(url, echo)
+        self.engine: AsyncEngine = _make_engine(url, echo, pool_size, max_overflow)
+        # Connections opened since start: a count rising under steady load means the pool is
+        # too small for the concurrency and overflow connections are opened and closed per use.
+        self.connections_opened = 0
+        event.listen(self.engine.sync_engine, "connect", self._opened)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # Reads on PostgreSQL run in autocommit: no BEGIN and no ROLLBACK round trip around
         # them. Each statement sees the data committed when it starts, as it would inside a
@@ -30,6 +36,15 @@ class Database:
             isolation_level="AUTOCOMMIT")
         self._reads = async_sessionmaker(reads, expire_on_commit=False,
                                          sync_session_class=_ReadSession)
+
+    @classmethod
+    def of(cls, settings: ServiceSettings) -> Database:
+        """The service's database as its settings describe it (URL, pool size, overflow)."""
+        return cls(settings.database_url, pool_size=settings.database_pool_size,
+                   max_overflow=settings.database_max_overflow)
+
+    def _opened(self, _dbapi_connection: object, _record: object) -> None:
+        self.connections_opened += 1
 
     @property
     def is_sqlite(self) -> bool:
@@ -57,7 +72,7 @@ class Database:
         await self.engine.dispose()
 
 
-def _make_engine(url: str, echo: bool) -> AsyncEngine:
+def _make_engine(url: str, echo: bool, pool_size: int, max_overflow: int) -> AsyncEngine:
     # Looked up at call time: the OpenTelemetry instrumentation wraps the module's function at
     # start-up (common/telemetry/instrument.py), after this module was imported.
     create_async_engine = sa_asyncio.create_async_engine
@@ -65,7 +80,7 @@ def _make_engine(url: str, echo: bool) -> AsyncEngine:
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    engine = create_async_engine(url, echo=echo, pool_size=10, max_overflow=10)
+    engine = create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=max_overflow)
     ping_after_idle(engine)  # instead of pool_pre_ping's three round trips at every checkout
     return engine
 

@@ -29,6 +29,9 @@ SERVER_ERRORS = Counter("subgraph_request_errors_total",
 GRAPHQL_ERRORS = Counter("subgraph_graphql_errors_total",
                          "Errors in GraphQL results, by extensions.code", ["code"])
 POOL_IN_USE = Gauge("subgraph_db_pool_in_use", "Database connections checked out", ["service"])
+POOL_OPENED = Counter("subgraph_db_connections_opened_total",
+                      "Database connections opened since start (climbing under steady load: "
+                      "the pool is too small and overflow connections churn)", ["service"])
 POOL_SIZE = Gauge("subgraph_db_pool_size",
                   "Connections the pool keeps (its overflow may open more)", ["service"])
 OUTBOX_BACKLOG = Gauge("outbox_backlog", "Outbox rows not yet published", ["service"])
@@ -113,6 +116,8 @@ def _consumers_of(part: Any) -> list[EventConsumer]:
 
 
 def _pool(service: str, database: Database) -> None:
+    opened = POOL_OPENED.labels(service)
+    opened.inc(database.connections_opened - opened.value)
     pool = database.engine.sync_engine.pool
     checked_out = getattr(pool, "checkedout", None)
     if checked_out is not None:  # QueuePool; NullPool/StaticPool keep no count

@@ -38,6 +38,17 @@ class ServiceSettings(BaseSettings):
     host: str = Field("127.0.0.1", description="Interface to listen on.")
     port: int = Field(0, description="TCP port of the GraphQL endpoint.")
     database_url: str = Field("", description="SQLAlchemy async URL; empty = var/<service>.db.")
+    database_pool_size: int = Field(
+        10, ge=1, le=1000, description="PostgreSQL connections the pool keeps open. Under "
+        "load a service holds one per request or event being handled; past this many, "
+        "overflow connections are opened and closed per use "
+        "(subgraph_db_connections_opened_total climbs)."
+    )
+    database_max_overflow: int = Field(
+        10, ge=0, le=1000, description="Connections opened beyond the pool size at peaks and "
+        "closed when returned; with 0 a caller waits for a pooled one instead. Keep the sum "
+        "of every replica's size plus overflow under the server's max_connections."
+    )
     redis_url: str = Field("", description="redis:// URL; empty = in-process stores.")
     jwt_secret: str = Field(
         DEV_JWT_SECRET, description="HS256 secret of the seed's token contract; used only with "

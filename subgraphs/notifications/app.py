@@ -105,7 +105,7 @@ def build_services(
     lets tests serve users in-process. Refuses unusable provider secrets (config_check.py)
     before anything is opened."""
     check_settings(settings)
-    database = Database(settings.database_url)
+    database = Database.of(settings)
     providers = build_providers(settings)
     wait = timedelta(seconds=settings.contact_wait_seconds)
     contacts = build_contacts(settings, users_client)

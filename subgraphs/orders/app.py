@@ -70,7 +70,7 @@ def build_services(
 ) -> Services:
     """``*_client`` let tests serve cart and products in-process; ``consume=False`` leaves
     Kafka out (tests drive the handlers directly)."""
-    database = Database(settings.database_url)
+    database = Database.of(settings)
     timeout = settings.upstream_timeout_seconds
     cart = EntityClient(settings.cart_url, timeout=timeout, client=cart_client,
                         credential=peer_credential(settings, "cart"))

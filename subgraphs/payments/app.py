@@ -77,7 +77,7 @@ def build_services(
     consume: bool = True,
 ) -> Services:
     """``consume=False`` leaves Kafka out (tests drive the handlers directly)."""
-    database = Database(settings.database_url)
+    database = Database.of(settings)
     provider = build_provider(settings, database)
     breakers = provider_breakers(settings)
     guarded = GuardedProvider(provider, breakers.get(provider.name),

@@ -42,7 +42,7 @@ class Services:
 
 def build_services(settings: ProductsSettings, cache: Cache | None = None) -> Services:
     """``cache`` lets tests pick the store (Redis or in-process) the app reads through."""
-    database = Database(settings.database_url)
+    database = Database.of(settings)
     cache = cache or make_cache(settings.redis_url, settings.cache_namespace)
     products = ProductService()
     catalog = CatalogCache(cache, database, products, settings.cache_ttl_seconds)

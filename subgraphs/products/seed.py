@@ -162,7 +162,7 @@ async def seed_catalogue(session: AsyncSession, service: ProductService) -> int:
 
 async def seed(settings: ProductsSettings) -> None:
     """The CLI's ``seed`` command: load the catalogue into the configured database."""
-    database = Database(settings.database_url)
+    database = Database.of(settings)
     try:
         async with database.transaction() as session:
             added = await seed_catalogue(session, ProductService())

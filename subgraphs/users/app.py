@@ -77,7 +77,7 @@ def build_services(
     settings: UsersSettings, *, kafka: KafkaSettings | None = None, publish: bool = True
 ) -> Services:
     """``publish=False`` leaves Kafka out: events stay in the outbox (tests read them there)."""
-    database = Database(settings.database_url)
+    database = Database.of(settings)
     keyring = Keyring(settings)
     users = build_users(settings, keyring)
     local = LocalVersions()

@@ -52,7 +52,7 @@ async def seed(settings: UsersSettings) -> None:
     admin = Registration(settings.admin_email, settings.admin_password, "Shop Admin")
     customers = () if settings.environment == "production" else DEMO_CUSTOMERS
     service = build_users(settings)
-    database = Database(settings.database_url)
+    database = Database.of(settings)
     try:
         async with database.transaction() as session:
             added = await seed_accounts(session, service, admin, customers)

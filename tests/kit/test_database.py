@@ -12,6 +12,8 @@ from sqlalchemy.exc import DBAPIError
 
 from subgraphs.kit import liveness
 from subgraphs.kit.database import Database
+from subgraphs.kit.settings import load_settings
+from subgraphs.orders.config import OrdersSettings
 from tests.conftest import PG_ADMIN_DSN
 
 pytestmark = pytest.mark.timeout(60)
@@ -115,3 +117,27 @@ async def test_a_connection_used_a_moment_ago_is_not_tested(
         assert (await _backend_pid(database)) not in (0, dead)
     finally:
         await database.dispose()
+
+
+@pytest.mark.integration
+async def test_overflow_connections_are_opened_per_use_and_counted(postgres_url: str) -> None:
+    database = Database(postgres_url, pool_size=1, max_overflow=2)
+    try:
+        async def hold() -> None:
+            async with database.reads() as session:
+                await session.scalar(select(func.pg_sleep(0.05)))
+
+        for _ in range(2):  # three at once: the pooled connection and two overflow ones
+            await asyncio.gather(hold(), hold(), hold())
+        # the pooled one is kept; the overflow ones are closed when returned, opened again
+        assert database.connections_opened == 1 + 2 + 2
+    finally:
+        await database.dispose()
+
+
+def test_a_service_pool_follows_its_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ORDERS_DATABASE_URL", "postgresql+asyncpg://u@127.0.0.1:1/x")
+    monkeypatch.setenv("ORDERS_DATABASE_POOL_SIZE", "16")
+    monkeypatch.setenv("ORDERS_DATABASE_MAX_OVERFLOW", "0")
+    pool = Database.of(load_settings(OrdersSettings, "orders")).engine.sync_engine.pool
+    assert (pool.size(), pool._max_overflow) == (16, 0)  # type: ignore[attr-defined]

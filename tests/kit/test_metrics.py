@@ -4,6 +4,7 @@ pool and cache look-ups, read back from the scrape text (subgraphs/kit/metrics.p
 from __future__ import annotations
 
 import strawberry
+from sqlalchemy import select
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -74,12 +75,20 @@ async def test_an_answer_with_a_5xx_status_counts_as_a_server_error() -> None:
 
 
 def test_the_database_pool_is_reported_at_each_scrape(postgres_url: str) -> None:
-    database = Database(postgres_url)
+    database = Database(postgres_url, pool_size=4)
+
+    async def use() -> None:
+        async with database.reads() as session:
+            await session.scalar(select(1))
+
     with TestClient(_app("metrics-c", {"database": database})) as client:
-        client.get("/ready")  # opens the pool's first connection
+        client.portal.call(use)  # on the app's loop: opens the pool's first connection
         text = client.get("/metrics").text
-    assert sample(text, "subgraph_db_pool_size", service="metrics-c") == 10
+        again = client.get("/metrics").text  # a counter: reported, not added, at each scrape
+    assert sample(text, "subgraph_db_pool_size", service="metrics-c") == 4
     assert 'subgraph_db_pool_in_use{service="metrics-c"} 0.0' in text
+    assert sample(text, "subgraph_db_connections_opened_total", service="metrics-c") == 1
+    assert sample(again, "subgraph_db_connections_opened_total", service="metrics-c") == 1
 
 
 async def test_cache_hits_and_misses_are_counted_per_cache(unique_namespace: str) -> None:
