@@ -1,4 +1,5 @@
-"""Ground truth for one order from orders' own database: its row and its outbox rows."""
+"""Ground truth for one order from a service's own database: its outbox rows, the order's row
+(orders) and its payment's row (payments)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,15 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from streaming.events import OrderStatusChanged, decode
+from streaming.events import EventPayload, OrderStatusChanged, PaymentProcessed, decode
 
-__all__ = ["OutboxRow", "order_status", "outbox_rows"]
+__all__ = ["OutboxRow", "order_status", "outbox_rows", "payment_status"]
 
 
 @dataclass(frozen=True)
 class OutboxRow:
-    """One row of orders' outbox: its event, the status it announces (``OrderStatusChanged``
-    only) and whether the relay published it."""
+    """One row of a service's outbox (keyed by order id): its event, the status it announces
+    (``OrderStatusChanged`` and ``PaymentProcessed`` only) and whether the relay published it."""
 
     event: str
     status: str | None
@@ -33,15 +34,30 @@ async def outbox_rows(dsn: str, order_id: str) -> list[OutboxRow]:
     found = []
     for row in rows:
         payload = decode(bytes(row["value"])).payload
-        status = payload.status.value if isinstance(payload, OrderStatusChanged) else None
-        found.append(OutboxRow(row["event_type"], status, row["published_at"] is not None))
+        found.append(OutboxRow(row["event_type"], _announced(payload),
+                               row["published_at"] is not None))
     return found
 
 
+def _announced(payload: EventPayload) -> str | None:
+    if isinstance(payload, OrderStatusChanged | PaymentProcessed):
+        return str(payload.status.value)
+    return None
+
+
 async def order_status(dsn: str, order_id: str) -> str:
-    """The status in the order's own row."""
+    """The status in the order's own row (orders' database)."""
+    return await _status(dsn, "SELECT status FROM orders WHERE id = $1", order_id)
+
+
+async def payment_status(dsn: str, order_id: str) -> str:
+    """The status in the order's payment row (payments' database)."""
+    return await _status(dsn, "SELECT status FROM payments WHERE order_id = $1", order_id)
+
+
+async def _status(dsn: str, query: str, order_id: str) -> str:
     connection = await asyncpg.connect(dsn)
     try:
-        return str(await connection.fetchval("SELECT status FROM orders WHERE id = $1", order_id))
+        return str(await connection.fetchval(query, order_id))
     finally:
         await connection.close()

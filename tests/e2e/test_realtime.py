@@ -1,6 +1,7 @@
 """Real time through the gateway with the real graphql-ws client (issue 17): who may follow an
 order when several identities subscribe to the same one, the handshake's token check, a
-subscription that outlives a restart of the orders subgraph, and one that outlives the broker."""
+subscription that outlives a restart of the orders subgraph, and order and payment subscriptions
+that outlive the broker."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ import pytest
 
 from tests.e2e.conftest import Client
 from tests.e2e.node_clients import NodeSubscriptions, node_clients_missing
-from tests.e2e.outbox_truth import OutboxRow, order_status, outbox_rows
+from tests.e2e.outbox_truth import OutboxRow, order_status, outbox_rows, payment_status
 from tests.e2e.platform import Platform
-from tests.e2e.saga import checkout, new_customer, new_product
+from tests.e2e.saga import checkout, new_customer, new_product, wait_for_status
 from tests.strict import skip_or_fail
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(420)]
@@ -152,7 +153,7 @@ def _changes(rows: list[OutboxRow]) -> list[OutboxRow]:
     return [row for row in rows if row.event == "OrderStatusChanged"]
 
 
-# The last two in this module: the broker comes back empty (topics, offsets and all).
+# The last three in this module: the broker comes back empty (topics, offsets and all).
 async def test_a_status_changed_while_the_broker_was_away_reaches_the_subscriber_once_it_is_back(
     graphql_ws: NodeSubscriptions, anonymous: Client, admin: Client, platform: Platform
 ) -> None:
@@ -197,3 +198,44 @@ async def test_an_order_placed_while_the_broker_was_away_is_paid_and_pushed_once
     truth = _changes(await outbox_rows(orders_db, order["id"]))
     assert truth == [OutboxRow("OrderStatusChanged", "PAID", published=True)], truth
     assert await order_status(orders_db, order["id"]) == "PAID"
+
+
+PAYMENT = """subscription($id: ID!) { paymentStatusChanged(orderId: $id) {
+    id status transactionId refundId } }"""
+
+
+async def test_a_refund_caused_while_the_broker_was_away_reaches_the_payment_subscriber_once(
+    graphql_ws: NodeSubscriptions, anonymous: Client, admin: Client, platform: Platform
+) -> None:
+    owner = new_customer(anonymous)
+    order = checkout(owner, new_product(admin, stock=5), 1, "pm_card_visa")
+    await asyncio.to_thread(wait_for_status, owner, order["id"], {"PAID"})
+    orders_db, payments_db = platform.database_dsn("orders"), platform.database_dsn("payments")
+    graphql_ws.subscribe("refund", PAYMENT, {"id": order["id"]}, owner.token)
+    first = await graphql_ws.next("refund", within=45)  # the payment as it is now
+    assert "result" in first and not first["result"].get("errors"), first
+    charged = first["result"]["data"]["paymentStatusChanged"]
+    assert charged["status"] == "SUCCEEDED" and charged["refundId"] is None, charged
+
+    # The cancellation is accepted, but its event (and so the refund) waits in orders' outbox.
+    async with _broker_away(platform):
+        cancelled = await asyncio.to_thread(owner.data, CANCEL, id=order["id"])
+        assert cancelled["cancelOrder"]["status"] == "CANCELLED"
+        held = [row for row in await outbox_rows(orders_db, order["id"])
+                if row.event == "OrderCancelled"]
+        assert held == [OutboxRow("OrderCancelled", None, published=False)], held
+        assert await _rest(graphql_ws, "refund") == []  # nothing can have reached the client
+        assert await payment_status(payments_db, order["id"]) == "SUCCEEDED"
+
+    line = await graphql_ws.next("refund", within=120)
+    assert "result" in line and not line["result"].get("errors"), line  # the stream lived on
+    refunded = line["result"]["data"]["paymentStatusChanged"]
+    assert refunded["id"] == charged["id"] and refunded["status"] == "REFUNDED", refunded
+    assert refunded["transactionId"] == charged["transactionId"] and refunded["refundId"]
+    end = await graphql_ws.next("refund", within=30)  # REFUNDED is final: the stream completes
+    assert end.get("complete") is True, end
+    assert await _rest(graphql_ws, "refund") == []  # exactly once: no duplicate after the end
+    truth = await outbox_rows(payments_db, order["id"])
+    assert truth == [OutboxRow("PaymentProcessed", "SUCCEEDED", published=True),
+                     OutboxRow("PaymentRefunded", None, published=True)], truth
+    assert await payment_status(payments_db, order["id"]) == "REFUNDED"

@@ -6,8 +6,10 @@ import asyncio
 
 import pytest
 
-from streaming.consumer import EventConsumer, HandlerTimeoutError
+from streaming.attempts import RecordAttempts
+from streaming.consumer import HandlerTimeoutError
 from streaming.events import Envelope, encode
+from streaming.producer import EventProducer
 from streaming.settings import KafkaSettings
 from streaming.topics import dlq_topic
 from tests.streaming.harness import consume, eventually, settings_for, unique_name
@@ -76,19 +78,24 @@ async def test_a_handler_that_always_hangs_is_dead_lettered_and_the_next_event_h
 async def test_only_the_limit_raises_handler_timeout_and_zero_sets_no_limit(embedded_broker):
     event = Envelope.wrap(order_created())
 
-    def consumer(limit_ms: int, handler) -> EventConsumer:
+    def attempts(limit_ms: int, handler) -> RecordAttempts:
         settings = settings_for(embedded_broker, handler_timeout_ms=limit_ms)
-        return EventConsumer(["unused"], "unused", handler, settings=settings)
+        return RecordAttempts("unused", handler, settings=settings, retry=FAST_RETRY,
+                              dead_letters=EventProducer(settings), counts={}, pause=_never)
 
     async def database_timeout(_: Envelope) -> None:
         raise TimeoutError("database did not answer")
 
     with pytest.raises(HandlerTimeoutError):
-        await consumer(100, lambda _: asyncio.sleep(0.3))._attempt(event)
-    await consumer(0, lambda _: asyncio.sleep(0.3))._attempt(event)  # no limit: it finishes
+        await attempts(100, lambda _: asyncio.sleep(0.3)).attempt(event)
+    await attempts(0, lambda _: asyncio.sleep(0.3)).attempt(event)  # no limit: it finishes
     with pytest.raises(TimeoutError) as raised:  # the handler's own: transient, retried
-        await consumer(1000, database_timeout)._attempt(event)
+        await attempts(1000, database_timeout).attempt(event)
     assert type(raised.value) is TimeoutError and FAST_RETRY.gives_up(raised.value, 99) is False
+
+
+async def _never(_: float) -> bool:
+    return False
 
 
 def test_the_handler_timeout_is_read_from_the_environment(monkeypatch):

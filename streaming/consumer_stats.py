@@ -1,0 +1,63 @@
+"""What a consumer reports: its counters and lag in memory, and its backlog as the broker sees it.
+
+``ConsumerStats`` is the snapshot ``/ready`` and the metrics read without a broker round trip;
+:func:`committed_lag` and :func:`dead_letter_depth` ask the broker (offsets, not records).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+__all__ = ["ConsumerStats", "committed_lag", "dead_letter_depth"]
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumerStats:
+    """A snapshot for /ready or metrics; ``lag`` maps ``topic/partition`` to records behind."""
+
+    group: str
+    consumed: int = 0
+    handled: int = 0
+    retried: int = 0
+    dead_lettered: int = 0
+    lag: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total_lag(self) -> int:
+        return sum(self.lag.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "total_lag": self.total_lag}
+
+
+async def committed_lag(kafka: AIOKafkaConsumer) -> dict[TopicPartition, int]:
+    """Records behind per partition assigned to ``kafka``: end offset minus the group's
+    committed offset (the beginning when none is committed)."""
+    assigned = sorted(kafka.assignment())
+    if not assigned:
+        return {}
+    ends = await kafka.end_offsets(assigned)
+    starts = await kafka.beginning_offsets(assigned)
+    lag = {}
+    for tp in assigned:
+        committed = await kafka.committed(tp)
+        lag[tp] = max(ends[tp] - (starts[tp] if committed is None else committed), 0)
+    return lag
+
+
+async def dead_letter_depth(
+    kafka: AIOKafkaConsumer, topics: Iterable[str], partitions: int
+) -> dict[str, int]:
+    """Messages kept in each of ``topics`` (end minus start offsets); ``partitions`` is the
+    count assumed for a topic whose metadata ``kafka`` has not seen."""
+    depth = {}
+    for topic in topics:
+        found = kafka.partitions_for_topic(topic) or range(partitions)
+        tps = [TopicPartition(topic, p) for p in found]
+        ends, starts = await kafka.end_offsets(tps), await kafka.beginning_offsets(tps)
+        depth[topic] = sum(ends[tp] - starts[tp] for tp in tps)
+    return depth
