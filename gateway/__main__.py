@@ -145,6 +145,7 @@ def _uvicorn_config(app: Any, config: Any) -> Any:
     # tests/bench/http_layer.py against uvicorn's pure-Python h11 and against granian.
     return uvicorn.Config(app, host=config.host, port=config.port, loop="uvloop",
                           http="httptools", log_config=None, access_log=False,
+                          backlog=config.listen_backlog,
                           # X-Forwarded-For is believed only through config.trusted_proxies
                           # (common.auth.proxies), never through uvicorn's own default.
                           proxy_headers=False)

@@ -191,6 +191,11 @@ class GatewayConfig(BaseSettings):
     )
     host: str = Field("0.0.0.0", description="Interface the HTTP server listens on.")
     port: int = Field(8080, ge=0, le=65535, description="Port the HTTP server listens on.")
+    listen_backlog: int = Field(
+        4096, ge=1, le=65535, description="Connections the kernel holds for the server before it "
+        "accepts them (capped by net.core.somaxconn). A fleet of clients reconnecting at once, "
+        "after a deploy, arrives faster than one worker accepts: with a short queue the "
+        "overflow is dropped and those clients see their connection reset.")
     subgraph_urls: dict[str, str] = Field(
         default_factory=dict,
         description="Subgraph name -> URL, replacing the supergraph's routing URL "

@@ -72,3 +72,10 @@ def test_the_readme_configuration_marks_every_value_that_is_not_the_default_as_a
         if "example" not in line.partition("#")[2]:
             unmarked.append(".".join(path))
     assert unmarked == []
+
+
+def test_the_server_listens_with_the_configured_backlog():
+    from gateway.__main__ import _uvicorn_config
+
+    assert _uvicorn_config(None, GatewayConfig()).backlog == 4096  # uvicorn's own is 2048
+    assert _uvicorn_config(None, GatewayConfig(listen_backlog=64)).backlog == 64
