@@ -4,9 +4,9 @@ pool and cache look-ups, read back from the scrape text (subgraphs/kit/metrics.p
 from __future__ import annotations
 
 import strawberry
-from sqlalchemy import select
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from common.telemetry.metrics import render
 from subgraphs.kit.app import create_app

@@ -5,8 +5,10 @@ miss a change that raced its subscription.
 Every replica reads the whole topic (``streaming.broadcast``), so whichever replica holds the
 subscriber sees the order's events. Each change is read afresh, unless the subscription selects
 only what the event itself says (``id``, ``status``: what the gateway asks when a client follows
-the status and the payment): then the first read answers every later event, with its status. Only the order's owner or an admin may subscribe: anyone
-else, and an unknown order alike, gets FORBIDDEN and no events (existence is not disclosed).
+the status and the payment): then the first read answers every later event, with its status.
+
+Only the order's owner or an admin may subscribe: anyone else, and an unknown order alike, gets
+FORBIDDEN and no events (existence is not disclosed).
 """
 
 from __future__ import annotations
