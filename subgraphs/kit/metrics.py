@@ -4,6 +4,7 @@ consumer group, topic, partition: all bounded by the deployment, never by a clie
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -95,9 +96,8 @@ def observe(service: str, parts: Iterable[Any]) -> tuple[Any, Any]:
     async def refresh() -> None:
         for database in databases:
             _pool(service, database)
-        for relay in relays:
-            await _outbox(service, relay)
-        await _consumers(consumers, series)
+        await asyncio.gather(*(_outbox(service, relay) for relay in relays),
+                             _consumers(consumers, series))
 
     async def start() -> None:
         on_scrape(owner, refresh)
@@ -135,12 +135,16 @@ async def _outbox(service: str, relay: OutboxRelay) -> None:
 async def _consumers(consumers: list[EventConsumer], series: set[tuple[str, ...]]) -> None:
     """Lag per partition this process is assigned; a partition moved elsewhere is dropped."""
     seen: set[tuple[str, ...]] = set()
-    for consumer in consumers:
-        for tp, lag in (await consumer.committed_lag()).items():
+    # every broker question at once: asked one after another they held a scrape for most of a
+    # second on the embedded broker
+    answers = await asyncio.gather(*(asyncio.gather(c.committed_lag(), c.dead_letters())
+                                     for c in consumers))
+    for consumer, (lags, dead) in zip(consumers, answers, strict=True):
+        for tp, lag in lags.items():
             labels = (consumer.group, tp.topic, str(tp.partition))
             LAG.labels(*labels).set(lag)
             seen.add(labels)
-        for topic, depth in (await consumer.dead_letters()).items():
+        for topic, depth in dead.items():
             DEAD_LETTERS.labels(consumer.group, topic).set(depth)
     for labels in series - seen:
         LAG.remove(*labels)

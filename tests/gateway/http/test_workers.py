@@ -168,7 +168,7 @@ _FAILING_WORKERS = textwrap.dedent("""
             pass
 
     config = types.SimpleNamespace(workers=2, host="127.0.0.1", port=int(sys.argv[1]),
-                                   gc_young_threshold=0)
+                                   gc_young_threshold=0, listen_backlog=64)
     sys.exit(cli._run_workers(NeverStarts, lambda: object(), config))
 """)
 
