@@ -7,8 +7,9 @@ so a redelivered event finds its id already recorded and has no second effect.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
-from sqlalchemy import Column, DateTime, MetaData, String, Table, delete
+from sqlalchemy import Column, DateTime, Insert, MetaData, String, Table, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -41,20 +42,20 @@ async def claim(
     On PostgreSQL a concurrent claim of the same id waits for the first transaction, then
     returns False once it commits, or True if it rolled back.
     """
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(table)
-        .values(
-            consumer=consumer,
-            event_id=str(event.id),
-            event_type=event.type,
-            processed_at=datetime.now(UTC),
-        )
-        .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
-    )
-    result = await session.execute(statement)
+    statement = _claim_statement(table, session.get_bind().dialect.name)
+    row = {"consumer": consumer, "event_id": str(event.id), "event_type": event.type,
+           "processed_at": datetime.now(UTC)}
+    result = await session.execute(statement, row)
     return result.rowcount == 1
+
+
+@cache
+def _claim_statement(table: Table, dialect: str) -> Insert:
+    """``INSERT .. ON CONFLICT DO NOTHING`` built once per inbox table and dialect; each claim
+    passes its row as parameters, so SQLAlchemy neither rebuilds it nor recomputes its cache
+    key."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing(index_elements=["consumer", "event_id"])
 
 
 async def purge_inbox(

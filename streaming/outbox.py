@@ -17,20 +17,25 @@ import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Index,
+    Insert,
     Integer,
     LargeBinary,
     MetaData,
     Row,
+    Select,
     String,
     Table,
     Text,
+    bindparam,
     delete,
     func,
     insert,
@@ -102,18 +107,23 @@ async def enqueue(
     if isinstance(session, AsyncSession):
         session.info[_PENDING] = True  # wakes this process's relays after the commit
     headers = [[k, v.decode()] for k, v in event_headers(event)]
-    await session.execute(
-        insert(table).values(
-            event_id=str(event.id),
-            event_type=event.type,
-            topic=topic or event.topic,
-            key=key if key is not None else event.key,
-            value=encode(event),
-            headers=headers,
-            created_at=datetime.now(UTC),
-            attempts=0,
-        )
-    )
+    row = {
+        "event_id": str(event.id),
+        "event_type": event.type,
+        "topic": topic or event.topic,
+        "key": key if key is not None else event.key,
+        "value": encode(event),
+        "headers": headers,
+        "created_at": datetime.now(UTC),
+        "attempts": 0,
+    }
+    await session.execute(_enqueue_statement(table), row)
+
+
+@cache
+def _enqueue_statement(table: Table) -> Insert:
+    """The outbox ``INSERT`` built once per table; each event passes its row as parameters."""
+    return insert(table)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +158,13 @@ class OutboxRelay:
         self.listeners: list[Callable[[str, bytes], None]] = []
         self._published = self._failures = 0
         self._last_error: str | None = None
+        self._unpublished = _unpublished(table, batch_size)
+        self._unpublished_if_leading = _unpublished_if_leading(self._unpublished, table)
+        self._published_now = (
+            update(table)
+            .where(table.c.id.in_(bindparam("ids", expanding=True)))
+            .values(published_at=bindparam("now"))
+        )
 
     def stats(self) -> RelayStats:
         return RelayStats(self._published, self._failures, self._last_error)
@@ -214,9 +231,7 @@ class OutboxRelay:
     async def _publish_batch(self) -> int:
         async with self.engine.connect() as conn:
             postgres = conn.dialect.name == "postgresql"
-            if postgres and not await self._lead(conn):
-                return 0
-            rows = await self._fetch(conn, lock=postgres)
+            rows = await self._fetch(conn, lead=postgres)
             if not postgres:
                 await conn.commit()  # SQLite: hold no read snapshot while talking to Kafka
             acked, error = await self._send(rows)
@@ -236,22 +251,10 @@ class OutboxRelay:
                 except Exception:  # a listener's bug must not stop publishing
                     log.exception("outbox relay: listener %r failed", listener)
 
-    async def _lead(self, conn: AsyncConnection) -> bool:
-        # One publisher per outbox at a time: with several relays, SKIP LOCKED alone would let
-        # two batches of one aggregate race and reach Kafka out of order.
-        lock = zlib.crc32(f"outbox:{self.table.name}".encode())
-        return bool(await conn.scalar(select(func.pg_try_advisory_xact_lock(lock))))
-
-    async def _fetch(self, conn: AsyncConnection, *, lock: bool) -> Sequence[Row]:
-        t = self.table
-        query = (
-            select(t.c.id, t.c.topic, t.c.key, t.c.value, t.c.headers)
-            .where(t.c.published_at.is_(None))
-            .order_by(t.c.id)
-            .limit(self.batch_size)
-        )
-        if lock:
-            query = query.with_for_update(skip_locked=True)
+    async def _fetch(self, conn: AsyncConnection, *, lead: bool) -> Sequence[Row]:
+        """The next batch of unpublished rows; with ``lead`` (PostgreSQL) only while this relay
+        is the outbox's one publisher, the rows locked until the commit, in one statement."""
+        query = self._unpublished_if_leading if lead else self._unpublished
         return (await conn.execute(query)).all()
 
     async def _send(self, rows: Sequence[Row]) -> tuple[int, BaseException | None]:
@@ -272,9 +275,7 @@ class OutboxRelay:
         t = self.table
         if acked:
             done = [row.id for row in rows[:acked]]
-            await conn.execute(
-                update(t).where(t.c.id.in_(done)).values(published_at=datetime.now(UTC))
-            )
+            await conn.execute(self._published_now, {"ids": done, "now": datetime.now(UTC)})
         if error is not None and acked < len(rows):
             failed = update(t).where(t.c.id == rows[acked].id)
             await conn.execute(
@@ -292,3 +293,27 @@ class OutboxRelay:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), delay)
         self._wake.clear()
+
+
+def _unpublished(table: Table, batch_size: int) -> Select:
+    """The first ``batch_size`` unpublished rows in insertion order."""
+    t = table
+    return (
+        select(t.c.id, t.c.topic, t.c.key, t.c.value, t.c.headers)
+        .where(t.c.published_at.is_(None))
+        .order_by(t.c.id)
+        .limit(batch_size)
+    )
+
+
+def _unpublished_if_leading(unpublished: Select, table: Table) -> Select:
+    """PostgreSQL: the same rows, locked (SKIP LOCKED), and none unless this transaction takes
+    the outbox's advisory lock. One publisher per outbox at a time: with several relays, SKIP
+    LOCKED alone would let two batches of one aggregate race and reach Kafka out of order.
+
+    The lock is an uncorrelated subquery, so PostgreSQL evaluates it once (an InitPlan) as a
+    filter before reading any row; without it the query returns nothing and locks nothing.
+    """
+    key = zlib.crc32(f"outbox:{table.name}".encode())
+    leading = select(func.pg_try_advisory_xact_lock(key, type_=Boolean)).scalar_subquery()
+    return unpublished.where(leading).with_for_update(skip_locked=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import zlib
 from collections import Counter
 from datetime import timedelta
 
@@ -218,6 +219,37 @@ async def test_concurrent_relays_publish_each_row_once_and_in_order(
     for key in {e.key for e in events}:
         assert [e.id for e in received if e.key == key] == [e.id for e in events if e.key == key]
     assert Counter(e.id for e in received) == Counter(e.id for e in events)
+
+
+class RecordingProducer:
+    """Acknowledges every message at once and keeps their keys, in order."""
+
+    def __init__(self) -> None:
+        self.keys: list[str | None] = []
+
+    async def ensure_topics(self, topics: object) -> None:
+        pass
+
+    async def send_batch(self, messages: list) -> tuple[int, None]:
+        self.keys += [m.key for m in messages]
+        return len(messages), None
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+async def test_a_relay_publishes_nothing_while_another_holds_the_outbox_lock(sessions, engine):
+    await place_orders(sessions, "orders", 3)
+    producer = RecordingProducer()
+    relay = OutboxRelay(engine, producer, batch_size=2)  # type: ignore[arg-type]
+    lock = zlib.crc32(b"outbox:outbox")
+
+    async with engine.connect() as leader:  # another relay, mid-batch
+        assert await leader.scalar(select(func.pg_try_advisory_xact_lock(lock)))
+        assert await relay.publish_pending() == 0
+        assert producer.keys == [] and await unpublished(engine) == 3
+        await leader.commit()
+
+    assert await relay.publish_pending() == 3
+    assert producer.keys == ["order-0", "order-1", "order-2"] and await drained(engine)
 
 
 async def test_a_commit_that_enqueued_events_wakes_the_relay_before_its_next_poll(

@@ -20,7 +20,7 @@ from streaming.inbox import inbox_table
 from streaming.outbox import outbox_table
 from subgraphs.kit.columns import UtcDateTime
 from subgraphs.kit.models import domain_metadata
-from subgraphs.notifications.domain.records import Contact, NotificationRecord, Preferences
+from subgraphs.notifications.domain.records import NotificationRecord
 
 __all__ = [
     "INBOX",
@@ -55,9 +55,6 @@ class ContactRow(Base):
     full_name: Mapped[str] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(16))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
-
-    def to_contact(self) -> Contact:
-        return Contact(self.user_id, self.email, self.full_name, self.phone)
 
 
 class OrderTotal(Base):
@@ -125,6 +122,3 @@ class PreferenceRow(Base):
     email: Mapped[bool] = mapped_column(Boolean)
     sms: Mapped[bool] = mapped_column(Boolean)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
-
-    def to_preferences(self) -> Preferences:
-        return Preferences(email=self.email, sms=self.sms)

@@ -13,6 +13,7 @@ __all__ = [
     "NotificationPage",
     "NotificationRecord",
     "Preferences",
+    "Recipient",
     "Status",
 ]
 
@@ -87,6 +88,16 @@ class Preferences:
 
     def allows(self, channel: Channel) -> bool:
         return self.email if channel is Channel.EMAIL else self.sms
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Whom an event notifies: the contact, the channels the user accepts, and the order's
+    total from OrderCreated when it was asked for and is known."""
+
+    contact: Contact
+    preferences: Preferences
+    total: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,9 +8,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Insert, Row, Select, String, Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,9 +21,40 @@ from subgraphs.notifications.domain.models import (
     OrderTotal,
     PreferenceRow,
 )
-from subgraphs.notifications.domain.records import Contact, Delivery, Preferences, Status
+from subgraphs.notifications.domain.records import (
+    Contact,
+    Delivery,
+    Preferences,
+    Recipient,
+    Status,
+)
 
 __all__ = ["NotificationRepository"]
+
+# The event side's statements run on every consumed event: they are Core statements on the
+# tables, built once, with each call's values as parameters (no ORM objects, no rebuilding).
+CONTACTS: Table = ContactRow.__table__  # type: ignore[assignment]
+TOTALS: Table = OrderTotal.__table__  # type: ignore[assignment]
+NOTIFICATIONS: Table = Notification.__table__  # type: ignore[assignment]
+PREFERENCES: Table = PreferenceRow.__table__  # type: ignore[assignment]
+
+_CONTACT = select(CONTACTS.c.user_id, CONTACTS.c.email, CONTACTS.c.full_name, CONTACTS.c.phone)
+_CONTACT_BY_ID = _CONTACT.where(CONTACTS.c.user_id == bindparam("user_id"))
+# A recipient: the contact, its preferences (NULL when the user never chose: every channel on)
+# and an order's total (NULL when not asked for, ``:order_id`` NULL, or unknown).
+_RECIPIENT = (
+    _CONTACT.add_columns(PREFERENCES.c.email.label("email_on"), PREFERENCES.c.sms.label("sms_on"),
+                         TOTALS.c.amount, TOTALS.c.currency)
+    .select_from(
+        CONTACTS.outerjoin(PREFERENCES, PREFERENCES.c.user_id == CONTACTS.c.user_id)
+        .outerjoin(TOTALS, TOTALS.c.order_id == bindparam("order_id", type_=String))
+    )
+    .where(CONTACTS.c.user_id == bindparam("user_id"))
+)
+_TOTAL = select(TOTALS.c.amount, TOTALS.c.currency).where(
+    TOTALS.c.order_id == bindparam("order_id"))
+_PREFERENCES = select(PREFERENCES.c.email, PREFERENCES.c.sms).where(
+    PREFERENCES.c.user_id == bindparam("user_id"))
 
 
 class NotificationRepository:
@@ -32,37 +64,51 @@ class NotificationRepository:
         """Insert or refresh a user's contact (a later UserRegistered wins)."""
         values = {"email": contact.email, "full_name": contact.full_name, "phone": contact.phone,
                   "updated_at": datetime.now(UTC)}
-        statement = _insert(session, ContactRow).values(user_id=contact.user_id, **values)
+        statement = _insert(session, CONTACTS).values(user_id=contact.user_id, **values)
         await session.execute(
             statement.on_conflict_do_update(index_elements=["user_id"], set_=values)
         )
 
     async def contact(self, session: AsyncSession, user_id: str) -> Contact | None:
-        row = await session.get(ContactRow, user_id)
-        return None if row is None else row.to_contact()
+        row = (await session.execute(_CONTACT_BY_ID, {"user_id": user_id})).first()
+        return None if row is None else _contact(row)
+
+    async def recipient(
+        self, session: AsyncSession, user_id: str, order_id: str | None = None
+    ) -> Recipient | None:
+        """The user's contact and preferences, and ``order_id``'s total when given, in one
+        query; None without a contact."""
+        params = {"user_id": user_id, "order_id": order_id}
+        row = (await session.execute(_RECIPIENT, params)).first()
+        if row is None:
+            return None
+        chosen = row.email_on is not None  # the preferences row exists
+        preferences = Preferences(row.email_on, row.sms_on) if chosen else Preferences()
+        total = (row.amount, row.currency) if row.amount is not None else None
+        return Recipient(_contact(row), preferences, total)
 
     async def save_total(
         self, session: AsyncSession, order_id: str, amount: int, currency: str
     ) -> None:
-        statement = _insert(session, OrderTotal).values(
-            order_id=order_id, amount=amount, currency=currency
+        statement = _insert_once(_dialect(session), TOTALS, ("order_id",))
+        await session.execute(
+            statement, {"order_id": order_id, "amount": amount, "currency": currency}
         )
-        await session.execute(statement.on_conflict_do_nothing(index_elements=["order_id"]))
 
     async def total(self, session: AsyncSession, order_id: str) -> tuple[int, str] | None:
-        row = await session.get(OrderTotal, order_id)
+        row = (await session.execute(_TOTAL, {"order_id": order_id})).first()
         return None if row is None else (row.amount, row.currency)
 
     async def preferences(self, session: AsyncSession, user_id: str) -> Preferences:
-        row = await session.get(PreferenceRow, user_id)
-        return Preferences() if row is None else row.to_preferences()
+        row = (await session.execute(_PREFERENCES, {"user_id": user_id})).first()
+        return Preferences() if row is None else Preferences(row.email, row.sms)
 
     async def save_preferences(
         self, session: AsyncSession, user_id: str, preferences: Preferences
     ) -> None:
         values = {"email": preferences.email, "sms": preferences.sms,
                   "updated_at": datetime.now(UTC)}
-        statement = _insert(session, PreferenceRow).values(user_id=user_id, **values)
+        statement = _insert(session, PREFERENCES).values(user_id=user_id, **values)
         await session.execute(
             statement.on_conflict_do_update(index_elements=["user_id"], set_=values)
         )
@@ -80,9 +126,8 @@ class NotificationRepository:
             "user_id": delivery.user_id, "order_id": delivery.order_id,
             "created_at": now, "attempts": int(sent), "sent_at": now if sent else None,
         }
-        statement = _insert(session, Notification).values(**values)
-        conflict = ["event_id", "channel"]
-        result = await session.execute(statement.on_conflict_do_nothing(index_elements=conflict))
+        statement = _insert_once(_dialect(session), NOTIFICATIONS, ("event_id", "channel"))
+        result = await session.execute(statement, values)
         return result.rowcount == 1
 
     async def address_waiting(
@@ -93,11 +138,10 @@ class NotificationRepository:
         now = datetime.now(UTC)
         sent = {"attempts": 1, "sent_at": now} if status is Status.SENT else {}
         await session.execute(
-            update(Notification)
-            .where(Notification.recipient == f"user:{user_id}",
-                   Notification.status == Status.QUEUED.value)
+            update(NOTIFICATIONS)
+            .where(NOTIFICATIONS.c.recipient == f"user:{user_id}",
+                   NOTIFICATIONS.c.status == Status.QUEUED.value)
             .values(recipient=email, status=status.value, **sent)
-            .execution_options(synchronize_session=False)
         )
 
     async def page(
@@ -115,6 +159,23 @@ class NotificationRepository:
         return (await session.scalars(query)).all()
 
 
-def _insert(session: AsyncSession, model: type[Any]) -> Any:
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+def _contact(row: Row[Any]) -> Contact:
+    return Contact(row.user_id, row.email, row.full_name, row.phone)
+
+
+def _insert(session: AsyncSession, table: Table) -> Any:
+    return _insert_of(_dialect(session))(table)
+
+
+@cache
+def _insert_once(dialect: str, table: Table, key: tuple[str, ...]) -> Insert:
+    """``INSERT .. ON CONFLICT (key) DO NOTHING`` on ``table``, built once per dialect."""
+    return _insert_of(dialect)(table).on_conflict_do_nothing(index_elements=list(key))
+
+
+def _insert_of(dialect: str) -> Any:
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name

@@ -41,7 +41,13 @@ from streaming.events import (
 )
 from subgraphs.notifications.domain.contacts import ContactDirectory
 from subgraphs.notifications.domain.errors import ContactNotYetKnown
-from subgraphs.notifications.domain.records import Channel, Contact, Delivery, Status
+from subgraphs.notifications.domain.records import (
+    Channel,
+    Contact,
+    Delivery,
+    Recipient,
+    Status,
+)
 from subgraphs.notifications.domain.repository import NotificationRepository
 from subgraphs.notifications.domain.sender import DevMailbox, NotificationSender
 from subgraphs.notifications.domain.templates import format_money, render
@@ -106,17 +112,20 @@ class NotificationService:
                 raise ContactNotYetKnown(p.user_id)
             return
         await self._account_mail(session, event, "password_reset", p.user_id, contact.email,
-                                 {"token": p.token, "expires_at": p.expires_at.isoformat()})
+                                 {"token": p.token, "expires_at": p.expires_at.isoformat()},
+                                 contact)
 
     async def email_verification_requested(self, session: AsyncSession, event: Envelope
                                            ) -> None:
         p: EmailVerificationRequested = event.payload  # type: ignore[assignment]
+        contact = await self.repository.contact(session, p.user_id)
         await self._account_mail(session, event, "verify_email", p.user_id, p.email,
-                                 {"token": p.token, "expires_at": p.expires_at.isoformat()})
+                                 {"token": p.token, "expires_at": p.expires_at.isoformat()},
+                                 contact)
 
     async def _account_mail(self, session: AsyncSession, event: Envelope, template: str,
-                            user_id: str, email: str, values: dict[str, object]) -> None:
-        contact = await self.repository.contact(session, user_id)
+                            user_id: str, email: str, values: dict[str, object],
+                            contact: Contact | None) -> None:
         name = contact.full_name if contact is not None else "customer"
         values = {**values, "email": email, "full_name": name}
         delivery = _delivery(event, template, Channel.EMAIL, email, user_id, None, values)
@@ -126,24 +135,45 @@ class NotificationService:
         self, session: AsyncSession, event: Envelope, template: str,
         user_id: str, order_id: str | None, values: dict[str, object],
     ) -> None:
-        contact = await self._contact(session, user_id)
-        if contact is None:
+        recipient = await self._recipient(session, user_id, _total_wanted(order_id, values))
+        if recipient is None:
             return await self._queue(session, event, template, user_id, order_id, values)
-        values = {**values, **await self._order_values(session, order_id, values)}
+        contact, preferences = recipient.contact, recipient.preferences
+        values = {**values, **_order_values(order_id, recipient.total)}
         values |= {"email": contact.email, "full_name": contact.full_name}
-        preferences = await self.repository.preferences(session, user_id)
-        for channel, recipient in _addresses(contact):
+        for channel, address in _addresses(contact):
             if not preferences.allows(channel):
                 continue
-            delivery = _delivery(event, template, channel, recipient, user_id, order_id, values)
+            delivery = _delivery(event, template, channel, address, user_id, order_id, values)
             await self.sender.send(session, delivery)
+
+    async def _recipient(
+        self, session: AsyncSession, user_id: str, order_id: str | None
+    ) -> Recipient | None:
+        """The remembered contact with the user's preferences and ``order_id``'s total (one
+        query); failing that, the directory's contact with the preferences and total read
+        after it."""
+        known = await self.repository.recipient(session, user_id, order_id)
+        if known is not None or self.directory is None:
+            return known
+        found = await self._from_directory(session, self.directory, user_id)
+        if found is None:
+            return None
+        preferences = await self.repository.preferences(session, user_id)
+        return Recipient(found, preferences, await self._total(session, order_id))
 
     async def _contact(self, session: AsyncSession, user_id: str) -> Contact | None:
         """The remembered contact; failing that, the directory's, remembered from now on."""
         known = await self.repository.contact(session, user_id)
         if known is not None or self.directory is None:
             return known
-        found = await self.directory.contact(user_id)
+        return await self._from_directory(session, self.directory, user_id)
+
+    async def _from_directory(
+        self, session: AsyncSession, directory: ContactDirectory, user_id: str
+    ) -> Contact | None:
+        """Ask the directory; what it answers is remembered like a UserRegistered would be."""
+        found = await directory.contact(user_id)
         if found is None or found.user_id != user_id:
             return None
         await self.repository.save_contact(session, found)
@@ -159,20 +189,28 @@ class NotificationService:
             raise ContactNotYetKnown(user_id)
         if not (await self.repository.preferences(session, user_id)).email:
             return None
-        values = {**values, **await self._order_values(session, order_id, values)}
+        total = await self._total(session, _total_wanted(order_id, values))
+        values = {**values, **_order_values(order_id, total)}
         values |= {"full_name": "customer"}
         delivery = _delivery(event, template, Channel.EMAIL, f"user:{user_id}",
                              user_id, order_id, values)
         await self.repository.record(session, delivery, Status.QUEUED)
 
-    async def _order_values(
-        self, session: AsyncSession, order_id: str | None, values: dict[str, object]
-    ) -> dict[str, object]:
-        """The order id, and its total from OrderCreated when the event does not carry one."""
-        if order_id is None:
-            return {}
-        found = None if "total" in values else await self.repository.total(session, order_id)
-        return {"order_id": order_id, **({"total": format_money(*found)} if found else {})}
+    async def _total(self, session: AsyncSession, order_id: str | None) -> tuple[int, str] | None:
+        return None if order_id is None else await self.repository.total(session, order_id)
+
+
+def _total_wanted(order_id: str | None, values: dict[str, object]) -> str | None:
+    """The order whose total (from OrderCreated) the message quotes: none when the event
+    carries its own."""
+    return None if "total" in values else order_id
+
+
+def _order_values(order_id: str | None, total: tuple[int, str] | None) -> dict[str, object]:
+    """The order id, and the total looked up for it (``_total_wanted``) when one was found."""
+    if order_id is None:
+        return {}
+    return {"order_id": order_id, **({"total": format_money(*total)} if total else {})}
 
 
 def _addresses(contact: Contact) -> list[tuple[Channel, str]]:

@@ -68,6 +68,25 @@ async def test_status_changes_that_matter_are_notified_with_the_known_total(
     assert str(status) in latest[0].body and "12.50 EUR" in latest[0].body
 
 
+async def test_a_status_change_of_an_order_never_seen_created_is_sent_without_a_total(
+    app: Harness,
+) -> None:
+    await app.deliver(registered("user-1"))
+    await app.deliver(status_changed("order-unseen", OrderStatus.PAID))
+    latest = (await app.messages())[2:]
+    assert [(m.channel, m.template, m.order_id) for m in latest] == [
+        ("email", "order_paid", "order-unseen"), ("sms", "order_paid", "order-unseen")]
+    assert "EUR" not in latest[0].body
+
+
+async def test_the_total_quoted_is_the_order_s_own_among_several(app: Harness) -> None:
+    first, second = created(user_id="user-1", amount=1250), created(user_id="user-1", amount=777)
+    await app.deliver(registered("user-1", phone=None), first, second)
+    await app.deliver(status_changed(second.payload.order_id, OrderStatus.PAID))
+    paid = (await app.messages())[-1]
+    assert "7.77 EUR" in paid.body and "12.50 EUR" not in paid.body
+
+
 @pytest.mark.parametrize("status", [OrderStatus.SHIPPED, OrderStatus.DELIVERED])
 async def test_other_status_changes_send_nothing(app: Harness, status: OrderStatus) -> None:
     await app.deliver(registered("user-1"))
