@@ -9,11 +9,11 @@ from datetime import timedelta
 
 import pytest
 from aiokafka.conn import CloseReason
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import MetaData, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from streaming.events import Envelope, OrderStatusChanged, decode
-from streaming.outbox import OutboxRelay, enqueue
+from streaming.outbox import OutboxRelay, enqueue, outbox_table
 from streaming.producer import EventProducer
 from streaming.settings import KafkaSettings
 from tests.streaming.conftest import ORDERS, OUTBOX
@@ -250,6 +250,22 @@ async def test_a_relay_publishes_nothing_while_another_holds_the_outbox_lock(ses
 
     assert await relay.publish_pending() == 3
     assert producer.keys == ["order-0", "order-1", "order-2"] and await drained(engine)
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+async def test_an_outbox_whose_lock_key_exceeds_a_32_bit_integer_still_publishes(engine):
+    # The advisory lock's key is the CRC-32 of the table's name, up to 2**32 - 1: it must be
+    # sent as a bigint, or such a table's relay fails on every pass.
+    table = outbox_table(MetaData(), "outbox_b")
+    assert zlib.crc32(b"outbox:outbox_b") > 2**31 - 1
+    async with engine.begin() as conn:
+        await conn.run_sync(table.metadata.create_all)
+        await enqueue(conn, Envelope.wrap(order_created("order-1")), topic="orders", table=table)
+    producer = RecordingProducer()
+    relay = OutboxRelay(engine, producer, table=table)  # type: ignore[arg-type]
+
+    assert await relay.publish_pending() == 1
+    assert producer.keys == ["order-1"]
 
 
 async def test_a_commit_that_enqueued_events_wakes_the_relay_before_its_next_poll(
