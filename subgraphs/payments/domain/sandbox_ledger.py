@@ -4,11 +4,15 @@ It stands for the books of an external provider, so it commits in its own transa
 apart from payments' event-handling transaction: a charge that happened stays recorded even
 when the handler that asked for it rolls back. It lives in a database (not in memory) so a
 restart never forgets a key.
+
+Every access is one Core statement on a connection of its own; on PostgreSQL in autocommit,
+so a read or an append is one round trip (a single statement is its own transaction).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 from typing import Any
 
 from sqlalchemy import (
@@ -20,10 +24,10 @@ from sqlalchemy import (
     String,
     Table,
     func,
-    insert,
     select,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.kit.columns import UtcDateTime
 from subgraphs.kit.database import Database
@@ -55,8 +59,18 @@ class SandboxLedger:
         self._ready = False
         self._lock = asyncio.Lock()
 
+    @functools.cached_property
+    def _engine(self) -> AsyncEngine:
+        # As Database.reads(): no BEGIN and COMMIT round trips around one statement.
+        engine = self.database.engine
+        if self.database.is_sqlite:
+            return engine
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
+
     async def ensure(self) -> None:
         """Create the ledger table if missing (the provider's storage, not payments' schema)."""
+        if self._ready:
+            return
         async with self._lock:
             if not self._ready:
                 async with self.database.engine.begin() as conn:
@@ -68,14 +82,17 @@ class SandboxLedger:
         return await self._first(LEDGER.c.idempotency_key == key)
 
     async def record(self, values: dict[str, Any]) -> Row[Any]:
-        """Append a row; when a concurrent call with the same key won, return its row instead."""
+        """Append a row unless its idempotency key has one (an earlier or concurrent call's),
+        and return the key's row: the one appended, or the one already there."""
         await self.ensure()
-        try:
-            async with self.database.transaction() as session:
-                await session.execute(insert(LEDGER).values(**values))
-        except IntegrityError:
-            pass
-        row = await self.find(values["idempotency_key"])
+        insert = postgresql.insert if self._engine.dialect.name == "postgresql" else sqlite.insert
+        statement = (insert(LEDGER).values(**values)
+                     .on_conflict_do_nothing(index_elements=[LEDGER.c.idempotency_key])
+                     .returning(*LEDGER.columns))
+        async with self._engine.begin() as conn:
+            row = (await conn.execute(statement)).first()
+        if row is None:  # the key was taken
+            row = await self.find(values["idempotency_key"])
         assert row is not None
         return row
 
@@ -99,5 +116,5 @@ class SandboxLedger:
 
     async def _first(self, *where: Any) -> Row[Any] | None:
         await self.ensure()
-        async with self.database.reads() as session:
-            return (await session.execute(select(LEDGER).where(*where))).first()
+        async with self._engine.connect() as conn:
+            return (await conn.execute(select(LEDGER).where(*where))).first()
