@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Table,
     and_,
+    case,
     cast,
     func,
     literal,
@@ -23,12 +25,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from subgraphs.products.domain.cursors import Cursor, cursor_instant
 from subgraphs.products.domain.errors import DuplicateSku
 from subgraphs.products.domain.models import Product
-from subgraphs.products.domain.records import ProductSort
+from subgraphs.products.domain.records import ProductRecord, ProductSort
 
 __all__ = ["MAX_STOCK", "ProductRepository", "escape_like", "filters", "storable_id"]
 
 MAX_STOCK = 2**31 - 1  # GraphQL Int is a signed 32-bit integer (GraphQL spec 3.5.1)
 _DESCENDING = {ProductSort.PRICE_DESC, ProductSort.NAME_DESC, ProductSort.NEWEST}
+PRODUCTS: Table = Product.__table__  # type: ignore[assignment]
+# The columns of a ProductRecord, read as Core rows (no ORM objects on the lookup path).
+_RECORD_COLUMNS = [PRODUCTS.c[name] for name in (
+    "id", "sku", "name", "description", "price_amount", "price_currency", "category", "stock",
+    "created_at")]
 
 
 def escape_like(text: str) -> str:
@@ -48,6 +55,17 @@ class ProductRepository:
         # populate_existing: a product already in the session is re-read, not served stale
         rows = await session.scalars(statement.execution_options(populate_existing=True))
         return {row.id: row for row in rows}
+
+    async def records(
+        self, session: AsyncSession, ids: Sequence[str]
+    ) -> dict[str, ProductRecord]:
+        """Products by id in one query, as records; missing ids are simply absent."""
+        wanted = {i for i in ids if storable_id(i)}
+        if not wanted:
+            return {}
+        statement = select(*_RECORD_COLUMNS).where(PRODUCTS.c.id.in_(wanted))
+        rows = await session.execute(statement)
+        return {row.id: ProductRecord(**row._asdict()) for row in rows}
 
     async def skus_present(self, session: AsyncSession, skus: Sequence[str]) -> set[str]:
         rows = await session.scalars(select(Product.sku).where(Product.sku.in_(set(skus))))
@@ -72,17 +90,30 @@ class ProductRepository:
         and each re-checks the guard against the committed stock (READ COMMITTED)."""
         if not storable_id(product_id):
             return None
-        # checked in 64 bits: an int4 sum would overflow on PostgreSQL before the comparison
-        wide = cast(Product.stock, BigInteger) + cast(literal(delta), BigInteger)
-        statement = (
-            update(Product)
-            .where(Product.id == product_id, wide >= 0, wide <= MAX_STOCK)
-            .values(stock=Product.stock + delta, updated_at=datetime.now(UTC))
-            .returning(Product.stock)
-            .execution_options(synchronize_session=False)
-        )
-        result = await session.execute(statement)
+        statement = _guarded_add(literal(delta)).where(PRODUCTS.c.id == product_id)
+        result = await session.execute(statement.returning(PRODUCTS.c.stock))
         return result.scalar_one_or_none()
+
+    async def adjust_stocks(
+        self, session: AsyncSession, deltas: Mapping[str, int]
+    ) -> dict[str, int]:
+        """``adjust_stock`` of several products in one statement: the new stock of each row it
+        changed; refused and unknown ids are absent (the caller undoes the others if needed).
+
+        The rows are locked first, in id order (``FOR UPDATE`` in a CTE; the UPDATE only
+        touches rows the CTE has locked), as one ``adjust_stock`` per product in id order
+        would: two such statements over the same products never deadlock. Each row's guard is
+        checked against its committed stock, as in ``adjust_stock``.
+        """
+        ids = [pid for pid in deltas if storable_id(pid)]
+        if not ids:
+            return {}
+        locked = (select(PRODUCTS.c.id).where(PRODUCTS.c.id.in_(ids))
+                  .order_by(PRODUCTS.c.id).with_for_update().cte("locked"))
+        delta = case({pid: deltas[pid] for pid in ids}, value=PRODUCTS.c.id)
+        statement = _guarded_add(delta).where(PRODUCTS.c.id.in_(select(locked.c.id)))
+        rows = await session.execute(statement.returning(PRODUCTS.c.id, PRODUCTS.c.stock))
+        return {row.id: row.stock for row in rows}
 
     async def page(
         self, session: AsyncSession, filters: list[ColumnElement[bool]], sort: ProductSort,
@@ -123,6 +154,14 @@ def filters(search: str | None, category: str | None) -> list[ColumnElement[bool
     if category is not None:
         conditions.append(func.lower(Product.category) == category.lower())
     return conditions
+
+
+def _guarded_add(delta: ColumnElement[int]) -> Any:
+    """UPDATE products adding ``delta`` to stock where the result stays in 0..MAX_STOCK."""
+    # checked in 64 bits: an int4 sum would overflow on PostgreSQL before the comparison
+    wide = cast(PRODUCTS.c.stock, BigInteger) + cast(delta, BigInteger)
+    return (update(PRODUCTS).where(wide >= 0, wide <= MAX_STOCK)
+            .values(stock=PRODUCTS.c.stock + delta, updated_at=datetime.now(UTC)))
 
 
 def storable_id(product_id: str) -> bool:

@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from subgraphs.products.domain.models import Reservation, ReservationStatus
 
 __all__ = ["Held", "ReservationRepository"]
+
+RESERVATIONS: Table = Reservation.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +34,16 @@ class ReservationRepository:
         statement = select(Reservation).where(Reservation.order_id == order_id)
         return list(await session.scalars(statement.execution_options(populate_existing=True)))
 
-    async def add(self, session: AsyncSession, rows: Sequence[Reservation]) -> None:
-        """Insert; the unique (order, product) pair refuses a concurrent duplicate."""
-        session.add_all(rows)
-        await session.flush()
+    async def known_order(self, session: AsyncSession, order_id: str) -> bool:
+        """Whether any reservation row (in any status) exists for the order."""
+        statement = select(RESERVATIONS.c.id).where(RESERVATIONS.c.order_id == order_id).limit(1)
+        return (await session.execute(statement)).first() is not None
+
+    async def add(self, session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert these column values in one statement; the unique (order, product) pair
+        refuses a concurrent duplicate."""
+        if rows:
+            await session.execute(insert(RESERVATIONS), list(rows))
 
     async def transition(
         self, session: AsyncSession, order_id: str, sources: Collection[ReservationStatus],
