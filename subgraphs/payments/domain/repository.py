@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Table, insert, select, text
+from sqlalchemy import Row, Table, bindparam, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +23,15 @@ __all__ = ["PaymentRepository"]
 
 PAYMENTS: Table = Payment.__table__  # type: ignore[assignment]
 CANCELLED: Table = CancelledOrder.__table__  # type: ignore[assignment]
+# The hot statements are built once and take their values as parameters: nothing to coerce,
+# no cache key to compute per call.
+_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
+_OF_ORDERS = select(*PAYMENTS.columns).where(
+    PAYMENTS.c.order_id.in_(bindparam("order_ids", expanding=True)))
+_OF_IDS = select(*PAYMENTS.columns).where(PAYMENTS.c.id.in_(bindparam("ids", expanding=True)))
+_OF_ORDER = select(*PAYMENTS.columns).where(PAYMENTS.c.order_id == bindparam("order_id"))
+_CANCELLED = select(CANCELLED.c.order_id).where(CANCELLED.c.order_id == bindparam("order_id"))
+_INSERT = insert(PAYMENTS)
 
 
 class PaymentRepository:
@@ -36,8 +45,7 @@ class PaymentRepository:
         already held since the inbox row was written.
         """
         if session.get_bind().dialect.name == "postgresql":
-            lock = text("SELECT pg_advisory_xact_lock(:k)")
-            await session.execute(lock, {"k": _lock_key(order_id)})
+            await session.execute(_LOCK, {"k": _lock_key(order_id)})
 
     async def by_order(self, session: AsyncSession, order_id: str) -> Payment | None:
         """The order's payment as an ORM object, for changing it (refunds, webhooks)."""
@@ -45,7 +53,7 @@ class PaymentRepository:
 
     async def record_of_order(self, session: AsyncSession, order_id: str) -> PaymentRecord | None:
         """The order's payment as a record, for reading only."""
-        row = (await session.execute(_records().where(PAYMENTS.c.order_id == order_id))).first()
+        row = (await session.execute(_OF_ORDER, {"order_id": order_id})).first()
         return None if row is None else _record(row)
 
     async def by_orders(
@@ -54,7 +62,7 @@ class PaymentRepository:
         """Payments of these orders in one SELECT, keyed by order id."""
         if not order_ids:
             return {}
-        rows = await session.execute(_records().where(PAYMENTS.c.order_id.in_(set(order_ids))))
+        rows = await session.execute(_OF_ORDERS, {"order_ids": list(set(order_ids))})
         return {row.order_id: _record(row) for row in rows}
 
     async def get_many(
@@ -63,17 +71,16 @@ class PaymentRepository:
         """Payments by id in one SELECT; unknown ids are absent."""
         if not ids:
             return {}
-        rows = await session.execute(_records().where(PAYMENTS.c.id.in_(set(ids))))
+        rows = await session.execute(_OF_IDS, {"ids": list(set(ids))})
         return {row.id: _record(row) for row in rows}
 
     async def add(self, session: AsyncSession, payment: PaymentRecord) -> None:
         """Insert; the unique order_id refuses a second payment for one order."""
         values = {column.name: getattr(payment, column.name) for column in PAYMENTS.columns}
-        await session.execute(insert(PAYMENTS).values(values))
+        await session.execute(_INSERT, values)
 
     async def is_cancelled(self, session: AsyncSession, order_id: str) -> bool:
-        statement = select(CANCELLED.c.order_id).where(CANCELLED.c.order_id == order_id)
-        return (await session.execute(statement)).first() is not None
+        return (await session.execute(_CANCELLED, {"order_id": order_id})).first() is not None
 
     async def cancellation(self, session: AsyncSession, order_id: str) -> CancelledOrder | None:
         return await session.get(CancelledOrder, order_id)
@@ -94,10 +101,6 @@ class PaymentRepository:
         """Insert; the primary key refuses a second row for one event id."""
         session.add(event)
         await session.flush()
-
-
-def _records() -> Any:
-    return select(*PAYMENTS.columns)
 
 
 def _record(row: Row[Any]) -> PaymentRecord:

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Row,
     String,
     Table,
+    bindparam,
     func,
     select,
 )
@@ -49,6 +50,17 @@ LEDGER = Table(
     Column("failure_message", String(500)),
     Column("created_at", UtcDateTime, nullable=False),
 )
+
+# The statements of every charge, built once (values are parameters; see ``record``).
+_FIND = select(LEDGER).where(LEDGER.c.idempotency_key == bindparam("key"))
+
+
+def _append(insert: Any) -> Any:
+    return (insert(LEDGER).on_conflict_do_nothing(index_elements=[LEDGER.c.idempotency_key])
+            .returning(*LEDGER.columns))
+
+
+_APPEND = {"postgresql": _append(postgresql.insert), "sqlite": _append(sqlite.insert)}
 
 
 class SandboxLedger:
@@ -79,18 +91,18 @@ class SandboxLedger:
 
     async def find(self, key: str) -> Row[Any] | None:
         """The row of this idempotency key, or None."""
-        return await self._first(LEDGER.c.idempotency_key == key)
+        await self.ensure()
+        async with self._engine.connect() as conn:
+            return (await conn.execute(_FIND, {"key": key})).first()
 
     async def record(self, values: dict[str, Any]) -> Row[Any]:
         """Append a row unless its idempotency key has one (an earlier or concurrent call's),
         and return the key's row: the one appended, or the one already there."""
         await self.ensure()
-        insert = postgresql.insert if self._engine.dialect.name == "postgresql" else sqlite.insert
-        statement = (insert(LEDGER).values(**values)
-                     .on_conflict_do_nothing(index_elements=[LEDGER.c.idempotency_key])
-                     .returning(*LEDGER.columns))
+        statement = _APPEND[self._engine.dialect.name]
         async with self._engine.begin() as conn:
-            row = (await conn.execute(statement)).first()
+            # every column named, so charges and refunds share one compiled statement
+            row = (await conn.execute(statement, {"charge_reference": None, **values})).first()
         if row is None:  # the key was taken
             row = await self.find(values["idempotency_key"])
         assert row is not None
