@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -9,12 +10,14 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Integer,
+    String,
     Table,
     and_,
+    bindparam,
     case,
     cast,
     func,
-    literal,
     or_,
     select,
     update,
@@ -36,6 +39,8 @@ PRODUCTS: Table = Product.__table__  # type: ignore[assignment]
 _RECORD_COLUMNS = [PRODUCTS.c[name] for name in (
     "id", "sku", "name", "description", "price_amount", "price_currency", "category", "stock",
     "created_at")]
+# Hot statements built once; their values are parameters (no per-call coercion or cache key).
+_RECORDS = select(*_RECORD_COLUMNS).where(PRODUCTS.c.id.in_(bindparam("ids", expanding=True)))
 
 
 def escape_like(text: str) -> str:
@@ -63,8 +68,7 @@ class ProductRepository:
         wanted = {i for i in ids if storable_id(i)}
         if not wanted:
             return {}
-        statement = select(*_RECORD_COLUMNS).where(PRODUCTS.c.id.in_(wanted))
-        rows = await session.execute(statement)
+        rows = await session.execute(_RECORDS, {"ids": list(wanted)})
         return {row.id: ProductRecord(**row._asdict()) for row in rows}
 
     async def skus_present(self, session: AsyncSession, skus: Sequence[str]) -> set[str]:
@@ -90,9 +94,8 @@ class ProductRepository:
         and each re-checks the guard against the committed stock (READ COMMITTED)."""
         if not storable_id(product_id):
             return None
-        statement = _guarded_add(literal(delta)).where(PRODUCTS.c.id == product_id)
-        result = await session.execute(statement.returning(PRODUCTS.c.stock))
-        return result.scalar_one_or_none()
+        values = {"product_id": product_id, "delta": delta, "now": datetime.now(UTC)}
+        return (await session.execute(_ADJUST, values)).scalar_one_or_none()
 
     async def adjust_stocks(
         self, session: AsyncSession, deltas: Mapping[str, int]
@@ -108,11 +111,10 @@ class ProductRepository:
         ids = [pid for pid in deltas if storable_id(pid)]
         if not ids:
             return {}
-        locked = (select(PRODUCTS.c.id).where(PRODUCTS.c.id.in_(ids))
-                  .order_by(PRODUCTS.c.id).with_for_update().cte("locked"))
-        delta = case({pid: deltas[pid] for pid in ids}, value=PRODUCTS.c.id)
-        statement = _guarded_add(delta).where(PRODUCTS.c.id.in_(select(locked.c.id)))
-        rows = await session.execute(statement.returning(PRODUCTS.c.id, PRODUCTS.c.stock))
+        values: dict[str, Any] = {"now": datetime.now(UTC)}
+        for i, pid in enumerate(ids):
+            values[f"id_{i}"], values[f"delta_{i}"] = pid, deltas[pid]
+        rows = await session.execute(_adjust_many(len(ids)), values)
         return {row.id: row.stock for row in rows}
 
     async def page(
@@ -156,12 +158,31 @@ def filters(search: str | None, category: str | None) -> list[ColumnElement[bool
     return conditions
 
 
-def _guarded_add(delta: ColumnElement[int]) -> Any:
+def _guarded_add(delta: ColumnElement[int], now: ColumnElement[datetime]) -> Any:
     """UPDATE products adding ``delta`` to stock where the result stays in 0..MAX_STOCK."""
     # checked in 64 bits: an int4 sum would overflow on PostgreSQL before the comparison
     wide = cast(PRODUCTS.c.stock, BigInteger) + cast(delta, BigInteger)
     return (update(PRODUCTS).where(wide >= 0, wide <= MAX_STOCK)
-            .values(stock=PRODUCTS.c.stock + delta, updated_at=datetime.now(UTC)))
+            .values(stock=PRODUCTS.c.stock + delta, updated_at=now))
+
+
+_ADJUST = (_guarded_add(bindparam("delta", type_=Integer),
+                        bindparam("now", type_=PRODUCTS.c.updated_at.type))
+           .where(PRODUCTS.c.id == bindparam("product_id")).returning(PRODUCTS.c.stock))
+
+
+@functools.lru_cache(maxsize=64)
+def _adjust_many(count: int) -> Any:
+    """``adjust_stocks``' statement for ``count`` products, built once per count; its values
+    are the parameters ``now``, ``id_<i>`` and ``delta_<i>``."""
+    ids = [bindparam(f"id_{i}", type_=String) for i in range(count)]
+    deltas = [bindparam(f"delta_{i}", type_=Integer) for i in range(count)]
+    locked = (select(PRODUCTS.c.id).where(PRODUCTS.c.id.in_(ids))
+              .order_by(PRODUCTS.c.id).with_for_update().cte("locked"))
+    delta = case(*zip(ids, deltas, strict=True), value=PRODUCTS.c.id)
+    return (_guarded_add(delta, bindparam("now", type_=PRODUCTS.c.updated_at.type))
+            .where(PRODUCTS.c.id.in_(select(locked.c.id)))
+            .returning(PRODUCTS.c.id, PRODUCTS.c.stock))
 
 
 def storable_id(product_id: str) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from subgraphs.products.domain.models import Reservation, ReservationStatus
@@ -15,6 +15,8 @@ from subgraphs.products.domain.models import Reservation, ReservationStatus
 __all__ = ["Held", "ReservationRepository"]
 
 RESERVATIONS: Table = Reservation.__table__  # type: ignore[assignment]
+_KNOWN = select(RESERVATIONS.c.id).where(RESERVATIONS.c.order_id == bindparam("order_id")).limit(1)
+_INSERT = insert(RESERVATIONS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,14 +38,13 @@ class ReservationRepository:
 
     async def known_order(self, session: AsyncSession, order_id: str) -> bool:
         """Whether any reservation row (in any status) exists for the order."""
-        statement = select(RESERVATIONS.c.id).where(RESERVATIONS.c.order_id == order_id).limit(1)
-        return (await session.execute(statement)).first() is not None
+        return (await session.execute(_KNOWN, {"order_id": order_id})).first() is not None
 
     async def add(self, session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
         """Insert these column values in one statement; the unique (order, product) pair
         refuses a concurrent duplicate."""
         if rows:
-            await session.execute(insert(RESERVATIONS), list(rows))
+            await session.execute(_INSERT, list(rows))
 
     async def transition(
         self, session: AsyncSession, order_id: str, sources: Collection[ReservationStatus],
