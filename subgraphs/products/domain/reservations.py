@@ -57,14 +57,14 @@ class ReservationRepository:
         moving the same rows waits for the first, re-reads them, and finds nothing left to move,
         so a late or duplicated event can never give the same units back twice.
         """
-        where = [Reservation.order_id == order_id, Reservation.status.in_(list(sources))]
+        table = RESERVATIONS  # a Core UPDATE: no ORM objects to synchronise
+        where = [table.c.order_id == order_id, table.c.status.in_(list(sources))]
         if due:
-            where.append(Reservation.expires_at <= now)
+            where.append(table.c.expires_at <= now)
         statement = (
-            update(Reservation).where(*where).values(status=target, updated_at=now)
-            .returning(Reservation.product_id, Reservation.quantity, Reservation.user_id,
-                       Reservation.correlation_id)
-            .execution_options(synchronize_session=False)
+            update(table).where(*where).values(status=target, updated_at=now)
+            .returning(table.c.product_id, table.c.quantity, table.c.user_id,
+                       table.c.correlation_id)
         )
         rows = (await session.execute(statement)).all()
         return sorted((Held(*row) for row in rows), key=lambda held: held.product_id)
