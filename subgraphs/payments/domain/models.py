@@ -59,6 +59,7 @@ class Payment(Base):
             failure_code=self.failure_code, failure_reason=self.failure_reason,
             refund_id=self.refund_id, refund_reason=self.refund_reason,
             created_at=self.created_at, updated_at=self.updated_at,
+            correlation_id=self.correlation_id,
         )
 
 

@@ -7,13 +7,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from streaming.events import Envelope, EventPayload, Money, PaymentProcessed, PaymentRefunded
 from streaming.outbox import enqueue
 from subgraphs.payments.domain.models import OUTBOX, Payment
-from subgraphs.payments.domain.records import PaymentStatus
+from subgraphs.payments.domain.records import PaymentRecord, PaymentStatus
 
 __all__ = ["payment_processed", "payment_refunded"]
 
+# A stored payment (ORM, while changing it) or the record of one just written.
+PaymentLike = Payment | PaymentRecord
+
 
 async def payment_processed(
-    session: AsyncSession, payment: Payment, cause: Envelope | None
+    session: AsyncSession, payment: PaymentLike, cause: Envelope | None
 ) -> None:
     """``PaymentProcessed`` (SUCCEEDED or FAILED), in the saga's correlation and trace when
     ``cause`` is the saga's event (a webhook has none: the payment's stored correlation id)."""
@@ -38,11 +41,11 @@ async def payment_refunded(
     await enqueue(session, _wrap(payload, payment, cause), table=OUTBOX)
 
 
-def _wrap(payload: EventPayload, payment: Payment, cause: Envelope | None) -> Envelope:
+def _wrap(payload: EventPayload, payment: PaymentLike, cause: Envelope | None) -> Envelope:
     # Without a cause (a webhook), the saga's correlation id recorded with the payment.
     correlation = None if cause is not None else payment.correlation_id
     return Envelope.wrap(payload, cause=cause, correlation_id=correlation)
 
 
-def _money(payment: Payment) -> Money:
+def _money(payment: PaymentLike) -> Money:
     return Money(amount=payment.amount, currency=payment.currency)

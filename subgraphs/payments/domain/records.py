@@ -29,3 +29,5 @@ class PaymentRecord:
     refund_reason: str | None
     created_at: datetime
     updated_at: datetime
+    # The saga's correlation id, so events a webhook causes later stay in the same saga.
+    correlation_id: str | None = None

@@ -1,18 +1,37 @@
-"""All SQL of the payments database: payments by id or order, cancelled orders, order locks."""
+"""All SQL of the payments database: payments by id or order, cancelled orders, order locks.
+
+The hot paths (a reservation's charge, the gateway's reads of an order's payment) use Core
+statements mapped straight to :class:`PaymentRecord`, without ORM objects; the paths that change
+a stored payment (refunds, webhooks) load the ORM ``Payment`` and flush it.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import Row, Table, bindparam, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from subgraphs.payments.domain.models import CancelledOrder, Payment, WebhookEvent
+from subgraphs.payments.domain.records import PaymentRecord, PaymentStatus
 
 __all__ = ["PaymentRepository"]
+
+PAYMENTS: Table = Payment.__table__  # type: ignore[assignment]
+CANCELLED: Table = CancelledOrder.__table__  # type: ignore[assignment]
+# The hot statements are built once and take their values as parameters: nothing to coerce,
+# no cache key to compute per call.
+_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
+_OF_ORDERS = select(*PAYMENTS.columns).where(
+    PAYMENTS.c.order_id.in_(bindparam("order_ids", expanding=True)))
+_OF_IDS = select(*PAYMENTS.columns).where(PAYMENTS.c.id.in_(bindparam("ids", expanding=True)))
+_OF_ORDER = select(*PAYMENTS.columns).where(PAYMENTS.c.order_id == bindparam("order_id"))
+_CANCELLED = select(CANCELLED.c.order_id).where(CANCELLED.c.order_id == bindparam("order_id"))
+_INSERT = insert(PAYMENTS)
 
 
 class PaymentRepository:
@@ -26,36 +45,42 @@ class PaymentRepository:
         already held since the inbox row was written.
         """
         if session.get_bind().dialect.name == "postgresql":
-            lock = text("SELECT pg_advisory_xact_lock(:k)")
-            await session.execute(lock, {"k": _lock_key(order_id)})
+            await session.execute(_LOCK, {"k": _lock_key(order_id)})
 
     async def by_order(self, session: AsyncSession, order_id: str) -> Payment | None:
+        """The order's payment as an ORM object, for changing it (refunds, webhooks)."""
         return await session.scalar(select(Payment).where(Payment.order_id == order_id))
+
+    async def record_of_order(self, session: AsyncSession, order_id: str) -> PaymentRecord | None:
+        """The order's payment as a record, for reading only."""
+        row = (await session.execute(_OF_ORDER, {"order_id": order_id})).first()
+        return None if row is None else _record(row)
 
     async def by_orders(
         self, session: AsyncSession, order_ids: Sequence[str]
-    ) -> dict[str, Payment]:
+    ) -> dict[str, PaymentRecord]:
         """Payments of these orders in one SELECT, keyed by order id."""
         if not order_ids:
             return {}
-        rows = await session.scalars(select(Payment).where(Payment.order_id.in_(set(order_ids))))
-        return {row.order_id: row for row in rows}
+        rows = await session.execute(_OF_ORDERS, {"order_ids": list(set(order_ids))})
+        return {row.order_id: _record(row) for row in rows}
 
-    async def get_many(self, session: AsyncSession, ids: Sequence[str]) -> dict[str, Payment]:
+    async def get_many(
+        self, session: AsyncSession, ids: Sequence[str]
+    ) -> dict[str, PaymentRecord]:
         """Payments by id in one SELECT; unknown ids are absent."""
         if not ids:
             return {}
-        rows = await session.scalars(select(Payment).where(Payment.id.in_(set(ids))))
-        return {row.id: row for row in rows}
+        rows = await session.execute(_OF_IDS, {"ids": list(set(ids))})
+        return {row.id: _record(row) for row in rows}
 
-    async def add(self, session: AsyncSession, payment: Payment) -> Payment:
+    async def add(self, session: AsyncSession, payment: PaymentRecord) -> None:
         """Insert; the unique order_id refuses a second payment for one order."""
-        session.add(payment)
-        await session.flush()
-        return payment
+        values = {column.name: getattr(payment, column.name) for column in PAYMENTS.columns}
+        await session.execute(_INSERT, values)
 
     async def is_cancelled(self, session: AsyncSession, order_id: str) -> bool:
-        return await self.cancellation(session, order_id) is not None
+        return (await session.execute(_CANCELLED, {"order_id": order_id})).first() is not None
 
     async def cancellation(self, session: AsyncSession, order_id: str) -> CancelledOrder | None:
         return await session.get(CancelledOrder, order_id)
@@ -76,6 +101,11 @@ class PaymentRepository:
         """Insert; the primary key refuses a second row for one event id."""
         session.add(event)
         await session.flush()
+
+
+def _record(row: Row[Any]) -> PaymentRecord:
+    values = row._asdict()
+    return PaymentRecord(**{**values, "status": PaymentStatus(values["status"])})
 
 
 def _lock_key(order_id: str) -> int:

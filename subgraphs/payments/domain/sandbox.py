@@ -49,12 +49,11 @@ class SandboxProvider:
         self, order_id: str, amount: int, currency: str, payment_method: str, idempotency_key: str
     ) -> ChargeResult:
         request = _request("charge", order_id, amount, currency, payment_method)
-        row = await self.ledger.find(idempotency_key)
-        if row is None:
-            outcome = _charge_outcome(payment_method, amount)
-            row = await self.ledger.record(
-                _row(idempotency_key, "charge", request, outcome, amount, payment_method)
-            )
+        # The outcome a first charge would have; a known key keeps its first row instead.
+        outcome = _charge_outcome(payment_method, amount)
+        row = await self.ledger.record(
+            _row(idempotency_key, "charge", request, outcome, amount, payment_method)
+        )
         _same_request(row, request, idempotency_key)
         return ChargeResult(row.succeeded, row.reference, row.failure_code, row.failure_message)
 

@@ -4,11 +4,15 @@ It stands for the books of an external provider, so it commits in its own transa
 apart from payments' event-handling transaction: a charge that happened stays recorded even
 when the handler that asked for it rolls back. It lives in a database (not in memory) so a
 restart never forgets a key.
+
+Every access is one Core statement on a connection of its own; on PostgreSQL in autocommit,
+so a read or an append is one round trip (a single statement is its own transaction).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 from typing import Any
 
 from sqlalchemy import (
@@ -19,11 +23,12 @@ from sqlalchemy import (
     Row,
     String,
     Table,
+    bindparam,
     func,
-    insert,
     select,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.kit.columns import UtcDateTime
 from subgraphs.kit.database import Database
@@ -46,6 +51,17 @@ LEDGER = Table(
     Column("created_at", UtcDateTime, nullable=False),
 )
 
+# The statements of every charge, built once (values are parameters; see ``record``).
+_FIND = select(LEDGER).where(LEDGER.c.idempotency_key == bindparam("key"))
+
+
+def _append(insert: Any) -> Any:
+    return (insert(LEDGER).on_conflict_do_nothing(index_elements=[LEDGER.c.idempotency_key])
+            .returning(*LEDGER.columns))
+
+
+_APPEND = {"postgresql": _append(postgresql.insert), "sqlite": _append(sqlite.insert)}
+
 
 class SandboxLedger:
     """Reads and appends ledger rows, each in a transaction of its own."""
@@ -55,8 +71,18 @@ class SandboxLedger:
         self._ready = False
         self._lock = asyncio.Lock()
 
+    @functools.cached_property
+    def _engine(self) -> AsyncEngine:
+        # As Database.reads(): no BEGIN and COMMIT round trips around one statement.
+        engine = self.database.engine
+        if self.database.is_sqlite:
+            return engine
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
+
     async def ensure(self) -> None:
         """Create the ledger table if missing (the provider's storage, not payments' schema)."""
+        if self._ready:
+            return
         async with self._lock:
             if not self._ready:
                 async with self.database.engine.begin() as conn:
@@ -65,17 +91,20 @@ class SandboxLedger:
 
     async def find(self, key: str) -> Row[Any] | None:
         """The row of this idempotency key, or None."""
-        return await self._first(LEDGER.c.idempotency_key == key)
+        await self.ensure()
+        async with self._engine.connect() as conn:
+            return (await conn.execute(_FIND, {"key": key})).first()
 
     async def record(self, values: dict[str, Any]) -> Row[Any]:
-        """Append a row; when a concurrent call with the same key won, return its row instead."""
+        """Append a row unless its idempotency key has one (an earlier or concurrent call's),
+        and return the key's row: the one appended, or the one already there."""
         await self.ensure()
-        try:
-            async with self.database.transaction() as session:
-                await session.execute(insert(LEDGER).values(**values))
-        except IntegrityError:
-            pass
-        row = await self.find(values["idempotency_key"])
+        statement = _APPEND[self._engine.dialect.name]
+        async with self._engine.begin() as conn:
+            # every column named, so charges and refunds share one compiled statement
+            row = (await conn.execute(statement, {"charge_reference": None, **values})).first()
+        if row is None:  # the key was taken
+            row = await self.find(values["idempotency_key"])
         assert row is not None
         return row
 
@@ -99,5 +128,5 @@ class SandboxLedger:
 
     async def _first(self, *where: Any) -> Row[Any] | None:
         await self.ensure()
-        async with self.database.reads() as session:
-            return (await session.execute(select(LEDGER).where(*where))).first()
+        async with self._engine.connect() as conn:
+            return (await conn.execute(select(LEDGER).where(*where))).first()

@@ -58,23 +58,27 @@ class PaymentService:
         """Charge the reserved order unless it is settled, cancelled or its hold expired."""
         reserved: InventoryReserved = event.payload  # type: ignore[assignment]
         await self.repository.lock_order(session, reserved.order_id)
-        existing = await self.repository.by_order(session, reserved.order_id)
+        existing = await self.repository.record_of_order(session, reserved.order_id)
         if existing is not None:  # another event for a settled order: no second charge
             log.info("order %s already has payment %s", reserved.order_id, existing.id)
-            return existing.to_record()
-        result = await self._charge_unless_refused(session, reserved)
+            return existing
+        # Read once: the order lock keeps a cancellation out until this transaction ends.
+        cancelled = await self.repository.is_cancelled(session, reserved.order_id)
+        result = await self._charge_unless_refused(reserved, cancelled=cancelled)
         if result.succeeded:
             crash_point("payments.charged")  # chaos suite: money moved, nothing committed yet
-        payment = self._payment(reserved, result)
-        payment.correlation_id = event.correlation_id
+        payment = self._payment(reserved, result, event.correlation_id)
         await self.repository.add(session, payment)
         if not result.pending:  # a pending charge is announced when its webhook settles it
             await payment_processed(session, payment, event)
-        if result.succeeded and await self.repository.is_cancelled(session, reserved.order_id):
+        if result.succeeded and cancelled:
             # charged before a crash, cancelled before this redelivery: the cancellation found
             # no payment to refund, so nothing else ever would
-            await self.refund(session, payment, ORDER_CANCELLED, event)
-        return payment.to_record()
+            stored = await self.repository.by_order(session, reserved.order_id)
+            assert stored is not None  # inserted above, in this transaction
+            await self.refund(session, stored, ORDER_CANCELLED, event)
+            return stored.to_record()
+        return payment
 
     async def cancel_order(self, session: AsyncSession, event: Envelope) -> PaymentRecord | None:
         """Remember the cancellation; refund a succeeded charge (RefundFailed when refused)."""
@@ -93,19 +97,19 @@ class PaymentService:
     ) -> list[PaymentRecord | None]:
         """Payments for ``ids`` in one query, in input order, None where unknown."""
         found = await self.repository.get_many(session, ids)
-        return [found[i].to_record() if i in found else None for i in ids]
+        return [found.get(i) for i in ids]
 
     async def by_orders(
         self, session: AsyncSession, order_ids: Sequence[str]
     ) -> list[PaymentRecord | None]:
         """The payment of each order, in input order, None where there is none."""
         found = await self.repository.by_orders(session, order_ids)
-        return [found[i].to_record() if i in found else None for i in order_ids]
+        return [found.get(i) for i in order_ids]
 
     async def _charge_unless_refused(
-        self, session: AsyncSession, reserved: InventoryReserved
+        self, reserved: InventoryReserved, *, cancelled: bool
     ) -> ChargeResult:
-        if await self.repository.is_cancelled(session, reserved.order_id):
+        if cancelled:
             return await self._earlier_or_refused(reserved.order_id, ORDER_CANCELLED)
         if reserved.expires_at is not None and reserved.expires_at <= self.clock():
             return await self._earlier_or_refused(reserved.order_id, RESERVATION_EXPIRED)
@@ -145,10 +149,12 @@ class PaymentService:
         payment.status, payment.refund_id = PaymentStatus.REFUNDED, result.refund_id
         payment.refund_reason, payment.updated_at = reason, self.clock()
 
-    def _payment(self, reserved: InventoryReserved, result: ChargeResult) -> Payment:
+    def _payment(
+        self, reserved: InventoryReserved, result: ChargeResult, correlation_id: str | None
+    ) -> PaymentRecord:
         now = self.clock()
         status = _status(result)
-        return Payment(
+        return PaymentRecord(
             id=str(uuid.uuid5(_PAYMENT_IDS, reserved.order_id)), order_id=reserved.order_id,
             user_id=reserved.user_id, amount=reserved.total.amount,
             currency=reserved.total.currency, status=status,
@@ -156,6 +162,7 @@ class PaymentService:
             transaction_id=result.transaction_id,
             failure_code=result.failure_code, failure_reason=result.failure_reason,
             refund_id=None, refund_reason=None, created_at=now, updated_at=now,
+            correlation_id=correlation_id,
         )
 
 

@@ -30,7 +30,7 @@ from streaming.events import (
     PaymentStatus,
     StockLine,
 )
-from subgraphs.products.domain.models import Reservation, ReservationStatus
+from subgraphs.products.domain.models import ReservationStatus
 from subgraphs.products.domain.order_lines import failure_reason, shortages, summed_lines
 from subgraphs.products.domain.repository import MAX_STOCK, ProductRepository, storable_id
 from subgraphs.products.domain.reservations import Held, ReservationRepository
@@ -72,7 +72,7 @@ class InventoryService:
     async def reserve(self, session: AsyncSession, event: Envelope) -> list[str]:
         """Hold every line of an OrderCreated, or none; a repeat of a known order does nothing."""
         order: OrderCreated = event.payload  # type: ignore[assignment]
-        if await self.reservations.for_order(session, order.order_id):
+        if await self.reservations.known_order(session, order.order_id):
             return []
         lines, saga, expires_at = summed_lines(order.items), Saga(event), self.clock() + self.ttl
         # The rows go in first: they claim the order (unique order and product), and this
@@ -126,16 +126,31 @@ class InventoryService:
         return touched
 
     async def _take_all(self, session: AsyncSession, lines: Sequence[StockLine]) -> dict[str, int]:
-        # SAVEPOINT: a refused line undoes the lines before it, while the caller's transaction
-        # (inbox row, failure event) carries on and commits.
+        """The new stock of every line's product, or _Refused naming the first line (in
+        product-id order) that the stock cannot fill."""
+        if len(lines) == 1:  # one guarded UPDATE of one row: a refusal changed nothing
+            return await self._take_one(session, lines[0])
+        # SAVEPOINT: a refused line undoes the lines taken with it, while the caller's
+        # transaction (inbox row, failure event) carries on and commits.
         async with session.begin_nested():
-            return {line.product_id: await self._take(session, line) for line in lines}
+            return await self._take_many(session, lines)
 
-    async def _take(self, session: AsyncSession, line: StockLine) -> int:
+    async def _take_one(self, session: AsyncSession, line: StockLine) -> dict[str, int]:
         stock = await self.products.adjust_stock(session, line.product_id, -line.quantity)
         if stock is None:
             raise _Refused(line.product_id)
-        return stock
+        return {line.product_id: stock}
+
+    async def _take_many(
+        self, session: AsyncSession, lines: Sequence[StockLine]
+    ) -> dict[str, int]:
+        # one UPDATE for every line, locking the rows in product-id order (adjust_stocks)
+        deltas = {line.product_id: -line.quantity for line in lines}
+        stocks = await self.products.adjust_stocks(session, deltas)
+        for line in lines:
+            if line.product_id not in stocks:
+                raise _Refused(line.product_id)
+        return stocks
 
     async def _reject(
         self, session: AsyncSession, event: Envelope, lines: Sequence[StockLine], refused: str
@@ -144,8 +159,7 @@ class InventoryService:
         await self.reservations.transition(
             session, order.order_id, [_R.RESERVED], _R.REJECTED, self.clock()
         )
-        found = await self.products.get_many(session, [line.product_id for line in lines])
-        records = {pid: product.to_record() for pid, product in found.items()}
+        records = await self.products.records(session, [line.product_id for line in lines])
         missing = shortages(lines, records, refused)
         await reservation_failed(session, Saga(event), order.order_id, order.user_id,
                                  failure_reason(missing), [s for s, _why in missing])
@@ -157,12 +171,12 @@ class InventoryService:
         order: OrderCreated = event.payload  # type: ignore[assignment]
         now = self.clock()
         rows = [
-            Reservation(
-                order_id=order.order_id, user_id=order.user_id, product_id=line.product_id,
-                quantity=min(line.quantity, MAX_STOCK), status=_R.RESERVED,
-                expires_at=expires_at, correlation_id=event.correlation_id,
-                created_at=now, updated_at=now,
-            )
+            {
+                "order_id": order.order_id, "user_id": order.user_id,
+                "product_id": line.product_id, "quantity": min(line.quantity, MAX_STOCK),
+                "status": _R.RESERVED, "expires_at": expires_at,
+                "correlation_id": event.correlation_id, "created_at": now, "updated_at": now,
+            }
             for line in lines
             if storable_id(line.product_id)  # ids that cannot exist are refused below anyway
         ]

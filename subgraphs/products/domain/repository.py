@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Integer,
+    String,
+    Table,
     and_,
+    bindparam,
+    case,
     cast,
     func,
-    literal,
     or_,
     select,
     update,
@@ -23,12 +28,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from subgraphs.products.domain.cursors import Cursor, cursor_instant
 from subgraphs.products.domain.errors import DuplicateSku
 from subgraphs.products.domain.models import Product
-from subgraphs.products.domain.records import ProductSort
+from subgraphs.products.domain.records import ProductRecord, ProductSort
 
 __all__ = ["MAX_STOCK", "ProductRepository", "escape_like", "filters", "storable_id"]
 
 MAX_STOCK = 2**31 - 1  # GraphQL Int is a signed 32-bit integer (GraphQL spec 3.5.1)
 _DESCENDING = {ProductSort.PRICE_DESC, ProductSort.NAME_DESC, ProductSort.NEWEST}
+PRODUCTS: Table = Product.__table__  # type: ignore[assignment]
+# The columns of a ProductRecord, read as Core rows (no ORM objects on the lookup path).
+_RECORD_COLUMNS = [PRODUCTS.c[name] for name in (
+    "id", "sku", "name", "description", "price_amount", "price_currency", "category", "stock",
+    "created_at")]
+# Hot statements built once; their values are parameters (no per-call coercion or cache key).
+_RECORDS = select(*_RECORD_COLUMNS).where(PRODUCTS.c.id.in_(bindparam("ids", expanding=True)))
 
 
 def escape_like(text: str) -> str:
@@ -48,6 +60,16 @@ class ProductRepository:
         # populate_existing: a product already in the session is re-read, not served stale
         rows = await session.scalars(statement.execution_options(populate_existing=True))
         return {row.id: row for row in rows}
+
+    async def records(
+        self, session: AsyncSession, ids: Sequence[str]
+    ) -> dict[str, ProductRecord]:
+        """Products by id in one query, as records; missing ids are simply absent."""
+        wanted = {i for i in ids if storable_id(i)}
+        if not wanted:
+            return {}
+        rows = await session.execute(_RECORDS, {"ids": list(wanted)})
+        return {row.id: ProductRecord(**row._asdict()) for row in rows}
 
     async def skus_present(self, session: AsyncSession, skus: Sequence[str]) -> set[str]:
         rows = await session.scalars(select(Product.sku).where(Product.sku.in_(set(skus))))
@@ -72,17 +94,28 @@ class ProductRepository:
         and each re-checks the guard against the committed stock (READ COMMITTED)."""
         if not storable_id(product_id):
             return None
-        # checked in 64 bits: an int4 sum would overflow on PostgreSQL before the comparison
-        wide = cast(Product.stock, BigInteger) + cast(literal(delta), BigInteger)
-        statement = (
-            update(Product)
-            .where(Product.id == product_id, wide >= 0, wide <= MAX_STOCK)
-            .values(stock=Product.stock + delta, updated_at=datetime.now(UTC))
-            .returning(Product.stock)
-            .execution_options(synchronize_session=False)
-        )
-        result = await session.execute(statement)
-        return result.scalar_one_or_none()
+        values = {"product_id": product_id, "delta": delta, "now": datetime.now(UTC)}
+        return (await session.execute(_ADJUST, values)).scalar_one_or_none()
+
+    async def adjust_stocks(
+        self, session: AsyncSession, deltas: Mapping[str, int]
+    ) -> dict[str, int]:
+        """``adjust_stock`` of several products in one statement: the new stock of each row it
+        changed; refused and unknown ids are absent (the caller undoes the others if needed).
+
+        The rows are locked first, in id order (``FOR UPDATE`` in a CTE; the UPDATE only
+        touches rows the CTE has locked), as one ``adjust_stock`` per product in id order
+        would: two such statements over the same products never deadlock. Each row's guard is
+        checked against its committed stock, as in ``adjust_stock``.
+        """
+        ids = [pid for pid in deltas if storable_id(pid)]
+        if not ids:
+            return {}
+        values: dict[str, Any] = {"now": datetime.now(UTC)}
+        for i, pid in enumerate(ids):
+            values[f"id_{i}"], values[f"delta_{i}"] = pid, deltas[pid]
+        rows = await session.execute(_adjust_many(len(ids)), values)
+        return {row.id: row.stock for row in rows}
 
     async def page(
         self, session: AsyncSession, filters: list[ColumnElement[bool]], sort: ProductSort,
@@ -123,6 +156,33 @@ def filters(search: str | None, category: str | None) -> list[ColumnElement[bool
     if category is not None:
         conditions.append(func.lower(Product.category) == category.lower())
     return conditions
+
+
+def _guarded_add(delta: ColumnElement[int], now: ColumnElement[datetime]) -> Any:
+    """UPDATE products adding ``delta`` to stock where the result stays in 0..MAX_STOCK."""
+    # checked in 64 bits: an int4 sum would overflow on PostgreSQL before the comparison
+    wide = cast(PRODUCTS.c.stock, BigInteger) + cast(delta, BigInteger)
+    return (update(PRODUCTS).where(wide >= 0, wide <= MAX_STOCK)
+            .values(stock=PRODUCTS.c.stock + delta, updated_at=now))
+
+
+_ADJUST = (_guarded_add(bindparam("delta", type_=Integer),
+                        bindparam("now", type_=PRODUCTS.c.updated_at.type))
+           .where(PRODUCTS.c.id == bindparam("product_id")).returning(PRODUCTS.c.stock))
+
+
+@functools.lru_cache(maxsize=64)
+def _adjust_many(count: int) -> Any:
+    """``adjust_stocks``' statement for ``count`` products, built once per count; its values
+    are the parameters ``now``, ``id_<i>`` and ``delta_<i>``."""
+    ids = [bindparam(f"id_{i}", type_=String) for i in range(count)]
+    deltas = [bindparam(f"delta_{i}", type_=Integer) for i in range(count)]
+    locked = (select(PRODUCTS.c.id).where(PRODUCTS.c.id.in_(ids))
+              .order_by(PRODUCTS.c.id).with_for_update().cte("locked"))
+    delta = case(*zip(ids, deltas, strict=True), value=PRODUCTS.c.id)
+    return (_guarded_add(delta, bindparam("now", type_=PRODUCTS.c.updated_at.type))
+            .where(PRODUCTS.c.id.in_(select(locked.c.id)))
+            .returning(PRODUCTS.c.id, PRODUCTS.c.stock))
 
 
 def storable_id(product_id: str) -> bool:

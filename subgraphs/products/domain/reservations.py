@@ -5,13 +5,18 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from subgraphs.products.domain.models import Reservation, ReservationStatus
 
 __all__ = ["Held", "ReservationRepository"]
+
+RESERVATIONS: Table = Reservation.__table__  # type: ignore[assignment]
+_KNOWN = select(RESERVATIONS.c.id).where(RESERVATIONS.c.order_id == bindparam("order_id")).limit(1)
+_INSERT = insert(RESERVATIONS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +36,15 @@ class ReservationRepository:
         statement = select(Reservation).where(Reservation.order_id == order_id)
         return list(await session.scalars(statement.execution_options(populate_existing=True)))
 
-    async def add(self, session: AsyncSession, rows: Sequence[Reservation]) -> None:
-        """Insert; the unique (order, product) pair refuses a concurrent duplicate."""
-        session.add_all(rows)
-        await session.flush()
+    async def known_order(self, session: AsyncSession, order_id: str) -> bool:
+        """Whether any reservation row (in any status) exists for the order."""
+        return (await session.execute(_KNOWN, {"order_id": order_id})).first() is not None
+
+    async def add(self, session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert these column values in one statement; the unique (order, product) pair
+        refuses a concurrent duplicate."""
+        if rows:
+            await session.execute(_INSERT, list(rows))
 
     async def transition(
         self, session: AsyncSession, order_id: str, sources: Collection[ReservationStatus],
@@ -47,14 +57,14 @@ class ReservationRepository:
         moving the same rows waits for the first, re-reads them, and finds nothing left to move,
         so a late or duplicated event can never give the same units back twice.
         """
-        where = [Reservation.order_id == order_id, Reservation.status.in_(list(sources))]
+        table = RESERVATIONS  # a Core UPDATE: no ORM objects to synchronise
+        where = [table.c.order_id == order_id, table.c.status.in_(list(sources))]
         if due:
-            where.append(Reservation.expires_at <= now)
+            where.append(table.c.expires_at <= now)
         statement = (
-            update(Reservation).where(*where).values(status=target, updated_at=now)
-            .returning(Reservation.product_id, Reservation.quantity, Reservation.user_id,
-                       Reservation.correlation_id)
-            .execution_options(synchronize_session=False)
+            update(table).where(*where).values(status=target, updated_at=now)
+            .returning(table.c.product_id, table.c.quantity, table.c.user_id,
+                       table.c.correlation_id)
         )
         rows = (await session.execute(statement)).all()
         return sorted((Held(*row) for row in rows), key=lambda held: held.product_id)

@@ -82,8 +82,7 @@ class ProductService:
     async def get_many(
         self, session: AsyncSession, ids: Sequence[str]
     ) -> dict[str, ProductRecord]:
-        found = await self.repository.get_many(session, ids)
-        return {key: product.to_record() for key, product in found.items()}
+        return await self.repository.records(session, ids)
 
     async def listing(self, session: AsyncSession, query: ProductQuery) -> Page:
         """One page of the listing; a bad ``first``, cursor or search raises BAD_USER_INPUT."""

@@ -66,6 +66,22 @@ async def test_a_failed_reservation_leaves_all_stock_untouched_and_names_the_sho
         (scarce, 3, 2)]
 
 
+async def test_every_short_line_is_named_and_no_line_is_taken(saga: Saga) -> None:
+    # given three products: one with plenty, two with too little for the order
+    stocks = {await saga.product(stock=units): units for units in (10, 1, 0)}
+    _plenty, *short = stocks
+    # when one order wants 2 of each, and 1 of an id that cannot exist
+    impossible = "x" * 40
+    await saga.deliver(order_created("order-1", *[(pid, 2) for pid in stocks], (impossible, 1)))
+    # then no stock moved, not even the line that fitted, and every short line is named
+    assert {pid: await saga.stock(pid) for pid in stocks} == stocks
+    assert await saga.events("InventoryUpdated") == []
+    [failed] = await saga.events("InventoryReservationFailed")
+    assert sorted((s.product_id, s.quantity, s.available) for s in failed.payload.shortages) == (
+        sorted([(short[0], 2, 1), (short[1], 2, 0), (impossible, 1, 0)]))
+    assert await saga.statuses("order-1") == dict.fromkeys(stocks, "REJECTED")
+
+
 async def test_an_unknown_product_fails_the_reservation(saga: Saga) -> None:
     # given one real product
     real = await saga.product(stock=5)
