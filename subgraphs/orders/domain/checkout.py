@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from streaming.events import OrderStatus
+from subgraphs.kit.errors import BadUserInput
 from subgraphs.orders.domain import outbox
 from subgraphs.orders.domain.errors import CartVersionReused, EmptyCart, InvalidInput
 from subgraphs.orders.domain.ports import CartSource, Catalog
@@ -51,16 +52,24 @@ class Checkout:
         cart: CartSource, catalog: Catalog,
     ) -> OrderRecord:
         """The order for the buyer's current cart version: placed now, or the one already
-        placed. Upstream reads come first so no database connection waits on HTTP."""
+        placed. Upstream reads come first so no database connection waits on HTTP.
+
+        A new order is the common case, so it is inserted straight away; the insert of a
+        cart version bought before writes nothing, and then that order is read and answered.
+        """
         method = valid_payment_method(payment_method)
         snapshot = await cart.snapshot()
         if not snapshot.lines:
             raise EmptyCart()
         products = await catalog.lookup([line.product_id for line in snapshot.lines])
-        existing = await self._existing(session, user_id, snapshot)
-        if existing is not None:
-            return existing
-        lines = price_lines(snapshot, products)
+        try:
+            lines = price_lines(snapshot, products)
+        except BadUserInput:
+            # A repeated checkout answers its order even when the catalog changed since.
+            existing = await self._existing(session, user_id, snapshot)
+            if existing is not None:
+                return existing
+            raise
         return await self._insert(session, user_id, method, snapshot, lines)
 
     async def _insert(
