@@ -15,12 +15,12 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from streaming.events import OrderStatus
+from subgraphs.kit.errors import BadUserInput
 from subgraphs.orders.domain import outbox
 from subgraphs.orders.domain.errors import CartVersionReused, EmptyCart, InvalidInput
-from subgraphs.orders.domain.models import OrderItem, OrderStatusChange
 from subgraphs.orders.domain.ports import CartSource, Catalog
 from subgraphs.orders.domain.pricing import price_lines, same_lines, total_of
-from subgraphs.orders.domain.records import CartSnapshot, OrderLine, OrderRecord
+from subgraphs.orders.domain.records import CartSnapshot, OrderLine, OrderRecord, StatusChange
 from subgraphs.orders.domain.repository import OrderRepository
 
 __all__ = ["Checkout", "valid_payment_method"]
@@ -52,41 +52,47 @@ class Checkout:
         cart: CartSource, catalog: Catalog,
     ) -> OrderRecord:
         """The order for the buyer's current cart version: placed now, or the one already
-        placed. Upstream reads come first so no database connection waits on HTTP."""
+        placed. Upstream reads come first so no database connection waits on HTTP.
+
+        A new order is the common case, so it is inserted straight away; the insert of a
+        cart version bought before writes nothing, and then that order is read and answered.
+        """
         method = valid_payment_method(payment_method)
         snapshot = await cart.snapshot()
         if not snapshot.lines:
             raise EmptyCart()
         products = await catalog.lookup([line.product_id for line in snapshot.lines])
-        existing = await self._existing(session, user_id, snapshot)
-        if existing is not None:
-            return existing
-        lines = price_lines(snapshot, products)
+        try:
+            lines = price_lines(snapshot, products)
+        except BadUserInput:
+            # A repeated checkout answers its order even when the catalog changed since.
+            existing = await self._existing(session, user_id, snapshot)
+            if existing is not None:
+                return existing
+            raise
         return await self._insert(session, user_id, method, snapshot, lines)
 
     async def _insert(
         self, session: AsyncSession, user_id: str, method: str, cart: CartSnapshot,
         lines: tuple[OrderLine, ...],
     ) -> OrderRecord:
-        order_id, now = self.new_id(), self.clock()
-        row = {
-            "id": order_id, "user_id": user_id, "status": OrderStatus.PENDING.value,
-            "total_amount": total_of(lines), "currency": lines[0].currency,
-            "payment_method": method, "cart_id": cart.cart_id, "cart_version": cart.version,
-            "created_at": now, "updated_at": now, "row_version": 1,
-        }
-        items = [_item(order_id, position, line) for position, line in enumerate(lines)]
-        first = OrderStatusChange(order_id=order_id, previous_status=None,
-                                  status=OrderStatus.PENDING.value, reason=None, changed_at=now)
-        if not await self.repository.insert_checkout(session, row, items, first):
+        # The record is built from what is inserted, as a read would return it; no read
+        # follows the insert.
+        order_id, now = self.new_id(), _as_stored(self.clock())
+        order = OrderRecord(
+            id=order_id, user_id=user_id, status=OrderStatus.PENDING, lines=lines,
+            total_amount=total_of(lines), currency=lines[0].currency, payment_method=method,
+            cart_id=cart.cart_id, cart_version=cart.version, tracking_number=None,
+            cancellation_reason=None,
+            history=(StatusChange(None, OrderStatus.PENDING, None, now),),
+            created_at=now, updated_at=now,
+        )
+        if not await self.repository.insert_checkout(session, order):
             placed = await self._existing(session, user_id, cart)
             assert placed is not None  # the conflicting insert committed before ours went on
             return placed
-        order = await self.repository.get(session, order_id)
-        assert order is not None
-        record = order.to_record()
-        await outbox.order_created(session, record)
-        return record
+        await outbox.order_created(session, order)
+        return order
 
     async def _existing(
         self, session: AsyncSession, user_id: str, cart: CartSnapshot
@@ -95,17 +101,12 @@ class Checkout:
         same version mean the cart restarted its count (it expired); never hand back that
         older order as if it were this one."""
         order = await self.repository.by_checkout(session, user_id, cart.cart_id, cart.version)
-        if order is None:
-            return None
-        record = order.to_record()
-        if not same_lines(cart, record.lines):
+        if order is not None and not same_lines(cart, order.lines):
             raise CartVersionReused()
-        return record
+        return order
 
 
-def _item(order_id: str, position: int, line: OrderLine) -> OrderItem:
-    return OrderItem(
-        order_id=order_id, position=position, product_id=line.product_id,
-        product_name=line.product_name, quantity=line.quantity, unit_amount=line.unit_amount,
-        currency=line.currency,
-    )
+def _as_stored(moment: datetime) -> datetime:
+    """``moment`` as the database hands it back: in UTC. A naive one stays naive, and the
+    insert refuses it (``UtcDateTime``)."""
+    return moment if moment.tzinfo is None else moment.astimezone(UTC)

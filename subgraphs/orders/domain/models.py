@@ -13,14 +13,13 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from streaming.events import OrderStatus
 from streaming.inbox import inbox_table
 from streaming.outbox import outbox_table
 from subgraphs.kit.columns import UtcDateTime
 from subgraphs.kit.models import domain_metadata
-from subgraphs.orders.domain.records import OrderLine, OrderRecord, StatusChange
 
 __all__ = ["INBOX", "OUTBOX", "Base", "Order", "OrderItem", "OrderStatusChange"]
 
@@ -38,7 +37,8 @@ INBOX = inbox_table(Base.metadata)
 
 class Order(Base):
     """An order; ``(user_id, cart_id, cart_version)`` is unique, so one cart version is bought
-    once however often checkout is called. ``row_version`` guards concurrent transitions."""
+    once however often checkout is called. ``row_version`` guards concurrent transitions: an
+    UPDATE that finds another row_version than it read changes nothing (repository.move)."""
 
     __tablename__ = "orders"
     __table_args__ = (
@@ -63,28 +63,6 @@ class Order(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     row_version: Mapped[int] = mapped_column(Integer)
 
-    items: Mapped[list[OrderItem]] = relationship(
-        lazy="raise", order_by="OrderItem.position", cascade="all, delete-orphan"
-    )
-    history: Mapped[list[OrderStatusChange]] = relationship(
-        lazy="raise", order_by="OrderStatusChange.id", cascade="all, delete-orphan"
-    )
-
-    # An UPDATE that finds another row_version fails (StaleDataError) instead of overwriting.
-    __mapper_args__ = {"version_id_col": row_version}
-
-    def to_record(self) -> OrderRecord:
-        return OrderRecord(
-            id=self.id, user_id=self.user_id, status=OrderStatus(self.status),
-            lines=tuple(item.to_line() for item in self.items),
-            total_amount=self.total_amount, currency=self.currency,
-            payment_method=self.payment_method, cart_id=self.cart_id,
-            cart_version=self.cart_version, tracking_number=self.tracking_number,
-            cancellation_reason=self.cancellation_reason,
-            history=tuple(change.to_change() for change in self.history),
-            created_at=self.created_at, updated_at=self.updated_at,
-        )
-
 
 class OrderItem(Base):
     """One order line, priced and named as products said at checkout."""
@@ -103,10 +81,6 @@ class OrderItem(Base):
     unit_amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
 
-    def to_line(self) -> OrderLine:
-        return OrderLine(self.product_id, self.product_name, self.quantity, self.unit_amount,
-                         self.currency)
-
 
 class OrderStatusChange(Base):
     """One status an order entered, when and why; appended, never changed."""
@@ -122,6 +96,3 @@ class OrderStatusChange(Base):
     reason: Mapped[str | None] = mapped_column(String(500))
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
-    def to_change(self) -> StatusChange:
-        previous = OrderStatus(self.previous_status) if self.previous_status else None
-        return StatusChange(previous, OrderStatus(self.status), self.reason, self.changed_at)

@@ -28,7 +28,7 @@ class OrderReads:
     ) -> list[OrderRecord | None]:
         """Orders for ``ids`` in input order, None where unknown."""
         found = await self.repository.get_many(session, ids)
-        return [found[i].to_record() if i in found else None for i in ids]
+        return [found.get(i) for i in ids]
 
     async def page(
         self, session: AsyncSession, user_id: str, first: int | None, after: str | None
@@ -39,6 +39,6 @@ class OrderReads:
             raise InvalidInput(f"first must be between 0 and {MAX_PAGE}", "first")
         position = decode_cursor(after) if after is not None else None
         rows = await self.repository.page(session, user_id, limit + 1, position)
-        items = tuple((encode_cursor(r.created_at, r.id), r.to_record()) for r in rows[:limit])
+        items = tuple((encode_cursor(r.created_at, r.id), r) for r in rows[:limit])
         total = await self.repository.count(session, user_id)
         return OrderPage(items, len(rows) > limit, position is not None, total)

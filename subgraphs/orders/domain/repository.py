@@ -1,21 +1,85 @@
-"""All SQL of the orders database: orders with their lines and history, pages, expiry."""
+"""All SQL of the orders database: orders with their lines and history, pages, expiry.
+
+Core statements on the tables, built once at import (so SQLAlchemy computes each one's cache
+key once) and mapped straight to the domain's frozen records: no identity map, unit of work or
+relationship loading on the hot paths. An order with its lines is one SELECT (the order joined
+to its lines), its history one more.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Row, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from streaming.events import OrderStatus
 from subgraphs.orders.domain.models import Order, OrderItem, OrderStatusChange
+from subgraphs.orders.domain.records import OrderLine, OrderRecord, StatusChange
 
-__all__ = ["OrderRepository"]
+__all__ = ["OrderRepository", "StoredOrder"]
 
-_WHOLE = (selectinload(Order.items), selectinload(Order.history))
+ORDERS = Order.__table__
+ITEMS = OrderItem.__table__
+CHANGES = OrderStatusChange.__table__
+
+
+@dataclass(frozen=True, slots=True)
+class StoredOrder:
+    """An order as read, with the ``row_version`` its next change must still find there."""
+
+    record: OrderRecord
+    row_version: int
+
+
+# The order's columns and its lines' (LEFT JOIN: an order without lines still reads).
+_WITH_LINES = (
+    select(ORDERS, ITEMS.c.product_id, ITEMS.c.product_name, ITEMS.c.quantity,
+           ITEMS.c.unit_amount, ITEMS.c.currency.label("line_currency"))
+    .select_from(ORDERS.outerjoin(ITEMS))
+)
+_BY_ID = _WITH_LINES.where(ORDERS.c.id == bindparam("order_id")).order_by(ITEMS.c.position)
+# Locks the order's row only (PostgreSQL; SQLite has one writer and ignores it).
+_BY_ID_LOCKED = _BY_ID.with_for_update(of=ORDERS)
+_BY_IDS = (
+    _WITH_LINES.where(ORDERS.c.id.in_(bindparam("order_ids", expanding=True)))
+    .order_by(ORDERS.c.id, ITEMS.c.position)
+)
+_BY_CHECKOUT = _WITH_LINES.where(
+    ORDERS.c.user_id == bindparam("user_id"), ORDERS.c.cart_id == bindparam("cart_id"),
+    ORDERS.c.cart_version == bindparam("cart_version"),
+).order_by(ITEMS.c.position)
+
+_HISTORY = select(CHANGES.c.order_id, CHANGES.c.previous_status, CHANGES.c.status,
+                  CHANGES.c.reason, CHANGES.c.changed_at)
+_HISTORY_OF = _HISTORY.where(CHANGES.c.order_id == bindparam("order_id")).order_by(CHANGES.c.id)
+_HISTORIES_OF = (
+    _HISTORY.where(CHANGES.c.order_id.in_(bindparam("order_ids", expanding=True)))
+    .order_by(CHANGES.c.id)
+)
+
+# ON CONFLICT DO NOTHING waits for a concurrent insert of the same key to commit, so ten
+# simultaneous checkouts of one cart write one order.
+_CHECKOUT_KEY = ["user_id", "cart_id", "cart_version"]
+_INSERT_ORDER = {
+    "postgresql": postgresql.insert(ORDERS).on_conflict_do_nothing(index_elements=_CHECKOUT_KEY),
+    "sqlite": sqlite.insert(ORDERS).on_conflict_do_nothing(index_elements=_CHECKOUT_KEY),
+}
+_INSERT_ITEMS = insert(ITEMS)
+_INSERT_CHANGE = insert(CHANGES)
+# Optimistic locking: the UPDATE finds the row only at the row_version that was read.
+_MOVE = (
+    update(ORDERS)
+    .where(ORDERS.c.id == bindparam("order_id"), ORDERS.c.row_version == bindparam("read_version"))
+    .values(status=bindparam("new_status"), updated_at=bindparam("new_updated_at"),
+            tracking_number=bindparam("new_tracking_number"),
+            cancellation_reason=bindparam("new_cancellation_reason"),
+            row_version=bindparam("new_row_version"))
+)
 
 
 class OrderRepository:
@@ -23,63 +87,90 @@ class OrderRepository:
 
     async def get(
         self, session: AsyncSession, order_id: str, *, lock: bool = False
-    ) -> Order | None:
+    ) -> StoredOrder | None:
         """The whole order; ``lock`` holds its row until the transaction ends (PostgreSQL;
-        SQLite has one writer, and ``row_version`` catches what slips through)."""
-        query = select(Order).options(*_WHOLE).where(Order.id == order_id)
-        if lock:
-            query = query.with_for_update()
-        return await session.scalar(query.execution_options(populate_existing=True))
+        SQLite has one writer, and ``row_version`` catches what slips through). The history
+        is read after the lock is held, so it is the locked order's."""
+        statement = _BY_ID_LOCKED if lock else _BY_ID
+        rows = (await session.execute(statement, {"order_id": order_id})).all()
+        if not rows:
+            return None
+        history = (await session.execute(_HISTORY_OF, {"order_id": order_id})).all()
+        return _stored(rows, history)
 
-    async def get_many(self, session: AsyncSession, ids: Sequence[str]) -> dict[str, Order]:
-        """Whole orders by id in one SELECT (plus one per collection); unknown ids are absent."""
+    async def get_many(
+        self, session: AsyncSession, ids: Sequence[str]
+    ) -> dict[str, OrderRecord]:
+        """Whole orders by id in two SELECTs (with lines, then histories); unknown ids are
+        absent."""
         if not ids:
             return {}
-        rows = await session.scalars(select(Order).options(*_WHOLE).where(Order.id.in_(set(ids))))
-        return {row.id: row for row in rows}
+        rows = (await session.execute(_BY_IDS, {"order_ids": sorted(set(ids))})).all()
+        if not rows:
+            return {}
+        found = sorted({row.id for row in rows})
+        history = (await session.execute(_HISTORIES_OF, {"order_ids": found})).all()
+        histories = _grouped(history, lambda row: row.order_id)
+        return {order_id: _stored(order_rows, histories.get(order_id, [])).record
+                for order_id, order_rows in _grouped(rows, lambda row: row.id).items()}
 
     async def by_checkout(
         self, session: AsyncSession, user_id: str, cart_id: str, cart_version: int
-    ) -> Order | None:
+    ) -> OrderRecord | None:
         """The order already placed for this version of this user's cart, if any."""
-        query = select(Order).options(*_WHOLE).where(
-            Order.user_id == user_id, Order.cart_id == cart_id, Order.cart_version == cart_version
-        )
-        return await session.scalar(query)
+        key = {"user_id": user_id, "cart_id": cart_id, "cart_version": cart_version}
+        rows = (await session.execute(_BY_CHECKOUT, key)).all()
+        if not rows:
+            return None
+        history = (await session.execute(_HISTORY_OF, {"order_id": rows[0].id})).all()
+        return _stored(rows, history).record
 
-    async def insert_checkout(
-        self, session: AsyncSession, order: dict[str, object],
-        items: Sequence[OrderItem], first: OrderStatusChange,
-    ) -> bool:
-        """Insert the order row unless its cart version was bought already (then False, and
-        nothing is written). ON CONFLICT DO NOTHING waits for a concurrent insert of the same
-        key to commit, so ten simultaneous checkouts of one cart write one order."""
+    async def insert_checkout(self, session: AsyncSession, order: OrderRecord) -> bool:
+        """Insert the new ``order`` (its row, lines and first history row) unless its cart
+        version was bought already: then False, and nothing is written."""
         dialect = session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(Order).values(**order).on_conflict_do_nothing(
-            index_elements=["user_id", "cart_id", "cart_version"]
-        )
-        if (await session.execute(statement)).rowcount != 1:
+        statement = _INSERT_ORDER["postgresql" if dialect == "postgresql" else "sqlite"]
+        if (await session.execute(statement, _order_row(order))).rowcount != 1:
             return False
-        session.add_all([*items, first])
-        await session.flush()
+        lines = [_line_row(order.id, position, line) for position, line in enumerate(order.lines)]
+        await session.execute(_INSERT_ITEMS, lines)
+        await session.execute(_INSERT_CHANGE, [_change_row(order.id, c) for c in order.history])
+        return True
+
+    async def move(self, session: AsyncSession, read: StoredOrder, moved: OrderRecord) -> bool:
+        """Write ``moved`` (``read`` after one status change: status, times, reason, tracking
+        number and one more history row) unless another transaction changed the order since
+        it was read (its ``row_version`` moved on): then False, and nothing is written."""
+        result = await session.execute(_MOVE, {
+            "order_id": moved.id, "read_version": read.row_version,
+            "new_status": moved.status.value, "new_updated_at": moved.updated_at,
+            "new_tracking_number": moved.tracking_number,
+            "new_cancellation_reason": moved.cancellation_reason,
+            "new_row_version": read.row_version + 1,
+        })
+        if result.rowcount != 1:
+            return False
+        await session.execute(_INSERT_CHANGE, _change_row(moved.id, moved.history[-1]))
         return True
 
     async def page(
         self, session: AsyncSession, user_id: str, limit: int,
         after: tuple[datetime, str] | None,
-    ) -> list[Order]:
+    ) -> list[OrderRecord]:
         """Up to ``limit`` of the user's orders, newest first (ties by id), after ``after``."""
-        query = select(Order).options(*_WHOLE).where(Order.user_id == user_id)
+        query = select(ORDERS.c.id).where(ORDERS.c.user_id == user_id)
         if after is not None:
             at, order_id = after
-            older = or_(Order.created_at < at, and_(Order.created_at == at, Order.id < order_id))
+            older = or_(ORDERS.c.created_at < at,
+                        and_(ORDERS.c.created_at == at, ORDERS.c.id < order_id))
             query = query.where(older)
-        query = query.order_by(Order.created_at.desc(), Order.id.desc()).limit(limit)
-        return list(await session.scalars(query))
+        query = query.order_by(ORDERS.c.created_at.desc(), ORDERS.c.id.desc()).limit(limit)
+        ids = list(await session.scalars(query))
+        found = await self.get_many(session, ids)  # orders are never deleted
+        return [found[order_id] for order_id in ids]
 
     async def count(self, session: AsyncSession, user_id: str) -> int:
-        query = select(func.count()).select_from(Order).where(Order.user_id == user_id)
+        query = select(func.count()).select_from(ORDERS).where(ORDERS.c.user_id == user_id)
         return int(await session.scalar(query) or 0)
 
     async def pending_before(
@@ -87,9 +178,71 @@ class OrderRepository:
     ) -> list[str]:
         """Ids of PENDING orders created before ``cutoff``, oldest first."""
         query = (
-            select(Order.id)
-            .where(Order.status == OrderStatus.PENDING.value, Order.created_at < cutoff)
-            .order_by(Order.created_at, Order.id)
+            select(ORDERS.c.id)
+            .where(ORDERS.c.status == OrderStatus.PENDING.value, ORDERS.c.created_at < cutoff)
+            .order_by(ORDERS.c.created_at, ORDERS.c.id)
             .limit(limit)
         )
         return list(await session.scalars(query))
+
+
+def _grouped(rows: Iterable[Row[Any]], order_id: Callable[[Row[Any]], str]
+             ) -> dict[str, list[Row[Any]]]:
+    """Rows by the order they belong to, each group in the rows' order."""
+    groups: dict[str, list[Row[Any]]] = {}
+    for row in rows:
+        groups.setdefault(order_id(row), []).append(row)
+    return groups
+
+
+def _stored(rows: Sequence[Row[Any]], history: Iterable[Row[Any]]) -> StoredOrder:
+    """One order from its rows joined to its lines (in position order) and its history rows
+    (oldest first)."""
+    order = rows[0]
+    lines = tuple(
+        OrderLine(row.product_id, row.product_name, row.quantity, row.unit_amount,
+                  row.line_currency)
+        for row in rows if row.product_id is not None
+    )
+    record = OrderRecord(
+        id=order.id, user_id=order.user_id, status=OrderStatus(order.status), lines=lines,
+        total_amount=order.total_amount, currency=order.currency,
+        payment_method=order.payment_method, cart_id=order.cart_id,
+        cart_version=order.cart_version, tracking_number=order.tracking_number,
+        cancellation_reason=order.cancellation_reason,
+        history=tuple(_change(row) for row in history),
+        created_at=order.created_at, updated_at=order.updated_at,
+    )
+    return StoredOrder(record, order.row_version)
+
+
+def _change(row: Row[Any]) -> StatusChange:
+    previous = OrderStatus(row.previous_status) if row.previous_status else None
+    return StatusChange(previous, OrderStatus(row.status), row.reason, row.changed_at)
+
+
+def _order_row(order: OrderRecord) -> dict[str, object]:
+    return {
+        "id": order.id, "user_id": order.user_id, "status": order.status.value,
+        "total_amount": order.total_amount, "currency": order.currency,
+        "payment_method": order.payment_method, "cart_id": order.cart_id,
+        "cart_version": order.cart_version, "tracking_number": order.tracking_number,
+        "cancellation_reason": order.cancellation_reason, "created_at": order.created_at,
+        "updated_at": order.updated_at, "row_version": 1,
+    }
+
+
+def _line_row(order_id: str, position: int, line: OrderLine) -> dict[str, object]:
+    return {
+        "order_id": order_id, "position": position, "product_id": line.product_id,
+        "product_name": line.product_name, "quantity": line.quantity,
+        "unit_amount": line.unit_amount, "currency": line.currency,
+    }
+
+
+def _change_row(order_id: str, change: StatusChange) -> dict[str, object]:
+    previous = change.previous_status.value if change.previous_status is not None else None
+    return {
+        "order_id": order_id, "previous_status": previous, "status": change.status.value,
+        "reason": change.reason, "changed_at": change.changed_at,
+    }

@@ -8,12 +8,12 @@ twice, are ignored and logged instead, because the state they would undo already
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.exc import StaleDataError
 
 from streaming.events import (
     Envelope,
@@ -26,9 +26,8 @@ from subgraphs.kit.errors import Conflict
 from subgraphs.kit.tokens import Principal
 from subgraphs.orders.domain import outbox
 from subgraphs.orders.domain.errors import InvalidInput, OrderNotFound
-from subgraphs.orders.domain.models import Order, OrderStatusChange
-from subgraphs.orders.domain.records import OrderRecord
-from subgraphs.orders.domain.repository import OrderRepository
+from subgraphs.orders.domain.records import OrderRecord, StatusChange
+from subgraphs.orders.domain.repository import OrderRepository, StoredOrder
 from subgraphs.orders.domain.state_machine import allowed, check
 
 __all__ = ["PAYMENT_TIMEOUT", "OrderService"]
@@ -54,7 +53,8 @@ class OrderService:
     async def cancel(self, session: AsyncSession, order_id: str, by: Principal) -> OrderRecord:
         """The owner (or an admin) cancels a PENDING or PAID order."""
         order = await self._visible(session, order_id, by)
-        reason = "cancelled by customer" if order.user_id == by.id else "cancelled by admin"
+        by_owner = order.record.user_id == by.id
+        reason = "cancelled by customer" if by_owner else "cancelled by admin"
         return await self._move(session, order, OrderStatus.CANCELLED, reason)
 
     async def ship(self, session: AsyncSession, order_id: str, tracking_number: str) -> OrderRecord:
@@ -63,9 +63,7 @@ class OrderService:
         if not 0 < len(tracking) <= 100 or not tracking.isprintable():
             raise InvalidInput("trackingNumber must be 1 to 100 characters", "trackingNumber")
         order = await self._found(session, order_id)
-        check(OrderStatus(order.status), OrderStatus.SHIPPED)
-        order.tracking_number = tracking
-        return await self._move(session, order, OrderStatus.SHIPPED, None)
+        return await self._move(session, order, OrderStatus.SHIPPED, None, tracking=tracking)
 
     async def deliver(self, session: AsyncSession, order_id: str) -> OrderRecord:
         """A SHIPPED order arrived (the caller checked the admin role)."""
@@ -91,7 +89,9 @@ class OrderService:
         """Cancel the order if it is still PENDING past the payment timeout; True if it was."""
         order = await self.repository.get(session, order_id, lock=True)
         cutoff = self.clock() - self.payment_timeout
-        if order is None or order.status != OrderStatus.PENDING or order.created_at > cutoff:
+        if order is None:
+            return False
+        if order.record.status != OrderStatus.PENDING or order.record.created_at > cutoff:
             return False
         await self._move(session, order, OrderStatus.CANCELLED, PAYMENT_TIMEOUT)
         return True
@@ -104,26 +104,23 @@ class OrderService:
         if order is None:
             log.warning("%s for unknown order %s ignored", event.type, order_id)
             return
-        if not allowed(OrderStatus(order.status), target):
+        if not allowed(order.record.status, target):
             log.info("%s ignored: order %s is %s, cannot become %s",
-                     event.type, order_id, order.status, target.value)
+                     event.type, order_id, order.record.status.value, target.value)
             return
         await self._move(session, order, target, reason, cause=event)
 
     async def _move(
-        self, session: AsyncSession, order: Order, target: OrderStatus, reason: str | None,
-        *, cause: Envelope | None = None,
+        self, session: AsyncSession, order: StoredOrder, target: OrderStatus,
+        reason: str | None, *, cause: Envelope | None = None, tracking: str | None = None,
     ) -> OrderRecord:
-        previous = OrderStatus(order.status)
+        """Move ``order`` (as read) to ``target``: one more history row, ``tracking`` set
+        when shipping; CONFLICT when another transaction changed it since it was read."""
+        previous = order.record.status
         check(previous, target)
-        now = self.clock()
-        order.status, order.updated_at = target.value, now
-        if target is OrderStatus.CANCELLED:
-            order.cancellation_reason = reason
-        order.history.append(OrderStatusChange(
-            previous_status=previous.value, status=target.value, reason=reason, changed_at=now))
-        await _flush(session)
-        record = order.to_record()
+        record = _moved(order.record, target, reason, self.clock(), tracking)
+        if not await self.repository.move(session, order, record):
+            raise Conflict("The order changed meanwhile; try again")
         await outbox.status_changed(session, record, previous, reason, cause)
         if target is OrderStatus.CANCELLED:
             await outbox.order_cancelled(session, record, reason or "cancelled", cause)
@@ -131,21 +128,31 @@ class OrderService:
             await outbox.order_shipped(session, record, cause)
         return record
 
-    async def _found(self, session: AsyncSession, order_id: str) -> Order:
+    async def _found(self, session: AsyncSession, order_id: str) -> StoredOrder:
         order = await self.repository.get(session, order_id, lock=True)
         if order is None:
             raise OrderNotFound()
         return order
 
-    async def _visible(self, session: AsyncSession, order_id: str, by: Principal) -> Order:
+    async def _visible(
+        self, session: AsyncSession, order_id: str, by: Principal
+    ) -> StoredOrder:
         order = await self.repository.get(session, order_id, lock=True)
-        if order is None or (order.user_id != by.id and not by.is_admin):
+        if order is None or (order.record.user_id != by.id and not by.is_admin):
             raise OrderNotFound()  # another user's order looks like no order at all
         return order
 
 
-async def _flush(session: AsyncSession) -> None:
-    try:
-        await session.flush()
-    except StaleDataError as exc:  # another transaction moved the order since we read it
-        raise Conflict("The order changed meanwhile; try again") from exc
+def _moved(
+    order: OrderRecord, target: OrderStatus, reason: str | None, now: datetime,
+    tracking: str | None,
+) -> OrderRecord:
+    """``order`` once in ``target`` at ``now``: a cancellation keeps its reason, shipping its
+    tracking number, and the history gains the change."""
+    change = StatusChange(order.status, target, reason, now)
+    return dataclasses.replace(
+        order, status=target, updated_at=now, history=(*order.history, change),
+        cancellation_reason=reason if target is OrderStatus.CANCELLED
+        else order.cancellation_reason,
+        tracking_number=tracking if tracking is not None else order.tracking_number,
+    )

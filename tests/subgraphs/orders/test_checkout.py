@@ -7,7 +7,7 @@ import pytest
 
 from subgraphs.orders.domain import checkout as checkout_module
 from subgraphs.orders.domain.models import Order
-from tests.subgraphs.orders.harness import ADA, BOB, CHECKOUT, Harness, codes_of
+from tests.subgraphs.orders.harness import ADA, BOB, CHECKOUT, ORDER_FIELDS, Harness, codes_of
 
 
 async def test_checkout_snapshots_authoritative_prices_and_names(app: Harness) -> None:
@@ -179,3 +179,41 @@ async def test_a_total_beyond_a_graphql_int_is_bad_user_input(app: Harness) -> N
     result = await app.gql(CHECKOUT, {"pm": "pm_card_visa"}, user=ADA)
     assert codes_of(result) == ["BAD_USER_INPUT"]
     assert await app.count(Order) == 0
+
+
+async def test_the_checkout_answer_is_the_order_as_stored(app: Harness) -> None:
+    # given a cart of two products (the answer is built from what checkout wrote, not read)
+    app.price("p-1", "Mug", 1250)
+    app.price("p-2", "Tea", 499)
+    app.fill_cart(ADA, ("p-2", 1), ("p-1", 2), version=3)
+    whole = f"{ORDER_FIELDS} updatedAt"
+    # when Ada checks out
+    placed = await app.ok(f"mutation {{ checkout {{ {whole} }} }}", user=ADA)
+    # then the answer is field for field the order read back
+    stored = await app.ok(f"query($id: ID!) {{ order(id: $id) {{ {whole} }} }}",
+                          {"id": placed["id"]}, user=ADA)
+    assert placed == stored
+
+
+async def test_a_repeated_checkout_answers_its_order_though_a_product_is_gone_since(
+    app: Harness,
+) -> None:
+    # given an order of cart version 1, then the product is withdrawn
+    first = await app.place(ADA, version=1)
+    del app.products.state["p-1"]
+    # when the same cart version is checked out again, then the same order answers
+    again = await app.checkout(ADA)
+    assert again == first
+    assert await app.count(Order) == 1
+    assert len(await app.published("OrderCreated")) == 1
+
+
+async def test_a_reused_cart_version_is_a_conflict_though_its_new_product_is_gone(
+    app: Harness,
+) -> None:
+    # given an order of cart version 1, and version 1 again with a product that is gone
+    await app.place(ADA, version=1)
+    app.fill_cart(ADA, ("p-gone", 1), version=1)
+    # when Ada checks out, then the reuse is the conflict, not the product that is gone
+    result = await app.gql(CHECKOUT, {"pm": "pm_card_visa"}, user=ADA)
+    assert codes_of(result) == ["CONFLICT"]

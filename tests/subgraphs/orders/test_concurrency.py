@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from subgraphs.kit.errors import Conflict
 from subgraphs.orders.domain.models import Order, OrderStatusChange
+from subgraphs.orders.domain.repository import OrderRepository, StoredOrder
+from subgraphs.orders.domain.service import OrderService
 from tests.subgraphs.orders.harness import ADA, CHECKOUT, Harness, codes_of, paid
 
 
@@ -42,3 +48,34 @@ async def test_a_payment_racing_a_cancellation_ends_in_one_consistent_state(
     assert codes_of(outcome[0]) in ([], ["CONFLICT"])  # type: ignore[arg-type]
     cancelled = len(await app.published("OrderCancelled"))
     assert cancelled == (1 if path[-1] == "CANCELLED" else 0)
+
+
+class StaleReads(OrderRepository):
+    """Hands out an order as read earlier, as a transaction that did not hold the row's lock
+    (SQLite, where FOR UPDATE is no lock) would have it."""
+
+    def __init__(self, stale: StoredOrder) -> None:
+        self.stale = stale
+
+    async def get(self, session: AsyncSession, order_id: str, *,
+                  lock: bool = False) -> StoredOrder | None:
+        return self.stale
+
+
+async def test_a_move_from_a_stale_read_is_a_conflict_and_writes_nothing(app: Harness) -> None:
+    # given a PENDING order read, then paid by another transaction
+    order = await app.place()
+    async with app.services.database.reads() as session:
+        stale = await app.services.orders.repository.get(session, order["id"])
+    assert stale is not None
+    await app.deliver(paid(order))
+    # when a cancellation works from the read that is now stale
+    orders = OrderService(StaleReads(stale))
+    with pytest.raises(Conflict):
+        async with app.services.database.transaction() as session:
+            await orders.cancel(session, order["id"], ADA)
+    # then the payment stands alone: no second move, no OrderCancelled
+    after = await app.order(order["id"])
+    assert [h["status"] for h in after["statusHistory"]] == ["PENDING", "PAID"]
+    assert await app.count(OrderStatusChange) == 2
+    assert await app.published("OrderCancelled") == []

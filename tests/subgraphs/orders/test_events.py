@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from streaming.events import Envelope, InventoryReserved, Money, OrderStatus, StockLine
 from subgraphs.orders.domain.models import OrderStatusChange
 from tests.subgraphs.orders.harness import (
     ADA,
     ADMIN,
+    ORDER_FIELDS,
     Harness,
     codes_of,
     paid,
@@ -131,3 +134,23 @@ async def test_a_blank_tracking_number_is_bad_user_input(app: Harness) -> None:
 async def test_shipping_an_unknown_order_is_not_found(app: Harness) -> None:
     result = await app.gql(SHIP, {"id": "nope", "t": "1Z"}, user=ADMIN)
     assert codes_of(result) == ["NOT_FOUND"]
+
+
+@pytest.mark.parametrize("action", ["cancel", "ship"])
+async def test_a_moves_answer_is_the_order_as_stored(app: Harness, action: str) -> None:
+    # given a PAID order (the answer of a move is built from what it wrote, not read)
+    order = await app.reach("PAID")
+    whole = f"{ORDER_FIELDS} updatedAt"
+    mutation = {
+        "cancel": (f"mutation($id: ID!) {{ cancelOrder(id: $id) {{ {whole} }} }}", ADA),
+        "ship": (f'mutation($id: ID!) {{ shipOrder(id: $id, trackingNumber: "1Z9") '
+                 f"{{ {whole} }} }}", ADMIN),
+    }
+    query, who = mutation[action]
+    # when it is cancelled or shipped
+    moved = await app.ok(query, {"id": order["id"]}, user=who)
+    # then the answer is field for field the order read back
+    stored = await app.ok(f"query($id: ID!) {{ order(id: $id) {{ {whole} }} }}",
+                          {"id": order["id"]}, user=ADMIN)
+    assert moved == stored
+    assert [h["status"] for h in moved["statusHistory"]][-1] in ("CANCELLED", "SHIPPED")
