@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from streaming.events import Envelope, EventPayload
 
-__all__ = ["EventHandler", "SessionHandler", "TransientError", "dispatch"]
+__all__ = ["EventHandler", "Routes", "SessionHandler", "TransientError", "dispatch"]
 
 EventHandler = Callable[[Envelope], Awaitable[None]]
 """What :class:`streaming.consumer.EventConsumer` calls for every decoded event."""
@@ -23,18 +23,26 @@ class TransientError(Exception):
     retries the event until it passes instead of dead-lettering it."""
 
 
-def dispatch(
-    routes: Mapping[type[EventPayload], Callable[..., Awaitable[None]]],
-) -> Callable[..., Awaitable[None]]:
-    """One handler from per-payload-type handlers; events of other types are ignored.
+class Routes:
+    """Handlers by payload type: calling it runs the event's handler, if it has one. Works for
+    ``handler(event)`` and for inbox ``handler(session, event)``: the event is the last argument.
+    ``handles(event)`` says whether an event has a handler, so the inbox opens no transaction
+    (and records nothing) for the events of its topics a service ignores."""
 
-    Works for ``handler(event)`` and for inbox ``handler(session, event)``: the event is the
-    last argument.
-    """
+    __slots__ = ("_routes",)
 
-    async def route(*args: Any) -> None:
-        handler = routes.get(type(args[-1].payload))
+    def __init__(self, routes: Mapping[type[EventPayload], Callable[..., Awaitable[None]]]) -> None:
+        self._routes = dict(routes)
+
+    def handles(self, event: Envelope) -> bool:
+        return type(event.payload) in self._routes
+
+    async def __call__(self, *args: Any) -> None:
+        handler = self._routes.get(type(args[-1].payload))
         if handler is not None:
             await handler(*args)
 
-    return route
+
+def dispatch(routes: Mapping[type[EventPayload], Callable[..., Awaitable[None]]]) -> Routes:
+    """One handler from per-payload-type handlers; events of other types are ignored."""
+    return Routes(routes)

@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from streaming.events import Envelope
-from streaming.handlers import EventHandler, SessionHandler
+from streaming.handlers import EventHandler, Routes, SessionHandler
 
 __all__ = ["claim", "idempotent", "inbox_table", "purge_inbox"]
 
@@ -77,9 +77,14 @@ def idempotent(
     table: Table = _DEFAULT,
 ) -> EventHandler:
     """Wrap ``handler(session, event)`` so it runs once per event id, in one transaction with
-    the inbox row; an exception rolls both back and the consumer retries."""
+    the inbox row; an exception rolls both back and the consumer retries. A :class:`Routes`
+    handler's events without a route are skipped before any transaction: having no effect, they
+    need no inbox row to be deduplicated by."""
+    handles = handler.handles if isinstance(handler, Routes) else None
 
     async def handle(event: Envelope) -> None:
+        if handles is not None and not handles(event):
+            return
         async with sessions() as session, session.begin():
             if await claim(session, consumer, event, table=table):
                 await handler(session, event)

@@ -15,7 +15,8 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from streaming.consumer import EventConsumer
-from streaming.events import Envelope, OrderStatusChanged
+from streaming.events import Envelope, OrderCreated, OrderStatusChanged
+from streaming.handlers import dispatch
 from streaming.inbox import claim, idempotent, purge_inbox
 from streaming.outbox import enqueue
 from streaming.producer import EventProducer
@@ -54,6 +55,31 @@ async def test_each_consumer_group_handles_the_event_once_for_itself(sessions, e
         await idempotent(sessions, group, record)(event)
 
     assert await count(engine, EFFECTS) == 2
+
+
+async def test_routed_events_without_a_route_open_no_transaction_and_leave_no_inbox_row(
+    sessions, engine
+):
+    # A consumer reads every event of its topics; the ones its routes ignore have no effect,
+    # so they cost no BEGIN/INSERT/COMMIT.
+    sessions_opened = []
+
+    def counting_sessions() -> AsyncSession:
+        sessions_opened.append(1)
+        return sessions()
+
+    handle = idempotent(counting_sessions, "payments", dispatch({OrderCreated: record}))
+    ignored = Envelope.wrap(OrderStatusChanged(order_id="order-1", user_id="user-1",
+                                               previous_status="PENDING", status="PAID"))
+    routed = Envelope.wrap(order_created())
+
+    await handle(ignored)
+    assert sessions_opened == [] and await count(engine, INBOX) == 0
+
+    await handle(routed)
+    await handle(routed)
+    assert len(sessions_opened) == 2
+    assert await count(engine, INBOX) == 1 and await count(engine, EFFECTS) == 1
 
 
 async def test_a_failed_handler_records_nothing_so_the_retry_runs(sessions, engine):

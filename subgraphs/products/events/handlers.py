@@ -7,7 +7,7 @@
 | PaymentProcessed (payments)     | SUCCEEDED: commit (or report a reservation that expired) |
 |                                 | FAILED: release at once                                  |
 | OrderCancelled (orders)         | release, committed units included                        |
-| anything else                   | ignored                                                  |
+| anything else                   | ignored (no transaction, no inbox row)                   |
 
 Products whose stock changed are invalidated in the cache after the transaction commits.
 """
@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from streaming.events import Envelope, OrderCancelled, OrderCreated, PaymentProcessed
-from streaming.handlers import SessionHandler
+from streaming.handlers import SessionHandler, dispatch
 from streaming.topics import ORDERS, PAYMENTS
 from subgraphs.kit.messaging import Subscription
 from subgraphs.products.domain.cache import CatalogCache
@@ -34,20 +34,22 @@ Action = Callable[[AsyncSession, Envelope], Awaitable[list[str]]]
 
 
 def saga_handler(inventory: InventoryService, catalog: CatalogCache) -> SessionHandler:
-    """Route each event to the inventory service; runs in the inbox transaction."""
-    routes: dict[type, Action] = {
-        OrderCreated: inventory.reserve,
-        PaymentProcessed: inventory.settle_payment,
-        OrderCancelled: inventory.cancel,
-    }
+    """Route each event to the inventory service; runs in the inbox transaction. The products
+    an action touched leave the catalog cache once its transaction commits."""
 
-    async def handle(session: AsyncSession, event: Envelope) -> None:
-        action = routes.get(type(event.payload))
-        touched = await action(session, event) if action is not None else []
-        if touched:
-            after_commit(session, lambda: catalog.invalidate(*touched))
+    def invalidating(action: Action) -> SessionHandler:
+        async def handle(session: AsyncSession, event: Envelope) -> None:
+            touched = await action(session, event)
+            if touched:
+                after_commit(session, lambda: catalog.invalidate(*touched))
 
-    return handle
+        return handle
+
+    return dispatch({
+        OrderCreated: invalidating(inventory.reserve),
+        PaymentProcessed: invalidating(inventory.settle_payment),
+        OrderCancelled: invalidating(inventory.cancel),
+    })
 
 
 def saga_subscription(inventory: InventoryService, catalog: CatalogCache) -> Subscription:
