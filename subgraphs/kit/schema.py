@@ -18,10 +18,11 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ParserCache
 from strawberry.federation.schema import FederationAny
 from strawberry.types import ExecutionContext, Info
 
+from subgraphs.kit.documents import PerDocument, ValidatedDocuments
 from subgraphs.kit.errors import AppError, BadUserInput
 from subgraphs.kit.graphql_errors import ErrorCodes
 from subgraphs.kit.metrics import count_graphql_error
@@ -133,9 +134,11 @@ _CACHED_DOCUMENTS = 512
 
 def federation_schema(*, extensions: Iterable[Any] = (), **options: Any) -> QuietSchema:
     """``strawberry.federation.Schema(**options)`` with ``ErrorCodes`` first among extensions,
-    then ``RefuseNulCharacters``, ``OperationSpan`` and the parse and validation caches (keyed
-    by the text, and by the schema and rules: production's introspection refusal included)."""
+    then ``RefuseNulCharacters``, ``OperationSpan`` and the parse and validation caches (parsed
+    documents keyed by the text; validation results by the parsed document, the schema and the
+    rules: production's introspection refusal included; kit/documents.py)."""
+    validated: PerDocument[list[GraphQLError]] = PerDocument(_CACHED_DOCUMENTS)
     caches = [lambda: ParserCache(maxsize=_CACHED_DOCUMENTS),
-              lambda: ValidationCache(maxsize=_CACHED_DOCUMENTS)]
+              lambda: ValidatedDocuments(validated)]
     return QuietSchema(extensions=[ErrorCodes, RefuseNulCharacters, OperationSpan, *caches,
                                    *extensions], **options)
