@@ -34,6 +34,12 @@ class MemoryCartStore:
         self._evict()
         return True
 
+    async def empty_at_version(self, key: CartKey, version: int) -> bool:
+        entry = self._live(key.storage)
+        if entry is None or entry[2] != version or not entry[1]:
+            return False
+        return await self.save(StoredCart(key, entry[1], version).with_lines(()))
+
     async def ping(self) -> None:
         return None
 

@@ -1,7 +1,8 @@
 """Carts in Redis, shared by every replica: one hash per cart (``version``, ``lines``).
 
 Compare-and-set runs as one Lua script, which Redis executes atomically, so concurrent writers
-on any replica never lose each other's updates. A merge touches two keys in one script; that
+on any replica never lose each other's updates; emptying a checked-out cart is one script too
+(its check and its write in one round trip). A merge touches two keys in one script; that
 needs a single Redis (or both keys in one hash slot), which is what DESIGN.md deploys.
 """
 
@@ -35,6 +36,17 @@ redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
 return 1
 """
 
+# KEYS[1] cart; ARGV: checked-out version, next version, empty lines JSON, ttl seconds.
+_EMPTY_AT_VERSION = """
+local stored = redis.call('HMGET', KEYS[1], 'version', 'lines')
+if not stored[1] or not stored[2] then return 0 end
+if tonumber(stored[1]) ~= tonumber(ARGV[1]) or stored[2] == ARGV[3] then return 0 end
+redis.call('HSET', KEYS[1], 'version', ARGV[2], 'lines', ARGV[3])
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
+return 1
+"""
+_NO_LINES = encode_lines(())
+
 
 class RedisCartStore:
     def __init__(self, url: str, namespace: str, ttl_seconds: int) -> None:
@@ -42,6 +54,7 @@ class RedisCartStore:
         self._namespace = namespace
         self._ttl = ttl_seconds
         self._save = self._redis.register_script(_SAVE)
+        self._empty_at_version = self._redis.register_script(_EMPTY_AT_VERSION)
 
     async def load(self, key: CartKey) -> StoredCart:
         async with _reachable():
@@ -58,6 +71,11 @@ class RedisCartStore:
             args.append(absorbed.version)
         async with _reachable():
             return bool(await self._save(keys=keys, args=args))
+
+    async def empty_at_version(self, key: CartKey, version: int) -> bool:
+        args = [version, version + 1, _NO_LINES, self._ttl]
+        async with _reachable():
+            return bool(await self._empty_at_version(keys=[self._key(key)], args=args))
 
     async def ping(self) -> None:
         await self._redis.ping()

@@ -72,15 +72,9 @@ class CartService:
 
     async def clear_after_checkout(self, user_id: str, cart_version: int) -> bool:
         """Empty the user's cart if it is still the version that was checked out; a cart changed
-        since (items added after checkout) is kept. True when this call emptied it."""
-        for _ in range(self._attempts):
-            cart = await self.store.load(CartKey("user", user_id))
-            if cart.version != cart_version or not cart.lines:
-                return False
-            if await self.store.save(cart.with_lines(())):
-                return True
-            await _backoff()
-        raise CartBusy("The cart is being changed elsewhere; try again")
+        since (items added after checkout) is kept. True when this call emptied it. The store
+        checks and writes in one atomic step, so there is no race to retry."""
+        return await self.store.empty_at_version(CartKey("user", user_id), cart_version)
 
     async def _change(
         self, key: CartKey, catalog: Catalog | None, edit: Edit, *also: str

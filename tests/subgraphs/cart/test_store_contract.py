@@ -71,6 +71,42 @@ async def test_absorbing_a_changed_cart_writes_nothing(store: CartStore) -> None
     assert (await store.load(GUEST)).version == 2
 
 
+async def test_emptying_at_the_checked_out_version_writes_the_next_version(
+    store: CartStore,
+) -> None:
+    assert await store.save(StoredCart(ADA).with_lines(LINES))
+    assert await store.empty_at_version(ADA, 1)
+    assert await store.load(ADA) == StoredCart(ADA, (), 2)
+    assert await store.save(StoredCart(ADA, (), 2).with_lines(LINES))  # versions go on
+
+
+@pytest.mark.parametrize("version", [0, 1, 3])
+async def test_emptying_at_another_version_changes_nothing(store: CartStore, version: int) -> None:
+    first = StoredCart(ADA).with_lines(LINES)
+    assert await store.save(first)
+    assert await store.save(first.with_lines((Line("p3", 1),)))  # changed after checkout
+    assert not await store.empty_at_version(ADA, version)
+    assert await store.load(ADA) == StoredCart(ADA, (Line("p3", 1),), 2)
+
+
+async def test_an_empty_or_missing_cart_is_not_emptied_again(store: CartStore) -> None:
+    assert not await store.empty_at_version(ADA, 0)
+    assert await store.load(ADA) == StoredCart(ADA)
+    first = StoredCart(ADA).with_lines(LINES)
+    assert await store.save(first)
+    assert await store.save(first.with_lines(()))
+    assert not await store.empty_at_version(ADA, 2)
+    assert await store.load(ADA) == StoredCart(ADA, (), 2)
+
+
+async def test_emptying_refreshes_the_time_to_live(store: CartStore) -> None:
+    assert await store.save(StoredCart(ADA).with_lines(LINES))
+    await asyncio.sleep(0.6)
+    assert await store.empty_at_version(ADA, 1)
+    await asyncio.sleep(0.6)
+    assert await store.load(ADA) == StoredCart(ADA, (), 2)
+
+
 async def test_user_and_guest_carts_of_the_same_id_are_apart(store: CartStore) -> None:
     assert await store.save(StoredCart(CartKey("user", "same")).with_lines(LINES))
     assert await store.load(CartKey("guest", "same")) == StoredCart(CartKey("guest", "same"))
