@@ -153,7 +153,7 @@ def _uvicorn_config(app: Any, config: Any) -> Any:
 
 def _run_server(server_class: type, app: Any, config: Any,
                 sockets: list[socket.socket] | None = None) -> int:
-    from gateway.gc_tuning import tune_for_serving
+    from common.gc_tuning import tune_for_serving
 
     tune_for_serving(config.gc_young_threshold)  # once the app is built: its objects stay put
     server = server_class(_uvicorn_config(app, config))

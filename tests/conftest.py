@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -67,3 +68,12 @@ def _no_stray_service_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         if key.endswith(("_DATABASE_URL", "_REDIS_URL")) or key in {"REDIS_URL", "JWT_SECRET"}:
             monkeypatch.delenv(key, raising=False)
     yield
+
+
+@pytest.fixture
+def restored_gc() -> Iterator[None]:
+    """Tests that tune the garbage collector leave it as they found it."""
+    threshold = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*threshold)

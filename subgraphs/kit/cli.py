@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from common.gc_tuning import tune_for_serving
 from common.telemetry.logs import configure_logging
 from common.telemetry.tracing import setup_tracing
 from subgraphs.kit.migrations import upgrade
@@ -94,6 +95,7 @@ def _serve(spec: ServiceSpec, args: argparse.Namespace) -> None:
 
         instrument_libraries()
     app = spec.build_app(settings)
+    tune_for_serving(settings.gc_young_threshold)  # once the app is built: its objects stay put
     # proxy_headers=False: X-Forwarded-For is believed only through the service's own trusted
     # proxies (common.auth.proxies), never through uvicorn's localhost default.
     uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False,

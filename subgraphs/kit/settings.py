@@ -74,6 +74,12 @@ class ServiceSettings(BaseSettings):
     )
     kafka_bootstrap_servers: str = Field("127.0.0.1:9092", description="Kafka brokers.")
     log_level: str = Field("INFO", description="Root log level.")
+    gc_young_threshold: int = Field(
+        50_000, ge=0, description="Allocations between collections of Python's youngest "
+        "generation once serving (0: Python's default of 700); what start-up built is frozen "
+        "out of collection as well. Each request and event builds thousands of short-lived "
+        "objects; at the default the collector runs hundreds of times a second under load."
+    )
     data_dir: Path = Field(Path("var"), description="Where SQLite files live in dev.")
     service_auth_required: bool = Field(
         True, description="Refuse /graphql requests without a trusted service credential "

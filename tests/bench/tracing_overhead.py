@@ -37,11 +37,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from opentelemetry.sdk.trace import TracerProvider
 
+from common.gc_tuning import tune_for_serving
 from common.telemetry.settings import TelemetrySettings
 from common.telemetry.tracing import provider_for, span_exporters
 from gateway.app import create_app
 from gateway.config import GatewayConfig
-from gateway.gc_tuning import tune_for_serving
 
 ROOT = Path(__file__).resolve().parents[2]
 FEDERATION = ROOT / "tests" / "bench" / "federation"

@@ -4,18 +4,8 @@ from __future__ import annotations
 
 import gc
 
-import pytest
-
+from common.gc_tuning import tune_for_serving
 from gateway.config import GatewayConfig
-from gateway.gc_tuning import tune_for_serving
-
-
-@pytest.fixture
-def restored_gc():
-    threshold = gc.get_threshold()
-    yield
-    gc.unfreeze()
-    gc.set_threshold(*threshold)
 
 
 def test_serving_raises_the_young_threshold_and_freezes_what_start_up_built(restored_gc):
