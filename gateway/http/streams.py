@@ -161,10 +161,18 @@ async def _next(
     queue: asyncio.Queue[tuple[str, Any]], ended: asyncio.Future[None] | None,
     idle: float | None,
 ) -> tuple[str, Any]:
+    if not queue.empty():  # the pump is ahead: no task, no wait
+        return queue.get_nowait()
     getter = asyncio.ensure_future(queue.get())
     waiting = {getter} if ended is None else {getter, ended}
-    done, _ = await asyncio.wait(waiting, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
+    try:
+        done, _ = await asyncio.wait(waiting, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        # Also when this wait is cancelled (the client went away): a getter left pending
+        # would be destroyed pending later. Cancelling a get that has not returned leaves
+        # its item in the queue.
+        if not getter.done():
+            getter.cancel()
     if getter in done:
         return getter.result()
-    getter.cancel()
     return ("ended", None) if ended is not None and ended.done() else ("idle", None)

@@ -19,8 +19,8 @@ __all__ = ["Database"]
 class Database:
     """Engine plus session factory; the request or message boundary owns the transaction."""
 
-    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10,
-                 max_overflow: int = 10) -> None:
+    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 15,
+                 max_overflow: int = 5) -> None:
         self.url = url
         self.engine: AsyncEngine = _make_engine(url, echo, pool_size, max_overflow)
         # Connections opened since start: a count rising under steady load means the pool is

@@ -284,12 +284,18 @@ def main() -> int:
     parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--database", choices=["postgres", "sqlite"], default="postgres",
                         help="sqlite: the make dev stores (SQLite files, in-process caches)")
+    parser.add_argument("--logs", type=Path, default=None,
+                        help="keep the services' logs (and SQLite files) in this directory "
+                        "instead of a temporary one")
     args = parser.parse_args()
     if (missing := node_clients_missing()) is not None:
         raise SystemExit(missing)
     extra = dict(item.split("=", 1) for item in args.env)
     load_before = os.getloadavg()
-    with tempfile.TemporaryDirectory() as logs:
+    kept = contextlib.nullcontext(str(args.logs)) if args.logs else None
+    if args.logs:
+        args.logs.mkdir(parents=True, exist_ok=True)
+    with kept or tempfile.TemporaryDirectory() as logs:
         stores = {"database": "sqlite", "redis_url": ""} if args.database == "sqlite" else {}
         platform = Platform(logs=Path(logs), extra_env=extra, **stores).start()
         try:
