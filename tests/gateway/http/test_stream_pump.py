@@ -14,24 +14,24 @@ def _pending_queue_gets() -> list[asyncio.Task[object]]:
             if not task.done() and "Queue.get" in repr(task.get_coro())]
 
 
-async def test_a_wait_cancelled_by_a_departing_client_leaves_no_pending_get_behind():
-    queue: asyncio.Queue[tuple[str, object]] = asyncio.Queue()
+async def _cancelled_wait(queue: asyncio.Queue[tuple[str, object]]) -> None:
     waiting = asyncio.create_task(_next(queue, None, None))
     await asyncio.sleep(0.01)
     waiting.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await waiting
+
+
+async def test_a_wait_cancelled_by_a_departing_client_leaves_no_pending_get_behind():
+    queue: asyncio.Queue[tuple[str, object]] = asyncio.Queue()
+    await _cancelled_wait(queue)
     await asyncio.sleep(0)
     assert _pending_queue_gets() == []
 
 
 async def test_an_item_queued_after_a_cancelled_wait_goes_to_the_next_reader():
     queue: asyncio.Queue[tuple[str, object]] = asyncio.Queue()
-    waiting = asyncio.create_task(_next(queue, None, None))
-    await asyncio.sleep(0.01)
-    waiting.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await waiting
+    await _cancelled_wait(queue)
     queue.put_nowait(("item", 1))
     assert await _next(queue, None, 1.0) == ("item", 1)
 
