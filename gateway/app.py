@@ -89,9 +89,11 @@ class Gateway:
 
     def _swap(self, sdl: str, built: tuple[Supergraph, SubgraphPool, Pipeline]) -> None:
         # No await between these assignments: a request sees the old trio or the new one.
-        old, self._sdl = self.pool, sdl
+        old, streams, self._sdl = self.pool, self.pipeline.streams, sdl
         self.supergraph, self.pool, self.pipeline = built
         self._retire(old)
+        if isinstance(streams, SubscriptionHub):  # new subscriptions go to the new hub
+            streams.stop_lingering()
         log.info("supergraph reloaded (%d subgraphs)", len(self.supergraph.subgraphs))
 
     def _retire(self, pool: SubgraphPool) -> None:
@@ -258,7 +260,8 @@ def _streams(config: GatewayConfig, urls: dict[str, str],
     return SubscriptionHub(urls, per_socket=options.upstream_per_connection,
                            queue_size=options.queue_size,
                            timeout=options.upstream_timeout_seconds, credentials=credentials,
-                           resume_seconds=options.upstream_resume_seconds)
+                           resume_seconds=options.upstream_resume_seconds,
+                           linger_seconds=options.upstream_linger_seconds)
 
 
 def _limits(config: GatewayConfig) -> Limits:

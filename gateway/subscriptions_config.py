@@ -42,6 +42,12 @@ class SubscriptionsConfig(_Strict):
     upstream_timeout_seconds: float = Field(
         10.0, gt=0, description="Connecting and handshaking with a subgraph's WebSocket."
     )
+    upstream_linger_seconds: float = Field(
+        10.0, ge=0, description="A WebSocket to a subgraph left without subscriptions stays "
+        "open this long for the next subscription of the same identity (a user following one "
+        "order, then the next), sparing a handshake and connection_init; never past the expiry "
+        "of the token it was opened with. 0: close it at once."
+    )
     upstream_resume_seconds: float = Field(
         30.0, ge=0, description="When a subgraph's WebSocket drops (a restart), subscribe again "
         "for this long while client streams stay open; then they end with "

@@ -5,11 +5,18 @@ a verified token counting as its principal, see ``gateway.fetch.identity``) shar
 stream; each client subscription reads it through its own ``Listener``, a queue of at
 most ``queue_size`` events. A listener that falls that far behind is ended with
 ``SUBSCRIPTION_QUEUE_OVERFLOW`` instead of buffering without bound or silently losing status
-changes. Streams with the same headers share sockets up to ``per_socket`` streams each (Strawberry
-accepts about 100 per connection); the last listener leaving completes the upstream stream and an
-idle socket closes. Per-request tracing headers (``x-request-id``, ``traceparent``, ...) do not
-tell subscribers apart: the first subscriber's values travel upstream (and the newest
-subscriber's token when the stream is subscribed again: the oldest may have expired).
+changes. Streams with the same identity share sockets up to ``per_socket`` streams each
+(Strawberry accepts about 100 per connection); the last listener leaving completes the upstream
+stream. Per-request tracing headers (``x-request-id``, ``traceparent``, ...) do not tell
+subscribers apart: the first subscriber's values travel upstream (and the newest subscriber's
+token when the stream is subscribed again: the oldest may have expired).
+
+An idle socket lingers ``linger_seconds`` (0: closes at once) for the next subscription of its
+identity (a user who followed one order follows the next), saving the subgraph a WebSocket
+handshake and ``connection_init`` with its token check. The subgraph judged the token sent at
+``connection_init`` once, so a socket takes new streams only until that token expires (its
+``exp``, less ``EXPIRY_MARGIN_SECONDS``), and an idle one only for a subscriber holding that very
+token: another token of the identity (the newest) closes it and opens a socket of its own.
 
 When a subgraph's socket drops (a restart, a redeploy), the hub subscribes again on a new socket
 for up to ``resume_seconds`` while the listeners keep waiting: their client streams go on, and
@@ -21,7 +28,10 @@ is now) covers a change made during the gap. Only after that window do the liste
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import contextlib
+import math
 from collections.abc import AsyncIterator, Callable, Hashable, Mapping
 from typing import Any
 
@@ -32,7 +42,12 @@ from gateway.fetch.errors import SubgraphFetchError
 from gateway.fetch.identity import Verified, identity_of
 from gateway.fetch.ws import UpstreamSocket
 
-__all__ = ["Listener", "SharedEvent", "StreamError", "SubscriptionHub", "identity_of"]
+__all__ = ["EXPIRY_MARGIN_SECONDS", "Listener", "SharedEvent", "StreamError", "SubscriptionHub",
+           "identity_of", "token_expiry"]
+
+# A socket stops taking streams this long before its token's ``exp``: a subscribe sent just
+# before would reach the subgraph after it.
+EXPIRY_MARGIN_SECONDS = 1.0
 
 
 class SharedEvent(dict):  # type: ignore[type-arg]
@@ -120,9 +135,10 @@ class SubscriptionHub:
 
     def __init__(self, urls: Mapping[str, str], *, per_socket: int = 100, queue_size: int = 32,
                  timeout: float = 10.0, credentials: SubgraphCredentials | None = None,
-                 resume_seconds: float = 0.0) -> None:
+                 resume_seconds: float = 0.0, linger_seconds: float = 0.0) -> None:
         self.urls = dict(urls)
         self.resume_seconds = resume_seconds
+        self.linger_seconds = linger_seconds
         self.credentials = credentials
         self.per_socket = per_socket
         self.queue_size = queue_size
@@ -176,27 +192,45 @@ class SubscriptionHub:
         socket = await self._socket(subgraph, headers, identity)
         shared = _Shared(key, socket, request, headers, identity)
         shared.on_lost = self._lost
+        try:
+            shared.stream_id = await socket.subscribe(request, shared.sink)
+        except SubgraphFetchError:  # a lingering socket dropped before its reader saw it
+            shared.socket = socket = await self._socket(subgraph, headers, identity)
+            shared.stream_id = await socket.subscribe(request, shared.sink)
         self._shared[key] = shared
-        shared.stream_id = await socket.subscribe(request, shared.sink)
         self.upstream_started += 1
         return shared
 
     async def _socket(self, subgraph: str, headers: dict[str, str], identity: Hashable
                       ) -> UpstreamSocket:
         key = (subgraph, identity)
-        sockets = self._sockets.setdefault(key, [])
-        for socket in sockets:
-            if socket.free > 0:
-                return socket
+        token = _authorization(headers)
+        for socket in list(self._sockets.get(key, ())):
+            if socket.free <= 0:
+                continue
+            if socket.idle and socket.token != token:
+                socket.retire()  # a lingering socket serves its own token, the newest, only
+                continue
+            return socket
         url = self.urls.get(subgraph)
         if url is None:
             raise SubgraphFetchError(subgraph, f"no URL configured for subgraph '{subgraph}'")
+        until = token_expiry(token) - EXPIRY_MARGIN_SECONDS
         if self.credentials is not None:  # checked on the upgrade; not part of the socket's key
             headers = {**headers, **self.credentials.headers_for(subgraph)}
-        socket = await UpstreamSocket.open(subgraph, url, headers, self.per_socket, self.timeout)
-        socket.on_close = lambda closed: _discard(sockets, closed)
-        sockets.append(socket)
+        socket = await UpstreamSocket.open(subgraph, url, headers, self.per_socket, self.timeout,
+                                           0.0 if self._closing else self.linger_seconds, until)
+        socket.token = token
+        socket.on_close = lambda closed: self._discard(key, closed)
+        self._sockets.setdefault(key, []).append(socket)  # anew: emptied meanwhile, it went
         return socket
+
+    def _discard(self, key: Hashable, socket: UpstreamSocket) -> None:
+        sockets = self._sockets.get(key, [])
+        if socket in sockets:
+            sockets.remove(socket)
+        if not sockets:
+            self._sockets.pop(key, None)  # one entry per identity would pile up otherwise
 
     def _lost(self, shared: _Shared, error: SubgraphFetchError) -> bool:
         """The socket under ``shared`` dropped: resume it in the background (True) unless
@@ -241,6 +275,16 @@ class SubscriptionHub:
         if not shared.done:
             await shared.socket.complete(shared.stream_id)
 
+    def stop_lingering(self) -> None:
+        """Close idle sockets now and the others when their last stream ends (a supergraph
+        reload replaced this hub: no new subscription comes to it)."""
+        self.linger_seconds = 0.0
+        for group in list(self._sockets.values()):
+            for socket in list(group):
+                socket.linger = 0.0
+                if socket.idle:
+                    socket.retire()
+
     async def aclose(self) -> None:
         """Close every upstream socket (their listeners end with an error)."""
         self._closing = True  # the sockets' listeners end now, nothing is resumed
@@ -252,6 +296,24 @@ class SubscriptionHub:
         await asyncio.gather(*(socket.aclose() for socket in sockets))  # at once: shutdown is quick
 
 
-def _discard(sockets: list[UpstreamSocket], socket: UpstreamSocket) -> None:
-    if socket in sockets:
-        sockets.remove(socket)
+def _authorization(headers: Mapping[str, str]) -> str | None:
+    for name, value in headers.items():
+        if name.lower() == "authorization":
+            return value
+    return None
+
+
+def token_expiry(authorization: str | None) -> float:
+    """The ``exp`` (epoch seconds) of a bearer JWT, read without verifying it: whoever
+    judges the token (the gateway, the subgraph) already did; inf when there is none to read
+    (no token, an opaque one)."""
+    scheme, _, token = (authorization or "").partition(" ")
+    parts = token.split(".")
+    if scheme.lower() != "bearer" or len(parts) != 3:
+        return math.inf
+    try:
+        claims = orjson.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except (binascii.Error, ValueError):  # orjson.JSONDecodeError is a ValueError
+        return math.inf
+    exp = claims.get("exp") if isinstance(claims, dict) else None
+    return float(exp) if isinstance(exp, int | float) and not isinstance(exp, bool) else math.inf

@@ -22,7 +22,12 @@ from websockets.asyncio.client import ClientConnection, connect
 from gateway.app import create_app
 from gateway.composition import SubgraphSource, compose
 from gateway.config import GatewayConfig
-from tests.gateway.subscriptions.subgraphs import Bus, orders_schema, payments_schema
+from tests.gateway.subscriptions.subgraphs import (
+    Bus,
+    CountingSockets,
+    orders_schema,
+    payments_schema,
+)
 
 __all__ = ["Stack", "WsClient", "serve_stack"]
 
@@ -97,10 +102,11 @@ class Stack:
         await self.stop(name)
         self.servers[name] = await _serve(served.app, served.port)
 
-    async def stop(self, name: str) -> None:
+    async def stop(self, name: str, graceful: bool = False) -> None:
+        """Stop ``name``: at once, or ``graceful``ly as on SIGTERM (its shutdown hooks run)."""
         served = self.servers.pop(name)
         served.server.should_exit = True
-        served.server.force_exit = True
+        served.server.force_exit = not graceful
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.wait_for(served.task, 5)
 
@@ -114,7 +120,7 @@ async def serve_stack(auth: dict[str, Any] | None = None, **subscriptions: Any
     stack = Stack(bus)
     schemas = {"orders": orders_schema(bus), "payments": payments_schema(bus)}
     for name, schema in schemas.items():
-        stack.servers[name] = await _serve(GraphQL(schema))
+        stack.servers[name] = await _serve(CountingSockets(GraphQL(schema), bus))
     for name, schema in schemas.items():
         url = f"http://127.0.0.1:{stack.servers[name].port}/graphql"
         stack.sources[name] = SubgraphSource(name, url, schema.as_str())

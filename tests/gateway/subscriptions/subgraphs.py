@@ -18,7 +18,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
-__all__ = ["SECRET", "Bus", "orders_schema", "payments_schema"]
+__all__ = ["SECRET", "Bus", "CountingSockets", "orders_schema", "payments_schema"]
 
 SECRET = "subscriptions-test-secret-" + "long-enough-for-hs256-" * 2
 
@@ -32,6 +32,9 @@ class Bus:
         self.auth_seen: list[str | None] = []
         self.entity_auth: list[str | None] = []
         self.touched = 0  # mutations run
+        self.sockets_opened = 0  # WebSocket connections the gateway opened to a subgraph
+        self.sockets_open = 0
+        self.close_codes: list[int] = []  # how each of them ended (1000: closed cleanly)
 
     @property
     def active(self) -> int:
@@ -46,6 +49,35 @@ class Bus:
         async with asyncio.timeout(within):
             while self.active != count:  # noqa: ASYNC110 (a count, polled: tests only)
                 await asyncio.sleep(0.01)
+
+    async def wait_sockets_open(self, count: int, within: float = 5.0) -> None:
+        async with asyncio.timeout(within):
+            while self.sockets_open != count:  # noqa: ASYNC110 (a count, polled: tests only)
+                await asyncio.sleep(0.01)
+
+
+class CountingSockets:
+    """ASGI wrapper of a subgraph recording its WebSocket connections in ``bus``."""
+
+    def __init__(self, app: Any, bus: Bus) -> None:
+        self.app, self.bus = app, bus
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "websocket":
+            return await self.app(scope, receive, send)
+
+        async def receiving() -> Any:
+            message = await receive()
+            if message["type"] == "websocket.disconnect":
+                self.bus.close_codes.append(message.get("code", 1000))
+            return message
+
+        self.bus.sockets_opened += 1
+        self.bus.sockets_open += 1
+        try:
+            return await self.app(scope, receiving, send)
+        finally:
+            self.bus.sockets_open -= 1
 
 
 def _auth(info: Info) -> str | None:
