@@ -57,6 +57,28 @@ class KafkaSettings(BaseSettings):
         "empty fetch costs CPU in the broker and the reader, so these ask less often than the "
         "saga's consumers (fetch_max_wait_ms).",
     )
+    quiet_fetch_max_wait_ms: int = Field(
+        250,
+        ge=1,
+        description="Longest a fetch of a consumer (streaming.consumer) waits once it has had no "
+        "record for 30 s; it waits fetch_max_wait_ms again from its next record on, so "
+        "events that flow are not delayed. Trade-off on the embedded broker (each empty fetch "
+        "costs CPU there and in the reader): the first event after such an idle spell reaches "
+        "the handler up to this much later. Real Kafka answers as data arrives, so there it "
+        "adds no latency. Never below the consumer's own fetch wait.",
+    )
+    feed_quiet_fetch_max_wait_ms: int = Field(
+        500,
+        ge=1,
+        description="Longest a fetch of a subscription feed (streaming.broadcast) waits while "
+        "it has nothing to gain from asking often: no event from another replica in the last "
+        "10 s, or no subscriber on this replica. Its own relay's events reach it without the "
+        "broker, so a one-replica deployment stays at this wait. Trade-off on the embedded "
+        "broker (it answers only when the wait ends): the first event from another replica "
+        "after such a quiet spell reaches a subscriber up to this much (plus one "
+        "fetch_max_wait_ms) later; the feed then waits fetch_max_wait_ms for 10 s after each "
+        "such event. Real Kafka answers as data arrives, so there it adds no latency.",
+    )
     session_timeout_ms: int = Field(
         10_000,
         ge=100,

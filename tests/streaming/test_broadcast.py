@@ -215,3 +215,60 @@ async def test_the_broker_copy_of_an_event_published_here_is_not_delivered_twice
             with pytest.raises(TimeoutError):
                 async with asyncio.timeout(0.5):
                     await anext(events)
+
+
+async def test_another_replicas_event_reaches_a_quiet_feed_within_its_quiet_wait_then_quickly(
+    embedded_broker,
+):
+    # Quiet: nothing from another replica yet, so the feed asks every second, not every 20 ms.
+    settings = settings_for(embedded_broker, feed_quiet_fetch_max_wait_ms=1000)
+    topic = unique_name("orders")
+    async with producer(settings) as sender:
+        await sender.ensure_topics([topic])
+        async with started(settings, topic) as broadcast, broadcast.listen("o1") as events:
+            assert broadcast.fetch_wait_ms == 1000
+            await asyncio.sleep(0.3)  # a quiet fetch is in flight
+            assert await arrival(sender, topic, events) < 1.0 + 0.5
+            assert broadcast.fetch_wait_ms == 20
+            later = [await arrival(sender, topic, events) for _ in range(6)]
+            assert max(later) < 0.25, later  # a quiet wait would let some take up to 0.5-1 s
+
+
+async def test_a_feed_fed_only_by_its_own_relay_stays_quiet_and_delivers_each_event_once(
+    kafka_settings,
+):
+    settings = kafka_settings.model_copy(update={"feed_quiet_fetch_max_wait_ms": 700})
+    topic = unique_name("orders")
+    mine = [changed("o1", status) for status in (OrderStatus.PAID, OrderStatus.SHIPPED)]
+    async with producer(settings) as sender:
+        await sender.ensure_topics([topic])
+        async with started(settings, topic) as broadcast, broadcast.listen("o1") as events:
+            for event in mine:
+                await sender.publish(event, topic=topic)
+                broadcast.published(topic, encode(event))  # as the relay does once acknowledged
+            assert await statuses(events, 2) == ["PAID", "SHIPPED"]
+            await asyncio.sleep(1.0)  # the broker's copies arrive meanwhile, and are skipped
+            assert broadcast.received == 2
+            assert broadcast.fetch_wait_ms == 700
+
+
+async def test_a_feed_without_listeners_stays_quiet_after_another_replicas_event(kafka_settings):
+    settings = kafka_settings.model_copy(update={"feed_quiet_fetch_max_wait_ms": 700})
+    topic = unique_name("orders")
+    async with producer(settings) as sender:
+        await sender.ensure_topics([topic])
+        async with started(settings, topic) as broadcast:
+            await sender.publish(changed("o2", OrderStatus.PAID), topic=topic)
+            await eventually(lambda: broadcast.received == 1)
+            assert broadcast.fetch_wait_ms == 700  # no one to hand the next one to
+            async with broadcast.listen("o1"):
+                assert broadcast.fetch_wait_ms == 20  # within the window: ask often again
+
+
+async def arrival(sender: EventProducer, topic: str, events: AsyncIterator[Envelope]) -> float:
+    """Seconds from publishing an event of ``o1`` (another replica's) to its delivery."""
+    start = asyncio.get_running_loop().time()
+    await sender.publish(changed("o1", OrderStatus.PAID), topic=topic)
+    async with asyncio.timeout(5):
+        await anext(events)
+    return asyncio.get_running_loop().time() - start
