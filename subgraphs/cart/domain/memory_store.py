@@ -23,6 +23,9 @@ class MemoryCartStore:
         entry = self._live(key.storage)
         return StoredCart(key) if entry is None else StoredCart(key, entry[1], entry[2])
 
+    async def load_two(self, first: CartKey, second: CartKey) -> tuple[StoredCart, StoredCart]:
+        return await self.load(first), await self.load(second)
+
     async def save(self, cart: StoredCart, *, absorbed: StoredCart | None = None) -> bool:
         if self._version(cart.key.storage) != cart.version - 1:
             return False

@@ -46,6 +46,7 @@ redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
 return 1
 """
 _NO_LINES = encode_lines(())
+_FIELDS = ["version", "lines"]
 
 
 class RedisCartStore:
@@ -58,10 +59,16 @@ class RedisCartStore:
 
     async def load(self, key: CartKey) -> StoredCart:
         async with _reachable():
-            version, lines = await self._redis.hmget(self._key(key), ["version", "lines"])
-        if version is None or lines is None:
-            return StoredCart(key)
-        return StoredCart(key, decode_lines(lines), int(version))
+            stored = await self._redis.hmget(self._key(key), _FIELDS)
+        return _cart(key, stored)
+
+    async def load_two(self, first: CartKey, second: CartKey) -> tuple[StoredCart, StoredCart]:
+        # Both reads in one round trip; each cart's version is checked again when saving.
+        pipeline = self._redis.pipeline(transaction=False)
+        pipeline.hmget(self._key(first), _FIELDS).hmget(self._key(second), _FIELDS)
+        async with _reachable():
+            one, two = await pipeline.execute()
+        return _cart(first, one), _cart(second, two)
 
     async def save(self, cart: StoredCart, *, absorbed: StoredCart | None = None) -> bool:
         keys = [self._key(cart.key)]
@@ -85,6 +92,13 @@ class RedisCartStore:
 
     def _key(self, key: CartKey) -> str:
         return f"{self._namespace}:{key.storage}"
+
+
+def _cart(key: CartKey, stored: list[bytes | None]) -> StoredCart:
+    version, lines = stored
+    if version is None or lines is None:
+        return StoredCart(key)
+    return StoredCart(key, decode_lines(lines), int(version))
 
 
 @asynccontextmanager

@@ -60,7 +60,7 @@ class CartService:
         """Move the guest cart into ``target`` (quantities added, capped by stock and 99) and
         delete it, in one atomic step; merging a cart that is gone changes nothing."""
         for _ in range(self._attempts):
-            into, source = await self.store.load(target), await self.store.load(guest)
+            into, source = await self.store.load_two(target, guest)
             products = await catalog.lookup([*into.product_ids(), *source.product_ids()])
             if not source.lines:
                 return price(into, products, self._currency)

@@ -21,6 +21,10 @@ class CartStore(Protocol):
         """The stored cart, or an empty version-0 cart when there is none (or it expired)."""
         ...
 
+    async def load_two(self, first: CartKey, second: CartKey) -> tuple[StoredCart, StoredCart]:
+        """``load`` of two carts (a merge's target and guest) in one round trip."""
+        ...
+
     async def save(self, cart: StoredCart, *, absorbed: StoredCart | None = None) -> bool:
         """Store ``cart`` if the stored version is still ``cart.version - 1``; when ``absorbed``
         is given, delete it in the same step, if its version is unchanged too. All or nothing;

@@ -116,19 +116,22 @@ class NotificationRepository:
     async def record(self, session: AsyncSession, delivery: Delivery, status: Status) -> bool:
         """Store one message; False when (event id, channel) already has one (second guard).
         A message stored as ``sent`` (the dev mailbox) counts as one attempt, sent now."""
+        return await self.record_all(session, [(delivery, status)]) == 1
+
+    async def record_all(
+        self, session: AsyncSession, messages: Sequence[tuple[Delivery, Status]]
+    ) -> int:
+        """``record`` for several messages (one event's channels) in one INSERT, stored in the
+        given order; how many were new (one already there for its (event id, channel) is
+        skipped, the others are still stored)."""
+        if not messages:
+            return 0
         now = datetime.now(UTC)
-        sent = status is Status.SENT
-        values = {
-            "id": str(uuid.uuid4()), "event_id": delivery.event_id,
-            "channel": str(delivery.channel), "template": delivery.template,
-            "template_version": delivery.template_version, "recipient": delivery.recipient,
-            "subject": delivery.subject, "body": delivery.body, "status": str(status),
-            "user_id": delivery.user_id, "order_id": delivery.order_id,
-            "created_at": now, "attempts": int(sent), "sent_at": now if sent else None,
-        }
-        statement = _insert_once(_dialect(session), NOTIFICATIONS, ("event_id", "channel"))
-        result = await session.execute(statement, values)
-        return result.rowcount == 1
+        rows = [_message_row(delivery, status, now) for delivery, status in messages]
+        # With RETURNING, SQLAlchemy sends the rows as one multi-row VALUES ("insertmanyvalues")
+        # of a statement it compiles once; the rows returned are the ones inserted.
+        statement = _insert_returning(_dialect(session))
+        return len((await session.execute(statement, rows)).all())
 
     async def address_waiting(
         self, session: AsyncSession, user_id: str, email: str, status: Status
@@ -159,6 +162,18 @@ class NotificationRepository:
         return (await session.scalars(query)).all()
 
 
+def _message_row(delivery: Delivery, status: Status, now: datetime) -> dict[str, object]:
+    sent = status is Status.SENT
+    return {
+        "id": str(uuid.uuid4()), "event_id": delivery.event_id,
+        "channel": str(delivery.channel), "template": delivery.template,
+        "template_version": delivery.template_version, "recipient": delivery.recipient,
+        "subject": delivery.subject, "body": delivery.body, "status": str(status),
+        "user_id": delivery.user_id, "order_id": delivery.order_id,
+        "created_at": now, "attempts": int(sent), "sent_at": now if sent else None,
+    }
+
+
 def _contact(row: Row[Any]) -> Contact:
     return Contact(row.user_id, row.email, row.full_name, row.phone)
 
@@ -171,6 +186,13 @@ def _insert(session: AsyncSession, table: Table) -> Any:
 def _insert_once(dialect: str, table: Table, key: tuple[str, ...]) -> Insert:
     """``INSERT .. ON CONFLICT (key) DO NOTHING`` on ``table``, built once per dialect."""
     return _insert_of(dialect)(table).on_conflict_do_nothing(index_elements=list(key))
+
+
+@cache
+def _insert_returning(dialect: str) -> Insert:
+    """``_insert_once`` of a message, returning the position of each row it inserted."""
+    statement = _insert_once(dialect, NOTIFICATIONS, ("event_id", "channel"))
+    return statement.returning(NOTIFICATIONS.c.seq)
 
 
 def _insert_of(dialect: str) -> Any:

@@ -21,9 +21,10 @@ __all__ = ["DevMailbox", "NotificationSender", "ProviderQueue"]
 
 
 class NotificationSender(Protocol):
-    """Delivers one message and records it in the caller's transaction; never commits."""
+    """Delivers messages and records them in the caller's transaction; never commits."""
 
-    async def send(self, session: AsyncSession, delivery: Delivery) -> None: ...
+    async def send(self, session: AsyncSession, *deliveries: Delivery) -> None:
+        """Record one event's messages (one per channel), in one statement."""
 
     async def address_found(self, session: AsyncSession, user_id: str, email: str) -> None:
         """Emails queued for ``user:<id>`` (no contact yet) now have an address."""
@@ -35,8 +36,8 @@ class DevMailbox:
     def __init__(self, repository: NotificationRepository | None = None) -> None:
         self.repository = repository or NotificationRepository()
 
-    async def send(self, session: AsyncSession, delivery: Delivery) -> None:
-        await self.repository.record(session, delivery, Status.SENT)
+    async def send(self, session: AsyncSession, *deliveries: Delivery) -> None:
+        await self.repository.record_all(session, [(d, Status.SENT) for d in deliveries])
 
     async def address_found(self, session: AsyncSession, user_id: str, email: str) -> None:
         await self.repository.address_waiting(session, user_id, email, Status.SENT)
@@ -52,8 +53,9 @@ class ProviderQueue:
         self.channels = frozenset(channels)
         self.repository = repository or NotificationRepository()
 
-    async def send(self, session: AsyncSession, delivery: Delivery) -> None:
-        await self.repository.record(session, delivery, self._status(delivery.channel))
+    async def send(self, session: AsyncSession, *deliveries: Delivery) -> None:
+        messages = [(d, self._status(d.channel)) for d in deliveries]
+        await self.repository.record_all(session, messages)
 
     async def address_found(self, session: AsyncSession, user_id: str, email: str) -> None:
         status = self._status(Channel.EMAIL)

@@ -141,11 +141,12 @@ class NotificationService:
         contact, preferences = recipient.contact, recipient.preferences
         values = {**values, **_order_values(order_id, recipient.total)}
         values |= {"email": contact.email, "full_name": contact.full_name}
-        for channel, address in _addresses(contact):
-            if not preferences.allows(channel):
-                continue
-            delivery = _delivery(event, template, channel, address, user_id, order_id, values)
-            await self.sender.send(session, delivery)
+        deliveries = [
+            _delivery(event, template, channel, address, user_id, order_id, values)
+            for channel, address in _addresses(contact) if preferences.allows(channel)
+        ]
+        if deliveries:  # every channel of the event in one statement
+            await self.sender.send(session, *deliveries)
 
     async def _recipient(
         self, session: AsyncSession, user_id: str, order_id: str | None

@@ -3,7 +3,8 @@
 Core statements on the tables, built once at import (so SQLAlchemy computes each one's cache
 key once) and mapped straight to the domain's frozen records: no identity map, unit of work or
 relationship loading on the hot paths. An order with its lines is one SELECT (the order joined
-to its lines), its history one more.
+to its lines), its history one more; a status move driven by an event reads the order's own row
+only (``head``).
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ _WITH_LINES = (
 _BY_ID = _WITH_LINES.where(ORDERS.c.id == bindparam("order_id")).order_by(ITEMS.c.position)
 # Locks the order's row only (PostgreSQL; SQLite has one writer and ignores it).
 _BY_ID_LOCKED = _BY_ID.with_for_update(of=ORDERS)
+# The order's own row, locked: all a status move needs (no lines, no history).
+_HEAD_LOCKED = select(ORDERS).where(ORDERS.c.id == bindparam("order_id")).with_for_update()
 _BY_IDS = (
     _WITH_LINES.where(ORDERS.c.id.in_(bindparam("order_ids", expanding=True)))
     .order_by(ORDERS.c.id, ITEMS.c.position)
@@ -97,6 +100,13 @@ class OrderRepository:
             return None
         history = (await session.execute(_HISTORY_OF, {"order_id": order_id})).all()
         return _stored(rows, history)
+
+    async def head(self, session: AsyncSession, order_id: str) -> StoredOrder | None:
+        """The order's own row, locked as ``get(lock=True)`` locks it, in one SELECT: its
+        record has no lines and no history (both empty). Enough to judge and ``move`` its
+        status, which writes only the row and one more history row; not a whole order."""
+        row = (await session.execute(_HEAD_LOCKED, {"order_id": order_id})).first()
+        return None if row is None else StoredOrder(_record(row, (), ()), row.row_version)
 
     async def get_many(
         self, session: AsyncSession, ids: Sequence[str]
@@ -198,22 +208,25 @@ def _grouped(rows: Iterable[Row[Any]], order_id: Callable[[Row[Any]], str]
 def _stored(rows: Sequence[Row[Any]], history: Iterable[Row[Any]]) -> StoredOrder:
     """One order from its rows joined to its lines (in position order) and its history rows
     (oldest first)."""
-    order = rows[0]
     lines = tuple(
         OrderLine(row.product_id, row.product_name, row.quantity, row.unit_amount,
                   row.line_currency)
         for row in rows if row.product_id is not None
     )
-    record = OrderRecord(
+    record = _record(rows[0], lines, tuple(_change(row) for row in history))
+    return StoredOrder(record, rows[0].row_version)
+
+
+def _record(order: Row[Any], lines: tuple[OrderLine, ...], history: tuple[StatusChange, ...]
+            ) -> OrderRecord:
+    return OrderRecord(
         id=order.id, user_id=order.user_id, status=OrderStatus(order.status), lines=lines,
         total_amount=order.total_amount, currency=order.currency,
         payment_method=order.payment_method, cart_id=order.cart_id,
         cart_version=order.cart_version, tracking_number=order.tracking_number,
-        cancellation_reason=order.cancellation_reason,
-        history=tuple(_change(row) for row in history),
+        cancellation_reason=order.cancellation_reason, history=history,
         created_at=order.created_at, updated_at=order.updated_at,
     )
-    return StoredOrder(record, order.row_version)
 
 
 def _change(row: Row[Any]) -> StatusChange:

@@ -87,7 +87,7 @@ class OrderService:
 
     async def expire(self, session: AsyncSession, order_id: str) -> bool:
         """Cancel the order if it is still PENDING past the payment timeout; True if it was."""
-        order = await self.repository.get(session, order_id, lock=True)
+        order = await self.repository.head(session, order_id)
         cutoff = self.clock() - self.payment_timeout
         if order is None:
             return False
@@ -100,7 +100,9 @@ class OrderService:
         self, session: AsyncSession, event: Envelope, order_id: str, target: OrderStatus,
         reason: str | None,
     ) -> None:
-        order = await self.repository.get(session, order_id, lock=True)
+        # The row alone (no lines, no history): the move writes the row and one history row,
+        # and the events it announces name the order, its owner and the statuses only.
+        order = await self.repository.head(session, order_id)
         if order is None:
             log.warning("%s for unknown order %s ignored", event.type, order_id)
             return

@@ -6,10 +6,14 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
+from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
 from subgraphs.cart.domain.memory_store import MemoryCartStore
+from subgraphs.cart.domain.pricing import CatalogProduct
 from subgraphs.cart.domain.records import CartKey, Line, StoredCart
 from subgraphs.cart.domain.redis_store import RedisCartStore
+from subgraphs.cart.domain.service import CartService
 from subgraphs.cart.domain.store import CartStore
 from tests.subgraphs.cart.harness import cart_settings, forget_namespace
 
@@ -129,3 +133,52 @@ async def test_the_memory_store_stays_bounded() -> None:
         assert await store.save(StoredCart(CartKey("user", str(n))).with_lines(LINES))
     kept = [n for n in range(5) if (await store.load(CartKey("user", str(n)))).version]
     assert kept == [2, 3, 4]
+
+
+async def test_two_carts_load_together_as_each_loads_alone(store: CartStore) -> None:
+    # given a saved user cart and no guest cart
+    assert await store.save(StoredCart(ADA, LINES, 1))
+    # when both are loaded together, either way round
+    together = await store.load_two(ADA, GUEST)
+    reversed_ = await store.load_two(GUEST, ADA)
+    # then each is what loading it alone reads
+    alone = (await store.load(ADA), await store.load(GUEST))
+    assert together == alone == (StoredCart(ADA, LINES, 1), StoredCart(GUEST))
+    assert reversed_ == alone[::-1]
+
+
+@pytest.mark.integration
+async def test_a_merge_reads_both_carts_in_one_redis_round_trip(
+    redis_url: str, unique_namespace: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a Redis store holding a guest cart, counting its round trips
+    store = RedisCartStore(redis_url, unique_namespace, ttl_seconds=60)
+    assert await store.save(StoredCart(GUEST, LINES, 1))
+    sent: list[str] = []
+    real_command, real_pipeline = Redis.execute_command, Pipeline.execute
+
+    async def command(self, *args, **options):  # type: ignore[no-untyped-def]
+        sent.append(str(args[0]))
+        return await real_command(self, *args, **options)
+
+    async def pipeline(self, *args, **options):  # type: ignore[no-untyped-def]
+        sent.append("PIPELINE")
+        return await real_pipeline(self, *args, **options)
+
+    monkeypatch.setattr(Redis, "execute_command", command)
+    monkeypatch.setattr(Pipeline, "execute", pipeline)
+    # when the guest cart is merged into the user's
+    try:
+        merged = await CartService(store).merge(ADA, GUEST, Stocked())
+    finally:
+        monkeypatch.undo()
+        await store.close()
+        await forget_namespace(cart_settings(redis_url, unique_namespace))
+    # then one round trip read both carts and one script wrote the merge
+    assert [line.quantity for line in merged.lines] == [2, 1]
+    assert sent == ["PIPELINE", "EVALSHA"]
+
+
+class Stocked:
+    async def lookup(self, product_ids: list[str]) -> dict[str, CatalogProduct]:
+        return {pid: CatalogProduct(pid, pid, 100, "USD", 10) for pid in product_ids}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from subgraphs.kit.cache import RedisCache
+from subgraphs.kit.cache import Cache, RedisCache
 from subgraphs.products.domain.records import ProductPatch
 from tests.subgraphs.products.harness import Harness, count_queries, open_harness
 
@@ -97,8 +97,76 @@ async def test_reads_fall_back_to_the_database_when_the_cache_is_down(sqlite_url
 async def test_a_corrupt_cache_entry_is_a_miss(cached_app: Harness) -> None:
     # given a product whose cache entry has been overwritten with garbage
     product = await cached_app.create(stock=4)
-    await cached_app.services.cache.set(f"product:v1:{product['id']}:0", b"\x00garbage", 60)
+    entry = b"0\n\x00garbage"  # filled under the current (first) generation, undecodable
+    await cached_app.services.cache.set(f"product:v2:{product['id']}", entry, 60)
     # when it is read
     result = await cached_app.gql(READ, {"id": product["id"]})
     # then the database answers instead of the request failing
     assert result["data"]["product"]["stock"] == 4
+
+
+class CountingCache:
+    """The cache under test, counting the round trips made through it."""
+
+    def __init__(self, inner: Cache) -> None:
+        self.inner, self.round_trips = inner, 0
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        method = getattr(self.inner, name)
+
+        async def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+            self.round_trips += 1
+            return await method(*args, **kwargs)
+
+        return counted
+
+
+async def test_a_cached_lookup_is_one_cache_round_trip(cached_app: Harness) -> None:
+    # given two products read once (and so cached)
+    services = cached_app.services
+    ids = [(await cached_app.create(sku=sku))["id"] for sku in ("SKU-A", "SKU-B")]
+    await services.catalog.get_many(ids)
+    counting = CountingCache(services.cache)
+    services.catalog.cache = counting  # type: ignore[assignment]
+    # when both are looked up again
+    with count_queries(services.database.engine) as statements:
+        found = await services.catalog.get_many(ids)
+    # then one cache round trip answered both, without the database
+    assert [record.id for record in found if record is not None] == ids
+    assert (counting.round_trips, statements) == (1, [])
+
+
+async def test_a_stale_fill_landing_after_a_fresh_one_is_never_served(
+    cached_app: Harness,
+) -> None:
+    # given a reader that loads the old price, then stalls until a write has committed
+    product = await cached_app.create(price={"amount": 1000, "currency": "USD"})
+    services, written = cached_app.services, asyncio.Event()
+    real_get_many = services.products.get_many
+    stalled = asyncio.Event()
+
+    async def slow_get_many(session, ids):  # type: ignore[no-untyped-def]
+        rows = await real_get_many(session, ids)
+        if not stalled.is_set():  # only the first reader stalls
+            stalled.set()
+            await written.wait()
+        return rows
+
+    services.products.get_many = slow_get_many  # type: ignore[method-assign]
+    old_reader = asyncio.create_task(services.catalog.get_many([product["id"]]))
+    await stalled.wait()
+    # when the write commits and invalidates, a second reader fills the new price, and only
+    # then does the stalled reader fill its old row over it
+    async with services.database.transaction() as session:
+        await services.products.update(
+            session, product["id"], ProductPatch({"price_amount": 2000})
+        )
+    await services.catalog.invalidate(product["id"])
+    fresh = await services.catalog.get_many([product["id"]])
+    written.set()
+    await old_reader
+    services.products.get_many = real_get_many  # type: ignore[method-assign]
+    # then every later read still returns the new price
+    assert fresh[0] is not None and fresh[0].price_amount == 2000
+    later = await services.catalog.get_many([product["id"]])
+    assert later[0] is not None and later[0].price_amount == 2000
