@@ -20,6 +20,9 @@ __all__ = [
     "GRAPHQL_ERRORS",
     "PLAN_CACHE",
     "SUBSCRIPTIONS",
+    "SUBSCRIPTION_EVENTS",
+    "UPSTREAM_EVENTS",
+    "UPSTREAM_RESUMES",
     "record_fetch",
     "record_request",
 ]
@@ -48,6 +51,17 @@ PLAN_CACHE = Counter("gateway_plan_cache_total",
 # livesum: with several workers the gauge is the sum over the workers that are alive.
 SUBSCRIPTIONS = Gauge("gateway_active_subscriptions", "Client subscriptions open",
                       ["transport"], multiprocess_mode="livesum")
+# An event is counted once as it arrives on its upstream stream and once per subscriber it is
+# handed to; upstream events no subscriber got show as a gap between the two (fan-out aside).
+UPSTREAM_EVENTS = Counter("gateway_subscription_upstream_events_total",
+                          "Events received on upstream subscription streams (once per stream, "
+                          "before fan-out to its subscribers)", ["subgraph"])
+SUBSCRIPTION_EVENTS = Counter("gateway_subscription_events_total",
+                              "Subscription events handed to client transports (one per "
+                              "subscriber)", ["transport"])
+UPSTREAM_RESUMES = Counter("gateway_subscription_upstream_resumes_total",
+                           "Upstream subscription streams subscribed again after their socket "
+                           "dropped (a subgraph restart)", ["subgraph"])
 
 _operation_names = BoundedNames(200)
 _codes = BoundedNames(50)

@@ -41,6 +41,7 @@ from gateway.fetch.credentials import SubgraphCredentials
 from gateway.fetch.errors import SubgraphFetchError
 from gateway.fetch.identity import Verified, identity_of
 from gateway.fetch.ws import UpstreamSocket
+from gateway.metrics import UPSTREAM_EVENTS, UPSTREAM_RESUMES
 
 __all__ = ["EXPIRY_MARGIN_SECONDS", "Listener", "SharedEvent", "StreamError", "SubscriptionHub",
            "identity_of", "token_expiry"]
@@ -124,8 +125,10 @@ class _Shared:
         if kind == "closed" and not self.done and self.on_lost(self, payload):
             return  # the hub subscribes again; the listeners keep waiting
         self.done = self.done or kind != "next"
-        if kind == "next" and isinstance(payload, dict):
-            payload = SharedEvent(payload)
+        if kind == "next":
+            UPSTREAM_EVENTS.labels(self.socket.subgraph).inc()
+            if isinstance(payload, dict):
+                payload = SharedEvent(payload)
         for listener in list(self.listeners):
             listener.push(kind, payload)
 
@@ -255,6 +258,7 @@ class SubscriptionHub:
                 continue
             shared.socket, shared.stream_id = socket, stream_id
             self.upstream_resumed += 1
+            UPSTREAM_RESUMES.labels(subgraph).inc()
             if not shared.listeners:  # everyone left meanwhile
                 await socket.complete(stream_id)
             return

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from gateway.http.live import RELOAD_ERRORS, LiveSubscriptions
-from gateway.metrics import SUBSCRIPTIONS
+from gateway.metrics import SUBSCRIPTION_EVENTS, SUBSCRIPTIONS
 from gateway.pipeline import (
     Pipeline,
     RequestError,
@@ -98,7 +98,7 @@ async def _events(
     started: Started, slots: Slots, live: LiveSubscriptions, transport: str
 ) -> AsyncIterator[dict[str, Any]]:
     stream = results(started)
-    gauge = SUBSCRIPTIONS.labels(transport)
+    gauge, sent = SUBSCRIPTIONS.labels(transport), SUBSCRIPTION_EVENTS.labels(transport)
     gauge.inc()
     try:
         with live.track(started) as reloaded:
@@ -106,6 +106,7 @@ async def _events(
                 async for kind, response in pumped:
                     if kind == "ended":
                         raise StreamEnd(RELOAD_ERRORS, True)
+                    sent.inc()
                     yield response
     except SubscriptionFailed as error:
         raise StreamEnd(error.errors, True) from None

@@ -203,6 +203,15 @@ async def stored_statuses(platform: Platform, order_ids: list[str]) -> dict[str,
     return {row["id"]: str(row["status"]) for row in rows}
 
 
+def subscription_counters(gateway_url: str) -> dict[str, float]:
+    """The gateway's subscription event counters at the end of the run (events in per upstream
+    stream, out per subscriber): a PAID that reached the gateway but no client shows as a gap."""
+    text = httpx.get(gateway_url.replace("/graphql", "/metrics"), timeout=10).text
+    return {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+            if line.startswith(("gateway_subscription_", "gateway_active_subscriptions"))
+            and not line.startswith("#") and "_created" not in line}
+
+
 async def claims(platform: Platform) -> dict[tuple[str, str], float]:
     """When each service's inbox claimed each event, (service, event id) -> epoch ms."""
     found = {}
@@ -342,9 +351,11 @@ def main() -> int:
             found = asyncio.run(saga_events(platform.broker.bootstrap_servers, claimed))
             stored = asyncio.run(stored_statuses(
                 platform, [str(s["order"]) for s in samples if "undelivered" in s]))
+            counted = subscription_counters(platform.gateway_url)
         finally:
             platform.stop()
     result = report(samples, found, stored) | {
+        "gateway_subscription_counters": counted,
         "database": args.database, "env": extra,
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
