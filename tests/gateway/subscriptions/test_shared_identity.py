@@ -10,11 +10,13 @@ from __future__ import annotations
 import asyncio
 import time
 
+import httpx
 import jwt
 import pytest
 
 from tests.gateway.subscriptions.harness import WsClient, serve_stack
 from tests.gateway.subscriptions.subgraphs import SECRET
+from tests.scrape import sample
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -30,11 +32,20 @@ def token(sub: str, roles: list[str], issued_ago: int = 0) -> dict[str, str]:
     return {"Authorization": f"Bearer {jwt.encode(claims, SECRET, algorithm='HS256')}"}
 
 
+async def _counted(url: str) -> tuple[float, float]:
+    """(events in on upstream streams, events handed to WebSocket subscribers) so far."""
+    async with httpx.AsyncClient(timeout=5) as client:
+        text = (await client.get(url.replace("/graphql", "/metrics"))).text
+    return (sample(text, "gateway_subscription_upstream_events_total", subgraph="orders"),
+            sample(text, "gateway_subscription_events_total", transport="ws"))
+
+
 async def test_two_tokens_of_one_user_share_one_stream_and_one_entity_fetch_per_event():
     phone, laptop = token("alice", ["customer"]), token("alice", ["customer"], issued_ago=60)
     assert phone != laptop
     async with serve_stack(auth=AUTH) as stack, WsClient.connect(stack.ws_url, phone) as one, \
             WsClient.connect(stack.ws_url, laptop) as two:
+        before = await _counted(stack.url)
         await one.subscribe("a", "o1")
         await two.subscribe("b", "o1")
         await stack.bus.wait_active(1)
@@ -44,6 +55,9 @@ async def test_two_tokens_of_one_user_share_one_stream_and_one_entity_fetch_per_
         assert [m["payload"]["data"]["orderStatusChanged"] for m in got] == [PAID, PAID]
         assert stack.bus.subscribed == 1
         assert len(stack.bus.entity_auth) == 1
+        # the metrics say so too: one event in, two handed out
+        after = await _counted(stack.url)
+        assert (after[0] - before[0], after[1] - before[1]) == (1, 2)
 
 
 async def test_owner_and_admin_follow_one_order_apart_and_a_stranger_is_refused():
