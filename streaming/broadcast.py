@@ -24,8 +24,7 @@ self-fed feed costs the embedded broker and this process a fetch every 500 ms in
 25-100 ms. The price, on the embedded broker only (it answers a fetch when its wait ends; real
 Kafka answers as data arrives): the first event from another replica after a quiet spell, or
 the first one a new listener gets while the feed had none, reaches it up to that quiet wait
-(plus one ``fetch_max_wait_ms``) late (measured at 500 ms: 10-220 ms, median ~70 ms);
-the events after it come at the short wait again.
+(plus one ``fetch_max_wait_ms``) late; the events after it come at the short wait again.
 """
 
 from __future__ import annotations

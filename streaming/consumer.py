@@ -15,12 +15,7 @@ The runner wires the parts, each in its own module:
   background, never over a record still being handled; partitions taken away;
 - :mod:`streaming.rewind`: after a broken broker connection, every partition back to its
   committed offset (a restarted embedded broker forgets its logs and offsets);
-- :mod:`streaming.consumer_stats`: counters, lag and the broker's view of the backlog;
-- :mod:`streaming.pacing`: fetches wait ``fetch_max_wait_ms`` while records come, and
-  ``quiet_fetch_max_wait_ms`` after 30 s without one (an idle consumer costs the
-  embedded broker and itself a fetch every 250 ms instead of every 25-100 ms; the first record
-  after the idle spell may come that much later there (measured: about half of it), never on
-  real Kafka).
+- :mod:`streaming.consumer_stats`: counters, lag and the broker's view of the backlog.
 """
 
 from __future__ import annotations
@@ -41,7 +36,6 @@ from streaming.commits import CommitTracker
 from streaming.consumer_stats import ConsumerStats, committed_lag, dead_letter_depth
 from streaming.handlers import EventHandler
 from streaming.lanes import KeyLanes
-from streaming.pacing import FetchPace, set_fetch_wait
 from streaming.producer import EventProducer
 from streaming.progress import PartitionProgress
 from streaming.reconnect import ConnectionLosses
@@ -53,7 +47,6 @@ from streaming.topics import dlq_topic, ensure_topics
 __all__ = ["TRANSIENT", "ConsumerStats", "EventConsumer", "HandlerTimeoutError", "RetryPolicy"]
 
 log = logging.getLogger(__name__)
-_BUSY_WINDOW_S = 30.0  # fetch at the short wait this long after the last record
 
 
 class EventConsumer:
@@ -83,8 +76,6 @@ class EventConsumer:
         self._kafka: AIOKafkaConsumer | None = None
         self._counts = {"consumed": 0, "handled": 0, "retried": 0, "dead_lettered": 0}
         self._lost = ConnectionLosses()  # broken broker connections not yet rewound after
-        self._pace = FetchPace(self.settings.fetch_max_wait_ms,
-                               self.settings.quiet_fetch_max_wait_ms, _BUSY_WINDOW_S)
         self._lanes: KeyLanes[tuple[PartitionProgress, ConsumerRecord]] = KeyLanes(
             self._handle, self.settings.consumer_concurrency
         )
@@ -148,11 +139,7 @@ class EventConsumer:
         if room <= 0:  # enough in hand: fetch again once some finished
             await self._lanes.changed(within=0.2)
             return
-        set_fetch_wait(self._kafka, self._pace.wait_ms())  # the busy window may have closed
         batch = await self._kafka.getmany(timeout_ms=200, max_records=room)
-        if batch:  # before the fetcher asks again: it waits for these records to be read
-            self._pace.needed()
-            set_fetch_wait(self._kafka, self._pace.wait_ms())
         for tp, records in batch.items():
             self._dispatch(tp, records)
         await self._commits.track_idle(self._kafka, batch)
@@ -182,7 +169,7 @@ class EventConsumer:
             session_timeout_ms=self.settings.session_timeout_ms,
             heartbeat_interval_ms=self.settings.heartbeat_interval_ms,
             metadata_max_age_ms=self.settings.metadata_max_age_ms,
-            fetch_max_wait_ms=self._pace.wait_ms(),
+            fetch_max_wait_ms=self.settings.fetch_max_wait_ms,
             request_timeout_ms=max(self.settings.request_timeout_ms, 40_000),
             **self.settings.client_security(),
         )

@@ -58,16 +58,6 @@ class KafkaSettings(BaseSettings):
         "empty fetch costs CPU in the broker and the reader, so these ask less often than the "
         "saga's consumers (fetch_max_wait_ms).",
     )
-    quiet_fetch_max_wait_ms: int = Field(
-        250,
-        ge=1,
-        description="Longest a fetch of a consumer (streaming.consumer) waits once it has had no "
-        "record for 30 s; it waits fetch_max_wait_ms again from its next record on, so "
-        "events that flow are not delayed. Trade-off on the embedded broker (each empty fetch "
-        "costs CPU there and in the reader): the first event after such an idle spell reaches "
-        "the handler up to this much later. Real Kafka answers as data arrives, so there it "
-        "adds no latency. Never below the consumer's own fetch wait.",
-    )
     feed_quiet_fetch_max_wait_ms: int = Field(
         500,
         ge=1,

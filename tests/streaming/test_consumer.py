@@ -264,26 +264,3 @@ async def test_cancelling_the_runner_stops_it_cleanly(kafka_settings):
     with pytest.raises(asyncio.CancelledError):
         await asyncio.wait_for(task, 5)
     assert not consumer.assigned.is_set()
-
-
-async def test_an_idle_consumers_first_event_comes_within_its_quiet_wait_and_the_next_quickly(
-    kafka_settings,
-):
-    # Idle: no record yet, so it asks every second, not every 20 ms; once one came, often again.
-    settings = kafka_settings.model_copy(update={"quiet_fetch_max_wait_ms": 1000})
-    topic, handled = unique_name("orders"), asyncio.Queue()
-
-    async def handle(event: Envelope) -> None:
-        handled.put_nowait(event)
-
-    async def arrival(producer: EventProducer) -> float:
-        start = asyncio.get_running_loop().time()
-        await producer.publish(orders(1)[0], topic=topic)
-        await asyncio.wait_for(handled.get(), 5)
-        return asyncio.get_running_loop().time() - start
-
-    async with consuming(settings, topic, handle), EventProducer(settings) as producer:
-        await asyncio.sleep(0.3)  # an idle fetch is in flight
-        assert await arrival(producer) < 1.0 + 0.5
-        later = [await arrival(producer) for _ in range(6)]
-        assert max(later) < 0.25, later  # a quiet wait would let some take up to 0.5-1 s
