@@ -21,10 +21,11 @@ Fetches wait ``fetch_max_wait_ms`` only while that buys something (``streaming.p
 Otherwise (a one-replica deployment: its own relay's events come through ``published()``, and
 the broker's copies are only skipped) they wait ``feed_quiet_fetch_max_wait_ms``, so an idle or
 self-fed feed costs the embedded broker and this process a fetch every 500 ms instead of every
-25-100 ms. The price, on the embedded broker only (it answers a fetch when its wait ends; real
-Kafka answers as data arrives): the first event from another replica after a quiet spell, or
-the first one a new listener gets while the feed had none, reaches it up to that quiet wait
-(plus one ``fetch_max_wait_ms``) late; the events after it come at the short wait again.
+25-100 ms. The price, on the embedded broker only (it answers a waiting fetch later the longer
+the wait; real Kafka answers as data arrives): the first event from another replica after a
+quiet spell, or the first one a new listener gets while the feed had none, reaches it up to that
+quiet wait (plus one ``fetch_max_wait_ms``) late (measured at 500 ms: 10-220 ms, median ~70 ms);
+the events after it come at the short wait again.
 """
 
 from __future__ import annotations
