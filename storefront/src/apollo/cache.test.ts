@@ -1,6 +1,9 @@
 import { gql } from "@apollo/client";
 import { describe, expect, it } from "vitest";
-import { CatalogueProductsDocument } from "../gql/graphql";
+import {
+  CatalogueProductsDocument, OrderDetailDocument, OrderStatusUpdatesDocument,
+  type OrderStatus, type PaymentStatus,
+} from "../gql/graphql";
 import { createCache } from "./cache";
 
 const product = (id: string) => ({
@@ -55,5 +58,44 @@ describe("the products connection in the cache", () => {
     const read = cache.readQuery<{ product: { id: string; name: string } }>({
       query: gql`query P($id: ID!) { product(id: $id) { id name } }`, variables: { id: "2" } });
     expect(read?.product.name).toBe("Product 2");
+  });
+});
+
+const payment = (status: PaymentStatus) => ({
+  __typename: "Payment" as const, id: "p1", status, failureReason: null, transactionId: "t1",
+});
+
+function order(status: OrderStatus, paid: ReturnType<typeof payment> | null) {
+  return {
+    __typename: "Order" as const, id: "o1", status, createdAt: "2026-12-06T09:00:00Z",
+    trackingNumber: null, paymentMethod: "card", cancellationReason: null,
+    total: { __typename: "Money" as const, amount: 1000, currency: "USD" },
+    items: [], payment: paid,
+  };
+}
+
+describe("an order's payment in the cache", () => {
+  it("keeps a known payment when a status event could not join it", () => {
+    const cache = createCache();
+    cache.writeQuery({ query: OrderDetailDocument, variables: { id: "o1" },
+                       data: { order: order("PENDING", payment("SUCCEEDED")) } });
+    // orderStatusChanged(PAID) while payments was unreachable: `payment: null` and an error.
+    cache.writeQuery({ query: OrderStatusUpdatesDocument, variables: { orderId: "o1" },
+                       data: { orderStatusChanged: { __typename: "Order", id: "o1", status: "PAID" as OrderStatus,
+                                                     trackingNumber: null, cancellationReason: null,
+                                                     payment: null } } });
+    const read = cache.readQuery({ query: OrderDetailDocument, variables: { id: "o1" } });
+    expect(read?.order?.status).toBe("PAID");
+    expect(read?.order?.payment?.status).toBe("SUCCEEDED");
+  });
+
+  it("takes a payment's newer state from a status event", () => {
+    const cache = createCache();
+    cache.writeQuery({ query: OrderDetailDocument, variables: { id: "o1" },
+                       data: { order: order("PENDING", null) } });
+    cache.writeQuery({ query: OrderDetailDocument, variables: { id: "o1" },
+                       data: { order: order("PAID", payment("SUCCEEDED")) } });
+    const read = cache.readQuery({ query: OrderDetailDocument, variables: { id: "o1" } });
+    expect(read?.order?.payment?.status).toBe("SUCCEEDED");
   });
 });

@@ -20,6 +20,10 @@ export function createCache(): InMemoryCache {
         },
       },
       User: { fields: { orders: relayStylePagination() } },
+      // An order's payment, once known, never goes away: a `null` comes only from an event or
+      // a read whose payments join failed (the subgraph restarting, its breaker open), and must
+      // not erase the payment another event already brought.
+      Order: { fields: { payment: { merge: (existing, incoming) => incoming ?? existing ?? null } } },
     },
   });
 }
