@@ -213,8 +213,22 @@ def _stored(rows: Sequence[Row[Any]], history: Iterable[Row[Any]]) -> StoredOrde
                   row.line_currency)
         for row in rows if row.product_id is not None
     )
-    record = _record(rows[0], lines, tuple(_change(row) for row in history))
+    changes = _as_of(OrderStatus(rows[0].status), [_change(row) for row in history])
+    record = _record(rows[0], lines, changes)
     return StoredOrder(record, rows[0].row_version)
+
+
+def _as_of(status: OrderStatus, history: list[StatusChange]) -> tuple[StatusChange, ...]:
+    """``history`` up to the change into ``status``, the status of the order's row.
+
+    Reads outside a transaction (``Database.reads()``) take each SELECT's own snapshot, as
+    READ COMMITTED would: a move that commits between the row's SELECT and the history's adds a
+    change the row does not show yet. Cut there, the record is one state, as the row says. The
+    state machine never enters a status twice, so the change into it is the row's."""
+    for position, change in enumerate(history):
+        if change.status is status:
+            return tuple(history[:position + 1])
+    return tuple(history)
 
 
 def _record(order: Row[Any], lines: tuple[OrderLine, ...], history: tuple[StatusChange, ...]

@@ -14,7 +14,7 @@ from subgraphs.kit.context import RequestContext
 from subgraphs.kit.identity import dev_issuer, verifier_for
 from subgraphs.kit.tokens import Principal, issue_token
 from subgraphs.orders.graphql.schema import schema
-from tests.subgraphs.orders.harness import ADA, ADMIN, BOB, Harness
+from tests.subgraphs.orders.harness import ADA, ADMIN, BOB, Harness, paid
 
 FOLLOW = """subscription($id: ID!) { orderStatusChanged(orderId: $id) { id status } }"""
 
@@ -114,3 +114,35 @@ async def test_a_selection_beyond_the_event_reads_the_order_at_each_change(app: 
     assert paid.data["orderStatusChanged"]["status"] == "PAID"
     assert paid.data["orderStatusChanged"]["total"]["amount"] == order["total"]["amount"]
     assert reads.calls == 2
+
+
+class PaidBetweenStatements:
+    """The app's order reads, with the order paid (another transaction, committed) right
+    after the first SELECT of the read: the moment a subscription's first read can straddle."""
+
+    def __init__(self, app: Harness, order: dict[str, Any]) -> None:
+        self.app, self.order = app, order
+
+    async def get_many(self, session: Any, ids: list[str]) -> Any:
+        execute = session.execute
+
+        async def then_pay(*args: Any, **kwargs: Any) -> Any:
+            result = await execute(*args, **kwargs)
+            session.execute = execute  # once
+            await self.app.deliver(paid(self.order))
+            return result
+
+        session.execute = then_pay
+        return await self.app.services.reads.get_many(session, ids)
+
+
+async def test_an_order_paid_while_the_first_read_runs_still_sends_paid(app: Harness):
+    order = await app.place(ADA)
+    order["user"] = {"id": ADA.id}
+    feed = Broadcast(KafkaSettings(), "orders")
+    stream = await follow(app, feed, order["id"], ADA, reads=PaidBetweenStatements(app, order))
+    first = await first_result(stream)
+    feed.deliver(changed(order, OrderStatus.PAID))  # the relay hands the PAID to the feed
+    then = await first_result(stream)
+    await stream.aclose()
+    assert [r.data["orderStatusChanged"]["status"] for r in (first, then)] == ["PENDING", "PAID"]
