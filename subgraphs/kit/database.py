@@ -12,8 +12,11 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from subgraphs.kit.liveness import ping_after_idle
 from subgraphs.kit.settings import ServiceSettings
+from subgraphs.kit.sqlite_writers import serialize_writers
 
 __all__ = ["Database"]
+
+_BUSY_SECONDS = 30  # how long SQLite waits for another connection's write to end
 
 
 class Database:
@@ -77,8 +80,9 @@ def _make_engine(url: str, echo: bool, pool_size: int, max_overflow: int) -> Asy
     # start-up (common/telemetry/instrument.py), after this module was imported.
     create_async_engine = sa_asyncio.create_async_engine
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        engine = create_async_engine(url, echo=echo, connect_args={"timeout": _BUSY_SECONDS})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        serialize_writers(engine, _BUSY_SECONDS)
         return engine
     engine = create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=max_overflow)
     ping_after_idle(engine)  # instead of pool_pre_ping's three round trips at every checkout
@@ -108,5 +112,5 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={_BUSY_SECONDS * 1000}")
     cursor.close()
