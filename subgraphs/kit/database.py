@@ -12,6 +12,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from subgraphs.kit.liveness import ping_after_idle
 from subgraphs.kit.settings import ServiceSettings
+from subgraphs.kit.sqlite_inline import inline_connector
 from subgraphs.kit.sqlite_writers import serialize_writers
 
 __all__ = ["Database"]
@@ -80,7 +81,8 @@ def _make_engine(url: str, echo: bool, pool_size: int, max_overflow: int) -> Asy
     # start-up (common/telemetry/instrument.py), after this module was imported.
     create_async_engine = sa_asyncio.create_async_engine
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": _BUSY_SECONDS})
+        engine = create_async_engine(url, echo=echo,
+                                     async_creator=inline_connector(url, _BUSY_SECONDS))
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         serialize_writers(engine, _BUSY_SECONDS)
         return engine

@@ -1,13 +1,15 @@
 """SQLite writers take turns on one in-process lock, in arrival order, instead of polling in
-SQLite's busy handler (subgraphs/kit/sqlite_writers.py)."""
+SQLite's busy handler (subgraphs/kit/sqlite_writers.py), and statements run on the event loop's
+thread (subgraphs/kit/sqlite_inline.py)."""
 
 from __future__ import annotations
 
 import asyncio
+import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, Table, insert, select
+from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -109,3 +111,18 @@ async def test_a_writer_gives_up_after_the_busy_timeout_as_sqlite_would(tmp_path
             assert (await conn.execute(select(TURNS.c.writer))).scalars().all() == [1]
     finally:
         await engine.dispose()
+
+
+async def test_statements_run_on_the_event_loops_thread_not_a_connection_thread(
+        tmp_path: Path) -> None:
+    database = await _database(tmp_path)
+    threads: list[int] = []
+    try:
+        async with database.engine.connect() as conn:
+            raw = await conn.get_raw_connection()
+            raw.driver_connection._conn.create_function(  # type: ignore[union-attr]
+                "where_am_i", 0, lambda: threads.append(threading.get_ident()) or 1)
+            assert (await conn.execute(select(func.where_am_i()))).scalar() == 1
+        assert threads == [threading.get_ident()]
+    finally:
+        await database.dispose()
