@@ -79,7 +79,7 @@ class RefreshedVersions:
         except Exception as error:  # any store failure: keep the last value (module docstring)
             log.warning("token version lookup failed, using the last known: %s", error)
             value = entry.value if entry is not None else 0
-        self._keep({subject: value}, started)
+        self._keep({subject: value}, started, used=True)
         return value
 
     def _read_many(self, subjects: Sequence[str]) -> None:
@@ -93,14 +93,15 @@ class RefreshedVersions:
             values = {s: e.value for s in subjects if (e := entries.get(s)) is not None}
         self._keep(values, started)
 
-    def _keep(self, values: dict[str, int], read_at: float) -> None:
+    def _keep(self, values: dict[str, int], read_at: float, *, used: bool = False) -> None:
         now = self._clock()
         with self._lock:
             for subject, value in values.items():
                 old = self._entries.get(subject)
                 if old is not None and old.read_at > read_at:
                     continue  # a later read already answered
-                self._entries[subject] = _Entry(read_at, value, old.used_at if old else now)
+                self._entries[subject] = _Entry(read_at, value,
+                                                old.used_at if old and not used else now)
             if len(self._entries) > self.size:
                 self._evict()
         self._start()

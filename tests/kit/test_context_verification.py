@@ -11,14 +11,19 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import strawberry
+from fastapi.testclient import TestClient
+from strawberry.types import Info
 
 from common.auth.jwks import StaticKeys
 from common.auth.keys import jwks_document, load_signing_key
 from common.auth.refreshed_versions import RefreshedVersions
 from common.auth.verifier import AccessTokenVerifier
+from subgraphs.kit.app import create_app
 from subgraphs.kit.context import RequestContext
 from subgraphs.kit.errors import Unauthenticated
 from subgraphs.kit.identity import dev_issuer, dev_key_path, token_policy
+from subgraphs.kit.schema import federation_schema
 from subgraphs.kit.settings import ServiceSettings
 from subgraphs.kit.tokens import Principal, issue_token
 
@@ -43,7 +48,7 @@ class SlowStore:
 @pytest.fixture
 def settings(tmp_path: Path) -> ServiceSettings:
     return ServiceSettings(service="kit-test", environment="test", data_dir=tmp_path,
-                           database_url="sqlite+aiosqlite://")
+                           database_url="sqlite+aiosqlite://", service_auth_required=False)
 
 
 def context_for(verifier: AccessTokenVerifier, token: str) -> RequestContext:
@@ -98,3 +103,42 @@ async def test_a_revoked_token_found_while_preparing_is_refused_when_the_princip
 
 def _keys(settings: ServiceSettings) -> StaticKeys:
     return StaticKeys(jwks_document([load_signing_key(dev_key_path(settings))]))
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def viewer(self, info: Info) -> str | None:
+        principal = info.context.principal
+        return None if principal is None else principal.id
+
+
+class LoopWatchingStore(SlowStore):
+    """Records, for each read, whether it ran on a thread running an event loop."""
+
+    def __init__(self) -> None:
+        super().__init__(0.0)
+        self.on_loop: list[bool] = []
+
+    def minimum(self, subject: str) -> int:
+        try:
+            asyncio.get_running_loop()
+            self.on_loop.append(True)
+        except RuntimeError:
+            self.on_loop.append(False)
+        return super().minimum(subject)
+
+
+@pytest.mark.timeout(30)
+def test_the_graphql_route_reads_a_new_users_minimum_off_the_event_loop(settings) -> None:
+    store = LoopWatchingStore()
+    verifier = AccessTokenVerifier(token_policy(settings), _keys(settings),
+                                   versions=RefreshedVersions(store, 5.0, background=False))
+    app = create_app(settings=settings, schema=federation_schema(query=Query), services={},
+                     verifier=verifier)
+    token = issue_token(ALICE, dev_issuer(settings))[0]
+    with TestClient(app) as client:
+        answer = client.post("/graphql", json={"query": "{ viewer }"},
+                             headers={"authorization": f"Bearer {token}"})
+    assert answer.json() == {"data": {"viewer": "u1"}}
+    assert store.on_loop == [False]

@@ -171,6 +171,10 @@ class SlowStore(Store):
         super().__init__()
         self.seconds, self.refreshing = seconds, threading.Event()
 
+    def minimum(self, subject: str) -> int:
+        time.sleep(self.seconds)
+        return super().minimum(subject)
+
     def minimums(self, subjects: Sequence[str]) -> dict[str, int]:
         self.refreshing.set()
         time.sleep(self.seconds)
@@ -179,7 +183,7 @@ class SlowStore(Store):
 
 @pytest.mark.timeout(20)
 def test_a_lookup_of_a_user_in_use_never_waits_for_the_background_refresh() -> None:
-    # given a store whose batch reads take 0.5 s, refreshed by the background thread
+    # given a store whose reads take 0.5 s, refreshed by the background thread
     store = SlowStore(0.5)
     versions = RefreshedVersions(store, ttl_seconds=2.0)
     try:
