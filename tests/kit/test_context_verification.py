@@ -11,9 +11,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-import strawberry
 from fastapi.testclient import TestClient
-from strawberry.types import Info
 
 from common.auth.jwks import StaticKeys
 from common.auth.keys import jwks_document, load_signing_key
@@ -26,6 +24,7 @@ from subgraphs.kit.identity import dev_issuer, dev_key_path, token_policy
 from subgraphs.kit.schema import federation_schema
 from subgraphs.kit.settings import ServiceSettings
 from subgraphs.kit.tokens import Principal, issue_token
+from tests.kit.test_graphql_route import Query  # its viewer field reads the principal
 
 ALICE = Principal(id="u1", email="alice@example.com", name="Alice", roles=("customer",))
 
@@ -103,14 +102,6 @@ async def test_a_revoked_token_found_while_preparing_is_refused_when_the_princip
 
 def _keys(settings: ServiceSettings) -> StaticKeys:
     return StaticKeys(jwks_document([load_signing_key(dev_key_path(settings))]))
-
-
-@strawberry.type
-class Query:
-    @strawberry.field
-    def viewer(self, info: Info) -> str | None:
-        principal = info.context.principal
-        return None if principal is None else principal.id
 
 
 class LoopWatchingStore(SlowStore):
