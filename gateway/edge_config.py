@@ -75,6 +75,11 @@ class AuthConfig(_Strict):
         "(http://users:5001/auth/token-versions); tokens older than a user's minimum version "
         "(bumped on password/role change, logout everywhere) are refused."
     )
+    token_versions_service: str = Field(
+        "users", min_length=1, description="The subgraph serving token_versions_url: many "
+        "users' minimums are asked in one request carrying the gateway's service token for it "
+        "(service_auth); refused, they are asked one user at a time."
+    )
     token_version_cache_seconds: float = Field(
         5.0, ge=0, le=300, description="Per-user cache of the minimum version: the worst-case "
         "delay before a revoked access token is refused."

@@ -4,13 +4,15 @@ claims forwarding, readiness, and the HTTP middleware (request ids, CORS, gzip).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from common.auth.proxies import TrustedProxies
-from common.auth.versions import CachedVersions, HttpVersions, RedisVersions, TokenVersions
+from common.auth.refreshed_versions import RefreshedVersions
+from common.auth.versions import HttpVersions, RedisVersions, VersionStore
 from gateway.config import GatewayConfig
 from gateway.fetch import SubgraphPool
 from gateway.http.asgi import GatewayApp
@@ -24,6 +26,7 @@ from gateway.plugins import Plugin
 from gateway.plugins.auth import JwtKeys, TokenVerifier
 from gateway.plugins.client_address import ForwardClientAddress
 from gateway.plugins.rate_limit import Buckets, InProcessBuckets, RedisBuckets
+from gateway.service_auth import subgraph_credentials
 
 __all__ = ["EdgeParts", "Readiness", "cost_model", "edge_parts", "install_edge_middleware"]
 
@@ -98,16 +101,24 @@ def _verifier(config: GatewayConfig) -> TokenVerifier | None:
     return TokenVerifier(keys, _versions(config))
 
 
-def _versions(config: GatewayConfig) -> TokenVersions | None:
-    # The same minimum-version source the subgraphs read (common.auth.versions).
+def _versions(config: GatewayConfig) -> RefreshedVersions | None:
+    # The same minimum-version store the subgraphs read (common.auth.versions).
     auth = config.auth
     if config.redis_url:
-        source: TokenVersions = RedisVersions(config.redis_url)
+        store: VersionStore = RedisVersions(config.redis_url)
     elif auth.token_versions_url:
-        source = HttpVersions(auth.token_versions_url)
+        store = HttpVersions(auth.token_versions_url, credential=_users_credential(config))
     else:
         return None
-    return CachedVersions(source, auth.token_version_cache_seconds)
+    return RefreshedVersions(store, auth.token_version_cache_seconds)
+
+
+def _users_credential(config: GatewayConfig) -> Any:
+    # users' batch lookup serves services only: the token the gateway sends that subgraph
+    credentials = subgraph_credentials(config.service_auth)
+    if credentials is None:
+        return None
+    return functools.partial(credentials.headers_for, config.auth.token_versions_service)
 
 
 def _buckets(config: GatewayConfig, redis: Any) -> Buckets | None:

@@ -46,11 +46,14 @@ class AccessTokenVerifier:
         return claims
 
     def verified_before(self, token: str) -> dict[str, Any] | None:
-        """The claims of a token this verifier accepted before, when answering needs no I/O
-        (no token-version source to ask); None otherwise: call ``verify``."""
-        if self.versions is not None:
-            return None
-        return self._cached(token)
+        """The claims of a token this verifier accepted before, when answering needs no I/O (no
+        token-version source, or one that knows the user's minimum now) and the token is still
+        at or above it; None otherwise: call ``verify`` (it reads, or refuses)."""
+        claims = self._cached(token)
+        if claims is None or self.versions is None:
+            return claims
+        minimum = self.versions.known(str(claims["sub"]))
+        return claims if minimum is not None and _current(claims, minimum) else None
 
     def _cached(self, token: str) -> dict[str, Any] | None:
         return self._verified.get(token)
@@ -90,6 +93,10 @@ class AccessTokenVerifier:
     def _check_version(self, claims: dict[str, Any]) -> None:
         if self.versions is None:
             return
-        version = claims.get("ver", 0)
-        if not isinstance(version, int) or version < self.versions.minimum(str(claims["sub"])):
+        if not _current(claims, self.versions.minimum(str(claims["sub"]))):
             raise InvalidToken("Token has been revoked")
+
+
+def _current(claims: dict[str, Any], minimum: int) -> bool:
+    version = claims.get("ver", 0)
+    return isinstance(version, int) and version >= minimum

@@ -2,31 +2,29 @@
 access tokens issued before it are refused before they expire.
 
 users writes ``<namespace>:<user id>`` in Redis (with a TTL of one access-token lifetime: older
-tokens have expired by then); verifiers read it through ``CachedVersions`` (a few seconds per
-user), or over HTTP from users in dev without Redis. Worst case, a revoked token keeps working
-for the cache's TTL after the bump. An unreachable store keeps the last value read (fail-open,
-logged): revocation must not turn a Redis outage into a platform outage.
+tokens have expired by then); verifiers read it through ``RefreshedVersions``
+(common.auth.refreshed_versions: every cached minimum re-read in one batch per half TTL, off the
+caller's thread), or over HTTP from users in dev without Redis. Worst case, a revoked token keeps
+working for the cache's TTL after the bump. An unreachable store keeps the last value read
+(fail-open, logged): revocation must not turn a Redis outage into a platform outage.
 """
 
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 from urllib.parse import quote
 
 import httpx
 
-from common.lru import LRU
-
 __all__ = [
     "VERSION_NAMESPACE",
-    "CachedVersions",
     "HttpVersions",
     "LocalVersions",
     "RedisVersions",
     "TokenVersions",
+    "VersionStore",
 ]
 
 log = logging.getLogger(__name__)
@@ -34,9 +32,21 @@ VERSION_NAMESPACE = "auth:token-version"
 
 
 class TokenVersions(Protocol):
-    """``minimum(user_id)``: tokens with a smaller ``ver`` claim are revoked."""
+    """What a verifier asks: ``minimum(user_id)`` (tokens with a smaller ``ver`` claim are
+    revoked), and ``known(user_id)``: the same answer when it needs no I/O, else None."""
 
     def minimum(self, subject: str) -> int: ...
+
+    def known(self, subject: str) -> int | None: ...
+
+
+class VersionStore(Protocol):
+    """Where the minimums are read: one subject (``minimum``), or many in one round trip
+    (``minimums``: every subject asked for, 0 for one never bumped). Both block."""
+
+    def minimum(self, subject: str) -> int: ...
+
+    def minimums(self, subjects: Sequence[str]) -> dict[str, int]: ...
 
 
 class LocalVersions:
@@ -48,12 +58,15 @@ class LocalVersions:
     def minimum(self, subject: str) -> int:
         return self._minimums.get(subject, 0)
 
+    def known(self, subject: str) -> int | None:
+        return self._minimums.get(subject, 0)  # in memory: always answerable without I/O
+
     def raise_to(self, subject: str, version: int) -> None:
         self._minimums[subject] = max(version, self._minimums.get(subject, 0))
 
 
 class RedisVersions:
-    """Reads the minimums users publishes in Redis (a blocking GET with a short timeout)."""
+    """Reads the minimums users publishes in Redis (blocking GET or MGET, short timeouts)."""
 
     def __init__(self, url: str, namespace: str = VERSION_NAMESPACE, timeout: float = 0.5) -> None:
         import redis  # only deployments with Redis need the client
@@ -66,17 +79,25 @@ class RedisVersions:
         value = self._redis.get(f"{self.namespace}:{subject}")
         return int(value) if value is not None else 0
 
+    def minimums(self, subjects: Sequence[str]) -> dict[str, int]:
+        values = self._redis.mget([f"{self.namespace}:{s}" for s in subjects])
+        return {s: int(v) if v is not None else 0 for s, v in zip(subjects, values, strict=True)}
+
 
 class HttpVersions:
-    """Asks users' ``GET <base>/<user id>`` (dev without Redis) over one pooled keep-alive
-    client: a client (and its TLS context and connection) per lookup cost the gateway ~20 ms of
-    CPU per request in the shop benchmark with a few hundred users. httpx's client is safe to
-    share between the threads verifiers call this from."""
+    """Asks users (dev without Redis) over one pooled keep-alive client: ``GET <base>/<user id>``
+    for one subject, ``POST <base>`` with ``{"subjects": [...]}`` for many (a service-only route:
+    ``credential`` gives the service-token headers; without one, or when users refuses them,
+    many subjects are asked one by one). A client per lookup cost the gateway ~20 ms of CPU per
+    request in the shop benchmark; httpx's client is safe to share between threads."""
 
     def __init__(self, base_url: str, timeout: float = 1.0,
-                 transport: httpx.BaseTransport | None = None) -> None:
+                 transport: httpx.BaseTransport | None = None,
+                 credential: Callable[[], dict[str, str]] | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.credential = credential
+        self._refused = False
         self._client = httpx.Client(timeout=timeout, transport=transport,
                                     limits=httpx.Limits(max_connections=8,
                                                         max_keepalive_connections=8))
@@ -88,33 +109,20 @@ class HttpVersions:
         response.raise_for_status()
         return int(response.json()["minimum"])
 
+    def minimums(self, subjects: Sequence[str]) -> dict[str, int]:
+        if self.credential is not None:
+            response = self._client.post(self.base_url, json={"subjects": list(subjects)},
+                                         headers=self.credential())
+            if response.status_code not in (401, 403):
+                response.raise_for_status()
+                answer = response.json()["minimums"]
+                return {s: int(answer[s]) for s in subjects}  # one left out: an error
+            # a deployment whose users does not trust this caller keeps revocation working
+            if not self._refused:
+                self._refused = True
+                log.warning("users refused the batch token-version lookup (HTTP %d): asking "
+                            "one subject at a time", response.status_code)
+        return {s: self.minimum(s) for s in subjects}
+
     def close(self) -> None:
         self._client.close()
-
-
-class CachedVersions:
-    """``source`` read at most once per ``ttl_seconds`` per user; bounded, oldest out first."""
-
-    def __init__(self, source: TokenVersions, ttl_seconds: float = 5.0, size: int = 10_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.source = source
-        self.ttl_seconds = ttl_seconds
-        self.size = size
-        self._clock = clock
-        self._entries: LRU[str, tuple[float, int]] = LRU(size)  # (read at, minimum version)
-
-    def minimum(self, subject: str) -> int:
-        now = self._clock()
-        hit = self._entries.get(subject)
-        if hit is not None and now - hit[0] < self.ttl_seconds:
-            return hit[1]
-        value = self._read(subject, hit[1] if hit else 0)
-        self._entries.put(subject, (now, value))
-        return value
-
-    def _read(self, subject: str, last: int) -> int:
-        try:
-            return self.source.minimum(subject)
-        except Exception as error:  # any store failure: keep the last value (module docstring)
-            log.warning("token version lookup failed, using the last known: %s", error)
-            return last

@@ -161,6 +161,7 @@ class GraphQLEndpoint(GraphQL):
         if isinstance(response, Response):
             # run after the answer is sent, as FastAPI runs a route's background tasks
             context.background_tasks = response.background = BackgroundTasks()
+        await context.prepare()
         return context
 
     def encode_json(self, data: object) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -67,6 +68,15 @@ class RequestContext(BaseContext):
         if name not in self._loaders:
             self._loaders[name] = DataLoader(load_fn=load_fn)
         return self._loaders[name]
+
+    async def prepare(self) -> None:
+        """Verify the token now, on a worker thread, when that needs I/O (a user whose minimum
+        token version is not in memory, a key to fetch): ``principal`` is read synchronously by
+        resolvers on the event loop, which a blocking read would stall. A token answerable from
+        memory (or none) stays for ``principal`` to check when a resolver asks."""
+        header = self.request.headers.get("authorization") if self.request else None
+        if header and self._verifier.verified_before(header.partition(" ")[2].strip()) is None:
+            await asyncio.to_thread(self._resolve)
 
     def _resolve(self) -> None:
         self._resolved = True

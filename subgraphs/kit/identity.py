@@ -16,8 +16,9 @@ from common.auth.issuer import TokenIssuer
 from common.auth.jwks import KeySource, RemoteJwks, StaticKeys
 from common.auth.keys import ensure_key_file, jwks_document, load_signing_key
 from common.auth.policy import TokenPolicy
+from common.auth.refreshed_versions import RefreshedVersions
 from common.auth.verifier import AccessTokenVerifier
-from common.auth.versions import CachedVersions, HttpVersions, RedisVersions, TokenVersions
+from common.auth.versions import HttpVersions, RedisVersions, VersionStore
 from subgraphs.kit.settings import ServiceSettings
 
 __all__ = ["DEV_KEY_NAME", "dev_issuer", "dev_key_path", "token_policy", "verifier_for"]
@@ -40,12 +41,12 @@ def token_policy(settings: ServiceSettings) -> TokenPolicy:
 
 
 def verifier_for(settings: ServiceSettings, *, keys: KeySource | None = None,
-                 versions: TokenVersions | None = None) -> AccessTokenVerifier:
-    """The verifier every subgraph uses; users passes its own ``keys`` and ``versions``."""
+                 store: VersionStore | None = None) -> AccessTokenVerifier:
+    """The verifier every subgraph uses; users passes its own ``keys``."""
     keys = keys or _key_source(settings)
-    versions = versions or _versions(settings)
-    if versions is not None:
-        versions = CachedVersions(versions, settings.token_version_cache_seconds)
+    store = store or _store(settings)
+    versions = (RefreshedVersions(store, settings.token_version_cache_seconds)
+                if store is not None else None)
     return AccessTokenVerifier(token_policy(settings), keys, versions=versions)
 
 
@@ -63,10 +64,10 @@ def _key_source(settings: ServiceSettings) -> KeySource:
     return StaticKeys(jwks_document([load_signing_key(dev_key_path(settings))]))
 
 
-def _versions(settings: ServiceSettings) -> TokenVersions | None:
+def _store(settings: ServiceSettings) -> VersionStore | None:
     if settings.redis_url:
         return RedisVersions(settings.redis_url)
-    if settings.jwks_url:  # dev without Redis: ask users, next to its JWKS
+    if settings.jwks_url:  # dev without Redis: ask users, next to its JWKS (one at a time)
         origin = urlsplit(settings.jwks_url)
         return HttpVersions(f"{origin.scheme}://{origin.netloc}/auth/token-versions")
     return None

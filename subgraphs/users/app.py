@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
-from sqlalchemy import select
 
 from common.auth.jwks import StaticKeys
 from common.auth.proxies import TrustedProxies
@@ -19,9 +18,10 @@ from subgraphs.kit.app import create_app
 from subgraphs.kit.database import Database
 from subgraphs.kit.identity import token_policy, verifier_for
 from subgraphs.kit.messaging import Messaging
+from subgraphs.kit.service_auth import trusted_callers
 from subgraphs.users.config import UsersSettings
 from subgraphs.users.domain.changes import AccountChanges
-from subgraphs.users.domain.models import OUTBOX, User
+from subgraphs.users.domain.models import OUTBOX
 from subgraphs.users.domain.outbox import OutboxUserEvents
 from subgraphs.users.domain.passwords import PasswordHasher
 from subgraphs.users.domain.recovery import AccountRecovery
@@ -37,6 +37,7 @@ from subgraphs.users.domain.throttle import (
 )
 from subgraphs.users.graphql.schema import schema
 from subgraphs.users.keyring import Keyring
+from subgraphs.users.version_routes import add_version_routes
 
 __all__ = ["Services", "build_app", "build_services", "build_users"]
 
@@ -120,6 +121,7 @@ def build_app(settings: UsersSettings, services: Services | None = None) -> Fast
         verifier=services.verifier,
     )
     _add_key_routes(app, services)
+    add_version_routes(app, services.database, trusted_callers(settings))
     return app
 
 
@@ -128,12 +130,3 @@ def _add_key_routes(app: FastAPI, services: Services) -> None:
     async def jwks() -> JSONResponse:
         # Short public caching: verifiers refetch on an unknown kid anyway (common.auth.jwks).
         return JSONResponse(services.keyring.jwks, headers={"cache-control": "max-age=60"})
-
-    # ``:path``: a subject quoted by HttpVersions may hold '/' (decoded before routing)
-    @app.get("/auth/token-versions/{user_id:path}", include_in_schema=False)
-    async def token_version(user_id: str) -> JSONResponse:
-        # The dev fallback of common.auth.versions without Redis: the current version is the
-        # minimum a token must carry.
-        async with services.database.reads() as session:
-            version = await session.scalar(select(User.token_version).where(User.id == user_id))
-        return JSONResponse({"minimum": version or 0})

@@ -12,6 +12,7 @@ import pytest
 
 from gateway.app import create_app
 from gateway.config import GatewayConfig
+from gateway.edge_wiring import _versions
 from tests.service_trust import generated_keys
 from tests.subgraphs.users.harness import REGISTER, Harness, open_harness
 
@@ -65,3 +66,19 @@ async def test_a_gateway_without_its_key_is_refused_by_the_subgraph(users: Harne
     # then users refuses the gateway, and the client sees it as an error without data
     assert answer.get("data") in (None, {"me": None})
     assert "authenticated services" in str(answer["errors"])
+
+
+async def test_users_accepts_the_gateways_batch_token_version_lookup(
+        users: Harness, keys: Path) -> None:
+    # given the gateway asking users for token versions over HTTP (no Redis), with its key
+    config = GatewayConfig(service_auth={"key_file": str(keys / "gateway.key")},
+                           auth={"jwks_file": None, "jwt_secret": "s" * 32,
+                                 "token_versions_url": "http://users/auth/token-versions"})
+    versions = _versions(config)
+    assert versions is not None
+    # when its batch request reaches users with the credential it sends
+    headers = versions.store.credential()  # type: ignore[attr-defined]
+    answer = await users.client.post("/auth/token-versions", json={"subjects": ["u-1"]},
+                                     headers=headers)
+    # then users answers it
+    assert (answer.status_code, answer.json()) == (200, {"minimums": {"u-1": 0}})

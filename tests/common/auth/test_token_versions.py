@@ -1,5 +1,6 @@
 """Token versions over HTTP (dev without Redis): answers read from users, one kept-alive
-connection for many lookups instead of a new client and connection per user."""
+connection for many lookups instead of a new client and connection per user, and many users in
+one request when users accepts the caller's service token."""
 
 from __future__ import annotations
 
@@ -32,6 +33,22 @@ class _Users(BaseHTTPRequestHandler):
         subject = unquote(self.path.rsplit("/", 1)[-1])
         status = 200 if subject in MINIMUMS else 404
         body = json.dumps({"minimum": MINIMUMS.get(subject, 0)}).encode()
+        self.send_response(status)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self) -> None:
+        type(self).paths.append(f"POST {self.path}")
+        subjects = json.loads(self.rfile.read(int(self.headers["content-length"])))["subjects"]
+        if self.headers.get("x-service-token") != "gateway-token":
+            self._answer(401, {"error": "this service accepts only authenticated services"})
+            return
+        self._answer(200, {"minimums": {s: MINIMUMS.get(s, 0) for s in subjects}})
+
+    def _answer(self, status: int, payload: object) -> None:
+        body = json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("content-type", "application/json")
         self.send_header("content-length", str(len(body)))
@@ -84,3 +101,33 @@ def test_a_subject_with_url_syntax_is_sent_as_one_quoted_path_segment(users: str
         versions.close()
     assert answer == 7
     assert _Users.paths == ["/auth/token-versions/" + quote(ODD, safe="")]
+
+
+def _credential(token: str):  # type: ignore[no-untyped-def]
+    return lambda: {"x-service-token": token}
+
+
+@pytest.mark.timeout(30)
+def test_many_users_are_read_in_one_request_with_the_service_token(users: str) -> None:
+    versions = HttpVersions(users, credential=_credential("gateway-token"))
+    try:
+        answers = versions.minimums(["u1", "u2", ODD, "never-bumped"])
+    finally:
+        versions.close()
+    assert answers == {"u1": 3, "u2": 0, ODD: 7, "never-bumped": 0}
+    assert _Users.paths == ["POST /auth/token-versions"]
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("credential", [None, _credential("stranger")],
+                         ids=["no credential", "refused credential"])
+def test_without_an_accepted_service_token_users_are_read_one_by_one(
+        users: str, credential) -> None:  # type: ignore[no-untyped-def]
+    versions = HttpVersions(users, credential=credential)
+    try:
+        answers = versions.minimums(["u1", ODD])
+    finally:
+        versions.close()
+    assert answers == {"u1": 3, ODD: 7}
+    assert [p for p in _Users.paths if not p.startswith("POST")] == [
+        "/auth/token-versions/u1", "/auth/token-versions/" + quote(ODD, safe="")]

@@ -16,6 +16,7 @@ from common.auth.issuer import AccessClaims, TokenIssuer
 from common.auth.jwks import RemoteJwks
 from common.auth.keys import SigningKey, public_jwk
 from common.auth.policy import InvalidToken, TokenPolicy
+from common.auth.refreshed_versions import RefreshedVersions
 from common.auth.verifier import AccessTokenVerifier
 from common.auth.versions import LocalVersions
 from tests.common.auth.jwks_server import JwksServer
@@ -216,8 +217,25 @@ def test_a_token_verified_before_is_answered_without_work_only_when_no_lookup_is
     claims = check.verify(token)
     # then the verified one is answered from memory
     assert check.verified_before(token) == claims
-    # but with a token-version source to ask (I/O), never: a revoked token must be looked up
-    versioned = AccessTokenVerifier(TokenPolicy(ISS, AUD), CountingKeys(key),
-                                    versions=LocalVersions())
-    versioned.verify(token)
-    assert versioned.verified_before(token) is None
+
+
+
+def test_a_versioned_token_is_answered_without_work_only_while_its_minimum_is_in_memory(
+        key) -> None:
+    # given a verifier whose minimums come from a store, cached for 5 s on a fake clock
+    now = [0.0]
+    store = LocalVersions()
+    versions = RefreshedVersions(store, 5.0, clock=lambda: now[0], background=False)  # type: ignore[arg-type]
+    check = AccessTokenVerifier(TokenPolicy(ISS, AUD), CountingKeys(key), versions=versions)
+    token = issue(key)  # ver 0
+    claims = check.verify(token)
+    # then while ada's minimum is fresh, the token is answered from memory
+    assert check.verified_before(token) == claims
+    # but once it is a TTL old, the store must be read first (by verify)
+    now[0] = 5.0
+    assert check.verified_before(token) is None
+    # and a minimum above the token's version is never answered from memory
+    store.raise_to("u-1", 1)
+    with pytest.raises(InvalidToken, match="revoked"):
+        check.verify(token)
+    assert check.verified_before(token) is None

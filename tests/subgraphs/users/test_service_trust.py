@@ -11,7 +11,6 @@ import base64
 import hmac
 import json
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -22,24 +21,11 @@ from starlette.websockets import WebSocketDisconnect
 
 from common.auth.service_keys import generate_key_pair, load_private_key
 from common.auth.service_tokens import SERVICE_TOKEN_HEADER, ServiceTokenIssuer
-from tests.service_trust import generated_keys
-from tests.subgraphs.users.harness import REGISTER, Harness, open_harness
+from tests.subgraphs.users.harness import REGISTER, Harness
 
 PII = "query($r: [_Any!]!) { _entities(representations: $r) { ... on User { %s } } }"
 ADA = {"email": "ada@example.com", "password": "correct-horse-42", "fullName": "Ada Lovelace",
        "phone": "+14155550123"}
-
-
-@pytest.fixture
-def keys(tmp_path: Path) -> Path:
-    return generated_keys(tmp_path / "keys", ["gateway", "notifications", "payments"])
-
-
-@pytest.fixture
-async def users(sqlite_url: str, keys: Path) -> AsyncIterator[Harness]:
-    async with open_harness(sqlite_url, service_auth_required=True,
-                            service_keys_dir=keys) as harness:
-        yield harness
 
 
 def issuer(keys: Path, name: str, **options: Any) -> ServiceTokenIssuer:

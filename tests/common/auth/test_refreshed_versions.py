@@ -1,0 +1,202 @@
+"""Token versions answered from memory and refreshed in batches: a bump refuses older tokens
+within the TTL, a user never seen is read before the first answer, a store outage keeps the last
+value, and a lookup of a user in use never waits for the store."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+
+import pytest
+
+from common.auth.refreshed_versions import RefreshedVersions
+
+TTL = 5.0
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Store:
+    """Minimums in a dict; counts reads; ``read_seconds`` of the fake clock pass in each read."""
+
+    def __init__(self, clock: Clock | None = None, **minimums: int) -> None:
+        self.minimums_by_user, self.clock = dict(minimums), clock
+        self.single: list[str] = []
+        self.batches: list[list[str]] = []
+        self.read_seconds = 0.0
+        self.down = False
+
+    def minimum(self, subject: str) -> int:
+        self.single.append(subject)
+        return self._read([subject])[subject]
+
+    def minimums(self, subjects: Sequence[str]) -> dict[str, int]:
+        self.batches.append(list(subjects))
+        return self._read(subjects)
+
+    def _read(self, subjects: Sequence[str]) -> dict[str, int]:
+        if self.down:
+            raise ConnectionError("store unreachable")
+        answer = {s: self.minimums_by_user.get(s, 0) for s in subjects}
+        if self.clock is not None:
+            self.clock.now += self.read_seconds  # the answer is as of the read's start
+        return answer
+
+
+def cache(store: Store, clock: Clock, **options: object) -> RefreshedVersions:
+    return RefreshedVersions(store, TTL, clock=clock, background=False,  # type: ignore[arg-type]
+                             **options)
+
+
+@pytest.mark.timeout(10)
+def test_a_bump_is_seen_once_the_value_read_before_it_is_a_ttl_old() -> None:
+    # given ada's minimum read as 0 at t0, then bumped to 1 right after
+    clock = Clock()
+    store = Store(clock, ada=0)
+    versions = cache(store, clock)
+    assert versions.minimum("ada") == 0
+    store.minimums_by_user["ada"] = 1
+    # then until a TTL after that read the old minimum may answer, from memory
+    clock.now += TTL - 0.01
+    assert versions.minimum("ada") == 0 and store.single == ["ada"]
+    # and from a TTL on, never: the bump is read before answering
+    clock.now += 0.01
+    assert versions.known("ada") is None
+    assert versions.minimum("ada") == 1
+
+
+@pytest.mark.timeout(10)
+def test_a_slow_read_counts_its_age_from_when_it_started() -> None:
+    # given a read that takes 3 s: its answer is as of its start
+    clock = Clock()
+    store = Store(clock, ada=0)
+    store.read_seconds = 3.0
+    versions = cache(store, clock)
+    versions.minimum("ada")
+    # then it is stale a TTL after the read began, not after it ended
+    clock.now += TTL - 3.0
+    assert versions.known("ada") is None
+
+
+@pytest.mark.timeout(10)
+def test_the_refresher_rereads_every_user_in_use_in_one_batch() -> None:
+    # given three users read one by one (their first requests)
+    clock = Clock()
+    store = Store(clock, ada=1, bob=2, cy=3)
+    versions = cache(store, clock)
+    for user in ("ada", "bob", "cy"):
+        versions.minimum(user)
+    store.minimums_by_user["bob"] = 5
+    # when the refresher runs half a TTL later
+    clock.now += TTL / 2
+    versions.refresh()
+    # then one batch read them all, and lookups up to a TTL after it need no read at all
+    assert store.batches == [["ada", "bob", "cy"]]
+    clock.now += TTL - 0.01
+    assert [versions.known(u) for u in ("ada", "bob", "cy")] == [1, 5, 3]
+    assert store.single == ["ada", "bob", "cy"]
+
+
+@pytest.mark.timeout(10)
+def test_a_refresh_reads_nothing_young_and_drops_users_gone_idle() -> None:
+    clock = Clock()
+    store = Store(clock)
+    versions = cache(store, clock, idle_seconds=30.0)
+    versions.minimum("ada")
+    versions.minimum("bob")
+    versions.refresh()  # both were just read
+    assert store.batches == []
+    # bob keeps making requests; ada stops
+    for _ in range(16):  # 40 s
+        clock.now += TTL / 2
+        versions.minimum("bob")
+        versions.refresh()
+    assert store.batches[-1] == ["bob"]
+    assert versions.known("ada") is None and "ada" not in store.batches[-1]
+
+
+@pytest.mark.timeout(10)
+def test_a_user_never_seen_is_read_before_the_first_answer() -> None:
+    clock = Clock()
+    store = Store(clock, ada=4)
+    versions = cache(store, clock)
+    assert versions.known("ada") is None
+    assert versions.minimum("ada") == 4
+    assert store.single == ["ada"]
+
+
+@pytest.mark.timeout(10)
+def test_a_store_outage_keeps_the_last_value_read() -> None:
+    # given ada's minimum 2 read, then the store goes down
+    clock = Clock()
+    store = Store(clock, ada=2)
+    versions = cache(store, clock)
+    versions.minimum("ada")
+    store.down = True
+    # then a failed batch refresh and a failed single read both keep 2 (fail-open, logged)
+    clock.now += TTL / 2
+    versions.refresh()
+    assert versions.known("ada") == 2
+    clock.now += TTL
+    assert versions.minimum("ada") == 2
+    # and a user never read gets 0, as before the refresher
+    assert versions.minimum("bob") == 0
+    # once the store is back, the next refresh reads the bump made during the outage
+    store.down, store.minimums_by_user["ada"] = False, 3
+    clock.now += TTL / 2
+    versions.refresh()
+    assert versions.known("ada") == 3
+
+
+@pytest.mark.timeout(10)
+def test_the_cache_stays_bounded() -> None:
+    clock = Clock()
+    versions = cache(Store(clock), clock, size=100)
+    for n in range(1000):
+        clock.now += 0.001
+        versions.minimum(f"u{n}")
+    assert len(versions._entries) <= 100
+    assert versions.known("u999") == 0
+
+
+class SlowStore(Store):
+    def __init__(self, seconds: float) -> None:
+        super().__init__()
+        self.seconds, self.refreshing = seconds, threading.Event()
+
+    def minimum(self, subject: str) -> int:
+        time.sleep(self.seconds)
+        return super().minimum(subject)
+
+    def minimums(self, subjects: Sequence[str]) -> dict[str, int]:
+        self.refreshing.set()
+        time.sleep(self.seconds)
+        return super().minimums(subjects)
+
+
+@pytest.mark.timeout(20)
+def test_a_lookup_of_a_user_in_use_never_waits_for_the_background_refresh() -> None:
+    # given a store whose reads take 0.5 s, refreshed by the background thread
+    store = SlowStore(0.5)
+    versions = RefreshedVersions(store, ttl_seconds=2.0)
+    try:
+        versions.minimum("ada")  # ada's first request reads
+        assert store.refreshing.wait(5)
+        # when ada's requests go on while the refresh is reading
+        slowest, deadline = 0.0, time.monotonic() + 0.4
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            versions.minimum("ada")
+            slowest = max(slowest, time.perf_counter() - started)
+    finally:
+        versions.close()
+    # then none of them waited for it, and only the first read one by one
+    assert slowest < 0.05
+    assert store.single == ["ada"]
