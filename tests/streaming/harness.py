@@ -19,6 +19,7 @@ from aiokafka.structs import ConsumerRecord
 from streaming.broker import EmbeddedBroker
 from streaming.events import Envelope, decode
 from streaming.settings import KafkaSettings
+from streaming.topics import ensure_topics
 
 __all__ = [
     "consume",
@@ -80,6 +81,9 @@ async def consume(
     ``settle`` keeps reading that many seconds more, so a test can assert nothing extra came.
     Raises TimeoutError naming how many arrived when fewer than ``count`` did in time.
     """
+    # The consumer learns of topics at start and then only every metadata_max_age_ms (5 min):
+    # one the writer has not created yet when a fast test starts reading would stay unseen.
+    await ensure_topics(settings, [topic])
     consumer = AIOKafkaConsumer(
         bootstrap_servers=settings.bootstrap_servers,
         enable_auto_commit=False,
