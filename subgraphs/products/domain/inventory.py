@@ -73,13 +73,12 @@ class InventoryService:
     async def reserve(self, session: AsyncSession, event: Envelope) -> list[ProductRecord]:
         """Hold every line of an OrderCreated, or none; a repeat of a known order does nothing."""
         order: OrderCreated = event.payload  # type: ignore[assignment]
-        if await self.reservations.known_order(session, order.order_id):
-            return []
         lines, saga, expires_at = summed_lines(order.items), Saga(event), self.clock() + self.ttl
         # The rows go in first: they claim the order (unique order and product), and this
         # write opens the database transaction before the SAVEPOINT, which SQLite would
         # otherwise run, and release, as a transaction of its own.
-        await self._record(session, event, lines, expires_at)
+        if not await self._record(session, event, lines, expires_at):
+            return []  # a known order: a repeat does nothing
         try:
             taken = await self._take_all(session, lines)
         except _Refused as refused:
@@ -174,7 +173,8 @@ class InventoryService:
     async def _record(
         self, session: AsyncSession, event: Envelope, lines: Sequence[StockLine],
         expires_at: datetime,
-    ) -> None:
+    ) -> bool:
+        """Claim the order with its reservation rows; False when it was known already."""
         order: OrderCreated = event.payload  # type: ignore[assignment]
         now = self.clock()
         rows = [
@@ -187,7 +187,7 @@ class InventoryService:
             for line in lines
             if storable_id(line.product_id)  # ids that cannot exist are refused below anyway
         ]
-        await self.reservations.add(session, rows)
+        return await self.reservations.claim(session, order.order_id, rows)
 
     async def _release(
         self, session: AsyncSession, saga: Saga, order_id: str,
