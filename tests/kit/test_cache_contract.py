@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 import pytest
 
-from subgraphs.kit.cache import Cache, MemoryCache, RedisCache
+from subgraphs.kit.cache import AtomicStep, Cache, MemoryCache, RedisCache, StepStore
 
 
 @pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.integration)])
@@ -61,3 +61,32 @@ async def test_many_keys_are_read_in_order_with_misses_as_none(cache: Cache) -> 
     await cache.set("c", b"3", 60)
     assert await cache.get_many(["a", "b", "c", "a"]) == [b"1", None, b"3", b"1"]
     assert await cache.get_many([]) == []
+
+
+def _claim_local(store: StepStore, keys: Sequence[str], args: Sequence[bytes | int]) -> int:
+    if store.get(keys[0]) is not None:
+        return 0
+    store.set(keys[0], bytes(args[0]), int(args[1]))  # type: ignore[arg-type]
+    return 1
+
+
+# Store ARGV[1] under KEYS[1] unless it holds a value: a compare-and-set in both stores.
+CLAIM = AtomicStep(
+    """
+if redis.call('GET', KEYS[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1
+""",
+    _claim_local,
+)
+
+
+async def test_atomic_steps_run_in_order_and_see_each_others_writes(cache: Cache) -> None:
+    # when three claims run in one call, two of them on the same key
+    results = await cache.run(CLAIM, [(["a"], [b"first", 60]), (["a"], [b"second", 60]),
+                                      (["b"], [b"third", 60])])
+    # then the first claim of each key won, in order, and a single run works alike
+    assert results == [1, 0, 1]
+    assert await cache.get_many(["a", "b"]) == [b"first", b"third"]
+    assert await cache.run(CLAIM, [(["b"], [b"fourth", 60])]) == [0]
+    assert await cache.run(CLAIM, []) == []

@@ -1,8 +1,8 @@
 """Stock in the checkout saga: reserve an order's lines, commit them on payment, release them.
 
 Every method runs in the caller's transaction (the message boundary commits, together with the
-inbox row and the outbox events written here) and returns the ids of the products whose stock
-changed, so the boundary can invalidate their cached copies after the commit.
+inbox row and the outbox events written here) and returns the rows whose stock changed, as
+changed, so the boundary can write them through to the cache after the commit.
 
 | event                      | effect                                                      |
 |----------------------------|-------------------------------------------------------------|
@@ -32,6 +32,7 @@ from streaming.events import (
 )
 from subgraphs.products.domain.models import ReservationStatus
 from subgraphs.products.domain.order_lines import failure_reason, shortages, summed_lines
+from subgraphs.products.domain.records import ProductRecord
 from subgraphs.products.domain.repository import MAX_STOCK, ProductRepository, storable_id
 from subgraphs.products.domain.reservations import Held, ReservationRepository
 from subgraphs.products.domain.stock_events import (
@@ -69,28 +70,29 @@ class InventoryService:
         self.reservations = reservations or ReservationRepository()
         self.ttl, self.clock = ttl, clock
 
-    async def reserve(self, session: AsyncSession, event: Envelope) -> list[str]:
+    async def reserve(self, session: AsyncSession, event: Envelope) -> list[ProductRecord]:
         """Hold every line of an OrderCreated, or none; a repeat of a known order does nothing."""
         order: OrderCreated = event.payload  # type: ignore[assignment]
-        if await self.reservations.known_order(session, order.order_id):
-            return []
         lines, saga, expires_at = summed_lines(order.items), Saga(event), self.clock() + self.ttl
         # The rows go in first: they claim the order (unique order and product), and this
         # write opens the database transaction before the SAVEPOINT, which SQLite would
         # otherwise run, and release, as a transaction of its own.
-        await self._record(session, event, lines, expires_at)
+        if not await self._record(session, event, lines, expires_at):
+            return []  # a known order: a repeat does nothing
         try:
-            stocks = await self._take_all(session, lines)
+            taken = await self._take_all(session, lines)
         except _Refused as refused:
             await self._reject(session, event, lines, refused.product_id)
             return []
         for line in lines:
-            await stock_updated(session, saga, line.product_id, stocks[line.product_id],
+            await stock_updated(session, saga, line.product_id, taken[line.product_id].stock,
                                 -line.quantity, "reserved", order.order_id)
         await reserved(session, saga, order, lines, expires_at)
-        return [line.product_id for line in lines]
+        return list(taken.values())
 
-    async def settle_payment(self, session: AsyncSession, event: Envelope) -> list[str]:
+    async def settle_payment(
+        self, session: AsyncSession, event: Envelope
+    ) -> list[ProductRecord]:
         """Commit the held units when the charge succeeded, give them back when it failed."""
         paid: PaymentProcessed = event.payload  # type: ignore[assignment]
         if paid.status == PaymentStatus.FAILED:
@@ -103,7 +105,7 @@ class InventoryService:
         await self._paid_too_late(session, Saga(event), paid, now)
         return []
 
-    async def cancel(self, session: AsyncSession, event: Envelope) -> list[str]:
+    async def cancel(self, session: AsyncSession, event: Envelope) -> list[ProductRecord]:
         """Give back everything the order holds, committed units included (payments refunds)."""
         cancelled: OrderCancelled = event.payload  # type: ignore[assignment]
         return await self._release(session, Saga(event), cancelled.order_id,
@@ -113,7 +115,7 @@ class InventoryService:
         """Orders whose reservation ran out and still holds units."""
         return await self.reservations.due_orders(session, self.clock(), limit)
 
-    async def expire(self, session: AsyncSession, order_id: str) -> list[str]:
+    async def expire(self, session: AsyncSession, order_id: str) -> list[ProductRecord]:
         """Give back an order's overdue units and tell orders the reservation expired."""
         held = await self.reservations.transition(
             session, order_id, [_R.RESERVED], _R.RELEASED, self.clock(), due=True
@@ -125,8 +127,10 @@ class InventoryService:
         await reservation_failed(session, saga, order_id, held[0].user_id, EXPIRED)
         return touched
 
-    async def _take_all(self, session: AsyncSession, lines: Sequence[StockLine]) -> dict[str, int]:
-        """The new stock of every line's product, or _Refused naming the first line (in
+    async def _take_all(
+        self, session: AsyncSession, lines: Sequence[StockLine]
+    ) -> dict[str, ProductRecord]:
+        """Every line's product as changed, or _Refused naming the first line (in
         product-id order) that the stock cannot fill."""
         if len(lines) == 1:  # one guarded UPDATE of one row: a refusal changed nothing
             return await self._take_one(session, lines[0])
@@ -135,15 +139,17 @@ class InventoryService:
         async with session.begin_nested():
             return await self._take_many(session, lines)
 
-    async def _take_one(self, session: AsyncSession, line: StockLine) -> dict[str, int]:
-        stock = await self.products.adjust_stock(session, line.product_id, -line.quantity)
-        if stock is None:
+    async def _take_one(
+        self, session: AsyncSession, line: StockLine
+    ) -> dict[str, ProductRecord]:
+        record = await self.products.adjust_stock(session, line.product_id, -line.quantity)
+        if record is None:
             raise _Refused(line.product_id)
-        return {line.product_id: stock}
+        return {line.product_id: record}
 
     async def _take_many(
         self, session: AsyncSession, lines: Sequence[StockLine]
-    ) -> dict[str, int]:
+    ) -> dict[str, ProductRecord]:
         # one UPDATE for every line, locking the rows in product-id order (adjust_stocks)
         deltas = {line.product_id: -line.quantity for line in lines}
         stocks = await self.products.adjust_stocks(session, deltas)
@@ -167,7 +173,8 @@ class InventoryService:
     async def _record(
         self, session: AsyncSession, event: Envelope, lines: Sequence[StockLine],
         expires_at: datetime,
-    ) -> None:
+    ) -> bool:
+        """Claim the order with its reservation rows; False when it was known already."""
         order: OrderCreated = event.payload  # type: ignore[assignment]
         now = self.clock()
         rows = [
@@ -180,12 +187,12 @@ class InventoryService:
             for line in lines
             if storable_id(line.product_id)  # ids that cannot exist are refused below anyway
         ]
-        await self.reservations.add(session, rows)
+        return await self.reservations.claim(session, order.order_id, rows)
 
     async def _release(
         self, session: AsyncSession, saga: Saga, order_id: str,
         sources: Collection[ReservationStatus], reason: str,
-    ) -> list[str]:
+    ) -> list[ProductRecord]:
         held = await self.reservations.transition(
             session, order_id, sources, _R.RELEASED, self.clock()
         )
@@ -193,14 +200,16 @@ class InventoryService:
 
     async def _give_back(
         self, session: AsyncSession, saga: Saga, order_id: str, held: Sequence[Held], reason: str
-    ) -> list[str]:
+    ) -> list[ProductRecord]:
+        restocked: dict[str, ProductRecord] = {}  # the last state of each product
         for row in held:
-            stock = await self.products.adjust_stock(session, row.product_id, row.quantity)
-            if stock is None:  # rolls the release back; the consumer retries, then dead-letters
+            record = await self.products.adjust_stock(session, row.product_id, row.quantity)
+            if record is None:  # rolls the release back; the consumer retries, then dead-letters
                 raise RuntimeError(f"cannot restock {row.quantity} of {row.product_id}")
-            await stock_updated(session, saga, row.product_id, stock, row.quantity, reason,
-                                order_id)
-        return [row.product_id for row in held]
+            await stock_updated(session, saga, row.product_id, record.stock, row.quantity,
+                                reason, order_id)
+            restocked[row.product_id] = record
+        return list(restocked.values())
 
     async def _paid_too_late(
         self, session: AsyncSession, saga: Saga, paid: PaymentProcessed, now: datetime

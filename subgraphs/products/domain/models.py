@@ -59,6 +59,8 @@ class Product(Base):
     stock: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # +1 on every stock change, under the row lock: the catalog cache orders copies by it
+    version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     def to_record(self) -> ProductRecord:
         return ProductRecord(
@@ -71,6 +73,7 @@ class Product(Base):
             category=self.category,
             stock=self.stock,
             created_at=self.created_at,
+            version=self.version,
         )
 
 

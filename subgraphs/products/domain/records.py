@@ -36,10 +36,12 @@ class ProductDraft:
 @dataclass(frozen=True, slots=True)
 class ProductRecord(ProductDraft):
     """One product as read from the database: a draft's fields (``stock`` is the units
-    available to sell) plus its id and creation time. Build it by keyword."""
+    available to sell) plus its id, creation time and row version (raised by every stock
+    change, so it orders the row's states). Build it by keyword."""
 
     id: str
     created_at: datetime
+    version: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {**asdict(self), "created_at": self.created_at.isoformat()}

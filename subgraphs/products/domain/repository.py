@@ -38,7 +38,7 @@ PRODUCTS: Table = Product.__table__  # type: ignore[assignment]
 # The columns of a ProductRecord, read as Core rows (no ORM objects on the lookup path).
 _RECORD_COLUMNS = [PRODUCTS.c[name] for name in (
     "id", "sku", "name", "description", "price_amount", "price_currency", "category", "stock",
-    "created_at")]
+    "created_at", "version")]
 # Hot statements built once; their values are parameters (no per-call coercion or cache key).
 _RECORDS = select(*_RECORD_COLUMNS).where(PRODUCTS.c.id.in_(bindparam("ids", expanding=True)))
 
@@ -88,20 +88,23 @@ class ProductRepository:
 
     async def adjust_stock(
         self, session: AsyncSession, product_id: str, delta: int
-    ) -> int | None:
-        """Add ``delta`` in one statement that refuses to leave 0..MAX_STOCK; the new stock, or
-        None when refused or unknown. On PostgreSQL the row lock serialises concurrent callers
-        and each re-checks the guard against the committed stock (READ COMMITTED)."""
+    ) -> ProductRecord | None:
+        """Add ``delta`` in one statement that refuses to leave 0..MAX_STOCK; the changed row
+        (its version raised), or None when refused or unknown. On PostgreSQL the row lock
+        serialises concurrent callers and each re-checks the guard against the committed stock
+        (READ COMMITTED)."""
         if not storable_id(product_id):
             return None
         values = {"product_id": product_id, "delta": delta, "now": datetime.now(UTC)}
-        return (await session.execute(_ADJUST, values)).scalar_one_or_none()
+        row = (await session.execute(_ADJUST, values)).one_or_none()
+        return None if row is None else ProductRecord(**row._asdict())
 
     async def adjust_stocks(
         self, session: AsyncSession, deltas: Mapping[str, int]
-    ) -> dict[str, int]:
-        """``adjust_stock`` of several products in one statement: the new stock of each row it
-        changed; refused and unknown ids are absent (the caller undoes the others if needed).
+    ) -> dict[str, ProductRecord]:
+        """``adjust_stock`` of several products in one statement: each row it changed (its
+        version raised); refused and unknown ids are absent (the caller undoes the others if
+        needed).
 
         The rows are locked first, in id order (``FOR UPDATE`` in a CTE; the UPDATE only
         touches rows the CTE has locked), as one ``adjust_stock`` per product in id order
@@ -115,7 +118,7 @@ class ProductRepository:
         for i, pid in enumerate(ids):
             values[f"id_{i}"], values[f"delta_{i}"] = pid, deltas[pid]
         rows = await session.execute(_adjust_many(len(ids)), values)
-        return {row.id: row.stock for row in rows}
+        return {row.id: ProductRecord(**row._asdict()) for row in rows}
 
     async def page(
         self, session: AsyncSession, filters: list[ColumnElement[bool]], sort: ProductSort,
@@ -163,12 +166,13 @@ def _guarded_add(delta: ColumnElement[int], now: ColumnElement[datetime]) -> Any
     # checked in 64 bits: an int4 sum would overflow on PostgreSQL before the comparison
     wide = cast(PRODUCTS.c.stock, BigInteger) + cast(delta, BigInteger)
     return (update(PRODUCTS).where(wide >= 0, wide <= MAX_STOCK)
-            .values(stock=PRODUCTS.c.stock + delta, updated_at=now))
+            .values(stock=PRODUCTS.c.stock + delta, updated_at=now,
+                    version=PRODUCTS.c.version + 1))
 
 
 _ADJUST = (_guarded_add(bindparam("delta", type_=Integer),
                         bindparam("now", type_=PRODUCTS.c.updated_at.type))
-           .where(PRODUCTS.c.id == bindparam("product_id")).returning(PRODUCTS.c.stock))
+           .where(PRODUCTS.c.id == bindparam("product_id")).returning(*_RECORD_COLUMNS))
 
 
 @functools.lru_cache(maxsize=64)
@@ -182,7 +186,7 @@ def _adjust_many(count: int) -> Any:
     delta = case(*zip(ids, deltas, strict=True), value=PRODUCTS.c.id)
     return (_guarded_add(delta, bindparam("now", type_=PRODUCTS.c.updated_at.type))
             .where(PRODUCTS.c.id.in_(select(locked.c.id)))
-            .returning(PRODUCTS.c.id, PRODUCTS.c.stock))
+            .returning(*_RECORD_COLUMNS))
 
 
 def storable_id(product_id: str) -> bool:

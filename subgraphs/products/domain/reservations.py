@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from subgraphs.products.domain.models import Reservation, ReservationStatus
@@ -17,6 +17,16 @@ __all__ = ["Held", "ReservationRepository"]
 RESERVATIONS: Table = Reservation.__table__  # type: ignore[assignment]
 _KNOWN = select(RESERVATIONS.c.id).where(RESERVATIONS.c.order_id == bindparam("order_id")).limit(1)
 _INSERT = insert(RESERVATIONS)
+_COLUMNS = ["order_id", "user_id", "product_id", "quantity", "status", "expires_at",
+            "correlation_id", "created_at", "updated_at"]
+# One row, unless the order already has one: the claim and the insert in one statement.
+_CLAIM_ONE = (
+    insert(RESERVATIONS)
+    .from_select(_COLUMNS, select(*(bindparam(name, type_=RESERVATIONS.c[name].type)
+                                    for name in _COLUMNS))
+                 .where(~exists(_KNOWN)))
+    .returning(RESERVATIONS.c.id)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +49,19 @@ class ReservationRepository:
     async def known_order(self, session: AsyncSession, order_id: str) -> bool:
         """Whether any reservation row (in any status) exists for the order."""
         return (await session.execute(_KNOWN, {"order_id": order_id})).first() is not None
+
+    async def claim(self, session: AsyncSession, order_id: str,
+                    rows: Sequence[dict[str, Any]]) -> bool:
+        """Insert the order's rows unless it has any already (in any status); False, inserting
+        nothing, when it has. A concurrent duplicate is refused by the unique (order, product)
+        pair, as with ``add``."""
+        if len(rows) != 1:  # several (or no) rows: the check, then one multi-row INSERT
+            if await self.known_order(session, order_id):
+                return False
+            await self.add(session, rows)
+            return True
+        result = await session.execute(_CLAIM_ONE, dict(rows[0]))
+        return result.first() is not None
 
     async def add(self, session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
         """Insert these column values in one statement; the unique (order, product) pair

@@ -70,14 +70,14 @@ class ProductService:
 
         A change is announced as InventoryUpdated through the outbox, in the same transaction.
         """
-        stock = await self.repository.adjust_stock(session, product_id, delta)
-        product = await self._load(session, product_id)
-        if stock is None:
+        record = await self.repository.adjust_stock(session, product_id, delta)
+        if record is None:  # unknown (ProductNotFound), or refused by the guard
+            product = await self._load(session, product_id)
             word = "insufficient stock" if delta < 0 else "stock would exceed the maximum"
             raise InsufficientStock(f"{word}: {product.stock} available", field="delta")
         if delta:
-            await stock_updated(session, Saga(), product_id, stock, delta, "adjusted")
-        return product.to_record()
+            await stock_updated(session, Saga(), product_id, record.stock, delta, "adjusted")
+        return record
 
     async def get_many(
         self, session: AsyncSession, ids: Sequence[str]

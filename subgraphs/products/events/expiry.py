@@ -44,6 +44,7 @@ class ReservationSweeper(PeriodicSweep):
 
     async def _expire(self, order_id: str) -> int:
         async with self._database.transaction() as session:
-            touched = await self._inventory.expire(session, order_id)
-        await self._catalog.invalidate(*touched)  # after the commit, never before
-        return 1 if touched else 0
+            changed = await self._inventory.expire(session, order_id)
+        if changed:
+            await self._catalog.write_through(changed)  # after the commit, never before
+        return 1 if changed else 0

@@ -9,7 +9,7 @@
 | OrderCancelled (orders)         | release, committed units included                        |
 | anything else                   | ignored (no transaction, no inbox row)                   |
 
-Products whose stock changed are invalidated in the cache after the transaction commits.
+Products whose stock changed are written through to the cache after the transaction commits.
 """
 
 from __future__ import annotations
@@ -24,31 +24,34 @@ from streaming.topics import ORDERS, PAYMENTS
 from subgraphs.kit.messaging import Subscription
 from subgraphs.products.domain.cache import CatalogCache
 from subgraphs.products.domain.inventory import InventoryService
+from subgraphs.products.domain.records import ProductRecord
 from subgraphs.products.events.after_commit import after_commit
 
 __all__ = ["GROUP", "TOPICS", "saga_handler", "saga_subscription"]
 
 GROUP = "products"
 TOPICS = (ORDERS, PAYMENTS)
-Action = Callable[[AsyncSession, Envelope], Awaitable[list[str]]]
+Action = Callable[[AsyncSession, Envelope], Awaitable[list[ProductRecord]]]
 
 
 def saga_handler(inventory: InventoryService, catalog: CatalogCache) -> SessionHandler:
-    """Route each event to the inventory service; runs in the inbox transaction. The products
-    an action touched leave the catalog cache once its transaction commits."""
+    """Route each event to the inventory service; runs in the inbox transaction. The rows an
+    action changed replace their cached copies once its transaction commits."""
 
-    def invalidating(action: Action) -> SessionHandler:
+    def writing_through(action: Action) -> SessionHandler:
         async def handle(session: AsyncSession, event: Envelope) -> None:
-            touched = await action(session, event)
-            if touched:
-                after_commit(session, lambda: catalog.invalidate(*touched))
+            changed = await action(session, event)
+            if changed:
+                ids = [record.id for record in changed]
+                after_commit(session, lambda: catalog.write_through(changed),
+                             otherwise=lambda: catalog.invalidate(*ids))
 
         return handle
 
     return dispatch({
-        OrderCreated: invalidating(inventory.reserve),
-        PaymentProcessed: invalidating(inventory.settle_payment),
-        OrderCancelled: invalidating(inventory.cancel),
+        OrderCreated: writing_through(inventory.reserve),
+        PaymentProcessed: writing_through(inventory.settle_payment),
+        OrderCancelled: writing_through(inventory.cancel),
     })
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
@@ -21,7 +22,8 @@ from subgraphs.products.config import MIGRATIONS_DIR, ProductsSettings
 from subgraphs.products.seed import seed_catalogue
 from tests.subgraphs.harness import bearer, post_graphql
 
-__all__ = ["ADMIN", "CUSTOMER", "PRODUCT_FIELDS", "Harness", "count_queries", "open_harness"]
+__all__ = ["ADMIN", "CUSTOMER", "PRODUCT_FIELDS", "Harness", "StalledLoads", "count_queries",
+           "open_harness", "stalled_loads"]
 
 PRODUCT_FIELDS = "id sku name description price { amount currency } category stock"
 ADMIN = Principal("admin-1", "admin@example.com", "Ada Admin", ("admin",))
@@ -94,3 +96,32 @@ def count_queries(engine: AsyncEngine) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", record)
+
+
+@dataclass
+class StalledLoads:
+    """The first catalog load sets ``stalled`` once it has read its rows, then waits for
+    ``release`` before handing them to the cache; later loads run straight through."""
+
+    stalled: asyncio.Event
+    release: asyncio.Event
+
+
+@contextmanager
+def stalled_loads(services: Services) -> Iterator[StalledLoads]:
+    """Stall the first database load behind the catalog cache (a reader holding old rows)."""
+    gate = StalledLoads(asyncio.Event(), asyncio.Event())
+    real_get_many = services.products.get_many
+
+    async def slow_get_many(session, ids):  # type: ignore[no-untyped-def]
+        rows = await real_get_many(session, ids)
+        if not gate.stalled.is_set():
+            gate.stalled.set()
+            await gate.release.wait()
+        return rows
+
+    services.products.get_many = slow_get_many  # type: ignore[method-assign]
+    try:
+        yield gate
+    finally:
+        services.products.get_many = real_get_many  # type: ignore[method-assign]

@@ -6,7 +6,12 @@ import asyncio
 
 from subgraphs.kit.cache import Cache, RedisCache
 from subgraphs.products.domain.records import ProductPatch
-from tests.subgraphs.products.harness import Harness, count_queries, open_harness
+from tests.subgraphs.products.harness import (
+    Harness,
+    count_queries,
+    open_harness,
+    stalled_loads,
+)
 
 READ = "query($id: ID!) { product(id: $id) { price { amount } stock } }"
 SET_PRICE = """mutation($id: ID!, $amount: Int!) {
@@ -98,7 +103,7 @@ async def test_a_corrupt_cache_entry_is_a_miss(cached_app: Harness) -> None:
     # given a product whose cache entry has been overwritten with garbage
     product = await cached_app.create(stock=4)
     entry = b"0\n\x00garbage"  # filled under the current (first) generation, undecodable
-    await cached_app.services.cache.set(f"product:v2:{product['id']}", entry, 60)
+    await cached_app.services.cache.set(f"product:v3:{product['id']}", entry, 60)
     # when it is read
     result = await cached_app.gql(READ, {"id": product["id"]})
     # then the database answers instead of the request failing
@@ -141,31 +146,20 @@ async def test_a_stale_fill_landing_after_a_fresh_one_is_never_served(
 ) -> None:
     # given a reader that loads the old price, then stalls until a write has committed
     product = await cached_app.create(price={"amount": 1000, "currency": "USD"})
-    services, written = cached_app.services, asyncio.Event()
-    real_get_many = services.products.get_many
-    stalled = asyncio.Event()
-
-    async def slow_get_many(session, ids):  # type: ignore[no-untyped-def]
-        rows = await real_get_many(session, ids)
-        if not stalled.is_set():  # only the first reader stalls
-            stalled.set()
-            await written.wait()
-        return rows
-
-    services.products.get_many = slow_get_many  # type: ignore[method-assign]
-    old_reader = asyncio.create_task(services.catalog.get_many([product["id"]]))
-    await stalled.wait()
-    # when the write commits and invalidates, a second reader fills the new price, and only
-    # then does the stalled reader fill its old row over it
-    async with services.database.transaction() as session:
-        await services.products.update(
-            session, product["id"], ProductPatch({"price_amount": 2000})
-        )
-    await services.catalog.invalidate(product["id"])
-    fresh = await services.catalog.get_many([product["id"]])
-    written.set()
-    await old_reader
-    services.products.get_many = real_get_many  # type: ignore[method-assign]
+    services = cached_app.services
+    with stalled_loads(services) as gate:
+        old_reader = asyncio.create_task(services.catalog.get_many([product["id"]]))
+        await gate.stalled.wait()
+        # when the write commits and invalidates, a second reader fills the new price, and
+        # only then does the stalled reader fill its old row over it
+        async with services.database.transaction() as session:
+            await services.products.update(
+                session, product["id"], ProductPatch({"price_amount": 2000})
+            )
+        await services.catalog.invalidate(product["id"])
+        fresh = await services.catalog.get_many([product["id"]])
+        gate.release.set()
+        await old_reader
     # then every later read still returns the new price
     assert fresh[0] is not None and fresh[0].price_amount == 2000
     later = await services.catalog.get_many([product["id"]])

@@ -22,6 +22,6 @@ async def test_migrations_apply_on_a_fresh_database_and_match_the_models(
             columns = await conn.run_sync(lambda c: inspect(c).get_columns("products"))
     finally:
         await database.dispose()
-    assert version == [("0002",)]
+    assert version == [("0003",)]
     assert {c["name"] for c in columns} >= {"id", "sku", "price_amount", "stock", "created_at"}
     assert diff == []

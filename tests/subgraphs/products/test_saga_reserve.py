@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from streaming.events import Envelope
-from tests.subgraphs.products.harness import Harness
+from tests.subgraphs.products.harness import Harness, count_queries
 from tests.subgraphs.products.saga import Saga, order_created
 
 
@@ -154,3 +154,16 @@ async def test_a_reservation_rolled_back_by_its_caller_leaves_stock_untouched(sa
     # then nothing of it remains
     assert await saga.stock(a) == 5
     assert await saga.statuses("order-1") == {}
+
+
+async def test_a_one_line_order_is_claimed_without_a_separate_lookup(saga: Saga) -> None:
+    # given a product and an OrderCreated of one line
+    a = await saga.product(stock=10)
+    # when it is reserved
+    with count_queries(saga.app.services.database.engine) as statements:
+        await saga.deliver(order_created("order-1", (a, 4)))
+    # then the claim of the order was its INSERT: no SELECT asked about reservations first
+    lookups = [s for s in statements
+               if s.lstrip().upper().startswith("SELECT") and "reservations" in s]
+    assert lookups == []
+    assert await saga.stock(a) == 6
