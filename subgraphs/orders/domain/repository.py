@@ -46,8 +46,9 @@ _WITH_LINES = (
 _BY_ID = _WITH_LINES.where(ORDERS.c.id == bindparam("order_id")).order_by(ITEMS.c.position)
 # Locks the order's row only (PostgreSQL; SQLite has one writer and ignores it).
 _BY_ID_LOCKED = _BY_ID.with_for_update(of=ORDERS)
-# The order's own row, locked: all a status move needs (no lines, no history).
-_HEAD_LOCKED = select(ORDERS).where(ORDERS.c.id == bindparam("order_id")).with_for_update()
+# The order's own row: all a status move needs (no lines, no history), locked for one.
+_HEAD = select(ORDERS).where(ORDERS.c.id == bindparam("order_id"))
+_HEAD_LOCKED = _HEAD.with_for_update()
 _BY_IDS = (
     _WITH_LINES.where(ORDERS.c.id.in_(bindparam("order_ids", expanding=True)))
     .order_by(ORDERS.c.id, ITEMS.c.position)
@@ -107,6 +108,12 @@ class OrderRepository:
         status, which writes only the row and one more history row; not a whole order."""
         row = (await session.execute(_HEAD_LOCKED, {"order_id": order_id})).first()
         return None if row is None else StoredOrder(_record(row, (), ()), row.row_version)
+
+    async def row(self, session: AsyncSession, order_id: str) -> OrderRecord | None:
+        """The order's own row as a record without lines or history (both empty), in one
+        SELECT that locks nothing: one state of the order, for reading its status."""
+        found = (await session.execute(_HEAD, {"order_id": order_id})).first()
+        return None if found is None else _record(found, (), ())
 
     async def get_many(
         self, session: AsyncSession, ids: Sequence[str]
