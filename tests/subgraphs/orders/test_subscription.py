@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 from types import SimpleNamespace
 from typing import Any
-
-from sqlalchemy import event
 
 from streaming.broadcast import Broadcast
 from streaming.events import Envelope, OrderStatus, OrderStatusChanged
@@ -17,6 +14,7 @@ from subgraphs.kit.context import RequestContext
 from subgraphs.kit.identity import dev_issuer, verifier_for
 from subgraphs.kit.tokens import Principal, issue_token
 from subgraphs.orders.graphql.schema import schema
+from tests.subgraphs.harness import counted_statements
 from tests.subgraphs.orders.harness import ADA, ADMIN, BOB, Harness, paid
 
 FOLLOW = """subscription($id: ID!) { orderStatusChanged(orderId: $id) { id status } }"""
@@ -33,22 +31,6 @@ async def follow(app: Harness, feed: Broadcast, order_id: str, user: Principal |
     context.request = SimpleNamespace(headers=headers)  # type: ignore[assignment]
     return await schema.subscribe(query, variable_values={"id": order_id},
                                   context_value=context)
-
-
-@contextmanager
-def counted_statements(app: Harness) -> Iterator[list[str]]:
-    """The SQL statements the app's engine runs meanwhile."""
-    statements: list[str] = []
-    engine = app.services.database.engine.sync_engine
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def changed(order: dict[str, Any], status: OrderStatus) -> Envelope:
@@ -196,7 +178,7 @@ async def test_an_order_paid_while_a_full_read_runs_still_sends_paid(app: Harnes
 async def test_a_status_only_selection_reads_the_order_in_one_statement(app: Harness):
     order = await app.place(ADA)
     feed = Broadcast(KafkaSettings(), "orders")
-    with counted_statements(app) as statements:
+    with counted_statements(app.services.database.engine) as statements:
         stream = await follow(app, feed, order["id"], ADA)
         first = await first_result(stream)
     await stream.aclose()
