@@ -9,12 +9,25 @@ only (``head``).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import (
+    Row,
+    Select,
+    String,
+    Update,
+    and_,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -84,6 +97,32 @@ _MOVE = (
             cancellation_reason=bindparam("new_cancellation_reason"),
             row_version=bindparam("new_row_version"))
 )
+# A move from a known status, without reading the order first: the UPDATE finds the row only
+# in that status (a concurrent move waits for the row and is seen: PostgreSQL re-checks the
+# WHERE on the row it committed).
+_MOVE_FROM = (
+    update(ORDERS)
+    .where(ORDERS.c.id == bindparam("order_id"), ORDERS.c.status == bindparam("from_status"))
+    .values(status=bindparam("new_status"), updated_at=bindparam("new_updated_at"),
+            row_version=ORDERS.c.row_version + 1)
+)
+
+
+def _with_change(move: Update) -> Select[Any]:
+    """PostgreSQL: ``move`` and its history row in one statement (one round trip); the
+    history row is written only when the UPDATE found its row, and the moved row is returned.
+    """
+    moved = move.returning(*ORDERS.c).cte("moved")
+    change = insert(CHANGES).from_select(
+        ["order_id", "previous_status", "status", "reason", "changed_at"],
+        select(moved.c.id, bindparam("change_previous", type_=String),
+               moved.c.status, bindparam("change_reason", type_=String), moved.c.updated_at),
+    ).cte("change")
+    return select(moved).add_cte(change)
+
+
+_MOVE_WITH_CHANGE = _with_change(_MOVE)
+_MOVE_FROM_WITH_CHANGE = _with_change(_MOVE_FROM)
 
 
 class OrderRepository:
@@ -145,8 +184,7 @@ class OrderRepository:
     async def insert_checkout(self, session: AsyncSession, order: OrderRecord) -> bool:
         """Insert the new ``order`` (its row, lines and first history row) unless its cart
         version was bought already: then False, and nothing is written."""
-        dialect = session.get_bind().dialect.name
-        statement = _INSERT_ORDER["postgresql" if dialect == "postgresql" else "sqlite"]
+        statement = _INSERT_ORDER["postgresql" if _is_postgresql(session) else "sqlite"]
         if (await session.execute(statement, _order_row(order))).rowcount != 1:
             return False
         lines = [_line_row(order.id, position, line) for position, line in enumerate(order.lines)]
@@ -158,17 +196,52 @@ class OrderRepository:
         """Write ``moved`` (``read`` after one status change: status, times, reason, tracking
         number and one more history row) unless another transaction changed the order since
         it was read (its ``row_version`` moved on): then False, and nothing is written."""
-        result = await session.execute(_MOVE, {
+        values = {
             "order_id": moved.id, "read_version": read.row_version,
             "new_status": moved.status.value, "new_updated_at": moved.updated_at,
             "new_tracking_number": moved.tracking_number,
             "new_cancellation_reason": moved.cancellation_reason,
             "new_row_version": read.row_version + 1,
-        })
-        if result.rowcount != 1:
+        }
+        change = moved.history[-1]
+        if _is_postgresql(session):
+            return await self._moved_row(session, _MOVE_WITH_CHANGE, values, change) is not None
+        if (await session.execute(_MOVE, values)).rowcount != 1:
             return False
-        await session.execute(_INSERT_CHANGE, _change_row(moved.id, moved.history[-1]))
+        await session.execute(_INSERT_CHANGE, _change_row(moved.id, change))
         return True
+
+    async def move_from(
+        self, session: AsyncSession, order_id: str, change: StatusChange
+    ) -> OrderRecord | None:
+        """Move the order from ``change.previous_status`` into ``change.status`` (its status
+        and time; the tracking number and cancellation reason stay) with one more history row,
+        if it is in ``change.previous_status`` now; without reading it first. The record after
+        the move (no lines; the history is ``change`` alone), or None when the order is unknown
+        or in another status: then nothing is written."""
+        assert change.previous_status is not None  # a move starts from a status
+        values = {"order_id": order_id, "from_status": change.previous_status.value,
+                  "new_status": change.status.value, "new_updated_at": change.changed_at}
+        if _is_postgresql(session):
+            row = await self._moved_row(session, _MOVE_FROM_WITH_CHANGE, values, change)
+            return None if row is None else _record(row, (), (change,))
+        # SQLite: the one writer (the caller's transaction wrote already) holds the file.
+        found = (await session.execute(_HEAD, {"order_id": order_id})).first()
+        if found is None or found.status != change.previous_status.value:
+            return None
+        await session.execute(_MOVE_FROM, values)
+        await session.execute(_INSERT_CHANGE, _change_row(order_id, change))
+        return dataclasses.replace(_record(found, (), ()), status=change.status,
+                                   updated_at=change.changed_at, history=(change,))
+
+    @staticmethod
+    async def _moved_row(
+        session: AsyncSession, statement: Select[Any], values: dict[str, object],
+        change: StatusChange,
+    ) -> Row[Any] | None:
+        previous = change.previous_status.value if change.previous_status is not None else None
+        params = {**values, "change_previous": previous, "change_reason": change.reason}
+        return (await session.execute(statement, params)).first()
 
     async def page(
         self, session: AsyncSession, user_id: str, limit: int,
@@ -201,6 +274,10 @@ class OrderRepository:
             .limit(limit)
         )
         return list(await session.scalars(query))
+
+
+def _is_postgresql(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
 
 
 def _grouped(rows: Iterable[Row[Any]], order_id: Callable[[Row[Any]], str]
