@@ -28,10 +28,15 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from streaming.events import OrderStatus
+from subgraphs.orders.domain.checkout_statement import (
+    CHECKOUT_KEY,
+    INSERT_CHECKOUT,
+    checkout_parameters,
+)
 from subgraphs.orders.domain.models import Order, OrderItem, OrderStatusChange
 from subgraphs.orders.domain.records import OrderLine, OrderRecord, StatusChange
 
@@ -81,11 +86,9 @@ _HISTORIES_OF = (
 
 # ON CONFLICT DO NOTHING waits for a concurrent insert of the same key to commit, so ten
 # simultaneous checkouts of one cart write one order.
-_CHECKOUT_KEY = ["user_id", "cart_id", "cart_version"]
-_INSERT_ORDER = {
-    "postgresql": postgresql.insert(ORDERS).on_conflict_do_nothing(index_elements=_CHECKOUT_KEY),
-    "sqlite": sqlite.insert(ORDERS).on_conflict_do_nothing(index_elements=_CHECKOUT_KEY),
-}
+# SQLite (PostgreSQL inserts the order, lines and history in one statement: see
+# checkout_statement).
+_INSERT_ORDER = sqlite.insert(ORDERS).on_conflict_do_nothing(index_elements=CHECKOUT_KEY)
 _INSERT_ITEMS = insert(ITEMS)
 _INSERT_CHANGE = insert(CHANGES)
 # Optimistic locking: the UPDATE finds the row only at the row_version that was read.
@@ -184,8 +187,11 @@ class OrderRepository:
     async def insert_checkout(self, session: AsyncSession, order: OrderRecord) -> bool:
         """Insert the new ``order`` (its row, lines and first history row) unless its cart
         version was bought already: then False, and nothing is written."""
-        statement = _INSERT_ORDER["postgresql" if _is_postgresql(session) else "sqlite"]
-        if (await session.execute(statement, _order_row(order))).rowcount != 1:
+        if _is_postgresql(session):  # one round trip: see checkout_statement
+            [first] = order.history
+            values = checkout_parameters(_order_row(order), order.lines, first)
+            return (await session.execute(INSERT_CHECKOUT, values)).scalar_one() == 1
+        if (await session.execute(_INSERT_ORDER, _order_row(order))).rowcount != 1:
             return False
         lines = [_line_row(order.id, position, line) for position, line in enumerate(order.lines)]
         await session.execute(_INSERT_ITEMS, lines)
