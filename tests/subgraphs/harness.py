@@ -3,8 +3,8 @@ migrate a fresh database and compare it with the models."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +12,9 @@ import httpx
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from fastapi import FastAPI
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.kit.database import Database
 from subgraphs.kit.identity import dev_issuer
@@ -21,7 +22,7 @@ from subgraphs.kit.migrations import upgrade_async
 from subgraphs.kit.settings import ServiceSettings
 from subgraphs.kit.tokens import Principal, issue_token
 
-__all__ = ["bearer", "migrate_twice", "post_graphql", "serve"]
+__all__ = ["bearer", "counted_statements", "migrate_twice", "post_graphql", "serve"]
 
 
 @asynccontextmanager
@@ -31,6 +32,21 @@ async def serve(app: FastAPI, base_url: str) -> AsyncIterator[httpx.AsyncClient]
         transport=httpx.ASGITransport(app=app), base_url=base_url
     ) as client:
         yield client
+
+
+@contextmanager
+def counted_statements(engine: AsyncEngine) -> Iterator[list[str]]:
+    """The SQL statements ``engine`` sends meanwhile (each round trip's text, in order)."""
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
 
 
 def bearer(user: Principal | None, settings: ServiceSettings) -> dict[str, str]:

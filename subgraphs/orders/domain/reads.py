@@ -30,6 +30,11 @@ class OrderReads:
         found = await self.repository.get_many(session, ids)
         return [found.get(i) for i in ids]
 
+    async def row(self, session: AsyncSession, order_id: str) -> OrderRecord | None:
+        """The order's own columns (status, owner, totals, times), without its lines and
+        history (both empty); None when unknown."""
+        return await self.repository.row(session, order_id)
+
     async def page(
         self, session: AsyncSession, user_id: str, first: int | None, after: str | None
     ) -> OrderPage:

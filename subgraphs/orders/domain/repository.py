@@ -9,16 +9,34 @@ only (``head``).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, func, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import (
+    Row,
+    Select,
+    String,
+    Update,
+    and_,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from streaming.events import OrderStatus
+from subgraphs.orders.domain.checkout_statement import (
+    CHECKOUT_KEY,
+    INSERT_CHECKOUT,
+    checkout_parameters,
+)
 from subgraphs.orders.domain.models import Order, OrderItem, OrderStatusChange
 from subgraphs.orders.domain.records import OrderLine, OrderRecord, StatusChange
 
@@ -46,8 +64,9 @@ _WITH_LINES = (
 _BY_ID = _WITH_LINES.where(ORDERS.c.id == bindparam("order_id")).order_by(ITEMS.c.position)
 # Locks the order's row only (PostgreSQL; SQLite has one writer and ignores it).
 _BY_ID_LOCKED = _BY_ID.with_for_update(of=ORDERS)
-# The order's own row, locked: all a status move needs (no lines, no history).
-_HEAD_LOCKED = select(ORDERS).where(ORDERS.c.id == bindparam("order_id")).with_for_update()
+# The order's own row: all a status move needs (no lines, no history), locked for one.
+_HEAD = select(ORDERS).where(ORDERS.c.id == bindparam("order_id"))
+_HEAD_LOCKED = _HEAD.with_for_update()
 _BY_IDS = (
     _WITH_LINES.where(ORDERS.c.id.in_(bindparam("order_ids", expanding=True)))
     .order_by(ORDERS.c.id, ITEMS.c.position)
@@ -67,11 +86,9 @@ _HISTORIES_OF = (
 
 # ON CONFLICT DO NOTHING waits for a concurrent insert of the same key to commit, so ten
 # simultaneous checkouts of one cart write one order.
-_CHECKOUT_KEY = ["user_id", "cart_id", "cart_version"]
-_INSERT_ORDER = {
-    "postgresql": postgresql.insert(ORDERS).on_conflict_do_nothing(index_elements=_CHECKOUT_KEY),
-    "sqlite": sqlite.insert(ORDERS).on_conflict_do_nothing(index_elements=_CHECKOUT_KEY),
-}
+# SQLite (PostgreSQL inserts the order, lines and history in one statement: see
+# checkout_statement).
+_INSERT_ORDER = sqlite.insert(ORDERS).on_conflict_do_nothing(index_elements=CHECKOUT_KEY)
 _INSERT_ITEMS = insert(ITEMS)
 _INSERT_CHANGE = insert(CHANGES)
 # Optimistic locking: the UPDATE finds the row only at the row_version that was read.
@@ -83,6 +100,32 @@ _MOVE = (
             cancellation_reason=bindparam("new_cancellation_reason"),
             row_version=bindparam("new_row_version"))
 )
+# A move from a known status, without reading the order first: the UPDATE finds the row only
+# in that status (a concurrent move waits for the row and is seen: PostgreSQL re-checks the
+# WHERE on the row it committed).
+_MOVE_FROM = (
+    update(ORDERS)
+    .where(ORDERS.c.id == bindparam("order_id"), ORDERS.c.status == bindparam("from_status"))
+    .values(status=bindparam("new_status"), updated_at=bindparam("new_updated_at"),
+            row_version=ORDERS.c.row_version + 1)
+)
+
+
+def _with_change(move: Update) -> Select[Any]:
+    """PostgreSQL: ``move`` and its history row in one statement (one round trip); the
+    history row is written only when the UPDATE found its row, and the moved row is returned.
+    """
+    moved = move.returning(*ORDERS.c).cte("moved")
+    change = insert(CHANGES).from_select(
+        ["order_id", "previous_status", "status", "reason", "changed_at"],
+        select(moved.c.id, bindparam("change_previous", type_=String),
+               moved.c.status, bindparam("change_reason", type_=String), moved.c.updated_at),
+    ).cte("change")
+    return select(moved).add_cte(change)
+
+
+_MOVE_WITH_CHANGE = _with_change(_MOVE)
+_MOVE_FROM_WITH_CHANGE = _with_change(_MOVE_FROM)
 
 
 class OrderRepository:
@@ -107,6 +150,12 @@ class OrderRepository:
         status, which writes only the row and one more history row; not a whole order."""
         row = (await session.execute(_HEAD_LOCKED, {"order_id": order_id})).first()
         return None if row is None else StoredOrder(_record(row, (), ()), row.row_version)
+
+    async def row(self, session: AsyncSession, order_id: str) -> OrderRecord | None:
+        """The order's own row as a record without lines or history (both empty), in one
+        SELECT that locks nothing: one state of the order, for reading its status."""
+        found = (await session.execute(_HEAD, {"order_id": order_id})).first()
+        return None if found is None else _record(found, (), ())
 
     async def get_many(
         self, session: AsyncSession, ids: Sequence[str]
@@ -138,9 +187,11 @@ class OrderRepository:
     async def insert_checkout(self, session: AsyncSession, order: OrderRecord) -> bool:
         """Insert the new ``order`` (its row, lines and first history row) unless its cart
         version was bought already: then False, and nothing is written."""
-        dialect = session.get_bind().dialect.name
-        statement = _INSERT_ORDER["postgresql" if dialect == "postgresql" else "sqlite"]
-        if (await session.execute(statement, _order_row(order))).rowcount != 1:
+        if _is_postgresql(session):  # one round trip: see checkout_statement
+            [first] = order.history
+            values = checkout_parameters(_order_row(order), order.lines, first)
+            return (await session.execute(INSERT_CHECKOUT, values)).scalar_one() == 1
+        if (await session.execute(_INSERT_ORDER, _order_row(order))).rowcount != 1:
             return False
         lines = [_line_row(order.id, position, line) for position, line in enumerate(order.lines)]
         await session.execute(_INSERT_ITEMS, lines)
@@ -151,17 +202,52 @@ class OrderRepository:
         """Write ``moved`` (``read`` after one status change: status, times, reason, tracking
         number and one more history row) unless another transaction changed the order since
         it was read (its ``row_version`` moved on): then False, and nothing is written."""
-        result = await session.execute(_MOVE, {
+        values = {
             "order_id": moved.id, "read_version": read.row_version,
             "new_status": moved.status.value, "new_updated_at": moved.updated_at,
             "new_tracking_number": moved.tracking_number,
             "new_cancellation_reason": moved.cancellation_reason,
             "new_row_version": read.row_version + 1,
-        })
-        if result.rowcount != 1:
+        }
+        change = moved.history[-1]
+        if _is_postgresql(session):
+            return await self._moved_row(session, _MOVE_WITH_CHANGE, values, change) is not None
+        if (await session.execute(_MOVE, values)).rowcount != 1:
             return False
-        await session.execute(_INSERT_CHANGE, _change_row(moved.id, moved.history[-1]))
+        await session.execute(_INSERT_CHANGE, _change_row(moved.id, change))
         return True
+
+    async def move_from(
+        self, session: AsyncSession, order_id: str, change: StatusChange
+    ) -> OrderRecord | None:
+        """Move the order from ``change.previous_status`` into ``change.status`` (its status
+        and time; the tracking number and cancellation reason stay) with one more history row,
+        if it is in ``change.previous_status`` now; without reading it first. The record after
+        the move (no lines; the history is ``change`` alone), or None when the order is unknown
+        or in another status: then nothing is written."""
+        assert change.previous_status is not None  # a move starts from a status
+        values = {"order_id": order_id, "from_status": change.previous_status.value,
+                  "new_status": change.status.value, "new_updated_at": change.changed_at}
+        if _is_postgresql(session):
+            row = await self._moved_row(session, _MOVE_FROM_WITH_CHANGE, values, change)
+            return None if row is None else _record(row, (), (change,))
+        # SQLite: the one writer (the caller's transaction wrote already) holds the file.
+        found = (await session.execute(_HEAD, {"order_id": order_id})).first()
+        if found is None or found.status != change.previous_status.value:
+            return None
+        await session.execute(_MOVE_FROM, values)
+        await session.execute(_INSERT_CHANGE, _change_row(order_id, change))
+        return dataclasses.replace(_record(found, (), ()), status=change.status,
+                                   updated_at=change.changed_at, history=(change,))
+
+    @staticmethod
+    async def _moved_row(
+        session: AsyncSession, statement: Select[Any], values: dict[str, object],
+        change: StatusChange,
+    ) -> Row[Any] | None:
+        previous = change.previous_status.value if change.previous_status is not None else None
+        params = {**values, "change_previous": previous, "change_reason": change.reason}
+        return (await session.execute(statement, params)).first()
 
     async def page(
         self, session: AsyncSession, user_id: str, limit: int,
@@ -194,6 +280,10 @@ class OrderRepository:
             .limit(limit)
         )
         return list(await session.scalars(query))
+
+
+def _is_postgresql(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
 
 
 def _grouped(rows: Iterable[Row[Any]], order_id: Callable[[Row[Any]], str]

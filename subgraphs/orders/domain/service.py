@@ -28,7 +28,7 @@ from subgraphs.orders.domain import outbox
 from subgraphs.orders.domain.errors import InvalidInput, OrderNotFound
 from subgraphs.orders.domain.records import OrderRecord, StatusChange
 from subgraphs.orders.domain.repository import OrderRepository, StoredOrder
-from subgraphs.orders.domain.state_machine import allowed, check
+from subgraphs.orders.domain.state_machine import allowed, check, sources
 
 __all__ = ["PAYMENT_TIMEOUT", "OrderService"]
 
@@ -100,6 +100,15 @@ class OrderService:
         self, session: AsyncSession, event: Envelope, order_id: str, target: OrderStatus,
         reason: str | None,
     ) -> None:
+        # A target with one way in (PAID, PAYMENT_FAILED: from PENDING) is moved into without
+        # reading the order first; when it was not there to move, the read below says why.
+        [source, *others] = sources(target)
+        if not others:
+            change = StatusChange(source, target, reason, self.clock())
+            moved = await self.repository.move_from(session, order_id, change)
+            if moved is not None:
+                await self._announce(session, moved, source, reason, event)
+                return
         # The row alone (no lines, no history): the move writes the row and one history row,
         # and the events it announces name the order, its owner and the statuses only.
         order = await self.repository.head(session, order_id)
@@ -123,12 +132,20 @@ class OrderService:
         record = _moved(order.record, target, reason, self.clock(), tracking)
         if not await self.repository.move(session, order, record):
             raise Conflict("The order changed meanwhile; try again")
-        await outbox.status_changed(session, record, previous, reason, cause)
-        if target is OrderStatus.CANCELLED:
-            await outbox.order_cancelled(session, record, reason or "cancelled", cause)
-        if target is OrderStatus.SHIPPED:
-            await outbox.order_shipped(session, record, cause)
+        await self._announce(session, record, previous, reason, cause)
         return record
+
+    @staticmethod
+    async def _announce(
+        session: AsyncSession, record: OrderRecord, previous: OrderStatus, reason: str | None,
+        cause: Envelope | None,
+    ) -> None:
+        """The events of a move into ``record.status``, through the outbox."""
+        await outbox.status_changed(session, record, previous, reason, cause)
+        if record.status is OrderStatus.CANCELLED:
+            await outbox.order_cancelled(session, record, reason or "cancelled", cause)
+        if record.status is OrderStatus.SHIPPED:
+            await outbox.order_shipped(session, record, cause)
 
     async def _found(self, session: AsyncSession, order_id: str) -> StoredOrder:
         order = await self.repository.get(session, order_id, lock=True)

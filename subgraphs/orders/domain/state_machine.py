@@ -13,7 +13,7 @@ from __future__ import annotations
 from streaming.events import OrderStatus
 from subgraphs.orders.domain.errors import IllegalTransition
 
-__all__ = ["FINAL", "TRANSITIONS", "OrderStatus", "allowed", "check"]
+__all__ = ["FINAL", "TRANSITIONS", "OrderStatus", "allowed", "check", "earlier", "sources"]
 
 TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.PENDING: frozenset(
@@ -26,6 +26,25 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.DELIVERED: frozenset(),
 }
 FINAL = frozenset(status for status, targets in TRANSITIONS.items() if not targets)
+# The statuses a move into each status may start from.
+SOURCES: dict[OrderStatus, frozenset[OrderStatus]] = {
+    target: frozenset(s for s, targets in TRANSITIONS.items() if target in targets)
+    for target in TRANSITIONS
+}
+
+
+def _ancestors(status: OrderStatus) -> frozenset[OrderStatus]:
+    found: set[OrderStatus] = set()
+    todo = list(SOURCES[status])
+    while todo:
+        current = todo.pop()
+        if current not in found:
+            found.add(current)
+            todo.extend(SOURCES[current])
+    return frozenset(found)
+
+
+EARLIER = {status: _ancestors(status) for status in TRANSITIONS}
 
 
 def allowed(current: OrderStatus, target: OrderStatus) -> bool:
@@ -37,3 +56,15 @@ def check(current: OrderStatus, target: OrderStatus) -> None:
     """Raise IllegalTransition (CONFLICT) unless ``current -> target`` is allowed."""
     if not allowed(current, target):
         raise IllegalTransition(current.value, target.value)
+
+
+def sources(target: OrderStatus) -> frozenset[OrderStatus]:
+    """The statuses an order may move to ``target`` from."""
+    return SOURCES[target]
+
+
+def earlier(status: OrderStatus) -> frozenset[OrderStatus]:
+    """Every status an order in ``status`` may have passed through before it. The machine has
+    no cycle, so none of them can follow ``status``: an event into one of them that arrives
+    after the order was seen in ``status`` is a late one."""
+    return EARLIER[status]

@@ -5,7 +5,8 @@ miss a change that raced its subscription.
 Every replica reads the whole topic (``streaming.broadcast``), so whichever replica holds the
 subscriber sees the order's events. Each change is read afresh, unless the subscription selects
 only what the event itself says (``id``, ``status``: what the gateway asks when a client follows
-the status and the payment): then the first read answers every later event, with its status.
+the status and the payment): then the first read is of the order's row alone (one SELECT, no
+lines or history) and answers every later event, with its status.
 
 Only the order's owner or an admin may subscribe: anyone else, and an unknown order alike, gets
 FORBIDDEN and no events (existence is not disclosed).
@@ -24,6 +25,7 @@ from streaming.events import Envelope, OrderStatusChanged
 from subgraphs.kit.errors import Forbidden
 from subgraphs.kit.graphql_errors import coded, subscriber
 from subgraphs.orders.domain.records import OrderRecord
+from subgraphs.orders.domain.state_machine import earlier
 from subgraphs.orders.graphql.access import visible
 from subgraphs.orders.graphql.order import Order
 
@@ -42,14 +44,16 @@ class Subscription:
         self, info: Info, order_id: strawberry.ID
     ) -> AsyncGenerator[Order, None]:
         viewer = subscriber(info)
+        reread = not _only(info.selected_fields[0].selections, _IN_THE_EVENT)
         # Listen first, then read: a change committed in between is in the read or the stream.
         async with info.context.status_feed.listen(str(order_id)) as events:
-            record = visible(viewer, await _read(info, str(order_id)))
+            read = _read if reread else _read_row
+            record = visible(viewer, await read(info, str(order_id)))
             if record is None:
                 raise coded(Forbidden("Only the order's owner or an admin may follow it"))
-            seen = {change.status for change in record.history} | {record.status}
+            # Every status before this one is behind the order: an event into one is late.
+            seen = set(earlier(record.status)) | {record.status}
             yield Order.from_record(record)
-            reread = not _only(info.selected_fields[0].selections, _IN_THE_EVENT)
             async for event in events:
                 order = await _order_after(info, event, seen, None if reread else record)
                 if order is not None:
@@ -78,8 +82,9 @@ async def _order_after(info: Info, event: Envelope, seen: set[str],
                        known: OrderRecord | None) -> Order | None:
     """The order as of ``event``, with the event's status (a later change may have committed
     already; each event still shows its own status, in order): read now, or ``known`` when
-    the selection needs nothing the event lacks. A status already shown is skipped: the state
-    machine never returns to one, so it is a late duplicate."""
+    the selection needs nothing the event lacks. A status already shown, or one the order had
+    passed through when first read, is skipped: the state machine never returns to one, so it
+    is a late duplicate."""
     payload = event.payload
     if not isinstance(payload, OrderStatusChanged) or payload.status in seen:
         return None
@@ -94,3 +99,9 @@ async def _read(info: Info, order_id: str) -> OrderRecord | None:
     # A fresh read per event: the request's DataLoader would keep the first answer forever.
     async with info.context.database.reads() as session:
         return (await info.context.reads.get_many(session, [order_id]))[0]
+
+
+async def _read_row(info: Info, order_id: str) -> OrderRecord | None:
+    """The order's row only: enough for a selection the events answer (id, status)."""
+    async with info.context.database.reads() as session:
+        return await info.context.reads.row(session, order_id)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Table, bindparam, insert, select, text
+from sqlalchemy import Row, Table, bindparam, exists, insert, literal_column, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,8 +29,13 @@ _LOCK = text("SELECT pg_advisory_xact_lock(:k)")
 _OF_ORDERS = select(*PAYMENTS.columns).where(
     PAYMENTS.c.order_id.in_(bindparam("order_ids", expanding=True)))
 _OF_IDS = select(*PAYMENTS.columns).where(PAYMENTS.c.id.in_(bindparam("ids", expanding=True)))
-_OF_ORDER = select(*PAYMENTS.columns).where(PAYMENTS.c.order_id == bindparam("order_id"))
 _CANCELLED = select(CANCELLED.c.order_id).where(CANCELLED.c.order_id == bindparam("order_id"))
+# A charge's whole question in one SELECT: the order's payment (NULLs when none, through the
+# outer join from one constant row) and whether the order was cancelled.
+_ONE = select(literal_column("1").label("one")).subquery("one")
+_SETTLEMENT = select(
+    exists(_CANCELLED).label("order_cancelled"), *PAYMENTS.columns,
+).select_from(_ONE.outerjoin(PAYMENTS, PAYMENTS.c.order_id == bindparam("order_id")))
 _INSERT = insert(PAYMENTS)
 
 
@@ -51,10 +56,15 @@ class PaymentRepository:
         """The order's payment as an ORM object, for changing it (refunds, webhooks)."""
         return await session.scalar(select(Payment).where(Payment.order_id == order_id))
 
-    async def record_of_order(self, session: AsyncSession, order_id: str) -> PaymentRecord | None:
-        """The order's payment as a record, for reading only."""
-        row = (await session.execute(_OF_ORDER, {"order_id": order_id})).first()
-        return None if row is None else _record(row)
+    async def settlement_state(
+        self, session: AsyncSession, order_id: str
+    ) -> tuple[PaymentRecord | None, bool]:
+        """The order's payment (a record, None when there is none) and whether the order was
+        cancelled, in one SELECT: what a charge decides on, once the order is locked."""
+        row = (await session.execute(_SETTLEMENT, {"order_id": order_id})).one()
+        values = row._asdict()
+        cancelled = bool(values.pop("order_cancelled"))
+        return (None if values["id"] is None else _from_values(values)), cancelled
 
     async def by_orders(
         self, session: AsyncSession, order_ids: Sequence[str]
@@ -79,9 +89,6 @@ class PaymentRepository:
         values = {column.name: getattr(payment, column.name) for column in PAYMENTS.columns}
         await session.execute(_INSERT, values)
 
-    async def is_cancelled(self, session: AsyncSession, order_id: str) -> bool:
-        return (await session.execute(_CANCELLED, {"order_id": order_id})).first() is not None
-
     async def cancellation(self, session: AsyncSession, order_id: str) -> CancelledOrder | None:
         return await session.get(CancelledOrder, order_id)
 
@@ -104,7 +111,10 @@ class PaymentRepository:
 
 
 def _record(row: Row[Any]) -> PaymentRecord:
-    values = row._asdict()
+    return _from_values(row._asdict())
+
+
+def _from_values(values: dict[str, Any]) -> PaymentRecord:
     return PaymentRecord(**{**values, "status": PaymentStatus(values["status"])})
 
 

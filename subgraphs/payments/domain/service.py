@@ -58,12 +58,12 @@ class PaymentService:
         """Charge the reserved order unless it is settled, cancelled or its hold expired."""
         reserved: InventoryReserved = event.payload  # type: ignore[assignment]
         await self.repository.lock_order(session, reserved.order_id)
-        existing = await self.repository.record_of_order(session, reserved.order_id)
+        # Read once, after the lock: it keeps a cancellation and another charge of the order
+        # out until this transaction ends.
+        existing, cancelled = await self.repository.settlement_state(session, reserved.order_id)
         if existing is not None:  # another event for a settled order: no second charge
             log.info("order %s already has payment %s", reserved.order_id, existing.id)
             return existing
-        # Read once: the order lock keeps a cancellation out until this transaction ends.
-        cancelled = await self.repository.is_cancelled(session, reserved.order_id)
         result = await self._charge_unless_refused(reserved, cancelled=cancelled)
         if result.succeeded:
             crash_point("payments.charged")  # chaos suite: money moved, nothing committed yet

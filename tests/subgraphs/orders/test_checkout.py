@@ -7,7 +7,16 @@ import pytest
 
 from subgraphs.orders.domain import checkout as checkout_module
 from subgraphs.orders.domain.models import Order
-from tests.subgraphs.orders.harness import ADA, BOB, CHECKOUT, ORDER_FIELDS, Harness, codes_of
+from tests.subgraphs.harness import counted_statements
+from tests.subgraphs.orders.harness import (
+    ADA,
+    BOB,
+    CHECKOUT,
+    ORDER_FIELDS,
+    Harness,
+    codes_of,
+    open_harness,
+)
 
 
 async def test_checkout_snapshots_authoritative_prices_and_names(app: Harness) -> None:
@@ -217,3 +226,28 @@ async def test_a_reused_cart_version_is_a_conflict_though_its_new_product_is_gon
     # when Ada checks out, then the reuse is the conflict, not the product that is gone
     result = await app.gql(CHECKOUT, {"pm": "pm_card_visa"}, user=ADA)
     assert codes_of(result) == ["CONFLICT"]
+
+
+@pytest.mark.integration
+async def test_on_postgresql_the_order_its_lines_and_history_are_one_statement(
+    postgres_url: str,
+) -> None:
+    async with open_harness(postgres_url) as app:
+        # given a cart of three lines
+        for product, amount in (("p-1", 1250), ("p-2", 499), ("p-3", 5)):
+            app.price(product, product.upper(), amount)
+        app.fill_cart(ADA, ("p-1", 2), ("p-2", 1), ("p-3", 7))
+        # when Ada checks out, and checks out again
+        with counted_statements(app.services.database.engine) as sent:
+            order = await app.checkout(ADA)
+        again = await app.checkout(ADA)
+        # then one round trip wrote the order, its lines and its history (besides the outbox)
+        writes = [s for s in sent if "outbox" not in s]
+        assert len(writes) == 1, writes
+        # and the order reads back whole, in line order; the repeat wrote nothing more
+        stored = await app.order(order["id"])
+        assert [(i["product"]["id"], i["quantity"]) for i in stored["items"]] == [
+            ("p-1", 2), ("p-2", 1), ("p-3", 7)]
+        assert [h["status"] for h in stored["statusHistory"]] == ["PENDING"]
+        assert again == order == stored
+        assert await app.count(Order) == 1

@@ -14,6 +14,7 @@ from subgraphs.kit.context import RequestContext
 from subgraphs.kit.identity import dev_issuer, verifier_for
 from subgraphs.kit.tokens import Principal, issue_token
 from subgraphs.orders.graphql.schema import schema
+from tests.subgraphs.harness import counted_statements
 from tests.subgraphs.orders.harness import ADA, ADMIN, BOB, Harness, paid
 
 FOLLOW = """subscription($id: ID!) { orderStatusChanged(orderId: $id) { id status } }"""
@@ -74,7 +75,7 @@ async def test_an_unknown_order_is_forbidden_too_and_anonymous_is_unauthenticate
 
 
 class CountingReads:
-    """The app's order reads, counted."""
+    """The app's order reads, counted (whole orders and rows alike)."""
 
     def __init__(self, reads: Any) -> None:
         self.reads, self.calls = reads, 0
@@ -82,6 +83,10 @@ class CountingReads:
     async def get_many(self, session: Any, ids: list[str]) -> Any:
         self.calls += 1
         return await self.reads.get_many(session, ids)
+
+    async def row(self, session: Any, order_id: str) -> Any:
+        self.calls += 1
+        return await self.reads.row(session, order_id)
 
 
 async def test_a_status_only_selection_reads_the_order_once_not_per_change(app: Harness):
@@ -124,6 +129,14 @@ class PaidBetweenStatements:
         self.app, self.order = app, order
 
     async def get_many(self, session: Any, ids: list[str]) -> Any:
+        self._pay_after_first_statement(session)
+        return await self.app.services.reads.get_many(session, ids)
+
+    async def row(self, session: Any, order_id: str) -> Any:
+        self._pay_after_first_statement(session)
+        return await self.app.services.reads.row(session, order_id)
+
+    def _pay_after_first_statement(self, session: Any) -> None:
         execute = session.execute
 
         async def then_pay(*args: Any, **kwargs: Any) -> Any:
@@ -133,7 +146,6 @@ class PaidBetweenStatements:
             return result
 
         session.execute = then_pay
-        return await self.app.services.reads.get_many(session, ids)
 
 
 async def test_an_order_paid_while_the_first_read_runs_still_sends_paid(app: Harness):
@@ -146,3 +158,43 @@ async def test_an_order_paid_while_the_first_read_runs_still_sends_paid(app: Har
     then = await first_result(stream)
     await stream.aclose()
     assert [r.data["orderStatusChanged"]["status"] for r in (first, then)] == ["PENDING", "PAID"]
+
+
+async def test_an_order_paid_while_a_full_read_runs_still_sends_paid(app: Harness):
+    order = await app.place(ADA)
+    order["user"] = {"id": ADA.id}
+    feed = Broadcast(KafkaSettings(), "orders")
+    query = """subscription($id: ID!) { orderStatusChanged(orderId: $id) {
+        status total { amount } } }"""
+    stream = await follow(app, feed, order["id"], ADA, query,
+                          reads=PaidBetweenStatements(app, order))
+    first = await first_result(stream)
+    feed.deliver(changed(order, OrderStatus.PAID))
+    then = await first_result(stream)
+    await stream.aclose()
+    assert [r.data["orderStatusChanged"]["status"] for r in (first, then)] == ["PENDING", "PAID"]
+
+
+async def test_a_status_only_selection_reads_the_order_in_one_statement(app: Harness):
+    order = await app.place(ADA)
+    feed = Broadcast(KafkaSettings(), "orders")
+    with counted_statements(app.services.database.engine) as statements:
+        stream = await follow(app, feed, order["id"], ADA)
+        first = await first_result(stream)
+    await stream.aclose()
+    assert first.data["orderStatusChanged"] == {"id": order["id"], "status": "PENDING"}
+    assert len(statements) == 1, statements
+
+
+async def test_events_of_statuses_the_order_had_passed_when_first_read_are_skipped(
+        app: Harness):
+    order = await app.reach("SHIPPED")
+    feed = Broadcast(KafkaSettings(), "orders")
+    stream = await follow(app, feed, order["id"], ADA)
+    first = await first_result(stream)
+    for status in (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED):
+        feed.deliver(changed(order, status))  # PAID and SHIPPED: late, already behind it
+    then = await first_result(stream)
+    await stream.aclose()
+    assert [r.data["orderStatusChanged"]["status"] for r in (first, then)] == [
+        "SHIPPED", "DELIVERED"]

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from streaming.events import Envelope, OrderCreated, PaymentStatus, PoisonMessageError
 from subgraphs.payments.events.handlers import payment_handler
+from tests.subgraphs.harness import counted_statements
 from tests.subgraphs.payments.harness import Harness, cancelled, reserved
 
 
@@ -42,6 +43,24 @@ async def test_a_good_card_is_charged_and_payment_processed_is_enqueued(app: Har
     assert processed.key == event.payload.order_id
     assert processed.correlation_id == event.correlation_id
     assert await app.charges() == 1
+
+
+async def test_a_charge_reads_the_payment_and_the_cancellation_in_one_select(
+        app: Harness) -> None:
+    # given a reservation of an order cancelled meanwhile
+    event = reserved(amount=4250)
+    await app.deliver(cancelled(event.payload.order_id))
+    # when payments handles the reservation
+    with counted_statements(app.services.database.engine) as statements:
+        await app.deliver(event)
+    # then one SELECT asked for both, and the cancellation was heard: no charge
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")
+             and ("payments" in s or "cancelled_orders" in s)]
+    assert len(reads) == 1, reads
+    payment = await app.payment(event.payload.order_id)
+    assert payment is not None and payment.status == PaymentStatus.FAILED
+    assert payment.failure_reason == "order cancelled"
+    assert await app.charges() == 0
 
 
 @pytest.mark.parametrize(
