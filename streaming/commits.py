@@ -3,10 +3,14 @@
 Each assigned partition has a current reading (:class:`streaming.progress.PartitionProgress`)
 from the first record fetched since this member (re)started reading it. A partition's commit
 covers only the contiguous run of finished records at its front, so a record still being handled
-is never committed over, whatever finished after it. Commits run in the background, one request
-carrying every partition's newest offset; none is sent while a broken broker connection waits to
-be rewound after (it could land on a restarted broker and hide its records). Partitions the group
-takes away commit what finished and forget the rest (the next owner redelivers it).
+is never committed over, whatever finished after it. Commits run in the background, at most one
+request per ``interval`` carrying every partition's newest offset (issue 17: one OffsetCommit per
+handled record was a broker request and a client round trip per event per group); none is sent
+while a broken broker connection waits to be rewound after (it could land on a restarted broker
+and hide its records). A crash redelivers what finished since the last commit (at most one
+interval's worth more than with a commit per record), which the consumers' inbox absorbs. A clean
+stop commits everything finished at once, and partitions the group takes away commit what
+finished and forget the rest (the next owner redelivers it).
 """
 
 from __future__ import annotations
@@ -29,14 +33,21 @@ log = logging.getLogger("streaming.consumer")  # the consumer's messages keep on
 
 class CommitTracker:
     """The readings of one consumer's partitions, the first unhandled offset of each (for lag),
-    and the offsets waiting to be committed; ``kafka`` gives the running client (or None)."""
+    and the offsets waiting to be committed; ``kafka`` gives the running client (or None);
+    ``interval``: seconds between two commits (0: each as soon as the one before returned)."""
 
     def __init__(
-        self, group: str, lost: ConnectionLosses, kafka: Callable[[], AIOKafkaConsumer | None]
+        self,
+        group: str,
+        lost: ConnectionLosses,
+        kafka: Callable[[], AIOKafkaConsumer | None],
+        interval: float = 0.0,
     ) -> None:
         self.group = group
         self._lost = lost
         self._kafka = kafka
+        self._interval = interval
+        self._hurry = asyncio.Event()  # stopping: commit now, not at the end of the interval
         self.next: dict[TopicPartition, int] = {}  # first offset not yet handled
         self._progress: dict[TopicPartition, PartitionProgress] = {}  # current reading only
         self._ready: dict[TopicPartition, int] = {}  # offsets to commit, newest per partition
@@ -83,7 +94,9 @@ class CommitTracker:
             self._ready.pop(tp, None)
 
     async def drain(self) -> None:
-        """At stop: the commit on its way, then whatever finished since."""
+        """At stop: the commit on its way (without waiting out its interval), then whatever
+        finished since."""
+        self._hurry.set()
         if self._committer is not None:
             await self._committer
         await self.flush()
@@ -95,15 +108,25 @@ class CommitTracker:
 
     async def flush(self) -> None:
         """Commit every ready offset of a partition still assigned, until none is left."""
-        while self._ready and not self._lost.pending and (kafka := self._kafka()) is not None:
-            assigned = kafka.assignment()
-            offsets = {tp: o for tp, o in self._ready.items() if tp in assigned}
-            self._ready = {}
-            try:
-                if offsets:
-                    await kafka.commit(offsets)
-            except (KafkaError, IllegalStateError) as exc:  # rebalanced: the new owner redelivers
-                log.warning("consumer %s: commit of %s failed: %r", self.group, offsets, exc)
+        while self._committable():
+            await self._commit_ready()
+
+    def _committable(self) -> bool:
+        return bool(self._ready) and not self._lost.pending and self._kafka() is not None
+
+    async def _commit_ready(self) -> None:
+        """One request with the ready offsets of the partitions still assigned."""
+        kafka = self._kafka()
+        if kafka is None:
+            return
+        assigned = kafka.assignment()
+        offsets = {tp: o for tp, o in self._ready.items() if tp in assigned}
+        self._ready = {}
+        try:
+            if offsets:
+                await kafka.commit(offsets)
+        except (KafkaError, IllegalStateError) as exc:  # rebalanced: the new owner redelivers
+            log.warning("consumer %s: commit of %s failed: %r", self.group, offsets, exc)
 
     async def track_idle(self, kafka: AIOKafkaConsumer, fetched: Iterable[TopicPartition]) -> None:
         """Partitions that gave nothing yet: their position is their first unhandled offset."""
@@ -122,8 +145,18 @@ class CommitTracker:
         return lag
 
     def _commit_soon(self, tp: TopicPartition, offset: int) -> None:
-        """Commit in the background, many partitions' offsets in one request when they pile up
-        while a commit is on its way; handling goes on meanwhile."""
+        """Commit in the background within ``interval``, the offsets of every partition that
+        finished records meanwhile in one request; handling goes on meanwhile."""
         self._ready[tp] = offset
         if self._committer is None or self._committer.done():
-            self._committer = asyncio.create_task(self.flush())
+            self._committer = asyncio.create_task(self._commit_every_interval())
+
+    async def _commit_every_interval(self) -> None:
+        """Wait out the interval (unless stopping), commit what is ready; again while records
+        finished meanwhile."""
+        while self._committable():
+            if self._interval > 0 and not self._hurry.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._hurry.wait(), self._interval)
+            if self._committable():  # a connection may have broken meanwhile
+                await self._commit_ready()

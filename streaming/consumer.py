@@ -79,7 +79,8 @@ class EventConsumer:
         self._lanes: KeyLanes[tuple[PartitionProgress, ConsumerRecord]] = KeyLanes(
             self._handle, self.settings.consumer_concurrency
         )
-        self._commits = CommitTracker(group, self._lost, lambda: self._kafka)
+        self._commits = CommitTracker(group, self._lost, lambda: self._kafka,
+                                      self.settings.commit_interval_ms / 1000)
         self._attempts = RecordAttempts(
             group, handler, settings=self.settings, retry=self.retry, dead_letters=self._dlq,
             counts=self._counts, pause=self._pause,

@@ -89,6 +89,15 @@ class KafkaSettings(BaseSettings):
         "record at a time. Each concurrent handler holds a database connection while it runs; "
         "services on SQLite (one writer per file) handle one at a time whatever this says.",
     )
+    commit_interval_ms: int = Field(
+        250,
+        ge=0,
+        description="Longest a consumer waits to commit what it finished: one OffsetCommit per "
+        "interval carries every partition's offset, instead of one per handled record (each a "
+        "broker request and a round trip). A crash redelivers up to this much more, which the "
+        "inbox absorbs; a clean stop or a rebalance commits at once. 0: commit after each record "
+        "(once the commit before it returned).",
+    )
     handler_timeout_ms: int = Field(
         30_000,
         ge=0,
