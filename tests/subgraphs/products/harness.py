@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.kit.cache import Cache
 from subgraphs.kit.identity import dev_issuer
@@ -20,7 +18,7 @@ from subgraphs.kit.tokens import Principal, issue_token
 from subgraphs.products.app import Services, build_app, build_services
 from subgraphs.products.config import MIGRATIONS_DIR, ProductsSettings
 from subgraphs.products.seed import seed_catalogue
-from tests.subgraphs.harness import bearer, post_graphql
+from tests.subgraphs.harness import bearer, counted_statements, post_graphql
 
 __all__ = ["ADMIN", "CUSTOMER", "PRODUCT_FIELDS", "Harness", "StalledLoads", "count_queries",
            "open_harness", "stalled_loads"]
@@ -83,19 +81,7 @@ async def open_harness(database_url: str, cache: Cache | None = None) -> AsyncIt
             await services.database.dispose()
 
 
-@contextmanager
-def count_queries(engine: AsyncEngine) -> Iterator[list[str]]:
-    """Collect every SQL statement ``engine`` sends while the block runs."""
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
+count_queries = counted_statements  # every SQL statement an engine sends in the block
 
 
 @dataclass

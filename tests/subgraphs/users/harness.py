@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.kit.migrations import upgrade_async
 from subgraphs.kit.settings import load_settings
 from subgraphs.users.app import Services, build_app, build_services
 from subgraphs.users.config import MIGRATIONS_DIR, UsersSettings
+from tests.subgraphs.harness import counted_statements
 
 __all__ = [
     "AUTH_FIELDS",
@@ -93,16 +92,4 @@ async def open_harness(database_url: str, **overrides: Any) -> AsyncIterator[Har
         yield Harness(settings, services, client)
 
 
-@contextmanager
-def count_queries(engine: AsyncEngine) -> Iterator[list[str]]:
-    """Collect every SQL statement ``engine`` sends while the block runs."""
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
+count_queries = counted_statements  # every SQL statement an engine sends in the block
