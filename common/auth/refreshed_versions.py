@@ -8,6 +8,8 @@ subject in use never waits for I/O; a subject never seen, or whose entry went st
 the refresher too slow), is read on the caller's thread before the answer, as before. A failed
 read keeps the last value (0 for a subject never read) as if it had succeeded (fail-open, logged;
 common.auth.versions). Subjects not looked up for ``idle_seconds`` are dropped, not re-read.
+A store that cannot batch for this caller (``BatchUnavailable``) stops the refresher: each
+subject is then read when looked up stale, never all of them in the background.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
-from common.auth.versions import VersionStore
+from common.auth.versions import BatchUnavailable, VersionStore
 
 __all__ = ["RefreshedVersions"]
 
@@ -44,6 +46,7 @@ class RefreshedVersions:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._background = background and ttl_seconds > 0
+        self._batching = True  # until the store says it cannot batch for this caller
 
     def known(self, subject: str) -> int | None:
         """The subject's minimum if read less than the TTL ago (no I/O), else None."""
@@ -64,6 +67,8 @@ class RefreshedVersions:
         """Re-read, in batches, every subject in use whose value is a quarter TTL old; drop the
         idle ones (the background thread calls this every half TTL)."""
         for chunk in self._due():
+            if not self._batching:
+                return
             self._read_many(chunk)
 
     def close(self) -> None:
@@ -86,6 +91,10 @@ class RefreshedVersions:
         started = self._clock()
         try:
             values = self.store.minimums(subjects)
+        except BatchUnavailable:  # read when looked up instead, from now on
+            self._batching = self._background = False
+            self._stop.set()
+            return
         except Exception as error:  # fail-open on every subject of the batch, as for one
             log.warning("token version refresh of %d users failed, keeping the last known: %s",
                         len(subjects), error)

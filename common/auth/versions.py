@@ -20,6 +20,7 @@ import httpx
 
 __all__ = [
     "VERSION_NAMESPACE",
+    "BatchUnavailable",
     "HttpVersions",
     "LocalVersions",
     "RedisVersions",
@@ -40,9 +41,15 @@ class TokenVersions(Protocol):
     def known(self, subject: str) -> int | None: ...
 
 
+class BatchUnavailable(Exception):
+    """The store cannot read many subjects in one round trip for this caller (users does not
+    trust it with the batch route): subjects are then read one at a time, when looked up."""
+
+
 class VersionStore(Protocol):
     """Where the minimums are read: one subject (``minimum``), or many in one round trip
-    (``minimums``: every subject asked for, 0 for one never bumped). Both block."""
+    (``minimums``: every subject asked for, 0 for one never bumped; ``BatchUnavailable`` when
+    this caller cannot). Both block."""
 
     def minimum(self, subject: str) -> int: ...
 
@@ -110,19 +117,23 @@ class HttpVersions:
         return int(response.json()["minimum"])
 
     def minimums(self, subjects: Sequence[str]) -> dict[str, int]:
-        if self.credential is not None:
-            response = self._client.post(self.base_url, json={"subjects": list(subjects)},
-                                         headers=self.credential())
-            if response.status_code not in (401, 403):
-                response.raise_for_status()
-                answer = response.json()["minimums"]
-                return {s: int(answer[s]) for s in subjects}  # one left out: an error
-            # a deployment whose users does not trust this caller keeps revocation working
-            if not self._refused:
-                self._refused = True
-                log.warning("users refused the batch token-version lookup (HTTP %d): asking "
-                            "one subject at a time", response.status_code)
-        return {s: self.minimum(s) for s in subjects}
+        if self._refused:
+            raise BatchUnavailable("users refused this caller's batch token-version lookup")
+        headers = self.credential() if self.credential is not None else {}
+        response = self._client.post(self.base_url, json={"subjects": list(subjects)},
+                                     headers=headers)
+        if response.status_code not in (401, 403):
+            response.raise_for_status()
+            answer = response.json()["minimums"]
+            return {s: int(answer[s]) for s in subjects}  # one left out: an error
+        # A deployment whose users does not trust this caller (no credential while service
+        # auth is on, or not among users' trusted callers): each subject is read when looked
+        # up, at most once per TTL, as before the batch route; never all of them in the
+        # background, which would ask once per subject in use every half TTL.
+        self._refused = True
+        log.warning("users refused the batch token-version lookup (HTTP %d): each user's "
+                    "version is read when its cached value is stale", response.status_code)
+        raise BatchUnavailable("users refused this caller's batch token-version lookup")
 
     def close(self) -> None:
         self._client.close()

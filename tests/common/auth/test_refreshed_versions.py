@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import pytest
 
 from common.auth.refreshed_versions import RefreshedVersions
+from common.auth.versions import BatchUnavailable
 
 TTL = 5.0
 
@@ -32,6 +33,7 @@ class Store:
         self.batches: list[list[str]] = []
         self.read_seconds = 0.0
         self.down = False
+        self.no_batch = False
 
     def minimum(self, subject: str) -> int:
         self.single.append(subject)
@@ -39,6 +41,8 @@ class Store:
 
     def minimums(self, subjects: Sequence[str]) -> dict[str, int]:
         self.batches.append(list(subjects))
+        if self.no_batch:
+            raise BatchUnavailable("not trusted with the batch route")
         return self._read(subjects)
 
     def _read(self, subjects: Sequence[str]) -> dict[str, int]:
@@ -102,6 +106,26 @@ def test_the_refresher_rereads_every_user_in_use_in_one_batch() -> None:
     clock.now += TTL - 0.01
     assert [versions.known(u) for u in ("ada", "bob", "cy")] == [1, 5, 3]
     assert store.single == ["ada", "bob", "cy"]
+
+
+@pytest.mark.timeout(10)
+def test_without_a_batch_users_are_read_when_looked_up_not_all_in_the_background() -> None:
+    # given a store that cannot batch for this caller, and three users read once
+    clock = Clock()
+    store = Store(clock, ada=1, bob=2, cy=3)
+    store.no_batch = True
+    versions = cache(store, clock)
+    for user in ("ada", "bob", "cy"):
+        versions.minimum(user)
+    # when refreshes come and go, and only ada is looked up after a TTL
+    for _ in range(4):
+        clock.now += TTL / 2
+        versions.refresh()
+    store.minimums_by_user["ada"] = 4
+    # then the batch was tried once, nobody was read in the background, ada is read on demand
+    assert versions.minimum("ada") == 4
+    assert store.batches == [["ada", "bob", "cy"]]
+    assert store.single == ["ada", "bob", "cy", "ada"]
 
 
 @pytest.mark.timeout(10)
