@@ -28,7 +28,9 @@ ALLOWED = {
     "fetch_policy": {"config", "fetch"},
     "edge_config": set(),
     "subscriptions_config": set(),
-    "edge_wiring": {"config", "edge_config", "http", "pipeline", "plugins", "fetch"},
+    # service_auth: the gateway's own service token, for users' batch token-version route
+    "edge_wiring": {"config", "edge_config", "http", "pipeline", "plugins", "fetch",
+                    "service_auth"},
     "app": {"config", "edge_wiring", "fetch_policy", "service_auth", "http", "pipeline",
             "plugins", "executor", "fetch", "supergraph", "plan"},
 }
