@@ -83,7 +83,7 @@ class RefreshedVersions:
             thread.join(timeout=5)  # a refresh in flight ends within the store's own timeout
             if thread.is_alive():
                 log.warning("the token version refresher did not stop within 5 s")
-        close = getattr(self.store, "close", None)  # RedisVersions and test stores have none
+        close = getattr(self.store, "close", None)  # a test's store may have none
         if close is not None:
             close()
 
