@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 from common.auth.keys import ensure_key_file
-from infra.dev.keys import service_key_env
+from infra.dev.keys import service_key_env, users_trust_env
 from infra.dev.schema import check_schema, write_schema
 from infra.dev.services import DOMAINS, ROOT, domains_present, platform_processes
 from infra.dev.storefront import NpmMissing, build
 from infra.dev.supervisor import Supervisor
-from subgraphs.users.config import UsersSettings
 
 USERS = f"http://127.0.0.1:{DOMAINS['users']}"
 DEV_KEY = ROOT / "var" / "keys" / "dev-access-token-ed25519.pem"  # kit.identity.DEV_KEY_NAME
@@ -59,16 +57,8 @@ def _env() -> dict[str, str]:
     # The children write into a pipe the supervisor prefixes: on a terminal they are told to
     # write readable coloured lines instead of JSON (common/telemetry/logs.py).
     terminal = {"LOG_FORMAT": "console"} if sys.stdout.isatty() else {}
-    return {**DEV_ENV, **keys, **_users_trust(domains_present()), **terminal, **os.environ}
-
-
-def _users_trust(domains: list[str]) -> dict[str, str]:
-    """Without Redis every subgraph reads token versions from users, whose routes serve trusted
-    services only: in dev users trusts each of them beside its usual callers (no scope; every
-    key sits in var/keys, readable by every dev process anyway)."""
-    usual = UsersSettings.model_fields["trusted_callers"].get_default(call_default_factory=True)
-    peers = {name: [] for name in domains if name != "users" and name not in usual}
-    return {"USERS_TRUSTED_CALLERS": json.dumps({**usual, **peers})}
+    trust = users_trust_env(domains_present())  # no Redis: every subgraph asks users
+    return {**DEV_ENV, **keys, **trust, **terminal, **os.environ}
 
 
 def _each_domain(command: str) -> None:
