@@ -84,6 +84,11 @@ class AuthConfig(_Strict):
         5.0, ge=0, le=300, description="Per-user cache of the minimum version: the worst-case "
         "delay before a revoked access token is refused."
     )
+    token_version_idle_seconds: float = Field(
+        60.0, gt=0, le=86_400, description="A user's cached minimum is re-read in the "
+        "background (every half token_version_cache_seconds) until they make no request for "
+        "this long; then it is dropped, and their next request reads it first."
+    )
     issuer: str = Field("", description="Required `iss` claim when set.")
     audience: str = Field("", description="Required `aud` claim when set.")
     leeway_seconds: float = Field(30.0, ge=0, description="Clock skew allowed on exp/nbf.")

@@ -43,7 +43,10 @@ class EdgeParts:
     redis: Any = None
 
     async def aclose(self) -> None:
-        """Close the Redis connections (the in-process stores need nothing)."""
+        """Stop the token verifier's refresher thread and close the Redis connections (the
+        in-process stores need nothing)."""
+        if self.edge.verifier is not None:  # joins a thread: off the event loop
+            await asyncio.to_thread(self.edge.verifier.close)
         if self.redis is not None:
             await self.redis.aclose()
 
@@ -110,7 +113,8 @@ def _versions(config: GatewayConfig) -> RefreshedVersions | None:
         store = HttpVersions(auth.token_versions_url, credential=_users_credential(config))
     else:
         return None
-    return RefreshedVersions(store, auth.token_version_cache_seconds)
+    return RefreshedVersions(store, auth.token_version_cache_seconds,
+                             idle_seconds=auth.token_version_idle_seconds)
 
 
 def _users_credential(config: GatewayConfig) -> Any:

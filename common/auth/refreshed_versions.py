@@ -7,7 +7,8 @@ The refresher re-reads entries once they are a quarter TTL old, every half TTL, 
 subject in use never waits for I/O; a subject never seen, or whose entry went stale (the store or
 the refresher too slow), is read on the caller's thread before the answer, as before. A failed
 read keeps the last value (0 for a subject never read) as if it had succeeded (fail-open, logged;
-common.auth.versions). Subjects not looked up for ``idle_seconds`` are dropped, not re-read.
+common.auth.versions). Subjects not looked up for ``idle_seconds`` (a setting beside the TTL)
+are dropped, not re-read. ``close`` ends the thread; the verifier's owner calls it at shutdown.
 A store that cannot batch for this caller (``BatchUnavailable``) stops the refresher: each
 subject is then read when looked up stale, never all of them in the background.
 """
@@ -72,9 +73,19 @@ class RefreshedVersions:
             self._read_many(chunk)
 
     def close(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        """At shutdown: stop the refresher, waiting for its thread to end, then close the store
+        (it is this cache's alone)."""
+        with self._lock:  # _start creates and starts the thread under this lock
+            self._stop.set()
+            self._background = False
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout=5)  # a refresh in flight ends within the store's own timeout
+            if thread.is_alive():
+                log.warning("the token version refresher did not stop within 5 s")
+        close = getattr(self.store, "close", None)  # a test's store may have none
+        if close is not None:
+            close()
 
     def _read_one(self, subject: str) -> int:
         started = self._clock()

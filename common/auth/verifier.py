@@ -55,6 +55,12 @@ class AccessTokenVerifier:
         minimum = self.versions.known(str(claims["sub"]))
         return claims if minimum is not None and _current(claims, minimum) else None
 
+    def close(self) -> None:
+        """At shutdown: stop what the token-version source runs (``RefreshedVersions``' thread)."""
+        close = getattr(self.versions, "close", None)  # LocalVersions holds nothing to stop
+        if close is not None:
+            close()
+
     def _cached(self, token: str) -> dict[str, Any] | None:
         return self._verified.get(token)
 

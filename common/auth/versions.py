@@ -4,9 +4,10 @@ access tokens issued before it are refused before they expire.
 users writes ``<namespace>:<user id>`` in Redis (with a TTL of one access-token lifetime: older
 tokens have expired by then); verifiers read it through ``RefreshedVersions``
 (common.auth.refreshed_versions: every cached minimum re-read in one batch per half TTL, off the
-caller's thread), or over HTTP from users in dev without Redis. Worst case, a revoked token keeps
-working for the cache's TTL after the bump. An unreachable store keeps the last value read
-(fail-open, logged): revocation must not turn a Redis outage into a platform outage.
+caller's thread), or over HTTP from users in dev without Redis (service-only routes: the caller
+sends its service token). Worst case, a revoked token keeps working for the cache's TTL after the
+bump. An unreachable store, or users refusing the caller, keeps the last value read (fail-open,
+logged): revocation must not turn a Redis outage into a platform outage.
 """
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ __all__ = [
     "LocalVersions",
     "RedisVersions",
     "TokenVersions",
+    "VersionLookupRefused",
     "VersionStore",
 ]
 
 log = logging.getLogger(__name__)
 VERSION_NAMESPACE = "auth:token-version"
+_REFUSALS = (401, 403)
 
 
 class TokenVersions(Protocol):
@@ -44,6 +47,11 @@ class TokenVersions(Protocol):
 class BatchUnavailable(Exception):
     """The store cannot read many subjects in one round trip for this caller (users does not
     trust it with the batch route): subjects are then read one at a time, when looked up."""
+
+
+class VersionLookupRefused(Exception):
+    """users refused this caller's token-version lookup (HTTP 401/403): it sent no service
+    credential, or one users does not accept."""
 
 
 class VersionStore(Protocol):
@@ -90,13 +98,18 @@ class RedisVersions:
         values = self._redis.mget([f"{self.namespace}:{s}" for s in subjects])
         return {s: int(v) if v is not None else 0 for s, v in zip(subjects, values, strict=True)}
 
+    def close(self) -> None:
+        self._redis.close()
+
 
 class HttpVersions:
     """Asks users (dev without Redis) over one pooled keep-alive client: ``GET <base>/<user id>``
-    for one subject, ``POST <base>`` with ``{"subjects": [...]}`` for many (a service-only route:
-    ``credential`` gives the service-token headers; without one, or when users refuses them,
-    many subjects are asked one by one). A client per lookup cost the gateway ~20 ms of CPU per
-    request in the shop benchmark; httpx's client is safe to share between threads."""
+    for one subject, ``POST <base>`` with ``{"subjects": [...]}`` for many. Both are service-only
+    routes: ``credential`` gives the service-token headers sent with every request (None: service
+    auth is off, and users too trusts every caller). A refused lookup (HTTP 401/403) raises
+    ``VersionLookupRefused`` naming the fix; a refused batch raises ``BatchUnavailable`` once,
+    and is not asked again. A client per lookup cost the gateway ~20 ms of CPU per request in
+    the shop benchmark; httpx's client is safe to share between threads."""
 
     def __init__(self, base_url: str, timeout: float = 1.0,
                  transport: httpx.BaseTransport | None = None,
@@ -112,28 +125,44 @@ class HttpVersions:
     def minimum(self, subject: str) -> int:
         # One path segment whatever the subject holds ('/', '?', '#', '..', '%'): an identity
         # provider's subject must not reach another route or turn into a query (RFC 3986 3.3).
-        response = self._client.get(f"{self.base_url}/{quote(subject, safe='')}")
+        response = self._client.get(f"{self.base_url}/{quote(subject, safe='')}",
+                                    headers=self._headers())
+        if response.status_code in _REFUSALS:
+            raise VersionLookupRefused(_refusal(response))
         response.raise_for_status()
         return int(response.json()["minimum"])
 
     def minimums(self, subjects: Sequence[str]) -> dict[str, int]:
         if self._refused:
             raise BatchUnavailable("users refused this caller's batch token-version lookup")
-        headers = self.credential() if self.credential is not None else {}
         response = self._client.post(self.base_url, json={"subjects": list(subjects)},
-                                     headers=headers)
-        if response.status_code not in (401, 403):
+                                     headers=self._headers())
+        if response.status_code not in _REFUSALS:
             response.raise_for_status()
             answer = response.json()["minimums"]
             return {s: int(answer[s]) for s in subjects}  # one left out: an error
-        # A deployment whose users does not trust this caller (no credential while service
-        # auth is on, or not among users' trusted callers): each subject is read when looked
-        # up, at most once per TTL, as before the batch route; never all of them in the
-        # background, which would ask once per subject in use every half TTL.
+        # users does not trust this caller (no credential while service auth is on, or not
+        # among users' trusted callers): it refuses the one-user route too, so each stale
+        # lookup fails open, logged; the background refresher stops instead of asking for
+        # every user in use every half TTL to be refused each time.
         self._refused = True
-        log.warning("users refused the batch token-version lookup (HTTP %d): each user's "
-                    "version is read when its cached value is stale", response.status_code)
+        log.error("%s: token versions are not refreshed in the background", _refusal(response))
         raise BatchUnavailable("users refused this caller's batch token-version lookup")
+
+    def _headers(self) -> dict[str, str]:
+        return self.credential() if self.credential is not None else {}
 
     def close(self) -> None:
         self._client.close()
+
+
+def _refusal(response: httpx.Response) -> str:
+    """What users said when it refused a lookup, and what to do about it."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    said = str(body.get("error", ""))[:200] if isinstance(body, dict) else ""
+    return (f"users refused this service's token-version lookup (HTTP {response.status_code}"
+            f"{': ' + said if said else ''}); it needs a service credential users trusts "
+            "(its service key, and its name in users' TRUSTED_CALLERS)")

@@ -77,6 +77,11 @@ class TokenVerifier:
         no token-version source); None: call ``verify`` (off the event loop)."""
         return self._public.verified_before(token) if self._public is not None else None
 
+    def close(self) -> None:
+        """At shutdown: stop the token-version refresher, if any."""
+        if self._public is not None:
+            self._public.close()
+
     def _verify_hmac(self, token: str, alg: str) -> dict[str, Any]:
         if alg not in self._hmac or not self.config.secret:
             raise InvalidToken(f"token algorithm {alg!r} is not accepted")

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from common.auth.keys import ensure_key_file
-from infra.dev.keys import service_key_env
+from infra.dev.keys import service_key_env, users_trust_env
 from infra.dev.schema import check_schema, write_schema
 from infra.dev.services import DOMAINS, ROOT, domains_present, platform_processes
 from infra.dev.storefront import NpmMissing, build
@@ -57,7 +57,8 @@ def _env() -> dict[str, str]:
     # The children write into a pipe the supervisor prefixes: on a terminal they are told to
     # write readable coloured lines instead of JSON (common/telemetry/logs.py).
     terminal = {"LOG_FORMAT": "console"} if sys.stdout.isatty() else {}
-    return {**DEV_ENV, **keys, **terminal, **os.environ}
+    trust = users_trust_env(domains_present())  # no Redis: every subgraph asks users
+    return {**DEV_ENV, **keys, **trust, **terminal, **os.environ}
 
 
 def _each_domain(command: str) -> None:

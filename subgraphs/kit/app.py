@@ -13,6 +13,7 @@ carries the caller's ids for the logs."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import logging
@@ -76,19 +77,26 @@ def create_app(
     outbox keeps its events). The ``Database`` and ``Messaging`` among ``services`` and the
     owners of the start hooks get scrape-time gauges (``kit.metrics.observe``).
     ``verifier`` defaults to the one the settings describe
-    (``kit.identity``); users passes its own, which reads its keys without HTTP.
+    (``kit.identity``); users passes its own, which reads its keys without HTTP. Either way the
+    app owns it: shutdown closes it (ending its token-version refresher thread).
     """
     fault_settings()  # a crash point armed outside tests refuses to start, not to handle
     on_startup, on_shutdown = list(on_startup or []), list(on_shutdown or [])
     parts = [*services.values(), *(getattr(hook, "__self__", None) for hook in on_startup)]
     start_metrics, stop_metrics = observe(settings.service, parts)
+    verifier = verifier or verifier_for(settings)
+
+    async def stop_verifier() -> None:  # its token-version refresher thread; joining blocks
+        await asyncio.to_thread(verifier.close)
+
     app = SubgraphApp(
         title=settings.service,
-        lifespan=_lifespan([*on_startup, start_metrics], [stop_metrics, *on_shutdown]),
+        lifespan=_lifespan([*on_startup, start_metrics],
+                           [stop_metrics, stop_verifier, *on_shutdown]),
     )
     app.state.settings = settings
     app.state.services = dict(services)
-    app.state.verifier = verifier = verifier or verifier_for(settings)
+    app.state.verifier = verifier
 
     async def context() -> RequestContext:
         return RequestContext(verifier, app.state.services)

@@ -1,7 +1,8 @@
 """Access-token wiring from settings: the shared verifier (common/auth) and the dev key.
 
 Outside dev and test a subgraph fetches the users service's JWKS (``JWKS_URL``) and reads
-token versions from Redis (or from users over HTTP without Redis). In dev and test without
+token versions from Redis (or from users over HTTP without Redis, with this service's service
+token: users serves them to trusted services only). In dev and test without
 ``JWKS_URL`` it trusts the public half of the dev key under ``DATA_DIR/keys`` (generated on
 first use, never committed), which is also what users signs with by default there.
 """
@@ -19,11 +20,13 @@ from common.auth.policy import TokenPolicy
 from common.auth.refreshed_versions import RefreshedVersions
 from common.auth.verifier import AccessTokenVerifier
 from common.auth.versions import HttpVersions, RedisVersions, VersionStore
+from subgraphs.kit.service_auth import peer_credential
 from subgraphs.kit.settings import ServiceSettings
 
 __all__ = ["DEV_KEY_NAME", "dev_issuer", "dev_key_path", "token_policy", "verifier_for"]
 
 DEV_KEY_NAME = "dev-access-token-ed25519.pem"
+USERS_SERVICE = "users"  # the identity service: serves the JWKS and the token versions
 
 
 def dev_key_path(settings: ServiceSettings) -> Path:
@@ -45,7 +48,8 @@ def verifier_for(settings: ServiceSettings, *, keys: KeySource | None = None,
     """The verifier every subgraph uses; users passes its own ``keys``."""
     keys = keys or _key_source(settings)
     store = store or _store(settings)
-    versions = (RefreshedVersions(store, settings.token_version_cache_seconds)
+    versions = (RefreshedVersions(store, settings.token_version_cache_seconds,
+                                  idle_seconds=settings.token_version_idle_seconds)
                 if store is not None else None)
     return AccessTokenVerifier(token_policy(settings), keys, versions=versions)
 
@@ -67,7 +71,9 @@ def _key_source(settings: ServiceSettings) -> KeySource:
 def _store(settings: ServiceSettings) -> VersionStore | None:
     if settings.redis_url:
         return RedisVersions(settings.redis_url)
-    if settings.jwks_url:  # dev without Redis: ask users, next to its JWKS (one at a time)
+    if settings.jwks_url:  # dev without Redis: ask users, next to its JWKS
         origin = urlsplit(settings.jwks_url)
-        return HttpVersions(f"{origin.scheme}://{origin.netloc}/auth/token-versions")
+        # service-only routes: this service's token for users (None: service auth is off)
+        return HttpVersions(f"{origin.scheme}://{origin.netloc}/auth/token-versions",
+                            credential=peer_credential(settings, USERS_SERVICE))
     return None

@@ -75,6 +75,11 @@ class ServiceSettings(BaseSettings):
         5.0, ge=0, le=300, description="How long a user's minimum token version is cached: the "
         "worst-case delay before a revoked access token is refused."
     )
+    token_version_idle_seconds: float = Field(
+        60.0, gt=0, le=86_400, description="A user's cached minimum token version is re-read "
+        "in the background (every half TOKEN_VERSION_CACHE_SECONDS) until they make no request "
+        "for this long; then it is dropped, and their next request reads it first."
+    )
     kafka_bootstrap_servers: str = Field("127.0.0.1:9092", description="Kafka brokers.")
     log_level: str = Field("INFO", description="Root log level.")
     gc_young_threshold: int = Field(

@@ -20,6 +20,7 @@ import asyncpg
 import httpx
 
 from common.auth.keys import ensure_key_file
+from infra.dev.keys import users_trust_env
 from infra.dev.services import ROOT, domains_present
 from streaming.broker import EmbeddedBroker, free_port
 from tests.service_trust import generated_keys
@@ -160,6 +161,8 @@ class Platform:
         }
         if "users" in self.ports:
             env["NOTIFICATIONS_USERS_URL"] = self.url("users")
+            if not self.redis_url:  # as make dev: every subgraph asks users for token versions
+                env.update(users_trust_env(self.domains))
         env.update(self._identity_env())
         for name in self.domains:
             env[f"{name.upper()}_PRODUCTS_URL"] = self.url("products")

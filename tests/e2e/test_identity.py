@@ -58,6 +58,19 @@ def test_a_password_change_stops_the_old_access_token(platform: Platform,
     assert Client(anonymous.url, fresh).data("{ me { id } }")["me"]["id"] == session["user"]["id"]
 
 
+def test_users_answers_the_gateways_token_version_lookups(platform: Platform,
+                                                         anonymous: Client) -> None:
+    # given a new user's first request through the gateway: it reads their minimum from users
+    # (one-user route), then keeps it fresh in batches (both service-only routes)
+    session = registered(anonymous)
+    me = Client(anonymous.url, session["token"])
+    for _ in range(3):
+        assert me.data("{ me { id } }")["me"]["id"] == session["user"]["id"]
+        time.sleep(2)  # a batch refresh every half TTL (2.5 s)
+    # then users refused none of the gateway's lookups (a refusal fails open, logged)
+    assert "users refused" not in (platform.logs / "gateway.log").read_text(errors="replace")
+
+
 def test_the_gateway_refuses_an_unsigned_token(platform: Platform) -> None:
     unsigned = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4IiwiZXhwIjo5OTk5OTk5OTk5fQ."
     response = httpx.post(platform.gateway_url, json={"query": "{ me { id } }"},

@@ -68,7 +68,7 @@ async def test_a_gateway_without_its_key_is_refused_by_the_subgraph(users: Harne
     assert "authenticated services" in str(answer["errors"])
 
 
-async def test_users_accepts_the_gateways_batch_token_version_lookup(
+async def test_users_accepts_the_gateways_token_version_lookups(
         users: Harness, keys: Path) -> None:
     # given the gateway asking users for token versions over HTTP (no Redis), with its key
     config = GatewayConfig(service_auth={"key_file": str(keys / "gateway.key")},
@@ -76,9 +76,12 @@ async def test_users_accepts_the_gateways_batch_token_version_lookup(
                                  "token_versions_url": "http://users/auth/token-versions"})
     versions = _versions(config)
     assert versions is not None
-    # when its batch request reaches users with the credential it sends
+    # when its one-user and batch requests reach users with the credential it sends
     headers = versions.store.credential()  # type: ignore[attr-defined]
+    one = await users.client.get("/auth/token-versions/u-1", headers=headers)
     answer = await users.client.post("/auth/token-versions", json={"subjects": ["u-1"]},
                                      headers=headers)
-    # then users answers it
+    versions.close()
+    # then users answers both
+    assert (one.status_code, one.json()) == (200, {"minimum": 0})
     assert (answer.status_code, answer.json()) == (200, {"minimums": {"u-1": 0}})

@@ -224,3 +224,32 @@ def test_a_lookup_of_a_user_in_use_never_waits_for_the_background_refresh() -> N
     # then none of them waited for it, and only the first read one by one
     assert slowest < 0.05
     assert store.single == ["ada"]
+
+
+def refresher_threads() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.name == "token-versions"}
+
+
+class ClosableStore(Store):
+    def __init__(self) -> None:
+        super().__init__()
+        self.closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+@pytest.mark.timeout(20)
+def test_close_ends_the_refresher_thread_and_closes_the_store() -> None:
+    # given a cache whose background refresher runs since ada's first lookup
+    store, before = ClosableStore(), refresher_threads()
+    versions = RefreshedVersions(store, ttl_seconds=0.2)
+    versions.minimum("ada")
+    [thread] = refresher_threads() - before
+    # when it is closed
+    versions.close()
+    # then its thread has ended, the store is closed, and later lookups start no other thread
+    assert not thread.is_alive()
+    assert store.closed
+    versions.minimum("bob")
+    assert refresher_threads() - before == set()

@@ -1,10 +1,11 @@
 """Token versions over HTTP (dev without Redis): answers read from users, one kept-alive
-connection for many lookups instead of a new client and connection per user, and many users in
-one request when users accepts the caller's service token."""
+connection for many lookups instead of a new client and connection per user, every lookup with
+the caller's service token, many users in one request, and a clear error when users refuses."""
 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -13,16 +14,22 @@ from urllib.parse import quote, unquote
 import httpx
 import pytest
 
-from common.auth.versions import BatchUnavailable, HttpVersions
+from common.auth.refreshed_versions import RefreshedVersions
+from common.auth.versions import BatchUnavailable, HttpVersions, VersionLookupRefused
 
 ODD = "oauth|team/../u1?x=1#frag 100%"  # a provider's subject: none of it may steer the URL
 MINIMUMS = {"u1": 3, "u2": 0, ODD: 7}
 
 
 class _Users(BaseHTTPRequestHandler):
+    """users' two routes; with ``service_auth`` both want the gateway's token, as users does
+    with service auth on (off: every caller is trusted)."""
+
     protocol_version = "HTTP/1.1"  # keep-alive, as uvicorn serves users
     connections = 0
     paths: list[str] = []
+    tokens: list[str | None] = []  # the service token of each one-user lookup
+    service_auth = False
 
     def setup(self) -> None:
         type(self).connections += 1
@@ -30,6 +37,10 @@ class _Users(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         type(self).paths.append(self.path)
+        type(self).tokens.append(self.headers.get("x-service-token"))
+        if not self._trusted():
+            self._answer(401, {"error": "this service accepts only authenticated services"})
+            return
         subject = unquote(self.path.rsplit("/", 1)[-1])
         status = 200 if subject in MINIMUMS else 404
         body = json.dumps({"minimum": MINIMUMS.get(subject, 0)}).encode()
@@ -42,10 +53,13 @@ class _Users(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         type(self).paths.append(f"POST {self.path}")
         subjects = json.loads(self.rfile.read(int(self.headers["content-length"])))["subjects"]
-        if self.headers.get("x-service-token") != "gateway-token":
+        if not self._trusted():
             self._answer(401, {"error": "this service accepts only authenticated services"})
             return
         self._answer(200, {"minimums": {s: MINIMUMS.get(s, 0) for s in subjects}})
+
+    def _trusted(self) -> bool:
+        return not self.service_auth or self.headers.get("x-service-token") == "gateway-token"
 
     def _answer(self, status: int, payload: object) -> None:
         body = json.dumps(payload).encode()
@@ -61,7 +75,7 @@ class _Users(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def users() -> Iterator[str]:
-    _Users.connections, _Users.paths = 0, []
+    _Users.connections, _Users.paths, _Users.tokens, _Users.service_auth = 0, [], [], False
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Users)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -109,6 +123,7 @@ def _credential(token: str):  # type: ignore[no-untyped-def]
 
 @pytest.mark.timeout(30)
 def test_many_users_are_read_in_one_request_with_the_service_token(users: str) -> None:
+    _Users.service_auth = True
     versions = HttpVersions(users, credential=_credential("gateway-token"))
     try:
         answers = versions.minimums(["u1", "u2", ODD, "never-bumped"])
@@ -119,17 +134,55 @@ def test_many_users_are_read_in_one_request_with_the_service_token(users: str) -
 
 
 @pytest.mark.timeout(30)
+def test_a_one_user_lookup_carries_the_service_token(users: str) -> None:
+    # given users requiring a service token, and a caller holding the one it accepts
+    _Users.service_auth = True
+    versions = HttpVersions(users, credential=_credential("gateway-token"))
+    # when one user's minimum is read
+    try:
+        answer = versions.minimum("u1")
+    finally:
+        versions.close()
+    # then users was asked with the token, and answered
+    assert (answer, _Users.tokens) == (3, ["gateway-token"])
+
+
+@pytest.mark.timeout(30)
 @pytest.mark.parametrize("credential", [None, _credential("stranger")],
                          ids=["no credential", "refused credential"])
-def test_without_an_accepted_service_token_the_batch_is_unavailable_and_asked_once(
+def test_without_an_accepted_service_token_users_refuses_and_the_batch_is_asked_once(
         users: str, credential) -> None:  # type: ignore[no-untyped-def]
+    # given users requiring a service token, and a caller without one it accepts
+    _Users.service_auth = True
     versions = HttpVersions(users, credential=credential)
     try:
+        # when it asks for many users, three times, then for one
         for _ in range(3):  # asked once; then refused without a request
             with pytest.raises(BatchUnavailable):
                 versions.minimums(["u1", ODD])
-        one = versions.minimum("u1")  # one subject at a time still works
+        with pytest.raises(VersionLookupRefused) as refused:
+            versions.minimum("u1")
     finally:
         versions.close()
-    assert one == 3
+    # then the one-user lookup fails saying what users answered and what to fix
+    assert "HTTP 401" in str(refused.value)
+    assert "accepts only authenticated services" in str(refused.value)
+    assert "TRUSTED_CALLERS" in str(refused.value)
     assert _Users.paths == ["POST /auth/token-versions", "/auth/token-versions/u1"]
+
+
+@pytest.mark.timeout(30)
+def test_a_refused_lookup_fails_open_and_is_logged_not_raised(
+        users: str, caplog: pytest.LogCaptureFixture) -> None:
+    # given a verifier's cache over users that refuses this caller (no credential)
+    _Users.service_auth = True
+    versions = RefreshedVersions(HttpVersions(users), 5.0, background=False)
+    # when a user's minimum is looked up
+    try:
+        with caplog.at_level(logging.WARNING, logger="common.auth.refreshed_versions"):
+            minimum = versions.minimum("u1")
+    finally:
+        versions.close()
+    # then the lookup answers (0: never read), and the log says users refused it
+    assert minimum == 0
+    assert any("users refused" in r.getMessage() for r in caplog.records)
