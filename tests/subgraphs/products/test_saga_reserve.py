@@ -179,7 +179,9 @@ async def test_a_reservation_writes_its_events_to_the_outbox_in_one_insert(saga:
     # then one statement wrote its three outbox rows
     outbox = [s for s in statements if s.lstrip().upper().startswith("INSERT INTO OUTBOX")]
     assert len(outbox) == 1, statements
-    # in the order they were always written: each product's update, then the reservation
+    # in the order they were always written: each product's update (in product-id order),
+    # then the reservation
     written = [(e.type, getattr(e.payload, "product_id", None)) for e in await saga.events()]
-    assert written == [("InventoryUpdated", a), ("InventoryUpdated", b),
+    first, second = sorted((a, b))
+    assert written == [("InventoryUpdated", first), ("InventoryUpdated", second),
                        ("InventoryReserved", None)]
