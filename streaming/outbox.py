@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 from sqlalchemy import (
     JSON,
@@ -145,17 +145,31 @@ async def _insert(
         await session.execute(_enqueue_statement(table), rows[0])
         return
     for start in range(0, len(rows), _ROWS_PER_INSERT):
-        await session.execute(insert(table).values(rows[start:start + _ROWS_PER_INSERT]))
+        chunk = rows[start:start + _ROWS_PER_INSERT]
+        values = {f"{name}_{n}": row[name] for n, row in enumerate(chunk) for name in _COLUMNS}
+        await session.execute(_rows_statement(table, len(chunk)), values)
 
 
 # Bound parameters per statement stay far below PostgreSQL's 32767 and SQLite's 32766.
 _ROWS_PER_INSERT = 500
+_COLUMNS = ("event_id", "event_type", "topic", "key", "value", "headers", "created_at", "attempts")
 
 
 @cache
 def _enqueue_statement(table: Table) -> Insert:
     """The outbox ``INSERT`` built once per table; each event passes its row as parameters."""
     return insert(table)
+
+
+@lru_cache(maxsize=64)
+def _rows_statement(table: Table, count: int) -> Insert:
+    """``INSERT .. VALUES`` of ``count`` rows built once per table and count (row ``n``'s values
+    are parameters ``<column>_<n>``), so SQLAlchemy neither rebuilds it nor recomputes its cache
+    key per transaction."""
+    return insert(table).values([
+        {name: bindparam(f"{name}_{n}", type_=table.c[name].type) for name in _COLUMNS}
+        for n in range(count)
+    ])
 
 
 @dataclass(frozen=True, slots=True)

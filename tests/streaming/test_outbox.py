@@ -100,6 +100,22 @@ async def test_several_events_enqueued_together_take_one_insert_and_keep_their_o
     assert all(["eventType", "OrderCreated"] in row.headers for row in rows)
 
 
+async def test_more_events_than_one_insert_takes_are_split_and_keep_their_order(
+    sessions, engine
+):
+    # given more events in one transaction than one statement's parameters allow
+    events = [Envelope.wrap(order_created(f"order-{i}")) for i in range(501)]
+    # when they are enqueued together
+    with counted_statements(engine) as sent:
+        async with sessions() as session, session.begin():
+            await enqueue_all(session, events)
+    # then two statements wrote them, in the order given
+    assert len([s for s in sent if s.lstrip().upper().startswith("INSERT")]) == 2
+    async with engine.connect() as conn:
+        ids = (await conn.execute(select(OUTBOX.c.event_id).order_by(OUTBOX.c.id))).scalars()
+        assert list(ids) == [str(e.id) for e in events]
+
+
 async def test_relay_publishes_in_order_keyed_by_aggregate_and_marks_rows(
     sessions, engine, kafka_settings: KafkaSettings
 ):
