@@ -7,6 +7,10 @@ retried until they pass. An attempt that runs longer than ``KafkaSettings.handle
 is cancelled and fails with :class:`HandlerTimeoutError`, so a hung handler cannot hold its key
 (and its partition's commit) forever. A dead letter is never dropped: storing it is retried
 until it succeeds or the consumer stops.
+
+A record whose ``eventType`` header names a type the handler has no route for
+(:func:`streaming.handlers.routed_types`) is done at once, undecoded, and its offset committed
+like any other: most records of the topics a service reads are of types it ignores.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from aiokafka.structs import ConsumerRecord
 
 from streaming.deadletter import dead_letter_message
 from streaming.events import Envelope, PoisonMessageError, decode
-from streaming.handlers import EventHandler
+from streaming.handlers import EventHandler, routed_types
 from streaming.producer import EventProducer
 from streaming.retry import HandlerTimeoutError, RetryPolicy
 from streaming.settings import KafkaSettings
@@ -29,6 +33,17 @@ from streaming.tracing import handling_span
 __all__ = ["RecordAttempts"]
 
 log = logging.getLogger("streaming.consumer")  # the consumer's messages keep one logger
+
+
+def _unrouted(record: ConsumerRecord, routed: frozenset[bytes]) -> bool:
+    """Whether the record's ``eventType`` header (streaming.producer.event_headers) names a type
+    not in ``routed``. A record without the header (written before producers set it, or by
+    another client) is decoded and routed as usual. Routing is by type, not version: a routed
+    type at an unknown version still reaches the decoder, which dead-letters it."""
+    for name, value in record.headers or ():
+        if name == "eventType":
+            return value not in routed
+    return False
 
 
 class RecordAttempts:
@@ -47,11 +62,16 @@ class RecordAttempts:
         pause: Callable[[float], Awaitable[bool]],
     ) -> None:
         self.group, self.handler = group, handler
+        routed = routed_types(handler)
+        self._routed = None if routed is None else frozenset(t.encode() for t in routed)
         self.settings, self.retry = settings, retry
         self._dlq, self._counts, self._pause = dead_letters, counts, pause
 
     async def process(self, record: ConsumerRecord) -> bool:
         """Handle, retry or dead-letter one record; False when stopped before it was done."""
+        if self._routed is not None and _unrouted(record, self._routed):
+            self._counts["handled"] += 1  # as the handler would have, ignoring it
+            return True
         try:
             event = decode(record.value)
         except PoisonMessageError as exc:

@@ -9,7 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from streaming.events import Envelope, EventPayload
 
-__all__ = ["EventHandler", "Routes", "SessionHandler", "TransientError", "dispatch"]
+__all__ = [
+    "EventHandler",
+    "Routes",
+    "SessionHandler",
+    "TransientError",
+    "dispatch",
+    "routed_types",
+]
 
 EventHandler = Callable[[Envelope], Awaitable[None]]
 """What :class:`streaming.consumer.EventConsumer` calls for every decoded event."""
@@ -27,12 +34,14 @@ class Routes:
     """Handlers by payload type: calling it runs the event's handler, if it has one. Works for
     ``handler(event)`` and for inbox ``handler(session, event)``: the event is the last argument.
     ``handles(event)`` says whether an event has a handler, so the inbox opens no transaction
-    (and records nothing) for the events of its topics a service ignores."""
+    (and records nothing) for the events of its topics a service ignores; ``event_types`` names
+    the types routed, so the consumer skips a record of any other type before decoding it."""
 
-    __slots__ = ("_routes",)
+    __slots__ = ("_routes", "event_types")
 
     def __init__(self, routes: Mapping[type[EventPayload], Callable[..., Awaitable[None]]]) -> None:
         self._routes = dict(routes)
+        self.event_types = frozenset(model.event_type for model in self._routes)
 
     def handles(self, event: Envelope) -> bool:
         return type(event.payload) in self._routes
@@ -46,3 +55,9 @@ class Routes:
 def dispatch(routes: Mapping[type[EventPayload], Callable[..., Awaitable[None]]]) -> Routes:
     """One handler from per-payload-type handlers; events of other types are ignored."""
     return Routes(routes)
+
+
+def routed_types(handler: object) -> frozenset[str] | None:
+    """The event types ``handler`` acts on: a :class:`Routes`' or a wrapper's that passes them
+    on (``event_types``); None when it takes every event."""
+    return getattr(handler, "event_types", None)

@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from streaming.events import Envelope
-from streaming.handlers import EventHandler, Routes, SessionHandler
+from streaming.handlers import EventHandler, Routes, SessionHandler, routed_types
 
 __all__ = ["claim", "idempotent", "inbox_table", "purge_inbox"]
 
@@ -79,14 +79,26 @@ def idempotent(
     """Wrap ``handler(session, event)`` so it runs once per event id, in one transaction with
     the inbox row; an exception rolls both back and the consumer retries. A :class:`Routes`
     handler's events without a route are skipped before any transaction: having no effect, they
-    need no inbox row to be deduplicated by."""
-    handles = handler.handles if isinstance(handler, Routes) else None
+    need no inbox row to be deduplicated by. The wrapper passes on the routed types
+    (``event_types``), so the consumer skips those records before even decoding them."""
+    return _Idempotent(sessions, consumer, handler, table)
 
-    async def handle(event: Envelope) -> None:
-        if handles is not None and not handles(event):
+
+class _Idempotent:
+    """The handler :func:`idempotent` returns."""
+
+    __slots__ = ("_handler", "_handles", "_sessions", "_table", "consumer", "event_types")
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], consumer: str,
+                 handler: SessionHandler, table: Table) -> None:
+        self._sessions, self.consumer, self._handler, self._table = (
+            sessions, consumer, handler, table)
+        self._handles = handler.handles if isinstance(handler, Routes) else None
+        self.event_types = routed_types(handler)
+
+    async def __call__(self, event: Envelope) -> None:
+        if self._handles is not None and not self._handles(event):
             return
-        async with sessions() as session, session.begin():
-            if await claim(session, consumer, event, table=table):
-                await handler(session, event)
-
-    return handle
+        async with self._sessions() as session, session.begin():
+            if await claim(session, self.consumer, event, table=self._table):
+                await self._handler(session, event)

@@ -1,7 +1,8 @@
 """Transactional outbox: events are rows written with the state change, a relay publishes them.
 
-A domain calls :func:`enqueue` inside its open transaction and never talks to Kafka; the
-request or message boundary commits both together. :class:`OutboxRelay` then publishes the
+A domain calls :func:`enqueue` (or :func:`enqueue_all` for several events: one statement)
+inside its open transaction and never talks to Kafka; the request or message boundary commits
+both together. :class:`OutboxRelay` then publishes the
 rows in insertion order and marks them published. A crash before publishing loses nothing
 (the rows wait); a crash after publishing but before marking republishes those rows, so
 delivery is at-least-once and consumers deduplicate by event id (inbox.py).
@@ -14,10 +15,10 @@ import contextlib
 import logging
 import weakref
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 from sqlalchemy import (
     JSON,
@@ -49,7 +50,7 @@ from sqlalchemy.orm import Session
 from streaming.events import Envelope, encode
 from streaming.producer import EventProducer, Message, event_headers
 
-__all__ = ["OutboxRelay", "RelayStats", "enqueue", "outbox_table"]
+__all__ = ["OutboxRelay", "RelayStats", "enqueue", "enqueue_all", "outbox_table"]
 
 log = logging.getLogger(__name__)
 
@@ -104,26 +105,71 @@ async def enqueue(
 
     ``topic`` defaults to the payload's aggregate family and ``key`` to its aggregate id.
     """
-    if isinstance(session, AsyncSession):
-        session.info[_PENDING] = True  # wakes this process's relays after the commit
-    headers = [[k, v.decode()] for k, v in event_headers(event)]
-    row = {
+    await _insert(session, table, [_row(event, topic, key)])
+
+
+async def enqueue_all(
+    session: AsyncSession | AsyncConnection, events: Iterable[Envelope], *, table: Table = _DEFAULT
+) -> None:
+    """Add ``events`` (each to its default topic, keyed by its aggregate id) in one ``INSERT``
+    of several rows, in the caller's open transaction; the caller commits.
+
+    The relay publishes in ``id`` order, and the ids of one multi-row ``INSERT .. VALUES`` are
+    drawn row by row in the order listed (PostgreSQL's ``nextval`` default per row, SQLite's
+    rowid per row), so ``events`` reach Kafka in the order given, as if enqueued one by one.
+    """
+    await _insert(session, table, [_row(event, None, None) for event in events])
+
+
+def _row(event: Envelope, topic: str | None, key: str | None) -> dict[str, object]:
+    return {
         "event_id": str(event.id),
         "event_type": event.type,
         "topic": topic or event.topic,
         "key": key if key is not None else event.key,
         "value": encode(event),
-        "headers": headers,
+        "headers": [[k, v.decode()] for k, v in event_headers(event)],
         "created_at": datetime.now(UTC),
         "attempts": 0,
     }
-    await session.execute(_enqueue_statement(table), row)
+
+
+async def _insert(
+    session: AsyncSession | AsyncConnection, table: Table, rows: list[dict[str, object]]
+) -> None:
+    if not rows:
+        return
+    if isinstance(session, AsyncSession):
+        session.info[_PENDING] = True  # wakes this process's relays after the commit
+    if len(rows) == 1:
+        await session.execute(_enqueue_statement(table), rows[0])
+        return
+    for start in range(0, len(rows), _ROWS_PER_INSERT):
+        chunk = rows[start:start + _ROWS_PER_INSERT]
+        values = {f"{name}_{n}": row[name] for n, row in enumerate(chunk) for name in _COLUMNS}
+        await session.execute(_rows_statement(table, len(chunk)), values)
+
+
+# Bound parameters per statement stay far below PostgreSQL's 32767 and SQLite's 32766.
+_ROWS_PER_INSERT = 500
+_COLUMNS = ("event_id", "event_type", "topic", "key", "value", "headers", "created_at", "attempts")
 
 
 @cache
 def _enqueue_statement(table: Table) -> Insert:
     """The outbox ``INSERT`` built once per table; each event passes its row as parameters."""
     return insert(table)
+
+
+@lru_cache(maxsize=64)
+def _rows_statement(table: Table, count: int) -> Insert:
+    """``INSERT .. VALUES`` of ``count`` rows built once per table and count (row ``n``'s values
+    are parameters ``<column>_<n>``), so SQLAlchemy neither rebuilds it nor recomputes its cache
+    key per transaction."""
+    return insert(table).values([
+        {name: bindparam(f"{name}_{n}", type_=table.c[name].type) for name in _COLUMNS}
+        for n in range(count)
+    ])
 
 
 @dataclass(frozen=True, slots=True)

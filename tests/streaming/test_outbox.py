@@ -13,12 +13,13 @@ from sqlalchemy import MetaData, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from streaming.events import Envelope, OrderStatusChanged, decode
-from streaming.outbox import OutboxRelay, enqueue, outbox_table
+from streaming.outbox import OutboxRelay, enqueue, enqueue_all, outbox_table
 from streaming.producer import EventProducer
 from streaming.settings import KafkaSettings
 from tests.streaming.conftest import ORDERS, OUTBOX
 from tests.streaming.harness import consume_events, eventually, settings_for, unique_name
 from tests.streaming.samples import order_created
+from tests.subgraphs.harness import counted_statements
 
 pytestmark = pytest.mark.integration
 
@@ -78,6 +79,41 @@ async def test_event_commits_and_rolls_back_with_the_state_change(sessions, engi
         rows = (await conn.execute(select(OUTBOX.c.topic, OUTBOX.c.key))).all()
         assert [tuple(r) for r in rows] == [("orders", "order-0")]
         assert await conn.scalar(select(func.count()).select_from(ORDERS)) == 1
+
+
+async def test_several_events_enqueued_together_take_one_insert_and_keep_their_order(
+    sessions, engine
+):
+    # given the events of one transaction, enqueued together
+    events = [Envelope.wrap(order_created(f"order-{i}")) for i in (3, 1, 2)]
+    # when the transaction commits
+    with counted_statements(engine) as sent:
+        async with sessions() as session, session.begin():
+            await enqueue_all(session, events)
+    # then one statement wrote every row, and the ids (the relay's order) follow the list
+    assert len([s for s in sent if s.lstrip().upper().startswith("INSERT")]) == 1, sent
+    async with engine.connect() as conn:
+        rows = (await conn.execute(select(OUTBOX.c.event_id, OUTBOX.c.key, OUTBOX.c.headers)
+                                   .order_by(OUTBOX.c.id))).all()
+    assert [row.event_id for row in rows] == [str(e.id) for e in events]
+    assert [row.key for row in rows] == ["order-3", "order-1", "order-2"]
+    assert all(["eventType", "OrderCreated"] in row.headers for row in rows)
+
+
+async def test_more_events_than_one_insert_takes_are_split_and_keep_their_order(
+    sessions, engine
+):
+    # given more events in one transaction than one statement's parameters allow
+    events = [Envelope.wrap(order_created(f"order-{i}")) for i in range(501)]
+    # when they are enqueued together
+    with counted_statements(engine) as sent:
+        async with sessions() as session, session.begin():
+            await enqueue_all(session, events)
+    # then two statements wrote them, in the order given
+    assert len([s for s in sent if s.lstrip().upper().startswith("INSERT")]) == 2
+    async with engine.connect() as conn:
+        ids = (await conn.execute(select(OUTBOX.c.event_id).order_by(OUTBOX.c.id))).scalars()
+        assert list(ids) == [str(e.id) for e in events]
 
 
 async def test_relay_publishes_in_order_keyed_by_aggregate_and_marks_rows(

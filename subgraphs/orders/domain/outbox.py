@@ -16,11 +16,11 @@ from streaming.events import (
     OrderStatus,
     OrderStatusChanged,
 )
-from streaming.outbox import enqueue
+from streaming.outbox import enqueue_all
 from subgraphs.orders.domain.models import OUTBOX
 from subgraphs.orders.domain.records import OrderRecord
 
-__all__ = ["order_cancelled", "order_created", "order_shipped", "status_changed"]
+__all__ = ["moved", "order_created"]
 
 
 async def order_created(session: AsyncSession, order: OrderRecord) -> None:
@@ -36,37 +36,36 @@ async def order_created(session: AsyncSession, order: OrderRecord) -> None:
         payment_method=order.payment_method, cart_id=order.cart_id,
         cart_version=order.cart_version,
     )
-    await _enqueue(session, payload, None)
+    await _enqueue(session, [payload], None)
 
 
-async def status_changed(
+async def moved(
     session: AsyncSession, order: OrderRecord, previous: OrderStatus, reason: str | None,
     cause: Envelope | None,
 ) -> None:
-    payload = OrderStatusChanged(order_id=order.id, user_id=order.user_id,
-                                 previous_status=previous, status=order.status, reason=reason)
-    await _enqueue(session, payload, cause)
+    """The events of a move into ``order.status``: ``OrderStatusChanged``, then
+    ``OrderCancelled`` (products releases the stock, payments refunds a charge it made) or
+    ``OrderShipped``; one ``INSERT`` for all of them."""
+    payloads: list[EventPayload] = [OrderStatusChanged(
+        order_id=order.id, user_id=order.user_id, previous_status=previous, status=order.status,
+        reason=reason)]
+    if order.status is OrderStatus.CANCELLED:
+        payloads.append(OrderCancelled(order_id=order.id, user_id=order.user_id,
+                                       reason=reason or "cancelled"))
+    if order.status is OrderStatus.SHIPPED:
+        assert order.tracking_number is not None  # shipping sets it
+        payloads.append(OrderShipped(order_id=order.id, user_id=order.user_id,
+                                     tracking_number=order.tracking_number))
+    await _enqueue(session, payloads, cause)
 
 
-async def order_cancelled(
-    session: AsyncSession, order: OrderRecord, reason: str, cause: Envelope | None
+async def _enqueue(
+    session: AsyncSession, payloads: list[EventPayload], cause: Envelope | None
 ) -> None:
-    """Products releases the stock; payments refunds a charge it made."""
-    payload = OrderCancelled(order_id=order.id, user_id=order.user_id, reason=reason)
-    await _enqueue(session, payload, cause)
-
-
-async def order_shipped(session: AsyncSession, order: OrderRecord, cause: Envelope | None) -> None:
-    assert order.tracking_number is not None  # shipping sets it
-    payload = OrderShipped(order_id=order.id, user_id=order.user_id,
-                           tracking_number=order.tracking_number)
-    await _enqueue(session, payload, cause)
-
-
-async def _enqueue(session: AsyncSession, payload: EventPayload, cause: Envelope | None) -> None:
     # An event caused by another keeps the saga's correlation id and trace; one caused by a
     # request takes the request's correlation id (common.telemetry.context), so logs and
     # events line up.
     correlation = None if cause is not None else correlation_id.get()
-    event = Envelope.wrap(payload, cause=cause, correlation_id=correlation)
-    await enqueue(session, event, table=OUTBOX)
+    events = [Envelope.wrap(payload, cause=cause, correlation_id=correlation)
+              for payload in payloads]
+    await enqueue_all(session, events, table=OUTBOX)

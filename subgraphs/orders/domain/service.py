@@ -141,11 +141,7 @@ class OrderService:
         cause: Envelope | None,
     ) -> None:
         """The events of a move into ``record.status``, through the outbox."""
-        await outbox.status_changed(session, record, previous, reason, cause)
-        if record.status is OrderStatus.CANCELLED:
-            await outbox.order_cancelled(session, record, reason or "cancelled", cause)
-        if record.status is OrderStatus.SHIPPED:
-            await outbox.order_shipped(session, record, cause)
+        await outbox.moved(session, record, previous, reason, cause)
 
     async def _found(self, session: AsyncSession, order_id: str) -> StoredOrder:
         order = await self.repository.get(session, order_id, lock=True)

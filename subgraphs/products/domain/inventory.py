@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from streaming.events import (
     Envelope,
+    EventPayload,
     OrderCancelled,
     OrderCreated,
     PaymentProcessed,
@@ -84,10 +85,9 @@ class InventoryService:
         except _Refused as refused:
             await self._reject(session, event, lines, refused.product_id)
             return []
-        for line in lines:
-            await stock_updated(session, saga, line.product_id, taken[line.product_id].stock,
-                                -line.quantity, "reserved", order.order_id)
-        await reserved(session, saga, order, lines, expires_at)
+        updates = [stock_updated(line.product_id, taken[line.product_id].stock, -line.quantity,
+                                 "reserved", order.order_id) for line in lines]
+        await saga.emit(session, *updates, reserved(order, lines, expires_at))
         return list(taken.values())
 
     async def settle_payment(
@@ -123,9 +123,8 @@ class InventoryService:
         if not held:
             return []  # paid, cancelled or already expired meanwhile
         saga = Saga(correlation_id=held[0].correlation_id)
-        touched = await self._give_back(session, saga, order_id, held, EXPIRED)
-        await reservation_failed(session, saga, order_id, held[0].user_id, EXPIRED)
-        return touched
+        failed = reservation_failed(order_id, held[0].user_id, EXPIRED)
+        return await self._give_back(session, saga, order_id, held, EXPIRED, then=failed)
 
     async def _take_all(
         self, session: AsyncSession, lines: Sequence[StockLine]
@@ -167,8 +166,9 @@ class InventoryService:
         )
         records = await self.products.records(session, [line.product_id for line in lines])
         missing = shortages(lines, records, refused)
-        await reservation_failed(session, Saga(event), order.order_id, order.user_id,
-                                 failure_reason(missing), [s for s, _why in missing])
+        failed = reservation_failed(order.order_id, order.user_id, failure_reason(missing),
+                                    [s for s, _why in missing])
+        await Saga(event).emit(session, failed)
 
     async def _record(
         self, session: AsyncSession, event: Envelope, lines: Sequence[StockLine],
@@ -199,16 +199,20 @@ class InventoryService:
         return await self._give_back(session, saga, order_id, held, reason)
 
     async def _give_back(
-        self, session: AsyncSession, saga: Saga, order_id: str, held: Sequence[Held], reason: str
+        self, session: AsyncSession, saga: Saga, order_id: str, held: Sequence[Held], reason: str,
+        *, then: EventPayload | None = None,
     ) -> list[ProductRecord]:
+        """Restock ``held``: one InventoryUpdated per row, then ``then``, in one INSERT."""
         restocked: dict[str, ProductRecord] = {}  # the last state of each product
+        events: list[EventPayload] = []
         for row in held:
             record = await self.products.adjust_stock(session, row.product_id, row.quantity)
             if record is None:  # rolls the release back; the consumer retries, then dead-letters
                 raise RuntimeError(f"cannot restock {row.quantity} of {row.product_id}")
-            await stock_updated(session, saga, row.product_id, record.stock, row.quantity,
-                                reason, order_id)
+            events.append(stock_updated(row.product_id, record.stock, row.quantity, reason,
+                                        order_id))
             restocked[row.product_id] = record
+        await saga.emit(session, *events, *([then] if then is not None else []))
         return list(restocked.values())
 
     async def _paid_too_late(
@@ -221,4 +225,4 @@ class InventoryService:
             return  # committed already (a repeat), rejected, or unknown: nothing to undo
         expired = any(row.expires_at is not None and row.expires_at <= now for row in rows)
         reason = EXPIRED if expired else "order cancelled"
-        await reservation_failed(session, saga, paid.order_id, paid.user_id, reason)
+        await saga.emit(session, reservation_failed(paid.order_id, paid.user_id, reason))

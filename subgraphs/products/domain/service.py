@@ -76,7 +76,7 @@ class ProductService:
             word = "insufficient stock" if delta < 0 else "stock would exceed the maximum"
             raise InsufficientStock(f"{word}: {product.stock} available", field="delta")
         if delta:
-            await stock_updated(session, Saga(), product_id, record.stock, delta, "adjusted")
+            await Saga().emit(session, stock_updated(product_id, record.stock, delta, "adjusted"))
         return record
 
     async def get_many(

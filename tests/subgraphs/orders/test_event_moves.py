@@ -87,3 +87,17 @@ async def test_a_payment_for_an_unknown_order_changes_nothing(app: Harness) -> N
     await app.deliver(paid(ghost))
     # then nothing is written or announced
     assert await app.published("OrderStatusChanged") == []
+
+
+async def test_a_cancellation_writes_its_two_events_in_one_outbox_insert(app: Harness) -> None:
+    # Regression: OrderStatusChanged and OrderCancelled were an INSERT each.
+    # given a PENDING order
+    order = await app.place()
+    # when its reservation fails
+    with counted_statements(app.services.database.engine) as sent:
+        await app.deliver(reservation_failed(order))
+    # then one statement wrote both events, the status change first
+    outbox = [s for s in sent if s.lstrip().upper().startswith("INSERT INTO OUTBOX")]
+    assert len(outbox) == 1, sent
+    written = [e.type for e in await app.published() if e.type != "OrderCreated"]
+    assert written == ["OrderStatusChanged", "OrderCancelled"]

@@ -167,3 +167,21 @@ async def test_a_one_line_order_is_claimed_without_a_separate_lookup(saga: Saga)
                if s.lstrip().upper().startswith("SELECT") and "reservations" in s]
     assert lookups == []
     assert await saga.stock(a) == 6
+
+
+async def test_a_reservation_writes_its_events_to_the_outbox_in_one_insert(saga: Saga) -> None:
+    # Regression: each InventoryUpdated and the InventoryReserved was an INSERT of its own.
+    # given two products
+    a, b = await saga.product(stock=10), await saga.product(stock=10)
+    # when an order of both is reserved
+    with count_queries(saga.app.services.database.engine) as statements:
+        await saga.deliver(order_created("order-1", (a, 1), (b, 2)))
+    # then one statement wrote its three outbox rows
+    outbox = [s for s in statements if s.lstrip().upper().startswith("INSERT INTO OUTBOX")]
+    assert len(outbox) == 1, statements
+    # in the order they were always written: each product's update (in product-id order),
+    # then the reservation
+    written = [(e.type, getattr(e.payload, "product_id", None)) for e in await saga.events()]
+    first, second = sorted((a, b))
+    assert written == [("InventoryUpdated", first), ("InventoryUpdated", second),
+                       ("InventoryReserved", None)]
