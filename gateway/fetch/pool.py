@@ -27,8 +27,9 @@ from gateway.metrics import record_fetch
 
 __all__ = ["SubgraphPool"]
 
-# Apollo Gateway's subgraph health check: any GraphQL server answers it, at almost no cost.
-_PROBE = orjson.dumps({"query": "query __ApolloServiceHealthCheck__ { __typename }"})
+# The readiness check's query (edge_wiring.Readiness): any GraphQL server answers it, at almost
+# no cost, with introspection off too (it asks for no __schema or __type).
+_PROBE = orjson.dumps({"query": "{ __typename }"})
 
 
 class SubgraphPool:
