@@ -133,6 +133,7 @@ class Gateway:
         if self._watcher is not None:
             self._watcher.cancel()
             self._watcher = None
+        await self._wiring.guard.recovery.aclose()
         pools, self._retired = [self.pool, *self._retired], []
         for pool in pools:
             await pool.aclose()

@@ -83,6 +83,17 @@ class SubgraphTraffic(_Strict):
         5.0, gt=0, description="How long an open breaker fails fast before one probe fetch "
         "goes through (half-open); the probe's success closes it, its failure reopens it."
     )
+    breaker_probe_interval_seconds: float = Field(
+        0.5, ge=0, description="While the breaker is open, the gateway probes the subgraph in "
+        "the background with { __typename }, first after about this long; the wait doubles "
+        "while probes fail, up to breaker_probe_max_interval_seconds. The first answer turns "
+        "the breaker half-open at once, so the next fetch is its probe (0: no background "
+        "probes, only a fetch after breaker_reset_seconds)."
+    )
+    breaker_probe_max_interval_seconds: float = Field(
+        2.0, gt=0, description="Longest wait between two background probes, and a probe's "
+        "timeout (at most timeout_seconds): how long a subgraph that is back may stay refused."
+    )
     retries: int = Field(
         1, ge=0, le=5, description="Extra attempts of a query or entity fetch when the subgraph "
         "is unreachable or answers HTTP 5xx (never a mutation, never after a timeout)."
@@ -119,6 +130,10 @@ class TrafficOverride(_Strict):
                                                 description="See SubgraphTraffic.")
     breaker_window: int | None = Field(None, ge=1, description="See SubgraphTraffic.")
     breaker_reset_seconds: float | None = Field(None, gt=0, description="See SubgraphTraffic.")
+    breaker_probe_interval_seconds: float | None = Field(None, ge=0,
+                                                         description="See SubgraphTraffic.")
+    breaker_probe_max_interval_seconds: float | None = Field(None, gt=0,
+                                                             description="See SubgraphTraffic.")
     retries: int | None = Field(None, ge=0, le=5, description="See SubgraphTraffic.")
     retry_backoff_seconds: float | None = Field(None, ge=0, description="See SubgraphTraffic.")
     serve_stale_seconds: float | None = Field(None, ge=0, description="See SubgraphTraffic.")

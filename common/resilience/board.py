@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -27,8 +28,9 @@ class BreakerBoard:
     """Makes breakers on first use and reports them: ``snapshot()`` for a scrape, ``listeners``
     called on every state change (a metrics module may append one)."""
 
-    def __init__(self, policy_for: Callable[[str], BreakerPolicy] = lambda _: BreakerPolicy()):
-        self._policy_for = policy_for
+    def __init__(self, policy_for: Callable[[str], BreakerPolicy] = lambda _: BreakerPolicy(),
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._policy_for, self._clock = policy_for, clock
         self._breakers: dict[str, CircuitBreaker] = {}
         self.listeners: list[Callable[[str, State], None]] = []
 
@@ -36,7 +38,7 @@ class BreakerBoard:
         """The breaker of dependency ``name`` (made with its policy on first use)."""
         breaker = self._breakers.get(name)
         if breaker is None:
-            breaker = CircuitBreaker(name, self._policy_for(name), on_change=self._changed)
+            breaker = CircuitBreaker(name, self._policy_for(name), self._clock, self._changed)
             self._breakers[name] = breaker
         return breaker
 

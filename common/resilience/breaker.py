@@ -4,7 +4,9 @@ States (Nygard, "Release It!", the Circuit Breaker pattern): *closed* lets every
 and counts failures; after ``failures`` consecutive ones, or when at least ``ratio`` of the last
 ``window`` calls failed, it *opens*: calls fail fast with :class:`BreakerOpen` for
 ``reset_seconds``; then it is *half-open*: one probe call goes through, its success closes the
-breaker, its failure opens it again for another ``reset_seconds``.
+breaker, its failure opens it again for another ``reset_seconds``. Whoever watches the
+dependency by other means (a health probe) may call :meth:`CircuitBreaker.recovered` to end the
+open wait early: the breaker turns half-open at once and the next call is its probe.
 """
 
 from __future__ import annotations
@@ -76,6 +78,13 @@ class CircuitBreaker:
         if self.state != "closed":
             self._recent.clear()
             self._move("closed")
+
+    def recovered(self) -> None:
+        """The dependency answered a health probe: an open breaker turns half-open now, so the
+        next call goes through as its probe instead of waiting out ``reset_seconds``."""
+        if self.state == "open":
+            self._probing = False
+            self._move("half_open")
 
     def failure(self) -> None:
         """The call failed in a way the dependency is to blame for (unreachable, 5xx, timeout)."""

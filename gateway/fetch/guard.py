@@ -19,6 +19,7 @@ import orjson
 
 from common.resilience import BreakerBoard, BreakerOpen, BreakerPolicy
 from gateway.fetch.errors import SubgraphFetchError
+from gateway.fetch.recovery import ProbePolicy, Recovery
 from gateway.fetch.stale import StaleAnswer, StaleCache
 
 __all__ = ["FetchPolicy", "Guard"]
@@ -30,14 +31,16 @@ _RETRYABLE = frozenset({"SUBGRAPH_FETCH_FAILED"})
 
 @dataclass(frozen=True, slots=True)
 class FetchPolicy:
-    """One subgraph's breaker, retries, stale-if-error window (0: never stale) and whether
-    identical concurrent queries share one request."""
+    """One subgraph's breaker, retries, stale-if-error window (0: never stale), whether
+    identical concurrent queries share one request, and the background probes of its open
+    breaker."""
 
     breaker: BreakerPolicy = field(default_factory=BreakerPolicy)
     retries: int = 1
     retry_backoff: float = 0.05
     serve_stale_seconds: float = 0.0
     deduplicate: bool = True
+    probe: ProbePolicy = field(default_factory=ProbePolicy)
 
 
 class Guard:
@@ -48,6 +51,8 @@ class Guard:
         self._policy_for = policy_for
         self._policies: dict[str, FetchPolicy] = {}
         self.breakers = BreakerBoard(lambda name: self.policy(name).breaker)
+        # probes a subgraph whose breaker is open (the pool says how: ``recovery.probe_with``)
+        self.recovery = Recovery(self.breakers, lambda name: self.policy(name).probe)
         # not `stale or ...`: an empty cache has len 0 and is falsy, the configured one was lost
         self.stale = stale if stale is not None else StaleCache(
             ("x-request-id", "traceparent", "tracestate", "x-forwarded-for"))

@@ -8,6 +8,7 @@ when the trace is sampled (``gateway.fetch.tracing``).
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Awaitable, Mapping
 from typing import Any
@@ -25,6 +26,10 @@ from gateway.fetch.tracing import FetchSpans
 from gateway.metrics import record_fetch
 
 __all__ = ["SubgraphPool"]
+
+# The readiness check's query (edge_wiring.Readiness): any GraphQL server answers it, at almost
+# no cost, with introspection off too (it asks for no __schema or __type).
+_PROBE = orjson.dumps({"query": "{ __typename }"})
 
 
 class SubgraphPool:
@@ -53,6 +58,8 @@ class SubgraphPool:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._inflight = InFlight(self.guard.stale.neutral)
         self.sent = 0  # requests that really went out (after deduplication)
+        for name in self.urls:  # the latest pool (after a reload) probes open breakers
+            self.guard.recovery.probe_with(name, functools.partial(self.probe, name))
 
     async def fetch(
         self, subgraph: str, request: dict[str, Any], headers: dict[str, str], dedupe: bool
@@ -106,6 +113,13 @@ class SubgraphPool:
         response = parse_response(subgraph, raw)
         self.guard.remember(subgraph, body, headers, raw, response)
         return response
+
+    async def probe(self, subgraph: str) -> None:
+        """Send ``{ __typename }`` past the breaker and the retries; return when ``subgraph``
+        answers with a GraphQL response, raise :class:`SubgraphFetchError` otherwise."""
+        client = self._client(subgraph)
+        headers = {} if self.credentials is None else self.credentials.headers_for(subgraph)
+        parse_response(subgraph, await client.post(_PROBE, headers, replayable=True))
 
     def _client(self, subgraph: str) -> SubgraphClient:
         loop = asyncio.get_running_loop()

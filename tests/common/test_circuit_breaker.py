@@ -109,3 +109,34 @@ def test_the_board_reports_every_breaker_and_tells_listeners_of_changes():
     assert [(s.name, s.state, s.times_opened) for s in board.snapshot()] == [
         ("sendgrid", "closed", 0), ("stripe", "open", 1)]
     assert changes == [("stripe", "open")]
+
+
+def test_a_recovered_dependency_turns_an_open_breaker_half_open_before_the_reset_time():
+    # given a breaker opened a second ago, with four seconds of its reset time left
+    subject, clock = breaker(failures=1, reset_seconds=5)
+    subject.check()
+    subject.failure()
+    clock.now += 1
+    # when a health probe sees the dependency answer
+    subject.recovered()
+    # then one call goes through at once as the probe, the others still fail fast
+    assert subject.state == "half_open"
+    subject.check()
+    with pytest.raises(BreakerOpen):
+        subject.check()
+    # and its success closes the breaker
+    subject.success()
+    assert subject.state == "closed"
+
+
+def test_recovered_changes_nothing_unless_the_breaker_is_open():
+    subject, clock = breaker(failures=1, reset_seconds=5)
+    subject.recovered()
+    assert subject.state == "closed"
+    subject.check()
+    subject.failure()
+    clock.now += 5
+    subject.check()  # a client request is the half-open probe, in flight
+    subject.recovered()  # must not let a second probe through
+    with pytest.raises(BreakerOpen):
+        subject.check()

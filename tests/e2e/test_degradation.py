@@ -1,6 +1,7 @@
 """Degradation the design names, on a platform of this module's own: the catalogue is served
 stale through the gateway while products is down, and a checkout while payments is down stays
-PENDING and is paid once payments is back (its events wait in Kafka)."""
+PENDING and is paid once payments is back (its events wait in Kafka), and an order's payment
+is joined again within seconds of payments restarting."""
 
 from __future__ import annotations
 
@@ -22,7 +23,11 @@ CATALOGUE = '{ products(first: 50, category: "e2e") { edges { node { id name } }
 
 @pytest.fixture(scope="module")
 def degraded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
-    running = Platform(logs=tmp_path_factory.mktemp("degradation-logs")).start()
+    # a long breaker reset time: a subgraph that is back is used again within seconds only
+    # through the gateway's background probe (traffic.*.breaker_probe_*)
+    slow_reset = {"GATEWAY_TRAFFIC__ALL__BREAKER_RESET_SECONDS": "30"}
+    running = Platform(logs=tmp_path_factory.mktemp("degradation-logs"),
+                       extra_env=slow_reset).start()
     try:
         yield running
     finally:
@@ -98,3 +103,30 @@ def test_a_checkout_while_payments_is_down_stays_pending_then_is_paid(
                            within=90)
     assert paid["status"] == "PAID" and paid["payment"]["status"] == "SUCCEEDED"
     assert stock_of(anonymous, product) == 3
+
+
+def test_an_orders_payment_is_joined_again_within_seconds_of_payments_restarting(
+    degraded: Platform, shop: tuple[Client, Client]
+) -> None:
+    anonymous, admin = shop
+    customer = new_customer(anonymous)
+    order = checkout(customer, new_product(admin, stock=2), 1, "pm_card_visa")
+    wait_for_status(customer, order["id"], {"PAID"}, within=90)
+    query = f'{{ order(id: "{order["id"]}") {{ status payment {{ status }} }} }}'
+
+    def payment() -> Any:
+        return (post(degraded, query, customer.token).json().get("data") or {}).get("order", {}) \
+            .get("payment")
+
+    # given payments went down and the order's follower saw its payment fail to join
+    degraded.down("payments")
+    try:
+        for _ in range(4):  # enough failed joins to open the gateway's breaker
+            assert payment() is None
+    finally:
+        # when payments is back (healthy)
+        degraded.up("payments")
+    back = time.monotonic()
+    # then the payment joins again within the gateway's probe cap (2 s) plus slack
+    assert poll(payment, 4, "the payment joined again")["status"] == "SUCCEEDED"
+    assert time.monotonic() - back < 4
