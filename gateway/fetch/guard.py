@@ -73,7 +73,7 @@ class Guard:
             try:
                 breaker.check()
             except BreakerOpen as error:
-                raise _circuit_open(subgraph, error) from None
+                raise _circuit_open(subgraph, error, policy.probe) from None
             try:
                 raw = await send()
             except SubgraphFetchError as error:
@@ -109,7 +109,11 @@ class Guard:
         return answer
 
 
-def _circuit_open(subgraph: str, error: BreakerOpen) -> SubgraphFetchError:
+def _circuit_open(subgraph: str, error: BreakerOpen, probe: ProbePolicy) -> SubgraphFetchError:
+    # With background probes the subgraph is used again at the first probe it answers, which
+    # can be well before the reset time a client request would wait for.
+    when = (f"probed every {probe.interval:g}-{probe.max_interval:g}s, used again once it answers"
+            if probe.interval > 0 else f"next probe in {error.retry_in:.1f}s")
     message = (f"subgraph '{subgraph}' is unavailable: its circuit breaker is open after "
-               f"repeated failures (next probe in {error.retry_in:.1f}s)")
+               f"repeated failures ({when})")
     return SubgraphFetchError(subgraph, message, "SUBGRAPH_CIRCUIT_OPEN")

@@ -75,6 +75,12 @@ def stock_error(body: dict[str, Any]) -> str | None:
     return next((code for code in codes if code.startswith("SUBGRAPH_")), None)
 
 
+def stock_message(body: dict[str, Any]) -> str:
+    """The message of the error a failed stock join left."""
+    return next(e["message"] for e in body["errors"]
+                if e.get("extensions", {}).get("code", "").startswith("SUBGRAPH_"))
+
+
 def state_of(breakers: Any, subgraph: str) -> str:
     return {s.name: s.state for s in breakers.snapshot()}[subgraph]
 
@@ -89,6 +95,8 @@ async def test_the_first_join_after_a_restarted_subgraph_is_back_and_probed_succ
             assert stock_error(failed) == "SUBGRAPH_FETCH_FAILED"
         refused = (await client.post("/graphql", json=JOIN)).json()
         assert stock_error(refused) == "SUBGRAPH_CIRCUIT_OPEN"
+        # the refusal says it is probed in the background, not the reset time it need not wait
+        assert "probed every 0.2-0.5s, used again once it answers" in stock_message(refused)
         # and it stayed down for a while (probes failing meanwhile)
         await asyncio.sleep(1.5)
         assert state_of(breakers, "inventory") == "open"
@@ -114,3 +122,4 @@ async def test_without_background_probes_the_breaker_waits_out_its_reset_time():
         await asyncio.sleep(0.6)
         refused = (await client.post("/graphql", json=JOIN)).json()
     assert stock_error(refused) == "SUBGRAPH_CIRCUIT_OPEN"
+    assert "next probe in" in stock_message(refused)
