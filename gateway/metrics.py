@@ -14,6 +14,7 @@ from common.telemetry.metrics import LATENCY_BUCKETS
 from common.telemetry.tally import Counter, Histogram
 
 __all__ = [
+    "BREAKER_PROBES",
     "COLLAPSED",
     "FETCHES",
     "FETCH_FAILURES",
@@ -59,6 +60,10 @@ UPSTREAM_EVENTS = Counter("gateway_subscription_upstream_events_total",
 SUBSCRIPTION_EVENTS = Counter("gateway_subscription_events_total",
                               "Subscription events handed to client transports (one per "
                               "subscriber)", ["transport"])
+BREAKER_PROBES = Counter("gateway_subgraph_breaker_probes_total",
+                         "Background probes of a subgraph whose circuit breaker is open, by "
+                         "outcome (answered: the breaker turns half-open)",
+                         ["subgraph", "outcome"])
 UPSTREAM_RESUMES = Counter("gateway_subscription_upstream_resumes_total",
                            "Upstream subscription streams subscribed again after their socket "
                            "dropped (a subgraph restart)", ["subgraph"])

@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 
 from common.resilience import BreakerBoard, BreakerOpen, BreakerPolicy
+from common.telemetry.breakers import export_breakers
 from gateway.fetch.errors import SubgraphFetchError
 from gateway.fetch.recovery import ProbePolicy, Recovery
 from gateway.fetch.stale import StaleAnswer, StaleCache
@@ -50,7 +51,7 @@ class Guard:
                  stale: StaleCache | None = None) -> None:
         self._policy_for = policy_for
         self._policies: dict[str, FetchPolicy] = {}
-        self.breakers = BreakerBoard(lambda name: self.policy(name).breaker)
+        self.breakers = export_breakers(BreakerBoard(lambda name: self.policy(name).breaker))
         # probes a subgraph whose breaker is open (the pool says how: ``recovery.probe_with``)
         self.recovery = Recovery(self.breakers, lambda name: self.policy(name).probe)
         # not `stale or ...`: an empty cache has len 0 and is falsy, the configured one was lost

@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from common.resilience import BreakerBoard
+from gateway.metrics import BREAKER_PROBES
 
 __all__ = ["ProbePolicy", "Recovery"]
 
@@ -79,7 +80,9 @@ class Recovery:
             await self._sleep(random.uniform(wait / 2, wait))
             if breaker.state != "open":  # a client request's probe got there first
                 return
-            if await self._answers(name, policy):
+            answered = await self._answers(name, policy)
+            BREAKER_PROBES.labels(name, "answered" if answered else "failed").inc()
+            if answered:
                 log.info("subgraph %s answers a probe again", name)
                 breaker.recovered()
                 return

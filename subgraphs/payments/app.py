@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from fastapi import FastAPI
 
 from common.resilience import BreakerBoard, BreakerPolicy
+from common.telemetry.breakers import export_breakers
 from streaming.broadcast import Broadcast
 from streaming.consumer import RetryPolicy
 from streaming.settings import KafkaSettings
@@ -66,7 +67,7 @@ def provider_breakers(settings: PaymentsSettings) -> BreakerBoard:
     """The board holding the payment provider's breaker, as the settings say."""
     policy = BreakerPolicy(failures=settings.provider_breaker_failures,
                            reset_seconds=settings.provider_breaker_reset_seconds)
-    return BreakerBoard(lambda _: policy)
+    return export_breakers(BreakerBoard(lambda _: policy))
 
 
 def build_services(

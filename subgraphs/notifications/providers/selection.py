@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from common.resilience import BreakerBoard, BreakerPolicy
+from common.telemetry.breakers import export_breakers
 from subgraphs.notifications.config import NotificationsSettings
 from subgraphs.notifications.domain.outcomes import Provider
 from subgraphs.notifications.domain.records import Channel
@@ -41,7 +42,7 @@ class Providers:
 def build_providers(settings: NotificationsSettings) -> Providers:
     policy = BreakerPolicy(failures=settings.provider_breaker_failures,
                            reset_seconds=settings.provider_breaker_reset_seconds)
-    providers = Providers(breakers=BreakerBoard(lambda _: policy))
+    providers = Providers(breakers=export_breakers(BreakerBoard(lambda _: policy)))
     if key := settings.sendgrid_api_key.get_secret_value():
         client = _client(settings, providers)
         providers.add(Channel.EMAIL, SendGrid(

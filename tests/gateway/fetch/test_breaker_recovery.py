@@ -81,6 +81,14 @@ def stock_message(body: dict[str, Any]) -> str:
                 if e.get("extensions", {}).get("code", "").startswith("SUBGRAPH_"))
 
 
+async def metric(client: httpx.AsyncClient, sample: str) -> float:
+    """One sample of the gateway's /metrics (0 when absent)."""
+    for line in (await client.get("/metrics")).text.splitlines():
+        if line.startswith(sample + " "):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
 def state_of(breakers: Any, subgraph: str) -> str:
     return {s.name: s.state for s in breakers.snapshot()}[subgraph]
 
@@ -100,6 +108,12 @@ async def test_the_first_join_after_a_restarted_subgraph_is_back_and_probed_succ
         # and it stayed down for a while (probes failing meanwhile)
         await asyncio.sleep(1.5)
         assert state_of(breakers, "inventory") == "open"
+        # which an operator sees on /metrics, with the failed probes
+        assert await metric(client, 'circuit_breaker_state{dependency="inventory"}') == 2.0
+        probes = 'gateway_subgraph_breaker_probes_total{outcome="%s",subgraph="inventory"}'
+        failed = await metric(client, probes % "failed")
+        assert failed >= 1
+        answered = await metric(client, probes % "answered")
         # when it is back and one probe interval (at most 0.5 s) has passed
         await inventory.start()
         back = time.monotonic()
@@ -110,6 +124,8 @@ async def test_the_first_join_after_a_restarted_subgraph_is_back_and_probed_succ
         assert answer["data"]["product"] == {"id": "p1", "name": "Chair", "stock": 5}
         assert time.monotonic() - back < 1.5
         assert state_of(breakers, "inventory") == "closed"
+        assert await metric(client, 'circuit_breaker_state{dependency="inventory"}') == 0.0
+        assert await metric(client, probes % "answered") == answered + 1
 
 
 async def test_without_background_probes_the_breaker_waits_out_its_reset_time():
