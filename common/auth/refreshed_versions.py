@@ -9,8 +9,11 @@ the refresher too slow), is read on the caller's thread before the answer, as be
 read keeps the last value (0 for a subject never read) as if it had succeeded (fail-open, logged;
 common.auth.versions). Subjects not looked up for ``idle_seconds`` (a setting beside the TTL)
 are dropped, not re-read. ``close`` ends the thread; the verifier's owner calls it at shutdown.
-A store that cannot batch for this caller (``BatchUnavailable``) stops the refresher: each
-subject is then read when looked up stale, never all of them in the background.
+A store that cannot batch for this caller (``BatchUnavailable``: users does not trust it with
+the batch route) pauses the refresher for ``batch_retry_seconds``: each subject is then read
+when looked up stale, never all of them one by one in the background; after the pause the batch
+is tried again, so a caller that users came to trust (its trust fixed, users redeployed)
+batches again without a restart.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ class RefreshedVersions:
 
     def __init__(self, store: VersionStore, ttl_seconds: float = 5.0, *, size: int = 10_000,
                  idle_seconds: float = 60.0, batch_size: int = 500,
+                 batch_retry_seconds: float = 300.0,
                  clock: Callable[[], float] = time.monotonic, background: bool = True) -> None:
         self.store, self.ttl_seconds, self.size = store, ttl_seconds, size
         self.idle_seconds, self.batch_size, self._clock = idle_seconds, batch_size, clock
@@ -47,7 +51,8 @@ class RefreshedVersions:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._background = background and ttl_seconds > 0
-        self._batching = True  # until the store says it cannot batch for this caller
+        self.batch_retry_seconds = batch_retry_seconds
+        self._no_batch_until = 0.0  # the store said it cannot batch for this caller: not till then
 
     def known(self, subject: str) -> int | None:
         """The subject's minimum if read less than the TTL ago (no I/O), else None."""
@@ -67,8 +72,10 @@ class RefreshedVersions:
     def refresh(self) -> None:
         """Re-read, in batches, every subject in use whose value is a quarter TTL old; drop the
         idle ones (the background thread calls this every half TTL)."""
+        if self._clock() < self._no_batch_until:
+            return  # lookups read their subject when stale meanwhile
         for chunk in self._due():
-            if not self._batching:
+            if self._clock() < self._no_batch_until:
                 return
             self._read_many(chunk)
 
@@ -102,9 +109,10 @@ class RefreshedVersions:
         started = self._clock()
         try:
             values = self.store.minimums(subjects)
-        except BatchUnavailable:  # read when looked up instead, from now on
-            self._batching = self._background = False
-            self._stop.set()
+        except BatchUnavailable as error:  # read when looked up instead, till the pause ends
+            self._no_batch_until = self._clock() + self.batch_retry_seconds
+            log.warning("token versions: no batch refresh for %.0f s (%s); each user is read "
+                        "when looked up stale meanwhile", self.batch_retry_seconds, error)
             return
         except Exception as error:  # fail-open on every subject of the batch, as for one
             log.warning("token version refresh of %d users failed, keeping the last known: %s",

@@ -129,6 +129,33 @@ def test_without_a_batch_users_are_read_when_looked_up_not_all_in_the_background
 
 
 @pytest.mark.timeout(10)
+def test_a_caller_refused_the_batch_tries_it_again_after_a_pause_and_batches_once_trusted() -> None:
+    # given a store that refused the batch (users did not trust this caller yet)
+    clock = Clock()
+    store = Store(clock, ada=1, bob=2)
+    store.no_batch = True
+    versions = cache(store, clock, idle_seconds=900.0)  # the pause: 300 s by default
+    versions.minimum("ada")
+    versions.minimum("bob")
+    clock.now += TTL / 2
+    versions.refresh()
+    assert len(store.batches) == 1
+    # when users comes to trust it, nothing is batched before the pause ends
+    store.no_batch = False
+    clock.now += 150.0
+    versions.refresh()
+    assert len(store.batches) == 1
+    # then, once it has, both are re-read in one batch again, in the background
+    clock.now += 151.0
+    versions.refresh()
+    assert store.batches[1:] == [["ada", "bob"]]
+    store.minimums_by_user["ada"] = 7
+    clock.now += TTL / 2
+    versions.refresh()
+    assert versions.known("ada") == 7 and store.single == ["ada", "bob"]
+
+
+@pytest.mark.timeout(10)
 def test_a_refresh_reads_nothing_young_and_drops_users_gone_idle() -> None:
     clock = Clock()
     store = Store(clock)
