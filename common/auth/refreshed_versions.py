@@ -23,11 +23,26 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
-from common.auth.versions import BatchUnavailable, VersionStore
+from prometheus_client import Counter
 
-__all__ = ["RefreshedVersions"]
+from common.auth.versions import BatchUnavailable, VersionLookupRefused, VersionStore
+
+__all__ = ["LOOKUP_FAILURES", "RefreshedVersions"]
 
 log = logging.getLogger(__name__)
+
+# Each failure keeps a last value (fail-open): while this climbs, a revoked token may still be
+# accepted, so an operator must see it, not only the logs (alert TokenVersionLookupsFailing).
+LOOKUP_FAILURES = Counter(
+    "token_version_lookup_failures_total",
+    "Token-version reads that failed and kept the last value read (fail-open): 'refused' = "
+    "users refused this caller's service credential, 'unavailable' = the store did not answer",
+    ["reason"])
+
+
+def _failed(error: Exception) -> None:
+    LOOKUP_FAILURES.labels("refused" if isinstance(error, VersionLookupRefused)
+                           else "unavailable").inc()
 
 
 class _Entry:
@@ -100,6 +115,7 @@ class RefreshedVersions:
         try:
             value = self.store.minimum(subject)
         except Exception as error:  # any store failure: keep the last value (module docstring)
+            _failed(error)
             log.warning("token version lookup failed, using the last known: %s", error)
             value = entry.value if entry is not None else 0
         self._keep({subject: value}, started, used=True)
@@ -115,6 +131,7 @@ class RefreshedVersions:
                         "when looked up stale meanwhile", self.batch_retry_seconds, error)
             return
         except Exception as error:  # fail-open on every subject of the batch, as for one
+            _failed(error)
             log.warning("token version refresh of %d users failed, keeping the last known: %s",
                         len(subjects), error)
             entries = self._entries

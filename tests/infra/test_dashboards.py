@@ -11,6 +11,7 @@ import pytest
 import yaml
 from prometheus_client import REGISTRY
 
+import common.auth.refreshed_versions  # token-version lookup failures (registers them)
 import common.telemetry.breakers  # noqa: F401  (circuit breakers, in every process that has one)
 import gateway.metrics  # noqa: F401  (registers the gateway's metric families)
 import subgraphs.kit.cache

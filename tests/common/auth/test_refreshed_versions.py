@@ -9,9 +9,10 @@ import time
 from collections.abc import Sequence
 
 import pytest
+from prometheus_client import REGISTRY
 
 from common.auth.refreshed_versions import RefreshedVersions
-from common.auth.versions import BatchUnavailable
+from common.auth.versions import BatchUnavailable, VersionLookupRefused
 
 TTL = 5.0
 
@@ -204,6 +205,32 @@ def test_a_store_outage_keeps_the_last_value_read() -> None:
     clock.now += TTL / 2
     versions.refresh()
     assert versions.known("ada") == 3
+
+
+def failures(reason: str) -> float:
+    return REGISTRY.get_sample_value("token_version_lookup_failures_total",
+                                     {"reason": reason}) or 0.0
+
+
+class RefusingStore(Store):
+    def _read(self, subjects: Sequence[str]) -> dict[str, int]:
+        raise VersionLookupRefused("users answered 401: no service token")
+
+
+@pytest.mark.timeout(10)
+def test_every_failed_read_is_counted_by_reason_for_an_operator() -> None:
+    # given one store down and one that users refuses
+    clock, down, refusing = Clock(), Store(ada=2), RefusingStore()
+    down.down = True
+    before = failures("unavailable"), failures("refused")
+    # when a single read and a batch refresh fail on the first, a single read on the second
+    unreachable = cache(down, clock)
+    unreachable.minimum("ada")
+    clock.now += TTL / 2
+    unreachable.refresh()
+    cache(refusing, clock).minimum("bob")
+    # then each failure is on /metrics, the refusal apart (revocation is not enforced meanwhile)
+    assert (failures("unavailable") - before[0], failures("refused") - before[1]) == (2.0, 1.0)
 
 
 @pytest.mark.timeout(10)
